@@ -1,0 +1,80 @@
+import { AlertContent } from '@hub/contracts/alert/alert-content';
+import { DeliveryKind } from '@hub/contracts/messages';
+
+export interface AcceptedResponse {
+  alertId: string;
+  version: number;
+  messageId: string;
+  acceptedAt: string;
+}
+
+export interface RecipientState {
+  agencyId: string;
+  deliveredVersion: number;
+  deliveredKind: DeliveryKind;
+  deliveredAt: string;
+  ack: { version: number; status: string; note: string | null; at: string } | null;
+}
+
+/** What the sender sees of its own alert. */
+export interface SenderAlertView {
+  alertId: string;
+  version: number;
+  state: 'active' | 'cancelled';
+  sender: string;
+  receivedAt: string;
+  cancelReason: string | null;
+  alert: AlertContent;
+  recipients: RecipientState[];
+}
+
+/** What a recipient sees: the latest version delivered to it, nothing about other recipients. */
+export interface RecipientAlertView {
+  alertId: string;
+  version: number;
+  kind: DeliveryKind;
+  sender: string;
+  deliveredAt: string;
+  cancelReason: string | null;
+  alert: AlertContent;
+}
+
+export interface InboxItem {
+  deliveryId: string;
+  cursor: string;
+  alertId: string;
+  version: number;
+  kind: DeliveryKind;
+  sender: string;
+  deliveredAt: string;
+  cancelReason: string | null;
+  /** null for a cancel: recall reaches every earlier recipient, content does not */
+  alert: AlertContent | null;
+}
+
+export interface InboxRow {
+  recipient: string;
+  seq: string;
+  delivery_id: string;
+  alert_id: string;
+  version: number;
+  kind: DeliveryKind;
+  sender: string;
+  alert: AlertContent | null;
+  cancel_reason: string | null;
+  delivered_at: Date;
+}
+
+export function inboxItem(row: InboxRow): InboxItem {
+  return {
+    deliveryId: row.delivery_id,
+    cursor: String(row.seq),
+    alertId: row.alert_id,
+    version: row.version,
+    kind: row.kind,
+    sender: row.sender,
+    deliveredAt: row.delivered_at.toISOString(),
+    cancelReason: row.cancel_reason,
+    alert: row.alert,
+  };
+}

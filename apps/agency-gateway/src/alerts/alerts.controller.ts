@@ -1,0 +1,54 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Principal } from '@hub/auth/principal';
+import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
+import { Role } from '@hub/contracts/audit-event';
+import { AckRequest, CancelAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
+import { AlertIdPipe } from './alert-id.pipe';
+import { AlertsService } from './alerts.service';
+
+/**
+ * Bodies are validated by the service (not the global pipe) so that every refused submission is audited with
+ * its reason; the OpenAPI document still comes from the same contract classes.
+ */
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Roles(Role.Agency)
+@Controller('v1/alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiBody({ type: SubmitAlertRequest })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1-128 characters; a retry with the same key and body returns the same answer' })
+  submit(@CurrentPrincipal() principal: Principal, @Headers('idempotency-key') idempotencyKey: string | undefined, @Body() body: unknown) {
+    return this.alerts.submit(principal, idempotencyKey, body);
+  }
+
+  @Post(':alertId/versions')
+  @HttpCode(202)
+  @ApiBody({ type: UpdateAlertRequest })
+  update(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
+    return this.alerts.update(principal, alertId, body);
+  }
+
+  @Post(':alertId/cancel')
+  @HttpCode(202)
+  @ApiBody({ type: CancelAlertRequest })
+  cancel(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
+    return this.alerts.cancel(principal, alertId, body);
+  }
+
+  @Get(':alertId')
+  read(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string) {
+    return this.alerts.read(principal, alertId);
+  }
+
+  @Post(':alertId/ack')
+  @HttpCode(202)
+  @ApiBody({ type: AckRequest })
+  acknowledge(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
+    return this.alerts.acknowledge(principal, alertId, body);
+  }
+}

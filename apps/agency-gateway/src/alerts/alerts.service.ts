@@ -1,0 +1,379 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { actorOf, Principal } from '@hub/auth/principal';
+import { AuditEventType } from '@hub/contracts/audit-event';
+import { AlertContent } from '@hub/contracts/alert/alert-content';
+import { AckRequest, CancelAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
+import { parseContent } from '@hub/contracts/alert/validate';
+import { AlertSubmittedMessage, DeliveryKind } from '@hub/contracts/messages';
+import { Topic } from '@hub/contracts/topics';
+import { canonicalJson } from '@hub/merkle/canonical-json';
+import { AuditFact, AuditPublisher, auditMessage } from '@hub/kafka/audit.publisher';
+import { OutboxService } from '@hub/kafka/outbox.service';
+import { ErrorCode, FieldError, HubError } from '@hub/platform/errors';
+import { ReferenceSnapshot } from '../reference/reference.snapshot';
+import { AcceptedResponse, RecipientAlertView, RecipientState, SenderAlertView } from './alert-views';
+
+interface AlertRow {
+  alert_id: string;
+  sender: string;
+  current_version: number;
+  state: 'active' | 'cancelled';
+}
+
+/**
+ * Submissions, updates, cancels, reads and acks. Every accepted change is stored with its Kafka messages in one
+ * transaction (outbox) and answered only once Kafka has them; every refusal is audited with its reason.
+ */
+@Injectable()
+export class AlertsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditPublisher,
+    private readonly reference: ReferenceSnapshot,
+  ) {}
+
+  async submit(principal: Principal, idempotencyKey: string | undefined, body: unknown): Promise<AcceptedResponse> {
+    if (!idempotencyKey || idempotencyKey.length > 128) {
+      const problem = { path: 'Idempotency-Key', message: idempotencyKey ? 'must be 1 to 128 characters' : 'header is required' };
+      await this.reject(principal, null, [problem]);
+      throw HubError.validation([problem]);
+    }
+    const content = await this.validContent(principal, null, body, SubmitAlertRequest);
+    const requestHash = createHash('sha256').update(canonicalJson(body as object)).digest('hex');
+
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const claimed: unknown[] = await manager.query(
+        `INSERT INTO gateway.idempotency_keys (sender, idempotency_key, request_hash, alert_id, response, outbox_ids)
+         VALUES ($1, $2, $3, $4, '{}', '{}') ON CONFLICT DO NOTHING RETURNING 1`,
+        [principal.agencyId, idempotencyKey, requestHash, randomUUID()],
+      );
+      if (claimed.length === 0) return { replay: true as const };
+      const alertId = randomUUID();
+      const version = 1;
+      const message = this.submittedMessage(principal, 'alert', alertId, version, content);
+      await manager.query(
+        `INSERT INTO gateway.alerts (alert_id, sender, current_version, state) VALUES ($1, $2, $3, 'active')`,
+        [alertId, principal.agencyId, version],
+      );
+      await this.insertVersion(manager, message);
+      const ids = await this.outbox.enqueue(manager, [
+        { topic: Topic.AlertsSubmitted, key: alertId, value: message },
+        auditMessage({
+          eventId: `submitted:${message.messageId}`,
+          type: AuditEventType.AlertSubmitted,
+          actor: actorOf(principal),
+          alertId,
+          version,
+          details: { messageId: message.messageId, idempotencyKey, content },
+        }),
+      ]);
+      const response: AcceptedResponse = { alertId, version, messageId: message.messageId, acceptedAt: message.receivedAt };
+      await manager.query(
+        `UPDATE gateway.idempotency_keys SET alert_id = $3, response = $4, outbox_ids = $5 WHERE sender = $1 AND idempotency_key = $2`,
+        [principal.agencyId, idempotencyKey, alertId, JSON.stringify(response), ids],
+      );
+      return { replay: false as const, response, ids };
+    });
+
+    if (!outcome.replay) {
+      await this.outbox.publish(outcome.ids);
+      return outcome.response;
+    }
+    return this.replay(principal, idempotencyKey, requestHash);
+  }
+
+  /** Same key: same body → the same 202 once the first is durable; still in flight → 409; other body → 422. */
+  private async replay(principal: Principal, idempotencyKey: string, requestHash: string): Promise<AcceptedResponse> {
+    const [row]: { request_hash: string; response: AcceptedResponse; outbox_ids: string[] }[] = await this.dataSource.query(
+      `SELECT request_hash, response, outbox_ids FROM gateway.idempotency_keys WHERE sender = $1 AND idempotency_key = $2`,
+      [principal.agencyId, idempotencyKey],
+    );
+    if (row.request_hash !== requestHash) {
+      throw new HubError(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different body', [
+        { path: 'Idempotency-Key', message: 'already used with a different body' },
+      ]);
+    }
+    const [{ pending }] = await this.dataSource.query(
+      `SELECT count(*)::int AS pending FROM gateway.outbox WHERE id = ANY($1::bigint[])`,
+      [row.outbox_ids],
+    );
+    if (pending > 0) {
+      throw new HubError(ErrorCode.RequestInFlight, 'A request with this Idempotency-Key is still being processed; retry shortly', [
+        { path: 'Idempotency-Key', message: 'request in flight' },
+      ]);
+    }
+    return row.response;
+  }
+
+  async update(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number }> {
+    const parsed = await this.validContent(principal, alertId, body, UpdateAlertRequest);
+    const { baseVersion, ...rest } = parsed;
+    const content = Object.assign(new AlertContent(), rest);
+    return this.appendVersion(principal, alertId, 'update', baseVersion, async () => ({ content }));
+  }
+
+  async cancel(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number }> {
+    const parsed = await parseContent(body, CancelAlertRequest);
+    if (!parsed.ok) {
+      await this.reject(principal, alertId, parsed.errors);
+      throw HubError.validation(parsed.errors);
+    }
+    return this.appendVersion(principal, alertId, 'cancel', null, async (manager, current) => {
+      const [last]: { content: AlertContent }[] = await manager.query(
+        `SELECT content FROM gateway.alert_versions WHERE alert_id = $1 AND version = $2`,
+        [alertId, current.current_version],
+      );
+      return { content: last.content, cancelReason: parsed.value.reason };
+    });
+  }
+
+  private async appendVersion(
+    principal: Principal,
+    alertId: string,
+    kind: Exclude<DeliveryKind, 'alert'>,
+    baseVersion: number | null,
+    contentFor: (manager: EntityManager, current: AlertRow) => Promise<{ content: AlertContent; cancelReason?: string }>,
+  ): Promise<{ alertId: string; version: number }> {
+    const { version, ids } = await this.dataSource.transaction(async (manager) => {
+      const [current]: AlertRow[] = await manager.query(
+        `SELECT alert_id, sender, current_version, state FROM gateway.alerts WHERE alert_id = $1 FOR UPDATE`,
+        [alertId],
+      );
+      if (!current || current.sender !== principal.agencyId) {
+        await this.denied(principal, alertId, kind, current ? 'not-the-sender' : 'no-such-alert');
+        throw HubError.notFound('alert');
+      }
+      if (current.state === 'cancelled') {
+        throw new HubError(ErrorCode.Conflict, 'The alert is cancelled; it cannot change any more', [{ path: 'alertId', message: 'alert is cancelled' }]);
+      }
+      if (baseVersion !== null && baseVersion !== current.current_version) {
+        throw new HubError(ErrorCode.StaleVersion, `baseVersion ${baseVersion} is not the current version (${current.current_version})`, [
+          { path: 'baseVersion', message: `current version is ${current.current_version}` },
+        ]);
+      }
+      const next = current.current_version + 1;
+      const { content, cancelReason } = await contentFor(manager, current);
+      const message = this.submittedMessage(principal, kind, alertId, next, content, cancelReason);
+      await this.insertVersion(manager, message);
+      await manager.query(
+        `UPDATE gateway.alerts SET current_version = $2, state = $3, updated_at = now() WHERE alert_id = $1`,
+        [alertId, next, kind === 'cancel' ? 'cancelled' : 'active'],
+      );
+      const ids = await this.outbox.enqueue(manager, [
+        { topic: Topic.AlertsSubmitted, key: alertId, value: message },
+        auditMessage({
+          eventId: `submitted:${message.messageId}`,
+          type: kind === 'cancel' ? AuditEventType.AlertCancelled : AuditEventType.AlertUpdated,
+          actor: actorOf(principal),
+          alertId,
+          version: next,
+          reason: cancelReason,
+          details: { messageId: message.messageId, ...(kind === 'update' ? { content } : {}) },
+        }),
+      ]);
+      return { version: next, ids };
+    });
+    await this.outbox.publish(ids);
+    return { alertId, version };
+  }
+
+  async read(principal: Principal, alertId: string): Promise<SenderAlertView | RecipientAlertView> {
+    const [alert]: (AlertRow & { created_at: Date })[] = await this.dataSource.query(
+      `SELECT alert_id, sender, current_version, state, created_at FROM gateway.alerts WHERE alert_id = $1`,
+      [alertId],
+    );
+    if (alert && alert.sender === principal.agencyId) {
+      const view = await this.senderView(alert);
+      await this.audit.publish([{ type: AuditEventType.AlertRead, actor: actorOf(principal), alertId, version: view.version, details: { as: 'sender' } }]);
+      return view;
+    }
+    const [delivered]: {
+      version: number;
+      kind: DeliveryKind;
+      sender: string;
+      alert: AlertContent;
+      cancel_reason: string | null;
+      delivered_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT latest.version, latest.kind, latest.sender, latest.cancel_reason, latest.delivered_at,
+              (SELECT alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL
+               ORDER BY c.seq DESC LIMIT 1) AS alert
+       FROM gateway.inbox latest WHERE latest.recipient = $1 AND latest.alert_id = $2 ORDER BY latest.seq DESC LIMIT 1`,
+      [principal.agencyId, alertId],
+    );
+    if (!delivered) {
+      await this.denied(principal, alertId, 'read', alert ? 'not-a-recipient' : 'no-such-alert');
+      throw HubError.notFound('alert');
+    }
+    await this.audit.publish([
+      { type: AuditEventType.AlertRead, actor: actorOf(principal), alertId, version: delivered.version, details: { as: 'recipient' } },
+    ]);
+    return {
+      alertId,
+      version: delivered.version,
+      kind: delivered.kind,
+      sender: delivered.sender,
+      deliveredAt: delivered.delivered_at.toISOString(),
+      cancelReason: delivered.cancel_reason,
+      alert: delivered.alert,
+    };
+  }
+
+  private async senderView(alert: AlertRow): Promise<SenderAlertView> {
+    const [current]: { content: AlertContent; received_at: Date; cancel_reason: string | null }[] = await this.dataSource.query(
+      `SELECT content, received_at, cancel_reason FROM gateway.alert_versions WHERE alert_id = $1 AND version = $2`,
+      [alert.alert_id, alert.current_version],
+    );
+    const deliveries: { recipient: string; version: number; kind: DeliveryKind; delivered_at: Date }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (recipient) recipient, version, kind, delivered_at FROM gateway.inbox
+       WHERE alert_id = $1 ORDER BY recipient, seq DESC`,
+      [alert.alert_id],
+    );
+    const acks: { recipient: string; version: number; status: string; note: string | null; acked_at: Date }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (recipient) recipient, version, status, note, acked_at FROM gateway.acks
+       WHERE alert_id = $1 ORDER BY recipient, id DESC`,
+      [alert.alert_id],
+    );
+    const ackBy = new Map(acks.map((a) => [a.recipient, a]));
+    const recipients: RecipientState[] = deliveries.map((d) => {
+      const ack = ackBy.get(d.recipient);
+      return {
+        agencyId: d.recipient,
+        deliveredVersion: d.version,
+        deliveredKind: d.kind,
+        deliveredAt: d.delivered_at.toISOString(),
+        ack: ack ? { version: ack.version, status: ack.status, note: ack.note, at: ack.acked_at.toISOString() } : null,
+      };
+    });
+    return {
+      alertId: alert.alert_id,
+      version: alert.current_version,
+      state: alert.state,
+      sender: alert.sender,
+      receivedAt: current.received_at.toISOString(),
+      cancelReason: current.cancel_reason,
+      alert: current.content,
+      recipients,
+    };
+  }
+
+  async acknowledge(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number; status: string }> {
+    const parsed = await parseContent(body, AckRequest);
+    if (!parsed.ok) throw HubError.validation(parsed.errors);
+    const ack = parsed.value;
+    const delivered: { version: number }[] = await this.dataSource.query(
+      `SELECT DISTINCT version FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2`,
+      [principal.agencyId, alertId],
+    );
+    if (delivered.length === 0) {
+      await this.denied(principal, alertId, 'ack', 'not-a-recipient');
+      throw HubError.notFound('alert');
+    }
+    if (!delivered.some((d) => d.version === ack.version)) {
+      throw HubError.validation([
+        { path: 'version', message: `version ${ack.version} was not delivered to you (delivered: ${delivered.map((d) => d.version).join(', ')})` },
+      ]);
+    }
+    const ids = await this.dataSource.transaction(async (manager) => {
+      const [{ id }]: { id: string }[] = await manager.query(
+        `INSERT INTO gateway.acks (alert_id, version, recipient, status, note, key_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [alertId, ack.version, principal.agencyId, ack.status, ack.note ?? null, principal.keyId],
+      );
+      return this.outbox.enqueue(manager, [
+        auditMessage({
+          eventId: `ack:${id}`,
+          type: AuditEventType.AlertAcked,
+          actor: actorOf(principal),
+          alertId,
+          version: ack.version,
+          reason: ack.status,
+          details: { status: ack.status, note: ack.note ?? null },
+        }),
+      ]);
+    });
+    await this.outbox.publish(ids);
+    return { alertId, version: ack.version, status: ack.status };
+  }
+
+  /** Contract (class-validator) and domain/policy checks; each refusal is audited before the 400. */
+  private async validContent<T extends AlertContent>(principal: Principal, alertId: string | null, body: unknown, cls: new () => T): Promise<T> {
+    const parsed = await parseContent(body, cls);
+    if (!parsed.ok) {
+      await this.reject(principal, alertId, parsed.errors);
+      throw HubError.validation(parsed.errors);
+    }
+    const now = new Date();
+    const snapshot = await this.reference.load();
+    const problems: FieldError[] = [
+      ...snapshot.submissionErrors(parsed.value, principal.agencyId, now),
+      ...(await this.referenceErrors(principal, parsed.value.references ?? [])),
+    ];
+    if (problems.length > 0) {
+      await this.reject(principal, alertId, problems);
+      throw HubError.validation(problems);
+    }
+    return parsed.value;
+  }
+
+  /** A reference must name an alert the sender may see: its own, or one delivered to it. */
+  private async referenceErrors(principal: Principal, references: string[]): Promise<FieldError[]> {
+    if (references.length === 0) return [];
+    const visible: { alert_id: string }[] = await this.dataSource.query(
+      `SELECT alert_id FROM gateway.alerts WHERE alert_id = ANY($1::uuid[]) AND sender = $2
+       UNION SELECT DISTINCT alert_id FROM gateway.inbox WHERE alert_id = ANY($1::uuid[]) AND recipient = $2`,
+      [references, principal.agencyId],
+    );
+    const seen = new Set(visible.map((v) => v.alert_id));
+    return references.flatMap((id, i) => (seen.has(id) ? [] : [{ path: `references[${i}]`, message: `no alert ${id} that you can see` }]));
+  }
+
+  private async reject(principal: Principal, alertId: string | null, problems: FieldError[]): Promise<void> {
+    await this.audit.publish([
+      {
+        type: AuditEventType.AlertRejected,
+        actor: actorOf(principal),
+        alertId: alertId ?? undefined,
+        reason: problems.map((p) => `${p.path}: ${p.message}`).join('; ').slice(0, 200),
+        details: { problems: problems.slice(0, 50) },
+      },
+    ]);
+  }
+
+  private async denied(principal: Principal, alertId: string, action: string, reason: string): Promise<void> {
+    const fact: AuditFact = { type: AuditEventType.AccessDenied, actor: actorOf(principal), alertId, reason, details: { action } };
+    await this.audit.publish([fact]);
+  }
+
+  private submittedMessage(
+    principal: Principal,
+    kind: DeliveryKind,
+    alertId: string,
+    version: number,
+    content: AlertContent,
+    cancelReason?: string,
+  ): AlertSubmittedMessage {
+    return {
+      messageId: randomUUID(),
+      kind,
+      alertId,
+      version,
+      sender: principal.agencyId,
+      senderKeyId: principal.keyId,
+      receivedAt: new Date().toISOString(),
+      alert: content,
+      ...(cancelReason ? { cancelReason } : {}),
+    };
+  }
+
+  private async insertVersion(manager: EntityManager, message: AlertSubmittedMessage): Promise<void> {
+    await manager.query(
+      `INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [message.alertId, message.version, message.messageId, message.kind, JSON.stringify(message.alert), message.cancelReason ?? null, message.senderKeyId, message.receivedAt],
+    );
+  }
+}

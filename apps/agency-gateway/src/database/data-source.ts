@@ -1,0 +1,28 @@
+import { DataSourceOptions } from 'typeorm';
+import { appDataSourceOptions } from '@hub/database/data-source';
+import { GatewayInitial1764201600000 } from '../migrations/1764201600000-gateway-initial';
+import { GatewayExchange1764201600100 } from '../migrations/1764201600100-gateway-exchange';
+import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
+
+export const GATEWAY_SCHEMA = 'gateway';
+
+export const GATEWAY_ENTITIES = [AgencyEntity, ApiKeyEntity, SharingGroupEntity];
+
+export function gatewayDataSourceOptions(url: string): DataSourceOptions {
+  return appDataSourceOptions({
+    url,
+    schema: GATEWAY_SCHEMA,
+    entities: GATEWAY_ENTITIES,
+    migrations: [GatewayInitial1764201600000, GatewayExchange1764201600100],
+    applicationName: 'agency-gateway',
+    poolSize: 20,
+  });
+}
+
+export function gatewayGrants(role: string): string[] {
+  return [
+    `GRANT USAGE ON SCHEMA "${GATEWAY_SCHEMA}" TO "${role}"`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${GATEWAY_SCHEMA}" TO "${role}"`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "${GATEWAY_SCHEMA}" TO "${role}"`,
+  ];
+}

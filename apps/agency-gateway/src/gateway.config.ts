@@ -1,0 +1,17 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { HubBaseConfig } from '@hub/platform/base.config';
+
+export class GatewayConfig extends HubBaseConfig {
+  @IsInt() @Min(1) @Max(65535) @Type(() => Number) GATEWAY_PORT: number = 3000;
+  /** Runtime connection of the gateway (role hub_gateway); derived from DATABASE_URL when empty. */
+  @IsOptional() @IsString() GATEWAY_DATABASE_URL: string = '';
+  /** The first admin key. `npm start` sets a documented local default; production must set its own. */
+  @IsString() @IsNotEmpty() @MinLength(16) HUB_ADMIN_KEY: string;
+  /** Requests per minute per API key. */
+  @IsInt() @Min(1) @Type(() => Number) RATE_LIMIT_PER_MINUTE: number = 6000;
+
+  get databaseUrl(): string {
+    return this.runtimeUrl(this.GATEWAY_DATABASE_URL, 'hub_gateway');
+  }
+}

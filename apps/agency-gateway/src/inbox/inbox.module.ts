@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { DeliveriesConsumer } from './deliveries.consumer';
+import { InboxController } from './inbox.controller';
+import { InboxNotifier } from './inbox.notifier';
+import { InboxService } from './inbox.service';
+
+@Module({ controllers: [InboxController, DeliveriesConsumer], providers: [InboxService, InboxNotifier] })
+export class InboxModule {}

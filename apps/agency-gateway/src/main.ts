@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { bootstrapHybridApp } from '@hub/platform/bootstrap';
+import { loadConfig } from '@hub/platform/config';
+import { runServiceMain } from '@hub/platform/service-main';
+import { AppModule, SERVICE_NAME } from './app.module';
+import { gatewayDataSourceOptions, gatewayGrants } from './database/data-source';
+import { GatewayConfig } from './gateway.config';
+import { mountOpenApi } from './openapi';
+
+runServiceMain<GatewayConfig>({
+  loadConfig: () => loadConfig(GatewayConfig),
+  dataSourceOptions: (_config, url) => gatewayDataSourceOptions(url),
+  ownerUrl: (config) => config.DATABASE_URL,
+  runtimeUrl: (config) => config.databaseUrl,
+  grants: gatewayGrants,
+  serve: (config) =>
+    bootstrapHybridApp(AppModule.register(config), {
+      serviceName: SERVICE_NAME,
+      host: config.HOST,
+      port: config.GATEWAY_PORT,
+      brokers: config.brokers,
+      groupId: SERVICE_NAME,
+      configure: mountOpenApi,
+    }),
+});

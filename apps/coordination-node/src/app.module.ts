@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { KafkaModule } from '@hub/kafka/kafka.module';
+import { PlatformModule } from '@hub/platform/platform.module';
+import { AuthModule } from '@hub/auth/auth.module';
+import { CredentialReplicaModule } from '@hub/auth/credential-replica';
+import { RoutingModule } from './routing/routing.module';
+import { coordinationDataSourceOptions, COORDINATION_SCHEMA } from './database/data-source';
+import { CoordinationConfig } from './coordination.config';
+
+export const SERVICE_NAME = 'coordination-node';
+
+@Module({})
+export class AppModule {
+  static register(config: CoordinationConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        PlatformModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
+        TypeOrmModule.forRoot(coordinationDataSourceOptions(config.databaseUrl)),
+        KafkaModule.forRoot({
+          clientId: SERVICE_NAME,
+          brokers: config.brokers,
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+          minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+          outboxSchema: COORDINATION_SCHEMA,
+        }),
+        AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(COORDINATION_SCHEMA)] }),
+        RoutingModule,
+      ],
+      providers: [{ provide: CoordinationConfig, useValue: config }],
+      exports: [CoordinationConfig],
+    };
+  }
+}

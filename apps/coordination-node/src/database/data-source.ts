@@ -1,0 +1,25 @@
+import { DataSourceOptions } from 'typeorm';
+import { appDataSourceOptions } from '@hub/database/data-source';
+import { CoordinationInitial1764201600001 } from '../migrations/1764201600001-coordination-initial';
+import { CoordinationRouting1764201600101 } from '../migrations/1764201600101-coordination-routing';
+
+export const COORDINATION_SCHEMA = 'coordination';
+
+export function coordinationDataSourceOptions(url: string): DataSourceOptions {
+  return appDataSourceOptions({
+    url,
+    schema: COORDINATION_SCHEMA,
+    entities: [],
+    migrations: [CoordinationInitial1764201600001, CoordinationRouting1764201600101],
+    applicationName: 'coordination-node',
+    poolSize: 20,
+  });
+}
+
+export function coordinationGrants(role: string): string[] {
+  return [
+    `GRANT USAGE ON SCHEMA "${COORDINATION_SCHEMA}" TO "${role}"`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${COORDINATION_SCHEMA}" TO "${role}"`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "${COORDINATION_SCHEMA}" TO "${role}"`,
+  ];
+}

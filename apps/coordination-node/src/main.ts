@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { bootstrapHybridApp } from '@hub/platform/bootstrap';
+import { loadConfig } from '@hub/platform/config';
+import { runServiceMain } from '@hub/platform/service-main';
+import { AppModule, SERVICE_NAME } from './app.module';
+import { coordinationDataSourceOptions, coordinationGrants } from './database/data-source';
+import { CoordinationConfig } from './coordination.config';
+
+runServiceMain<CoordinationConfig>({
+  loadConfig: () => loadConfig(CoordinationConfig),
+  dataSourceOptions: (_config, url) => coordinationDataSourceOptions(url),
+  ownerUrl: (config) => config.DATABASE_URL,
+  runtimeUrl: (config) => config.databaseUrl,
+  grants: coordinationGrants,
+  serve: (config) =>
+    bootstrapHybridApp(AppModule.register(config), {
+      serviceName: SERVICE_NAME,
+      host: config.HOST,
+      port: config.COORDINATION_PORT,
+      brokers: config.brokers,
+      groupId: SERVICE_NAME,
+    }),
+});

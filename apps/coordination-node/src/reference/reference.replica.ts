@@ -1,0 +1,64 @@
+import { Controller, Injectable } from '@nestjs/common';
+import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AgencyRecord, SharingGroupRecord } from '@hub/contracts/reference';
+import { Topic } from '@hub/contracts/topics';
+import { KafkaMessageHandler } from '@hub/kafka/message-handler';
+import { ReferenceView } from '@hub/contracts/policy';
+
+
+/**
+ * The node's own copy of agencies and sharing groups, fed from the compacted reference topics (never from the
+ * gateway's tables). Last write wins by updatedAt, so replaying the topic from the start is harmless.
+ */
+@Injectable()
+export class ReferenceReplica {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async applyAgency(record: AgencyRecord): Promise<void> {
+    await this.upsert('agencies', record.id, record, record.updatedAt);
+  }
+
+  async applyGroup(record: SharingGroupRecord): Promise<void> {
+    await this.upsert('sharing_groups', record.id, record, record.updatedAt);
+  }
+
+  async load(): Promise<ReferenceView> {
+    const [agencies, groups] = await Promise.all([
+      this.dataSource.query(`SELECT record FROM coordination.agencies`),
+      this.dataSource.query(`SELECT record FROM coordination.sharing_groups`),
+    ]);
+    return {
+      agencies: agencies.map((row: { record: AgencyRecord }) => row.record),
+      sharingGroups: groups.map((row: { record: SharingGroupRecord }) => row.record),
+    };
+  }
+
+  private async upsert(table: 'agencies' | 'sharing_groups', id: string, record: object, updatedAt: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO coordination.${table} (id, record, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, updated_at = EXCLUDED.updated_at
+       WHERE coordination.${table}.updated_at <= EXCLUDED.updated_at`,
+      [id, JSON.stringify(record), updatedAt],
+    );
+  }
+}
+
+@Controller()
+export class ReferenceConsumer {
+  constructor(
+    private readonly messages: KafkaMessageHandler,
+    private readonly replica: ReferenceReplica,
+  ) {}
+
+  @EventPattern(Topic.Agencies)
+  async onAgency(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
+    await this.messages.handle(context, AgencyRecord, payload, (record) => this.replica.applyAgency(record));
+  }
+
+  @EventPattern(Topic.SharingGroups)
+  async onGroup(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
+    await this.messages.handle(context, SharingGroupRecord, payload, (record) => this.replica.applyGroup(record));
+  }
+}

@@ -1,0 +1,116 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditEventType } from '@hub/contracts/audit-event';
+import { AlertDeliveredMessage, AlertSubmittedMessage } from '@hub/contracts/messages';
+import { decideRecipients, missingReferences, ReferenceView, RoutingDecision } from '@hub/contracts/policy';
+import { Topic } from '@hub/contracts/topics';
+import { auditMessage } from '@hub/kafka/audit.publisher';
+import { OutgoingMessage } from '@hub/kafka/kafka.producer';
+import { OutboxService } from '@hub/kafka/outbox.service';
+import { ReferenceReplica } from '../reference/reference.replica';
+import { deliveryIdFor } from './delivery-id';
+
+export class ReferenceNotYetKnownError extends Error {}
+
+/**
+ * Where routing is decided. For each submitted version: dedup by messageId, re-apply the distribution policy to
+ * every known agency, record every decision, and fan out the deliveries — all in one transaction with the
+ * outbox, so the effects happen exactly once however often Kafka redelivers the message.
+ */
+@Injectable()
+export class RoutingService {
+  private readonly logger = new Logger(RoutingService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly replica: ReferenceReplica,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** `lastAttempt`: decide with the reference data we have, even if it does not know every agency named. */
+  async route(message: AlertSubmittedMessage, lastAttempt: boolean): Promise<void> {
+    const reference = await this.replica.load();
+    const missing = unknownReferences(message, reference);
+    if (missing.length > 0 && !lastAttempt) {
+      // Reference topics and submissions are separate topics: give the replica a moment to catch up.
+      throw new ReferenceNotYetKnownError(`reference data not yet replicated: ${missing.join(', ')}`);
+    }
+    const ids = await this.dataSource.transaction(async (manager) => {
+      const fresh: unknown[] = await manager.query(
+        `INSERT INTO coordination.processed_messages (message_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`,
+        [message.messageId],
+      );
+      if (fresh.length === 0) return [];
+      const previous: { recipient: string }[] = await manager.query(
+        `SELECT recipient FROM coordination.alert_recipients WHERE alert_id = $1`,
+        [message.alertId],
+      );
+      const decisions = decideRecipients({
+        kind: message.kind,
+        sender: message.sender,
+        content: message.alert,
+        previousRecipients: previous.map((p) => p.recipient),
+        ref: reference,
+        now: new Date(),
+      });
+      const outgoing: OutgoingMessage[] = [];
+      const decidedAt = new Date().toISOString();
+      for (const decision of decisions) {
+        const deliveryId = decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null;
+        await manager.query(
+          `INSERT INTO coordination.routing_decisions (alert_id, version, recipient, sender, kind, decision, reason, delivery_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [message.alertId, message.version, decision.recipient, message.sender, message.kind, decision.decision, decision.reason, deliveryId],
+        );
+        outgoing.push(
+          auditMessage({
+            eventId: `routing:${message.alertId}:${message.version}:${decision.recipient}`,
+            type: AuditEventType.RoutingDecided,
+            actor: { service: 'coordination-node' },
+            alertId: message.alertId,
+            version: message.version,
+            recipient: decision.recipient,
+            decision: decision.decision,
+            reason: decision.reason,
+            details: { sender: message.sender, kind: message.kind, messageId: message.messageId, deliveryId },
+          }),
+        );
+        if (deliveryId) {
+          await manager.query(
+            `INSERT INTO coordination.alert_recipients (alert_id, recipient, first_version, last_version) VALUES ($1, $2, $3, $3)
+             ON CONFLICT (alert_id, recipient) DO UPDATE SET last_version = EXCLUDED.last_version`,
+            [message.alertId, decision.recipient, message.version],
+          );
+          outgoing.push({ topic: Topic.AlertsDelivered, key: decision.recipient, value: this.delivery(message, decision, deliveryId, decidedAt) });
+        }
+      }
+      return this.outbox.enqueue(manager, outgoing);
+    });
+    await this.outbox.publish(ids);
+    if (ids.length > 0) this.logger.log({ alertId: message.alertId, version: message.version, kind: message.kind }, 'routed');
+  }
+
+  private delivery(message: AlertSubmittedMessage, decision: RoutingDecision, deliveryId: string, decidedAt: string): AlertDeliveredMessage {
+    const recall = decision.asCancel === true && message.kind !== 'cancel';
+    return {
+      deliveryId,
+      sourceMessageId: message.messageId,
+      kind: recall ? 'cancel' : message.kind,
+      alertId: message.alertId,
+      version: message.version,
+      sender: message.sender,
+      recipient: decision.recipient,
+      decidedAt,
+      ...(recall || message.kind === 'cancel' ? {} : { alert: message.alert }),
+      ...(recall ? { cancelReason: 'You are no longer a recipient of this alert (withdrawn by an update).' } : message.cancelReason ? { cancelReason: message.cancelReason } : {}),
+    };
+  }
+}
+
+/** The sender, addressees and groups the message names that the replica does not know yet. */
+function unknownReferences(message: AlertSubmittedMessage, reference: ReferenceView): string[] {
+  const missing = missingReferences(message.alert, reference);
+  const senderKnown = reference.agencies.some((agency) => agency.id === message.sender);
+  return [...(senderKnown ? [] : [message.sender]), ...missing.agencies, ...missing.sharingGroups];
+}

@@ -1,0 +1,43 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { AlertContent } from './alert/alert-content';
+import { AGENCY_ID_PATTERN } from './reference';
+
+export const DELIVERY_KINDS = ['alert', 'update', 'cancel'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
+/**
+ * Value on Topic.AlertsSubmitted, key = alertId. Produced by agency-gateway once the submission is durable
+ * in its database (transactional outbox). `alert` is the full content of this version; for a cancel it is
+ * the content of the version being cancelled.
+ */
+export class AlertSubmittedMessage {
+  @IsUUID() messageId: string;
+  @IsIn(DELIVERY_KINDS as unknown as string[]) kind: DeliveryKind;
+  @IsUUID() alertId: string;
+  @IsInt() @Min(1) version: number;
+  @Matches(AGENCY_ID_PATTERN) sender: string;
+  @IsString() @Length(1, 64) senderKeyId: string;
+  @IsISO8601({ strict: true }) receivedAt: string;
+  @ValidateNested() @Type(() => AlertContent) alert: AlertContent;
+  @IsOptional() @IsString() @Length(1, 2000) cancelReason?: string;
+}
+
+/**
+ * Value on Topic.AlertsDelivered, key = recipient. One per (alertId, version, recipient) that the routing
+ * policy decided "delivered". deliveryId is deterministic so that a redelivered message is recognised.
+ * A cancel carries no content: it reaches every earlier recipient, some of whom may not be entitled to the
+ * last version's content (recall reaches everyone, content does not).
+ */
+export class AlertDeliveredMessage {
+  @IsUUID() deliveryId: string;
+  @IsUUID() sourceMessageId: string;
+  @IsIn(DELIVERY_KINDS as unknown as string[]) kind: DeliveryKind;
+  @IsUUID() alertId: string;
+  @IsInt() @Min(1) version: number;
+  @Matches(AGENCY_ID_PATTERN) sender: string;
+  @Matches(AGENCY_ID_PATTERN) recipient: string;
+  @IsISO8601({ strict: true }) decidedAt: string;
+  @ValidateIf((m: AlertDeliveredMessage) => m.kind !== 'cancel') @ValidateNested() @Type(() => AlertContent) alert?: AlertContent;
+  @IsOptional() @IsString() @Length(1, 2000) cancelReason?: string;
+}

@@ -1,0 +1,38 @@
+import { IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches, ArrayMaxSize } from 'class-validator';
+import { ROLES, Role } from './audit-event';
+
+/** Agency ids: country + code (TJ-DCA, KG-BS) or a centre id (CARICC). */
+export const AGENCY_ID_PATTERN = /^(?:[A-Z]{2}-[A-Z0-9]{2,12}|[A-Z][A-Z0-9]{2,15})$/;
+export const AGENCY_KINDS = ['national-agency', 'regional-centre'] as const;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+
+/** Value on Topic.Agencies (compacted, key = id). */
+export class AgencyRecord {
+  @Matches(AGENCY_ID_PATTERN) id: string;
+  @IsString() @Length(1, 200) name: string;
+  @Matches(/^[A-Z]{2}$/) country: string;
+  @IsIn(AGENCY_KINDS as unknown as string[]) kind: AgencyKind;
+  @IsBoolean() active: boolean;
+  @IsISO8601({ strict: true }) updatedAt: string;
+}
+
+/** Value on Topic.Credentials (compacted, key = keyId). Carries the hash, never the secret. */
+export class CredentialRecord {
+  @IsString() @Length(1, 64) keyId: string;
+  @Matches(AGENCY_ID_PATTERN) agencyId: string;
+  @IsIn(ROLES) role: Role;
+  /** hex SHA-256 of the secret part of the key */
+  @Matches(/^[0-9a-f]{64}$/) secretHash: string;
+  @IsOptional() @IsISO8601({ strict: true }) expiresAt: string | null;
+  @IsOptional() @IsISO8601({ strict: true }) revokedAt: string | null;
+  @IsISO8601({ strict: true }) updatedAt: string;
+}
+
+/** Value on Topic.SharingGroups (compacted, key = id). */
+export class SharingGroupRecord {
+  @IsString() @Length(1, 64) id: string;
+  @IsString() @Length(1, 200) name: string;
+  @IsArray() @ArrayMaxSize(500) @Matches(AGENCY_ID_PATTERN, { each: true }) members: string[];
+  @IsOptional() @IsISO8601({ strict: true }) expiresAt: string | null;
+  @IsISO8601({ strict: true }) updatedAt: string;
+}

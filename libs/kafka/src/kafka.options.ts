@@ -1,0 +1,18 @@
+export interface KafkaModuleOptions {
+  /** e.g. "agency-gateway"; used for client id and, with a suffix, consumer group ids */
+  clientId: string;
+  brokers: string[];
+  /** Replication factor for topics created at boot (1 for the local single broker, 3 in production). */
+  replicationFactor: number;
+  /** min.insync.replicas set on topics created at boot (2 in production with acks=all). */
+  minInsyncReplicas: number;
+  /** PostgreSQL schema holding this app's outbox table. */
+  outboxSchema: string;
+  /** Attempts per message before it is dead-lettered. */
+  maxAttempts?: number;
+  /** Backoff before the 2nd attempt; doubles each time, capped at 5 s. */
+  retryBackoffMs?: number;
+}
+
+export const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');

@@ -1,0 +1,404 @@
+import { KeyObject } from 'node:crypto';
+import { auditEntryLeafHash } from './audit-leaf';
+import { Checkpoint, keyIdFor, loadEd25519PublicKey, parseCheckpoint, verifyCheckpointSignature } from './checkpoint';
+import { CompactMerkleTree } from './compact-merkle-tree';
+import { emptyTreeHash, hashFromHex, hashToHex } from './hashing';
+import { verifyConsistency } from './proof-verification';
+
+/** One audit entry as served by GET /v1/audit/entries. */
+export interface AuditEntryView {
+  /** 0-based, contiguous, in log order. */
+  seq: number;
+  /** Exactly the object the log canonicalised and hashed as the leaf. */
+  entry: unknown;
+  /** The leaf hash the server has stored for this entry (hex), if it serves one. */
+  leafHash?: string;
+  [field: string]: unknown;
+}
+
+export interface AuditEntryPage {
+  items: AuditEntryView[];
+  nextCursor: string | null;
+}
+
+/** What the verifier needs from the audit-log API, whatever the transport. */
+export interface AuditLogSource {
+  /** `after` is null for the first page, then the previous page's nextCursor. */
+  fetchEntries(after: string | null): Promise<AuditEntryPage>;
+  fetchLatestCheckpoint(): Promise<Checkpoint>;
+  /** Hex hashes of PROOF(from, D[to]). */
+  fetchConsistencyProof(from: number, to: number): Promise<string[]>;
+}
+
+export interface VerifyEntriesInput {
+  /** Entries in log order, in pages (pages keep the per-entry loop synchronous and fast). */
+  entryPages: Iterable<readonly AuditEntryView[]> | AsyncIterable<readonly AuditEntryView[]>;
+  /** Fetch this before the entries, so the entries cover at least its treeSize. */
+  latestCheckpoint: Checkpoint;
+  publicKey: KeyObject;
+  /** A checkpoint the auditor saved earlier; the served entries must still produce its root. */
+  savedCheckpoint?: Checkpoint;
+  /** When given, the server's own consistency proof from savedCheckpoint to latestCheckpoint is checked too. */
+  fetchConsistencyProof?: (from: number, to: number) => Promise<readonly string[]>;
+}
+
+export interface VerifyLogResult {
+  ok: boolean;
+  /** The signed tree size the root refers to (fewer if the log served fewer entries than it claims). */
+  treeSize: number;
+  /** Hex root rebuilt from the served entries at treeSize. */
+  root: string;
+  checkedEntries: number;
+  /** The smallest seq shown to be missing, out of order, unreadable or altered. */
+  firstBadSeq?: number;
+  problems: string[];
+  /** Facts that are not failures, e.g. entries newer than the latest checkpoint. */
+  notes: string[];
+  /** The latest checkpoint; worth saving for the next run only when ok. */
+  latestCheckpoint: Checkpoint;
+}
+
+/** The transport-agnostic core: rebuild the tree from the entries and hold it against the checkpoints. */
+export async function verifyEntries(input: VerifyEntriesInput): Promise<VerifyLogResult> {
+  const { latestCheckpoint: latest, savedCheckpoint: saved, publicKey } = input;
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const badSeqs: number[] = [];
+
+  const latestIsSigned = checkSignature(latest, 'latest', publicKey, problems);
+  const savedIsSigned = saved ? checkSignature(saved, 'saved', publicKey, problems) : false;
+
+  const rebuild = await rebuildTree(input.entryPages, [latest.treeSize, ...(saved ? [saved.treeSize] : [])]);
+  problems.push(...rebuild.problems);
+  badSeqs.push(...rebuild.badSeqs);
+
+  if (rebuild.leafCount < latest.treeSize && !rebuild.stoppedEarly) {
+    problems.push(
+      `the latest checkpoint covers ${latest.treeSize} entries but the log served only ${rebuild.leafCount}: ` +
+        `entries from seq ${rebuild.leafCount} on are missing`,
+    );
+    badSeqs.push(rebuild.leafCount);
+  }
+  if (rebuild.leafCount > latest.treeSize) {
+    const uncovered = rebuild.leafCount - latest.treeSize;
+    notes.push(
+      `${uncovered} ${uncovered === 1 ? 'entry' : 'entries'} from seq ${latest.treeSize} on ` +
+        `${uncovered === 1 ? 'is' : 'are'} not yet covered by a signed checkpoint`,
+    );
+  }
+
+  const firstLeafMismatch = rebuild.firstLeafHashMismatch;
+  const rebuiltLatestRoot = rebuild.rootsAtSize.get(latest.treeSize);
+  if (rebuiltLatestRoot && hashToHex(rebuiltLatestRoot) !== latest.rootHash) {
+    problems.push(
+      `the entries do not reproduce the latest checkpoint: root at size ${latest.treeSize} is ` +
+        `${hashToHex(rebuiltLatestRoot)}, the checkpoint says ${latest.rootHash}` +
+        locateDivergence(firstLeafMismatch, latest.treeSize),
+    );
+  }
+
+  if (saved) {
+    const rebuiltSavedRoot = rebuild.rootsAtSize.get(saved.treeSize);
+    if (saved.treeSize > latest.treeSize) {
+      problems.push(
+        `the latest checkpoint (size ${latest.treeSize}) is older than the saved one (size ${saved.treeSize}): the log was rolled back`,
+      );
+      badSeqs.push(latest.treeSize);
+    } else if (saved.treeSize === latest.treeSize && saved.rootHash !== latest.rootHash) {
+      problems.push(`two checkpoints of size ${saved.treeSize} have different roots: the log has been forked`);
+    }
+    if (rebuiltSavedRoot && hashToHex(rebuiltSavedRoot) !== saved.rootHash) {
+      problems.push(
+        `the entries do not reproduce the saved checkpoint: root at size ${saved.treeSize} is ` +
+          `${hashToHex(rebuiltSavedRoot)}, the saved checkpoint says ${saved.rootHash}` +
+          locateDivergence(firstLeafMismatch, saved.treeSize),
+      );
+    }
+    if (input.fetchConsistencyProof && latestIsSigned && savedIsSigned && saved.treeSize < latest.treeSize) {
+      const proofProblem = await checkServedConsistencyProof(saved, latest, input.fetchConsistencyProof);
+      if (proofProblem) problems.push(proofProblem);
+    }
+  }
+
+  const treeSize = Math.min(latest.treeSize, rebuild.leafCount);
+  return {
+    ok: problems.length === 0,
+    treeSize,
+    root: hashToHex(rebuild.rootsAtSize.get(treeSize) ?? rebuild.rootAtEnd),
+    checkedEntries: rebuild.leafCount,
+    ...(badSeqs.length > 0 ? { firstBadSeq: Math.min(...badSeqs) } : {}),
+    problems,
+    notes,
+    latestCheckpoint: latest,
+  };
+}
+
+export interface VerifyLogOptions {
+  source: AuditLogSource;
+  /** The log operator's checkpoint key, obtained out of band. */
+  publicKeyPem: string;
+  savedCheckpoint?: Checkpoint;
+}
+
+/** Checkpoint first, then every entry up to it, then the checks of verifyEntries. */
+export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogResult> {
+  const { source } = options;
+  const latestCheckpoint = await source.fetchLatestCheckpoint();
+  return verifyEntries({
+    entryPages: pagesUpTo(source, latestCheckpoint.treeSize),
+    latestCheckpoint,
+    publicKey: loadEd25519PublicKey(options.publicKeyPem),
+    savedCheckpoint: options.savedCheckpoint,
+    fetchConsistencyProof: (from, to) => source.fetchConsistencyProof(from, to),
+  });
+}
+
+export interface HttpAuditLogSourceOptions {
+  /** e.g. http://localhost:3002 */
+  baseUrl: string;
+  /** An auditor key, sent as `Authorization: Bearer`. */
+  apiKey: string;
+  /** 1..1000 */
+  pageSize?: number;
+  fetch?: typeof fetch;
+}
+
+export class AuditLogHttpError extends Error {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'AuditLogHttpError';
+  }
+}
+
+export interface HttpAuditLogSource extends AuditLogSource {
+  /** The server's own claim about its key: only for a first look, since trusting it defeats verification. */
+  fetchPublicKeyPem(): Promise<string>;
+}
+
+export function createHttpAuditLogSource(options: HttpAuditLogSourceOptions): HttpAuditLogSource {
+  const fetchImpl = options.fetch ?? fetch;
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const pageSize = options.pageSize ?? 1000;
+
+  async function get(path: string, query: Record<string, string> = {}): Promise<Response> {
+    const url = new URL(`${baseUrl}${path}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    let response: Response;
+    try {
+      response = await fetchImpl(url, { headers: { authorization: `Bearer ${options.apiKey}` } });
+    } catch (error) {
+      throw new AuditLogHttpError(`cannot reach ${url}: ${(error as Error).message}`, url.toString());
+    }
+    if (!response.ok) {
+      throw new AuditLogHttpError(`GET ${url} answered ${response.status}`, url.toString(), response.status);
+    }
+    return response;
+  }
+
+  async function getJson(path: string, query?: Record<string, string>): Promise<unknown> {
+    const response = await get(path, query);
+    try {
+      return await response.json();
+    } catch {
+      throw new AuditLogHttpError(`GET ${path} did not return JSON`, response.url || path, response.status);
+    }
+  }
+
+  return {
+    async fetchEntries(after) {
+      const body = await getJson('/v1/audit/entries', { ...(after === null ? {} : { after }), limit: String(pageSize) });
+      if (!isEntryPage(body)) {
+        throw new AuditLogHttpError('GET /v1/audit/entries did not return {items: [...], nextCursor}', path(baseUrl, '/v1/audit/entries'));
+      }
+      return body;
+    },
+    async fetchLatestCheckpoint() {
+      const body = await getJson('/v1/audit/checkpoint');
+      try {
+        return parseCheckpoint(body);
+      } catch (error) {
+        throw new AuditLogHttpError(`GET /v1/audit/checkpoint: ${(error as Error).message}`, path(baseUrl, '/v1/audit/checkpoint'));
+      }
+    },
+    async fetchConsistencyProof(from, to) {
+      const body = (await getJson('/v1/audit/proofs/consistency', { from: String(from), to: String(to) })) as {
+        proof?: unknown;
+      };
+      if (!Array.isArray(body?.proof) || !body.proof.every((hash): hash is string => typeof hash === 'string')) {
+        throw new AuditLogHttpError('GET /v1/audit/proofs/consistency did not return {proof: [hex, ...]}', path(baseUrl, '/v1/audit/proofs/consistency'));
+      }
+      return body.proof;
+    },
+    async fetchPublicKeyPem() {
+      const response = await get('/v1/audit/public-key');
+      const text = await response.text();
+      if (!(response.headers.get('content-type') ?? '').includes('json')) return text;
+      const body = JSON.parse(text) as { publicKeyPem?: unknown; publicKey?: unknown };
+      const pem = body.publicKeyPem ?? body.publicKey;
+      if (typeof pem !== 'string') {
+        throw new AuditLogHttpError('GET /v1/audit/public-key did not return a PEM', path(baseUrl, '/v1/audit/public-key'));
+      }
+      return pem;
+    },
+  };
+}
+
+export function verifyLogOverHttp(
+  options: HttpAuditLogSourceOptions & { publicKeyPem: string; savedCheckpoint?: Checkpoint },
+): Promise<VerifyLogResult> {
+  return verifyLog({
+    source: createHttpAuditLogSource(options),
+    publicKeyPem: options.publicKeyPem,
+    savedCheckpoint: options.savedCheckpoint,
+  });
+}
+
+interface TreeRebuild {
+  leafCount: number;
+  rootsAtSize: Map<number, Buffer>;
+  rootAtEnd: Buffer;
+  firstLeafHashMismatch?: number;
+  /** True when an entry made it impossible to continue (gap, reordering, unreadable entry). */
+  stoppedEarly: boolean;
+  problems: string[];
+  badSeqs: number[];
+}
+
+async function rebuildTree(
+  entryPages: VerifyEntriesInput['entryPages'],
+  sizesOfInterest: readonly number[],
+): Promise<TreeRebuild> {
+  const tree = new CompactMerkleTree();
+  const wanted = new Set(sizesOfInterest);
+  const rootsAtSize = new Map<number, Buffer>();
+  if (wanted.has(0)) rootsAtSize.set(0, emptyTreeHash());
+  const problems: string[] = [];
+  const badSeqs: number[] = [];
+  let firstLeafHashMismatch: number | undefined;
+  let leafHashMismatches = 0;
+  let stoppedEarly = false;
+
+  pages: for await (const page of entryPages) {
+    for (const item of page) {
+      const expectedSeq = tree.size;
+      if (typeof item !== 'object' || item === null || item.seq !== expectedSeq) {
+        const served = typeof item === 'object' && item !== null ? JSON.stringify(item.seq) : 'a non-object';
+        problems.push(`expected seq ${expectedSeq} next but the log served ${served}: an entry is missing or out of order`);
+        badSeqs.push(expectedSeq);
+        stoppedEarly = true;
+        break pages;
+      }
+      let hash: Buffer;
+      try {
+        hash = auditEntryLeafHash(item.entry);
+      } catch (error) {
+        problems.push(`entry seq ${expectedSeq} cannot be hashed: ${(error as Error).message}`);
+        badSeqs.push(expectedSeq);
+        stoppedEarly = true;
+        break pages;
+      }
+      if (item.leafHash !== undefined && !sameHex(item.leafHash, hash)) {
+        leafHashMismatches += 1;
+        if (firstLeafHashMismatch === undefined) {
+          firstLeafHashMismatch = expectedSeq;
+          badSeqs.push(expectedSeq);
+        }
+      }
+      tree.append(hash);
+      if (wanted.has(tree.size)) rootsAtSize.set(tree.size, tree.root());
+    }
+  }
+
+  if (firstLeafHashMismatch !== undefined) {
+    problems.push(
+      `${leafHashMismatches} ${leafHashMismatches === 1 ? 'entry does' : 'entries do'} not match the leaf hash ` +
+        `served with ${leafHashMismatches === 1 ? 'it' : 'them'}, the first at seq ${firstLeafHashMismatch}`,
+    );
+  }
+  return {
+    leafCount: tree.size,
+    rootsAtSize,
+    rootAtEnd: tree.root(),
+    firstLeafHashMismatch,
+    stoppedEarly,
+    problems,
+    badSeqs,
+  };
+}
+
+function checkSignature(checkpoint: Checkpoint, label: string, publicKey: KeyObject, problems: string[]): boolean {
+  const expectedKeyId = keyIdFor(publicKey);
+  if (checkpoint.keyId !== expectedKeyId) {
+    problems.push(
+      `the ${label} checkpoint names signing key ${JSON.stringify(checkpoint.keyId)}, but the trusted key is ${expectedKeyId}`,
+    );
+    return false;
+  }
+  if (!verifyCheckpointSignature(checkpoint, publicKey)) {
+    problems.push(`the ${label} checkpoint (size ${checkpoint.treeSize}) does not carry a valid signature`);
+    return false;
+  }
+  return true;
+}
+
+async function checkServedConsistencyProof(
+  saved: Checkpoint,
+  latest: Checkpoint,
+  fetchConsistencyProof: NonNullable<VerifyEntriesInput['fetchConsistencyProof']>,
+): Promise<string | undefined> {
+  let proof: Buffer[];
+  try {
+    proof = (await fetchConsistencyProof(saved.treeSize, latest.treeSize)).map(hashFromHex);
+  } catch (error) {
+    return `no usable consistency proof from size ${saved.treeSize} to ${latest.treeSize}: ${(error as Error).message}`;
+  }
+  const consistent = verifyConsistency(
+    saved.treeSize,
+    latest.treeSize,
+    hashFromHex(saved.rootHash),
+    hashFromHex(latest.rootHash),
+    proof,
+  );
+  return consistent
+    ? undefined
+    : `the server's consistency proof from size ${saved.treeSize} to ${latest.treeSize} does not verify: ` +
+        'the latest checkpoint does not extend the saved one';
+}
+
+function locateDivergence(firstLeafHashMismatch: number | undefined, treeSize: number): string {
+  if (firstLeafHashMismatch !== undefined && firstLeafHashMismatch < treeSize) {
+    return `; the first entry that differs from its stored leaf hash is seq ${firstLeafHashMismatch}`;
+  }
+  return '; every entry matches the leaf hash served with it (if any), so the altered entry cannot be located from the API alone';
+}
+
+async function* pagesUpTo(source: AuditLogSource, treeSize: number): AsyncGenerator<readonly AuditEntryView[]> {
+  let cursor: string | null = null;
+  let served = 0;
+  // Stop once the checkpoint is covered: a busy log would otherwise keep the verifier paging forever.
+  do {
+    const page: AuditEntryPage = await source.fetchEntries(cursor);
+    if (page.items.length === 0) return;
+    yield page.items;
+    served += page.items.length;
+    cursor = page.nextCursor;
+  } while (cursor !== null && served < treeSize);
+}
+
+function isEntryPage(body: unknown): body is AuditEntryPage {
+  if (typeof body !== 'object' || body === null) return false;
+  const { items, nextCursor } = body as Record<string, unknown>;
+  return Array.isArray(items) && (nextCursor === null || typeof nextCursor === 'string');
+}
+
+function sameHex(servedHex: unknown, hash: Buffer): boolean {
+  return typeof servedHex === 'string' && servedHex.toLowerCase() === hashToHex(hash);
+}
+
+function path(baseUrl: string, route: string): string {
+  return `${baseUrl}${route}`;
+}

@@ -1,0 +1,58 @@
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { kafkaLogCreator } from '@hub/kafka/kafka-client';
+import { TopicAdmin } from '@hub/kafka/topic-admin';
+import { HubExceptionFilter } from './http-error.filter';
+import { jsonBodyMiddleware } from './http-body';
+import { hubValidationPipe } from './validation.pipe';
+
+export interface HybridAppOptions {
+  serviceName: string;
+  host: string;
+  port: number;
+  brokers: string[];
+  /** Consumer group id, used exactly as given (postfixId is disabled). */
+  groupId: string;
+  /** Partitions of one consumer processed at once; ordering within a partition is kept. */
+  partitionsConsumedConcurrently?: number;
+  /** Extra HTTP setup (OpenAPI, static files) before listening. */
+  configure?: (app: NestExpressApplication) => void | Promise<void>;
+}
+
+/**
+ * Boots one hub service: HTTP API and Kafka consumer in one process. Topics are created before the consumer
+ * subscribes, and the process only listens once the consumer has joined its group.
+ */
+export async function bootstrapHybridApp(module: unknown, options: HybridAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(...jsonBodyMiddleware());
+  app.useGlobalPipes(hubValidationPipe());
+  app.useGlobalFilters(new HubExceptionFilter());
+  app.enableShutdownHooks();
+  await options.configure?.(app);
+  await app.get(TopicAdmin).ensureTopics();
+  app.connectMicroservice<MicroserviceOptions>({
+    transport: Transport.KAFKA,
+    options: {
+      postfixId: '',
+      client: {
+        clientId: `${options.serviceName}-consumer`,
+        brokers: options.brokers,
+        logCreator: kafkaLogCreator,
+        retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+      },
+      consumer: { groupId: options.groupId, sessionTimeout: 30000, heartbeatInterval: 3000, allowAutoTopicCreation: false },
+      subscribe: { fromBeginning: true },
+      run: { autoCommit: true, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3 },
+    },
+  });
+  await app.startAllMicroservices();
+  await app.listen(options.port, options.host);
+  new NestLogger('Bootstrap').log(`${options.serviceName} listening on http://${options.host}:${options.port}`);
+  return app;
+}

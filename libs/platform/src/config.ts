@@ -1,0 +1,35 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds an app's config class from the environment and fails at boot naming every bad variable.
+ * Config properties are named exactly like the environment variables they come from.
+ */
+export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const defaults = new cls() as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const key of Object.keys(env)) {
+    if (env[key] !== undefined && env[key] !== '') merged[key] = env[key];
+  }
+  const config = plainToInstance(cls, merged, { enableImplicitConversion: true });
+  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${errors.map(describe).join('\n')}`);
+  }
+  return config;
+}
+
+function describe(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  return `  ${error.property}=${JSON.stringify(error.value)}: ${reasons}`;
+}
+
+/** "a:1,b:2" -> ["a:1","b:2"] */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}

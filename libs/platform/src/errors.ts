@@ -1,0 +1,75 @@
+import { HttpStatus } from '@nestjs/common';
+
+/** The one error shape every HTTP endpoint answers with. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details: { path: string; message: string }[];
+  errorId?: string;
+}
+
+export enum ErrorCode {
+  ValidationFailed = 'validation_failed',
+  InvalidJson = 'invalid_json',
+  UnsupportedMediaType = 'unsupported_media_type',
+  PayloadTooLarge = 'payload_too_large',
+  Unauthorized = 'unauthorized',
+  Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  Conflict = 'conflict',
+  RequestInFlight = 'request_in_flight',
+  IdempotencyKeyReused = 'idempotency_key_reused',
+  StaleVersion = 'stale_version',
+  RateLimited = 'rate_limited',
+  Unavailable = 'unavailable',
+  Internal = 'internal',
+}
+
+const STATUS: Record<ErrorCode, HttpStatus> = {
+  [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.InvalidJson]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.Unauthorized]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.Conflict]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestInFlight]: HttpStatus.CONFLICT,
+  [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.StaleVersion]: HttpStatus.CONFLICT,
+  [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+export type { FieldError } from '@hub/contracts/alert/field-error';
+import type { FieldError } from '@hub/contracts/alert/field-error';
+
+/** Typed application error; HubExceptionFilter maps it to ErrorBody. */
+export class HubError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(message);
+  }
+
+  get status(): HttpStatus {
+    return STATUS[this.code];
+  }
+
+  static validation(details: FieldError[], message?: string): HubError {
+    const summary = message ?? `Invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
+    return new HubError(ErrorCode.ValidationFailed, summary, details);
+  }
+
+  /** Anything the caller may not see is "not found": a 403 would confirm that it exists. */
+  static notFound(what = 'resource'): HubError {
+    return new HubError(ErrorCode.NotFound, `${what} not found`);
+  }
+}
+
+export function statusOf(code: ErrorCode): HttpStatus {
+  return STATUS[code];
+}

@@ -1,0 +1,35 @@
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { PublicRoute } from './public.decorator';
+import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { KafkaHealthIndicator } from '@hub/kafka/kafka.health';
+
+/** GET /health: 200 when this service's Kafka and PostgreSQL connections work, 503 (with which one failed) otherwise. */
+@ApiExcludeController()
+@PublicRoute()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly kafka: KafkaHealthIndicator,
+  ) {}
+
+  @Get()
+  async check(@Res() response: Response): Promise<void> {
+    try {
+      const result = await this.health.check([
+        () => this.database.pingCheck('postgres', { timeout: 2000 }),
+        () => this.kafka.check('kafka'),
+      ]);
+      response.status(200).json(result);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        response.status(503).json(error.getResponse());
+        return;
+      }
+      throw error;
+    }
+  }
+}

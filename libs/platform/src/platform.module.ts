@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { HealthController } from './health.controller';
+
+export interface PlatformOptions {
+  serviceName: string;
+  logLevel: string;
+}
+
+/** What every app has: structured JSON logs (pino, authorization headers redacted) and GET /health. */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        TerminusModule.forRoot({ logger: false }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            name: options.serviceName,
+            level: options.logLevel,
+            autoLogging: { ignore: (req) => req.url === '/health' },
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            customProps: () => ({ service: options.serviceName }),
+          },
+        }),
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * The hub's one entry point for people and CI (only Node built-ins until `npm ci` has run):
+ *   npm start   Kafka (local KRaft broker unless KAFKA_BROKERS is set), database, migrations, the three services
+ *   npm test    type check, lint, unit tests, build, then integration + end-to-end tests on a fresh broker and database
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const LOCAL_ADMIN_KEY = 'local-admin-key-change-me';
+
+function log(line) {
+  process.stdout.write(`[hub] ${line}\n`);
+}
+
+function run(command, args, options = {}) {
+  log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    const error = new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+    error.exitCode = result.status || 1;
+    throw error;
+  }
+}
+
+/** npm ci when node_modules is missing or older than the lock file. */
+function ensureDependencies() {
+  const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = path.join(ROOT, 'package-lock.json');
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.html')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the apps with the Nest CLI when a source is newer than the last build. */
+function build({ force = false } = {}) {
+  const stamp = path.join(ROOT, 'dist', '.build-stamp');
+  const sources = Math.max(newestMtime(path.join(ROOT, 'apps')), newestMtime(path.join(ROOT, 'libs')));
+  if (!force && fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= sources) return;
+  for (const app of require('./lib/services').APPS) run('npx', ['nest', 'build', app]);
+  fs.writeFileSync(stamp, new Date().toISOString());
+}
+
+/** Environment for one hub instance: dev (npm start) or test (npm test), on different ports and databases. */
+async function bringUpInfrastructure(kind) {
+  const { startKafka } = require('./lib/kafka');
+  const { ensureDatabase, databaseUrl } = require('./lib/postgres');
+  const test = kind === 'test';
+  const env = {
+    ...process.env,
+    HUB_ADMIN_KEY: process.env.HUB_ADMIN_KEY || (test ? 'test-admin-key-0123456789' : LOCAL_ADMIN_KEY),
+    GATEWAY_PORT: test ? '13000' : process.env.GATEWAY_PORT || '3000',
+    COORDINATION_PORT: test ? '13001' : process.env.COORDINATION_PORT || '3001',
+    AUDIT_PORT: test ? '13002' : process.env.AUDIT_PORT || '3002',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+  };
+  let kafka = { brokers: (process.env.KAFKA_BROKERS || '').split(',').filter(Boolean), started: false, stop: async () => undefined };
+  if (test || kafka.brokers.length === 0) kafka = await startKafka(kind, { fresh: test });
+  else log(`using the Kafka cluster in KAFKA_BROKERS: ${kafka.brokers.join(',')}`);
+  env.KAFKA_BROKERS = kafka.brokers.join(',');
+  env.DATABASE_URL = test ? 'postgres://postgres@127.0.0.1:5432/hub_test' : databaseUrl('hub');
+  await ensureDatabase(env.DATABASE_URL, { fresh: test });
+  log(`database ${new URL(env.DATABASE_URL).pathname.slice(1)} on ${new URL(env.DATABASE_URL).host}`);
+  return { env, kafka };
+}
+
+async function start() {
+  ensureDependencies();
+  build();
+  const { env, kafka } = await bringUpInfrastructure('dev');
+  const services = require('./lib/services');
+  services.migrateAll(env);
+  const logDir = path.join(ROOT, '.hub', 'logs');
+  const handles = services.APPS.map((app) => services.startService(app, env, logDir));
+  let stopping = false;
+  const stopAll = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await Promise.all(handles.map((h) => h.stop()));
+    if (kafka.started) await kafka.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  try {
+    await Promise.all(handles.map((h) => services.waitHealthy(h)));
+  } catch (error) {
+    process.stderr.write(`${error.message}\n`);
+    await stopAll(1);
+    return;
+  }
+  const seed = require('./lib/seed');
+  const keys = await seed.seedDemoAgencies(`http://127.0.0.1:${env.GATEWAY_PORT}`, env.HUB_ADMIN_KEY, path.join(ROOT, '.hub', 'demo-keys.json'));
+  printWelcome(env, keys, logDir);
+  for (const handle of handles) {
+    handle.exited.then(({ code, signal }) => {
+      if (stopping) return;
+      process.stderr.write(`${handle.app} exited (code ${code}, signal ${signal}); see ${handle.logFile}\n`);
+      void stopAll(1);
+    });
+  }
+}
+
+function printWelcome(env, keys, logDir) {
+  const lines = [
+    '',
+    'Alert Exchange Hub is up.',
+    `  agency-gateway     http://127.0.0.1:${env.GATEWAY_PORT}   (API docs: /docs)`,
+    `  coordination-node  http://127.0.0.1:${env.COORDINATION_PORT}   (analyst dashboard: /)`,
+    `  audit-log          http://127.0.0.1:${env.AUDIT_PORT}`,
+    `  Kafka              ${env.KAFKA_BROKERS}`,
+    `  PostgreSQL         ${new URL(env.DATABASE_URL).host}${new URL(env.DATABASE_URL).pathname}`,
+    `  logs               ${path.relative(ROOT, logDir)}/<service>.log`,
+    '',
+    `Admin key (HUB_ADMIN_KEY): ${env.HUB_ADMIN_KEY}`,
+    ...keys.summary,
+    `All local keys are saved in .hub/demo-keys.json. Post demo traffic with:  npm run demo`,
+    'Ctrl-C stops everything started here.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function test() {
+  const started = Date.now();
+  ensureDependencies();
+  run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('npx', ['eslint', 'apps', 'libs', 'scripts', 'test']);
+  run('npx', ['jest', '--config', 'jest.unit.config.js']);
+  build({ force: true });
+  const { env, kafka } = await bringUpInfrastructure('test');
+  try {
+    require('./lib/services').migrateAll(env);
+    run('npx', ['jest', '--config', 'jest.integration.config.js', '--runInBand'], { env: { ...env, HUB_TEST: '1' } });
+  } finally {
+    await kafka.stop();
+  }
+  log(`all tests passed in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+async function demo() {
+  ensureDependencies();
+  const gateway = process.env.GATEWAY_URL || `http://127.0.0.1:${process.env.GATEWAY_PORT || 3000}`;
+  await require('./lib/demo').runDemo(gateway, path.join(ROOT, '.hub', 'demo-keys.json'));
+}
+
+async function kafkaCommand(action) {
+  ensureDependencies();
+  const kafka = require('./lib/kafka');
+  if (action === 'start') await kafka.startKafka('dev');
+  else if (action === 'stop') await kafka.stopKafka('dev');
+  else throw new Error('usage: npm run kafka -- start|stop');
+}
+
+const commands = {
+  start,
+  test,
+  demo,
+  kafka: () => kafkaCommand(process.argv[3]),
+  build: () => {
+    ensureDependencies();
+    build({ force: true });
+  },
+  bench: async () => {
+    ensureDependencies();
+    build();
+    await require('./lib/bench').runBenchmark(process.argv.slice(3));
+  },
+};
+
+const command = commands[process.argv[2]];
+if (!command) {
+  process.stderr.write(`usage: node scripts/hub.js ${Object.keys(commands).join('|')}\n`);
+  process.exit(2);
+}
+Promise.resolve(command()).catch((error) => {
+  process.stderr.write(`[hub] ${error.message}\n`);
+  process.exit(error.exitCode || 1);
+});

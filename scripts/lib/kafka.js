@@ -1,0 +1,174 @@
+'use strict';
+/**
+ * A real single-node Kafka (KRaft, broker + controller) from Apache Kafka's own jars on Maven Central.
+ * No Docker here, so the project fetches org.apache.kafka:kafka_2.13 with Maven and runs kafka.Kafka itself.
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const KAFKA_VERSION = '3.9.1';
+const LIBS = path.join(ROOT, '.hub', 'kafka', 'libs');
+const POM = path.join(ROOT, 'scripts', 'kafka', 'pom.xml');
+const LOG4J = path.join(ROOT, 'scripts', 'kafka', 'log4j.properties');
+
+/** Broker instances: the hub's own (npm start) and the tests' (npm test), so a test run never touches dev data. */
+const INSTANCES = {
+  dev: { port: 9092, controllerPort: 9093, dir: path.join(ROOT, '.hub', 'kafka', 'dev') },
+  test: { port: 19092, controllerPort: 19093, dir: path.join(ROOT, '.hub', 'kafka', 'test') },
+};
+
+function log(line) {
+  process.stdout.write(`[kafka] ${line}\n`);
+}
+
+function ensureKafkaJars() {
+  const marker = path.join(LIBS, `kafka_2.13-${KAFKA_VERSION}.jar`);
+  if (fs.existsSync(marker)) return;
+  log(`fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central into ${path.relative(ROOT, LIBS)}`);
+  fs.mkdirSync(LIBS, { recursive: true });
+  const result = spawnSync(
+    'mvn',
+    ['-q', '-B', '-f', POM, 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies',
+      `-DoutputDirectory=${LIBS}`, '-DincludeScope=runtime'],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0 || !fs.existsSync(marker)) throw new Error('could not fetch the Kafka jars with Maven (see output above)');
+}
+
+function java(args, options = {}) {
+  return spawnSync('java', ['-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, ...args], { encoding: 'utf8', ...options });
+}
+
+function serverProperties(instance) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${instance.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${instance.port},CONTROLLER://127.0.0.1:${instance.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${instance.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${path.join(instance.dir, 'data')}`,
+    'num.partitions=3',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    'log.cleaner.enable=true',
+    '',
+  ].join('\n');
+}
+
+function portOpen(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+  });
+}
+
+function readPid(instance) {
+  try {
+    const pid = Number(fs.readFileSync(path.join(instance.dir, 'kafka.pid'), 'utf8'));
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until the broker answers a metadata request (not just until its port opens). */
+async function waitForBroker(brokers, timeoutMs = 90000) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const deadline = Date.now() + timeoutMs;
+  let lastError = null;
+  while (Date.now() < deadline) {
+    const admin = new Kafka({ clientId: 'hub-wait', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      await admin.disconnect();
+      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+    } catch (error) {
+      lastError = error;
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`Kafka at ${brokers.join(',')} did not answer within ${timeoutMs} ms: ${lastError && lastError.message}`);
+}
+
+/**
+ * Starts the named local broker (reusing one already running), or does nothing when KAFKA_BROKERS points
+ * elsewhere. Returns { brokers, started, stop }.
+ */
+async function startKafka(name = 'dev', { fresh = false } = {}) {
+  const instance = INSTANCES[name];
+  if (!instance) throw new Error(`unknown broker instance ${name}`);
+  const brokers = [`127.0.0.1:${instance.port}`];
+  const running = readPid(instance);
+  if (running && !fresh) {
+    await waitForBroker(brokers);
+    log(`reusing broker ${name} (pid ${running}) on ${brokers[0]}`);
+    return { brokers, started: false, pid: running, stop: async () => undefined };
+  }
+  if (running) await stopKafka(name);
+  if (await portOpen(instance.port)) {
+    throw new Error(`port ${instance.port} is taken by another process; stop it or set KAFKA_BROKERS to use that broker`);
+  }
+  ensureKafkaJars();
+  if (fresh) fs.rmSync(instance.dir, { recursive: true, force: true });
+  fs.mkdirSync(instance.dir, { recursive: true });
+  const propsFile = path.join(instance.dir, 'server.properties');
+  fs.writeFileSync(propsFile, serverProperties(instance));
+  if (!fs.existsSync(path.join(instance.dir, 'data', 'meta.properties'))) {
+    const uuid = java(['kafka.tools.StorageTool', 'random-uuid']).stdout.trim().split('\n').pop();
+    const format = java(['kafka.tools.StorageTool', 'format', '-t', uuid, '-c', propsFile, '--ignore-formatted']);
+    if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stderr || format.stdout}`);
+  }
+  const out = fs.openSync(path.join(instance.dir, 'kafka.log'), 'a');
+  const child = spawn(
+    'java',
+    ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', `${LIBS}/*`,
+      `-Dlog4j.configuration=file:${LOG4J}`, 'kafka.Kafka', propsFile],
+    { detached: true, stdio: ['ignore', out, out] },
+  );
+  child.unref();
+  fs.writeFileSync(path.join(instance.dir, 'kafka.pid'), String(child.pid));
+  log(`started broker ${name} (pid ${child.pid}) on ${brokers[0]}, log ${path.relative(ROOT, path.join(instance.dir, 'kafka.log'))}`);
+  await waitForBroker(brokers);
+  return { brokers, started: true, pid: child.pid, stop: () => stopKafka(name) };
+}
+
+/** Stops the named local broker cleanly (SIGTERM, then SIGKILL after 30 s). */
+async function stopKafka(name = 'dev') {
+  const instance = INSTANCES[name];
+  const pid = readPid(instance);
+  if (!pid) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+  fs.rmSync(path.join(instance.dir, 'kafka.pid'), { force: true });
+  log(`stopped broker ${name} (pid ${pid})`);
+}
+
+module.exports = { INSTANCES, ensureKafkaJars, startKafka, stopKafka, waitForBroker, portOpen };

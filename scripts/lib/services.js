@@ -1,0 +1,73 @@
+'use strict';
+/** Starting, watching and stopping the three built apps as real processes (used by npm start and the tests). */
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const APPS = ['agency-gateway', 'coordination-node', 'audit-log'];
+const PORT_VARIABLE = { 'agency-gateway': 'GATEWAY_PORT', 'coordination-node': 'COORDINATION_PORT', 'audit-log': 'AUDIT_PORT' };
+
+function mainJs(app) {
+  return path.join(ROOT, 'dist', 'apps', app, 'main.js');
+}
+
+/** Runs `main.js migrate` for every app, as the owner connection. */
+function migrateAll(env) {
+  for (const app of APPS) {
+    const result = spawnSync(process.execPath, [mainJs(app), 'migrate'], { env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${app} migrate failed:\n${result.stderr || result.stdout}`);
+    process.stdout.write(`[migrate] ${result.stdout.trim().split('\n').filter((l) => l.includes('migration')).pop() || app + ': up to date'}\n`);
+  }
+}
+
+/** Starts one app; its JSON logs go to logDir/<app>.log. Returns a handle with stop(). */
+function startService(app, env, logDir) {
+  fs.mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${app}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['--enable-source-maps', mainJs(app)], { env, stdio: ['ignore', out, out] });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    app,
+    child,
+    logFile,
+    exited,
+    port: Number(env[PORT_VARIABLE[app]]),
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Resolves when GET /health answers 200; rejects early if the process dies. */
+async function waitHealthy(handle, timeoutMs = 90000) {
+  const deadline = Date.now() + timeoutMs;
+  let died = false;
+  handle.exited.then(() => { died = true; });
+  while (Date.now() < deadline) {
+    if (died) throw new Error(`${handle.app} exited during start-up; last log lines:\n${tail(handle.logFile)}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${handle.port}/health`);
+      if (response.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`${handle.app} was not healthy within ${timeoutMs} ms; last log lines:\n${tail(handle.logFile)}`);
+}
+
+function tail(file, lines = 30) {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+module.exports = { APPS, PORT_VARIABLE, migrateAll, startService, waitHealthy, tail };

@@ -1,0 +1,6 @@
+'use strict';
+const { stopTestServices } = require('./services');
+
+module.exports = async function globalTeardown() {
+  await stopTestServices();
+};

@@ -1,0 +1,38 @@
+import { api, expectEventually, startBroker, stopBroker, testEnvironment } from '@hub/testing';
+
+const env = testEnvironment();
+const services = { 'agency-gateway': env.gateway, 'coordination-node': env.coordination, 'audit-log': env.audit };
+
+describe('GET /health of every service', () => {
+  it.each(Object.entries(services))('%s answers 200 with Kafka and PostgreSQL up', async (_name, base) => {
+    const response = await api(base, 'GET', '/health');
+    expect(response.status).toBe(200);
+    expect(response.body.info.postgres.status).toBe('up');
+    expect(response.body.info.kafka.status).toBe('up');
+  });
+
+  it('answers 503 naming Kafka while the broker is stopped, and 200 again once it is back', async () => {
+    await stopBroker();
+    try {
+      for (const [name, base] of Object.entries(services)) {
+        const down = await expectEventually(
+          async () => {
+            const response = await api(base, 'GET', '/health');
+            return response.status === 503 ? response : false;
+          },
+          { timeoutMs: 20000, description: `${name} /health 503` },
+        );
+        expect(down.body.error.kafka.status).toBe('down');
+        expect(down.body.info.postgres.status).toBe('up');
+      }
+    } finally {
+      await startBroker();
+    }
+    for (const [name, base] of Object.entries(services)) {
+      await expectEventually(async () => (await api(base, 'GET', '/health')).status === 200, {
+        timeoutMs: 60000,
+        description: `${name} healthy again`,
+      });
+    }
+  });
+});

@@ -1,0 +1,63 @@
+'use strict';
+/**
+ * The three services under test, as real processes started from dist/. Their pids are kept in files so that
+ * any test (each runs in its own module registry) can restart one, and teardown can stop whatever runs.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { APPS, startService, waitHealthy } = require('../scripts/lib/services');
+
+const ROOT = path.resolve(__dirname, '..');
+const PID_DIR = path.join(ROOT, '.hub', 'test-pids');
+const LOG_DIR = path.join(ROOT, '.hub', 'test-logs');
+
+async function startTestService(app) {
+  const handle = startService(app, { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'info' }, LOG_DIR);
+  fs.mkdirSync(PID_DIR, { recursive: true });
+  fs.writeFileSync(path.join(PID_DIR, `${app}.pid`), String(handle.child.pid));
+  handle.child.unref();
+  await waitHealthy(handle);
+  return handle;
+}
+
+async function stopTestService(app, signal = 'SIGTERM') {
+  const file = path.join(PID_DIR, `${app}.pid`);
+  if (!fs.existsSync(file)) return;
+  const pid = Number(fs.readFileSync(file, 'utf8'));
+  fs.rmSync(file, { force: true });
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+}
+
+async function restartTestService(app, signal = 'SIGTERM') {
+  await stopTestService(app, signal);
+  await startTestService(app);
+}
+
+async function startTestServices() {
+  fs.rmSync(LOG_DIR, { recursive: true, force: true });
+  await Promise.all(APPS.map((app) => startTestService(app)));
+}
+
+async function stopTestServices() {
+  await Promise.all(APPS.map((app) => stopTestService(app)));
+}
+
+module.exports = { startTestService, stopTestService, restartTestService, startTestServices, stopTestServices, LOG_DIR };
