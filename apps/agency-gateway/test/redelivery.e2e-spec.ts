@@ -1,0 +1,106 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { AlertDeliveredMessage, AlertSubmittedMessage } from '@hub/contracts/messages';
+import { Topic } from '@hub/contracts/topics';
+import { alertBody, awaitDeliveries, createAgency, expectEventually, queryDatabase, testEnvironment, TestAgency } from '@hub/testing';
+
+const env = testEnvironment();
+
+/**
+ * Kafka delivers at least once: a consumer that restarts before committing sees the same message again. Here the
+ * same message is published twice on purpose; the effects must happen once.
+ */
+describe('redelivered Kafka messages have their effect exactly once', () => {
+  const kafka = new Kafka({ clientId: `redelivery-test-${randomUUID().slice(0, 6)}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  let sender: TestAgency;
+  let recipient: TestAgency;
+
+  beforeAll(async () => {
+    await producer.connect();
+    [sender, recipient] = await Promise.all([createAgency('TM'), createAgency('AZ')]);
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+  });
+
+  it('the same delivery twice gives one inbox entry and one delivery audit event', async () => {
+    const delivery: AlertDeliveredMessage = {
+      deliveryId: randomUUID(),
+      sourceMessageId: randomUUID(),
+      kind: 'alert',
+      alertId: randomUUID(),
+      version: 1,
+      sender: sender.id,
+      recipient: recipient.id,
+      decidedAt: new Date().toISOString(),
+      alert: alertBody([recipient.id]) as never,
+    };
+    const record = { topic: Topic.AlertsDelivered, messages: [{ key: recipient.id, value: JSON.stringify(delivery) }] };
+    await producer.send(record);
+    await producer.send(record);
+    await awaitDeliveries(recipient.key, delivery.alertId, (entries) => entries.length >= 1);
+
+    // A marker delivery sent after both copies on the same partition: once it is in, both copies were consumed.
+    const marker = { ...delivery, deliveryId: randomUUID(), alertId: randomUUID() };
+    await producer.send({ topic: Topic.AlertsDelivered, messages: [{ key: recipient.id, value: JSON.stringify(marker) }] });
+    await awaitDeliveries(recipient.key, marker.alertId, (entries) => entries.length === 1);
+
+    const rows = await queryDatabase(`SELECT seq FROM gateway.inbox WHERE delivery_id = $1`, [delivery.deliveryId]);
+    expect(rows).toHaveLength(1);
+    const events = await countAuditEvents(`delivered:${delivery.deliveryId}`);
+    expect(events).toBe(1);
+  });
+
+  it('the same submission twice is routed once: one decision per candidate, one delivery per recipient', async () => {
+    const message: AlertSubmittedMessage = {
+      messageId: randomUUID(),
+      kind: 'alert',
+      alertId: randomUUID(),
+      version: 1,
+      sender: sender.id,
+      senderKeyId: sender.keyId,
+      receivedAt: new Date().toISOString(),
+      alert: alertBody([recipient.id]) as never,
+    };
+    const record = { topic: Topic.AlertsSubmitted, messages: [{ key: message.alertId, value: JSON.stringify(message) }] };
+    await producer.send(record);
+    await producer.send(record);
+    await awaitDeliveries(recipient.key, message.alertId, (entries) => entries.length >= 1);
+    const marker = { ...message, messageId: randomUUID(), version: 2, kind: 'update' as const };
+    await producer.send({ topic: Topic.AlertsSubmitted, messages: [{ key: message.alertId, value: JSON.stringify(marker) }] });
+    await awaitDeliveries(recipient.key, message.alertId, (entries) => entries.some((e) => e.version === 2));
+
+    const decisions = await queryDatabase(`SELECT recipient FROM coordination.routing_decisions WHERE alert_id = $1 AND version = 1`, [message.alertId]);
+    expect(new Set(decisions.map((d) => d.recipient)).size).toBe(decisions.length);
+    const inboxRows = await queryDatabase(`SELECT 1 FROM gateway.inbox WHERE alert_id = $1 AND version = 1`, [message.alertId]);
+    expect(inboxRows).toHaveLength(1);
+  });
+
+  /** Counts audit events with this id on the audit topic, read from the start by a fresh consumer group. */
+  async function countAuditEvents(eventId: string): Promise<number> {
+    const consumer = kafka.consumer({ groupId: `redelivery-count-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: Topic.AuditEvents, fromBeginning: true });
+    let count = 0;
+    let seenMarkerOffsetEnd = false;
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(Topic.AuditEvents);
+    await admin.disconnect();
+    const remaining = new Map(ends.map((p) => [p.partition, Number(p.high)]));
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        if (message.value?.toString().includes(`"eventId":"${eventId}"`)) count++;
+        if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
+        if ([...remaining.values()].every((high) => high === 0)) remaining.clear();
+        seenMarkerOffsetEnd = remaining.size === 0;
+      },
+    });
+    for (const [partition, high] of [...remaining]) if (high === 0) remaining.delete(partition);
+    await expectEventually(() => seenMarkerOffsetEnd || remaining.size === 0, { timeoutMs: 60000, description: 'audit topic read to its end' });
+    await consumer.disconnect();
+    return count;
+  }
+});

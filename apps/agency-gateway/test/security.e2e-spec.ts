@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import {
+  alertBody,
+  api,
+  awaitDeliveries,
+  createAgency,
+  expectEventually,
+  issueKey,
+  submitAccepted,
+  submitAlert,
+  testEnvironment,
+  TestAgency,
+} from '@hub/testing';
+
+const env = testEnvironment();
+
+describe('authentication, roles and object-level authorization', () => {
+  let sender: TestAgency;
+  let recipient: TestAgency;
+  let outsider: TestAgency;
+  let alertId: string;
+
+  beforeAll(async () => {
+    [sender, recipient, outsider] = await Promise.all([createAgency('RU'), createAgency('KZ'), createAgency('KG')]);
+    ({ alertId } = await submitAccepted(sender.key, alertBody([recipient.id])));
+    await awaitDeliveries(recipient.key, alertId, (entries) => entries.length === 1);
+  });
+
+  describe('an agency that may not see an alert gets 404 on every endpoint that takes its id', () => {
+    it.each([
+      ['read', 'GET', '', undefined],
+      ['ack', 'POST', '/ack', { version: 1, status: 'received' }],
+      ['update', 'POST', '/versions', { ...alertBody([]), baseVersion: 1 }],
+      ['cancel', 'POST', '/cancel', { reason: 'not mine' }],
+    ])('%s', async (_name, method, suffix, body) => {
+      const response = await api(env.gateway, method as string, `/v1/alerts/${alertId}${suffix}`, { key: outsider.key, body });
+      expect(response.status).toBe(404);
+      expect(response.body).toEqual({ error: 'not_found', message: 'alert not found', details: [] });
+    });
+
+    it('a recipient may read and ack but not update or cancel', async () => {
+      expect((await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: recipient.key })).status).toBe(200);
+      const update = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/versions`, { key: recipient.key, body: { ...alertBody([sender.id]), baseVersion: 1 } });
+      expect(update.status).toBe(404);
+      const cancel = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: recipient.key, body: { reason: 'x' } });
+      expect(cancel.status).toBe(404);
+    });
+
+    it('an unknown or malformed alert id looks exactly the same', async () => {
+      for (const id of [randomUUID(), 'not-a-uuid']) {
+        const response = await api(env.gateway, 'GET', `/v1/alerts/${id}`, { key: outsider.key });
+        expect(response.status).toBe(404);
+        expect(response.body.error).toBe('not_found');
+      }
+    });
+  });
+
+  it.each(['sender', 'alertId', 'version', 'messageId', 'receivedAt'])('a body that sets the hub-stamped field %s is a 400 naming it', async (field) => {
+    const response = await submitAlert(sender.key, { ...alertBody([recipient.id]), [field]: field === 'version' ? 7 : 'X' });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
+  });
+
+  it('a key of the wrong role gets 403', async () => {
+    const analyst = await issueKey(recipient.id, 'analyst');
+    const asAnalyst = await submitAlert(analyst.key, alertBody([sender.id]));
+    expect(asAnalyst.status).toBe(403);
+    expect(asAnalyst.body.error).toBe('forbidden');
+    const agencyAsAdmin = await api(env.gateway, 'POST', '/v1/admin/agencies', { key: sender.key, body: { id: 'TJ-NOPE', name: 'x', country: 'TJ', kind: 'national-agency' } });
+    expect(agencyAsAdmin.status).toBe(403);
+  });
+
+  it('no key, a malformed key and an unknown key get 401', async () => {
+    expect((await api(env.gateway, 'GET', '/v1/inbox')).status).toBe(401);
+    expect((await api(env.gateway, 'GET', '/v1/inbox', { headers: { authorization: 'Basic Zm9vOmJhcg==' } })).status).toBe(401);
+    expect((await api(env.gateway, 'GET', '/v1/inbox', { key: 'ahk_0000000000000000_' + 'A'.repeat(43) })).status).toBe(401);
+    const forged = sender.key.slice(0, -4) + 'AAAA';
+    const response = await api(env.gateway, 'GET', '/v1/inbox', { key: forged });
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe('unauthorized');
+  });
+
+  it('an expired key gets 401', async () => {
+    const shortLived = await issueKey(outsider.id, 'agency', new Date(Date.now() + 2000).toISOString());
+    expect((await api(env.gateway, 'GET', '/v1/inbox', { key: shortLived.key })).status).toBe(200);
+    const expired = await expectEventually(
+      async () => {
+        const response = await api(env.gateway, 'GET', '/v1/inbox', { key: shortLived.key });
+        return response.status === 401 ? response : false;
+      },
+      { timeoutMs: 10000, description: 'key expiry' },
+    );
+    expect(expired.body.message).toMatch(/expired/);
+  });
+
+  it('a revoked key stops working at once at the gateway', async () => {
+    const key = await issueKey(outsider.id, 'agency');
+    expect((await api(env.gateway, 'GET', '/v1/inbox', { key: key.key })).status).toBe(200);
+    const revoked = await api(env.gateway, 'DELETE', `/v1/admin/keys/${key.keyId}`, { key: env.adminKey });
+    expect(revoked.status).toBe(204);
+    const response = await api(env.gateway, 'GET', '/v1/inbox', { key: key.key });
+    expect(response.status).toBe(401);
+    expect(response.body.message).toMatch(/revoked/);
+    expect((await api(env.gateway, 'DELETE', `/v1/admin/keys/unknown-key`, { key: env.adminKey })).status).toBe(404);
+  });
+});
