@@ -72,10 +72,12 @@ describe('malformed submissions: a 4xx naming the offending path, and nothing st
   beforeAll(async () => {
     [sender, recipient] = await Promise.all([createAgency('TJ'), createAgency('KG')]);
     expiredGroup = await createSharingGroup([recipient.id], new Date(Date.now() + 1500).toISOString());
-    // The group must be past its expiry for the table below: wait until the gateway says so.
+    // The group must be past its expiry for the table below: wait until the gateway says so (asking as
+    // another agency, so that probes accepted before the expiry do not count against this sender).
+    const prober = await createAgency('KZ');
     await expectEventually(
       async () => {
-        const probe = await submitAlert(sender.key, alertBody([], { distribution: { scope: 'restricted', recipients: [], sharingGroups: [expiredGroup] } }));
+        const probe = await submitAlert(prober.key, alertBody([], { distribution: { scope: 'restricted', recipients: [], sharingGroups: [expiredGroup] } }));
         return probe.status === 400 && probe.body.details.some((d: { message: string }) => /expired/i.test(d.message));
       },
       { timeoutMs: 10000, description: 'sharing group expired' },

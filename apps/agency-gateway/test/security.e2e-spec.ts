@@ -104,3 +104,27 @@ describe('authentication, roles and object-level authorization', () => {
     expect((await api(env.gateway, 'DELETE', `/v1/admin/keys/unknown-key`, { key: env.adminKey })).status).toBe(404);
   });
 });
+
+describe('deactivating an agency', () => {
+  it('stops its keys and routes nothing new to it', async () => {
+    const [sender, target] = await Promise.all([createAgency('KZ'), createAgency('TJ')]);
+    expect((await api(env.gateway, 'GET', '/v1/inbox', { key: target.key })).status).toBe(200);
+    const deactivated = await api(env.gateway, 'PATCH', `/v1/admin/agencies/${target.id}`, { key: env.adminKey, body: { active: false } });
+    expect(deactivated.status).toBe(200);
+    expect(deactivated.body.active).toBe(false);
+    const refused = await api(env.gateway, 'GET', '/v1/inbox', { key: target.key });
+    expect(refused.status).toBe(401);
+    const addressed = await submitAlert(sender.key, alertBody([target.id]));
+    expect(addressed.status).toBe(400);
+    expect(addressed.body.details[0].path).toBe('distribution.recipients[0]');
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('is served at /docs-json and generated from the contract classes', async () => {
+    const response = await api(env.gateway, 'GET', '/docs-json');
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/v1/alerts', '/v1/inbox', '/v1/admin/agencies']));
+    expect(JSON.stringify(response.body.components.schemas.SubmitAlertRequest ?? response.body.components.schemas.AlertContent)).toContain('handlingCode');
+  });
+});

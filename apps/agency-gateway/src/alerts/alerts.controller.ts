@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@hub/auth/principal';
 import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
 import { Role } from '@hub/contracts/audit-event';
-import { AckRequest, CancelAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
+import { AckRequest, CancelAlertRequest, ForwardAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
 import { AlertIdPipe } from './alert-id.pipe';
 import { AlertsService } from './alerts.service';
 
@@ -38,6 +38,19 @@ export class AlertsController {
   @ApiBody({ type: CancelAlertRequest })
   cancel(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
     return this.alerts.cancel(principal, alertId, body);
+  }
+
+  @Post(':alertId/forward')
+  @HttpCode(202)
+  @ApiBody({ type: ForwardAlertRequest })
+  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  forward(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Body() body: unknown,
+  ) {
+    return this.alerts.forward(principal, alertId, idempotencyKey, body);
   }
 
   @Get(':alertId')

@@ -5,7 +5,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertContent } from '@hub/contracts/alert/alert-content';
-import { AckRequest, CancelAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
+import { AckRequest, CancelAlertRequest, ForwardAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
+import { forwardAllowed } from '@hub/contracts/policy/forwarding';
 import { parseContent } from '@hub/contracts/alert/validate';
 import { AlertSubmittedMessage, DeliveryKind } from '@hub/contracts/messages';
 import { Topic } from '@hub/contracts/topics';
@@ -110,6 +111,7 @@ export class AlertsService {
   }
 
   async update(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number }> {
+    await this.assertSender(principal, alertId, 'update');
     const parsed = await this.validContent(principal, alertId, body, UpdateAlertRequest);
     const { baseVersion, ...rest } = parsed;
     const content = Object.assign(new AlertContent(), rest);
@@ -117,6 +119,7 @@ export class AlertsService {
   }
 
   async cancel(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number }> {
+    await this.assertSender(principal, alertId, 'cancel');
     const parsed = await parseContent(body, CancelAlertRequest);
     if (!parsed.ok) {
       await this.reject(principal, alertId, parsed.errors);
@@ -261,10 +264,40 @@ export class AlertsService {
     };
   }
 
+  /**
+   * A recipient passes an alert on: a new alert of its own, to the agencies it names, referencing the original,
+   * through the same checks, idempotency and routing as any submission. Refused (and audited) for RED,
+   * AMBER+STRICT and H2, whose handling forbids onward dissemination without the originator's permission.
+   */
+  async forward(principal: Principal, alertId: string, idempotencyKey: string | undefined, body: unknown): Promise<AcceptedResponse> {
+    const [latest]: { alert: AlertContent }[] = await this.dataSource.query(
+      `SELECT alert FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND alert IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+      [principal.agencyId, alertId],
+    );
+    if (!latest) {
+      await this.denied(principal, alertId, 'forward', 'not-a-recipient');
+      throw HubError.notFound('alert');
+    }
+    const parsed = await parseContent(body, ForwardAlertRequest);
+    if (!parsed.ok) {
+      await this.reject(principal, alertId, parsed.errors);
+      throw HubError.validation(parsed.errors);
+    }
+    if (!forwardAllowed(latest.alert)) {
+      await this.denied(principal, alertId, 'forward', `forward-refused-${latest.alert.tlp}-${latest.alert.handlingCode}`);
+      throw new HubError(ErrorCode.ForwardRefused, `Forwarding is refused for ${latest.alert.tlp} / ${latest.alert.handlingCode} alerts`, [
+        { path: 'alertId', message: 'RED, AMBER+STRICT and H2 alerts may not be forwarded without the originator' },
+      ]);
+    }
+    const forwarded = {
+      ...latest.alert,
+      distribution: { scope: 'restricted', recipients: parsed.value.recipients, sharingGroups: [] },
+      references: [alertId],
+    };
+    return this.submit(principal, idempotencyKey, forwarded);
+  }
+
   async acknowledge(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number; status: string }> {
-    const parsed = await parseContent(body, AckRequest);
-    if (!parsed.ok) throw HubError.validation(parsed.errors);
-    const ack = parsed.value;
     const delivered: { version: number }[] = await this.dataSource.query(
       `SELECT DISTINCT version FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2`,
       [principal.agencyId, alertId],
@@ -273,6 +306,9 @@ export class AlertsService {
       await this.denied(principal, alertId, 'ack', 'not-a-recipient');
       throw HubError.notFound('alert');
     }
+    const parsed = await parseContent(body, AckRequest);
+    if (!parsed.ok) throw HubError.validation(parsed.errors);
+    const ack = parsed.value;
     if (!delivered.some((d) => d.version === ack.version)) {
       throw HubError.validation([
         { path: 'version', message: `version ${ack.version} was not delivered to you (delivered: ${delivered.map((d) => d.version).join(', ')})` },
@@ -341,6 +377,14 @@ export class AlertsService {
         details: { problems: problems.slice(0, 50) },
       },
     ]);
+  }
+
+  /** Only the sender may change an alert; to anyone else it does not exist. Checked before the body is looked at. */
+  private async assertSender(principal: Principal, alertId: string, action: string): Promise<void> {
+    const [alert]: { sender: string }[] = await this.dataSource.query(`SELECT sender FROM gateway.alerts WHERE alert_id = $1`, [alertId]);
+    if (alert?.sender === principal.agencyId) return;
+    await this.denied(principal, alertId, action, alert ? 'not-the-sender' : 'no-such-alert');
+    throw HubError.notFound('alert');
   }
 
   private async denied(principal: Principal, alertId: string, action: string, reason: string): Promise<void> {

@@ -1,3 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, Matches } from 'class-validator';
+import { AGENCY_ID_PATTERN } from '../reference';
 import { AlertContent } from './alert-content';
 import { ACK_STATUSES, AckStatus, ALERT_LIMITS } from './enums';
 import { EnumField, NumberField, TextField } from './field-decorators';
@@ -29,4 +32,17 @@ export class AckRequest {
 
   @TextField({ max: ALERT_LIMITS.ackNote, optional: true, multiline: true })
   note?: string;
+}
+
+/**
+ * Body of POST /v1/alerts/{alertId}/forward: a recipient passes an alert on to other agencies, as a new alert of
+ * its own that references the original. Refused for RED, AMBER+STRICT and H2 (see forwardAllowed).
+ */
+export class ForwardAlertRequest {
+  @ApiProperty({ type: [String], example: ['KG-DCS'], description: 'Agencies to forward to (restricted scope)' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ALERT_LIMITS.recipients)
+  @Matches(AGENCY_ID_PATTERN, { each: true, message: 'each recipient must be an agency id' })
+  recipients: string[];
 }
