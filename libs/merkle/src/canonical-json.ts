@@ -125,13 +125,15 @@ function serialiseObject(object: object, ancestors: object[]): string {
 function assertPlainData(object: object): void {
   const prototype = Object.getPrototypeOf(object);
   if (prototype === Object.prototype || prototype === null) return;
-  if (Object.prototype.toString.call(object) !== '[object Object]' || typeof (object as { toJSON?: unknown }).toJSON === 'function') {
+  const hasToJson = typeof (object as { toJSON?: unknown }).toJSON === 'function';
+  if (hasToJson || Object.prototype.toString.call(object) !== '[object Object]') {
     const kind = (object.constructor as { name?: string } | undefined)?.name ?? 'object';
     throw new NonCanonicalValue(`a ${kind} is not plain JSON data; convert it explicitly`);
   }
 }
 
 /** Characters JSON.stringify escapes: quote, backslash, controls, and surrogates (lone ones become \uXXXX). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function quote(text: string): string {

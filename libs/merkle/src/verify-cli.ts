@@ -129,7 +129,8 @@ function printResult(
   if (result.firstBadSeq !== undefined) out(`  first bad entry:     seq ${result.firstBadSeq}`);
   out(`  entries checked:     ${result.checkedEntries}`);
   out(`  rebuilt root:        ${result.root} (size ${result.treeSize})`);
-  out(`  latest checkpoint:   size ${latest.treeSize}, root ${latest.rootHash}, signed ${latest.timestamp} by key ${latest.keyId}`);
+  out(`  latest checkpoint:   size ${latest.treeSize}, root ${latest.rootHash}`);
+  out(`                       signed ${latest.timestamp} by key ${latest.keyId}`);
   if (saved) out(`  saved checkpoint:    size ${saved.treeSize}, root ${saved.rootHash}, signed ${saved.timestamp}`);
   for (const problem of result.problems) out(`  PROBLEM: ${problem}`);
   for (const note of result.notes) out(`  note: ${note}`);

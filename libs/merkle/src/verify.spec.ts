@@ -204,6 +204,17 @@ describe('verifyEntries', () => {
     expect(result.firstBadSeq).toBeUndefined();
     expect(result.problems.join('\n')).toMatch(/do not reproduce the latest checkpoint/);
   });
+  it('reports a malformed checkpoint instead of throwing', async () => {
+    const log = await FakeAuditLog.withEntries(4);
+    const result = await verifyEntries({
+      entryPages: [log.served],
+      latestCheckpoint: { ...log.latestCheckpoint, treeSize: -4 },
+      publicKey: log.signingKey.publicKey,
+      savedCheckpoint: { ...log.latestCheckpoint, rootHash: 'not hex' },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.stringMatching(/latest checkpoint is malformed: .*treeSize/)]);
+  });
 });
 
 describe('HTTP audit-log source', () => {

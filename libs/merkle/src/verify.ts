@@ -60,10 +60,17 @@ export interface VerifyLogResult {
 
 /** The transport-agnostic core: rebuild the tree from the entries and hold it against the checkpoints. */
 export async function verifyEntries(input: VerifyEntriesInput): Promise<VerifyLogResult> {
-  const { latestCheckpoint: latest, savedCheckpoint: saved, publicKey } = input;
+  const { publicKey } = input;
   const problems: string[] = [];
   const notes: string[] = [];
   const badSeqs: number[] = [];
+
+  const latest = parseCheckpointOrReport(input.latestCheckpoint, 'latest', problems);
+  if (!latest) {
+    const root = hashToHex(emptyTreeHash());
+    return { ok: false, treeSize: 0, root, checkedEntries: 0, problems, notes, latestCheckpoint: input.latestCheckpoint };
+  }
+  const saved = input.savedCheckpoint && parseCheckpointOrReport(input.savedCheckpoint, 'saved', problems);
 
   const latestIsSigned = checkSignature(latest, 'latest', publicKey, problems);
   const savedIsSigned = saved ? checkSignature(saved, 'saved', publicKey, problems) : false;
@@ -101,9 +108,9 @@ export async function verifyEntries(input: VerifyEntriesInput): Promise<VerifyLo
     const rebuiltSavedRoot = rebuild.rootsAtSize.get(saved.treeSize);
     if (saved.treeSize > latest.treeSize) {
       problems.push(
-        `the latest checkpoint (size ${latest.treeSize}) is older than the saved one (size ${saved.treeSize}): the log was rolled back`,
+        `the latest checkpoint (size ${latest.treeSize}) is older than the saved one (size ${saved.treeSize}): ` +
+          'the log was rolled back',
       );
-      badSeqs.push(latest.treeSize);
     } else if (saved.treeSize === latest.treeSize && saved.rootHash !== latest.rootHash) {
       problems.push(`two checkpoints of size ${saved.treeSize} have different roots: the log has been forked`);
     }
@@ -184,8 +191,8 @@ export function createHttpAuditLogSource(options: HttpAuditLogSourceOptions): Ht
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const pageSize = options.pageSize ?? 1000;
 
-  async function get(path: string, query: Record<string, string> = {}): Promise<Response> {
-    const url = new URL(`${baseUrl}${path}`);
+  async function get(route: string, query: Record<string, string> = {}): Promise<{ response: Response; url: string }> {
+    const url = new URL(`${baseUrl}${route}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     let response: Response;
     try {
@@ -196,52 +203,55 @@ export function createHttpAuditLogSource(options: HttpAuditLogSourceOptions): Ht
     if (!response.ok) {
       throw new AuditLogHttpError(`GET ${url} answered ${response.status}`, url.toString(), response.status);
     }
-    return response;
+    return { response, url: url.toString() };
   }
 
-  async function getJson(path: string, query?: Record<string, string>): Promise<unknown> {
-    const response = await get(path, query);
+  async function getJson(route: string, query?: Record<string, string>): Promise<{ body: unknown; url: string }> {
+    const { response, url } = await get(route, query);
     try {
-      return await response.json();
+      return { body: await response.json(), url };
     } catch {
-      throw new AuditLogHttpError(`GET ${path} did not return JSON`, response.url || path, response.status);
+      throw new AuditLogHttpError(`GET ${url} did not return JSON`, url, response.status);
     }
   }
 
+  const malformed = (url: string, expected: string) => new AuditLogHttpError(`GET ${url} did not return ${expected}`, url);
+
   return {
     async fetchEntries(after) {
-      const body = await getJson('/v1/audit/entries', { ...(after === null ? {} : { after }), limit: String(pageSize) });
-      if (!isEntryPage(body)) {
-        throw new AuditLogHttpError('GET /v1/audit/entries did not return {items: [...], nextCursor}', path(baseUrl, '/v1/audit/entries'));
-      }
+      const query = { ...(after === null ? {} : { after }), limit: String(pageSize) };
+      const { body, url } = await getJson('/v1/audit/entries', query);
+      if (!isEntryPage(body)) throw malformed(url, '{items: [...], nextCursor}');
       return body;
     },
     async fetchLatestCheckpoint() {
-      const body = await getJson('/v1/audit/checkpoint');
+      const { body, url } = await getJson('/v1/audit/checkpoint');
       try {
         return parseCheckpoint(body);
       } catch (error) {
-        throw new AuditLogHttpError(`GET /v1/audit/checkpoint: ${(error as Error).message}`, path(baseUrl, '/v1/audit/checkpoint'));
+        throw malformed(url, `a checkpoint (${(error as Error).message})`);
       }
     },
     async fetchConsistencyProof(from, to) {
-      const body = (await getJson('/v1/audit/proofs/consistency', { from: String(from), to: String(to) })) as {
-        proof?: unknown;
-      };
-      if (!Array.isArray(body?.proof) || !body.proof.every((hash): hash is string => typeof hash === 'string')) {
-        throw new AuditLogHttpError('GET /v1/audit/proofs/consistency did not return {proof: [hex, ...]}', path(baseUrl, '/v1/audit/proofs/consistency'));
+      const { body, url } = await getJson('/v1/audit/proofs/consistency', { from: String(from), to: String(to) });
+      const proof = (body as { proof?: unknown } | null)?.proof;
+      if (!Array.isArray(proof) || !proof.every((hash): hash is string => typeof hash === 'string')) {
+        throw malformed(url, '{proof: [hex, ...]}');
       }
-      return body.proof;
+      return proof;
     },
     async fetchPublicKeyPem() {
-      const response = await get('/v1/audit/public-key');
+      const { response, url } = await get('/v1/audit/public-key');
       const text = await response.text();
       if (!(response.headers.get('content-type') ?? '').includes('json')) return text;
-      const body = JSON.parse(text) as { publicKeyPem?: unknown; publicKey?: unknown };
-      const pem = body.publicKeyPem ?? body.publicKey;
-      if (typeof pem !== 'string') {
-        throw new AuditLogHttpError('GET /v1/audit/public-key did not return a PEM', path(baseUrl, '/v1/audit/public-key'));
+      let pem: unknown;
+      try {
+        const body = JSON.parse(text) as { publicKeyPem?: unknown; publicKey?: unknown };
+        pem = body.publicKeyPem ?? body.publicKey;
+      } catch {
+        pem = undefined;
       }
+      if (typeof pem !== 'string') throw malformed(url, 'a PEM public key');
       return pem;
     },
   };
@@ -330,6 +340,15 @@ async function rebuildTree(
   };
 }
 
+function parseCheckpointOrReport(checkpoint: unknown, label: string, problems: string[]): Checkpoint | undefined {
+  try {
+    return parseCheckpoint(checkpoint);
+  } catch (error) {
+    problems.push(`the ${label} checkpoint is malformed: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 function checkSignature(checkpoint: Checkpoint, label: string, publicKey: KeyObject, problems: string[]): boolean {
   const expectedKeyId = keyIdFor(publicKey);
   if (checkpoint.keyId !== expectedKeyId) {
@@ -396,9 +415,7 @@ function isEntryPage(body: unknown): body is AuditEntryPage {
 }
 
 function sameHex(servedHex: unknown, hash: Buffer): boolean {
-  return typeof servedHex === 'string' && servedHex.toLowerCase() === hashToHex(hash);
-}
-
-function path(baseUrl: string, route: string): string {
-  return `${baseUrl}${route}`;
+  if (typeof servedHex !== 'string') return false;
+  const hex = hashToHex(hash);
+  return servedHex === hex || servedHex.toLowerCase() === hex;
 }
