@@ -71,7 +71,8 @@ describe('malformed submissions: a 4xx naming the offending path, and nothing st
 
   beforeAll(async () => {
     [sender, recipient] = await Promise.all([createAgency('TJ'), createAgency('KG')]);
-    expiredGroup = await createSharingGroup([recipient.id], new Date(Date.now() + 1500).toISOString());
+    // Members other than `recipient`, so that probes accepted before the expiry deliver nothing to it.
+    expiredGroup = await createSharingGroup([sender.id], new Date(Date.now() + 1500).toISOString());
     // The group must be past its expiry for the table below: wait until the gateway says so (asking as
     // another agency, so that probes accepted before the expiry do not count against this sender).
     const prober = await createAgency('KZ');

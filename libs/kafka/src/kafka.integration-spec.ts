@@ -46,7 +46,7 @@ describe('libs/kafka against the real broker and database', () => {
   const kafka = new Kafka({ clientId: CLIENT_ID, brokers: env.brokers, logLevel: logLevel.NOTHING });
 
   async function collect(topic: Topic, into: { key: string | null; value: string; headers: Record<string, string> }[]) {
-    const consumer = kafka.consumer({ groupId: `collector-${run}-${topic}` });
+    const consumer = kafka.consumer({ groupId: `collector-${run}-${topic}-${consumers.length}` });
     consumers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
