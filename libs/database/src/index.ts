@@ -1,2 +1,3 @@
 export * from './data-source';
 export * from './migrate';
+export * from './pg-wakeups';

@@ -9,3 +9,4 @@ export * from './platform.module';
 export * from './service-main';
 export * from './validation.pipe';
 export * from './public.decorator';
+export * from './cursor-stream';

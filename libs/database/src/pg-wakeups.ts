@@ -1,0 +1,81 @@
+import { Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import { Client } from 'pg';
+
+const SHUTDOWN = Symbol('shutdown');
+
+/**
+ * Wake-ups from PostgreSQL NOTIFY on one channel. NOTIFY is sent at commit by whichever instance stored the
+ * row, so a listener on any instance hears it. It is only a wake-up: readers go back to the table by cursor, so
+ * a missed or coalesced notification can delay an event but never lose one. On reconnect every listener is
+ * woken, since rows may have committed while the connection was down.
+ */
+export class PgWakeups {
+  private readonly logger = new Logger(PgWakeups.name);
+  private readonly events = new EventEmitter();
+  private client: Client | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly channel: string,
+    private readonly applicationName: string,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  /** Ends every subscriber first (an open SSE response would otherwise hold the HTTP server open on shutdown). */
+  async stop(): Promise<void> {
+    this.closed = true;
+    this.events.emit(SHUTDOWN);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  /**
+   * `onWake` runs on every notification whose payload is `key` (any payload when key is null), and `onShutdown`
+   * when the service stops. Returns the unsubscribe function.
+   */
+  subscribe(key: string | null, onWake: () => void, onShutdown: () => void): () => void {
+    const event = key ?? '*';
+    this.events.on(event, onWake);
+    this.events.on(SHUTDOWN, onShutdown);
+    return () => {
+      this.events.off(event, onWake);
+      this.events.off(SHUTDOWN, onShutdown);
+    };
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.databaseUrl, application_name: this.applicationName });
+    client.on('notification', (message) => {
+      if (message.payload) this.events.emit(message.payload);
+      this.events.emit('*');
+    });
+    client.on('error', (error) => {
+      this.logger.warn({ err: error.message, channel: this.channel }, 'LISTEN connection lost; reconnecting');
+      this.reconnectSoon();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${this.channel}`);
+    this.client = client;
+  }
+
+  private reconnectSoon(): void {
+    if (this.closed) return;
+    const old = this.client;
+    this.client = null;
+    void old?.end().catch(() => undefined);
+    setTimeout(() => {
+      if (this.closed) return;
+      this.connect()
+        .then(() => {
+          for (const name of this.events.eventNames()) if (name !== SHUTDOWN) this.events.emit(name);
+        })
+        .catch(() => this.reconnectSoon());
+    }, 1000).unref();
+  }
+}
