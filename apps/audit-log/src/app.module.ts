@@ -1,17 +1,30 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@hub/auth/auth.module';
+import { CredentialReplicaModule } from '@hub/auth/credential-replica';
 import { KafkaModule } from '@hub/kafka/kafka.module';
 import { PlatformModule } from '@hub/platform/platform.module';
-import { auditDataSourceOptions, AUDIT_SCHEMA } from './database/data-source';
 import { AuditConfig } from './audit.config';
+import { AuditorModule } from './auditor/auditor.module';
+import { auditDataSourceOptions, AUDIT_SCHEMA } from './database/data-source';
+import { AuditLogModule } from './log/audit-log.module';
+import { CheckpointKey } from './signing/checkpoint-key';
 
 export const SERVICE_NAME = 'audit-log';
 
 @Module({})
-export class AppModule {
-  static register(config: AuditConfig): DynamicModule {
+export class AppModule implements OnApplicationBootstrap {
+  constructor(private readonly checkpointKey: CheckpointKey) {}
+
+  onApplicationBootstrap(): void {
+    const { keyId, source } = this.checkpointKey;
+    new Logger('CheckpointKey').log({ keyId, source }, `tree heads and checkpoints are signed with Ed25519 key ${keyId}`);
+  }
+
+  static register(config: AuditConfig, checkpointKey: CheckpointKey): DynamicModule {
     return {
       module: AppModule,
+      global: true,
       imports: [
         PlatformModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(auditDataSourceOptions(config.databaseUrl)),
@@ -22,9 +35,15 @@ export class AppModule {
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
           outboxSchema: AUDIT_SCHEMA,
         }),
+        AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(AUDIT_SCHEMA)] }),
+        AuditLogModule,
+        AuditorModule,
       ],
-      providers: [{ provide: AuditConfig, useValue: config }],
-      exports: [AuditConfig],
+      providers: [
+        { provide: AuditConfig, useValue: config },
+        { provide: CheckpointKey, useValue: checkpointKey },
+      ],
+      exports: [AuditConfig, CheckpointKey],
     };
   }
 }

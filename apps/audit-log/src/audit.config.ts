@@ -6,6 +6,15 @@ export class AuditConfig extends HubBaseConfig {
   @IsInt() @Min(1) @Max(65535) @Type(() => Number) AUDIT_PORT: number = 3002;
   /** Runtime connection (role hub_audit); derived from DATABASE_URL when empty. */
   @IsOptional() @IsString() AUDIT_DATABASE_URL: string = '';
+  /**
+   * The Ed25519 checkpoint signing key as PKCS#8 PEM text (literal "\n" sequences are accepted for one-line
+   * environments). Never stored in the database: a database superuser must not be able to sign.
+   */
+  @IsOptional() @IsString() AUDIT_SIGNING_KEY: string = '';
+  /** Path of a PKCS#8 PEM file holding the signing key (e.g. a Docker secret). Set this or AUDIT_SIGNING_KEY. */
+  @IsOptional() @IsString() AUDIT_SIGNING_KEY_FILE: string = '';
+  /** Most audit events appended in one database transaction. */
+  @IsInt() @Min(1) @Max(5000) @Type(() => Number) AUDIT_APPEND_BATCH_MAX: number = 500;
 
   get databaseUrl(): string {
     return this.runtimeUrl(this.AUDIT_DATABASE_URL, 'hub_audit');

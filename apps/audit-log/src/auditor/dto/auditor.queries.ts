@@ -1,0 +1,56 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { AUDIT_EVENT_TYPES } from '@hub/contracts/audit-event';
+import { IsIsoInstant } from '@hub/contracts/domain/decorators';
+import { AGENCY_ID_PATTERN } from '@hub/contracts/reference';
+
+export const MAX_PAGE_SIZE = 1000;
+export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Which entries: every filter given must match. Times compare the event's own `at`. */
+export class EntryFilterQuery {
+  @IsOptional() @IsString() @Length(1, 64) alertId?: string;
+
+  /** Entries where this agency acted or is the other party (recipient of a decision or delivery, target of an admin action). */
+  @IsOptional()
+  @Matches(AGENCY_ID_PATTERN, { message: 'must be an agency id such as TJ-DCA or CARICC' })
+  agency?: string;
+
+  @IsOptional() @IsIn(AUDIT_EVENT_TYPES, { message: `must be one of ${AUDIT_EVENT_TYPES.join(', ')}` }) type?: string;
+
+  /** Inclusive. */
+  @IsOptional() @IsIsoInstant() from?: string;
+
+  /** Exclusive. */
+  @IsOptional() @IsIsoInstant() to?: string;
+}
+
+export class EntriesQuery extends EntryFilterQuery {
+  /** nextCursor of the previous page: entries with a larger seq follow. */
+  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'must be a cursor returned as nextCursor' }) after?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE) limit?: number;
+}
+
+export class ExportQuery extends EntryFilterQuery {
+  @IsOptional() @IsIn(EXPORT_FORMATS, { message: 'must be ndjson or csv' }) format?: ExportFormat;
+}
+
+export class InclusionProofQuery {
+  @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) seq: number;
+
+  /** Defaults to the current tree size. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) treeSize?: number;
+}
+
+export class ConsistencyProofQuery {
+  @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) from: number;
+
+  /** Defaults to the current tree size. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) to?: number;
+}
+
+export class AlertTrailParams {
+  @IsString() @Length(1, 64) alertId: string;
+}

@@ -1,0 +1,69 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { AuditEvent, AuditEventType, Role } from '@hub/contracts/audit-event';
+import { auditEntryLeafHash, canonicalJson, generateCheckpointKeyPair, keyIdFor, rootFromLeafHashes, signCheckpoint, verifyEntries } from '@hub/merkle';
+import { auditEntryOf, prepareEntry } from './audit-entry';
+
+/** An AuditEvent as the consumer sees it: parsed from JSON into the contract class and validated. */
+function consumed(plain: Record<string, unknown>): AuditEvent {
+  const event = plainToInstance(AuditEvent, plain);
+  expect(validateSync(event, { whitelist: true })).toEqual([]);
+  return event;
+}
+
+const delivered = {
+  eventId: 'delivered:5b0c2c1e-3d33-4c5f-9d1a-8c2f0a6f6b11',
+  type: AuditEventType.AlertDelivered,
+  at: '2026-05-01T10:00:00.000Z',
+  actor: { service: 'agency-gateway' },
+  alertId: '0f5e4b0a-7b7e-4e8e-9d7e-52b6c1a7d9aa',
+  version: 1,
+  recipient: 'KG-DCS',
+  details: { deliveryId: '5b0c2c1e-3d33-4c5f-9d1a-8c2f0a6f6b11', kind: 'alert', inboxSeq: 7 },
+};
+
+describe('auditEntryOf', () => {
+  it('keeps exactly the fields the producer stated, leaving absent optional ones out', () => {
+    const entry = auditEntryOf(consumed(delivered));
+    expect(entry).toEqual(delivered);
+    expect(Object.keys(entry)).not.toContain('decision');
+    expect(Object.keys(entry.actor)).toEqual(['service']);
+  });
+
+  it('gives a value canonicalJson accepts, although the contract class instance holds undefined fields', () => {
+    const actor = { agencyId: 'TJ-DCA', keyId: '0123456789abcdef', role: Role.Agency };
+    const event = consumed({ ...delivered, actor });
+    expect(() => canonicalJson(event)).toThrow(/undefined/);
+    expect(canonicalJson(auditEntryOf(event))).toBe(canonicalJson({ ...delivered, actor }));
+  });
+
+  it('is the same leaf for the same event however its JSON was ordered (a redelivery hashes identically)', () => {
+    const reordered = Object.fromEntries(Object.entries(delivered).reverse());
+    expect(auditEntryLeafHash(auditEntryOf(consumed(reordered)))).toEqual(auditEntryLeafHash(auditEntryOf(consumed(delivered))));
+  });
+});
+
+describe('prepareEntry', () => {
+  it('stores text whose parse the verifier hashes back to the very same leaf', () => {
+    const prepared = prepareEntry(auditEntryOf(consumed({ ...delivered, details: { note: 'Ключ "A"\n\u2028 ✓', n: 1.5e-7 } })));
+    expect(prepared.canonical).toBe(canonicalJson(prepared.entry));
+    expect(auditEntryLeafHash(JSON.parse(prepared.canonical))).toEqual(prepared.leafHash);
+  });
+
+  it('keeps the event time for range queries, or null when it is not an instant with an offset', () => {
+    expect(prepareEntry(auditEntryOf(consumed({ ...delivered, at: '2026-05-01T15:00:00+05:00' }))).atInstant).toBe('2026-05-01T10:00:00.000Z');
+    expect(prepareEntry(auditEntryOf(consumed({ ...delivered, at: '2026-05-01T15:00:00' }))).atInstant).toBeNull();
+  });
+
+  it('produces entries that libs/merkle verifies as a log', async () => {
+    const entries = Array.from({ length: 37 }, (_, i) =>
+      prepareEntry(auditEntryOf(consumed({ ...delivered, eventId: `delivered:${i}`, version: 1 + (i % 3) }))),
+    );
+    const { privateKey, publicKey } = generateCheckpointKeyPair();
+    const root = rootFromLeafHashes(entries.map((e) => e.leafHash));
+    const checkpoint = signCheckpoint(privateKey, keyIdFor(publicKey), entries.length, root, new Date());
+    const served = entries.map((e, seq) => ({ seq, entry: JSON.parse(e.canonical) as unknown, leafHash: e.leafHash.toString('hex') }));
+    const result = await verifyEntries({ entryPages: [served], latestCheckpoint: checkpoint, publicKey });
+    expect(result).toMatchObject({ ok: true, treeSize: 37 });
+  });
+});

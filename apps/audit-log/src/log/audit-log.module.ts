@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuditEventsConsumer } from './audit-events.consumer';
+import { AuditLogAppender } from './audit-log.appender';
+import { AuditLogWriter } from './audit-log.writer';
+import { SealedTreeReader } from './sealed-tree';
+
+/** The write side: consume every audit event and append it, once, to the Merkle-tree log. */
+@Module({
+  controllers: [AuditEventsConsumer],
+  providers: [AuditLogAppender, AuditLogWriter, SealedTreeReader],
+  exports: [SealedTreeReader],
+})
+export class AuditLogModule {}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { appendLeaves, completeSubtreePositions, InMemoryMerkleNodeStore, readNodes, rootAt } from '@hub/merkle';
+import { CheckpointKey } from '../signing/checkpoint-key';
+import { AuditEntry, PreparedEntry, prepareEntry } from './audit-entry';
+import { PostgresMerkleNodeStore, SqlRunner } from './postgres-node-store';
+import { SealedTree, SealedTreeReader } from './sealed-tree';
+
+export interface AppendResult {
+  eventId: string;
+  seq: number;
+  /** False when the event was already in the log (a redelivery): nothing was written for it. */
+  appended: boolean;
+}
+
+/**
+ * Taken at the start of every append transaction: seq numbers, Merkle nodes and seals are assigned by one writer
+ * at a time, across all instances of the service. Keyed by the entries table's OID, so it cannot collide.
+ */
+export const APPEND_LOCK_SQL = `SELECT pg_advisory_xact_lock('audit.entries'::regclass::oid::int, 0)`;
+
+/**
+ * Appends entries in one transaction: dedup by eventId, next seq numbers, the Merkle nodes they complete
+ * (O(log n) per entry), and a new seal (signed tree head). Nothing else ever writes the log tables.
+ */
+@Injectable()
+export class AuditLogWriter {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sealedTrees: SealedTreeReader,
+    private readonly key: CheckpointKey,
+  ) {}
+
+  async append(entries: readonly AuditEntry[]): Promise<AppendResult[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(APPEND_LOCK_SQL);
+      const sealed = await this.sealedTrees.newest(manager);
+
+      const eventIds = [...new Set(entries.map((entry) => entry.eventId))];
+      const recorded: { event_id: string; seq: string }[] = await manager.query(
+        `SELECT event_id, seq FROM audit.entries WHERE event_id = ANY($1::text[])`,
+        [eventIds],
+      );
+      const seqByEventId = new Map(recorded.map((row) => [row.event_id, Number(row.seq)]));
+      const fresh: PreparedEntry[] = [];
+      const results = entries.map((entry): AppendResult => {
+        const known = seqByEventId.get(entry.eventId);
+        if (known !== undefined) return { eventId: entry.eventId, seq: known, appended: false };
+        const seq = sealed.treeSize + fresh.length;
+        seqByEventId.set(entry.eventId, seq);
+        fresh.push(prepareEntry(entry));
+        return { eventId: entry.eventId, seq, appended: true };
+      });
+      if (fresh.length === 0) return results;
+
+      const pending = await this.extendTree(manager, sealed, fresh);
+      await insertEntries(manager, sealed.treeSize, fresh);
+      await new PostgresMerkleNodeStore(manager).insert(pending.nodes);
+      const seal = this.key.sign(pending.treeSize, pending.root);
+      await manager.query(
+        `INSERT INTO audit.tree_heads (tree_size, root_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)`,
+        [seal.treeSize, seal.rootHash, seal.timestamp, seal.keyId, seal.signature],
+      );
+      return results;
+    });
+  }
+
+  /**
+   * Reads the frontier of the sealed tree (the complete subtrees its size decomposes into, at most log2(n)
+   * nodes, in one query), checks that it still folds into the sealed root, and computes the new nodes and root.
+   */
+  private async extendTree(db: SqlRunner, sealed: SealedTree, fresh: readonly PreparedEntry[]) {
+    const frontier = sealed.treeSize === 0 ? [] : completeSubtreePositions(0, sealed.treeSize);
+    const frontierHashes = await readNodes(new PostgresMerkleNodeStore(db), frontier);
+    const tree = new InMemoryMerkleNodeStore();
+    tree.put(frontier.map((position, i) => ({ ...position, hash: frontierHashes[i] })));
+    await this.sealedTrees.assertNodesMatch(tree, sealed);
+
+    const nodes = await appendLeaves(tree, sealed.treeSize, fresh.map((entry) => entry.leafHash));
+    tree.put(nodes);
+    const treeSize = sealed.treeSize + fresh.length;
+    return { nodes, treeSize, root: await rootAt(tree, treeSize) };
+  }
+}
+
+async function insertEntries(db: SqlRunner, firstSeq: number, fresh: readonly PreparedEntry[]): Promise<void> {
+  const column = <T>(pick: (prepared: PreparedEntry) => T | undefined) => fresh.map((prepared) => pick(prepared) ?? null);
+  await db.query(
+    `INSERT INTO audit.entries
+       (seq, event_id, type, at, actor_agency, actor_key_id, actor_role, actor_service,
+        alert_id, version, recipient, decision, reason, entry)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
+                          $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[])`,
+    [
+      fresh.map((_, i) => String(firstSeq + i)),
+      column((p) => p.entry.eventId),
+      column((p) => p.entry.type),
+      column((p) => p.atInstant),
+      column((p) => p.entry.actor.agencyId),
+      column((p) => p.entry.actor.keyId),
+      column((p) => p.entry.actor.role),
+      column((p) => p.entry.actor.service),
+      column((p) => p.entry.alertId),
+      column((p) => p.entry.version),
+      column((p) => p.entry.recipient),
+      column((p) => p.entry.decision),
+      column((p) => p.entry.reason),
+      column((p) => p.canonical),
+    ],
+  );
+}

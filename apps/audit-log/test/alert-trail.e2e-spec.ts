@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { AuditEventType } from '@hub/contracts/audit-event';
+import { hashFromHex, verifyInclusion } from '@hub/merkle';
+import {
+  alertBody,
+  api,
+  awaitDeliveries,
+  createAgency,
+  expectEventually,
+  queryDatabase,
+  submitAlert,
+  TestAgency,
+} from '@hub/testing';
+import { Auditor, AuditEntryView, auditGet, checkpoint, CONSUMED_WITHIN_MS, env, newAuditor, trail } from './audit-test-support';
+
+const T = AuditEventType;
+
+function agencyActor(agency: TestAgency) {
+  return { agencyId: agency.id, keyId: agency.keyId, role: 'agency' };
+}
+
+describe('the audit trail of one alert after a full exchange through the gateway', () => {
+  let auditor: Auditor;
+  let sender: TestAgency;
+  let recipient: TestAgency;
+  let bystander: TestAgency;
+  let alertId: string;
+  let items: AuditEntryView[];
+
+  beforeAll(async () => {
+    [auditor, sender, recipient, bystander] = await Promise.all([newAuditor(), createAgency('TJ'), createAgency('KG'), createAgency('UZ')]);
+
+    const body = alertBody([recipient.id]);
+    const idempotencyKey = `trail-${randomUUID()}`;
+    const accepted = await submitAlert(sender.key, body, idempotencyKey);
+    expect(accepted.status).toBe(202);
+    alertId = accepted.body.alertId;
+    const replayed = await submitAlert(sender.key, body, idempotencyKey);
+    expect(replayed.body).toEqual(accepted.body);
+
+    await awaitDeliveries(recipient.key, alertId, (deliveries) => deliveries.length === 1);
+    expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, { key: recipient.key, body: { version: 1, status: 'received' } })).status).toBe(202);
+    // A BOLA attempt: an agency the alert was not addressed to asks for it.
+    expect((await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: bystander.key })).status).toBe(404);
+    expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'Cleared after inspection' } })).status).toBe(202);
+    await awaitDeliveries(recipient.key, alertId, (deliveries) => deliveries.some((d) => d.kind === 'cancel'));
+
+    const decisionsRecorded = async () =>
+      (await queryDatabase<{ n: number }>(`SELECT count(*)::int AS n FROM coordination.routing_decisions WHERE alert_id = $1`, [alertId]))[0].n;
+    items = await expectEventually(
+      async () => {
+        const current = await trail(auditor.key, alertId);
+        const count = (type: AuditEventType) => current.filter((item) => item.type === type).length;
+        const complete =
+          count(T.AlertCancelled) === 1 &&
+          count(T.AlertDelivered) === 2 &&
+          count(T.AccessDenied) === 1 &&
+          count(T.RoutingDecided) === (await decisionsRecorded());
+        return complete ? current : false;
+      },
+      { timeoutMs: CONSUMED_WITHIN_MS, description: 'the complete trail of the alert in the audit log' },
+    );
+  }, 300_000);
+
+  const ofType = (type: AuditEventType) => items.filter((item) => item.type === type);
+  const first = (type: AuditEventType) => {
+    const found = ofType(type);
+    expect(found.length).toBeGreaterThan(0);
+    return found[0];
+  };
+
+  it('is in log order, each entry served with the object its leaf hashes and that leaf hash', () => {
+    const seqs = items.map((item) => item.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    for (const item of items) {
+      expect(item.alertId).toBe(alertId);
+      expect(item.entry).toMatchObject({ type: item.type, alertId, actor: item.actor });
+      expect(item.leafHash).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('holds the submission once (the idempotent replay added nothing), by the sender', () => {
+    expect(ofType(T.AlertSubmitted)).toHaveLength(1);
+    expect(first(T.AlertSubmitted)).toMatchObject({ version: 1, actor: agencyActor(sender) });
+  });
+
+  it('holds every routing decision the coordination node made, per recipient, for both versions', async () => {
+    const recorded = await queryDatabase<{ version: number; recipient: string; decision: string; reason: string }>(
+      `SELECT version, recipient, decision, reason FROM coordination.routing_decisions WHERE alert_id = $1 ORDER BY version, recipient`,
+      [alertId],
+    );
+    const audited = ofType(T.RoutingDecided)
+      .map((item) => ({ version: item.version, recipient: item.recipient, decision: item.decision, reason: item.reason }))
+      .sort((a, b) => a.version! - b.version! || a.recipient!.localeCompare(b.recipient!));
+    expect(audited).toEqual(recorded);
+    for (const decision of ofType(T.RoutingDecided)) expect(decision.actor).toEqual({ service: 'coordination-node' });
+    expect(audited).toContainEqual({ version: 1, recipient: recipient.id, decision: 'delivered', reason: 'ADDRESSED' });
+    expect(audited).toContainEqual(expect.objectContaining({ version: 1, recipient: bystander.id, decision: 'withheld' }));
+    expect(audited).toContainEqual(expect.objectContaining({ version: 2, recipient: recipient.id, decision: 'delivered' }));
+  });
+
+  it('holds every delivery (the alert, then the cancel) to the recipient, by the gateway, each after its routing decision', () => {
+    const deliveries = ofType(T.AlertDelivered);
+    expect(deliveries.map((d) => [d.version, d.recipient, d.details?.kind])).toEqual([
+      [1, recipient.id, 'alert'],
+      [2, recipient.id, 'cancel'],
+    ]);
+    for (const delivery of deliveries) {
+      expect(delivery.actor).toEqual({ service: 'agency-gateway' });
+      const decision = ofType(T.RoutingDecided).find((d) => d.version === delivery.version && d.recipient === delivery.recipient)!;
+      expect(decision.seq).toBeLessThan(delivery.seq);
+    }
+  });
+
+  it('holds who read which version, the ack, the denied access and the cancel, with their actors', () => {
+    expect(first(T.InboxRead)).toMatchObject({ version: 1, actor: agencyActor(recipient) });
+    expect(first(T.AlertAcked)).toMatchObject({ version: 1, reason: 'received', actor: agencyActor(recipient) });
+    expect(first(T.AccessDenied)).toMatchObject({ actor: agencyActor(bystander), details: { action: 'read' } });
+    expect(first(T.AlertCancelled)).toMatchObject({ version: 2, reason: 'Cleared after inspection', actor: agencyActor(sender) });
+  });
+
+  it('orders the steps as they happened', () => {
+    const seq = (type: AuditEventType) => first(type).seq;
+    const deliveredV1 = ofType(T.AlertDelivered)[0].seq;
+    const deliveredCancel = ofType(T.AlertDelivered)[1].seq;
+    const routedV1 = Math.max(...ofType(T.RoutingDecided).filter((d) => d.version === 1).map((d) => d.seq));
+    const routedV2 = Math.min(...ofType(T.RoutingDecided).filter((d) => d.version === 2).map((d) => d.seq));
+    expect(seq(T.AlertSubmitted)).toBeLessThan(routedV1);
+    expect(routedV1).toBeLessThan(seq(T.InboxRead));
+    expect(deliveredV1).toBeLessThan(seq(T.InboxRead));
+    expect(seq(T.InboxRead)).toBeLessThan(seq(T.AlertAcked));
+    expect(seq(T.AlertAcked)).toBeLessThan(seq(T.AccessDenied));
+    expect(seq(T.AccessDenied)).toBeLessThan(seq(T.AlertCancelled));
+    expect(seq(T.AlertCancelled)).toBeLessThan(routedV2);
+    expect(routedV2).toBeLessThan(deliveredCancel);
+  });
+
+  it('proves each entry of the trail included in a signed checkpoint', async () => {
+    const signed = await checkpoint(auditor.key);
+    for (const item of [first(T.AlertSubmitted), first(T.AlertAcked), first(T.AlertCancelled)]) {
+      const response = await auditGet(auditor.key, `/v1/audit/proofs/inclusion?seq=${item.seq}&treeSize=${signed.treeSize}`);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ seq: item.seq, treeSize: signed.treeSize, leafHash: item.leafHash });
+      const proven = verifyInclusion(
+        hashFromHex(item.leafHash!),
+        item.seq,
+        signed.treeSize,
+        response.body.proof.map(hashFromHex),
+        hashFromHex(signed.rootHash),
+      );
+      expect(proven).toBe(true);
+    }
+  });
+
+  it('finds the same entries through GET /v1/audit/entries?alertId=', async () => {
+    // The log keeps growing (the last inbox polls are still being appended), so each later answer extends the earlier one.
+    const response = await auditGet(auditor.key, `/v1/audit/entries?alertId=${alertId}&limit=1000`);
+    expect(response.status).toBe(200);
+    expect(response.body.nextCursor).toBeNull();
+    const listed: number[] = response.body.items.map((item: AuditEntryView) => item.seq);
+    const later = (await trail(auditor.key, alertId)).map((item) => item.seq);
+    expect(listed.slice(0, items.length)).toEqual(items.map((item) => item.seq));
+    expect(later.slice(0, listed.length)).toEqual(listed);
+  });
+});

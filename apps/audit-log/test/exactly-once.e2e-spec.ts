@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
+import { Topic } from '@hub/contracts/topics';
+import { verifyLogOverHttp } from '@hub/merkle';
+import { expectEventually, restartService } from '@hub/testing';
+import { asSuperuser, auditGet, CONSUMED_WITHIN_MS, env, newAuditor } from './audit-test-support';
+
+const run = randomUUID().slice(0, 8);
+
+function auditEvent(eventId: string, extra: Record<string, unknown> = {}): AuditEvent {
+  return {
+    eventId,
+    type: AuditEventType.MessageDeadLettered,
+    at: new Date().toISOString(),
+    actor: { service: 'exactly-once-test' },
+    details: { run, ...extra },
+  };
+}
+
+async function entriesOf(eventIdPrefix: string): Promise<Array<{ event_id: string; seq: number }>> {
+  return asSuperuser(async (db) =>
+    (await db.query(`SELECT event_id, seq::int AS seq FROM audit.entries WHERE event_id LIKE $1 || '%' ORDER BY seq`, [eventIdPrefix])).rows,
+  );
+}
+
+describe('every audit event is appended exactly once', () => {
+  let producer: Producer;
+
+  beforeAll(async () => {
+    producer = new Kafka({ clientId: `exactly-once-${run}`, brokers: env.brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+  });
+
+  const publish = (events: Array<{ key: string; value: unknown }>) =>
+    producer.send({ topic: Topic.AuditEvents, acks: -1, messages: events.map(({ key, value }) => ({ key, value: JSON.stringify(value) })) });
+
+  it('appends a redelivered event once, even when its JSON arrives in another key order', async () => {
+    const eventId = `redelivered-${run}`;
+    const event = auditEvent(eventId);
+    const reordered = Object.fromEntries(Object.entries(event).reverse());
+    const marker = `after-redelivery-${run}`;
+    // One key, so one partition: once the marker is in the log, all three copies have been handled.
+    await publish([{ key: eventId, value: event }]);
+    await publish([{ key: eventId, value: event }]);
+    await publish([
+      { key: eventId, value: reordered },
+      { key: eventId, value: auditEvent(marker) },
+    ]);
+    await expectEventually(async () => (await entriesOf(marker)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the marker after the copies' });
+    expect((await entriesOf(eventId)).map((row) => row.event_id)).toEqual([eventId]);
+  });
+
+  it(
+    'loses and duplicates nothing when audit-log is killed mid-stream',
+    async () => {
+      const prefix = `stream-${run}-`;
+      const total = 600;
+      const events = Array.from({ length: total }, (_, i) => ({ key: `key-${i % 24}`, value: auditEvent(`${prefix}${String(i).padStart(4, '0')}`, { i }) }));
+      const publishRange = async (from: number, to: number) => {
+        for (let start = from; start < to; start += 25) {
+          const batch = events.slice(start, Math.min(start + 25, to));
+          await publish(batch);
+          // Some batches go out twice, as a producer retrying after a lost acknowledgement would send them.
+          if (start % 100 === 0) await publish(batch);
+        }
+      };
+      // The first half streams in; once the log is busy appending it, the process is killed outright (no
+      // graceful shutdown: transactions in flight are lost, offsets not yet committed are redelivered), and the
+      // second half arrives while it is down and restarting.
+      const firstHalf = publishRange(0, total / 2);
+      await expectEventually(async () => (await entriesOf(prefix)).length >= 50, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the stream under way' });
+      const restarting = restartService('audit-log', 'SIGKILL');
+      await firstHalf;
+      await publishRange(total / 2, total);
+      await restarting;
+
+      const rows = await expectEventually(
+        async () => {
+          const found = await entriesOf(prefix);
+          return found.length >= total ? found : false;
+        },
+        { timeoutMs: 120000, description: `all ${total} events in the log` },
+      );
+      expect(rows).toHaveLength(total);
+      expect(new Set(rows.map((row) => row.event_id)).size).toBe(total);
+      // One key keeps its events in order: within a key, log order is publishing order.
+      const ofKey = rows.filter((row) => Number(row.event_id.slice(prefix.length)) % 24 === 5).map((row) => row.event_id);
+      expect(ofKey).toEqual([...ofKey].sort());
+
+      const [{ count, next }] = await asSuperuser(async (db) =>
+        (await db.query(`SELECT count(*)::int AS count, (max(seq) + 1)::int AS next FROM audit.entries`)).rows,
+      );
+      expect(count).toBe(next);
+
+      const auditor = await newAuditor();
+      const publicKeyPem = (await auditGet(auditor.key, '/v1/audit/public-key')).body.publicKeyPem;
+      const verified = await verifyLogOverHttp({ baseUrl: env.audit, apiKey: auditor.key, publicKeyPem });
+      expect(verified.problems).toEqual([]);
+      expect(verified.ok).toBe(true);
+    },
+    240000,
+  );
+});
