@@ -6,6 +6,7 @@ import { AuditEventType, AuditEvent } from '@hub/contracts/audit-event';
 import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
 import { flattenValidationErrors } from '@hub/contracts/validation';
 import { KafkaProducer } from './kafka.producer';
+import { OutboxUnavailableError } from './outbox.service';
 import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
 const MAX_BACKOFF_MS = 5000;
@@ -51,7 +52,11 @@ export class KafkaMessageHandler {
         return;
       } catch (error) {
         this.logger.warn({ ...origin, attempt, maxAttempts, err: (error as Error).message, ids: businessIds(message) }, 'handler failed');
-        if (attempt >= maxAttempts) {
+        if (isInfrastructureOutage(error)) {
+          // The database or broker is down: the message is fine, so wait it out instead of dead-lettering an
+          // accepted alert or an audit fact. Attempts are not counted; the partition resumes when it is back.
+          attempt--;
+        } else if (attempt >= maxAttempts) {
           await this.deadLetter(context, error as Error, attempt);
           return;
         }
@@ -107,6 +112,17 @@ export class KafkaMessageHandler {
       { topic: Topic.AuditEvents, key: origin.topic, value: event },
     ]);
   }
+}
+
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+
+/** Connection-level failures of PostgreSQL or Kafka, as opposed to a message this handler cannot process. */
+export function isInfrastructureOutage(error: unknown): boolean {
+  if (error instanceof OutboxUnavailableError) return true;
+  const e = error as { code?: string; name?: string; message?: string; retriable?: boolean };
+  if (e?.code && (OUTAGE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  if (e?.name === 'KafkaJSNumberOfRetriesExceeded' || e?.name === 'KafkaJSConnectionError' || e?.name === 'KafkaJSRequestTimeoutError') return true;
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');
 }
 
 function describeOrigin(context: KafkaContext): { topic: string; partition: number; offset: string } {
