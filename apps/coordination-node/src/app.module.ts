@@ -5,6 +5,10 @@ import { PlatformModule } from '@hub/platform/platform.module';
 import { AuthModule } from '@hub/auth/auth.module';
 import { CredentialReplicaModule } from '@hub/auth/credential-replica';
 import { RoutingModule } from './routing/routing.module';
+import { FeedModule } from './feed/feed.module';
+import { CorrelationModule } from './correlation/correlation.module';
+import { StatsModule } from './stats/stats.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { coordinationDataSourceOptions, COORDINATION_SCHEMA } from './database/data-source';
 import { CoordinationConfig } from './coordination.config';
 
@@ -28,6 +32,10 @@ export class AppModule {
         }),
         AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(COORDINATION_SCHEMA)] }),
         RoutingModule,
+        CorrelationModule,
+        FeedModule,
+        StatsModule,
+        DashboardModule,
       ],
       providers: [{ provide: CoordinationConfig, useValue: config }],
       exports: [CoordinationConfig],

@@ -1,0 +1,191 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditEventType } from '@hub/contracts/audit-event';
+import { AlertSubmittedMessage } from '@hub/contracts/messages';
+import { RoutingReason } from '@hub/contracts/policy';
+import { auditMessage } from '@hub/kafka/audit.publisher';
+import { OutgoingMessage } from '@hub/kafka/kafka.producer';
+import { OutboxService } from '@hub/kafka/outbox.service';
+import { CoordinationConfig } from '../coordination.config';
+import { CorrelatedAlert, CorrelationRecord, describeCorrelation, renderNotice } from './correlation-record';
+import { Identifier, identifiersOf } from './identifiers';
+
+/**
+ * Earlier alerts considered per identifier, newest first. Bounds the work (and the size of one correlation
+ * record) for an identifier that many alerts share, so the cost of indexing an alert never grows with history.
+ */
+export const MAX_MATCHES_PER_IDENTIFIER = 25;
+
+/** Routing reasons under which an agency holds an alert's content (a withdrawal or cancel does not count). */
+const CONTENT_REASONS = [RoutingReason.Addressed, RoutingReason.Regional, RoutingReason.GroupMember];
+
+interface MatchRow {
+  alert_id: string;
+  sender: string;
+  tlp: string;
+  recipients: string[];
+}
+
+/**
+ * Cross-agency correlation, incremental: each alert version adds its identifiers to an index keyed by
+ * (kind, key) and looks each new one up there — indexed reads only, no rescans of history. A match with an
+ * alert of another agency is recorded, and audited (correlation.found) through the outbox in the same transaction.
+ */
+@Injectable()
+export class CorrelationService {
+  private readonly logger = new Logger(CorrelationService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly config: CoordinationConfig,
+  ) {}
+
+  /**
+   * Idempotent by (alertId, version). Runs after the version was routed: who holds which alert (the routing
+   * decisions) decides what each owner may be told.
+   */
+  async index(message: AlertSubmittedMessage): Promise<void> {
+    const { ids, found } = await this.dataSource.transaction(async (manager) => {
+      const fresh: unknown[] = await manager.query(
+        `INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+        [message.alertId, message.version],
+      );
+      if (fresh.length === 0) return { ids: [], found: 0 };
+      if (message.kind === 'cancel') {
+        // A cancelled alert no longer matches anything new; correlations already found stay on record.
+        await manager.query(`DELETE FROM coordination.correlation_identifiers WHERE alert_id = $1`, [message.alertId]);
+        await manager.query(`UPDATE coordination.correlation_alerts SET cancelled = true, version = $2 WHERE alert_id = $1`, [message.alertId, message.version]);
+        return { ids: [], found: 0 };
+      }
+      const records = await this.indexVersion(manager, message);
+      const outgoing = records.map((record) => this.auditOf(message, record));
+      return { ids: await this.outbox.enqueue(manager, outgoing), found: records.length };
+    });
+    await this.outbox.publish(ids);
+    if (found > 0) this.logger.log({ alertId: message.alertId, version: message.version, correlations: found }, 'correlations found');
+  }
+
+  private async indexVersion(manager: EntityManager, message: AlertSubmittedMessage): Promise<CorrelationRecord[]> {
+    const trigger: CorrelatedAlert = {
+      alertId: message.alertId,
+      agencyId: message.sender,
+      tlp: message.alert.tlp,
+      recipients: message.alert.distribution.recipients,
+    };
+    await manager.query(
+      `INSERT INTO coordination.correlation_alerts (alert_id, sender, status, tlp, recipients, version) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (alert_id) DO UPDATE SET status = EXCLUDED.status, tlp = EXCLUDED.tlp, recipients = EXCLUDED.recipients, version = EXCLUDED.version`,
+      [message.alertId, message.sender, message.alert.status, trigger.tlp, trigger.recipients, message.version],
+    );
+    const identifiers = identifiersOf(message.alert.subjects);
+    // An update that drops an identifier must stop matching on it.
+    await manager.query(
+      `DELETE FROM coordination.correlation_identifiers WHERE alert_id = $1 AND (identifier_kind || E'\\n' || identifier_key) <> ALL($2::text[])`,
+      [message.alertId, identifiers.map((id) => `${id.kind}\n${id.key}`)],
+    );
+
+    const records: CorrelationRecord[] = [];
+    // identifiersOf returns a stable order, so concurrent transactions take these locks in the same order (no deadlock).
+    for (const identifier of identifiers) {
+      // Two agencies reporting the same identifier at the same moment would each miss the other's uncommitted
+      // row; a lock per identifier makes the second one look after the first has committed.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 6346))`, [`${identifier.kind}\n${identifier.key}`]);
+      const added: unknown[] = await manager.query(
+        `INSERT INTO coordination.correlation_identifiers (identifier_kind, identifier_key, alert_id, sender, status) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [identifier.kind, identifier.key, message.alertId, message.sender, message.alert.status],
+      );
+      // Already indexed by an earlier version: its matches were looked for then.
+      if (added.length === 0) continue;
+      const record = await this.correlate(manager, message, trigger, identifier);
+      if (record) records.push(record);
+    }
+    return records;
+  }
+
+  /** One indexed lookup for the identifier, one for who holds what; an exercise never matches real traffic. */
+  private async correlate(
+    manager: EntityManager,
+    message: AlertSubmittedMessage,
+    trigger: CorrelatedAlert,
+    identifier: Identifier,
+  ): Promise<CorrelationRecord | null> {
+    const rows: MatchRow[] = await manager.query(
+      `SELECT i.alert_id, i.sender, a.tlp, a.recipients
+       FROM coordination.correlation_identifiers i JOIN coordination.correlation_alerts a ON a.alert_id = i.alert_id
+       WHERE i.identifier_kind = $1 AND i.identifier_key = $2 AND i.status = $3 AND i.sender <> $4 AND i.alert_id <> $5
+       ORDER BY i.indexed_at DESC, i.alert_id LIMIT ${MAX_MATCHES_PER_IDENTIFIER}`,
+      [identifier.kind, identifier.key, message.alert.status, trigger.agencyId, trigger.alertId],
+    );
+    if (rows.length === 0) return null;
+    const matches: CorrelatedAlert[] = rows.map((row) => ({ alertId: row.alert_id, agencyId: row.sender, tlp: row.tlp, recipients: row.recipients }));
+    const holdings = await this.holdings(manager, trigger, matches);
+    const record = describeCorrelation({
+      identifier,
+      trigger,
+      matches,
+      holds: (alertId, agencyId) => holdings.has(`${alertId}\n${agencyId}`),
+      regionalCentreId: this.config.REGIONAL_CENTRE_ID,
+    });
+    if (!record) return null;
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO coordination.correlations
+         (correlation_id, alert_id, version, sender, identifier_kind, identifier_key, alerts, alert_ids, agencies, restricted, withheld_from_centre, notices)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [
+        record.correlationId,
+        trigger.alertId,
+        message.version,
+        trigger.agencyId,
+        identifier.kind,
+        identifier.key,
+        JSON.stringify(record.alerts),
+        record.alerts.map((a) => a.alertId),
+        record.agencies,
+        record.restricted,
+        record.withheldFromCentre,
+        JSON.stringify(record.notices),
+      ],
+    );
+    return inserted.length > 0 ? record : null;
+  }
+
+  /**
+   * Which of the pairs (other alert → owner) hold content, from each alert's latest routing decision for that
+   * owner: the trigger's owner for every match, and every match's owner for the trigger.
+   */
+  private async holdings(manager: EntityManager, trigger: CorrelatedAlert, matches: CorrelatedAlert[]): Promise<Set<string>> {
+    const rows: { alert_id: string; recipient: string; reason: string }[] = await manager.query(
+      `SELECT DISTINCT ON (alert_id, recipient) alert_id::text, recipient, reason
+       FROM coordination.routing_decisions
+       WHERE decision = 'delivered'
+         AND ((alert_id = $1 AND recipient = ANY($2::text[])) OR (alert_id = ANY($3::uuid[]) AND recipient = $4))
+       ORDER BY alert_id, recipient, version DESC`,
+      [trigger.alertId, matches.map((m) => m.agencyId), matches.map((m) => m.alertId), trigger.agencyId],
+    );
+    return new Set(rows.filter((row) => (CONTENT_REASONS as string[]).includes(row.reason)).map((row) => `${row.alert_id}\n${row.recipient}`));
+  }
+
+  private auditOf(message: AlertSubmittedMessage, record: CorrelationRecord): OutgoingMessage {
+    return auditMessage({
+      eventId: `correlation:${record.correlationId}`,
+      type: AuditEventType.CorrelationFound,
+      actor: { service: 'coordination-node' },
+      alertId: message.alertId,
+      version: message.version,
+      details: {
+        correlationId: record.correlationId,
+        identifier: record.identifier,
+        alerts: record.alerts,
+        agencies: record.agencies,
+        restricted: record.restricted,
+        withheldFromCentre: record.withheldFromCentre,
+        // Agency-facing notification is this record for now (see docs/decisions/correlation.md).
+        notices: record.notices.map((notice) => ({ ...notice, text: renderNotice(notice, record.identifier) })),
+      },
+    });
+  }
+}

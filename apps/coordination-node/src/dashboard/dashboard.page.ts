@@ -1,0 +1,635 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The analysts' dashboard: one self-contained page (inline CSS and JS, nothing fetched from elsewhere), kept in
+ * a .ts module so that webpack bundles it into main.js — the build ships nothing else. Data comes from the
+ * analyst API with the key the analyst signs in with; every value is written with textContent, never as HTML.
+ *
+ * The script is plain ES2017 inside String.raw: no backticks and no "${" in it.
+ */
+
+const STYLE = String.raw`
+*, *::before, *::after { box-sizing: border-box; }
+html, body { margin: 0; height: 100%; }
+body { font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; background: #eef1f4; color: #1b2733; }
+header { height: 44px; display: flex; align-items: center; gap: 14px; padding: 0 14px; background: #143049; color: #fff; }
+header h1 { font-size: 15px; margin: 0; font-weight: 600; letter-spacing: .2px; }
+header .spacer { flex: 1; }
+#status { font-size: 12px; padding: 3px 9px; border-radius: 10px; background: #5b6b7a; }
+#status.live { background: #1f8a4c; }
+#status.reconnecting { background: #b7791f; }
+header button { font: inherit; color: #fff; background: transparent; border: 1px solid #8aa0b5; border-radius: 4px; padding: 3px 10px; cursor: pointer; }
+main { display: grid; grid-template-columns: minmax(0, 1fr) 480px; gap: 10px; padding: 10px; height: calc(100% - 44px); }
+main[hidden] { display: none; }
+.panel { background: #fff; border: 1px solid #d3dbe3; border-radius: 6px; display: flex; flex-direction: column; min-height: 0; min-width: 0; overflow: hidden; }
+.panel > h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .6px; color: #40576d; margin: 0; padding: 7px 10px; border-bottom: 1px solid #e2e7ec; display: flex; align-items: center; gap: 8px; }
+.panel > h2 .count { font-weight: 400; text-transform: none; letter-spacing: 0; color: #6b7c8c; }
+.scroll { overflow: auto; flex: 1; min-height: 0; }
+aside { display: grid; grid-template-rows: auto auto minmax(0, 1fr) minmax(0, 1fr); gap: 10px; min-height: 0; min-width: 0; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #edf0f3; vertical-align: top; overflow-wrap: anywhere; }
+th { position: sticky; top: 0; background: #f7f9fb; font-weight: 600; color: #40576d; font-size: 12px; z-index: 1; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.time, td.id { white-space: nowrap; font-variant-numeric: tabular-nums; color: #4b5d6e; }
+td.id { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+tr.fresh { animation: fresh 2.5s ease-out; }
+@keyframes fresh { from { background: #fff6c8; } to { background: transparent; } }
+.filters { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 6px 10px; border-bottom: 1px solid #e2e7ec; font-size: 12px; color: #40576d; }
+.filters label { display: inline-flex; align-items: center; gap: 4px; cursor: pointer; }
+.tiles { display: grid; grid-template-columns: repeat(5, 1fr); gap: 6px; padding: 8px 10px; }
+.tile { background: #f5f7fa; border-radius: 5px; padding: 6px 8px; }
+.tile b { display: block; font-size: 18px; font-variant-numeric: tabular-nums; }
+.tile span { font-size: 11px; color: #5a6b7b; }
+.twin { display: grid; grid-template-columns: 1fr 1fr; gap: 0 10px; padding: 0 10px 8px; max-height: 170px; overflow: auto; }
+.twin table th { position: static; }
+.event { font-weight: 600; white-space: nowrap; }
+.event.withheld { color: #8a97a3; font-weight: 400; }
+.tlp { display: inline-block; font-size: 11px; font-weight: 700; padding: 1px 6px; border-radius: 3px; background: #000; white-space: nowrap; }
+.tlp-RED { color: #ff2b2b; }
+.tlp-AMBER, .tlp-AMBER-STRICT { color: #ffc000; }
+.tlp-GREEN { color: #33ff00; }
+.tlp-CLEAR { color: #fff; }
+.tlp-unknown { color: #ccc; }
+.withheld-note { display: inline-block; font-weight: 600; color: #9b1c1c; background: #fdecec; border: 1px solid #f3b4b4; border-radius: 3px; padding: 0 6px; }
+.muted { color: #6b7c8c; }
+.agencies { font-size: 12px; }
+col.w-time { width: 72px; } col.w-event { width: 100px; } col.w-alert { width: 92px; } col.w-category { width: 128px; }
+col.w-tlp { width: 104px; } col.w-details { width: 30%; } col.w-age { width: 62px; } col.w-about { width: 40%; } col.w-count { width: 42px; }
+#correlations { list-style: none; margin: 0; padding: 0; }
+#correlations li { padding: 6px 10px; border-bottom: 1px solid #edf0f3; }
+#correlations .what { font-weight: 600; }
+#correlations details { margin-top: 2px; color: #40576d; }
+#correlations details p { margin: 2px 0 0 12px; }
+.empty { padding: 10px; color: #6b7c8c; }
+#signin { position: fixed; inset: 44px 0 0 0; display: flex; align-items: center; justify-content: center; background: #eef1f4; }
+#signin[hidden] { display: none; }
+#signin form { background: #fff; border: 1px solid #d3dbe3; border-radius: 8px; padding: 22px 24px; width: 420px; }
+#signin h2 { margin: 0 0 6px; font-size: 17px; }
+#signin p { margin: 0 0 14px; color: #5a6b7b; }
+#signin input { width: 100%; font: inherit; padding: 7px 9px; border: 1px solid #aab7c4; border-radius: 4px; }
+#signin button { margin-top: 12px; font: inherit; font-weight: 600; color: #fff; background: #1d5a8c; border: 0; border-radius: 4px; padding: 7px 16px; cursor: pointer; }
+#signin-error { color: #9b1c1c; min-height: 1.4em; margin-top: 8px; }
+`;
+
+const SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var KEY_STORAGE = 'hub.analystKey';
+  var INITIAL_WINDOW = 1000;
+  var MAX_ENTRIES = 3000;
+  var MAX_ROWS = 400;
+  var MAX_RETRY_MS = 15000;
+  var EVENT_LABELS = {
+    'alert.submitted': 'Submitted', 'alert.updated': 'Updated', 'alert.cancelled': 'Cancelled',
+    'routing.decided': 'Routed', 'alert.delivered': 'Delivered', 'alert.acked': 'Acknowledged', 'correlation.found': 'Correlation'
+  };
+  var IDENTIFIER_LABELS = {
+    'container': 'container', 'vehicle-plate': 'vehicle plate', 'vehicle-vin': 'VIN', 'person-document': 'travel document',
+    'phone': 'phone', 'vessel-imo': 'vessel'
+  };
+
+  var state = {
+    key: null, lastEventId: null, initialAfter: '0', controller: null, retryMs: 2000, retryTimer: null,
+    entries: [], seen: {}, dirty: false, freshCursors: {}, statsTimer: null, statsInterval: null, correlationsTimer: null
+  };
+
+  function byId(id) { return document.getElementById(id); }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function td(className, content) {
+    var cell = el('td', className);
+    if (content instanceof Node) cell.appendChild(content); else if (content !== undefined && content !== null) cell.textContent = String(content);
+    return cell;
+  }
+
+  function shortId(id) { return id ? String(id).slice(0, 8) : ''; }
+
+  function clock(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  }
+
+  function age(seconds) {
+    if (seconds < 60) return seconds + 's';
+    if (seconds < 3600) return Math.floor(seconds / 60) + 'm ' + (seconds % 60) + 's';
+    if (seconds < 86400) return Math.floor(seconds / 3600) + 'h ' + Math.floor((seconds % 3600) / 60) + 'm';
+    return Math.floor(seconds / 86400) + 'd ' + Math.floor((seconds % 86400) / 3600) + 'h';
+  }
+
+  function tlpBadge(tlp) {
+    var label = tlp || '?';
+    return el('span', 'tlp tlp-' + (tlp ? tlp.replace('+', '-') : 'unknown'), 'TLP:' + label);
+  }
+
+  function withheldNote(tlp) {
+    return el('span', 'withheld-note', (tlp || 'Restricted') + ' \u2014 content withheld');
+  }
+
+  function setStatus(kind, text) {
+    var status = byId('status');
+    status.className = kind;
+    status.textContent = text;
+  }
+
+  function authorised(path, init) {
+    var options = init || {};
+    options.headers = options.headers || {};
+    options.headers.Authorization = 'Bearer ' + state.key;
+    options.cache = 'no-store';
+    return fetch(path, options);
+  }
+
+  function getJson(path) {
+    return authorised(path).then(function (response) {
+      if (response.status === 401 || response.status === 403) {
+        signOut(response.status === 401 ? 'Your key is no longer accepted. Sign in again.' : 'This key is not an analyst key.');
+        throw new Error('signed out');
+      }
+      if (!response.ok) throw new Error(path + ': HTTP ' + response.status);
+      return response.json();
+    });
+  }
+
+  // ---- sign in / out -------------------------------------------------------------------------------------------
+
+  function showSignIn(message) {
+    byId('signin').hidden = false;
+    byId('dashboard').hidden = true;
+    byId('signout').hidden = true;
+    byId('signin-error').textContent = message || '';
+    setStatus('', 'signed out');
+    byId('signin-key').focus();
+  }
+
+  function signIn(key) {
+    state.key = key;
+    byId('signin-error').textContent = '';
+    return authorised('/v1/stats').then(function (response) {
+      if (response.status === 401) throw new Error('The key was not accepted.');
+      if (response.status === 403) throw new Error('This key is not an analyst key.');
+      if (!response.ok) throw new Error('The coordination node answered HTTP ' + response.status + '.');
+      return response.json();
+    }).then(function (stats) {
+      sessionStorage.setItem(KEY_STORAGE, key);
+      byId('signin').hidden = true;
+      byId('dashboard').hidden = false;
+      byId('signout').hidden = false;
+      renderStats(stats);
+      refreshCorrelations();
+      state.statsInterval = setInterval(refreshStats, 15000);
+      startFeed();
+    }).catch(function (error) {
+      state.key = null;
+      showSignIn(error.message);
+    });
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(KEY_STORAGE);
+    state.key = null;
+    if (state.controller) state.controller.abort();
+    state.controller = null;
+    clearTimeout(state.retryTimer);
+    clearInterval(state.statsInterval);
+    state.entries = []; state.seen = {}; state.lastEventId = null;
+    byId('feed-body').textContent = '';
+    showSignIn(message);
+  }
+
+  // ---- live feed: fetch() streaming, because EventSource cannot send an Authorization header -------------------
+
+  function startFeed() {
+    setStatus('reconnecting', 'connecting\u2026');
+    getJson('/v1/feed?limit=1').then(function (page) {
+      state.initialAfter = String(Math.max(0, Number(page.headCursor) - INITIAL_WINDOW));
+      connect();
+    }).catch(function (error) { if (state.key) scheduleReconnect(error); });
+  }
+
+  function connect() {
+    if (!state.key) return;
+    var controller = new AbortController();
+    state.controller = controller;
+    var headers = { Accept: 'text/event-stream' };
+    var path = '/v1/feed/stream';
+    if (state.lastEventId) headers['Last-Event-ID'] = state.lastEventId; else path += '?after=' + encodeURIComponent(state.initialAfter);
+    authorised(path, { headers: headers, signal: controller.signal }).then(function (response) {
+      if (response.status === 401 || response.status === 403) {
+        signOut(response.status === 401 ? 'Your key is no longer accepted. Sign in again.' : 'This key is not an analyst key.');
+        return;
+      }
+      if (!response.ok || !response.body) throw new Error('feed: HTTP ' + response.status);
+      setStatus('live', 'live');
+      state.retryMs = 2000;
+      return readFrames(response.body.getReader(), controller);
+    }).then(function () {
+      if (state.controller === controller && state.key) scheduleReconnect(new Error('stream ended'));
+    }).catch(function (error) {
+      if (state.controller === controller && state.key && !controller.signal.aborted) scheduleReconnect(error);
+    });
+  }
+
+  function scheduleReconnect(error) {
+    setStatus('reconnecting', 'reconnecting\u2026');
+    if (window.console) console.warn('feed disconnected:', error && error.message);
+    clearTimeout(state.retryTimer);
+    state.retryTimer = setTimeout(connect, state.retryMs);
+    state.retryMs = Math.min(state.retryMs * 2, MAX_RETRY_MS);
+  }
+
+  function readFrames(reader, controller) {
+    var decoder = new TextDecoder();
+    var buffer = '';
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done || controller.signal.aborted) return;
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var boundary = buffer.search(/\r?\n\r?\n/);
+        while (boundary >= 0) {
+          var frame = buffer.slice(0, boundary);
+          buffer = buffer.slice(boundary).replace(/^\r?\n\r?\n/, '');
+          handleFrame(frame);
+          boundary = buffer.search(/\r?\n\r?\n/);
+        }
+        return pump();
+      });
+    }
+    return pump();
+  }
+
+  function handleFrame(frame) {
+    var id = null, event = 'message', data = [];
+    frame.split(/\r?\n/).forEach(function (line) {
+      if (!line || line.charAt(0) === ':') return;
+      var colon = line.indexOf(':');
+      var field = colon < 0 ? line : line.slice(0, colon);
+      var value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'id') id = value;
+      else if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+      else if (field === 'retry' && /^\d+$/.test(value)) state.retryMs = Math.max(1000, Number(value));
+    });
+    if (event === 'feed' && data.length > 0) {
+      var entry = JSON.parse(data.join('\n'));
+      if (id) state.lastEventId = id;
+      addEntry(entry);
+    } else if (event === 'error') {
+      setStatus('reconnecting', 'feed interrupted');
+    }
+  }
+
+  // ---- feed table ----------------------------------------------------------------------------------------------
+
+  function filterGroup(entry) {
+    if (entry.type === 'routing.decided') return entry.decision === 'withheld' ? 'withheld' : 'routed';
+    if (entry.type === 'alert.delivered') return 'delivered';
+    if (entry.type === 'alert.acked') return 'acked';
+    if (entry.type === 'correlation.found') return 'correlations';
+    return 'submissions';
+  }
+
+  function addEntry(entry) {
+    if (state.seen[entry.cursor]) return;
+    state.seen[entry.cursor] = true;
+    state.entries.push(entry);
+    state.freshCursors[entry.cursor] = true;
+    if (state.entries.length > MAX_ENTRIES) {
+      var dropped = state.entries.splice(0, state.entries.length - MAX_ENTRIES);
+      dropped.forEach(function (old) { delete state.seen[old.cursor]; });
+    }
+    scheduleRender();
+    if (entry.type !== 'routing.decided') scheduleStats();
+    if (entry.type === 'correlation.found') scheduleCorrelations();
+  }
+
+  function scheduleRender() {
+    if (state.dirty) return;
+    state.dirty = true;
+    requestAnimationFrame(renderFeed);
+  }
+
+  function enabledGroups() {
+    var groups = {};
+    Array.prototype.forEach.call(document.querySelectorAll('#filters input'), function (box) { groups[box.value] = box.checked; });
+    return groups;
+  }
+
+  function renderFeed() {
+    state.dirty = false;
+    var groups = enabledGroups();
+    var body = byId('feed-body');
+    var rows = document.createDocumentFragment();
+    var shown = 0;
+    for (var i = state.entries.length - 1; i >= 0 && shown < MAX_ROWS; i--) {
+      var entry = state.entries[i];
+      if (!groups[filterGroup(entry)]) continue;
+      rows.appendChild(feedRow(entry));
+      shown++;
+    }
+    body.textContent = '';
+    body.appendChild(rows);
+    state.freshCursors = {};
+    byId('feed-count').textContent = shown + ' shown of ' + state.entries.length + ' received';
+    byId('feed-empty').hidden = shown > 0;
+  }
+
+  function parties(entry) {
+    var from = entry.sender || (entry.actor && entry.actor.agencyId) || '';
+    var to = entry.recipient || (entry.recipients ? (entry.recipients.length ? entry.recipients.join(', ') : 'all agencies') : '');
+    if (entry.type === 'alert.acked') return (entry.recipient || '') + ' \u2192 ' + (entry.sender || '');
+    if (entry.type === 'correlation.found') return entry.correlation ? entry.correlation.agencies.join(' \u2194 ') : '';
+    return to ? from + ' \u2192 ' + to : from;
+  }
+
+  function details(entry) {
+    var box = el('span');
+    switch (entry.type) {
+      case 'alert.submitted':
+      case 'alert.updated':
+        if (entry.redacted || !entry.alert) box.appendChild(withheldNote(entry.tlp));
+        else box.textContent = entry.alert.headline || '';
+        break;
+      case 'alert.cancelled':
+        if (entry.redacted) box.appendChild(withheldNote(entry.tlp));
+        else box.textContent = entry.cancelReason ? 'Reason: ' + entry.cancelReason : 'Cancelled';
+        break;
+      case 'routing.decided':
+        box.textContent = (entry.decision || '') + ' \u00b7 ' + (entry.reason || '') + (entry.kind ? ' \u00b7 ' + entry.kind : '');
+        box.className = 'muted';
+        break;
+      case 'alert.delivered':
+        box.textContent = 'in inbox' + (entry.kind ? ' \u00b7 ' + entry.kind : '');
+        box.className = 'muted';
+        break;
+      case 'alert.acked':
+        box.textContent = (entry.ack && entry.ack.status ? entry.ack.status : 'acknowledged') + (entry.ack && entry.ack.note ? ' \u2014 ' + entry.ack.note : '');
+        break;
+      case 'correlation.found':
+        var c = entry.correlation;
+        if (!c) break;
+        box.textContent = c.identifier ? 'Same ' + (IDENTIFIER_LABELS[c.identifier.kind] || c.identifier.kind) + ' ' + c.identifier.key : '';
+        if (!c.identifier) box.appendChild(withheldNote('Restricted alert'));
+        break;
+      default:
+        break;
+    }
+    return box;
+  }
+
+  function feedRow(entry) {
+    var row = el('tr');
+    row.setAttribute('data-cursor', entry.cursor);
+    row.setAttribute('data-type', entry.type);
+    if (entry.alertId) row.setAttribute('data-alert-id', entry.alertId);
+    row.setAttribute('data-redacted', entry.redacted ? 'true' : 'false');
+    if (state.freshCursors[entry.cursor]) row.className = 'fresh';
+    var label = el('span', 'event' + (entry.decision === 'withheld' ? ' withheld' : ''), EVENT_LABELS[entry.type] || entry.type);
+    var alertCell = td('id', entry.alertId ? shortId(entry.alertId) + (entry.version ? ' v' + entry.version : '') : '');
+    if (entry.alertId) alertCell.title = entry.alertId;
+    row.appendChild(td('time', clock(entry.at)));
+    row.appendChild(td('', label));
+    row.appendChild(alertCell);
+    row.appendChild(td('agencies', parties(entry)));
+    row.appendChild(td('', entry.category || ''));
+    row.appendChild(td('', entry.tlp ? tlpBadge(entry.tlp) : ''));
+    row.appendChild(td('', details(entry)));
+    return row;
+  }
+
+  // ---- stats and chase list ------------------------------------------------------------------------------------
+
+  function scheduleStats() {
+    if (state.statsTimer) return;
+    state.statsTimer = setTimeout(function () { state.statsTimer = null; refreshStats(); }, 800);
+  }
+
+  function refreshStats() {
+    if (!state.key) return;
+    getJson('/v1/stats').then(renderStats).catch(function () { /* the next event or tick retries */ });
+  }
+
+  function volumeRows(bodyId, rows, labelField) {
+    var body = byId(bodyId);
+    body.textContent = '';
+    rows.forEach(function (row) {
+      var tr = el('tr');
+      tr.setAttribute('data-key', row[labelField]);
+      tr.appendChild(td('', row[labelField]));
+      tr.appendChild(td('num', row.lastHour));
+      tr.appendChild(td('num', row.last24h));
+      tr.appendChild(td('num', row.total));
+      body.appendChild(tr);
+    });
+    if (rows.length === 0) {
+      var empty = el('tr');
+      var cell = td('muted', 'none yet');
+      cell.colSpan = 4;
+      empty.appendChild(cell);
+      body.appendChild(empty);
+    }
+  }
+
+  function renderStats(stats) {
+    var day = stats.windows.last24h;
+    byId('tile-alerts').textContent = day.alertsSubmitted;
+    byId('tile-deliveries').textContent = day.deliveries;
+    byId('tile-acks').textContent = day.acks;
+    byId('tile-correlations').textContent = day.correlations;
+    byId('tile-unacked').textContent = stats.unacknowledged.total;
+    volumeRows('by-country-body', stats.byCountry, 'country');
+    volumeRows('by-category-body', stats.byCategory, 'category');
+    var body = byId('chase-body');
+    body.textContent = '';
+    stats.unacknowledged.oldest.forEach(function (item) {
+      var tr = el('tr');
+      tr.setAttribute('data-alert-id', item.alertId);
+      tr.setAttribute('data-recipient', item.recipient);
+      var idCell = td('id', shortId(item.alertId) + ' v' + item.version);
+      idCell.title = item.alertId;
+      tr.appendChild(td('time', age(item.ageSeconds)));
+      tr.appendChild(idCell);
+      tr.appendChild(td('agencies', item.sender + ' \u2192 ' + item.recipient));
+      tr.appendChild(td('', item.redacted ? withheldNote(item.tlp) : (item.headline || item.category || '')));
+      body.appendChild(tr);
+    });
+    byId('chase-count').textContent = stats.unacknowledged.total + ' waiting, oldest first';
+    byId('chase-empty').hidden = stats.unacknowledged.oldest.length > 0;
+    byId('updated-at').textContent = 'updated ' + clock(stats.generatedAt);
+  }
+
+  // ---- correlations --------------------------------------------------------------------------------------------
+
+  function scheduleCorrelations() {
+    if (state.correlationsTimer) return;
+    state.correlationsTimer = setTimeout(function () { state.correlationsTimer = null; refreshCorrelations(); }, 500);
+  }
+
+  function refreshCorrelations() {
+    if (!state.key) return;
+    getJson('/v1/correlations?limit=100').then(renderCorrelations).catch(function () { /* retried on the next correlation */ });
+  }
+
+  function renderCorrelations(page) {
+    var list = byId('correlations');
+    list.textContent = '';
+    page.items.forEach(function (c) {
+      var item = el('li');
+      item.setAttribute('data-correlation-id', c.correlationId);
+      item.setAttribute('data-alert-ids', c.alerts.map(function (a) { return a.alertId; }).join(' '));
+      var what = el('div', 'what');
+      what.appendChild(el('span', 'time muted', clock(c.foundAt) + ' '));
+      if (c.identifier) what.appendChild(document.createTextNode('Same ' + (IDENTIFIER_LABELS[c.identifier.kind] || c.identifier.kind) + ' ' + c.identifier.key));
+      else what.appendChild(withheldNote('Restricted alert'));
+      item.appendChild(what);
+      item.appendChild(el('div', 'agencies', c.agencies.join(' \u2194 ') + ' \u00b7 ' + c.alerts.map(function (a) { return a.agencyId + ' ' + shortId(a.alertId); }).join(', ')));
+      var notices = el('details');
+      notices.appendChild(el('summary', '', (c.restricted ? 'Restricted: owners told only whom to contact' : 'Owners may see each other\u2019s alerts') + ' (' + c.notices.length + ' notices)'));
+      c.notices.forEach(function (n) { notices.appendChild(el('p', '', n.agencyId + ': ' + n.text)); });
+      item.appendChild(notices);
+      list.appendChild(item);
+    });
+    byId('correlations-count').textContent = page.items.length + (page.nextCursor ? '+' : '');
+    byId('correlations-empty').hidden = page.items.length > 0;
+  }
+
+  // ---- wiring --------------------------------------------------------------------------------------------------
+
+  byId('signin-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var key = byId('signin-key').value.trim();
+    if (!key) { byId('signin-error').textContent = 'Enter an analyst key.'; return; }
+    byId('signin-key').value = '';
+    signIn(key);
+  });
+  byId('signout').addEventListener('click', function () { signOut(''); });
+  Array.prototype.forEach.call(document.querySelectorAll('#filters input'), function (box) { box.addEventListener('change', scheduleRender); });
+
+  var saved = sessionStorage.getItem(KEY_STORAGE);
+  if (saved) signIn(saved); else showSignIn('');
+})();
+`;
+
+const BODY = String.raw`
+<header>
+  <h1>Regional coordination centre &mdash; live exchange monitor</h1>
+  <span class="spacer"></span>
+  <span id="updated-at" class="muted"></span>
+  <span id="status" role="status" aria-live="polite">signed out</span>
+  <button id="signout" type="button" hidden>Sign out</button>
+</header>
+<div id="signin">
+  <form id="signin-form" autocomplete="off">
+    <h2>Analyst sign-in</h2>
+    <p>Paste your analyst API key. It is kept only in this browser tab (session storage) and sent to this node only.</p>
+    <label for="signin-key">Analyst key</label>
+    <input id="signin-key" name="key" type="password" spellcheck="false" autocomplete="off" placeholder="ahk_&hellip;">
+    <button id="signin-submit" type="submit">Sign in</button>
+    <div id="signin-error" role="alert"></div>
+  </form>
+</div>
+<main id="dashboard" hidden>
+  <section class="panel" aria-labelledby="feed-title">
+    <h2 id="feed-title">Live feed <span id="feed-count" class="count"></span></h2>
+    <div id="filters" class="filters" role="group" aria-label="Show">
+      <label><input type="checkbox" value="submissions" checked> submissions, updates, cancels</label>
+      <label><input type="checkbox" value="routed" checked> routed</label>
+      <label><input type="checkbox" value="withheld"> withheld decisions</label>
+      <label><input type="checkbox" value="delivered" checked> deliveries</label>
+      <label><input type="checkbox" value="acked" checked> acks</label>
+      <label><input type="checkbox" value="correlations" checked> correlations</label>
+    </div>
+    <div class="scroll">
+      <table>
+        <colgroup><col class="w-time"><col class="w-event"><col class="w-alert"><col><col class="w-category"><col class="w-tlp"><col class="w-details"></colgroup>
+        <thead><tr><th>Time</th><th>Event</th><th>Alert</th><th>From &rarr; to</th><th>Category</th><th>TLP</th><th>Details</th></tr></thead>
+        <tbody id="feed-body"></tbody>
+      </table>
+      <div id="feed-empty" class="empty">Waiting for exchange events&hellip;</div>
+    </div>
+  </section>
+  <aside>
+    <section class="panel" aria-labelledby="tiles-title">
+      <h2 id="tiles-title">Last 24 hours</h2>
+      <div class="tiles">
+        <div class="tile"><b id="tile-alerts">0</b><span>alerts</span></div>
+        <div class="tile"><b id="tile-deliveries">0</b><span>deliveries</span></div>
+        <div class="tile"><b id="tile-acks">0</b><span>acks</span></div>
+        <div class="tile"><b id="tile-correlations">0</b><span>correlations</span></div>
+        <div class="tile"><b id="tile-unacked">0</b><span>not acked</span></div>
+      </div>
+    </section>
+    <section class="panel" aria-label="Alerts by sender country and category">
+      <div class="twin">
+        <table>
+          <colgroup><col><col class="w-count"><col class="w-count"><col class="w-count"></colgroup>
+          <thead><tr><th>Country</th><th class="num">1 h</th><th class="num">24 h</th><th class="num">all</th></tr></thead>
+          <tbody id="by-country-body"></tbody>
+        </table>
+        <table>
+          <colgroup><col><col class="w-count"><col class="w-count"><col class="w-count"></colgroup>
+          <thead><tr><th>Category</th><th class="num">1 h</th><th class="num">24 h</th><th class="num">all</th></tr></thead>
+          <tbody id="by-category-body"></tbody>
+        </table>
+      </div>
+    </section>
+    <section class="panel" aria-labelledby="chase-title">
+      <h2 id="chase-title">Chase list <span id="chase-count" class="count"></span></h2>
+      <div class="scroll">
+        <table>
+          <colgroup><col class="w-age"><col class="w-alert"><col><col class="w-about"></colgroup>
+          <thead><tr><th>Age</th><th>Alert</th><th>Sender &rarr; recipient</th><th>About</th></tr></thead>
+          <tbody id="chase-body"></tbody>
+        </table>
+        <div id="chase-empty" class="empty">Every delivery is acknowledged.</div>
+      </div>
+    </section>
+    <section class="panel" aria-labelledby="correlations-title">
+      <h2 id="correlations-title">Cross-agency correlations <span id="correlations-count" class="count"></span></h2>
+      <div class="scroll">
+        <ul id="correlations"></ul>
+        <div id="correlations-empty" class="empty">No matches across agencies yet.</div>
+      </div>
+    </section>
+  </aside>
+</main>
+`;
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+export const DASHBOARD_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Regional centre monitor &mdash; Alert Exchange Hub</title>
+<link rel="icon" href="data:,">
+<style>${STYLE}</style>
+</head>
+<body>${BODY}<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+
+/**
+ * Only this page's own inline script and style (by hash) may run, and it may talk only to this node: an injected
+ * script or a lookalike form posting the key elsewhere is refused by the browser.
+ */
+export const DASHBOARD_CONTENT_SECURITY_POLICY = [
+  `default-src 'none'`,
+  `script-src ${sha256(SCRIPT)}`,
+  `style-src ${sha256(STYLE)}`,
+  `connect-src 'self'`,
+  `img-src data:`,
+  `base-uri 'none'`,
+  `form-action 'none'`,
+  `frame-ancestors 'none'`,
+].join('; ');

@@ -1,0 +1,247 @@
+import { ALERT_CATEGORIES } from '@hub/contracts/alert/enums';
+import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
+import { CorrelationNotice, renderNotice } from '../correlation/correlation-record';
+import { Identifier, IDENTIFIER_KINDS, IdentifierKind } from '../correlation/identifiers';
+import { isTlpLevel, isWithheldFromCentre } from './centre-visibility';
+
+/** The audit event types that are exchange events, shown in the analysts' feed. Everything else is skipped. */
+export const FEED_EVENT_TYPES: ReadonlySet<AuditEventType> = new Set([
+  AuditEventType.AlertSubmitted,
+  AuditEventType.RoutingDecided,
+  AuditEventType.AlertDelivered,
+  AuditEventType.AlertAcked,
+  AuditEventType.AlertUpdated,
+  AuditEventType.AlertCancelled,
+  AuditEventType.CorrelationFound,
+]);
+
+/**
+ * What the feed remembers about an alert, from its latest alert.submitted / alert.updated event. It holds no
+ * content of an alert withheld from the centre: `headline` is null then (the table has a CHECK for it).
+ */
+export interface FeedAlertClassification {
+  alertId: string;
+  sender: string;
+  version: number;
+  category: string | null;
+  tlp: string | null;
+  recipients: string[];
+  withheldFromCentre: boolean;
+  headline: string | null;
+}
+
+/**
+ * The content fields an analyst may see for an alert that is not withheld. A whitelist, so that a field added
+ * to the contract later is not shown before someone decides it may be.
+ */
+const VISIBLE_CONTENT_FIELDS = [
+  'status',
+  'category',
+  'urgency',
+  'severity',
+  'certainty',
+  'headline',
+  'description',
+  'tlp',
+  'handlingCode',
+  'handlingConditions',
+  'evaluation',
+  'distribution',
+  'location',
+  'subjects',
+  'expiresAt',
+  'references',
+] as const;
+
+export type VisibleAlertContent = Partial<Record<(typeof VISIBLE_CONTENT_FIELDS)[number], unknown>>;
+
+export interface FeedCorrelation {
+  correlationId: string | null;
+  /** null when an alert involved is withheld from the centre */
+  identifier: Identifier | null;
+  alerts: { alertId: string; agencyId: string }[];
+  agencies: string[];
+  restricted: boolean;
+  notices: (CorrelationNotice & { text: string })[];
+}
+
+/** One feed event as stored and served (the cursor is added when served). */
+export interface FeedEntryBody {
+  eventId: string;
+  type: AuditEventType;
+  at: string;
+  alertId: string | null;
+  version: number | null;
+  actor: { agencyId: string | null; role: string | null; service: string | null };
+  sender: string | null;
+  /** routing decision, delivery or ack: the agency concerned */
+  recipient: string | null;
+  /** submission or update: the agencies the sender named */
+  recipients: string[] | null;
+  category: string | null;
+  tlp: string | null;
+  /** true when the alert's content is withheld from the centre (or not known to the feed yet) */
+  redacted: boolean;
+  kind?: string;
+  decision?: 'delivered' | 'withheld';
+  reason?: string;
+  alert?: VisibleAlertContent;
+  ack?: { status: string | null; note?: string | null };
+  cancelReason?: string;
+  correlation?: FeedCorrelation;
+}
+
+export interface FeedEntry extends FeedEntryBody {
+  cursor: string;
+}
+
+export function isFeedEvent(event: AuditEvent): boolean {
+  return FEED_EVENT_TYPES.has(event.type);
+}
+
+/**
+ * The classification after an alert.submitted or alert.updated event, read defensively from details.content
+ * (audit details are free-form). Anything unreadable classifies as withheld: the analyst sees less, never more.
+ */
+export function classifyAlertEvent(event: AuditEvent, previous: FeedAlertClassification | null, regionalCentreId: string): FeedAlertClassification | null {
+  if (!event.alertId || (event.type !== AuditEventType.AlertSubmitted && event.type !== AuditEventType.AlertUpdated)) return previous;
+  const content = asRecord(event.details?.content);
+  const tlpValue = content?.tlp;
+  const tlp = isTlpLevel(tlpValue) ? tlpValue : null;
+  const recipients = stringList(asRecord(content?.distribution)?.recipients);
+  const withheldFromCentre = isWithheldFromCentre(tlp, recipients, regionalCentreId);
+  const categoryValue = content?.category;
+  const category = typeof categoryValue === 'string' && (ALERT_CATEGORIES as readonly string[]).includes(categoryValue) ? categoryValue : null;
+  const headlineValue = content?.headline;
+  const headline = !withheldFromCentre && typeof headlineValue === 'string' ? headlineValue : null;
+  return {
+    alertId: event.alertId,
+    sender: event.actor.agencyId ?? previous?.sender ?? 'unknown',
+    version: event.version ?? previous?.version ?? 1,
+    category,
+    tlp,
+    recipients,
+    withheldFromCentre,
+    headline,
+  };
+}
+
+/**
+ * Turns an exchange audit event into the feed entry analysts see. `alert` is the classification after this
+ * event; `related` holds the classifications of the alerts a correlation names. Content leaves this function
+ * only for an alert the centre may see; for any other it is reduced to sender, recipients, category, TLP and time.
+ */
+export function buildFeedEntry(
+  event: AuditEvent,
+  alert: FeedAlertClassification | null,
+  related: ReadonlyMap<string, FeedAlertClassification> = new Map(),
+): FeedEntryBody {
+  const details = event.details ?? {};
+  const redacted = alert ? alert.withheldFromCentre : true;
+  const entry: FeedEntryBody = {
+    eventId: event.eventId,
+    type: event.type,
+    at: event.at,
+    alertId: event.alertId ?? null,
+    version: event.version ?? null,
+    actor: { agencyId: event.actor.agencyId ?? null, role: event.actor.role ?? null, service: event.actor.service ?? null },
+    sender: alert?.sender ?? null,
+    recipient: null,
+    recipients: null,
+    category: alert?.category ?? null,
+    tlp: alert?.tlp ?? null,
+    redacted,
+  };
+
+  switch (event.type) {
+    case AuditEventType.AlertSubmitted:
+    case AuditEventType.AlertUpdated: {
+      entry.sender = event.actor.agencyId ?? entry.sender;
+      entry.recipients = alert?.recipients ?? [];
+      const content = asRecord(details.content);
+      if (!redacted && content) entry.alert = visibleContent(content);
+      break;
+    }
+    case AuditEventType.AlertCancelled:
+      entry.sender = event.actor.agencyId ?? entry.sender;
+      // The reason is the sender's free text about the alert: content, shown only when the alert is.
+      if (!redacted && event.reason) entry.cancelReason = event.reason;
+      break;
+    case AuditEventType.RoutingDecided:
+    case AuditEventType.AlertDelivered:
+      entry.sender = stringOrNull(details.sender) ?? entry.sender;
+      entry.recipient = event.recipient ?? null;
+      if (typeof details.kind === 'string') entry.kind = details.kind;
+      if (event.decision) entry.decision = event.decision;
+      if (event.reason) entry.reason = event.reason;
+      break;
+    case AuditEventType.AlertAcked: {
+      entry.recipient = event.actor.agencyId ?? null;
+      const status = stringOrNull(details.status) ?? event.reason ?? null;
+      entry.ack = redacted ? { status } : { status, note: stringOrNull(details.note) };
+      break;
+    }
+    case AuditEventType.CorrelationFound:
+      entry.correlation = feedCorrelation(details, related);
+      // A correlation is its own fact: redacted means its identifier is withheld, whatever the triggering alert.
+      entry.redacted = entry.correlation.identifier === null;
+      break;
+    default:
+      break;
+  }
+  return entry;
+}
+
+function feedCorrelation(details: Record<string, unknown>, related: ReadonlyMap<string, FeedAlertClassification>): FeedCorrelation {
+  const alerts = (Array.isArray(details.alerts) ? details.alerts : [])
+    .map(asRecord)
+    .filter((a): a is Record<string, unknown> => a !== null && typeof a.alertId === 'string' && typeof a.agencyId === 'string')
+    .map((a) => ({ alertId: a.alertId as string, agencyId: a.agencyId as string }));
+  // Withheld unless the node said explicitly it is not, or when the feed itself knows an involved alert is.
+  const withheld = details.withheldFromCentre !== false || alerts.some((a) => related.get(a.alertId)?.withheldFromCentre === true);
+  const identifier = withheld ? null : readIdentifier(details.identifier);
+  const notices = (Array.isArray(details.notices) ? details.notices : []).map(asRecord).flatMap((n) => {
+    if (!n || typeof n.agencyId !== 'string' || typeof n.alertId !== 'string' || typeof n.otherAgencyId !== 'string') return [];
+    const notice: CorrelationNotice = {
+      agencyId: n.agencyId,
+      alertId: n.alertId,
+      otherAgencyId: n.otherAgencyId,
+      otherAlertIds: stringList(n.otherAlertIds),
+      restricted: n.restricted !== false,
+    };
+    // Re-rendered rather than copied, so that a withheld identifier cannot ride along inside a sentence.
+    return [{ ...notice, text: renderNotice(notice, identifier) }];
+  });
+  return {
+    correlationId: stringOrNull(details.correlationId),
+    identifier,
+    alerts,
+    agencies: stringList(details.agencies),
+    restricted: details.restricted !== false,
+    notices,
+  };
+}
+
+function readIdentifier(value: unknown): Identifier | null {
+  const record = asRecord(value);
+  if (!record || typeof record.key !== 'string' || !(IDENTIFIER_KINDS as readonly string[]).includes(record.kind as string)) return null;
+  return { kind: record.kind as IdentifierKind, key: record.key };
+}
+
+function visibleContent(content: Record<string, unknown>): VisibleAlertContent {
+  const visible: VisibleAlertContent = {};
+  for (const field of VISIBLE_CONTENT_FIELDS) if (content[field] !== undefined) visible[field] = content[field];
+  return visible;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { FeedConsumer } from './feed.consumer';
+import { FeedController } from './feed.controller';
+import { FeedNotifier } from './feed.notifier';
+import { FeedService } from './feed.service';
+
+@Module({ controllers: [FeedController, FeedConsumer], providers: [FeedService, FeedNotifier] })
+export class FeedModule {}

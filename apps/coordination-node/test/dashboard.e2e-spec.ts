@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Browser, chromium, Page } from 'playwright-core';
+import { api, expectEventually, restartService } from '@hub/testing';
+import { alertBody, analystKey, createAgency, env, submit, TestAgency, uniqueContainer } from './monitoring-fixtures';
+
+/** Debian's Chromium, driven by playwright-core (no browser download). CI installs it: absent = a failure, never a skip. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARTIFACTS = path.resolve(__dirname, '..', '..', '..', 'test-artifacts');
+const UI_TIMEOUT_MS = 60000;
+
+// A browser, a service restart and several live round trips: more than the default per-test budget on a busy machine.
+jest.setTimeout(240000);
+
+describe('analyst dashboard (GET /) in a real browser', () => {
+  let browser: Browser;
+  let page: Page;
+  let kz: TestAgency;
+  let tj: TestAgency;
+  let analyst: string;
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  const streamRequests: { lastEventId: string | undefined; query: string }[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium). This test fails rather than skips without a browser.`);
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    [kz, tj, analyst] = await Promise.all([createAgency('KZ'), createAgency('TJ'), analystKey()]);
+    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // A Content-Security-Policy violation (an inline script or style the policy does not cover) is reported here.
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('request', (request) => {
+      if (!request.url().includes('/v1/feed/stream')) return;
+      streamRequests.push({ lastEventId: request.headers()['last-event-id'], query: new URL(request.url()).search });
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const feedRow = (type: string, alertId: string) => page.locator(`#feed-body tr[data-type="${type}"][data-alert-id="${alertId}"]`);
+
+  it('serves a self-contained page without a key, under a strict content security policy', async () => {
+    const response = await api(env.coordination, 'GET', '/');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain(`default-src 'none'`);
+    expect(policy).toContain(`connect-src 'self'`);
+    expect(policy).not.toContain('unsafe-inline');
+    // Nothing external: no http(s) URL to load, no CDN.
+    expect(response.body).not.toMatch(/(src|href)=["']https?:/);
+  });
+
+  it('refuses a key that is not an analyst\'s, and signs in with an analyst key kept in session storage', async () => {
+    await page.goto(`${env.coordination}/`);
+    await page.fill('#signin-key', kz.key);
+    await page.click('#signin-submit');
+    await expectEventually(async () => (await page.textContent('#signin-error'))?.includes('not an analyst key'), { timeoutMs: UI_TIMEOUT_MS, description: 'refusal of an agency key' });
+    expect(await page.isVisible('#dashboard')).toBe(false);
+
+    await page.fill('#signin-key', analyst);
+    await page.click('#signin-submit');
+    await page.locator('#status.live').waitFor();
+    // Page-side expressions are strings: this test compiles without the DOM type library.
+    expect(await page.evaluate(`sessionStorage.getItem('hub.analystKey')`)).toBe(analyst);
+    expect(await page.evaluate(`localStorage.length`)).toBe(0);
+  });
+
+  it('shows exchanges live, a correlation when two agencies report the same container, and a RED exchange without its content', async () => {
+    consoleErrors.length = 0; // the refused sign-in above logged its 403
+    // A reload would drop this marker: everything below must arrive live.
+    await page.evaluate(`window.notReloaded = true`);
+    const container = uniqueContainer();
+
+    const amber = alertBody([tj.id], { subjects: [{ type: 'container', number: container }] });
+    const first = await submit(kz.key, amber);
+    await feedRow('alert.submitted', first.alertId).waitFor();
+    expect(await feedRow('alert.submitted', first.alertId).textContent()).toContain(amber.headline);
+    await feedRow('alert.delivered', first.alertId).waitFor();
+
+    const second = await submit(tj.key, alertBody([kz.id], { subjects: [{ type: 'container', number: container }] }));
+    const correlation = page.locator(`#correlations li[data-alert-ids~="${first.alertId}"][data-alert-ids~="${second.alertId}"]`);
+    await correlation.waitFor();
+    const correlationText = (await correlation.textContent()) ?? '';
+    expect(correlationText).toContain(container);
+    expect(correlationText).toContain(kz.id);
+    expect(correlationText).toContain(tj.id);
+
+    const red = alertBody([tj.id], { tlp: 'RED', headline: `RED only for TJ ${randomUUID()}`, description: `RED description ${randomUUID()}` });
+    const redAlert = await submit(kz.key, red);
+    const redRow = feedRow('alert.submitted', redAlert.alertId);
+    await redRow.waitFor();
+    expect(await redRow.getAttribute('data-redacted')).toBe('true');
+    expect(await redRow.textContent()).toContain('RED \u2014 content withheld');
+    await feedRow('alert.delivered', redAlert.alertId).waitFor();
+
+    // Counters and the chase list follow the feed.
+    await page.locator('#by-country-body tr[data-key="KZ"]').waitFor();
+    await page.locator('#by-category-body tr[data-key="suspicious-shipment"]').waitFor();
+    await expectEventually(async () => Number(await page.textContent('#tile-unacked')) > 0, { timeoutMs: UI_TIMEOUT_MS, description: 'unacknowledged count' });
+    expect(await page.locator('#chase-body tr').count()).toBeGreaterThan(0);
+
+    expect(await page.content()).not.toContain(red.headline);
+    expect(await page.content()).not.toContain(red.description);
+    expect(await page.evaluate(`window.notReloaded`)).toBe(true);
+
+    // Readable on a 1366x768 laptop: nothing wider than the window, no panel cut off sideways.
+    const overflowing = await page.evaluate(`[document.documentElement, ...document.querySelectorAll('.panel')]
+      .filter((node) => node.scrollWidth > node.clientWidth + 1)
+      .map((node) => node.tagName + ' ' + node.className + ' ' + node.scrollWidth + ' > ' + node.clientWidth)`);
+    expect(overflowing).toEqual([]);
+
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png') });
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('reconnects with Last-Event-ID when the node restarts, and misses nothing', async () => {
+    const before = await page.locator('#feed-body tr').first().getAttribute('data-cursor');
+    const requestsBefore = streamRequests.length;
+    // A restart ends the stream (the node closes open streams on shutdown); an alert is accepted meanwhile.
+    const restarted = restartService('coordination-node');
+    await page.locator('#status.reconnecting').waitFor();
+    const whileDown = await submit(kz.key, alertBody([tj.id]));
+    await restarted;
+
+    await feedRow('alert.submitted', whileDown.alertId).waitFor({ timeout: 120000 });
+    await page.locator('#status.live').waitFor();
+    const resumed = streamRequests.slice(requestsBefore).find((request) => request.lastEventId !== undefined);
+    expect(resumed?.lastEventId).toBeDefined();
+    expect(Number(resumed!.lastEventId)).toBeGreaterThanOrEqual(Number(before));
+    expect(resumed!.query).toBe('');
+
+    // With every event type shown, the table's cursors are consecutive across the drop: nothing lost or repeated.
+    await page.check('#filters input[value="withheld"]');
+    await feedRow('alert.delivered', whileDown.alertId).waitFor();
+    const cursors = await page.locator('#feed-body tr').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-cursor'))));
+    const newestFirst = [...cursors].sort((a, b) => b - a);
+    expect(cursors).toEqual(newestFirst);
+    expect(cursors).toEqual(cursors.map((_, i) => cursors[0] - i));
+    expect(cursors[cursors.length - 1]).toBeLessThanOrEqual(Number(before));
+    expect(pageErrors).toEqual([]);
+  });
+});

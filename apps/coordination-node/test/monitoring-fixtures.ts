@@ -1,0 +1,208 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { iso6346CheckDigit } from '@hub/contracts/domain/iso6346';
+import { api, expectEventually, testEnvironment } from '@hub/testing';
+
+/** Helpers for the coordination node's monitoring tests: agencies, alerts, and reading the analyst API. */
+
+export const env = testEnvironment();
+
+export interface TestAgency {
+  id: string;
+  key: string;
+}
+
+/** The regional centre analysts belong to (REGIONAL_CENTRE_ID's default in the test run). */
+export const REGIONAL_CENTRE_ID = 'CARICC';
+
+/** A fresh agency id (tests share one database, so ids carry a random suffix). */
+export function uniqueAgencyId(country: string): string {
+  return `${country}-M${randomBytes(4).toString('hex').toUpperCase()}`;
+}
+
+async function admin(method: string, path: string, body: unknown) {
+  return api(env.gateway, method, path, { key: env.adminKey, body });
+}
+
+export async function issueKey(agencyId: string, role: 'agency' | 'analyst'): Promise<string> {
+  const issued = await admin('POST', `/v1/admin/agencies/${agencyId}/keys`, { role });
+  if (issued.status !== 201) throw new Error(`issue ${role} key for ${agencyId}: ${issued.status} ${JSON.stringify(issued.body)}`);
+  return issued.body.key as string;
+}
+
+/**
+ * Keys reach the coordination node through the credentials topic, a few moments after the gateway issued them:
+ * waits until the node knows this one (it answers 200 or 403 instead of 401).
+ */
+export async function awaitKeyKnownToNode(key: string): Promise<void> {
+  await expectEventually(async () => (await api(env.coordination, 'GET', '/v1/correlations?limit=1', { key })).status !== 401, {
+    timeoutMs: 60000,
+    description: 'the key replicated to the coordination node',
+  });
+}
+
+export async function createAgency(country: string): Promise<TestAgency> {
+  const id = uniqueAgencyId(country);
+  const created = await admin('POST', '/v1/admin/agencies', { id, name: `Monitoring test agency ${id}`, country, kind: 'national-agency' });
+  if (created.status !== 201) throw new Error(`create agency ${id}: ${created.status} ${JSON.stringify(created.body)}`);
+  const key = await issueKey(id, 'agency');
+  await awaitKeyKnownToNode(key);
+  return { id, key };
+}
+
+/**
+ * An analyst key of the regional centre. The centre agency is shared by every test of the run: created by the
+ * first test that needs it (409 when it exists already).
+ */
+export async function analystKey(): Promise<string> {
+  const created = await admin('POST', '/v1/admin/agencies', { id: REGIONAL_CENTRE_ID, name: 'Central Asian Regional Information and Coordination Centre', country: 'KZ', kind: 'regional-centre' });
+  if (created.status !== 201 && created.status !== 409) throw new Error(`create ${REGIONAL_CENTRE_ID}: ${created.status} ${JSON.stringify(created.body)}`);
+  const key = await issueKey(REGIONAL_CENTRE_ID, 'analyst');
+  await awaitKeyKnownToNode(key);
+  return key;
+}
+
+/** A valid ISO 6346 container number no other test uses. */
+export function uniqueContainer(): string {
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const owner = `Q${letters[randomInt(26)]}${letters[randomInt(26)]}U`;
+  const serial = String(randomInt(1_000_000)).padStart(6, '0');
+  return `${owner}${serial}${iso6346CheckDigit(owner + serial)}`;
+}
+
+export function alertBody(recipients: string[], overrides: Record<string, unknown> = {}): Record<string, any> {
+  return {
+    status: 'exercise',
+    category: 'suspicious-shipment',
+    urgency: 'expected',
+    severity: 'severe',
+    certainty: 'likely',
+    headline: `Monitoring test ${randomUUID().slice(0, 8)}`,
+    description: 'Container declared as dried fruit; X-ray shows dense packages.',
+    tlp: 'AMBER',
+    handlingCode: 'H1',
+    evaluation: { source: 'B', information: 2 },
+    distribution: { scope: 'restricted', recipients, sharingGroups: [] },
+    location: { country: 'TJ', place: 'Nizhny Pyanj' },
+    subjects: [{ type: 'container', number: uniqueContainer() }],
+    references: [],
+    ...overrides,
+  };
+}
+
+export async function submit(key: string, body: unknown): Promise<{ alertId: string; version: number }> {
+  const response = await api(env.gateway, 'POST', '/v1/alerts', { key, body, headers: { 'idempotency-key': randomUUID() } });
+  if (response.status !== 202) throw new Error(`submit: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+/** The newest feed cursor now: reading "after" it gives only what happens from here on. */
+export async function feedHead(analyst: string): Promise<string> {
+  const page = await api(env.coordination, 'GET', '/v1/feed?limit=1', { key: analyst });
+  if (page.status !== 200) throw new Error(`feed: ${page.status} ${JSON.stringify(page.body)}`);
+  return page.body.headCursor as string;
+}
+
+/** Every feed entry after `after`, through the paged endpoint. */
+export async function feedAfter(analyst: string, after: string): Promise<any[]> {
+  const entries: any[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await api(env.coordination, 'GET', `/v1/feed?after=${cursor}&limit=500`, { key: analyst });
+    if (page.status !== 200) throw new Error(`feed: ${page.status} ${JSON.stringify(page.body)}`);
+    entries.push(...page.body.items);
+    if (page.body.items.length < 500) return entries;
+    cursor = page.body.nextCursor;
+  }
+}
+
+/** Waits until the feed (after `after`) holds entries about the alert matching `predicate`. */
+export async function awaitFeedEntries(analyst: string, after: string, alertId: string, predicate: (entries: any[]) => boolean, description: string): Promise<any[]> {
+  return expectEventually(
+    async () => {
+      const entries = (await feedAfter(analyst, after)).filter((entry) => entry.alertId === alertId);
+      return predicate(entries) ? entries : false;
+    },
+    { timeoutMs: 60000, description },
+  );
+}
+
+export async function correlationsOf(analyst: string, alertId: string): Promise<any[]> {
+  const response = await api(env.coordination, 'GET', `/v1/correlations?alertId=${alertId}&limit=200`, { key: analyst });
+  if (response.status !== 200) throw new Error(`correlations: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.items;
+}
+
+/** Reads the test database as its owner, to check what the node stored (never to stand in for it). */
+export async function queryDatabase<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: env.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Resolves once the correlation index has processed this alert version (whether or not it matched anything). */
+export async function awaitIndexed(alertId: string, version = 1): Promise<void> {
+  await expectEventually(
+    async () => (await queryDatabase(`SELECT 1 FROM coordination.correlation_indexed_versions WHERE alert_id = $1 AND version = $2`, [alertId, version])).length === 1,
+    { timeoutMs: 60000, description: `correlation index of ${alertId} v${version}` },
+  );
+}
+
+export interface SseEvent {
+  id: string;
+  event: string;
+  data: any;
+}
+
+/**
+ * Reads the feed stream until `enough(events)` holds, then disconnects. `lastEventId` resumes like a
+ * reconnecting client; `after` starts a first connection at a cursor.
+ */
+export async function readFeedStream(
+  analyst: string,
+  { after, lastEventId, enough, timeoutMs = 60000 }: { after?: string; lastEventId?: string; enough: (events: SseEvent[]) => boolean; timeoutMs?: number },
+): Promise<SseEvent[]> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const query = after !== undefined ? `?after=${after}` : '';
+  const events: SseEvent[] = [];
+  try {
+    const response = await fetch(`${env.coordination}/v1/feed/stream${query}`, {
+      headers: { authorization: `Bearer ${analyst}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+      signal: controller.signal,
+    });
+    if (response.status !== 200) throw new Error(`feed stream: ${response.status} ${await response.text()}`);
+    if (!response.headers.get('content-type')?.includes('text/event-stream')) throw new Error('feed stream: not text/event-stream');
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    while (!enough(events)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`feed stream ended after ${events.length} events`);
+      buffer += decoder.decode(value, { stream: true });
+      let boundary: number;
+      while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, boundary);
+        buffer = buffer.slice(boundary + 2);
+        const fields = new Map<string, string>();
+        for (const line of frame.split('\n')) {
+          if (!line || line.startsWith(':')) continue;
+          const colon = line.indexOf(':');
+          fields.set(line.slice(0, colon), line.slice(colon + 1).replace(/^ /, ''));
+        }
+        if (fields.get('event') === 'feed') events.push({ id: fields.get('id')!, event: 'feed', data: JSON.parse(fields.get('data')!) });
+      }
+    }
+    return events;
+  } catch (error) {
+    if (controller.signal.aborted) throw new Error(`feed stream: timed out after ${timeoutMs} ms with ${events.length} events`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
