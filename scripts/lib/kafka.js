@@ -18,6 +18,8 @@ const LOG4J = path.join(ROOT, 'scripts', 'kafka', 'log4j.properties');
 const INSTANCES = {
   dev: { port: 9092, controllerPort: 9093, dir: path.join(ROOT, '.hub', 'kafka', 'dev') },
   test: { port: 19092, controllerPort: 19093, dir: path.join(ROOT, '.hub', 'kafka', 'test') },
+  /** npm run bench: formatted fresh each run and stopped at the end. */
+  bench: { port: 29092, controllerPort: 29093, dir: path.join(ROOT, '.hub', 'kafka', 'bench') },
 };
 
 function log(line) {

@@ -1,0 +1,107 @@
+'use strict';
+/**
+ * The benchmark's own hub: a dedicated broker (instance `bench`, 29092/29093), a fresh database hub_bench, the
+ * three services from dist on 23000-23002 with LOG_LEVEL=warn. Nothing here touches the dev or test hubs.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const BENCH_DIR = path.join(ROOT, '.hub', 'bench');
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hub_bench';
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+const DEFAULT_PORT_BASE = 23000;
+const portsFrom = (base) => ({ 'agency-gateway': base, 'coordination-node': base + 1, 'audit-log': base + 2 });
+
+/** A fresh Ed25519 checkpoint key for this run (PKCS#8 PEM file), with its public half for `verify --public-key`. */
+function benchSigningKey() {
+  const { generateKeyPairSync } = require('node:crypto');
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  const file = path.join(BENCH_DIR, 'audit-signing-key.pem');
+  const publicFile = path.join(BENCH_DIR, 'audit-signing-key.pub.pem');
+  fs.writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  fs.writeFileSync(publicFile, publicKey.export({ format: 'pem', type: 'spki' }));
+  return { file, publicFile, privateKey };
+}
+
+/** Fails early when another process listens on one of the service ports (never touches it). */
+async function checkPorts(portBase = DEFAULT_PORT_BASE) {
+  const { portOpen } = require('../kafka');
+  const wanted = portsFrom(portBase);
+  for (const [what, port] of Object.entries(wanted)) {
+    if (await portOpen(port)) {
+      throw new Error(`port ${port} (${what}) is already in use by another process; stop it or pass --port-base <another base>`);
+    }
+  }
+}
+
+/** The dedicated broker, formatted fresh; registered for cleanup before it starts. */
+async function startBroker({ cleanup }) {
+  const { startKafka, stopKafka, INSTANCES } = require('../kafka');
+  cleanup.add('broker bench', () => stopKafka('bench'));
+  const kafka = await startKafka('bench', { fresh: true });
+  const pid = Number(fs.readFileSync(path.join(INSTANCES.bench.dir, 'kafka.pid'), 'utf8'));
+  return { ...kafka, pid };
+}
+
+/**
+ * Fresh database, migrations, the three services. `cleanup` is the run's cleanup registry: every service is
+ * registered there as it starts, so Ctrl-C or an error stops it.
+ */
+async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, profileApps = [], profileDir = null }) {
+  const PORTS = portsFrom(portBase);
+  const { ensureDatabase } = require('../postgres');
+  const services = require('../services');
+
+  await checkPorts(portBase);
+  await ensureDatabase(DATABASE_URL, { fresh: true });
+  log('database hub_bench (fresh) on 127.0.0.1:5432');
+  const signingKey = benchSigningKey();
+
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    DATABASE_URL,
+    HUB_ADMIN_KEY: ADMIN_KEY,
+    GATEWAY_PORT: String(PORTS['agency-gateway']),
+    COORDINATION_PORT: String(PORTS['coordination-node']),
+    AUDIT_PORT: String(PORTS['audit-log']),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    // The limiter is a per-key policy, not a capacity: lifted so the benchmark measures the exchange itself.
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    // The bench's own checkpoint key: the dev key in .hub/audit-signing-key.pem is neither used nor created.
+    AUDIT_SIGNING_KEY_FILE: signingKey.file,
+  };
+  for (const name of ['GATEWAY_DATABASE_URL', 'COORDINATION_DATABASE_URL', 'AUDIT_DATABASE_URL', 'AUDIT_SIGNING_KEY', 'NODE_OPTIONS']) delete env[name];
+  services.migrateAll(env);
+
+  const logDir = path.join(BENCH_DIR, 'logs');
+  fs.rmSync(logDir, { recursive: true, force: true });
+  const handles = [];
+  for (const app of services.APPS) {
+    const appEnv = { ...env };
+    if (profileApps.includes(app)) {
+      appEnv.NODE_OPTIONS = `--require ${path.join(__dirname, 'profile-preload.js')}`;
+      appEnv.BENCH_PROFILE_DIR = profileDir;
+      appEnv.BENCH_PROFILE_NAME = app;
+    }
+    const handle = services.startService(app, appEnv, logDir);
+    cleanup.add(`service ${app}`, () => handle.stop());
+    handles.push(handle);
+  }
+  await Promise.all(handles.map((handle) => services.waitHealthy(handle)));
+  log(`services healthy: ${handles.map((h) => `${h.app} :${h.port} (pid ${h.child.pid})`).join(', ')}; logs in ${path.relative(ROOT, logDir)}`);
+  return {
+    env,
+    signingKey,
+    handles,
+    adminKey: ADMIN_KEY,
+    databaseUrl: DATABASE_URL,
+    urls: Object.fromEntries(Object.entries(PORTS).map(([app, port]) => [app, `http://127.0.0.1:${port}`])),
+    logDir,
+  };
+}
+
+module.exports = { checkPorts, startBroker, startHub, BENCH_DIR, DATABASE_URL, DEFAULT_PORT_BASE, ROOT };
