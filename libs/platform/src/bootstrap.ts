@@ -53,6 +53,11 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   });
   await app.startAllMicroservices();
   await app.listen(options.port, options.host);
+  // Longer than clients' and proxies' idle timeouts, so the server never closes a kept-alive connection just as
+  // a client reuses it (seen as "other side closed" under load).
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   new NestLogger('Bootstrap').log(`${options.serviceName} listening on http://${options.host}:${options.port}`);
   return app;
 }
