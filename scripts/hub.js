@@ -139,16 +139,33 @@ async function test() {
   ensureDependencies();
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   run('npx', ['eslint', 'apps', 'libs', 'scripts', 'test']);
-  run('npx', ['jest', '--config', 'jest.unit.config.js']);
+  const unitReport = path.join(ROOT, '.hub', 'jest-unit.json');
+  const integrationReport = path.join(ROOT, '.hub', 'jest-integration.json');
+  run('npx', ['jest', '--config', 'jest.unit.config.js', '--json', `--outputFile=${unitReport}`]);
   build({ force: true });
   const { env, kafka } = await bringUpInfrastructure('test');
   try {
     require('./lib/services').migrateAll(env);
-    run('npx', ['jest', '--config', 'jest.integration.config.js', '--runInBand'], { env: { ...env, HUB_TEST: '1' } });
+    run('npx', ['jest', '--config', 'jest.integration.config.js', '--runInBand', '--json', `--outputFile=${integrationReport}`], {
+      env: { ...env, HUB_TEST: '1' },
+    });
   } finally {
     await kafka.stop();
   }
   log(`all tests passed in ${Math.round((Date.now() - started) / 1000)} s`);
+  printTotals([unitReport, integrationReport]);
+}
+
+/** One plain closing line over both jest runs, e.g. "tests: 759 passed, 0 failed". */
+function printTotals(reports) {
+  let passed = 0;
+  let failed = 0;
+  for (const report of reports) {
+    const result = JSON.parse(fs.readFileSync(report, 'utf8'));
+    passed += result.numPassedTests;
+    failed += result.numFailedTests;
+  }
+  process.stdout.write(`tests: ${passed} passed, ${failed} failed\n`);
 }
 
 async function demo() {
