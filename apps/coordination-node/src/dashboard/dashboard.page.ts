@@ -52,9 +52,12 @@ tr.fresh { animation: fresh 2.5s ease-out; }
 .tlp-unknown { color: #ccc; }
 .withheld-note { display: inline-block; font-weight: 600; color: #9b1c1c; background: #fdecec; border: 1px solid #f3b4b4; border-radius: 3px; padding: 0 6px; }
 .muted { color: #6b7c8c; }
-.agencies { font-size: 12px; }
-col.w-time { width: 72px; } col.w-event { width: 100px; } col.w-alert { width: 92px; } col.w-category { width: 128px; }
-col.w-tlp { width: 104px; } col.w-details { width: 30%; } col.w-age { width: 62px; } col.w-about { width: 40%; } col.w-count { width: 42px; }
+/* Agency ids break only between parties ("A → B"), never inside an id. */
+.agencies { font-size: 12px; overflow-wrap: normal; }
+.agency { white-space: nowrap; }
+th { white-space: nowrap; }
+col.w-time { width: 66px; } col.w-event { width: 94px; } col.w-alert { width: 86px; } col.w-category { width: 118px; }
+col.w-tlp { width: 92px; } col.w-details { width: 26%; } col.w-age { width: 62px; } col.w-about { width: 38%; } col.w-count { width: 46px; }
 #correlations { list-style: none; margin: 0; padding: 0; }
 #correlations li { padding: 6px 10px; border-bottom: 1px solid #edf0f3; }
 #correlations .what { font-weight: 600; }
@@ -340,12 +343,29 @@ const SCRIPT = String.raw`
     byId('feed-empty').hidden = shown > 0;
   }
 
+  /** Agency ids joined by a separator; an id never breaks across lines (they contain hyphens). */
+  function agencyList(ids, separator) {
+    var list = el('span');
+    ids.forEach(function (id, i) {
+      if (i > 0) list.appendChild(document.createTextNode(separator));
+      list.appendChild(el('span', 'agency', id));
+    });
+    return list;
+  }
+
   function parties(entry) {
     var from = entry.sender || (entry.actor && entry.actor.agencyId) || '';
-    var to = entry.recipient || (entry.recipients ? (entry.recipients.length ? entry.recipients.join(', ') : 'all agencies') : '');
-    if (entry.type === 'alert.acked') return (entry.recipient || '') + ' \u2192 ' + (entry.sender || '');
-    if (entry.type === 'correlation.found') return entry.correlation ? entry.correlation.agencies.join(' \u2194 ') : '';
-    return to ? from + ' \u2192 ' + to : from;
+    if (entry.type === 'alert.acked') return agencyList([entry.recipient || '', entry.sender || ''], ' \u2192 ');
+    if (entry.type === 'correlation.found') return agencyList(entry.correlation ? entry.correlation.agencies : [], ' \u2194 ');
+    if (entry.recipient) return agencyList([from, entry.recipient], ' \u2192 ');
+    if (entry.recipients) {
+      var to = agencyList(entry.recipients.length ? entry.recipients : ['all agencies'], ', ');
+      var both = agencyList([from], '');
+      both.appendChild(document.createTextNode(' \u2192 '));
+      both.appendChild(to);
+      return both;
+    }
+    return agencyList([from], '');
   }
 
   function details(entry) {
@@ -455,7 +475,7 @@ const SCRIPT = String.raw`
       idCell.title = item.alertId;
       tr.appendChild(td('time', age(item.ageSeconds)));
       tr.appendChild(idCell);
-      tr.appendChild(td('agencies', item.sender + ' \u2192 ' + item.recipient));
+      tr.appendChild(td('agencies', agencyList([item.sender, item.recipient], ' \u2192 ')));
       tr.appendChild(td('', item.redacted ? withheldNote(item.tlp) : (item.headline || item.category || '')));
       body.appendChild(tr);
     });
@@ -488,7 +508,10 @@ const SCRIPT = String.raw`
       if (c.identifier) what.appendChild(document.createTextNode('Same ' + (IDENTIFIER_LABELS[c.identifier.kind] || c.identifier.kind) + ' ' + c.identifier.key));
       else what.appendChild(withheldNote('Restricted alert'));
       item.appendChild(what);
-      item.appendChild(el('div', 'agencies', c.agencies.join(' \u2194 ') + ' \u00b7 ' + c.alerts.map(function (a) { return a.agencyId + ' ' + shortId(a.alertId); }).join(', ')));
+      var who = el('div', 'agencies');
+      who.appendChild(agencyList(c.agencies, ' \u2194 '));
+      who.appendChild(document.createTextNode(' \u00b7 ' + c.alerts.map(function (a) { return a.agencyId + ' ' + shortId(a.alertId); }).join(', ')));
+      item.appendChild(who);
       var notices = el('details');
       notices.appendChild(el('summary', '', (c.restricted ? 'Restricted: owners told only whom to contact' : 'Owners may see each other\u2019s alerts') + ' (' + c.notices.length + ' notices)'));
       c.notices.forEach(function (n) { notices.appendChild(el('p', '', n.agencyId + ': ' + n.text)); });
