@@ -24,4 +24,3 @@ export class FeedStreamQuery {
   after?: string;
 }
 
-export const FEED_CURSOR_PATTERN = CURSOR;
