@@ -19,7 +19,7 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS_DIR = path.join(ROOT, 'bench-results');
-const RUN_LIMIT_MS = 14 * 60 * 1000; // a safety net; a run on a quiet machine takes about 7 minutes
+const RUN_LIMIT_MS = 14 * 60 * 1000; // a safety net: a default run takes 9-12 minutes on 2 cores
 
 function log(line) {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -188,7 +188,7 @@ async function runBenchmark(argv) {
     log(`options: ${JSON.stringify(options)}; load average ${results.machine.loadAverageStart.join(' ')}${results.machine.jestRunningAtStart ? ' — jest is running: numbers will be noisy' : ''}`);
     await checkPorts(options.portBase);
     const kafka = await startBroker({ cleanup });
-    const { Client } = require('pg');
+    const { Pool } = require('pg');
 
     if (!options.skipBaseline) {
       results.baseline = await runBaseline({ brokers: kafka.brokers, seconds: Math.min(10, options.duration), rate: options.rate, log });
@@ -197,9 +197,9 @@ async function runBenchmark(argv) {
     const profileDir = options.profile.length ? path.join(RESULTS_DIR, 'profiles', stamp) : null;
     if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
     const hub = await startHub({ cleanup, log, kafka, portBase: options.portBase, profileApps: options.profile, profileDir });
-    pg = new Client({ connectionString: hub.databaseUrl, application_name: 'bench-observer' });
-    await pg.connect();
-    cleanup.add('observer connection', () => pg.end());
+    // A small pool: the samplers, the audit probe and the drain checks query concurrently.
+    pg = new Pool({ connectionString: hub.databaseUrl, application_name: 'bench-observer', max: 3 });
+    cleanup.add('observer connections', () => pg.end());
     results.machine.postgres = (await pg.query('SHOW server_version')).rows[0].server_version.split(' ')[0];
     results.machine.postgres = `PostgreSQL ${results.machine.postgres}`;
 

@@ -86,7 +86,7 @@ class Diagnostics {
     try {
       const { rows } = await this.pg.query(
         `SELECT application_name AS app, state, coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS wait, count(*)::int AS n
-         FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND state <> 'idle'
+         FROM pg_stat_activity WHERE datname = $1 AND application_name <> 'bench-observer' AND state <> 'idle'
          GROUP BY 1, 2, 3`,
         [this.database],
       );

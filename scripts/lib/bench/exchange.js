@@ -282,6 +282,8 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
   // The pipeline's output while this phase was posting, whichever alerts it belonged to: under overload (or with
   // a backlog left by the previous phase) this is the exchange's real capacity.
   const pipelineDeliveriesPerSecond = Math.round(tracker.arrivedBetween(startedAt, postedAt) / postingSeconds);
+  const phaseSeconds = (caughtUpAt - startedAt) / 1000;
+  const pipelineOverPhase = tracker.arrivedBetween(startedAt, caughtUpAt) / phaseSeconds;
   const drained = phase.visible >= phase.expected && (!diagnostics || diagnostics.allConsumersCaughtUp);
   const cpuMsPerAlert = {};
   if (drained && phase.accepted > 0) {
@@ -312,6 +314,14 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
     alertsPerSecond: Math.round(phase.complete / endToEndSeconds),
     deliveriesPerSecond: Math.round(phase.visible / endToEndSeconds),
     pipelineDeliveriesPerSecondWhilePosting: pipelineDeliveriesPerSecond,
+    // Output of the whole pipeline from the phase's first request to the end of its drain, whichever phase
+    // posted the alerts: with a backlog (offered load above capacity) this is the sustained capacity.
+    pipeline: {
+      seconds: round1(phaseSeconds),
+      deliveriesPerSecond: Math.round(pipelineOverPhase),
+      alertsPerSecond: Math.round((pipelineOverPhase / (phase.expected / Math.max(1, phase.accepted))) * 10) / 10,
+      backlogAtStart: lagAtStart ? lagAtStart['agency-gateway ← alerts.deliveries.v1'] + lagAtStart['coordination-node ← alerts.submitted.v1'] : null,
+    },
     drainedCompletely: drained,
     cpuMsPerAlertAboveIdle: drained ? cpuMsPerAlert : 'n/a (the phase did not drain completely, so CPU time cannot be attributed per alert)',
     latencyMs: {
@@ -335,7 +345,7 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
 }
 
 /**
- * The whole end-to-end section against an environment from environment.bringUp(). `audit` comes from
+ * The whole end-to-end section against an environment from environment.startHub(). `audit` comes from
  * audit.js (auditProbe) and says whether the audit log can be counted.
  */
 async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, log, agencies: agencyCount, rate, seconds, concurrency, warmupSeconds, onSaturationStart, onSaturationEnd }) {
