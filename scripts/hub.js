@@ -141,6 +141,7 @@ async function test() {
   run('npx', ['eslint', 'apps', 'libs', 'scripts', 'test']);
   const unitReport = path.join(ROOT, '.hub', 'jest-unit.json');
   const integrationReport = path.join(ROOT, '.hub', 'jest-integration.json');
+  fs.mkdirSync(path.dirname(unitReport), { recursive: true }); // jest does not create the folder of --outputFile
   run('npx', ['jest', '--config', 'jest.unit.config.js', '--json', `--outputFile=${unitReport}`]);
   build({ force: true });
   const { env, kafka } = await bringUpInfrastructure('test');
