@@ -8,9 +8,6 @@ import { AuditConfig } from './audit.config';
 import { auditDataSourceOptions, auditGrants } from './database/data-source';
 import { loadCheckpointKey } from './signing/checkpoint-key';
 
-/** The audit events topic has 6 partitions; handling them together lets one transaction append several events. */
-const PARTITIONS_CONSUMED_CONCURRENTLY = 8;
-
 const [command, ...commandArguments] = process.argv.slice(2);
 
 if (command === 'verify') {
@@ -36,7 +33,6 @@ if (command === 'verify') {
         port: config.AUDIT_PORT,
         brokers: config.brokers,
         groupId: SERVICE_NAME,
-        partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       }),
   });
 }

@@ -7,3 +7,4 @@ export * from './audit.publisher';
 export * from './message-handler';
 export * from './outbox.service';
 export * from './topic-admin';
+export * from './batch-consumer';

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
 import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
 import { expectEventually, testEnvironment } from '@hub/testing';
+import { KafkaBatchConsumers } from './batch-consumer';
 import { KafkaModule } from './kafka.module';
 import { KafkaProducer } from './kafka.producer';
 import { KafkaMessageHandler } from './message-handler';
@@ -168,5 +169,53 @@ describe('libs/kafka against the real broker and database', () => {
     expect(dead.headers[DeadLetterHeader.Attempts]).toBe('0');
     expect(dead.headers[DeadLetterHeader.Error]).toMatch(/type/);
     expect(handled.some((h) => h.eventId === `it-${run}-invalid`)).toBe(false);
+  });
+  it('a batch consumer writes many messages per call, in partition order, and isolates a failing one', async () => {
+    const deadLetters: { key: string | null; value: string; headers: Record<string, string> }[] = [];
+    await collect(Topic.DeadLetter, deadLetters);
+    const groupId = `batch-it-${run}`;
+    const key = `it-${run}-batch`;
+    const ids = Array.from({ length: 40 }, (_, i) => `it-${run}-batch-${String(i).padStart(2, '0')}`);
+    const poison = `it-${run}-batch-poison`;
+    const invalid = `it-${run}-batch-invalid`;
+    const producer = moduleRef.get(KafkaProducer);
+    // Produced before the consumer starts, so its first fetch holds them all.
+    await producer.send(ids.slice(0, 20).map((id) => ({ topic: Topic.AuditEvents, key, value: auditEvent(id) })));
+    await producer.send([
+      { topic: Topic.AuditEvents, key, value: auditEvent(poison) },
+      { topic: Topic.AuditEvents, key, value: { eventId: invalid, type: 'no.such.type' } },
+    ]);
+    await producer.send(ids.slice(20).map((id) => ({ topic: Topic.AuditEvents, key, value: auditEvent(id) })));
+
+    const calls: string[][] = [];
+    await moduleRef.get(KafkaBatchConsumers).start({
+      groupId,
+      topic: Topic.AuditEvents,
+      messageClass: AuditEvent,
+      maxBatch: 100,
+      handle: async (events) => {
+        const ours = events.map((e) => e.eventId).filter((id) => id.startsWith(`it-${run}-batch`));
+        if (ours.length > 0) calls.push(ours);
+        if (ours.includes(poison)) throw new Error('simulated batch failure');
+      },
+    });
+
+    await expectEventually(() => calls.some((call) => call.includes(ids[39])), { description: 'last message handled' });
+    const dead = await expectEventually(
+      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === groupId && m.value.includes(poison)),
+      { description: 'failing message dead-lettered by the batch consumer' },
+    );
+    expect(dead.headers[DeadLetterHeader.Attempts]).toBe(String(MAX_ATTEMPTS));
+    const invalidDead = await expectEventually(
+      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === groupId && m.value.includes(invalid)),
+      { description: 'invalid message dead-lettered by the batch consumer' },
+    );
+    expect(invalidDead.headers[DeadLetterHeader.Attempts]).toBe('0');
+    // Batching happened: some call carried more than one message.
+    expect(Math.max(...calls.map((call) => call.length))).toBeGreaterThan(1);
+    // Every good message was handled, and the order of first handling is the partition order.
+    const firstSeen = [...new Set(calls.flat().filter((id) => id !== poison))];
+    expect(firstSeen).toEqual(ids);
+    expect(calls.flat().filter((id) => id === poison).length).toBe(1 + MAX_ATTEMPTS);
   });
 });

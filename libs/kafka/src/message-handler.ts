@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { KafkaContext } from '@nestjs/microservices';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AuditEventType, AuditEvent } from '@hub/contracts/audit-event';
@@ -12,6 +11,16 @@ import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 const MAX_BACKOFF_MS = 5000;
 
 class InvalidMessageError extends Error {}
+
+/** Where a consumed message came from: Nest's KafkaContext has this shape, and so does a batch consumer's message. */
+export interface ConsumedMessage {
+  getTopic(): string;
+  getPartition(): number;
+  getMessage(): { offset: string; key: Buffer | string | null; value: Buffer | string | null | unknown };
+  getHeartbeat(): () => Promise<void>;
+  /** The consumer group, when it is not the client id (a batch consumer's own group). */
+  getGroupId?(): string;
+}
 
 /**
  * Runs one Kafka message through a handler with the hub's delivery rules:
@@ -30,7 +39,7 @@ export class KafkaMessageHandler {
   ) {}
 
   async handle<T extends object>(
-    context: KafkaContext,
+    context: ConsumedMessage,
     messageClass: new () => T,
     payload: unknown,
     work: (message: T, attempt: { number: number; last: boolean }) => Promise<void>,
@@ -67,6 +76,45 @@ export class KafkaMessageHandler {
     }
   }
 
+  /**
+   * Runs consecutive messages of one partition through a handler that takes them all at once (one transaction),
+   * keeping the same rules: invalid ones are dead-lettered, an outage is waited out, and when the batch fails for
+   * any other reason each message is retried alone through handle(), so one bad message only costs itself.
+   * The handler must be idempotent: after a failure some messages are handled again.
+   */
+  async handleMany<T extends object>(
+    contexts: readonly ConsumedMessage[],
+    messageClass: new () => T,
+    work: (messages: T[], heartbeat: () => Promise<void>) => Promise<void>,
+  ): Promise<void> {
+    const valid: { context: ConsumedMessage; message: T }[] = [];
+    for (const context of contexts) {
+      try {
+        valid.push({ context, message: await this.parse(messageClass, context.getMessage().value) });
+      } catch (error) {
+        await this.deadLetter(context, error as Error, 0);
+      }
+    }
+    if (valid.length === 0) return;
+    const heartbeat = valid[0].context.getHeartbeat();
+    let backoff = this.options.retryBackoffMs ?? 200;
+    for (;;) {
+      try {
+        await work(valid.map((v) => v.message), heartbeat);
+        return;
+      } catch (error) {
+        if (!isInfrastructureOutage(error) || valid.length === 1) break;
+        this.logger.warn({ err: (error as Error).message, messages: valid.length }, 'batch handler failed: infrastructure outage, waiting');
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        await heartbeat();
+      }
+    }
+    for (const { context } of valid) {
+      await this.handle(context, messageClass, context.getMessage().value, (message) => work([message], heartbeat));
+    }
+  }
+
   private async parse<T extends object>(messageClass: new () => T, payload: unknown): Promise<T> {
     const plain = typeof payload === 'string' || Buffer.isBuffer(payload) ? parseJson(payload.toString()) : payload;
     if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
@@ -81,12 +129,12 @@ export class KafkaMessageHandler {
     return instance;
   }
 
-  private async deadLetter(context: KafkaContext, error: Error, attempts: number): Promise<void> {
+  private async deadLetter(context: ConsumedMessage, error: Error, attempts: number): Promise<void> {
     const origin = describeOrigin(context);
     const raw = context.getMessage();
     const key = raw.key ? raw.key.toString() : '';
     const value = raw.value === null || raw.value === undefined ? null : decodeValue(raw.value);
-    const group = `${this.options.clientId}`;
+    const group = context.getGroupId?.() ?? this.options.clientId;
     this.logger.error({ ...origin, attempts, err: error.message }, 'dead-lettering message');
     const event: AuditEvent = {
       eventId: `dead-letter:${group}:${origin.topic}:${origin.partition}:${origin.offset}`,
@@ -125,7 +173,7 @@ export function isInfrastructureOutage(error: unknown): boolean {
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');
 }
 
-function describeOrigin(context: KafkaContext): { topic: string; partition: number; offset: string } {
+function describeOrigin(context: ConsumedMessage): { topic: string; partition: number; offset: string } {
   return { topic: context.getTopic(), partition: context.getPartition(), offset: context.getMessage().offset };
 }
 

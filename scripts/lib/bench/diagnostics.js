@@ -8,9 +8,10 @@
  */
 
 const GROUP_TOPICS = {
-  'agency-gateway': ['alerts.deliveries.v1'],
-  'coordination-node': ['alerts.submitted.v1', 'audit.events.v1'],
-  'audit-log': ['audit.events.v1'],
+  'agency-gateway-deliveries': ['alerts.deliveries.v1'],
+  'coordination-node': ['alerts.submitted.v1'],
+  'coordination-node-feed': ['audit.events.v1'],
+  'audit-log-events': ['audit.events.v1'],
 };
 
 class Diagnostics {

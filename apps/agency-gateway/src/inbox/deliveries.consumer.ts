@@ -1,19 +1,31 @@
-import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AlertDeliveredMessage } from '@hub/contracts/messages';
 import { Topic } from '@hub/contracts/topics';
-import { KafkaMessageHandler } from '@hub/kafka/message-handler';
+import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { InboxService } from './inbox.service';
 
-@Controller()
-export class DeliveriesConsumer {
+/**
+ * Deliveries land in the inboxes many per transaction. A consumer group of its own: the service's Nest consumer
+ * (reference data, credentials) subscribes to other topics, and a group's members must share their subscriptions.
+ */
+export const DELIVERIES_CONSUMER_GROUP = 'agency-gateway-deliveries';
+const DELIVERIES_BATCH_MAX = 200;
+
+@Injectable()
+export class DeliveriesConsumer implements OnApplicationBootstrap {
   constructor(
-    private readonly messages: KafkaMessageHandler,
+    private readonly consumers: KafkaBatchConsumers,
     private readonly inbox: InboxService,
   ) {}
 
-  @EventPattern(Topic.AlertsDelivered)
-  async onDelivery(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    await this.messages.handle(context, AlertDeliveredMessage, payload, (delivery) => this.inbox.store(delivery));
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({
+      groupId: DELIVERIES_CONSUMER_GROUP,
+      topic: Topic.AlertsDelivered,
+      messageClass: AlertDeliveredMessage,
+      maxBatch: DELIVERIES_BATCH_MAX,
+      partitionsConsumedConcurrently: 3,
+      handle: (deliveries) => this.inbox.storeAll(deliveries),
+    });
   }
 }

@@ -4,5 +4,5 @@ import { InboxController } from './inbox.controller';
 import { InboxNotifier } from './inbox.notifier';
 import { InboxService } from './inbox.service';
 
-@Module({ controllers: [InboxController, DeliveriesConsumer], providers: [InboxService, InboxNotifier] })
+@Module({ controllers: [InboxController], providers: [InboxService, InboxNotifier, DeliveriesConsumer] })
 export class InboxModule {}

@@ -19,35 +19,70 @@ export class InboxService {
   ) {}
 
   /**
-   * Idempotent: a redelivered message (same deliveryId) changes nothing. The per-recipient counter row is locked
-   * for the transaction, so sequence numbers commit in order and a cursor never skips a later-committing row.
+   * Stores consecutive deliveries in one transaction. Idempotent: a redelivered message (same deliveryId) changes
+   * nothing. The counter rows of the recipients involved are locked first (in name order, so that two batches
+   * cannot deadlock), so each recipient's sequence numbers commit in order and a cursor never skips a row that
+   * commits later. Each stored delivery's audit event is durable in Kafka before this resolves.
    */
-  async store(delivery: AlertDeliveredMessage): Promise<void> {
+  async storeAll(deliveries: readonly AlertDeliveredMessage[]): Promise<void> {
     const ids = await this.dataSource.transaction(async (manager) => {
-      const existing: unknown[] = await manager.query(`SELECT 1 FROM gateway.inbox WHERE delivery_id = $1`, [delivery.deliveryId]);
-      if (existing.length > 0) return [];
-      const [{ last_seq: seq }]: { last_seq: string }[] = await manager.query(
-        `INSERT INTO gateway.inbox_counters (recipient, last_seq) VALUES ($1, 1)
-         ON CONFLICT (recipient) DO UPDATE SET last_seq = gateway.inbox_counters.last_seq + 1 RETURNING last_seq`,
-        [delivery.recipient],
+      const recipients = [...new Set(deliveries.map((d) => d.recipient))].sort();
+      const counters: { recipient: string; last_seq: string }[] = await manager.query(
+        `INSERT INTO gateway.inbox_counters (recipient, last_seq) SELECT r, 0 FROM unnest($1::text[]) AS r
+         ON CONFLICT (recipient) DO UPDATE SET last_seq = gateway.inbox_counters.last_seq RETURNING recipient, last_seq`,
+        [recipients],
       );
+      const lastSeq = new Map(counters.map((row) => [row.recipient, Number(row.last_seq)]));
+      const known: { delivery_id: string }[] = await manager.query(`SELECT delivery_id FROM gateway.inbox WHERE delivery_id = ANY($1::uuid[])`, [
+        deliveries.map((d) => d.deliveryId),
+      ]);
+      const seen = new Set(known.map((row) => row.delivery_id));
+      const fresh: { delivery: AlertDeliveredMessage; seq: number }[] = [];
+      for (const delivery of deliveries) {
+        if (seen.has(delivery.deliveryId)) continue;
+        seen.add(delivery.deliveryId);
+        const seq = (lastSeq.get(delivery.recipient) ?? 0) + 1;
+        lastSeq.set(delivery.recipient, seq);
+        fresh.push({ delivery, seq });
+      }
+      if (fresh.length === 0) return [];
+      const column = <T>(pick: (d: AlertDeliveredMessage) => T) => fresh.map(({ delivery }) => pick(delivery));
       await manager.query(
         `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [delivery.recipient, seq, delivery.deliveryId, delivery.alertId, delivery.version, delivery.kind, delivery.sender, delivery.alert ? JSON.stringify(delivery.alert) : null, delivery.cancelReason ?? null],
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[])`,
+        [
+          column((d) => d.recipient),
+          fresh.map(({ seq }) => String(seq)),
+          column((d) => d.deliveryId),
+          column((d) => d.alertId),
+          column((d) => d.version),
+          column((d) => d.kind),
+          column((d) => d.sender),
+          column((d) => (d.alert ? JSON.stringify(d.alert) : null)),
+          column((d) => d.cancelReason ?? null),
+        ],
       );
-      await manager.query(`SELECT pg_notify($1, $2)`, [INBOX_CHANNEL, delivery.recipient]);
-      return this.outbox.enqueue(manager, [
-        auditMessage({
-          eventId: `delivered:${delivery.deliveryId}`,
-          type: AuditEventType.AlertDelivered,
-          actor: { service: 'agency-gateway' },
-          alertId: delivery.alertId,
-          version: delivery.version,
-          recipient: delivery.recipient,
-          details: { deliveryId: delivery.deliveryId, kind: delivery.kind, sender: delivery.sender, inboxSeq: Number(seq) },
-        }),
-      ]);
+      const touched = [...new Set(fresh.map(({ delivery }) => delivery.recipient))];
+      await manager.query(
+        `UPDATE gateway.inbox_counters c SET last_seq = v.last_seq FROM unnest($1::text[], $2::bigint[]) AS v(recipient, last_seq)
+         WHERE c.recipient = v.recipient`,
+        [touched, touched.map((r) => String(lastSeq.get(r)))],
+      );
+      await manager.query(`SELECT pg_notify($1, r) FROM unnest($2::text[]) AS r`, [INBOX_CHANNEL, touched]);
+      return this.outbox.enqueue(
+        manager,
+        fresh.map(({ delivery, seq }) =>
+          auditMessage({
+            eventId: `delivered:${delivery.deliveryId}`,
+            type: AuditEventType.AlertDelivered,
+            actor: { service: 'agency-gateway' },
+            alertId: delivery.alertId,
+            version: delivery.version,
+            recipient: delivery.recipient,
+            details: { deliveryId: delivery.deliveryId, kind: delivery.kind, sender: delivery.sender, inboxSeq: seq },
+          }),
+        ),
+      );
     });
     await this.outbox.publish(ids);
   }

@@ -1,27 +1,36 @@
-import { Controller, Logger } from '@nestjs/common';
-import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditEvent } from '@hub/contracts/audit-event';
 import { Topic } from '@hub/contracts/topics';
-import { KafkaMessageHandler } from '@hub/kafka/message-handler';
+import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
+import { AuditConfig } from '../audit.config';
 import { AuditLogAppender } from './audit-log.appender';
 
-@Controller()
-export class AuditEventsConsumer {
-  private readonly logger = new Logger(AuditEventsConsumer.name);
+/**
+ * Its own consumer group (not the service's Nest consumer, which replicates credentials): a group's members must
+ * subscribe to the same topics, or partitions go to a member with no handler for them.
+ */
+export const AUDIT_EVENTS_CONSUMER_GROUP = 'audit-log-events';
+/** The audit events topic has 6 partitions; batches of several partitions share one transaction (GroupCommit). */
+const PARTITIONS_CONSUMED_CONCURRENTLY = 6;
 
+@Injectable()
+export class AuditEventsConsumer implements OnApplicationBootstrap {
   constructor(
-    private readonly messages: KafkaMessageHandler,
+    private readonly consumers: KafkaBatchConsumers,
     private readonly appender: AuditLogAppender,
+    private readonly config: AuditConfig,
   ) {}
 
-  @EventPattern(Topic.AuditEvents)
-  async onAuditEvent(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    await this.messages.handle(context, AuditEvent, payload, async (event) => {
-      const result = await this.appender.append(event, context.getHeartbeat());
-      this.logger.debug(
-        { topic: context.getTopic(), partition: context.getPartition(), offset: context.getMessage().offset, ...result, type: event.type, alertId: event.alertId },
-        result.appended ? 'appended' : 'already in the log',
-      );
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({
+      groupId: AUDIT_EVENTS_CONSUMER_GROUP,
+      topic: Topic.AuditEvents,
+      messageClass: AuditEvent,
+      maxBatch: this.config.AUDIT_APPEND_BATCH_MAX,
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+      handle: async (events, heartbeat) => {
+        await this.appender.appendAll(events, heartbeat);
+      },
     });
   }
 }

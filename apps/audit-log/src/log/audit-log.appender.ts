@@ -28,11 +28,12 @@ export class AuditLogAppender {
     this.batches = new GroupCommit((entries) => writer.append(entries), config.AUDIT_APPEND_BATCH_MAX);
   }
 
-  async append(event: AuditEvent, heartbeat: () => Promise<void>): Promise<AppendResult> {
-    const entry = auditEntryOf(event);
+  /** Appends consecutive events (one partition's batch) in order; resolves once all are in the log. */
+  async appendAll(events: readonly AuditEvent[], heartbeat: () => Promise<void>): Promise<AppendResult[]> {
+    const entries = events.map(auditEntryOf);
     for (;;) {
       try {
-        return await this.batches.submit(entry);
+        return await this.batches.submitAll(entries);
       } catch (error) {
         if (!(error instanceof LogIntegrityError)) throw error;
         this.reportHalt(error);

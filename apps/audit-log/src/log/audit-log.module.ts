@@ -6,8 +6,7 @@ import { SealedTreeReader } from './sealed-tree';
 
 /** The write side: consume every audit event and append it, once, to the Merkle-tree log. */
 @Module({
-  controllers: [AuditEventsConsumer],
-  providers: [AuditLogAppender, AuditLogWriter, SealedTreeReader],
+  providers: [AuditEventsConsumer, AuditLogAppender, AuditLogWriter, SealedTreeReader],
   exports: [SealedTreeReader],
 })
 export class AuditLogModule {}

@@ -44,6 +44,16 @@ describe('GroupCommit', () => {
     expect(writer.batches).toEqual([[1], [2, 3], [4, 5]]);
   });
 
+  it('writes items submitted together in one batch (up to maxBatch), in their order', async () => {
+    const writer = controllableWriter();
+    const queue = new GroupCommit(writer.write, 3);
+    const all = queue.submitAll([1, 2, 3, 4]);
+    await writer.releaseNext();
+    await writer.releaseNext();
+    await expect(all).resolves.toEqual([10, 20, 30, 40]);
+    expect(writer.batches).toEqual([[1, 2, 3], [4]]);
+  });
+
   it('retries a failed batch item by item, so only the item that cannot be written fails', async () => {
     const writer = controllableWriter((items) => items.includes(3));
     const queue = new GroupCommit(writer.write, 100);

@@ -15,10 +15,19 @@ export class GroupCommit<Item, Result> {
   ) {}
 
   submit(item: Item): Promise<Result> {
-    return new Promise<Result>((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
-      void this.drain();
-    });
+    return this.submitAll([item]).then(([result]) => result);
+  }
+
+  /** Items submitted together are written together (up to maxBatch per transaction), in the order given. */
+  submitAll(items: readonly Item[]): Promise<Result[]> {
+    const results = items.map(
+      (item) =>
+        new Promise<Result>((resolve, reject) => {
+          this.waiting.push({ item, resolve, reject });
+        }),
+    );
+    void this.drain();
+    return Promise.all(results);
   }
 
   private async drain(): Promise<void> {

@@ -1,20 +1,31 @@
-import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditEvent } from '@hub/contracts/audit-event';
 import { Topic } from '@hub/contracts/topics';
-import { KafkaMessageHandler } from '@hub/kafka/message-handler';
+import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { FeedService } from './feed.service';
 
-/** Every service publishes every exchange fact on the audit topic; the feed is built from there. */
-@Controller()
-export class FeedConsumer {
+/**
+ * Every service publishes every exchange fact on the audit topic; the feed is built from there, many events per
+ * transaction. It has its own consumer group so that routing (the node's main consumer) never waits behind it.
+ */
+export const FEED_CONSUMER_GROUP = 'coordination-node-feed';
+const FEED_BATCH_MAX = 500;
+
+@Injectable()
+export class FeedConsumer implements OnApplicationBootstrap {
   constructor(
-    private readonly messages: KafkaMessageHandler,
+    private readonly consumers: KafkaBatchConsumers,
     private readonly feed: FeedService,
   ) {}
 
-  @EventPattern(Topic.AuditEvents)
-  async onAuditEvent(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    await this.messages.handle(context, AuditEvent, payload, (event) => this.feed.record(event));
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({
+      groupId: FEED_CONSUMER_GROUP,
+      topic: Topic.AuditEvents,
+      messageClass: AuditEvent,
+      maxBatch: FEED_BATCH_MAX,
+      partitionsConsumedConcurrently: 1,
+      handle: (events) => this.feed.recordAll(events),
+    });
   }
 }

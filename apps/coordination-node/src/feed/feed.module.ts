@@ -4,5 +4,5 @@ import { FeedController } from './feed.controller';
 import { FeedNotifier } from './feed.notifier';
 import { FeedService } from './feed.service';
 
-@Module({ controllers: [FeedController, FeedConsumer], providers: [FeedService, FeedNotifier] })
+@Module({ controllers: [FeedController], providers: [FeedService, FeedNotifier, FeedConsumer] })
 export class FeedModule {}

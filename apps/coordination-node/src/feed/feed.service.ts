@@ -35,42 +35,81 @@ export class FeedService {
   ) {}
 
   /**
-   * Idempotent: a redelivered event (same eventId) changes nothing. The feed counter row is locked for the
-   * transaction, so sequence numbers commit in order and a cursor never skips a row that commits later.
+   * Stores consecutive audit events in one transaction. Idempotent: an event already stored (same eventId)
+   * changes nothing. The feed counter row is locked first, so feed transactions commit one after another,
+   * sequence numbers commit in order and a cursor never skips a row that commits later.
    */
-  async record(event: AuditEvent): Promise<void> {
-    if (!isFeedEvent(event)) return;
-    const seq = await this.dataSource.transaction(async (manager) => {
-      const seen: unknown[] = await manager.query(`SELECT 1 FROM coordination.feed_entries WHERE event_id = $1`, [event.eventId]);
-      if (seen.length > 0) return null;
-      const previous = event.alertId ? await this.classification(manager, event.alertId) : null;
-      const classification = classifyAlertEvent(event, previous, this.config.REGIONAL_CENTRE_ID);
-      if (classification && classification !== previous) await this.saveClassification(manager, event, classification);
-      if (event.type === AuditEventType.AlertCancelled && event.alertId) {
-        await manager.query(`UPDATE coordination.feed_alerts SET cancelled_at = $2, updated_at = now() WHERE alert_id = $1`, [event.alertId, event.at]);
-      }
-      if (event.type === AuditEventType.AlertAcked && event.alertId && event.version && event.actor.agencyId) {
-        await manager.query(
-          `INSERT INTO coordination.feed_acks (event_id, alert_id, version, recipient, status, acked_at) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT DO NOTHING`,
-          [event.eventId, event.alertId, event.version, event.actor.agencyId, event.reason ?? null, event.at],
-        );
-      }
-      const related = event.type === AuditEventType.CorrelationFound ? await this.relatedClassifications(manager, event) : new Map();
-      const entry = buildFeedEntry(event, classification, related);
-      const [{ last_seq: next }]: { last_seq: string }[] = await manager.query(
-        `INSERT INTO coordination.feed_counters (feed, last_seq) VALUES ($1, 1)
-         ON CONFLICT (feed) DO UPDATE SET last_seq = coordination.feed_counters.last_seq + 1 RETURNING last_seq`,
+  async recordAll(events: readonly AuditEvent[]): Promise<void> {
+    const candidates = events.filter(isFeedEvent);
+    if (candidates.length === 0) return;
+    const stored = await this.dataSource.transaction(async (manager) => {
+      const [{ last_seq: head }]: { last_seq: string }[] = await manager.query(
+        `SELECT last_seq FROM coordination.feed_counters WHERE feed = $1 FOR UPDATE`,
         [REGIONAL_FEED],
       );
-      await manager.query(
-        `INSERT INTO coordination.feed_entries (seq, event_id, type, at, alert_id, entry) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [next, event.eventId, event.type, event.at, event.alertId ?? null, JSON.stringify(entry)],
+      const known: { event_id: string }[] = await manager.query(
+        `SELECT event_id FROM coordination.feed_entries WHERE event_id = ANY($1::text[])`,
+        [candidates.map((event) => event.eventId)],
       );
-      await manager.query(`SELECT pg_notify($1, $2)`, [FEED_CHANNEL, next]);
-      return next;
+      const seen = new Set(known.map((row) => row.event_id));
+      const classifications = new Map<string, FeedAlertClassification | null>();
+      const rows: { seq: number; event: AuditEvent; entry: FeedEntryBody }[] = [];
+      let seq = Number(head);
+      for (const event of candidates) {
+        if (seen.has(event.eventId)) continue;
+        seen.add(event.eventId);
+        const entry = await this.apply(manager, event, classifications);
+        rows.push({ seq: ++seq, event, entry });
+      }
+      if (rows.length === 0) return rows;
+      await manager.query(
+        `INSERT INTO coordination.feed_entries (seq, event_id, type, at, alert_id, entry)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[])`,
+        [
+          rows.map((row) => String(row.seq)),
+          rows.map((row) => row.event.eventId),
+          rows.map((row) => row.event.type),
+          rows.map((row) => row.event.at),
+          rows.map((row) => row.event.alertId ?? null),
+          rows.map((row) => JSON.stringify(row.entry)),
+        ],
+      );
+      await manager.query(`UPDATE coordination.feed_counters SET last_seq = $2 WHERE feed = $1`, [REGIONAL_FEED, seq]);
+      await manager.query(`SELECT pg_notify($1, $2)`, [FEED_CHANNEL, String(seq)]);
+      return rows;
     });
-    if (seq !== null) this.logger.debug({ eventId: event.eventId, type: event.type, seq }, 'feed entry stored');
+    if (stored.length > 0) this.logger.debug({ events: stored.length, lastSeq: stored[stored.length - 1].seq }, 'feed entries stored');
+  }
+
+  /** One event's effect on the per-alert tables, and its feed entry. `classifications` caches alerts read in this transaction. */
+  private async apply(
+    manager: EntityManager,
+    event: AuditEvent,
+    classifications: Map<string, FeedAlertClassification | null>,
+  ): Promise<FeedEntryBody> {
+    let previous: FeedAlertClassification | null = null;
+    if (event.alertId) {
+      if (!classifications.has(event.alertId)) classifications.set(event.alertId, await this.classification(manager, event.alertId));
+      previous = classifications.get(event.alertId) ?? null;
+    }
+    const classification = classifyAlertEvent(event, previous, this.config.REGIONAL_CENTRE_ID);
+    if (classification && classification !== previous) {
+      await this.saveClassification(manager, event, classification);
+      // The stored row only moves forward (see saveClassification); the cache follows the same rule.
+      if (!previous || previous.version <= classification.version) classifications.set(classification.alertId, classification);
+    }
+    if (event.type === AuditEventType.AlertCancelled && event.alertId) {
+      await manager.query(`UPDATE coordination.feed_alerts SET cancelled_at = $2, updated_at = now() WHERE alert_id = $1`, [event.alertId, event.at]);
+    }
+    if (event.type === AuditEventType.AlertAcked && event.alertId && event.version && event.actor.agencyId) {
+      await manager.query(
+        `INSERT INTO coordination.feed_acks (event_id, alert_id, version, recipient, status, acked_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT DO NOTHING`,
+        [event.eventId, event.alertId, event.version, event.actor.agencyId, event.reason ?? null, event.at],
+      );
+    }
+    const related = event.type === AuditEventType.CorrelationFound ? await this.relatedClassifications(manager, event) : new Map();
+    return buildFeedEntry(event, classification, related);
   }
 
   async page(after: number, limit: number): Promise<FeedEntry[]> {

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { Topic } from '@hub/contracts/topics';
+import { KAFKA_CLIENT } from './kafka.options';
+import { ConsumedMessage, KafkaMessageHandler } from './message-handler';
+
+const GROUP_JOIN_WAIT_MS = 60_000;
+
+export interface BatchConsumerOptions<T extends object> {
+  /** Consumer group id, used exactly as given. */
+  groupId: string;
+  topic: Topic;
+  messageClass: new () => T;
+  /**
+   * Handles consecutive messages of one partition, in order, in one database transaction. Must be idempotent:
+   * after a failure or a rebalance a batch is delivered again.
+   */
+  handle: (messages: T[], heartbeat: () => Promise<void>) => Promise<void>;
+  /** Most messages per handle() call. */
+  maxBatch: number;
+  /** Partitions handled at once; order within a partition is kept. */
+  partitionsConsumedConcurrently?: number;
+}
+
+/**
+ * Consumers for high-volume topics whose handlers write many messages in one transaction (kafkajs eachBatch),
+ * next to Nest's one-message-at-a-time @EventPattern consumer. Same delivery rules (KafkaMessageHandler.handleMany):
+ * an offset is resolved only after its batch is committed to the database, a failing message is retried alone
+ * and then dead-lettered, outages are waited out. See docs/decisions/002-delivery-guarantees.md.
+ */
+@Injectable()
+export class KafkaBatchConsumers implements OnModuleDestroy {
+  private readonly logger = new Logger(KafkaBatchConsumers.name);
+  private readonly consumers: Consumer[] = [];
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly messages: KafkaMessageHandler,
+  ) {}
+
+  /** Joins the group and starts consuming; resolves once the group is joined (or after a bounded wait). */
+  async start<T extends object>(options: BatchConsumerOptions<T>): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+    });
+    this.consumers.push(consumer);
+    const joined = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.logger.warn({ groupId: options.groupId }, 'consumer group not joined yet; continuing');
+        resolve();
+      }, GROUP_JOIN_WAIT_MS);
+      const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+        clearTimeout(timer);
+        remove();
+        resolve();
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        for (let start = 0; start < batch.messages.length; start += options.maxBatch) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(start, start + options.maxBatch);
+          const contexts = chunk.map((message) => consumed(options.groupId, batch.topic, batch.partition, message, heartbeat));
+          await this.messages.handleMany(contexts, options.messageClass, options.handle);
+          resolveOffset(chunk[chunk.length - 1].offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
+      },
+    });
+    await joined;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.disconnect().catch(() => undefined)));
+  }
+}
+
+function consumed(groupId: string, topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): ConsumedMessage {
+  return {
+    getTopic: () => topic,
+    getPartition: () => partition,
+    getMessage: () => message,
+    getHeartbeat: () => heartbeat,
+    getGroupId: () => groupId,
+  };
+}
