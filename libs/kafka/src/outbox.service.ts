@@ -34,8 +34,8 @@ export function outboxTableSql(schema: string): { up: string; down: string } {
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxService.name);
-  private running: Promise<void> | null = null;
-  private queued: Promise<void> | null = null;
+  private running: Promise<Set<string>> | null = null;
+  private queued: Promise<Set<string>> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -76,13 +76,16 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     if (ids.length === 0) return;
     const deadline = Date.now() + PUBLISH_WAIT_MS;
     for (;;) {
+      let published: Set<string>;
       try {
-        await this.flush();
+        published = await this.flush();
       } catch (error) {
         if (Date.now() > deadline) throw new OutboxUnavailableError(`Kafka did not acknowledge: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
         continue;
       }
+      // The usual case: the drain that ran after our commit published them itself.
+      if (ids.every((id) => published.has(id))) return;
       const [{ pending }] = await this.dataSource.query(
         `SELECT count(*)::int AS pending FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`,
         [ids],
@@ -94,8 +97,11 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Single-flight: callers arriving during a drain share the next one, which sees their committed rows. */
-  flush(): Promise<void> {
+  /**
+   * Single-flight: callers arriving during a drain share the next one, which sees their committed rows.
+   * Resolves with the ids this drain published.
+   */
+  flush(): Promise<Set<string>> {
     if (!this.running) {
       this.running = this.drain().finally(() => {
         this.running = null;
@@ -117,9 +123,10 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.options.outboxSchema;
   }
 
-  private async drain(): Promise<void> {
+  private async drain(): Promise<Set<string>> {
+    const published = new Set<string>();
     for (;;) {
-      const published = await this.dataSource.transaction(async (manager) => {
+      const count = await this.dataSource.transaction(async (manager) => {
         const rows: { id: string; topic: string; key: string; value: string; headers: Record<string, string> | null }[] =
           await manager.query(
             `SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
@@ -134,9 +141,10 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
           })),
         );
         await manager.query(`DELETE FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        for (const row of rows) published.add(String(row.id));
         return rows.length;
       });
-      if (published < BATCH) return;
+      if (count < BATCH) return published;
     }
   }
 }

@@ -56,13 +56,36 @@ export class RoutingService {
       });
       const outgoing: OutgoingMessage[] = [];
       const decidedAt = new Date().toISOString();
-      for (const decision of decisions) {
-        const deliveryId = decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null;
+      const rows = decisions.map((decision) => ({
+        decision,
+        deliveryId: decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null,
+      }));
+      // One statement for all decisions and one for the recipients: statements, not rows, are what cost here.
+      await manager.query(
+        `INSERT INTO coordination.routing_decisions (alert_id, version, recipient, sender, kind, decision, reason, delivery_id)
+         SELECT $1::uuid, $2::int, r.recipient, $3, $4, r.decision, r.reason, r.delivery_id
+         FROM unnest($5::text[], $6::text[], $7::text[], $8::uuid[]) AS r(recipient, decision, reason, delivery_id)`,
+        [
+          message.alertId,
+          message.version,
+          message.sender,
+          message.kind,
+          rows.map((row) => row.decision.recipient),
+          rows.map((row) => row.decision.decision),
+          rows.map((row) => row.decision.reason),
+          rows.map((row) => row.deliveryId),
+        ],
+      );
+      const delivered = rows.filter((row) => row.deliveryId !== null);
+      if (delivered.length > 0) {
         await manager.query(
-          `INSERT INTO coordination.routing_decisions (alert_id, version, recipient, sender, kind, decision, reason, delivery_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [message.alertId, message.version, decision.recipient, message.sender, message.kind, decision.decision, decision.reason, deliveryId],
+          `INSERT INTO coordination.alert_recipients (alert_id, recipient, first_version, last_version)
+           SELECT $1::uuid, r, $2::int, $2::int FROM unnest($3::text[]) AS r
+           ON CONFLICT (alert_id, recipient) DO UPDATE SET last_version = EXCLUDED.last_version`,
+          [message.alertId, message.version, delivered.map((row) => row.decision.recipient)],
         );
+      }
+      for (const { decision, deliveryId } of rows) {
         outgoing.push(
           auditMessage({
             eventId: `routing:${message.alertId}:${message.version}:${decision.recipient}`,
@@ -77,11 +100,6 @@ export class RoutingService {
           }),
         );
         if (deliveryId) {
-          await manager.query(
-            `INSERT INTO coordination.alert_recipients (alert_id, recipient, first_version, last_version) VALUES ($1, $2, $3, $3)
-             ON CONFLICT (alert_id, recipient) DO UPDATE SET last_version = EXCLUDED.last_version`,
-            [message.alertId, decision.recipient, message.version],
-          );
           outgoing.push({ topic: Topic.AlertsDelivered, key: decision.recipient, value: this.delivery(message, decision, deliveryId, decidedAt) });
         }
       }
