@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
 import { KAFKA_CLIENT } from './kafka.options';
-import { ConsumedMessage, KafkaMessageHandler } from './message-handler';
+import { BatchAttempt, ConsumedMessage, KafkaMessageHandler } from './message-handler';
 
 const GROUP_JOIN_WAIT_MS = 60_000;
 
@@ -15,7 +15,7 @@ export interface BatchConsumerOptions<T extends object> {
    * Handles consecutive messages of one partition, in order, in one database transaction. Must be idempotent:
    * after a failure or a rebalance a batch is delivered again.
    */
-  handle: (messages: T[], heartbeat: () => Promise<void>) => Promise<void>;
+  handle: (messages: T[], attempt: BatchAttempt) => Promise<void>;
   /** Most messages per handle() call. */
   maxBatch: number;
   /** Partitions handled at once; order within a partition is kept. */

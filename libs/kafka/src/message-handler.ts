@@ -22,6 +22,13 @@ export interface ConsumedMessage {
   getGroupId?(): string;
 }
 
+/** What a batch handler is told: how to heartbeat, and whether this is the message's last attempt (alone). */
+export interface BatchAttempt {
+  heartbeat: () => Promise<void>;
+  /** True only when a single message is on its last attempt before the dead-letter topic. */
+  lastAttempt: boolean;
+}
+
 /**
  * Runs one Kafka message through a handler with the hub's delivery rules:
  * validate the payload with the contract class (invalid = poison, dead-lettered at once), try the handler up to
@@ -85,7 +92,7 @@ export class KafkaMessageHandler {
   async handleMany<T extends object>(
     contexts: readonly ConsumedMessage[],
     messageClass: new () => T,
-    work: (messages: T[], heartbeat: () => Promise<void>) => Promise<void>,
+    work: (messages: T[], batch: BatchAttempt) => Promise<void>,
   ): Promise<void> {
     const valid: { context: ConsumedMessage; message: T }[] = [];
     for (const context of contexts) {
@@ -100,7 +107,7 @@ export class KafkaMessageHandler {
     let backoff = this.options.retryBackoffMs ?? 200;
     for (;;) {
       try {
-        await work(valid.map((v) => v.message), heartbeat);
+        await work(valid.map((v) => v.message), { heartbeat, lastAttempt: false });
         return;
       } catch (error) {
         if (!isInfrastructureOutage(error) || valid.length === 1) break;
@@ -111,7 +118,7 @@ export class KafkaMessageHandler {
       }
     }
     for (const { context } of valid) {
-      await this.handle(context, messageClass, context.getMessage().value, (message) => work([message], heartbeat));
+      await this.handle(context, messageClass, context.getMessage().value, (message, attempt) => work([message], { heartbeat, lastAttempt: attempt.last }));
     }
   }
 

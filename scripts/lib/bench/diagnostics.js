@@ -9,7 +9,7 @@
 
 const GROUP_TOPICS = {
   'agency-gateway-deliveries': ['alerts.deliveries.v1'],
-  'coordination-node': ['alerts.submitted.v1'],
+  'coordination-node-routing': ['alerts.submitted.v1'],
   'coordination-node-feed': ['audit.events.v1'],
   'audit-log-events': ['audit.events.v1'],
 };

@@ -320,7 +320,7 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
       seconds: round1(phaseSeconds),
       deliveriesPerSecond: Math.round(pipelineOverPhase),
       alertsPerSecond: Math.round((pipelineOverPhase / (phase.expected / Math.max(1, phase.accepted))) * 10) / 10,
-      backlogAtStart: lagAtStart ? lagAtStart['agency-gateway-deliveries ← alerts.deliveries.v1'] + lagAtStart['coordination-node ← alerts.submitted.v1'] : null,
+      backlogAtStart: lagAtStart ? lagAtStart['agency-gateway-deliveries ← alerts.deliveries.v1'] + lagAtStart['coordination-node-routing ← alerts.submitted.v1'] : null,
     },
     drainedCompletely: drained,
     cpuMsPerAlertAboveIdle: drained ? cpuMsPerAlert : 'n/a (the phase did not drain completely, so CPU time cannot be attributed per alert)',

@@ -28,7 +28,7 @@ export class AuditEventsConsumer implements OnApplicationBootstrap {
       messageClass: AuditEvent,
       maxBatch: this.config.AUDIT_APPEND_BATCH_MAX,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
-      handle: async (events, heartbeat) => {
+      handle: async (events, { heartbeat }) => {
         await this.appender.appendAll(events, heartbeat);
       },
     });

@@ -20,6 +20,11 @@ export const MAX_MATCHES_PER_IDENTIFIER = 25;
 /** Routing reasons under which an agency holds an alert's content (a withdrawal or cancel does not count). */
 const CONTENT_REASONS = [RoutingReason.Addressed, RoutingReason.Regional, RoutingReason.GroupMember];
 
+/** The advisory lock key of one identifier. */
+function lockKey(identifier: Identifier): string {
+  return `${identifier.kind}\n${identifier.key}`;
+}
+
 interface MatchRow {
   alert_id: string;
   sender: string;
@@ -43,28 +48,44 @@ export class CorrelationService {
   ) {}
 
   /**
-   * Idempotent by (alertId, version). Runs after the version was routed: who holds which alert (the routing
-   * decisions) decides what each owner may be told.
+   * Indexes consecutive versions in one transaction. Idempotent by (alertId, version). Runs after the versions
+   * were routed (and committed): who holds which alert (the routing decisions) decides what each owner may be told.
    */
-  async index(message: AlertSubmittedMessage): Promise<void> {
+  async indexAll(messages: readonly AlertSubmittedMessage[]): Promise<void> {
     const { ids, found } = await this.dataSource.transaction(async (manager) => {
-      const fresh: unknown[] = await manager.query(
-        `INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-        [message.alertId, message.version],
-      );
-      if (fresh.length === 0) return { ids: [], found: 0 };
-      if (message.kind === 'cancel') {
-        // A cancelled alert no longer matches anything new; correlations already found stay on record.
-        await manager.query(`DELETE FROM coordination.correlation_identifiers WHERE alert_id = $1`, [message.alertId]);
-        await manager.query(`UPDATE coordination.correlation_alerts SET cancelled = true, version = $2 WHERE alert_id = $1`, [message.alertId, message.version]);
-        return { ids: [], found: 0 };
+      // Every identifier lock this transaction will need, taken up front in one order: two batches that share
+      // identifiers then wait for each other instead of deadlocking.
+      // (unnest yields the array's order, and the array is sorted here.)
+      const keys = [...new Set(messages.filter((m) => m.kind !== 'cancel').flatMap((m) => identifiersOf(m.alert.subjects).map(lockKey)))].sort();
+      if (keys.length > 0) await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 6346)) FROM unnest($1::text[]) AS k`, [keys]);
+      const outgoing: OutgoingMessage[] = [];
+      const found: { message: AlertSubmittedMessage; correlations: number }[] = [];
+      for (const message of messages) {
+        const records = await this.indexOne(manager, message);
+        outgoing.push(...records.map((record) => this.auditOf(message, record)));
+        if (records.length > 0) found.push({ message, correlations: records.length });
       }
-      const records = await this.indexVersion(manager, message);
-      const outgoing = records.map((record) => this.auditOf(message, record));
-      return { ids: await this.outbox.enqueue(manager, outgoing), found: records.length };
+      return { ids: await this.outbox.enqueue(manager, outgoing), found };
     });
     await this.outbox.publish(ids);
-    if (found > 0) this.logger.log({ alertId: message.alertId, version: message.version, correlations: found }, 'correlations found');
+    for (const { message, correlations } of found) {
+      this.logger.log({ alertId: message.alertId, version: message.version, correlations }, 'correlations found');
+    }
+  }
+
+  private async indexOne(manager: EntityManager, message: AlertSubmittedMessage): Promise<CorrelationRecord[]> {
+    const fresh: unknown[] = await manager.query(
+      `INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+      [message.alertId, message.version],
+    );
+    if (fresh.length === 0) return [];
+    if (message.kind === 'cancel') {
+      // A cancelled alert no longer matches anything new; correlations already found stay on record.
+      await manager.query(`DELETE FROM coordination.correlation_identifiers WHERE alert_id = $1`, [message.alertId]);
+      await manager.query(`UPDATE coordination.correlation_alerts SET cancelled = true, version = $2 WHERE alert_id = $1`, [message.alertId, message.version]);
+      return [];
+    }
+    return this.indexVersion(manager, message);
   }
 
   private async indexVersion(manager: EntityManager, message: AlertSubmittedMessage): Promise<CorrelationRecord[]> {
@@ -87,11 +108,9 @@ export class CorrelationService {
     );
 
     const records: CorrelationRecord[] = [];
-    // identifiersOf returns a stable order, so concurrent transactions take these locks in the same order (no deadlock).
+    // Two agencies reporting the same identifier at the same moment would each miss the other's uncommitted row;
+    // the lock per identifier (taken in indexAll) makes the second one look after the first has committed.
     for (const identifier of identifiers) {
-      // Two agencies reporting the same identifier at the same moment would each miss the other's uncommitted
-      // row; a lock per identifier makes the second one look after the first has committed.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 6346))`, [`${identifier.kind}\n${identifier.key}`]);
       const added: unknown[] = await manager.query(
         `INSERT INTO coordination.correlation_identifiers (identifier_kind, identifier_key, alert_id, sender, status) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING RETURNING 1`,

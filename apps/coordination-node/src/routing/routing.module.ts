@@ -6,8 +6,8 @@ import { SubmissionsConsumer } from './submissions.consumer';
 
 @Module({
   imports: [CorrelationModule],
-  controllers: [SubmissionsConsumer, ReferenceConsumer],
-  providers: [RoutingService, ReferenceReplica],
+  controllers: [ReferenceConsumer],
+  providers: [RoutingService, ReferenceReplica, SubmissionsConsumer],
   exports: [ReferenceReplica],
 })
 export class RoutingModule {}

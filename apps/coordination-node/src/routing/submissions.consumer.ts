@@ -1,26 +1,39 @@
-import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AlertSubmittedMessage } from '@hub/contracts/messages';
 import { Topic } from '@hub/contracts/topics';
-import { KafkaMessageHandler } from '@hub/kafka/message-handler';
+import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { CorrelationService } from '../correlation/correlation.service';
 import { RoutingService } from './routing.service';
 
-@Controller()
-export class SubmissionsConsumer {
+/**
+ * Submissions are routed many per transaction. A consumer group of its own, since the service's Nest consumer
+ * (reference data, credentials) subscribes to other topics and a group's members must share their subscriptions.
+ */
+export const ROUTING_CONSUMER_GROUP = 'coordination-node-routing';
+const ROUTING_BATCH_MAX = 100;
+
+@Injectable()
+export class SubmissionsConsumer implements OnApplicationBootstrap {
   constructor(
-    private readonly messages: KafkaMessageHandler,
+    private readonly consumers: KafkaBatchConsumers,
     private readonly routing: RoutingService,
     private readonly correlation: CorrelationService,
   ) {}
 
-  @EventPattern(Topic.AlertsSubmitted)
-  async onSubmitted(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    await this.messages.handle(context, AlertSubmittedMessage, payload, async (message, attempt) => {
-      await this.routing.route(message, attempt.last);
-      // After routing: who now holds this version decides what each owner may be told about a match. Both steps
-      // are idempotent, so a retry after a correlation failure re-runs routing harmlessly.
-      await this.correlation.index(message);
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({
+      groupId: ROUTING_CONSUMER_GROUP,
+      topic: Topic.AlertsSubmitted,
+      messageClass: AlertSubmittedMessage,
+      maxBatch: ROUTING_BATCH_MAX,
+      partitionsConsumedConcurrently: 3,
+      handle: async (messages, { lastAttempt }) => {
+        await this.routing.routeAll(messages, lastAttempt);
+        // After routing has committed: who now holds each version decides what each owner may be told about a
+        // match. Separate transactions, so a correlation failure can never hold back a delivery; both steps are
+        // idempotent, so a retry re-runs routing harmlessly.
+        await this.correlation.indexAll(messages);
+      },
     });
   }
 }
