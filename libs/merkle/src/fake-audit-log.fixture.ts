@@ -1,5 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { auditEntryLeafHash } from './audit-leaf';
+import { canonicalJson } from './canonical-json';
 import { Checkpoint, exportPublicKeyPem, generateCheckpointKeyPair, keyIdFor, signCheckpoint } from './checkpoint';
 import { hashToHex } from './hashing';
 import { appendLeaves, InMemoryMerkleNodeStore } from './node-store';
@@ -81,6 +82,9 @@ export class FakeAuditLog {
           const limit = Math.min(Number(url.searchParams.get('limit') ?? pageSize), pageSize);
           return respond(200, this.page(url.searchParams.get('after'), limit));
         }
+        case '/v1/audit/export':
+          if (url.searchParams.get('format') !== 'leaves') return respond(400, { error: 'validation', message: 'format' });
+          return respond(200, this.served.map((item) => `${item.seq}\t${item.leafHash ?? ''}\t${typeof item.entry === 'string' ? item.entry : canonicalJson(item.entry)}\n`).join(''), 'text/tab-separated-values');
         case '/v1/audit/checkpoint':
           return respond(200, this.latestCheckpoint);
         case '/v1/audit/proofs/consistency': {

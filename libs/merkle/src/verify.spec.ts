@@ -3,7 +3,7 @@ import { CompactMerkleTree } from './compact-merkle-tree';
 import { Checkpoint, generateCheckpointKeyPair, keyIdFor, signCheckpoint } from './checkpoint';
 import { emptyTreeHash, hashToHex, leafHash } from './hashing';
 import { FakeAuditLog, sampleAuditEntry, wireItem } from './fake-audit-log.fixture';
-import { AuditEntryView, AuditLogHttpError, createHttpAuditLogSource, verifyEntries, verifyLog, verifyLogOverHttp } from './verify';
+import { AuditEntryView, AuditLogHttpError, createHttpAuditLogSource, parseLeafLines, verifyEntries, verifyLog, verifyLogOverHttp } from './verify';
 
 const LOG_SIZE = 1000;
 const SAVED_SIZE = 600;
@@ -218,18 +218,23 @@ describe('verifyEntries', () => {
 });
 
 describe('HTTP audit-log source', () => {
-  it('verifies a log through the HTTP API with the bearer key, following cursors', async () => {
+  it('verifies a log through the HTTP API with the bearer key, reading the NDJSON export once', async () => {
+    const log = await FakeAuditLog.withEntries(250);
+    const saved = log.latestCheckpoint;
+    await log.append(50);
+    const fetchImpl = log.httpFetch('auditor-key');
+    const result = await verifyLogOverHttp({ baseUrl: 'http://audit.test/', apiKey: 'auditor-key', fetch: fetchImpl, publicKeyPem: log.publicKeyPem, savedCheckpoint: saved });
+    expect(result).toMatchObject({ ok: true, treeSize: 300, checkedEntries: 300 });
+    expect(fetchImpl.requests).toEqual(['/v1/audit/checkpoint', '/v1/audit/export?format=leaves', '/v1/audit/proofs/consistency?from=250&to=300']);
+  });
+
+  it('a source without a stream is read page by page, following cursors', async () => {
     const log = await FakeAuditLog.withEntries(250);
     const saved = log.latestCheckpoint;
     await log.append(50);
     const fetchImpl = log.httpFetch('auditor-key', 100);
-    const result = await verifyLogOverHttp({
-      baseUrl: 'http://audit.test/',
-      apiKey: 'auditor-key',
-      fetch: fetchImpl,
-      publicKeyPem: log.publicKeyPem,
-      savedCheckpoint: saved,
-    });
+    const { streamEntries: _unused, ...pagedSource } = createHttpAuditLogSource({ baseUrl: 'http://audit.test/', apiKey: 'auditor-key', fetch: fetchImpl });
+    const result = await verifyLog({ source: pagedSource, publicKeyPem: log.publicKeyPem, savedCheckpoint: saved });
     expect(result).toMatchObject({ ok: true, treeSize: 300, checkedEntries: 300 });
     expect(fetchImpl.requests).toEqual([
       '/v1/audit/checkpoint',
@@ -271,3 +276,26 @@ async function rebuiltRoot(items: readonly AuditEntryView[]): Promise<Buffer> {
   for (const item of items) tree.append(auditEntryLeafHash(item.entry));
   return tree.root();
 }
+
+describe('parseLeafLines (the leaves export)', () => {
+  it('keeps the stored text verbatim, tabs included, and hashes it as is', () => {
+    const text = '{"a":"x\\ty","b":1}';
+    const [item] = parseLeafLines(`7\tabcd\t${text}\n`);
+    expect(item).toEqual({ seq: 7, leafHash: 'abcd', entry: text, entryText: text });
+    const withTab = parseLeafLines('8\t\tleft\tright')[0];
+    expect(withTab).toMatchObject({ seq: 8, leafHash: undefined, entryText: 'left\tright' });
+  });
+
+  it('turns a line without the three fields into an item with no valid seq, which verification reports', async () => {
+    const items = parseLeafLines('0\tab\t{}\ngarbage\n');
+    expect(items[1].seq).toBeNaN();
+    const log = await FakeAuditLog.withEntries(3);
+    const result = await verifyEntries({
+      entryPages: [[log.served[0], items[1]]],
+      latestCheckpoint: log.latestCheckpoint,
+      publicKey: log.signingKey.publicKey,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.firstBadSeq).toBe(1);
+  });
+});

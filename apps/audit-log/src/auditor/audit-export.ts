@@ -2,14 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuditEntriesReader, assertTimeRange } from './audit-entries.reader';
 import { EntryFilterQuery, ExportFormat } from './dto/auditor.queries';
+import { hashToHex } from '@hub/merkle';
 import { csvHeader, csvRow, entryView, StoredEntryRow } from './entry-view';
 import { TreeService } from './tree.service';
 
-const EXPORT_CHUNK = 1000;
+const EXPORT_CHUNK = 2000;
 
 const FORMATS: Record<ExportFormat, { contentType: string; header: string; line: (row: StoredEntryRow) => string }> = {
   ndjson: { contentType: 'application/x-ndjson; charset=utf-8', header: '', line: (row) => `${JSON.stringify(entryView(row))}\n` },
   csv: { contentType: 'text/csv; charset=utf-8', header: csvHeader(), line: csvRow },
+  // For verifiers: the stored leaf text verbatim (what the leaf hash covers), no parsing or re-serialising.
+  leaves: {
+    contentType: 'text/tab-separated-values; charset=utf-8',
+    header: '',
+    line: (row) => `${row.seq}\t${row.leaf_hash ? hashToHex(row.leaf_hash) : ''}\t${row.entry}\n`,
+  },
 };
 
 /**
@@ -36,12 +43,18 @@ export class AuditExporter {
     response.setHeader('X-Audit-Tree-Size', String(treeSize));
     try {
       if (header && !(await writeWithBackpressure(response, header))) return;
-      let afterSeq: number | undefined;
+      const chunkAfter = (afterSeq: number | undefined) => this.reader.page({ filter, afterSeq, beforeSeq: treeSize, limit: EXPORT_CHUNK });
+      let next = chunkAfter(undefined);
       for (;;) {
-        const rows = await this.reader.page({ filter, afterSeq, beforeSeq: treeSize, limit: EXPORT_CHUNK });
-        if (rows.length > 0 && !(await writeWithBackpressure(response, rows.map(line).join('')))) return;
-        if (rows.length < EXPORT_CHUNK) break;
-        afterSeq = Number(rows[rows.length - 1].seq);
+        const rows = await next;
+        // Read the next chunk while this one is written (keyset: it starts after this chunk's last seq).
+        const more = rows.length === EXPORT_CHUNK;
+        if (more) next = chunkAfter(Number(rows[rows.length - 1].seq));
+        if (rows.length > 0 && !(await writeWithBackpressure(response, rows.map(line).join('')))) {
+          if (more) await next.catch(() => undefined);
+          return;
+        }
+        if (!more) break;
       }
       response.end();
     } catch (error) {

@@ -5,7 +5,7 @@ import { IsIsoInstant } from '@hub/contracts/domain/decorators';
 import { AGENCY_ID_PATTERN } from '@hub/contracts/reference';
 
 export const MAX_PAGE_SIZE = 1000;
-export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export const EXPORT_FORMATS = ['ndjson', 'csv', 'leaves'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Which entries: every filter given must match. Times compare the event's own `at`. */
@@ -34,7 +34,7 @@ export class EntriesQuery extends EntryFilterQuery {
 }
 
 export class ExportQuery extends EntryFilterQuery {
-  @IsOptional() @IsIn(EXPORT_FORMATS, { message: 'must be ndjson or csv' }) format?: ExportFormat;
+  @IsOptional() @IsIn(EXPORT_FORMATS, { message: 'must be ndjson, csv or leaves' }) format?: ExportFormat;
 }
 
 export class InclusionProofQuery {
