@@ -6,7 +6,7 @@ import { hashToHex } from '@hub/merkle';
 import { csvHeader, csvRow, entryView, StoredEntryRow } from './entry-view';
 import { TreeService } from './tree.service';
 
-const EXPORT_CHUNK = 2000;
+const EXPORT_CHUNK = 10000;
 
 const FORMATS: Record<ExportFormat, { contentType: string; header: string; line: (row: StoredEntryRow) => string }> = {
   ndjson: { contentType: 'application/x-ndjson; charset=utf-8', header: '', line: (row) => `${JSON.stringify(entryView(row))}\n` },
