@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertDeliveredMessage, AlertSubmittedMessage } from '@hub/contracts/messages';
 import { decideRecipients, missingReferences, ReferenceView, RoutingDecision } from '@hub/contracts/policy';
@@ -42,13 +42,78 @@ export class RoutingService {
       }
     }
     const { ids, routed } = await this.dataSource.transaction(async (manager) => {
+      // A constant number of statements per batch, whatever its size: each statement is a round trip, and round
+      // trips were the node's main cost (BENCHMARKS.md).
+      const fresh: { message_id: string }[] = await manager.query(
+        `INSERT INTO coordination.processed_messages (message_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING message_id::text`,
+        [messages.map((m) => m.messageId)],
+      );
+      const unseen = new Set(fresh.map((row) => row.message_id));
+      // (PostgreSQL returns uuids in lower case; a redelivered duplicate within the batch is routed once.)
+      const routed = messages.filter((m) => unseen.delete(m.messageId.toLowerCase()));
+      if (routed.length === 0) return { ids: [], routed };
+      const previous: { alert_id: string; recipient: string }[] = await manager.query(
+        `SELECT alert_id::text, recipient FROM coordination.alert_recipients WHERE alert_id = ANY($1::uuid[])`,
+        [[...new Set(routed.map((m) => m.alertId))]],
+      );
+      const recipientsOf = new Map<string, Set<string>>();
+      for (const row of previous) recipientsOf.set(row.alert_id, (recipientsOf.get(row.alert_id) ?? new Set()).add(row.recipient));
+
+      const decided: { message: AlertSubmittedMessage; decision: RoutingDecision; deliveryId: string | null }[] = [];
       const outgoing: OutgoingMessage[] = [];
-      const routed: AlertSubmittedMessage[] = [];
-      for (const message of messages) {
-        const produced = await this.decide(manager, message, reference);
-        if (produced === null) continue;
-        outgoing.push(...produced);
-        routed.push(message);
+      for (const message of routed) {
+        const holders = recipientsOf.get(message.alertId.toLowerCase()) ?? new Set<string>();
+        recipientsOf.set(message.alertId.toLowerCase(), holders);
+        const decisions = decideRecipients({
+          kind: message.kind,
+          sender: message.sender,
+          content: message.alert,
+          previousRecipients: [...holders],
+          ref: reference,
+          now: new Date(),
+        });
+        const decidedAt = new Date().toISOString();
+        for (const decision of decisions) {
+          const deliveryId = decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null;
+          decided.push({ message, decision, deliveryId });
+          outgoing.push(this.decisionEvent(message, decision, deliveryId));
+          if (deliveryId) {
+            holders.add(decision.recipient);
+            outgoing.push({ topic: Topic.AlertsDelivered, key: decision.recipient, value: this.delivery(message, decision, deliveryId, decidedAt) });
+          }
+        }
+      }
+      await manager.query(
+        `INSERT INTO coordination.routing_decisions (alert_id, version, recipient, sender, kind, decision, reason, delivery_id)
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[])`,
+        [
+          decided.map((d) => d.message.alertId),
+          decided.map((d) => d.message.version),
+          decided.map((d) => d.decision.recipient),
+          decided.map((d) => d.message.sender),
+          decided.map((d) => d.message.kind),
+          decided.map((d) => d.decision.decision),
+          decided.map((d) => d.decision.reason),
+          decided.map((d) => d.deliveryId),
+        ],
+      );
+      // One row per (alert, recipient): the first and last version of this batch delivered to it.
+      const held = new Map<string, { alertId: string; recipient: string; first: number; last: number }>();
+      for (const { message, decision, deliveryId } of decided) {
+        if (!deliveryId) continue;
+        const key = `${message.alertId}\n${decision.recipient}`;
+        const row = held.get(key);
+        if (row) row.last = Math.max(row.last, message.version);
+        else held.set(key, { alertId: message.alertId, recipient: decision.recipient, first: message.version, last: message.version });
+      }
+      if (held.size > 0) {
+        const rows = [...held.values()];
+        await manager.query(
+          `INSERT INTO coordination.alert_recipients (alert_id, recipient, first_version, last_version)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[])
+           ON CONFLICT (alert_id, recipient) DO UPDATE SET last_version = EXCLUDED.last_version`,
+          [rows.map((r) => r.alertId), rows.map((r) => r.recipient), rows.map((r) => r.first), rows.map((r) => r.last)],
+        );
       }
       return { ids: await this.outbox.enqueue(manager, outgoing), routed };
     });
@@ -56,74 +121,18 @@ export class RoutingService {
     for (const message of routed) this.logger.log({ alertId: message.alertId, version: message.version, kind: message.kind }, 'routed');
   }
 
-  /** One version's decisions and deliveries, or null when this message was routed before (a redelivery). */
-  private async decide(manager: EntityManager, message: AlertSubmittedMessage, reference: ReferenceView): Promise<OutgoingMessage[] | null> {
-    const fresh: unknown[] = await manager.query(
-      `INSERT INTO coordination.processed_messages (message_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`,
-      [message.messageId],
-    );
-    if (fresh.length === 0) return null;
-    const previous: { recipient: string }[] = await manager.query(`SELECT recipient FROM coordination.alert_recipients WHERE alert_id = $1`, [
-      message.alertId,
-    ]);
-    const decisions = decideRecipients({
-      kind: message.kind,
-      sender: message.sender,
-      content: message.alert,
-      previousRecipients: previous.map((p) => p.recipient),
-      ref: reference,
-      now: new Date(),
+  private decisionEvent(message: AlertSubmittedMessage, decision: RoutingDecision, deliveryId: string | null): OutgoingMessage {
+    return auditMessage({
+      eventId: `routing:${message.alertId}:${message.version}:${decision.recipient}`,
+      type: AuditEventType.RoutingDecided,
+      actor: { service: 'coordination-node' },
+      alertId: message.alertId,
+      version: message.version,
+      recipient: decision.recipient,
+      decision: decision.decision,
+      reason: decision.reason,
+      details: { sender: message.sender, kind: message.kind, messageId: message.messageId, deliveryId },
     });
-    const outgoing: OutgoingMessage[] = [];
-    const decidedAt = new Date().toISOString();
-    const rows = decisions.map((decision) => ({
-      decision,
-      deliveryId: decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null,
-    }));
-    // One statement for all decisions and one for the recipients: statements, not rows, are what cost here.
-    await manager.query(
-      `INSERT INTO coordination.routing_decisions (alert_id, version, recipient, sender, kind, decision, reason, delivery_id)
-       SELECT $1::uuid, $2::int, r.recipient, $3, $4, r.decision, r.reason, r.delivery_id
-       FROM unnest($5::text[], $6::text[], $7::text[], $8::uuid[]) AS r(recipient, decision, reason, delivery_id)`,
-      [
-        message.alertId,
-        message.version,
-        message.sender,
-        message.kind,
-        rows.map((row) => row.decision.recipient),
-        rows.map((row) => row.decision.decision),
-        rows.map((row) => row.decision.reason),
-        rows.map((row) => row.deliveryId),
-      ],
-    );
-    const delivered = rows.filter((row) => row.deliveryId !== null);
-    if (delivered.length > 0) {
-      await manager.query(
-        `INSERT INTO coordination.alert_recipients (alert_id, recipient, first_version, last_version)
-         SELECT $1::uuid, r, $2::int, $2::int FROM unnest($3::text[]) AS r
-         ON CONFLICT (alert_id, recipient) DO UPDATE SET last_version = EXCLUDED.last_version`,
-        [message.alertId, message.version, delivered.map((row) => row.decision.recipient)],
-      );
-    }
-    for (const { decision, deliveryId } of rows) {
-      outgoing.push(
-        auditMessage({
-          eventId: `routing:${message.alertId}:${message.version}:${decision.recipient}`,
-          type: AuditEventType.RoutingDecided,
-          actor: { service: 'coordination-node' },
-          alertId: message.alertId,
-          version: message.version,
-          recipient: decision.recipient,
-          decision: decision.decision,
-          reason: decision.reason,
-          details: { sender: message.sender, kind: message.kind, messageId: message.messageId, deliveryId },
-        }),
-      );
-      if (deliveryId) {
-        outgoing.push({ topic: Topic.AlertsDelivered, key: decision.recipient, value: this.delivery(message, decision, deliveryId, decidedAt) });
-      }
-    }
-    return outgoing;
   }
 
   private delivery(message: AlertSubmittedMessage, decision: RoutingDecision, deliveryId: string, decidedAt: string): AlertDeliveredMessage {
