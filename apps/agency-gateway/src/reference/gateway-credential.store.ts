@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CredentialStore } from '@hub/auth/credential-store';
 import { CredentialRecord } from '@hub/contracts/reference';
-import { AgencyEntity, ApiKeyEntity } from './reference.entities';
+import { ApiKeyEntity } from './reference.entities';
 import { credentialRecord } from './reference.records';
 
 /**
@@ -16,12 +16,36 @@ export class GatewayCredentialStore extends CredentialStore {
     super();
   }
 
+  /** One statement per authenticated request (it runs on every call, so round trips count). */
   async findByKeyId(keyId: string): Promise<CredentialRecord | null> {
-    const row = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyId });
+    const [row]: (ApiKeyRow & { agency_active: boolean | null; agency_updated_at: Date | null })[] = await this.dataSource.query(
+      `SELECT k.key_id, k.agency_id, k.role, k.secret_hash, k.expires_at, k.revoked_at, k.updated_at,
+              a.active AS agency_active, a.updated_at AS agency_updated_at
+       FROM gateway.api_keys k LEFT JOIN gateway.agencies a ON a.id = k.agency_id
+       WHERE k.key_id = $1`,
+      [keyId],
+    );
     if (!row) return null;
-    const record = credentialRecord(row);
-    const agency = await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: row.agencyId });
-    if (agency && !agency.active && !record.revokedAt) record.revokedAt = agency.updatedAt.toISOString();
+    const record = credentialRecord({
+      keyId: row.key_id,
+      agencyId: row.agency_id,
+      role: row.role,
+      secretHash: row.secret_hash,
+      expiresAt: row.expires_at,
+      revokedAt: row.revoked_at,
+      updatedAt: row.updated_at,
+    });
+    if (row.agency_active === false && row.agency_updated_at && !record.revokedAt) record.revokedAt = row.agency_updated_at.toISOString();
     return record;
   }
+}
+
+interface ApiKeyRow {
+  key_id: string;
+  agency_id: string;
+  role: ApiKeyEntity['role'];
+  secret_hash: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  updated_at: Date;
 }

@@ -8,7 +8,7 @@ export function agencyRecord(row: AgencyEntity): AgencyRecord {
   return { id: row.id, name: row.name, country: row.country, kind: row.kind, active: row.active, updatedAt: row.updatedAt.toISOString() };
 }
 
-export function credentialRecord(row: ApiKeyEntity): CredentialRecord {
+export function credentialRecord(row: Omit<ApiKeyEntity, 'createdAt'>): CredentialRecord {
   return {
     keyId: row.keyId,
     agencyId: row.agencyId,
