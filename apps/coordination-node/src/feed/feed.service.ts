@@ -52,7 +52,13 @@ export class FeedService {
         [candidates.map((event) => event.eventId)],
       );
       const seen = new Set(known.map((row) => row.event_id));
-      const classifications = new Map<string, FeedAlertClassification | null>();
+      // What the feed knows of every alert in the batch, read once (locked: feed transactions are serial anyway).
+      const alertIds = [...new Set(candidates.flatMap((event) => (event.alertId ? [event.alertId] : [])))];
+      const stored: FeedAlertRow[] = alertIds.length
+        ? await manager.query(`SELECT * FROM coordination.feed_alerts WHERE alert_id = ANY($1::text[]) FOR UPDATE`, [alertIds])
+        : [];
+      const classifications = new Map<string, FeedAlertClassification | null>(alertIds.map((id) => [id, null]));
+      for (const row of stored) classifications.set(row.alert_id, toClassification(row));
       const rows: { seq: number; event: AuditEvent; entry: FeedEntryBody }[] = [];
       let seq = Number(head);
       for (const event of candidates) {
