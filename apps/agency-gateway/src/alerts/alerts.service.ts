@@ -56,11 +56,13 @@ export class AlertsService {
       const alertId = randomUUID();
       const version = 1;
       const message = this.submittedMessage(principal, 'alert', alertId, version, content);
+      // The alert and its first version in one statement (each round trip counts on this path).
       await manager.query(
-        `INSERT INTO gateway.alerts (alert_id, sender, current_version, state) VALUES ($1, $2, $3, 'active')`,
-        [alertId, principal.agencyId, version],
+        `WITH alert AS (INSERT INTO gateway.alerts (alert_id, sender, current_version, state) VALUES ($1, $2, $3, 'active'))
+         INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at)
+         VALUES ($1, $3, $4, $5, $6, $7, $8, $9)`,
+        [alertId, principal.agencyId, version, ...versionColumns(message).slice(2)],
       );
-      await this.insertVersion(manager, message);
       const ids = await this.outbox.enqueue(manager, [
         { topic: Topic.AlertsSubmitted, key: alertId, value: message },
         auditMessage({
@@ -417,7 +419,12 @@ export class AlertsService {
     await manager.query(
       `INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [message.alertId, message.version, message.messageId, message.kind, JSON.stringify(message.alert), message.cancelReason ?? null, message.senderKeyId, message.receivedAt],
+      versionColumns(message),
     );
   }
+}
+
+/** The alert_versions columns of a message, in table order (alert_id, version, message_id, …, received_at). */
+function versionColumns(message: AlertSubmittedMessage): unknown[] {
+  return [message.alertId, message.version, message.messageId, message.kind, JSON.stringify(message.alert), message.cancelReason ?? null, message.senderKeyId, message.receivedAt];
 }

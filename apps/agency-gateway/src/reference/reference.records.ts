@@ -4,7 +4,7 @@ import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from './reference.entities';
 
 /** Gateway rows → the records other services replicate from the compacted reference topics. */
-export function agencyRecord(row: AgencyEntity): AgencyRecord {
+export function agencyRecord(row: Omit<AgencyEntity, 'createdAt'>): AgencyRecord {
   return { id: row.id, name: row.name, country: row.country, kind: row.kind, active: row.active, updatedAt: row.updatedAt.toISOString() };
 }
 
@@ -20,7 +20,7 @@ export function credentialRecord(row: Omit<ApiKeyEntity, 'createdAt'>): Credenti
   };
 }
 
-export function sharingGroupRecord(row: SharingGroupEntity): SharingGroupRecord {
+export function sharingGroupRecord(row: Omit<SharingGroupEntity, 'createdAt'>): SharingGroupRecord {
   return {
     id: row.id,
     name: row.name,
