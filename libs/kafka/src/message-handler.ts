@@ -22,11 +22,10 @@ export interface ConsumedMessage {
   getGroupId?(): string;
 }
 
-/** What a batch handler is told: how to heartbeat, and whether this is the message's last attempt (alone). */
+/** What a batch handler is given besides its messages. */
 export interface BatchAttempt {
+  /** Keeps the consumer's group membership during a long wait (the handler's own, e.g. for reference data). */
   heartbeat: () => Promise<void>;
-  /** True only when a single message is on its last attempt before the dead-letter topic. */
-  lastAttempt: boolean;
 }
 
 /**
@@ -107,7 +106,7 @@ export class KafkaMessageHandler {
     let backoff = this.options.retryBackoffMs ?? 200;
     for (;;) {
       try {
-        await work(valid.map((v) => v.message), { heartbeat, lastAttempt: false });
+        await work(valid.map((v) => v.message), { heartbeat });
         return;
       } catch (error) {
         if (!isInfrastructureOutage(error) || valid.length === 1) break;
@@ -118,7 +117,7 @@ export class KafkaMessageHandler {
       }
     }
     for (const { context } of valid) {
-      await this.handle(context, messageClass, context.getMessage().value, (message, attempt) => work([message], { heartbeat, lastAttempt: attempt.last }));
+      await this.handle(context, messageClass, context.getMessage().value, (message) => work([message], { heartbeat }));
     }
   }
 

@@ -11,7 +11,14 @@ import { OutboxService } from '@hub/kafka/outbox.service';
 import { ReferenceReplica } from '../reference/reference.replica';
 import { deliveryIdFor } from './delivery-id';
 
-export class ReferenceNotYetKnownError extends Error {}
+/**
+ * How long a submission naming an agency or group the node's replica does not know yet waits for the reference
+ * topics to catch up before it is decided with what is known (the unknown party is then withheld, and audited).
+ * The gateway accepts only parties it knows, so a miss here is replication lag — e.g. the reference consumer
+ * still reconnecting after a broker outage while the routing consumer is already back.
+ */
+const REFERENCE_WAIT_MS = 30_000;
+const REFERENCE_POLL_MS = 250;
 
 /**
  * Where routing is decided. For each submitted version: dedup by messageId, re-apply the distribution policy to
@@ -28,19 +35,9 @@ export class RoutingService {
     private readonly outbox: OutboxService,
   ) {}
 
-  /**
-   * Routes consecutive submissions in one transaction (one commit, one outbox publish).
-   * `lastAttempt`: decide with the reference data we have, even if it does not know every agency named.
-   */
-  async routeAll(messages: readonly AlertSubmittedMessage[], lastAttempt: boolean): Promise<void> {
-    const reference = await this.replica.load();
-    for (const message of messages) {
-      const missing = unknownReferences(message, reference);
-      if (missing.length > 0 && !lastAttempt) {
-        // Reference topics and submissions are separate topics: give the replica a moment to catch up.
-        throw new ReferenceNotYetKnownError(`reference data not yet replicated: ${missing.join(', ')}`);
-      }
-    }
+  /** Routes consecutive submissions in one transaction (one commit, one outbox publish). */
+  async routeAll(messages: readonly AlertSubmittedMessage[], heartbeat: () => Promise<void>): Promise<void> {
+    const reference = await this.awaitReferences(messages, heartbeat);
     const { ids, routed } = await this.dataSource.transaction(async (manager) => {
       // A constant number of statements per batch, whatever its size: each statement is a round trip, and round
       // trips were the node's main cost (BENCHMARKS.md).
@@ -119,6 +116,22 @@ export class RoutingService {
     });
     await this.outbox.publish(ids);
     for (const message of routed) this.logger.log({ alertId: message.alertId, version: message.version, kind: message.kind }, 'routed');
+  }
+
+  /** The replica, once it knows every party the messages name, or after REFERENCE_WAIT_MS (heartbeating meanwhile). */
+  private async awaitReferences(messages: readonly AlertSubmittedMessage[], heartbeat: () => Promise<void>): Promise<ReferenceView> {
+    const deadline = Date.now() + REFERENCE_WAIT_MS;
+    for (;;) {
+      const reference = await this.replica.load();
+      const missing = [...new Set(messages.flatMap((message) => unknownReferences(message, reference)))];
+      if (missing.length === 0) return reference;
+      if (Date.now() > deadline) {
+        this.logger.warn({ missing, waitedMs: REFERENCE_WAIT_MS }, 'reference data still unknown: deciding with what is known');
+        return reference;
+      }
+      await new Promise((resolve) => setTimeout(resolve, REFERENCE_POLL_MS));
+      await heartbeat();
+    }
   }
 
   private decisionEvent(message: AlertSubmittedMessage, decision: RoutingDecision, deliveryId: string | null): OutgoingMessage {

@@ -27,8 +27,8 @@ export class SubmissionsConsumer implements OnApplicationBootstrap {
       messageClass: AlertSubmittedMessage,
       maxBatch: ROUTING_BATCH_MAX,
       partitionsConsumedConcurrently: 3,
-      handle: async (messages, { lastAttempt }) => {
-        await this.routing.routeAll(messages, lastAttempt);
+      handle: async (messages, { heartbeat }) => {
+        await this.routing.routeAll(messages, heartbeat);
         // After routing has committed: who now holds each version decides what each owner may be told about a
         // match. Separate transactions, so a correlation failure can never hold back a delivery; both steps are
         // idempotent, so a retry re-runs routing harmlessly.
