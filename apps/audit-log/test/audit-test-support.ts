@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { withCredentials } from '@hub/database/migrate';
 import { AuditEntryView as MerkleEntryView, Checkpoint, parseCheckpoint } from '@hub/merkle';
-import { api, ApiResponse, createAgency, expectEventually, issueKey, testEnvironment } from '@hub/testing';
+import { api, ApiResponse, createAgency, expectEventually, issueKey, testEnvironment, withDatabaseClient } from '@hub/testing';
 import { AuditEntryView } from '../src/auditor/entry-view';
 
 export type { AuditEntryView };
@@ -64,22 +64,12 @@ export async function allEntries(key: string, query: Record<string, string> = {}
 
 /** The test database as its owner, a superuser: what a rogue database administrator could do. */
 export async function asSuperuser<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  return withClient(env.databaseUrl, work);
+  return withDatabaseClient(env.databaseUrl, work);
 }
 
 /** The audit log's own runtime role, hub_audit. */
 export async function asServiceRole<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  return withClient(withCredentials(env.databaseUrl, 'hub_audit', process.env.HUB_DB_APP_PASSWORD || 'hub-local-only'), work);
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+  return withDatabaseClient(withCredentials(env.databaseUrl, 'hub_audit', process.env.HUB_DB_APP_PASSWORD || 'hub-local-only'), work);
 }
 
 /** The seq an event got in the log, once it is there. */

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Client } from 'pg';
-import { testEnvironment } from '@hub/testing';
+import { testEnvironment, withDatabaseClient } from '@hub/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const APPS = ['agency-gateway', 'coordination-node', 'audit-log'] as const;
@@ -23,18 +22,8 @@ function runMain(app: string, command: string) {
   return result.stdout;
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function tablesIn(schema: string): Promise<string[]> {
-  return withClient(scratchUrl, async (client) => {
+  return withDatabaseClient(scratchUrl, async (client) => {
     const { rows } = await client.query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT LIKE '%migrations' ORDER BY 1`,
       [schema],
@@ -44,7 +33,7 @@ async function tablesIn(schema: string): Promise<string[]> {
 }
 
 async function appliedMigrations(schema: string): Promise<number> {
-  return withClient(scratchUrl, async (client) => {
+  return withDatabaseClient(scratchUrl, async (client) => {
     const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${schema}"."${schema}_migrations"`);
     return rows[0].n as number;
   });
@@ -54,7 +43,7 @@ describe('migrations (real PostgreSQL, scratch database)', () => {
   beforeAll(async () => {
     const maintenance = new URL(scratchUrl);
     maintenance.pathname = '/postgres';
-    await withClient(maintenance.toString(), async (client) => {
+    await withDatabaseClient(maintenance.toString(), async (client) => {
       await client.query('DROP DATABASE IF EXISTS hub_migration_test WITH (FORCE)');
       await client.query('CREATE DATABASE hub_migration_test');
     });

@@ -1,15 +1,20 @@
 import { Client } from 'pg';
 import { testEnvironment } from './environment';
 
-/** Reads the test database as its owner, to check what the services stored (never to stand in for them). */
-export async function queryDatabase<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: testEnvironment().databaseUrl });
+/** One connection for `work`, closed afterwards whatever happens. */
+export async function withDatabaseClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(sql, params)).rows as T[];
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+/** Reads the test database as its owner, to check what the services stored (never to stand in for them). */
+export async function queryDatabase<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return withDatabaseClient(testEnvironment().databaseUrl, async (client) => (await client.query(sql, params)).rows as T[]);
 }
 
 /** Routing decisions the coordination node recorded for one alert version, by recipient. */
