@@ -1,7 +1,8 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { randomInt, randomUUID } from 'node:crypto';
 import { iso6346CheckDigit } from '@hub/contracts/domain/iso6346';
-import { api, expectEventually, testEnvironment } from '@hub/testing';
+import { alertBody as hubAlertBody, api, createAgency as createHubAgency, expectEventually, issueKey, queryDatabase, testEnvironment } from '@hub/testing';
+
+export { queryDatabase };
 
 /** Helpers for the coordination node's monitoring tests: agencies, alerts, and reading the analyst API. */
 
@@ -15,19 +16,8 @@ export interface TestAgency {
 /** The regional centre analysts belong to (REGIONAL_CENTRE_ID's default in the test run). */
 export const REGIONAL_CENTRE_ID = 'CARICC';
 
-/** A fresh agency id (tests share one database, so ids carry a random suffix). */
-export function uniqueAgencyId(country: string): string {
-  return `${country}-M${randomBytes(4).toString('hex').toUpperCase()}`;
-}
-
 async function admin(method: string, path: string, body: unknown) {
   return api(env.gateway, method, path, { key: env.adminKey, body });
-}
-
-export async function issueKey(agencyId: string, role: 'agency' | 'analyst'): Promise<string> {
-  const issued = await admin('POST', `/v1/admin/agencies/${agencyId}/keys`, { role });
-  if (issued.status !== 201) throw new Error(`issue ${role} key for ${agencyId}: ${issued.status} ${JSON.stringify(issued.body)}`);
-  return issued.body.key as string;
 }
 
 /**
@@ -41,11 +31,9 @@ export async function awaitKeyKnownToNode(key: string): Promise<void> {
   });
 }
 
+/** An agency of the shared fixtures, once the node knows its key. */
 export async function createAgency(country: string): Promise<TestAgency> {
-  const id = uniqueAgencyId(country);
-  const created = await admin('POST', '/v1/admin/agencies', { id, name: `Monitoring test agency ${id}`, country, kind: 'national-agency' });
-  if (created.status !== 201) throw new Error(`create agency ${id}: ${created.status} ${JSON.stringify(created.body)}`);
-  const key = await issueKey(id, 'agency');
+  const { id, key } = await createHubAgency(country);
   await awaitKeyKnownToNode(key);
   return { id, key };
 }
@@ -57,7 +45,7 @@ export async function createAgency(country: string): Promise<TestAgency> {
 export async function analystKey(): Promise<string> {
   const created = await admin('POST', '/v1/admin/agencies', { id: REGIONAL_CENTRE_ID, name: 'Central Asian Regional Information and Coordination Centre', country: 'KZ', kind: 'regional-centre' });
   if (created.status !== 201 && created.status !== 409) throw new Error(`create ${REGIONAL_CENTRE_ID}: ${created.status} ${JSON.stringify(created.body)}`);
-  const key = await issueKey(REGIONAL_CENTRE_ID, 'analyst');
+  const { key } = await issueKey(REGIONAL_CENTRE_ID, 'analyst');
   await awaitKeyKnownToNode(key);
   return key;
 }
@@ -70,24 +58,17 @@ export function uniqueContainer(): string {
   return `${owner}${serial}${iso6346CheckDigit(owner + serial)}`;
 }
 
+/** The shared test alert, as a suspicious shipment with a container no other test reports (so correlations are this test's own). */
 export function alertBody(recipients: string[], overrides: Record<string, unknown> = {}): Record<string, any> {
-  return {
-    status: 'exercise',
+  return hubAlertBody(recipients, {
     category: 'suspicious-shipment',
     urgency: 'expected',
-    severity: 'severe',
     certainty: 'likely',
     headline: `Monitoring test ${randomUUID().slice(0, 8)}`,
     description: 'Container declared as dried fruit; X-ray shows dense packages.',
-    tlp: 'AMBER',
-    handlingCode: 'H1',
-    evaluation: { source: 'B', information: 2 },
-    distribution: { scope: 'restricted', recipients, sharingGroups: [] },
-    location: { country: 'TJ', place: 'Nizhny Pyanj' },
     subjects: [{ type: 'container', number: uniqueContainer() }],
-    references: [],
     ...overrides,
-  };
+  });
 }
 
 export async function submit(key: string, body: unknown): Promise<{ alertId: string; version: number }> {
@@ -131,17 +112,6 @@ export async function correlationsOf(analyst: string, alertId: string): Promise<
   const response = await api(env.coordination, 'GET', `/v1/correlations?alertId=${alertId}&limit=200`, { key: analyst });
   if (response.status !== 200) throw new Error(`correlations: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.items;
-}
-
-/** Reads the test database as its owner, to check what the node stored (never to stand in for it). */
-export async function queryDatabase<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: env.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 /** Resolves once the correlation index has processed this alert version (whether or not it matched anything). */
