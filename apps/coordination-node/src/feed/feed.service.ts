@@ -87,17 +87,16 @@ export class FeedService {
     if (stored.length > 0) this.logger.debug({ events: stored.length, lastSeq: stored[stored.length - 1].seq }, 'feed entries stored');
   }
 
-  /** One event's effect on the per-alert tables, and its feed entry. `classifications` caches alerts read in this transaction. */
+  /**
+   * One event's effect on the per-alert tables, and its feed entry. `classifications` holds every alert of the
+   * batch (read in recordAll, null when the feed does not know it yet) and follows the changes made here.
+   */
   private async apply(
     manager: EntityManager,
     event: AuditEvent,
     classifications: Map<string, FeedAlertClassification | null>,
   ): Promise<FeedEntryBody> {
-    let previous: FeedAlertClassification | null = null;
-    if (event.alertId) {
-      if (!classifications.has(event.alertId)) classifications.set(event.alertId, await this.classification(manager, event.alertId));
-      previous = classifications.get(event.alertId) ?? null;
-    }
+    const previous = event.alertId ? (classifications.get(event.alertId) ?? null) : null;
     const classification = classifyAlertEvent(event, previous, this.config.REGIONAL_CENTRE_ID);
     if (classification && classification !== previous) {
       await this.saveClassification(manager, event, classification);
@@ -130,11 +129,6 @@ export class FeedService {
   async headCursor(): Promise<string> {
     const [row]: { last_seq: string }[] = await this.dataSource.query(`SELECT last_seq FROM coordination.feed_counters WHERE feed = $1`, [REGIONAL_FEED]);
     return String(row?.last_seq ?? 0);
-  }
-
-  private async classification(manager: EntityManager, alertId: string): Promise<FeedAlertClassification | null> {
-    const [row]: FeedAlertRow[] = await manager.query(`SELECT * FROM coordination.feed_alerts WHERE alert_id = $1 FOR UPDATE`, [alertId]);
-    return row ? toClassification(row) : null;
   }
 
   private async relatedClassifications(manager: EntityManager, event: AuditEvent): Promise<Map<string, FeedAlertClassification>> {
