@@ -10,6 +10,8 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
 }
 
+export type SerializedMessage = Omit<OutgoingMessage, 'value'> & { value: string };
+
 /**
  * The one way to produce. Connects at boot (kafkajs' lazy connect can fail silently), and every send resolves
  * only after the partition leader and all in-sync replicas have the record (acks = -1).
@@ -31,8 +33,13 @@ export class KafkaProducer implements OnModuleInit, OnModuleDestroy {
   }
 
   async send(messages: OutgoingMessage[]): Promise<void> {
+    await this.sendSerialized(messages.map((m) => ({ ...m, value: JSON.stringify(m.value) })));
+  }
+
+  /** Messages whose value is already JSON text (the outbox stores it so): sent as they are, not parsed again. */
+  async sendSerialized(messages: SerializedMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const byTopic = new Map<Topic, OutgoingMessage[]>();
+    const byTopic = new Map<Topic, SerializedMessage[]>();
     for (const message of messages) {
       const list = byTopic.get(message.topic) ?? [];
       list.push(message);
@@ -43,7 +50,7 @@ export class KafkaProducer implements OnModuleInit, OnModuleDestroy {
       compression: CompressionTypes.None,
       topicMessages: [...byTopic.entries()].map(([topic, list]) => ({
         topic,
-        messages: list.map((m) => ({ key: m.key, value: JSON.stringify(m.value), headers: m.headers })),
+        messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       })),
     });
   }

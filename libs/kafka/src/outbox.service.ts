@@ -132,11 +132,11 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
             `SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
           );
         if (rows.length === 0) return 0;
-        await this.producer.send(
+        await this.producer.sendSerialized(
           rows.map((row) => ({
             topic: row.topic as OutgoingMessage['topic'],
             key: row.key,
-            value: JSON.parse(row.value) as unknown,
+            value: row.value,
             headers: row.headers ?? undefined,
           })),
         );
