@@ -201,12 +201,12 @@ export function createHttpAuditLogSource(options: HttpAuditLogSourceOptions): Ht
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const pageSize = options.pageSize ?? 1000;
 
-  async function get(route: string, query: Record<string, string> = {}): Promise<{ response: Response; url: string }> {
+  async function get(route: string, query: Record<string, string> = {}, signal?: AbortSignal): Promise<{ response: Response; url: string }> {
     const url = new URL(`${baseUrl}${route}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     let response: Response;
     try {
-      response = await fetchImpl(url, { headers: { authorization: `Bearer ${options.apiKey}` } });
+      response = await fetchImpl(url, { headers: { authorization: `Bearer ${options.apiKey}` }, signal });
     } catch (error) {
       throw new AuditLogHttpError(`cannot reach ${url}: ${(error as Error).message}`, url.toString());
     }
@@ -252,15 +252,8 @@ export function createHttpAuditLogSource(options: HttpAuditLogSourceOptions): Ht
     },
     async *streamEntries() {
       const abort = new AbortController();
-      const url = new URL(`${baseUrl}/v1/audit/export`);
-      url.searchParams.set('format', 'leaves');
-      let response: Response;
-      try {
-        response = await fetchImpl(url, { headers: { authorization: `Bearer ${options.apiKey}` }, signal: abort.signal });
-      } catch (error) {
-        throw new AuditLogHttpError(`cannot reach ${url}: ${(error as Error).message}`, url.toString());
-      }
-      if (!response.ok || !response.body) throw new AuditLogHttpError(`GET ${url} answered ${response.status}`, url.toString(), response.status);
+      const { response, url } = await get('/v1/audit/export', { format: 'leaves' }, abort.signal);
+      if (!response.body) throw new AuditLogHttpError(`GET ${url} answered ${response.status}`, url, response.status);
       const decoder = new TextDecoder();
       let pending = '';
       try {
@@ -276,7 +269,7 @@ export function createHttpAuditLogSource(options: HttpAuditLogSourceOptions): Ht
         const rest = parseLeafLines(pending);
         if (rest.length > 0) yield rest;
       } catch (error) {
-        throw new AuditLogHttpError(`GET ${url} broke off: ${(error as Error).message}`, url.toString());
+        throw new AuditLogHttpError(`GET ${url} broke off: ${(error as Error).message}`, url);
       } finally {
         // The verifier stops at the checkpoint's size: the rest of the export is not needed.
         abort.abort();
