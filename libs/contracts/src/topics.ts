@@ -15,7 +15,7 @@ export enum Topic {
   AlertsDelivered = 'alerts.deliveries.v1',
   /** Every auditable fact, from every service. Key = alertId, or the actor's agency when there is no alert. */
   AuditEvents = 'audit.events.v1',
-  /** Messages that failed bounded retries, with their origin in headers. Key = original key. */
+  /** Messages that are at fault themselves (invalid, refused, too large to publish), with their origin in headers. Key = original key. */
   DeadLetter = 'hub.dead-letter.v1',
 }
 
@@ -23,6 +23,8 @@ export interface TopicSpec {
   topic: Topic;
   partitions: number;
   compacted: boolean;
+  /** Topic-level max.message.bytes, where the broker's default (1 MiB) is too small. */
+  maxMessageBytes?: number;
 }
 
 export const TOPIC_SPECS: readonly TopicSpec[] = [
@@ -32,7 +34,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { topic: Topic.AlertsSubmitted, partitions: 6, compacted: false },
   { topic: Topic.AlertsDelivered, partitions: 6, compacted: false },
   { topic: Topic.AuditEvents, partitions: 6, compacted: false },
-  { topic: Topic.DeadLetter, partitions: 1, compacted: false },
+  // Larger than any other topic accepts, so that a message too large for its own topic is dead-lettered whole.
+  { topic: Topic.DeadLetter, partitions: 1, compacted: false, maxMessageBytes: 16 * 1024 * 1024 },
 ];
 
 /** Header names put on dead-lettered messages. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
 import { KAFKA_CLIENT } from './kafka.options';
-import { BatchAttempt, ConsumedMessage, KafkaMessageHandler } from './message-handler';
+import { BatchAttempt, ConsumedMessage, ConsumerStoppingError, KafkaMessageHandler } from './message-handler';
 
 const GROUP_JOIN_WAIT_MS = 60_000;
 
@@ -25,8 +25,8 @@ export interface BatchConsumerOptions<T extends object> {
 /**
  * Consumers for high-volume topics whose handlers write many messages in one transaction (kafkajs eachBatch),
  * next to Nest's one-message-at-a-time @EventPattern consumer. Same delivery rules (KafkaMessageHandler.handleMany):
- * an offset is resolved only after its batch is committed to the database, a failing message is retried alone
- * and then dead-lettered, outages are waited out. See docs/decisions/002-delivery-guarantees.md.
+ * an offset is resolved only after its batch is committed to the database, only a message at fault itself is
+ * dead-lettered, every other failure is waited out. See docs/decisions/002-delivery-guarantees.md.
  */
 @Injectable()
 export class KafkaBatchConsumers implements OnModuleDestroy {
@@ -68,8 +68,15 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
         for (let start = 0; start < batch.messages.length; start += options.maxBatch) {
           if (!isRunning() || isStale()) return;
           const chunk = batch.messages.slice(start, start + options.maxBatch);
-          const contexts = chunk.map((message) => consumed(options.groupId, batch.topic, batch.partition, message, heartbeat));
-          await this.messages.handleMany(contexts, options.messageClass, options.handle);
+          const stopping = () => !isRunning() || isStale();
+          const contexts = chunk.map((message) => consumed(options.groupId, batch.topic, batch.partition, message, heartbeat, stopping));
+          try {
+            await this.messages.handleMany(contexts, options.messageClass, options.handle);
+          } catch (error) {
+            // Stopping or rebalanced mid-wait: nothing of this chunk is resolved, so it is consumed again.
+            if (error instanceof ConsumerStoppingError) return;
+            throw error;
+          }
           resolveOffset(chunk[chunk.length - 1].offset);
           await commitOffsetsIfNecessary();
           await heartbeat();
@@ -84,8 +91,16 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
   }
 }
 
-function consumed(groupId: string, topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): ConsumedMessage {
+function consumed(
+  groupId: string,
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  heartbeat: () => Promise<void>,
+  isStopping: () => boolean,
+): ConsumedMessage {
   return {
+    isStopping,
     getTopic: () => topic,
     getPartition: () => partition,
     getMessage: () => message,

@@ -8,3 +8,5 @@ export * from './message-handler';
 export * from './outbox.service';
 export * from './topic-admin';
 export * from './batch-consumer';
+export * from './consumer-status';
+export * from './dependency-outage';

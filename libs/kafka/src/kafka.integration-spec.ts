@@ -11,21 +11,25 @@ import { expectEventually, testEnvironment } from '@hub/testing';
 import { KafkaBatchConsumers } from './batch-consumer';
 import { KafkaModule } from './kafka.module';
 import { KafkaProducer } from './kafka.producer';
-import { KafkaMessageHandler } from './message-handler';
+import { ConsumerStatus } from './consumer-status';
+import { KafkaMessageHandler, MessageRefusedError } from './message-handler';
 import { OutboxService, outboxTableSql } from './outbox.service';
 
 const env = testEnvironment();
 const run = randomUUID().slice(0, 8);
 const SCHEMA = 'kafka_it';
 const CLIENT_ID = `kafka-it-${run}`;
-const MAX_ATTEMPTS = 3;
 
 function auditEvent(eventId: string): AuditEvent {
   return { eventId, type: AuditEventType.AdminAgencyCreated, at: new Date().toISOString(), actor: { service: 'kafka-it' }, details: { run } };
 }
 
-/** Records every message of this run; fails every attempt at the poison one. */
+/**
+ * Records every message of this run. The "stuck" one fails (a plain error: nothing says the message is at fault)
+ * until the test releases it; the "refused" one is refused by the handler.
+ */
 const handled: { eventId: string; attempt: number }[] = [];
+let releaseStuck = false;
 @Controller()
 class FlakyConsumer {
   constructor(private readonly messages: KafkaMessageHandler) {}
@@ -35,7 +39,8 @@ class FlakyConsumer {
     await this.messages.handle(context, AuditEvent, payload, async (event) => {
       if (!event.eventId.startsWith(`it-${run}`)) return;
       handled.push({ eventId: event.eventId, attempt: handled.filter((h) => h.eventId === event.eventId).length + 1 });
-      if (event.eventId.endsWith('poison')) throw new Error('simulated handler failure');
+      if (event.eventId.endsWith('stuck') && !releaseStuck) throw new Error('simulated failure nobody anticipated');
+      if (event.eventId.endsWith('refused')) throw new MessageRefusedError('simulated refusal: the message names something that cannot exist');
     });
   }
 }
@@ -76,7 +81,6 @@ describe('libs/kafka against the real broker and database', () => {
           replicationFactor: 1,
           minInsyncReplicas: 1,
           outboxSchema: SCHEMA,
-          maxAttempts: MAX_ATTEMPTS,
           retryBackoffMs: 50,
         }),
       ],
@@ -130,31 +134,56 @@ describe('libs/kafka against the real broker and database', () => {
     expect(handled.some((h) => h.eventId === rolledBackId)).toBe(false);
   });
 
-  it('dead-letters a message whose handler keeps failing after bounded retries, and the partition moves on', async () => {
+  it('waits out a failure that is not the message\'s own, however long, reporting it; never dead-letters it', async () => {
     const deadLetters: { key: string | null; value: string; headers: Record<string, string> }[] = [];
     await collect(Topic.DeadLetter, deadLetters);
     const key = `it-${run}-same-partition`;
-    const poison = `it-${run}-poison`;
-    const next = `it-${run}-after-poison`;
+    const stuck = `it-${run}-stuck`;
+    const next = `it-${run}-after-stuck`;
     const producer = moduleRef.get(KafkaProducer);
-    await producer.send([{ topic: Topic.AuditEvents, key, value: auditEvent(poison) }]);
+    await producer.send([{ topic: Topic.AuditEvents, key, value: auditEvent(stuck) }]);
+    await producer.send([{ topic: Topic.AuditEvents, key, value: auditEvent(next) }]);
+
+    const status = moduleRef.get(ConsumerStatus);
+    const stalled = await expectEventually(() => status.stalledPartitions().find((p) => p.error.includes('nobody anticipated')), {
+      description: 'the stuck partition reported for /health',
+    });
+    expect(stalled.topic).toBe(Topic.AuditEvents);
+    // Well past the five attempts that used to dead-letter it: still waiting, the next message held back in order.
+    await expectEventually(() => handled.filter((h) => h.eventId === stuck).length >= 8, { description: 'eight attempts', timeoutMs: 60000 });
+    expect(handled.some((h) => h.eventId === next)).toBe(false);
+    expect(deadLetters.some((m) => m.value.includes(stuck))).toBe(false);
+
+    releaseStuck = true;
+    await expectEventually(() => handled.some((h) => h.eventId === next), { description: 'next message handled once the failure is gone' });
+    const order = handled.map((h) => h.eventId);
+    expect(order.lastIndexOf(stuck)).toBeLessThan(order.indexOf(next));
+    expect(status.stalledPartitions().some((p) => p.consumer === CLIENT_ID && p.offset === stalled.offset)).toBe(false);
+    expect(deadLetters.some((m) => m.value.includes(stuck))).toBe(false);
+  });
+
+  it('dead-letters a message its handler refuses at once, with its origin, and the partition moves on', async () => {
+    const deadLetters: { key: string | null; value: string; headers: Record<string, string> }[] = [];
+    await collect(Topic.DeadLetter, deadLetters);
+    const key = `it-${run}-refusal-partition`;
+    const refused = `it-${run}-refused`;
+    const next = `it-${run}-after-refused`;
+    const producer = moduleRef.get(KafkaProducer);
+    await producer.send([{ topic: Topic.AuditEvents, key, value: auditEvent(refused) }]);
     await producer.send([{ topic: Topic.AuditEvents, key, value: auditEvent(next) }]);
 
     const dead = await expectEventually(
-      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === CLIENT_ID && m.value.includes(poison)),
-      { description: 'poison message on the dead-letter topic' },
+      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === CLIENT_ID && m.value.includes(refused)),
+      { description: 'refused message on the dead-letter topic' },
     );
     expect(dead.headers[DeadLetterHeader.Topic]).toBe(Topic.AuditEvents);
     expect(Number(dead.headers[DeadLetterHeader.Partition])).toBeGreaterThanOrEqual(0);
     expect(Number(dead.headers[DeadLetterHeader.Offset])).toBeGreaterThanOrEqual(0);
-    expect(dead.headers[DeadLetterHeader.Error]).toContain('simulated handler failure');
-    expect(dead.headers[DeadLetterHeader.Attempts]).toBe(String(MAX_ATTEMPTS));
+    expect(dead.headers[DeadLetterHeader.Error]).toContain('simulated refusal');
+    expect(dead.headers[DeadLetterHeader.Attempts]).toBe('1');
     expect(dead.key).toBe(key);
-
     await expectEventually(() => handled.some((h) => h.eventId === next), { description: 'next message on the partition handled' });
-    expect(handled.filter((h) => h.eventId === poison)).toHaveLength(MAX_ATTEMPTS);
-    const order = handled.map((h) => h.eventId);
-    expect(order.lastIndexOf(poison)).toBeLessThan(order.indexOf(next));
+    expect(handled.filter((h) => h.eventId === refused)).toHaveLength(1);
   });
 
   it('dead-letters a message that does not match its contract at once, without retrying it', async () => {
@@ -170,13 +199,14 @@ describe('libs/kafka against the real broker and database', () => {
     expect(dead.headers[DeadLetterHeader.Error]).toMatch(/type/);
     expect(handled.some((h) => h.eventId === `it-${run}-invalid`)).toBe(false);
   });
-  it('a batch consumer writes many messages per call, in partition order, and isolates a failing one', async () => {
+  it('a batch consumer writes many messages per call, in partition order, isolates a refused one and retries the rest', async () => {
     const deadLetters: { key: string | null; value: string; headers: Record<string, string> }[] = [];
     await collect(Topic.DeadLetter, deadLetters);
     const groupId = `batch-it-${run}`;
     const key = `it-${run}-batch`;
     const ids = Array.from({ length: 40 }, (_, i) => `it-${run}-batch-${String(i).padStart(2, '0')}`);
     const poison = `it-${run}-batch-poison`;
+    let glitched = false;
     const invalid = `it-${run}-batch-invalid`;
     const producer = moduleRef.get(KafkaProducer);
     // Produced before the consumer starts, so its first fetch holds them all.
@@ -196,7 +226,11 @@ describe('libs/kafka against the real broker and database', () => {
       handle: async (events) => {
         const ours = events.map((e) => e.eventId).filter((id) => id.startsWith(`it-${run}-batch`));
         if (ours.length > 0) calls.push(ours);
-        if (ours.includes(poison)) throw new Error('simulated batch failure');
+        if (ours.includes(ids[5]) && !glitched) {
+          glitched = true;
+          throw new Error('simulated glitch, not the fault of any message');
+        }
+        if (ours.includes(poison)) throw new MessageRefusedError('simulated refusal');
       },
     });
 
@@ -205,7 +239,9 @@ describe('libs/kafka against the real broker and database', () => {
       () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === groupId && m.value.includes(poison)),
       { description: 'failing message dead-lettered by the batch consumer' },
     );
-    expect(dead.headers[DeadLetterHeader.Attempts]).toBe(String(MAX_ATTEMPTS));
+    expect(dead.headers[DeadLetterHeader.Attempts]).toBe('1');
+    // The glitch cost nothing: only the refused and the invalid message went to the dead-letter topic.
+    expect(deadLetters.filter((m) => m.headers[DeadLetterHeader.ConsumerGroup] === groupId && m.value.includes(`it-${run}-batch`))).toHaveLength(2);
     const invalidDead = await expectEventually(
       () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === groupId && m.value.includes(invalid)),
       { description: 'invalid message dead-lettered by the batch consumer' },
@@ -216,6 +252,8 @@ describe('libs/kafka against the real broker and database', () => {
     // Every good message was handled, and the order of first handling is the partition order.
     const firstSeen = [...new Set(calls.flat().filter((id) => id !== poison))];
     expect(firstSeen).toEqual(ids);
-    expect(calls.flat().filter((id) => id === poison).length).toBe(1 + MAX_ATTEMPTS);
+    // Once in the batch that was refused, once alone (refused again, so dead-lettered).
+    expect(calls.flat().filter((id) => id === poison).length).toBe(2);
+    expect(glitched).toBe(true);
   });
 });

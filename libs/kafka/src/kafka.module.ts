@@ -6,6 +6,7 @@ import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options
 import { KafkaProducer } from './kafka.producer';
 import { KafkaMessageHandler } from './message-handler';
 import { AuditPublisher } from './audit.publisher';
+import { ConsumerStatus } from './consumer-status';
 import { KafkaBatchConsumers } from './batch-consumer';
 import { OutboxService } from './outbox.service';
 import { TopicAdmin } from './topic-admin';
@@ -27,8 +28,9 @@ export class KafkaModule {
         OutboxService,
         AuditPublisher,
         KafkaBatchConsumers,
+        ConsumerStatus,
       ],
-      exports: [KAFKA_OPTIONS, KAFKA_CLIENT, KafkaProducer, TopicAdmin, KafkaHealthIndicator, KafkaMessageHandler, OutboxService, AuditPublisher, KafkaBatchConsumers],
+      exports: [KAFKA_OPTIONS, KAFKA_CLIENT, KafkaProducer, TopicAdmin, KafkaHealthIndicator, KafkaMessageHandler, OutboxService, AuditPublisher, KafkaBatchConsumers, ConsumerStatus],
     };
   }
 }

@@ -8,9 +8,7 @@ export interface KafkaModuleOptions {
   minInsyncReplicas: number;
   /** PostgreSQL schema holding this app's outbox table. */
   outboxSchema: string;
-  /** Attempts per message before it is dead-lettered. */
-  maxAttempts?: number;
-  /** Backoff before the 2nd attempt; doubles each time, capped at 5 s. */
+  /** Backoff before a failed message is tried again; doubles each time, capped at 5 s. */
   retryBackoffMs?: number;
 }
 

@@ -5,12 +5,23 @@ import { AuditEventType, AuditEvent } from '@hub/contracts/audit-event';
 import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
 import { flattenValidationErrors } from '@hub/contracts/validation';
 import { KafkaProducer } from './kafka.producer';
-import { OutboxUnavailableError } from './outbox.service';
+import { ConsumerStatus } from './consumer-status';
+import { isDependencyOutage } from './dependency-outage';
 import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
 const MAX_BACKOFF_MS = 5000;
 
 class InvalidMessageError extends Error {}
+
+/**
+ * Thrown by a handler that refuses a message for a reason in the message itself (for example a reference it can
+ * never resolve). Besides a payload that does not parse or validate, this is the only failure that dead-letters a
+ * message; it is dead-lettered at once, since trying the same message again cannot change the answer.
+ */
+export class MessageRefusedError extends Error {}
+
+/** The consumer is stopping (shutdown or rebalance): give up the wait, commit nothing; the message comes back. */
+export class ConsumerStoppingError extends Error {}
 
 /** Where a consumed message came from: Nest's KafkaContext has this shape, and so does a batch consumer's message. */
 export interface ConsumedMessage {
@@ -20,6 +31,8 @@ export interface ConsumedMessage {
   getHeartbeat(): () => Promise<void>;
   /** The consumer group, when it is not the client id (a batch consumer's own group). */
   getGroupId?(): string;
+  /** True once the consumer is stopping or lost the partition: a waiting handler then gives up its wait. */
+  isStopping?(): boolean;
 }
 
 /** What a batch handler is given besides its messages. */
@@ -29,11 +42,13 @@ export interface BatchAttempt {
 }
 
 /**
- * Runs one Kafka message through a handler with the hub's delivery rules:
- * validate the payload with the contract class (invalid = poison, dead-lettered at once), try the handler up to
- * maxAttempts times with exponential backoff (heartbeating so the group does not evict us), then dead-letter it
- * with its origin and audit that. It returns normally in every case but one: if even the dead-letter topic
- * cannot be written, it throws, so kafkajs redelivers instead of the message being lost.
+ * Runs Kafka messages through a handler with the hub's delivery rules (docs/decisions/002-delivery-guarantees.md):
+ * - a payload that does not parse or validate against its contract class is dead-lettered at once;
+ * - a handler that throws MessageRefusedError dead-letters that message at once;
+ * - every other failure (the database, the broker, the network, an error nobody anticipated) is waited out with
+ *   backoff, heartbeating, however long, and reported on /health meanwhile (ConsumerStatus). When in doubt, wait.
+ * Dead-lettering means: the original bytes on hub.dead-letter.v1 with their origin in headers, and an audit event.
+ * If even that write fails it throws, so kafkajs redelivers instead of the message being lost.
  */
 @Injectable()
 export class KafkaMessageHandler {
@@ -41,6 +56,7 @@ export class KafkaMessageHandler {
 
   constructor(
     private readonly producer: KafkaProducer,
+    private readonly status: ConsumerStatus,
     @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
   ) {}
 
@@ -48,9 +64,8 @@ export class KafkaMessageHandler {
     context: ConsumedMessage,
     messageClass: new () => T,
     payload: unknown,
-    work: (message: T, attempt: { number: number; last: boolean }) => Promise<void>,
+    work: (message: T) => Promise<void>,
   ): Promise<void> {
-    const origin = describeOrigin(context);
     let message: T;
     try {
       message = await this.parse(messageClass, payload);
@@ -58,34 +73,14 @@ export class KafkaMessageHandler {
       await this.deadLetter(context, error as Error, 0);
       return;
     }
-    const maxAttempts = this.options.maxAttempts ?? 5;
-    let backoff = this.options.retryBackoffMs ?? 200;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await work(message, { number: attempt, last: attempt >= maxAttempts });
-        this.logger.debug({ ...origin, ids: businessIds(message) }, 'handled');
-        return;
-      } catch (error) {
-        this.logger.warn({ ...origin, attempt, maxAttempts, err: (error as Error).message, ids: businessIds(message) }, 'handler failed');
-        if (isInfrastructureOutage(error)) {
-          // The database or broker is down: the message is fine, so wait it out instead of dead-lettering an
-          // accepted alert or an audit fact. Attempts are not counted; the partition resumes when it is back.
-          attempt--;
-        } else if (attempt >= maxAttempts) {
-          await this.deadLetter(context, error as Error, attempt);
-          return;
-        }
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-        await context.getHeartbeat()();
-      }
-    }
+    await this.runUntilDone(context, message, work);
   }
 
   /**
-   * Runs consecutive messages of one partition through a handler that takes them all at once (one transaction),
-   * keeping the same rules: invalid ones are dead-lettered, an outage is waited out, and when the batch fails for
-   * any other reason each message is retried alone through handle(), so one bad message only costs itself.
+   * Runs consecutive messages of one partition through a handler that takes them all at once (one transaction).
+   * Invalid ones are dead-lettered first. While the batch fails because a dependency is down, the whole batch is
+   * retried; on any other failure each message is run alone, in order, so that a refusal dead-letters only its own
+   * message and an unexplained failure holds back only the messages from it on.
    * The handler must be idempotent: after a failure some messages are handled again.
    */
   async handleMany<T extends object>(
@@ -103,22 +98,68 @@ export class KafkaMessageHandler {
     }
     if (valid.length === 0) return;
     const heartbeat = valid[0].context.getHeartbeat();
-    let backoff = this.options.retryBackoffMs ?? 200;
-    for (;;) {
-      try {
-        await work(valid.map((v) => v.message), { heartbeat });
-        return;
-      } catch (error) {
-        if (!isInfrastructureOutage(error) || valid.length === 1) break;
-        this.logger.warn({ err: (error as Error).message, messages: valid.length }, 'batch handler failed: infrastructure outage, waiting');
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-        await heartbeat();
+    if (valid.length > 1) {
+      const wait = new Backoff(this.options.retryBackoffMs);
+      for (;;) {
+        try {
+          await work(
+            valid.map((v) => v.message),
+            { heartbeat },
+          );
+          this.status.recovered(this.origin(valid[0].context));
+          return;
+        } catch (error) {
+          if (!isDependencyOutage(error)) break;
+          this.reportFailure(valid[0].context, error as Error, { messages: valid.length });
+          await this.pause(valid[0].context, wait);
+        }
       }
     }
-    for (const { context } of valid) {
-      await this.handle(context, messageClass, context.getMessage().value, (message) => work([message], { heartbeat }));
+    for (const { context, message } of valid) {
+      await this.runUntilDone(context, message, (one) => work([one], { heartbeat }));
     }
+  }
+
+  /** The retry loop for one message: done, refused (dead-lettered), or waited out. */
+  private async runUntilDone<T extends object>(context: ConsumedMessage, message: T, work: (message: T) => Promise<void>): Promise<void> {
+    const wait = new Backoff(this.options.retryBackoffMs);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await work(message);
+        this.status.recovered(this.origin(context));
+        this.logger.debug({ ...describeOrigin(context), ids: businessIds(message) }, 'handled');
+        return;
+      } catch (error) {
+        if (error instanceof MessageRefusedError) {
+          this.status.recovered(this.origin(context));
+          await this.deadLetter(context, error, attempt);
+          return;
+        }
+        this.reportFailure(context, error as Error, { ids: businessIds(message) });
+        await this.pause(context, wait);
+      }
+    }
+  }
+
+  private reportFailure(context: ConsumedMessage, error: Error, extra: Record<string, unknown>): void {
+    const stalled = this.status.failing(this.origin(context), error);
+    // The first attempts, then every tenth (about one line a minute at the backoff cap).
+    if (stalled.attempts > 3 && stalled.attempts % 10 !== 0) return;
+    const outage = isDependencyOutage(error);
+    this.logger.warn(
+      { ...describeOrigin(context), ...extra, attempt: stalled.attempts, waitingSince: stalled.since, outage, err: error.message },
+      outage ? 'dependency unavailable: waiting it out' : 'handler failed: retrying (only a refusal or an invalid message is dead-lettered)',
+    );
+  }
+
+  private async pause(context: ConsumedMessage, wait: Backoff): Promise<void> {
+    await sleep(wait.next());
+    if (context.isStopping?.()) throw new ConsumerStoppingError('consumer stopping: the message will be consumed again');
+    await context.getHeartbeat()();
+  }
+
+  private origin(context: ConsumedMessage): { consumer: string; topic: string; partition: number; offset: string } {
+    return { consumer: context.getGroupId?.() ?? this.options.clientId, ...describeOrigin(context) };
   }
 
   private async parse<T extends object>(messageClass: new () => T, payload: unknown): Promise<T> {
@@ -142,6 +183,7 @@ export class KafkaMessageHandler {
     const value = raw.value === null || raw.value === undefined ? null : decodeValue(raw.value);
     const group = context.getGroupId?.() ?? this.options.clientId;
     this.logger.error({ ...origin, attempts, err: error.message }, 'dead-lettering message');
+    this.status.countDeadLettered();
     const event: AuditEvent = {
       eventId: `dead-letter:${group}:${origin.topic}:${origin.partition}:${origin.offset}`,
       type: AuditEventType.MessageDeadLettered,
@@ -166,17 +208,6 @@ export class KafkaMessageHandler {
       { topic: Topic.AuditEvents, key: origin.topic, value: event },
     ]);
   }
-}
-
-const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
-
-/** Connection-level failures of PostgreSQL or Kafka, as opposed to a message this handler cannot process. */
-export function isInfrastructureOutage(error: unknown): boolean {
-  if (error instanceof OutboxUnavailableError) return true;
-  const e = error as { code?: string; name?: string; message?: string; retriable?: boolean };
-  if (e?.code && (OUTAGE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
-  if (e?.name === 'KafkaJSNumberOfRetriesExceeded' || e?.name === 'KafkaJSConnectionError' || e?.name === 'KafkaJSRequestTimeoutError') return true;
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');
 }
 
 function describeOrigin(context: ConsumedMessage): { topic: string; partition: number; offset: string } {
@@ -210,4 +241,19 @@ function decodeValue(value: unknown): unknown {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Exponential backoff from the configured first delay, capped at MAX_BACKOFF_MS. */
+class Backoff {
+  private current: number;
+
+  constructor(initialMs = 200) {
+    this.current = initialMs;
+  }
+
+  next(): number {
+    const delay = this.current;
+    this.current = Math.min(this.current * 2, MAX_BACKOFF_MS);
+    return delay;
+  }
 }

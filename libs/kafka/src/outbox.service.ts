@@ -1,14 +1,31 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { KafkaProducer, OutgoingMessage } from './kafka.producer';
+import { createHash } from 'node:crypto';
+import { AuditEventType } from '@hub/contracts/audit-event';
+import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
+import { auditMessage } from './audit.publisher';
+import { OutboxUnavailableError } from './dependency-outage';
+import { KafkaProducer, OutgoingMessage, SerializedMessage } from './kafka.producer';
 import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
 const BATCH = 500;
 const BACKGROUND_INTERVAL_MS = 500;
 const PUBLISH_WAIT_MS = 15000;
+/**
+ * Bytes of keys, values and headers per produce request. The broker refuses a partition's record batch over
+ * max.message.bytes (1 MiB by default) with MESSAGE_TOO_LARGE; a drain of 500 large rows used to exceed it on
+ * every try and wedge the outbox. Half of it leaves room for record overhead and skewed partitions.
+ */
+export const MAX_REQUEST_BYTES = 512 * 1024;
 
-export class OutboxUnavailableError extends Error {}
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string> | null;
+}
 
 /** Migration SQL for the outbox table of one schema; each app's first migration calls it. */
 export function outboxTableSql(schema: string): { up: string; down: string } {
@@ -127,19 +144,11 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     const published = new Set<string>();
     for (;;) {
       const count = await this.dataSource.transaction(async (manager) => {
-        const rows: { id: string; topic: string; key: string; value: string; headers: Record<string, string> | null }[] =
-          await manager.query(
-            `SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-          );
-        if (rows.length === 0) return 0;
-        await this.producer.sendSerialized(
-          rows.map((row) => ({
-            topic: row.topic as OutgoingMessage['topic'],
-            key: row.key,
-            value: row.value,
-            headers: row.headers ?? undefined,
-          })),
+        const rows: OutboxRow[] = await manager.query(
+          `SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
         );
+        if (rows.length === 0) return 0;
+        for (const chunk of chunksOfBytes(rows, MAX_REQUEST_BYTES)) await this.sendOrSplit(chunk);
         await manager.query(`DELETE FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
         for (const row of rows) published.add(String(row.id));
         return rows.length;
@@ -147,4 +156,90 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       if (count < BATCH) return published;
     }
   }
+
+  /**
+   * Sends rows in one request; when the broker says the request is too large, halves it, and a single row that is
+   * too large on its own goes to the dead-letter topic: it can never be published, and must not hold back the rest.
+   */
+  private async sendOrSplit(rows: OutboxRow[]): Promise<void> {
+    try {
+      await this.producer.sendSerialized(rows.map(serialized));
+    } catch (error) {
+      if (!isMessageTooLarge(error)) throw error;
+      if (rows.length > 1) {
+        const half = Math.ceil(rows.length / 2);
+        await this.sendOrSplit(rows.slice(0, half));
+        await this.sendOrSplit(rows.slice(half));
+        return;
+      }
+      await this.deadLetterRow(rows[0], error as Error);
+    }
+  }
+
+  /**
+   * The dead-letter topic accepts larger records (TOPIC_SPECS), so the row usually goes there whole and can be
+   * replayed as it was; if even that is refused, the record names it (origin, size, SHA-256) and keeps its start.
+   */
+  private async deadLetterRow(row: OutboxRow, error: Error): Promise<void> {
+    const bytes = Buffer.byteLength(row.value);
+    const reason = `outbox row of ${bytes} bytes refused by the broker for ${row.topic}: ${error.message}`.slice(0, 1000);
+    const origin = `outbox:${this.schema}:${row.id}`;
+    const headers = {
+      [DeadLetterHeader.Topic]: row.topic,
+      [DeadLetterHeader.Partition]: '-1',
+      [DeadLetterHeader.Offset]: origin,
+      [DeadLetterHeader.Error]: reason,
+      [DeadLetterHeader.Attempts]: '1',
+      [DeadLetterHeader.ConsumerGroup]: `${this.options.clientId}-outbox`,
+    };
+    this.logger.error({ origin, topic: row.topic, key: row.key, bytes }, 'outbox row too large for Kafka: dead-lettering it');
+    try {
+      await this.producer.sendSerialized([{ topic: Topic.DeadLetter, key: row.key, value: row.value, headers }]);
+    } catch (dlqError) {
+      if (!isMessageTooLarge(dlqError)) throw dlqError;
+      const sha256 = createHash('sha256').update(row.value).digest('hex');
+      const summary = JSON.stringify({ truncated: true, bytes, sha256, start: row.value.slice(0, 64 * 1024) });
+      await this.producer.sendSerialized([{ topic: Topic.DeadLetter, key: row.key, value: summary, headers }]);
+    }
+    await this.producer.send([
+      auditMessage({
+        eventId: `dead-letter:${origin}`,
+        type: AuditEventType.MessageDeadLettered,
+        actor: { service: this.options.clientId },
+        details: { topic: row.topic, partition: -1, offset: origin, consumer: `${this.options.clientId}-outbox`, attempts: 1, error: reason },
+      }),
+    ]);
+  }
+}
+
+function serialized(row: OutboxRow): SerializedMessage {
+  return { topic: row.topic as Topic, key: row.key, value: row.value, headers: row.headers ?? undefined };
+}
+
+/** Consecutive rows grouped so that each group's keys, values and headers stay under maxBytes (a larger row alone). */
+export function chunksOfBytes<R extends { key: string; value: string; headers: Record<string, string> | null }>(rows: R[], maxBytes: number): R[][] {
+  const chunks: R[][] = [];
+  let current: R[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const bytes = Buffer.byteLength(row.key) + Buffer.byteLength(row.value) + (row.headers ? Buffer.byteLength(JSON.stringify(row.headers)) : 0) + 64;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(row);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** The broker refused a record batch for its size (kafkajs wraps the protocol error; look through its causes). */
+export function isMessageTooLarge(error: unknown): boolean {
+  for (let e = error as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
 }

@@ -30,6 +30,7 @@ export class TopicAdmin {
             { name: 'min.insync.replicas', value: String(this.options.minInsyncReplicas) },
             { name: 'cleanup.policy', value: spec.compacted ? 'compact' : 'delete' },
             ...(spec.compacted ? [] : [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }]),
+            ...(spec.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }] : []),
           ],
         })),
       });
