@@ -1,4 +1,6 @@
 import { DataSourceOptions, MixedList } from 'typeorm';
+import { Logger } from '@nestjs/common';
+import { ResilientPgClient } from './resilient-pg-client';
 
 export interface AppDataSourceInput {
   url: string;
@@ -22,6 +24,8 @@ export function appDataSourceOptions(input: AppDataSourceInput): DataSourceOptio
     synchronize: false,
     logging: ['error'],
     applicationName: input.applicationName,
-    extra: { max: input.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+    // A lost connection fails the operation at hand, never the process (see ResilientPgClient).
+    extra: { max: input.poolSize ?? 10, connectionTimeoutMillis: 5000, Client: ResilientPgClient },
+    poolErrorHandler: (error: Error) => new Logger('PostgreSQL').warn({ err: error.message }, 'idle database connection lost'),
   };
 }

@@ -34,6 +34,7 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   app.useGlobalPipes(hubValidationPipe());
   app.useGlobalFilters(new HubExceptionFilter());
   app.enableShutdownHooks();
+  keepRunningOnUnhandledRejection();
   await options.configure?.(app);
   await app.get(TopicAdmin).ensureTopics();
   app.connectMicroservice<MicroserviceOptions>({
@@ -60,4 +61,17 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   server.headersTimeout = 66_000;
   new NestLogger('Bootstrap').log(`${options.serviceName} listening on http://${options.host}:${options.port}`);
   return app;
+}
+
+/**
+ * A promise that rejects with nobody awaiting it (typically a connection that died under a fire-and-forget call)
+ * would end the process under Node's default; a service must not exit because a dependency went away. It is
+ * logged as an error, with its stack, and the service goes on; the work it belonged to is retried by its owner.
+ */
+function keepRunningOnUnhandledRejection(): void {
+  if (process.listenerCount('unhandledRejection') > 0) return;
+  const logger = new NestLogger('Process');
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled promise rejection');
+  });
 }

@@ -2,7 +2,11 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { ThrottlerException } from '@nestjs/throttler';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
+import { isDependencyOutage } from '@hub/kafka/dependency-outage';
 import { ErrorBody, ErrorCode, HubError } from './errors';
+
+/** Seconds a client is told to wait when the database or the broker is unavailable. */
+const OUTAGE_RETRY_AFTER_S = 2;
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.BAD_REQUEST]: ErrorCode.ValidationFailed,
@@ -30,6 +34,7 @@ export class HubExceptionFilter implements ExceptionFilter {
     }
     const { status, body } = this.toBody(exception);
     if (exception instanceof ThrottlerException) response.setHeader('Retry-After', '1');
+    if (status === HttpStatus.SERVICE_UNAVAILABLE && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_S));
     response.status(status).json(body);
   }
 
@@ -43,6 +48,15 @@ export class HubExceptionFilter implements ExceptionFilter {
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       const code = CODE_BY_STATUS[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.ValidationFailed);
       return { status, body: { error: code, message: Array.isArray(message) ? message.join('; ') : String(message), details: [] } };
+    }
+    if (isDependencyOutage(exception)) {
+      // A known dependency being down is not a bug: 503 with Retry-After. Whatever was committed before the
+      // failure stays committed; the client retries (with the same Idempotency-Key for a submission).
+      this.logger.warn({ err: (exception as Error).message }, 'dependency unavailable');
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: { error: ErrorCode.Unavailable, message: 'A dependency of the hub (database or broker) is unavailable; retry shortly', details: [] },
+      };
     }
     const errorId = randomUUID();
     this.logger.error({ errorId, err: exception }, 'unhandled error');
