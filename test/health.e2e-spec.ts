@@ -9,6 +9,8 @@ describe('GET /health of every service', () => {
     expect(response.status).toBe(200);
     expect(response.body.info.postgres.status).toBe('up');
     expect(response.body.info.kafka.status).toBe('up');
+    expect(response.body.info.kafka.deadLetters).toEqual(expect.any(Number));
+    expect(response.body.info.consumers.status).toBe('up');
   });
 
   it('answers 503 naming Kafka while the broker is stopped, and 200 again once it is back', async () => {

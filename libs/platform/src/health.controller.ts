@@ -5,7 +5,10 @@ import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { KafkaHealthIndicator } from '@hub/kafka/kafka.health';
 
-/** GET /health: 200 when this service's Kafka and PostgreSQL connections work, 503 (with which one failed) otherwise. */
+/**
+ * GET /health: 200 when this service's Kafka and PostgreSQL connections work and no consumer is stuck on a failing
+ * message, 503 (saying which) otherwise. Also reports the dead-letter topic's size.
+ */
 @ApiExcludeController()
 @PublicRoute()
 @Controller('health')
@@ -22,6 +25,7 @@ export class HealthController {
       const result = await this.health.check([
         () => this.database.pingCheck('postgres', { timeout: 2000 }),
         () => this.kafka.check('kafka'),
+        () => this.kafka.consumers('consumers'),
       ]);
       response.status(200).json(result);
     } catch (error) {

@@ -36,7 +36,7 @@ tr.fresh { animation: fresh 2.5s ease-out; }
 @keyframes fresh { from { background: #fff6c8; } to { background: transparent; } }
 .filters { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 6px 10px; border-bottom: 1px solid #e2e7ec; font-size: 12px; color: #40576d; }
 .filters label { display: inline-flex; align-items: center; gap: 4px; cursor: pointer; }
-.tiles { display: grid; grid-template-columns: repeat(5, 1fr); gap: 6px; padding: 8px 10px; }
+.tiles { display: grid; grid-template-columns: repeat(6, 1fr); gap: 6px; padding: 8px 10px; }
 .tile { background: #f5f7fa; border-radius: 5px; padding: 6px 8px; }
 .tile b { display: block; font-size: 18px; font-variant-numeric: tabular-nums; }
 .tile span { font-size: 11px; color: #5a6b7b; }
@@ -463,6 +463,7 @@ const SCRIPT = String.raw`
     byId('tile-acks').textContent = day.acks;
     byId('tile-correlations').textContent = day.correlations;
     byId('tile-unacked').textContent = stats.unacknowledged.total;
+    byId('tile-dead').textContent = day.deadLettered;
     volumeRows('by-country-body', stats.byCountry, 'country');
     volumeRows('by-category-body', stats.byCategory, 'category');
     var body = byId('chase-body');
@@ -586,6 +587,7 @@ const BODY = String.raw`
         <div class="tile"><b id="tile-acks">0</b><span>acks</span></div>
         <div class="tile"><b id="tile-correlations">0</b><span>correlations</span></div>
         <div class="tile"><b id="tile-unacked">0</b><span>not acked</span></div>
+        <div class="tile" title="messages dead-lettered in the last 24 h (npm run dead-letters)"><b id="tile-dead">0</b><span>dead-lettered</span></div>
       </div>
     </section>
     <section class="panel" aria-label="Alerts by sender country and category">

@@ -19,6 +19,8 @@ export interface WindowActivity {
   deliveries: number;
   acks: number;
   correlations: number;
+  /** Messages any service dead-lettered (at fault themselves): replay them with `npm run dead-letters`. */
+  deadLettered: number;
 }
 
 export interface UnacknowledgedDelivery {
@@ -57,6 +59,7 @@ const WINDOW_TYPES: Record<keyof WindowActivity, AuditEventType> = {
   deliveries: AuditEventType.AlertDelivered,
   acks: AuditEventType.AlertAcked,
   correlations: AuditEventType.CorrelationFound,
+  deadLettered: AuditEventType.MessageDeadLettered,
 };
 
 const VOLUME_COLUMNS = `
