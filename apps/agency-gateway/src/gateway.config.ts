@@ -10,6 +10,8 @@ export class GatewayConfig extends HubBaseConfig {
   @IsString() @IsNotEmpty() @MinLength(16) HUB_ADMIN_KEY: string;
   /** Requests per minute per API key. */
   @IsInt() @Min(1) @Type(() => Number) RATE_LIMIT_PER_MINUTE: number = 6000;
+  /** Inbox streams (SSE) one API key may hold open at once, per gateway process (429 beyond). */
+  @IsInt() @Min(1) @Type(() => Number) INBOX_STREAMS_PER_KEY: number = 5;
 
   get databaseUrl(): string {
     return this.runtimeUrl(this.GATEWAY_DATABASE_URL, 'hub_gateway');

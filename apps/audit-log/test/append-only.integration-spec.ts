@@ -1,6 +1,7 @@
 import { Client } from 'pg';
-import { expectEventually } from '@hub/testing';
-import { APPEND_ONLY_TABLES } from '../src/migrations/1764201600102-audit-log';
+import { alertBody, createAgency, expectEventually, queryDatabase, submitAccepted } from '@hub/testing';
+import { APPEND_ONLY_TABLES as LOG_TABLES } from '../src/migrations/1764201600102-audit-log';
+import { APPEND_ONLY_INDEX_TABLES } from '../src/migrations/1764201600302-audit-entry-subjects';
 import { asServiceRole, asSuperuser, checkpoint, CONSUMED_WITHIN_MS, newAuditor } from './audit-test-support';
 
 async function failure(db: Client, sql: string): Promise<string> {
@@ -12,8 +13,11 @@ async function failure(db: Client, sql: string): Promise<string> {
   throw new Error(`expected "${sql}" to fail`);
 }
 
+const APPEND_ONLY_TABLES = [...LOG_TABLES, ...APPEND_ONLY_INDEX_TABLES];
+const UPDATE_SET: Record<string, string> = { merkle_nodes: 'hash = hash', entries: 'entry = entry', entry_subjects: 'seq = seq' };
+
 const mutations = (table: string) => [
-  ['UPDATE', table === 'merkle_nodes' ? `UPDATE audit.merkle_nodes SET hash = hash` : `UPDATE audit.${table} SET ${table === 'entries' ? 'entry = entry' : 'tree_size = tree_size'}`],
+  ['UPDATE', `UPDATE audit.${table} SET ${UPDATE_SET[table] ?? 'tree_size = tree_size'}`],
   ['DELETE', `DELETE FROM audit.${table}`],
   ['TRUNCATE', `TRUNCATE audit.${table}`],
 ] as const;
@@ -24,6 +28,13 @@ describe('the log tables only ever grow', () => {
     // is refused would otherwise have changed something: row triggers only fire on rows.
     const auditor = await newAuditor();
     await expectEventually(async () => (await checkpoint(auditor.key)).treeSize > 0, { timeoutMs: CONSUMED_WITHIN_MS, description: 'a non-empty log' });
+    // A routing outcome names its candidates in entry_subjects.
+    const [sender, recipient] = [await createAgency('TJ'), await createAgency('KG')];
+    const { alertId } = await submitAccepted(sender.key, alertBody([recipient.id]));
+    await expectEventually(
+      async () => (await queryDatabase(`SELECT 1 FROM audit.entry_subjects WHERE alert_id = $1`, [alertId])).length > 0,
+      { timeoutMs: CONSUMED_WITHIN_MS, description: 'subjects of a routing outcome indexed' },
+    );
   }, 240_000);
 
   describe('as the service role hub_audit', () => {

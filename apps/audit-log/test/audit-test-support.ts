@@ -42,10 +42,21 @@ export async function checkpoint(key: string): Promise<Checkpoint> {
   return parseCheckpoint(response.body);
 }
 
-export async function trail(key: string, alertId: string): Promise<AuditEntryView[]> {
-  const response = await auditGet(key, `/v1/audit/alerts/${encodeURIComponent(alertId)}/trail`);
-  if (response.status !== 200) throw new Error(`trail: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body.items;
+/** The whole trail of an alert, following nextCursor. */
+export async function trail(key: string, alertId: string, pageSize?: number): Promise<AuditEntryView[]> {
+  const items: AuditEntryView[] = [];
+  let after: string | null = null;
+  do {
+    const params: URLSearchParams = new URLSearchParams({ ...(pageSize ? { limit: String(pageSize) } : {}), ...(after === null ? {} : { after }) });
+    const response: ApiResponse<{ items: AuditEntryView[]; nextCursor: string | null }> = await auditGet(
+      key,
+      `/v1/audit/alerts/${encodeURIComponent(alertId)}/trail?${params}`,
+    );
+    if (response.status !== 200) throw new Error(`trail: ${response.status} ${JSON.stringify(response.body)}`);
+    items.push(...response.body.items);
+    after = response.body.nextCursor;
+  } while (after !== null);
+  return items;
 }
 
 /** Every entry matching the query, following nextCursor. */

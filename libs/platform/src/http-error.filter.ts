@@ -1,5 +1,4 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { isDependencyOutage } from '@hub/kafka/dependency-outage';
@@ -33,7 +32,7 @@ export class HubExceptionFilter implements ExceptionFilter {
       return;
     }
     const { status, body } = this.toBody(exception);
-    if (exception instanceof ThrottlerException) response.setHeader('Retry-After', '1');
+    if (status === HttpStatus.TOO_MANY_REQUESTS && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', '1');
     if (status === HttpStatus.SERVICE_UNAVAILABLE && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_S));
     response.status(status).json(body);
   }

@@ -376,7 +376,7 @@ export class AlertsService {
         actor: actorOf(principal),
         alertId: alertId ?? undefined,
         reason: problems.map((p) => `${p.path}: ${p.message}`).join('; ').slice(0, 200),
-        details: { problems: problems.slice(0, 50) },
+        details: boundedProblems(problems),
       },
     ]);
   }
@@ -427,4 +427,22 @@ export class AlertsService {
 /** The alert_versions columns of a message, in table order (alert_id, version, message_id, …, received_at). */
 function versionColumns(message: AlertSubmittedMessage): unknown[] {
   return [message.alertId, message.version, message.messageId, message.kind, JSON.stringify(message.alert), message.cancelReason ?? null, message.senderKeyId, message.receivedAt];
+}
+
+/** At most this many problems, each path and message cut to this many characters, go into a rejection's audit entry. */
+export const AUDITED_PROBLEMS_MAX = 20;
+export const AUDITED_PROBLEM_TEXT_MAX = 200;
+
+/**
+ * What a rejected request can make the log hold is bounded whatever the body: the first problems, cut to length,
+ * and how many there were (a body with 50 offending 5 KB paths used to write a 250 KB entry).
+ */
+export function boundedProblems(problems: readonly FieldError[]): { problems: FieldError[]; problemCount: number } {
+  return {
+    problems: problems.slice(0, AUDITED_PROBLEMS_MAX).map((p) => ({
+      path: p.path.slice(0, AUDITED_PROBLEM_TEXT_MAX),
+      message: p.message.slice(0, AUDITED_PROBLEM_TEXT_MAX),
+    })),
+    problemCount: problems.length,
+  };
 }

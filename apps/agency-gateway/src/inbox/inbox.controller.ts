@@ -8,16 +8,23 @@ import { resumeCursor, streamByCursor } from '@hub/platform/cursor-stream';
 import { InboxNotifier } from './inbox.notifier';
 import { InboxQuery, InboxStreamQuery } from './inbox.query';
 import { InboxService } from './inbox.service';
+import { StreamSlots } from './stream-slots';
+import { GatewayConfig } from '../gateway.config';
 
 @ApiTags('inbox')
 @ApiBearerAuth()
 @Roles(Role.Agency)
 @Controller('v1/inbox')
 export class InboxController {
+  private readonly streamSlots: StreamSlots;
+
   constructor(
     private readonly inbox: InboxService,
     private readonly notifier: InboxNotifier,
-  ) {}
+    config: GatewayConfig,
+  ) {
+    this.streamSlots = new StreamSlots(config.INBOX_STREAMS_PER_KEY);
+  }
 
   @Get()
   async page(@CurrentPrincipal() principal: Principal, @Query() query: InboxQuery) {
@@ -29,7 +36,8 @@ export class InboxController {
 
   /**
    * Server-Sent Events, one per delivery, `id` = inbox cursor. A client that reconnects with Last-Event-ID
-   * gets everything after it; each batch is audited (who saw which version) before it is written.
+   * gets everything after it; each batch is audited (one fact naming the versions it holds) before it is written.
+   * At most INBOX_STREAMS_PER_KEY open streams per key (429 beyond).
    */
   @Get('stream')
   @ApiProduces('text/event-stream')
@@ -41,15 +49,20 @@ export class InboxController {
     @Res() response: Response,
   ): Promise<void> {
     const startAfter = resumeCursor(lastEventId, query.after);
-    await streamByCursor(
-      request,
-      response,
-      {
-        page: (after, limit) => this.inbox.page(principal.agencyId, after, limit),
-        subscribe: (onWake, onShutdown) => this.notifier.subscribe(principal.agencyId, onWake, onShutdown),
-        beforeSend: (items) => this.inbox.recordSeen(principal, items, 'streamed'),
-      },
-      { eventName: 'delivery', startAfter },
-    );
+    const release = this.streamSlots.acquire(principal.keyId);
+    try {
+      await streamByCursor(
+        request,
+        response,
+        {
+          page: (after, limit) => this.inbox.page(principal.agencyId, after, limit),
+          subscribe: (onWake, onShutdown) => this.notifier.subscribe(principal.agencyId, onWake, onShutdown),
+          beforeSend: (items) => this.inbox.recordSeen(principal, items, 'streamed'),
+        },
+        { eventName: 'delivery', startAfter },
+      );
+    } finally {
+      release();
+    }
   }
 }

@@ -95,17 +95,24 @@ export class InboxService {
     return rows.map(inboxItem);
   }
 
-  /** Who saw which alert version: audited (durably) before the items are handed out. */
+  /**
+   * Who saw which alert versions: one fact per page or stream batch (not per item, so that what one request can
+   * make the log hold is bounded), naming every (alertId, version, deliveryId) it showed; audited durably before
+   * the items are handed out. An empty page showed nothing and records nothing.
+   */
   async recordSeen(principal: Principal, items: InboxItem[], how: 'read' | 'streamed'): Promise<void> {
     if (items.length === 0) return;
-    await this.audit.publish(
-      items.map((item) => ({
+    await this.audit.publish([
+      {
         type: how === 'read' ? AuditEventType.InboxRead : AuditEventType.InboxStreamed,
         actor: actorOf(principal),
-        alertId: item.alertId,
-        version: item.version,
-        details: { deliveryId: item.deliveryId, kind: item.kind, cursor: item.cursor },
-      })),
-    );
+        details: {
+          count: items.length,
+          fromCursor: items[0].cursor,
+          toCursor: items[items.length - 1].cursor,
+          items: items.map((item) => ({ alertId: item.alertId, version: item.version, deliveryId: item.deliveryId, kind: item.kind })),
+        },
+      },
+    ]);
   }
 }

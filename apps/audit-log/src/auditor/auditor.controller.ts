@@ -8,8 +8,7 @@ import { CheckpointKey } from '../signing/checkpoint-key';
 import { AuditEntriesReader, EntryPage } from './audit-entries.reader';
 import { AuditExporter } from './audit-export';
 import { AuditorQueriesRecorder } from './auditor-queries.recorder';
-import { AlertTrailParams, ConsistencyProofQuery, EntriesQuery, ExportQuery, InclusionProofQuery } from './dto/auditor.queries';
-import { AuditEntryView } from './entry-view';
+import { AlertTrailParams, ConsistencyProofQuery, EntriesQuery, ExportQuery, InclusionProofQuery, PageQuery } from './dto/auditor.queries';
 import { ConsistencyProofView, InclusionProofView, TreeService } from './tree.service';
 
 /** The auditor's API. Every call is recorded in the log itself (audit.queried) before it is answered. */
@@ -31,9 +30,13 @@ export class AuditorController {
   }
 
   @Get('alerts/:alertId/trail')
-  async alertTrail(@CurrentPrincipal() principal: Principal, @Param() params: AlertTrailParams): Promise<{ alertId: string; items: AuditEntryView[] }> {
-    await this.recorder.record(principal, 'GET /v1/audit/alerts/{alertId}/trail', params);
-    return { alertId: params.alertId, items: await this.entries.trail(params.alertId) };
+  async alertTrail(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: AlertTrailParams,
+    @Query() query: PageQuery,
+  ): Promise<{ alertId: string } & EntryPage> {
+    await this.recorder.record(principal, 'GET /v1/audit/alerts/{alertId}/trail', { ...params, ...query });
+    return { alertId: params.alertId, ...(await this.entries.trail(params.alertId, query)) };
   }
 
   @Get('checkpoint')

@@ -57,9 +57,35 @@ describe('entryView', () => {
       decision: 'withheld',
       reason: 'NOT_ADDRESSED',
       details: entry.details,
+      decisions: [{ recipient: 'KG-DCS', decision: 'withheld', reason: 'NOT_ADDRESSED', deliveryId: null }],
       entry,
       leafHash: auditEntryLeafHash(entry).toString('hex'),
     });
+  });
+
+  it('expands a routing outcome (one fact per version) into every candidate decision', () => {
+    const outcome = {
+      eventId: 'routing:a1:1',
+      type: 'routing.decided',
+      at: '2026-05-01T10:00:00.000Z',
+      actor: { service: 'coordination-node' },
+      alertId: 'a1',
+      version: 1,
+      details: {
+        delivered: [{ recipient: 'KG-DCS', reason: 'ADDRESSED', deliveryId: 'd-1' }],
+        withheld: [
+          { reason: 'NOT_ADDRESSED', agencies: ['KZ-CND', 'UZ-NIC'] },
+          { reason: 'SENDER', agencies: ['TJ-DCA'] },
+        ],
+      },
+    };
+    expect(entryView(storedRow(3, outcome)).decisions).toEqual([
+      { recipient: 'KG-DCS', decision: 'delivered', reason: 'ADDRESSED', deliveryId: 'd-1' },
+      { recipient: 'KZ-CND', decision: 'withheld', reason: 'NOT_ADDRESSED', deliveryId: null },
+      { recipient: 'UZ-NIC', decision: 'withheld', reason: 'NOT_ADDRESSED', deliveryId: null },
+      { recipient: 'TJ-DCA', decision: 'withheld', reason: 'SENDER', deliveryId: null },
+    ]);
+    expect(entryView(storedRow(4, { ...outcome, type: 'inbox.read' })).decisions).toBeNull();
   });
 
   it('answers null for optional fields the entry does not state', () => {

@@ -24,8 +24,20 @@ export interface AuditEntryView {
   decision: string | null;
   reason: string | null;
   details: Record<string, unknown> | null;
+  /**
+   * For a routing outcome: every candidate's decision, expanded from the one fact (or the entry's own recipient,
+   * decision and reason for the per-recipient entries written before facts were recorded per outcome). Null otherwise.
+   */
+  decisions: RoutingDecisionView[] | null;
   entry: unknown;
   leafHash: string | null;
+}
+
+export interface RoutingDecisionView {
+  recipient: string;
+  decision: 'delivered' | 'withheld';
+  reason: string | null;
+  deliveryId: string | null;
 }
 
 export function entryView(row: StoredEntryRow): AuditEntryView {
@@ -42,6 +54,7 @@ export function entryView(row: StoredEntryRow): AuditEntryView {
     decision: stringOrNull(fields.decision),
     reason: stringOrNull(fields.reason),
     details: objectOrNull(fields.details),
+    decisions: routingDecisions(fields),
     entry,
     leafHash: row.leaf_hash ? hashToHex(row.leaf_hash) : null,
   };
@@ -117,4 +130,29 @@ export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function routingDecisions(fields: Record<string, unknown>): RoutingDecisionView[] | null {
+  if (fields.type !== 'routing.decided') return null;
+  const details = objectOrNull(fields.details) ?? {};
+  if (!Array.isArray(details.delivered) && !Array.isArray(details.withheld)) {
+    const recipient = stringOrNull(fields.recipient);
+    const decision = fields.decision === 'delivered' || fields.decision === 'withheld' ? fields.decision : null;
+    return recipient && decision ? [{ recipient, decision, reason: stringOrNull(fields.reason), deliveryId: stringOrNull(details.deliveryId) }] : [];
+  }
+  const views: RoutingDecisionView[] = [];
+  for (const item of Array.isArray(details.delivered) ? details.delivered : []) {
+    const d = objectOrNull(item);
+    const recipient = d && stringOrNull(d.recipient);
+    if (d && recipient) views.push({ recipient, decision: 'delivered', reason: stringOrNull(d.reason), deliveryId: stringOrNull(d.deliveryId) });
+  }
+  for (const item of Array.isArray(details.withheld) ? details.withheld : []) {
+    const group = objectOrNull(item);
+    if (!group || !Array.isArray(group.agencies)) continue;
+    for (const agency of group.agencies) {
+      const recipient = stringOrNull(agency);
+      if (recipient) views.push({ recipient, decision: 'withheld', reason: stringOrNull(group.reason), deliveryId: null });
+    }
+  }
+  return views;
 }

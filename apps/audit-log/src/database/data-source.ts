@@ -2,6 +2,7 @@ import { DataSourceOptions } from 'typeorm';
 import { appDataSourceOptions } from '@hub/database/data-source';
 import { AuditInitial1764201600002 } from '../migrations/1764201600002-audit-initial';
 import { APPEND_ONLY_TABLES, AuditLog1764201600102 } from '../migrations/1764201600102-audit-log';
+import { APPEND_ONLY_INDEX_TABLES, AuditEntrySubjects1764201600302 } from '../migrations/1764201600302-audit-entry-subjects';
 
 export const AUDIT_SCHEMA = 'audit';
 
@@ -13,7 +14,7 @@ export function auditDataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: AUDIT_SCHEMA,
     entities: [],
-    migrations: [AuditInitial1764201600002, AuditLog1764201600102],
+    migrations: [AuditInitial1764201600002, AuditLog1764201600102, AuditEntrySubjects1764201600302],
     applicationName: 'audit-log',
     poolSize: 20,
   });
@@ -29,7 +30,7 @@ export function auditGrants(role: string): string[] {
     `GRANT USAGE ON SCHEMA "${AUDIT_SCHEMA}" TO "${role}"`,
     `REVOKE ALL ON ALL TABLES IN SCHEMA "${AUDIT_SCHEMA}" FROM "${role}"`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ${qualified(MUTABLE_TABLES)} TO "${role}"`,
-    `GRANT SELECT, INSERT ON ${qualified(APPEND_ONLY_TABLES)} TO "${role}"`,
+    `GRANT SELECT, INSERT ON ${qualified([...APPEND_ONLY_TABLES, ...APPEND_ONLY_INDEX_TABLES])} TO "${role}"`,
     `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "${AUDIT_SCHEMA}" TO "${role}"`,
   ];
 }

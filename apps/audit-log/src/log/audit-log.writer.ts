@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { appendLeaves, completeSubtreePositions, InMemoryMerkleNodeStore, readNodes, rootAt } from '@hub/merkle';
 import { CheckpointKey } from '../signing/checkpoint-key';
-import { AuditEntry, PreparedEntry, prepareEntry } from './audit-entry';
+import { AuditEntry, entrySubjects, PreparedEntry, prepareEntry } from './audit-entry';
 import { PostgresMerkleNodeStore, SqlRunner } from './postgres-node-store';
 import { SealedTree, SealedTreeReader } from './sealed-tree';
 
@@ -56,6 +56,7 @@ export class AuditLogWriter {
 
       const pending = await this.extendTree(manager, sealed, fresh);
       await insertEntries(manager, sealed.treeSize, fresh);
+      await insertSubjects(manager, sealed.treeSize, fresh);
       await new PostgresMerkleNodeStore(manager).insert(pending.nodes);
       const seal = this.key.sign(pending.treeSize, pending.root);
       await manager.query(
@@ -107,6 +108,23 @@ async function insertEntries(db: SqlRunner, firstSeq: number, fresh: readonly Pr
       column((p) => p.entry.decision),
       column((p) => p.entry.reason),
       column((p) => p.canonical),
+    ],
+  );
+}
+
+async function insertSubjects(db: SqlRunner, firstSeq: number, fresh: readonly PreparedEntry[]): Promise<void> {
+  const rows = fresh.flatMap((prepared, i) => entrySubjects(prepared.entry).map((subject) => ({ seq: String(firstSeq + i), ...subject })));
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO audit.entry_subjects (seq, alert_id, version, agency, decision, reason)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])`,
+    [
+      rows.map((r) => r.seq),
+      rows.map((r) => r.alertId),
+      rows.map((r) => r.version),
+      rows.map((r) => r.agency),
+      rows.map((r) => r.decision),
+      rows.map((r) => r.reason),
     ],
   );
 }

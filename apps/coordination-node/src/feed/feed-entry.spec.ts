@@ -139,6 +139,29 @@ describe('buildFeedEntry', () => {
     expect(buildFeedEntry(decided, null)).toMatchObject({ sender: 'TJ-DCA', recipient: 'KG-BS', decision: 'delivered', reason: 'ADDRESSED', kind: 'alert', redacted: true });
   });
 
+  it('describes a routing outcome (one fact per version) by its recipients and a summary of the decisions', () => {
+    const decided = event(AuditEventType.RoutingDecided, {
+      actor: { service: 'coordination-node' },
+      details: {
+        sender: 'TJ-DCA',
+        kind: 'alert',
+        delivered: [
+          { recipient: 'KG-BS', reason: 'ADDRESSED', deliveryId: 'd1' },
+          { recipient: 'UZ-NIC', reason: 'ADDRESSED', deliveryId: 'd2' },
+        ],
+        withheld: [{ reason: 'NOT_ADDRESSED', agencies: ['KZ-CND', 'AZ-SBS', 'TM-SBS'] }],
+      },
+    });
+    expect(buildFeedEntry(decided, null)).toMatchObject({
+      sender: 'TJ-DCA',
+      recipients: ['KG-BS', 'UZ-NIC'],
+      decision: 'delivered',
+      reason: 'ADDRESSED ×2 · withheld: NOT_ADDRESSED ×3',
+      kind: 'alert',
+      redacted: true,
+    });
+  });
+
   it('fails closed on an alert event whose content cannot be read', () => {
     const e = event(AuditEventType.AlertSubmitted, { details: { content: 'not an object' } });
     const classification = classifyAlertEvent(e, null, CENTRE)!;

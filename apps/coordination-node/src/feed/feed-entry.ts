@@ -168,6 +168,16 @@ export function buildFeedEntry(
       if (!redacted && event.reason) entry.cancelReason = event.reason;
       break;
     case AuditEventType.RoutingDecided:
+      if (Array.isArray(details.delivered) || Array.isArray(details.withheld)) {
+        describeRoutingOutcome(entry, details);
+        break;
+      }
+      entry.sender = stringOrNull(details.sender) ?? entry.sender;
+      entry.recipient = event.recipient ?? null;
+      if (typeof details.kind === 'string') entry.kind = details.kind;
+      if (event.decision) entry.decision = event.decision;
+      if (event.reason) entry.reason = event.reason;
+      break;
     case AuditEventType.AlertDelivered:
       entry.sender = stringOrNull(details.sender) ?? entry.sender;
       entry.recipient = event.recipient ?? null;
@@ -190,6 +200,29 @@ export function buildFeedEntry(
       break;
   }
   return entry;
+}
+
+/**
+ * A routing outcome (one fact per version): the recipients it was delivered to, and a summary of the decisions by
+ * reason ("ADDRESSED ×2 · withheld: NOT_ADDRESSED ×5"). Agency ids and reasons are metadata, never content.
+ */
+function describeRoutingOutcome(entry: FeedEntryBody, details: Record<string, unknown>): void {
+  const delivered = (Array.isArray(details.delivered) ? details.delivered : []).map(asRecord).filter((d): d is Record<string, unknown> => d !== null);
+  const withheld = (Array.isArray(details.withheld) ? details.withheld : []).map(asRecord).filter((w): w is Record<string, unknown> => w !== null);
+  entry.sender = stringOrNull(details.sender) ?? entry.sender;
+  if (typeof details.kind === 'string') entry.kind = details.kind;
+  entry.recipients = delivered.map((d) => stringOrNull(d.recipient)).filter((r): r is string => r !== null);
+  entry.decision = entry.recipients.length > 0 ? 'delivered' : 'withheld';
+  const count = (reasons: (string | null)[]) => {
+    const counts = new Map<string, number>();
+    for (const reason of reasons) if (reason) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    return [...counts].map(([reason, n]) => `${reason} ×${n}`).join(', ');
+  };
+  const deliveredSummary = count(delivered.map((d) => stringOrNull(d.reason)));
+  const withheldSummary = withheld
+    .map((w) => `${stringOrNull(w.reason) ?? '?'} ×${Array.isArray(w.agencies) ? w.agencies.length : 0}`)
+    .join(', ');
+  entry.reason = [deliveredSummary, withheldSummary ? `withheld: ${withheldSummary}` : ''].filter(Boolean).join(' · ');
 }
 
 function feedCorrelation(details: Record<string, unknown>, related: ReadonlyMap<string, FeedAlertClassification>): FeedCorrelation {

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertDeliveredMessage, AlertSubmittedMessage } from '@hub/contracts/messages';
 import { decideRecipients, missingReferences, ReferenceView, RoutingDecision } from '@hub/contracts/policy';
 import { Topic } from '@hub/contracts/topics';
@@ -10,6 +9,7 @@ import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ReferenceReplica } from '../reference/reference.replica';
 import { deliveryIdFor } from './delivery-id';
+import { referenceDigest, routingFact } from './routing-fact';
 
 /**
  * How long a submission naming an agency or group the node's replica does not know yet waits for the reference
@@ -22,7 +22,7 @@ const REFERENCE_POLL_MS = 250;
 
 /**
  * Where routing is decided. For each submitted version: dedup by messageId, re-apply the distribution policy to
- * every known agency, record every decision, and fan out the deliveries — all in one transaction with the
+ * every known agency, record every decision (one audit fact per version, see routingFact), and fan out the deliveries — all in one transaction with the
  * outbox, so the effects happen exactly once however often Kafka redelivers the message.
  */
 @Injectable()
@@ -38,6 +38,7 @@ export class RoutingService {
   /** Routes consecutive submissions in one transaction (one commit, one outbox publish). */
   async routeAll(messages: readonly AlertSubmittedMessage[], heartbeat: () => Promise<void>): Promise<void> {
     const reference = await this.awaitReferences(messages, heartbeat);
+    const digest = referenceDigest(reference);
     const { ids, routed } = await this.dataSource.transaction(async (manager) => {
       // A constant number of statements per batch, whatever its size: each statement is a round trip, and round
       // trips were the node's main cost (BENCHMARKS.md).
@@ -70,15 +71,19 @@ export class RoutingService {
           now: new Date(),
         });
         const decidedAt = new Date().toISOString();
+        const outcomes: { decision: RoutingDecision; deliveryId: string | null }[] = [];
+        const deliveries: OutgoingMessage[] = [];
         for (const decision of decisions) {
           const deliveryId = decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null;
           decided.push({ message, decision, deliveryId });
-          outgoing.push(this.decisionEvent(message, decision, deliveryId));
+          outcomes.push({ decision, deliveryId });
           if (deliveryId) {
             holders.add(decision.recipient);
-            outgoing.push({ topic: Topic.AlertsDelivered, key: decision.recipient, value: this.delivery(message, decision, deliveryId, decidedAt) });
+            deliveries.push({ topic: Topic.AlertsDelivered, key: decision.recipient, value: this.delivery(message, decision, deliveryId, decidedAt) });
           }
         }
+        // The decision first: on its partition of the audit topic it precedes every delivery fact it caused.
+        outgoing.push(auditMessage(routingFact(message, outcomes, digest)), ...deliveries);
       }
       await manager.query(
         `INSERT INTO coordination.routing_decisions (alert_id, version, recipient, sender, kind, decision, reason, delivery_id)
@@ -132,20 +137,6 @@ export class RoutingService {
       await new Promise((resolve) => setTimeout(resolve, REFERENCE_POLL_MS));
       await heartbeat();
     }
-  }
-
-  private decisionEvent(message: AlertSubmittedMessage, decision: RoutingDecision, deliveryId: string | null): OutgoingMessage {
-    return auditMessage({
-      eventId: `routing:${message.alertId}:${message.version}:${decision.recipient}`,
-      type: AuditEventType.RoutingDecided,
-      actor: { service: 'coordination-node' },
-      alertId: message.alertId,
-      version: message.version,
-      recipient: decision.recipient,
-      decision: decision.decision,
-      reason: decision.reason,
-      details: { sender: message.sender, kind: message.kind, messageId: message.messageId, deliveryId },
-    });
   }
 
   private delivery(message: AlertSubmittedMessage, decision: RoutingDecision, deliveryId: string, decidedAt: string): AlertDeliveredMessage {

@@ -1,3 +1,4 @@
+import { IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { AUDIT_EVENT_TYPES } from '@hub/contracts/audit-event';
@@ -26,12 +27,15 @@ export class EntryFilterQuery {
   @IsOptional() @IsIsoInstant() to?: string;
 }
 
-export class EntriesQuery extends EntryFilterQuery {
+/** A keyset page: `after` is the previous page's nextCursor. */
+export class PageQuery {
   /** nextCursor of the previous page: entries with a larger seq follow. */
   @IsOptional() @Matches(/^\d{1,15}$/, { message: 'must be a cursor returned as nextCursor' }) after?: string;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE) limit?: number;
 }
+
+export class EntriesQuery extends IntersectionType(EntryFilterQuery, PageQuery) {}
 
 export class ExportQuery extends EntryFilterQuery {
   @IsOptional() @IsIn(EXPORT_FORMATS, { message: 'must be ndjson, csv or leaves' }) format?: ExportFormat;
