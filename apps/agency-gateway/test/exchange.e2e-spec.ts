@@ -101,7 +101,21 @@ describe('alert exchange end to end (gateway → Kafka → coordination node →
     expect(aEntries[1]).toMatchObject({ version: 2, kind: 'update' });
     expect(aEntries[1].alert?.headline).toBe('Updated: weight confirmed 12.9 kg');
     const bEntries = await awaitDeliveries(b.key, alertId, (entries) => entries.length === 2);
-    expect(bEntries[1]).toMatchObject({ version: 2, kind: 'cancel', alert: null });
+    expect(bEntries[1]).toMatchObject({ version: 2, kind: 'cancel', alert: null, withdrawn: true });
+    // Withdrawn means gone: B's inbox no longer holds version 1's content, its reads answer without it, and it
+    // cannot forward what it no longer has.
+    expect(bEntries[0]).toMatchObject({ version: 1, kind: 'alert', alert: null });
+    const bRead = await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: b.key });
+    expect(bRead.status).toBe(200);
+    expect(bRead.body).toMatchObject({ version: 2, kind: 'cancel', alert: null, withdrawn: true });
+    const bForward = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/forward`, {
+      key: b.key,
+      body: { recipients: [c.id] },
+      headers: { 'idempotency-key': `fwd-${alertId}` },
+    });
+    expect(bForward.status).toBe(403);
+    expect(bForward.body.error).toBe('forward_refused');
+    expect(bForward.body.message).toMatch(/withdrawn/);
     const cEntries = await awaitDeliveries(c.key, alertId, (entries) => entries.length === 1);
     expect(cEntries[0]).toMatchObject({ version: 2, kind: 'update' });
 
@@ -112,11 +126,22 @@ describe('alert exchange end to end (gateway → Kafka → coordination node →
     const cancel = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'Cleared after inspection' } });
     expect(cancel.status).toBe(202);
     expect(cancel.body.version).toBe(3);
-    for (const recipient of [a, b, c]) {
+    for (const recipient of [a, c]) {
       const entries = await awaitDeliveries(recipient.key, alertId, (list) => list.some((e) => e.version === 3));
       const last = entries[entries.length - 1];
       expect(last).toMatchObject({ version: 3, kind: 'cancel', alert: null, cancelReason: 'Cleared after inspection' });
     }
+    // The cancel reaches B too (recall reaches everyone), but not the sender's reason: B was withdrawn already.
+    const bLast = (await awaitDeliveries(b.key, alertId, (list) => list.some((e) => e.version === 3))).pop();
+    expect(bLast).toMatchObject({ version: 3, kind: 'cancel', alert: null, cancelReason: null });
+    // A cancelled alert cannot be forwarded by anyone.
+    const aForward = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/forward`, {
+      key: a.key,
+      body: { recipients: [c.id] },
+      headers: { 'idempotency-key': `fwd-a-${alertId}` },
+    });
+    expect(aForward.status).toBe(403);
+    expect(aForward.body.message).toMatch(/cancelled/);
     const view = await senderView(sender.key, alertId);
     expect(view.body.state).toBe('cancelled');
     const again = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'twice' } });

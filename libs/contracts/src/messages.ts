@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { AlertContent } from './alert/alert-content';
 import { AGENCY_ID_PATTERN } from './reference';
 
@@ -40,4 +40,9 @@ export class AlertDeliveredMessage {
   @IsISO8601({ strict: true }) decidedAt: string;
   @ValidateIf((m: AlertDeliveredMessage) => m.kind !== 'cancel') @ValidateNested() @Type(() => AlertContent) alert?: AlertContent;
   @IsOptional() @IsString() @Length(1, 2000) cancelReason?: string;
+  /**
+   * A recall: the recipient is no longer entitled to the alert (dropped by an update, or deactivated). The gateway
+   * then stops serving it the content it received earlier, and later cancels reach it without the sender's reason.
+   */
+  @IsOptional() @IsBoolean() withdrawn?: boolean;
 }

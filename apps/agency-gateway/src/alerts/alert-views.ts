@@ -36,7 +36,10 @@ export interface RecipientAlertView {
   sender: string;
   deliveredAt: string;
   cancelReason: string | null;
-  alert: AlertContent;
+  /** null once the alert was withdrawn from this recipient: withdrawn means gone */
+  alert: AlertContent | null;
+  /** true when the latest delivery withdrew the alert from this recipient (dropped by an update) */
+  withdrawn: boolean;
 }
 
 export interface InboxItem {
@@ -48,8 +51,10 @@ export interface InboxItem {
   sender: string;
   deliveredAt: string;
   cancelReason: string | null;
-  /** null for a cancel: recall reaches every earlier recipient, content does not */
+  /** null for a cancel (recall reaches every earlier recipient, content does not), and for every delivery of an alert later withdrawn from this recipient */
   alert: AlertContent | null;
+  /** this delivery withdrew the alert from the recipient */
+  withdrawn: boolean;
 }
 
 export interface InboxRow {
@@ -62,6 +67,7 @@ export interface InboxRow {
   sender: string;
   alert: AlertContent | null;
   cancel_reason: string | null;
+  withdrawn: boolean;
   delivered_at: Date;
 }
 
@@ -76,5 +82,6 @@ export function inboxItem(row: InboxRow): InboxItem {
     deliveredAt: row.delivered_at.toISOString(),
     cancelReason: row.cancel_reason,
     alert: row.alert,
+    withdrawn: row.withdrawn,
   };
 }

@@ -200,11 +200,12 @@ export class AlertsService {
       version: number;
       kind: DeliveryKind;
       sender: string;
-      alert: AlertContent;
+      alert: AlertContent | null;
       cancel_reason: string | null;
+      withdrawn: boolean;
       delivered_at: Date;
     }[] = await this.dataSource.query(
-      `SELECT latest.version, latest.kind, latest.sender, latest.cancel_reason, latest.delivered_at,
+      `SELECT latest.version, latest.kind, latest.sender, latest.cancel_reason, latest.withdrawn, latest.delivered_at,
               (SELECT alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL
                ORDER BY c.seq DESC LIMIT 1) AS alert
        FROM gateway.inbox latest WHERE latest.recipient = $1 AND latest.alert_id = $2 ORDER BY latest.seq DESC LIMIT 1`,
@@ -224,7 +225,9 @@ export class AlertsService {
       sender: delivered.sender,
       deliveredAt: delivered.delivered_at.toISOString(),
       cancelReason: delivered.cancel_reason,
-      alert: delivered.alert,
+      // Withdrawn means gone (the inbox no longer holds the content either; see InboxService.enforceWithdrawals).
+      alert: delivered.withdrawn ? null : delivered.alert,
+      withdrawn: delivered.withdrawn,
     };
   }
 
@@ -272,27 +275,38 @@ export class AlertsService {
    * AMBER+STRICT and H2, whose handling forbids onward dissemination without the originator's permission.
    */
   async forward(principal: Principal, alertId: string, idempotencyKey: string | undefined, body: unknown): Promise<AcceptedResponse> {
-    const [latest]: { alert: AlertContent }[] = await this.dataSource.query(
-      `SELECT alert FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND alert IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+    const [latest]: { alert: AlertContent | null; kind: DeliveryKind; withdrawn: boolean }[] = await this.dataSource.query(
+      `SELECT kind, withdrawn,
+              (SELECT c.alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL ORDER BY c.seq DESC LIMIT 1) AS alert
+       FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 ORDER BY seq DESC LIMIT 1`,
       [principal.agencyId, alertId],
     );
     if (!latest) {
       await this.denied(principal, alertId, 'forward', 'not-a-recipient');
       throw HubError.notFound('alert');
     }
+    // The originator cancelled the alert, or withdrew it from this recipient: there is nothing left to pass on.
+    if (latest.kind === 'cancel' || latest.alert === null) {
+      const why = latest.withdrawn ? 'withdrawn' : 'cancelled';
+      await this.denied(principal, alertId, 'forward', `forward-refused-${why}`);
+      throw new HubError(ErrorCode.ForwardRefused, `This alert was ${why === 'withdrawn' ? 'withdrawn from you' : 'cancelled'} by its originator: it cannot be forwarded`, [
+        { path: 'alertId', message: `the alert was ${why === 'withdrawn' ? 'withdrawn from you' : 'cancelled'}` },
+      ]);
+    }
+    const content = latest.alert;
     const parsed = await parseContent(body, ForwardAlertRequest);
     if (!parsed.ok) {
       await this.reject(principal, alertId, parsed.errors);
       throw HubError.validation(parsed.errors);
     }
-    if (!forwardAllowed(latest.alert)) {
-      await this.denied(principal, alertId, 'forward', `forward-refused-${latest.alert.tlp}-${latest.alert.handlingCode}`);
-      throw new HubError(ErrorCode.ForwardRefused, `Forwarding is refused for ${latest.alert.tlp} / ${latest.alert.handlingCode} alerts`, [
+    if (!forwardAllowed(content)) {
+      await this.denied(principal, alertId, 'forward', `forward-refused-${content.tlp}-${content.handlingCode}`);
+      throw new HubError(ErrorCode.ForwardRefused, `Forwarding is refused for ${content.tlp} / ${content.handlingCode} alerts`, [
         { path: 'alertId', message: 'RED, AMBER+STRICT and H2 alerts may not be forwarded without the originator' },
       ]);
     }
     const forwarded = {
-      ...latest.alert,
+      ...content,
       distribution: { scope: 'restricted', recipients: parsed.value.recipients, sharingGroups: [] },
       references: [alertId],
     };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertDeliveredMessage } from '@hub/contracts/messages';
@@ -48,8 +48,9 @@ export class InboxService {
       if (fresh.length === 0) return [];
       const column = <T>(pick: (d: AlertDeliveredMessage) => T) => fresh.map(({ delivery }) => pick(delivery));
       await manager.query(
-        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[])`,
+        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason, withdrawn)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[],
+                              $10::boolean[])`,
         [
           column((d) => d.recipient),
           fresh.map(({ seq }) => String(seq)),
@@ -60,8 +61,10 @@ export class InboxService {
           column((d) => d.sender),
           column((d) => (d.alert ? JSON.stringify(d.alert) : null)),
           column((d) => d.cancelReason ?? null),
+          column((d) => d.withdrawn === true),
         ],
       );
+      await this.enforceWithdrawals(manager, fresh);
       const touched = [...new Set(fresh.map(({ delivery }) => delivery.recipient))];
       await manager.query(
         `UPDATE gateway.inbox_counters c SET last_seq = v.last_seq FROM unnest($1::text[], $2::bigint[]) AS v(recipient, last_seq)
@@ -85,6 +88,32 @@ export class InboxService {
       );
     });
     await this.outbox.publish(ids);
+  }
+
+  /**
+   * Withdrawn means gone: a recipient an alert was withdrawn from no longer gets its content from this hub (the
+   * earlier deliveries' content is removed from its inbox), and a later cancel reaches it without the sender's
+   * reason, unless a later version made it a recipient again. Runs in the delivery transaction, after the insert.
+   */
+  private async enforceWithdrawals(manager: EntityManager, fresh: readonly { delivery: AlertDeliveredMessage; seq: number }[]): Promise<void> {
+    const withdrawn = fresh.filter(({ delivery }) => delivery.withdrawn === true);
+    if (withdrawn.length > 0) {
+      await manager.query(
+        `UPDATE gateway.inbox i SET alert = NULL FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS w(recipient, alert_id, seq)
+         WHERE i.recipient = w.recipient AND i.alert_id = w.alert_id AND i.seq < w.seq AND i.alert IS NOT NULL`,
+        [withdrawn.map(({ delivery }) => delivery.recipient), withdrawn.map(({ delivery }) => delivery.alertId), withdrawn.map(({ seq }) => String(seq))],
+      );
+    }
+    const cancels = fresh.filter(({ delivery }) => delivery.kind === 'cancel' && delivery.withdrawn !== true && delivery.cancelReason);
+    if (cancels.length > 0) {
+      await manager.query(
+        `UPDATE gateway.inbox i SET cancel_reason = NULL FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS c(recipient, alert_id, seq)
+         WHERE i.recipient = c.recipient AND i.alert_id = c.alert_id AND i.seq = c.seq
+           AND (SELECT p.withdrawn FROM gateway.inbox p WHERE p.recipient = c.recipient AND p.alert_id = c.alert_id AND p.seq < c.seq
+                ORDER BY p.seq DESC LIMIT 1)`,
+        [cancels.map(({ delivery }) => delivery.recipient), cancels.map(({ delivery }) => delivery.alertId), cancels.map(({ seq }) => String(seq))],
+      );
+    }
   }
 
   async page(recipient: string, after: number, limit: number): Promise<InboxItem[]> {

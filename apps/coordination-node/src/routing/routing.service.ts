@@ -151,7 +151,11 @@ export class RoutingService {
       recipient: decision.recipient,
       decidedAt,
       ...(recall || message.kind === 'cancel' ? {} : { alert: message.alert }),
-      ...(recall ? { cancelReason: 'You are no longer a recipient of this alert (withdrawn by an update).' } : message.cancelReason ? { cancelReason: message.cancelReason } : {}),
+      ...(recall
+        ? { cancelReason: 'You are no longer a recipient of this alert (withdrawn by an update).', withdrawn: true }
+        : message.cancelReason
+          ? { cancelReason: message.cancelReason }
+          : {}),
     };
   }
 }
