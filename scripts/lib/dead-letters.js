@@ -88,11 +88,18 @@ async function replay(kafka, onlyOffset) {
       process.stdout.write(`${offset}: not replayable (${h['x-origin-topic'] ? 'only a summary of the message was kept' : 'no origin topic'})\n`);
       return;
     }
-    await producer.send({
-      topic: h['x-origin-topic'],
-      acks: -1,
-      messages: [{ key: message.key, value: message.value, headers: { [REPLAYED_HEADER]: `${DEAD_LETTER_TOPIC}@${offset}` } }],
-    });
+    try {
+      await producer.send({
+        topic: h['x-origin-topic'],
+        acks: -1,
+        messages: [{ key: message.key, value: message.value, headers: { [REPLAYED_HEADER]: `${DEAD_LETTER_TOPIC}@${offset}` } }],
+      });
+    } catch (error) {
+      // e.g. a message too large for its origin topic: it stays on the dead-letter topic, named here.
+      skipped++;
+      process.stdout.write(`${offset}: not replayed: ${error.message}\n`);
+      return;
+    }
     replayed++;
     process.stdout.write(`${offset}: replayed to ${h['x-origin-topic']} (was ${h['x-origin-partition']}@${h['x-origin-offset']}, ${h['x-error']})\n`);
   });
