@@ -152,6 +152,8 @@ async function test() {
       env: { ...env, HUB_TEST: '1' },
     });
   } finally {
+    // jest's teardown does not run when jest itself dies: services left running would hold the test ports.
+    await require('../test/services').stopTestServices();
     await kafka.stop();
   }
   log(`all tests passed in ${Math.round((Date.now() - started) / 1000)} s`);

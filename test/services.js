@@ -5,7 +5,8 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { APPS, startService, waitHealthy } = require('../scripts/lib/services');
+const { APPS, PORT_VARIABLE, startService, waitHealthy } = require('../scripts/lib/services');
+const { portOpen } = require('../scripts/lib/kafka');
 
 const ROOT = path.resolve(__dirname, '..');
 const PID_DIR = path.join(ROOT, '.hub', 'test-pids');
@@ -53,6 +54,11 @@ async function restartTestService(app, signal = 'SIGTERM') {
 
 async function startTestServices() {
   fs.rmSync(LOG_DIR, { recursive: true, force: true });
+  // A service of an earlier run that was never stopped would answer in place of the one under test.
+  for (const app of APPS) {
+    const port = Number(process.env[PORT_VARIABLE[app]]);
+    if (await portOpen(port)) throw new Error(`port ${port} (${app}) is already taken by another process: stop it first`);
+  }
   await Promise.all(APPS.map((app) => startTestService(app)));
 }
 
