@@ -11,7 +11,7 @@ describe('key revocation reaches every service', () => {
     ['coordination-node', 'analyst' as const, () => env.coordination, '/v1/stats'],
     ['audit-log', 'auditor' as const, () => env.audit, '/v1/audit/checkpoint'],
   ])('%s: a %s key works once replicated and stops within seconds of its revocation', async (_service, role, base, path) => {
-    const agency = await createAgency('KZ', 'national-agency');
+    const agency = await createAgency('KZ', role === 'analyst' ? 'regional-centre' : 'national-agency');
     const key = await issueKey(agency.id, role);
     await expectEventually(async () => (await api(base(), 'GET', path, { key: key.key })).status === 200, {
       timeoutMs: 15000,
@@ -38,5 +38,53 @@ describe('key revocation reaches every service', () => {
       timeoutMs: 15000,
       description: 'agency key replicated to the audit log',
     });
+  });
+
+  it('deactivating an agency revokes its keys everywhere: its analyst and auditor keys stop on the node and the audit log', async () => {
+    const centre = await createAgency('KZ', 'regional-centre');
+    const analyst = await issueKey(centre.id, 'analyst');
+    const auditor = await issueKey(centre.id, 'auditor');
+    const uses = [
+      { key: analyst.key, base: env.coordination, path: '/v1/stats' },
+      { key: auditor.key, base: env.audit, path: '/v1/audit/checkpoint' },
+    ];
+    for (const use of uses) {
+      await expectEventually(async () => (await api(use.base, 'GET', use.path, { key: use.key })).status === 200, { timeoutMs: 15000, description: 'key accepted' });
+    }
+    const deactivated = await api(env.gateway, 'PATCH', `/v1/admin/agencies/${centre.id}`, { key: env.adminKey, body: { active: false } });
+    expect(deactivated.status).toBe(200);
+    for (const use of uses) {
+      await expectEventually(async () => (await api(use.base, 'GET', use.path, { key: use.key })).status === 401, {
+        timeoutMs: 10000,
+        description: `${use.path} refused after the agency's deactivation`,
+      });
+    }
+    expect((await api(env.gateway, 'GET', '/v1/inbox', { key: centre.key })).status).toBe(401);
+  });
+
+  it.each([
+    ['agency-gateway', '/v1/inbox/stream', 'agency' as const],
+    ['coordination-node', '/v1/feed/stream', 'analyst' as const],
+  ])('%s: an open %s ends within seconds of its key being revoked', async (service, path, role) => {
+    const agency = await createAgency('KZ', role === 'analyst' ? 'regional-centre' : 'national-agency');
+    const key = role === 'agency' ? { key: agency.key, keyId: agency.keyId } : await issueKey(agency.id, role);
+    const base = service === 'agency-gateway' ? env.gateway : env.coordination;
+    await expectEventually(async () => (await api(base, 'GET', path.replace('/stream', '') + '?limit=1', { key: key.key })).status === 200, {
+      timeoutMs: 15000,
+      description: 'key accepted',
+    });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30000);
+    try {
+      const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key.key}` }, signal: controller.signal });
+      expect(response.status).toBe(200);
+      expect((await api(env.gateway, 'DELETE', `/v1/admin/keys/${key.keyId}`, { key: env.adminKey })).status).toBe(204);
+      // The server ends the stream (the body completes) with an unauthorized error event, well before our 30 s abort.
+      const text = await response.text();
+      expect(text).toContain('event: error');
+      expect(text).toContain('"error":"unauthorized"');
+    } finally {
+      clearTimeout(timer);
+    }
   });
 });

@@ -37,7 +37,7 @@ describe('the auditor API', () => {
 
   describe('access', () => {
     it.each(['agency', 'analyst'] as const)('refuses a key with role %s on every endpoint (403), and audits the attempt', async (role) => {
-      const agency = await createAgency('TJ');
+      const agency = await createAgency('TJ', role === 'analyst' ? 'regional-centre' : 'national-agency');
       const key = role === 'agency' ? agency.key : (await issueKey(agency.id, role)).key;
       // The audit log learns keys from the credentials topic: wait until this one is known (then 403, not 401).
       await expectEventually(async () => (await auditGet(key, ENDPOINTS[0])).status === 403, {

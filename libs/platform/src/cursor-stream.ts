@@ -1,8 +1,11 @@
+import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { HubError } from './errors';
 
 const CURSOR = /^\d{1,18}$/;
 const KEEPALIVE_MS = 15000;
+/** How often an open stream re-checks that its key still works (revocation, expiry, deactivation). */
+const AUTH_RECHECK_MS = 2000;
 
 export interface CursorItem {
   cursor: string;
@@ -15,6 +18,12 @@ export interface CursorStreamSource<T extends CursorItem> {
   subscribe(onWake: () => void, onShutdown: () => void): () => void;
   /** Runs before a batch is written, e.g. to audit durably who saw what; if it throws, the stream ends. */
   beforeSend?(items: T[]): Promise<void>;
+  /**
+   * Whether the caller's key still works; asked before every batch and every AUTH_RECHECK_MS while idle. A key
+   * checked once at connect would keep receiving after its revocation: false ends the stream with an
+   * `unauthorized` error event.
+   */
+  authorised?(): Promise<boolean>;
 }
 
 /** Where a stream resumes: Last-Event-ID wins over ?after; anything else than a cursor is a 400 naming it. */
@@ -48,6 +57,7 @@ export async function streamByCursor<T extends CursorItem>(
   response.write('retry: 2000\n\n');
 
   let closed = false;
+  let revoked = false;
   let pending = true;
   let wake: (() => void) | null = null;
   const onWake = () => {
@@ -63,6 +73,16 @@ export async function streamByCursor<T extends CursorItem>(
   const keepAlive = setInterval(() => {
     if (!closed) response.write(': keep-alive\n\n');
   }, KEEPALIVE_MS);
+  const stillAuthorised = async (): Promise<boolean> => {
+    if (!source.authorised || (await source.authorised())) return true;
+    revoked = true;
+    close();
+    return false;
+  };
+  const authCheck = setInterval(() => {
+    // A failed check (the database away) keeps the stream: the next batch cannot be read either, and is retried.
+    if (!closed) stillAuthorised().catch(() => undefined);
+  }, AUTH_RECHECK_MS);
 
   try {
     while (!closed) {
@@ -70,7 +90,7 @@ export async function streamByCursor<T extends CursorItem>(
       wake = null;
       pending = false;
       for (;;) {
-        if (closed) break;
+        if (closed || !(await stillAuthorised())) break;
         const items = await source.page(cursor, batch);
         if (items.length === 0) break;
         await source.beforeSend?.(items);
@@ -82,10 +102,14 @@ export async function streamByCursor<T extends CursorItem>(
         if (items.length < batch) break;
       }
     }
+    if (revoked) response.write(`event: error\ndata: ${JSON.stringify({ error: 'unauthorized', message: 'The API key was revoked or has expired' })}\n\n`);
   } catch (error) {
-    if (!closed) response.write(`event: error\ndata: ${JSON.stringify({ error: 'unavailable', message: (error as Error).message })}\n\n`);
+    new Logger('EventStream').warn({ err: (error as Error).message, event: options.eventName }, 'stream ended by an error');
+    // Internal messages (SQL, parameters, content) never leave the service: the client reconnects with Last-Event-ID.
+    if (!closed) response.write(`event: error\ndata: ${JSON.stringify({ error: 'unavailable', message: 'The stream was interrupted; reconnect with Last-Event-ID' })}\n\n`);
   } finally {
     clearInterval(keepAlive);
+    clearInterval(authCheck);
     unsubscribe();
     response.end();
   }

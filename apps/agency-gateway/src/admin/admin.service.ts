@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { issueApiKey } from '@hub/auth/api-key';
 import { actorOf, Principal } from '@hub/auth/principal';
-import { AuditEventType } from '@hub/contracts/audit-event';
+import { AuditEventType, Role } from '@hub/contracts/audit-event';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
@@ -45,12 +45,35 @@ export class AdminService {
       agency.active = request.active;
       agency.updatedAt = new Date();
       await manager.save(agency);
+      // Deactivation revokes every key of the agency, and the revocations travel on the credentials topic like
+      // any other: the node and the audit log learn of them too (they do not know which agency is active).
+      // Reactivating does not bring the keys back; the admin issues new ones.
+      const revoked = request.active ? [] : await this.revokeAllKeys(manager, id, agency.updatedAt);
       return {
         result: agency,
-        messages: [agencyMessage(agency), auditMessage({ type: AuditEventType.AdminAgencyUpdated, actor: actorOf(admin), recipient: id, reason: request.active ? 'activated' : 'deactivated', details: { agency: agencyRecord(agency) } })],
+        messages: [
+          agencyMessage(agency),
+          ...revoked.map(credentialMessage),
+          auditMessage({
+            type: AuditEventType.AdminAgencyUpdated,
+            actor: actorOf(admin),
+            recipient: id,
+            reason: request.active ? 'activated' : 'deactivated',
+            details: { agency: agencyRecord(agency), ...(request.active ? {} : { revokedKeyIds: revoked.map((key) => key.keyId) }) },
+          }),
+        ],
       };
     });
     return agencyRecord(row);
+  }
+
+  private async revokeAllKeys(manager: EntityManager, agencyId: string, at: Date): Promise<ApiKeyEntity[]> {
+    const keys = await manager.find(ApiKeyEntity, { where: { agencyId, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+    for (const key of keys) {
+      key.revokedAt = at;
+      key.updatedAt = at;
+    }
+    return keys.length > 0 ? manager.save(keys) : [];
   }
 
   async listAgencies() {
@@ -64,7 +87,12 @@ export class AdminService {
     }
     const issued = issueApiKey();
     const row = await this.change(async (manager) => {
-      if (!(await manager.existsBy(AgencyEntity, { id: agencyId }))) throw HubError.notFound('agency');
+      const agency = await manager.findOne(AgencyEntity, { where: { id: agencyId } });
+      if (!agency) throw HubError.notFound('agency');
+      // The analyst role sees what the regional centre sees (the live feed of all exchanges): only the centre's.
+      if (request.role === Role.Analyst && agency.kind !== 'regional-centre') {
+        throw HubError.validation([{ path: 'role', message: `analyst keys belong to the regional centre; ${agencyId} is a ${agency.kind}` }]);
+      }
       const now = new Date();
       const key = await manager.save(ApiKeyEntity, {
         keyId: issued.keyId,

@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { KeyValidity } from '@hub/auth/key-validity';
 import { Principal } from '@hub/auth/principal';
 import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
 import { Role } from '@hub/contracts/audit-event';
@@ -21,6 +22,7 @@ export class InboxController {
   constructor(
     private readonly inbox: InboxService,
     private readonly notifier: InboxNotifier,
+    private readonly keys: KeyValidity,
     config: GatewayConfig,
   ) {
     this.streamSlots = new StreamSlots(config.INBOX_STREAMS_PER_KEY);
@@ -58,6 +60,7 @@ export class InboxController {
           page: (after, limit) => this.inbox.page(principal.agencyId, after, limit),
           subscribe: (onWake, onShutdown) => this.notifier.subscribe(principal.agencyId, onWake, onShutdown),
           beforeSend: (items) => this.inbox.recordSeen(principal, items, 'streamed'),
+          authorised: () => this.keys.stillValid(principal),
         },
         { eventName: 'delivery', startAfter },
       );

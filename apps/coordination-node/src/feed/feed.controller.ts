@@ -1,6 +1,8 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Roles } from '@hub/auth/roles.decorator';
+import { KeyValidity } from '@hub/auth/key-validity';
+import { Principal } from '@hub/auth/principal';
+import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
 import { Role } from '@hub/contracts/audit-event';
 import { resumeCursor, streamByCursor } from '@hub/platform/cursor-stream';
 import { FeedEntry } from './feed-entry';
@@ -16,6 +18,7 @@ export class FeedController {
   constructor(
     private readonly feed: FeedService,
     private readonly notifier: FeedNotifier,
+    private readonly keys: KeyValidity,
   ) {}
 
   /** Paged, oldest first. `headCursor` is the newest entry's cursor: `after = headCursor - N` gives the last N. */
@@ -28,10 +31,12 @@ export class FeedController {
 
   /**
    * Server-Sent Events, one per feed entry, `id` = cursor. A client that reconnects with Last-Event-ID gets
-   * everything after it: the stream reads by cursor and uses notifications only as a wake-up.
+   * everything after it: the stream reads by cursor and uses notifications only as a wake-up. It ends within
+   * seconds of the key's revocation or the agency's deactivation.
    */
   @Get('stream')
   async stream(
+    @CurrentPrincipal() principal: Principal,
     @Query() query: FeedStreamQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: Request,
@@ -44,6 +49,7 @@ export class FeedController {
       {
         page: (after, limit) => this.feed.page(after, limit),
         subscribe: (onWake, onShutdown) => this.notifier.subscribe(onWake, onShutdown),
+        authorised: () => this.keys.stillValid(principal),
       },
       { eventName: 'feed', startAfter, batch: STREAM_BATCH },
     );
