@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@hub/auth/auth.module';
+import { RateLimitModule } from '@hub/auth/rate-limit.module';
 import { KafkaModule } from '@hub/kafka/kafka.module';
 import { PlatformModule } from '@hub/platform/platform.module';
 import { AdminModule } from './admin/admin.module';
@@ -11,7 +10,6 @@ import { gatewayDataSourceOptions, GATEWAY_SCHEMA } from './database/data-source
 import { GatewayConfig } from './gateway.config';
 import { InboxModule } from './inbox/inbox.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
-import { throttleTracker } from './rate-limit';
 
 export const SERVICE_NAME = 'agency-gateway';
 
@@ -31,16 +29,13 @@ export class AppModule {
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
           outboxSchema: GATEWAY_SCHEMA,
         }),
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'per-key', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
-          getTracker: throttleTracker,
-        }),
+        RateLimitModule.forRoot(config.RATE_LIMIT_PER_MINUTE),
         AuthModule.forRoot({ store: GatewayCredentialStore, adminKey: config.HUB_ADMIN_KEY }),
         AdminModule,
         AlertsModule,
         InboxModule,
       ],
-      providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],
+      providers: [{ provide: GatewayConfig, useValue: config }],
       exports: [GatewayConfig],
     };
   }

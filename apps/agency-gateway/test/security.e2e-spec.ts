@@ -61,13 +61,37 @@ describe('authentication, roles and object-level authorization', () => {
     expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
   });
 
+  it('analyst keys belong to the regional centre: issuing one to a national agency is a 400 naming the role', async () => {
+    const refused = await api(env.gateway, 'POST', `/v1/admin/agencies/${recipient.id}/keys`, { key: env.adminKey, body: { role: 'analyst' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([expect.objectContaining({ path: 'role', message: expect.stringContaining('regional centre') })]);
+  });
+
   it('a key of the wrong role gets 403', async () => {
-    const analyst = await issueKey(recipient.id, 'analyst');
+    const centre = await createAgency('KZ', 'regional-centre');
+    const analyst = await issueKey(centre.id, 'analyst');
     const asAnalyst = await submitAlert(analyst.key, alertBody([sender.id]));
     expect(asAnalyst.status).toBe(403);
     expect(asAnalyst.body.error).toBe('forbidden');
     const agencyAsAdmin = await api(env.gateway, 'POST', '/v1/admin/agencies', { key: sender.key, body: { id: 'TJ-NOPE', name: 'x', country: 'TJ', kind: 'national-agency' } });
     expect(agencyAsAdmin.status).toBe(403);
+  });
+
+  it('rate limits count the verified key: requests that only claim a key id neither use up nor lock out its budget', async () => {
+    const remaining = async (key: string) => Number((await api(env.gateway, 'GET', '/v1/inbox?limit=1', { key })).headers.get('x-ratelimit-remaining'));
+    const before = await remaining(recipient.key);
+    // The victim's key id with a wrong secret: each is a 401, counted against the source address, not the key.
+    const forged = recipient.key.slice(0, -4) + (recipient.key.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    for (let i = 0; i < 30; i++) expect((await api(env.gateway, 'GET', '/v1/inbox', { key: forged })).status).toBe(401);
+    expect(await remaining(recipient.key)).toBe(before - 1);
+  });
+
+  it('the coordination node and the audit log are rate limited like the gateway (they had no limit)', async () => {
+    const limitOf = async (base: string) => (await api(base, 'GET', '/health')).headers.get('x-ratelimit-limit');
+    const gatewayLimit = await limitOf(env.gateway);
+    expect(Number(gatewayLimit)).toBeGreaterThan(0);
+    expect(await limitOf(env.coordination)).toBe(gatewayLimit);
+    expect(await limitOf(env.audit)).toBe(gatewayLimit);
   });
 
   it('no key, a malformed key and an unknown key get 401', async () => {

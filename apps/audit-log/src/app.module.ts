@@ -1,6 +1,7 @@
 import { DynamicModule, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@hub/auth/auth.module';
+import { RateLimitModule } from '@hub/auth/rate-limit.module';
 import { CredentialReplicaModule } from '@hub/auth/credential-replica';
 import { KafkaModule } from '@hub/kafka/kafka.module';
 import { PlatformModule } from '@hub/platform/platform.module';
@@ -36,6 +37,7 @@ export class AppModule implements OnApplicationBootstrap {
           outboxSchema: AUDIT_SCHEMA,
         }),
         AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(AUDIT_SCHEMA)] }),
+        RateLimitModule.forRoot(config.RATE_LIMIT_PER_MINUTE),
         AuditLogModule,
         AuditorModule,
       ],

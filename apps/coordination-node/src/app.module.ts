@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { KafkaModule } from '@hub/kafka/kafka.module';
 import { PlatformModule } from '@hub/platform/platform.module';
 import { AuthModule } from '@hub/auth/auth.module';
+import { RateLimitModule } from '@hub/auth/rate-limit.module';
 import { CredentialReplicaModule } from '@hub/auth/credential-replica';
 import { RoutingModule } from './routing/routing.module';
 import { FeedModule } from './feed/feed.module';
@@ -31,6 +32,7 @@ export class AppModule {
           outboxSchema: COORDINATION_SCHEMA,
         }),
         AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(COORDINATION_SCHEMA)] }),
+        RateLimitModule.forRoot(config.RATE_LIMIT_PER_MINUTE),
         RoutingModule,
         CorrelationModule,
         FeedModule,

@@ -1,7 +1,9 @@
 import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { BootstrapAdminKey, CredentialStore } from './credential-store';
+import { KeyValidity } from './key-validity';
 
 /** Installs ApiKeyGuard globally, with the service's credential store and (gateway only) the env admin key. */
 @Global()
@@ -11,13 +13,15 @@ export class AuthModule {
     const providers: Provider[] = [
       { provide: BootstrapAdminKey, useValue: { value: options.adminKey ?? null } },
       { provide: APP_GUARD, useClass: ApiKeyGuard },
+      KeyValidity,
+      ApiKeyAuthenticator,
     ];
     if (options.store) providers.push({ provide: CredentialStore, useClass: options.store });
     return {
       module: AuthModule,
       imports: options.imports ?? [],
       providers,
-      exports: [BootstrapAdminKey],
+      exports: [BootstrapAdminKey, KeyValidity, ApiKeyAuthenticator],
     };
   }
 }

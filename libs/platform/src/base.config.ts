@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 import { withCredentials } from '@hub/database/migrate';
 import { splitList } from './config';
 
@@ -13,17 +13,22 @@ export abstract class HubBaseConfig {
   @IsInt() @Min(1) @Max(5) @Type(() => Number) KAFKA_MIN_INSYNC_REPLICAS: number = 1;
   /** Owner connection: creates roles and schemas and runs migrations. */
   @IsString() @IsNotEmpty() DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/hub';
-  /** Password given to the per-app runtime roles when their URL is derived from DATABASE_URL. */
-  @IsString() @IsNotEmpty() HUB_DB_APP_PASSWORD: string = 'hub-local-only';
+  /** Set it to production to refuse the documented local defaults of secrets (admin key, database passwords). */
+  @IsOptional() @IsString() NODE_ENV?: string;
   @IsString() @IsNotEmpty() HOST: string = '127.0.0.1';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
+  /** Requests per minute per verified API key (per source address without one), per process; 429 + Retry-After beyond. */
+  @IsInt() @Min(1) @Type(() => Number) RATE_LIMIT_PER_MINUTE: number = 6000;
 
   get brokers(): string[] {
     return splitList(this.KAFKA_BROKERS);
   }
 
-  /** The app's runtime URL: explicit, or DATABASE_URL with the app's own role. */
-  protected runtimeUrl(explicit: string, role: string): string {
-    return explicit || withCredentials(this.DATABASE_URL, role, this.HUB_DB_APP_PASSWORD);
+  /**
+   * The app's runtime URL: explicit, or DATABASE_URL with the app's own role and its own password (one secret per
+   * role: a compromised gateway must not be able to connect as hub_audit).
+   */
+  protected runtimeUrl(explicit: string, role: string, password: string): string {
+    return explicit || withCredentials(this.DATABASE_URL, role, password);
   }
 }
