@@ -1,19 +1,23 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { HubBaseConfig } from '@hub/platform/base.config';
+import { NotALocalDefaultInProduction } from '@hub/platform/config';
 
 export class GatewayConfig extends HubBaseConfig {
   @IsInt() @Min(1) @Max(65535) @Type(() => Number) GATEWAY_PORT: number = 3000;
   /** Runtime connection of the gateway (role hub_gateway); derived from DATABASE_URL when empty. */
   @IsOptional() @IsString() GATEWAY_DATABASE_URL: string = '';
+  /** Password of role hub_gateway when the URL is derived (its own secret; refused under NODE_ENV=production if left at the default). */
+  @ValidateIf((c: { GATEWAY_DATABASE_URL: string }) => !c.GATEWAY_DATABASE_URL)
+  @IsString()
+  @NotALocalDefaultInProduction()
+  GATEWAY_DB_PASSWORD: string = 'hub-local-only-gateway';
   /** The first admin key. `npm start` sets a documented local default; production must set its own. */
-  @IsString() @IsNotEmpty() @MinLength(16) HUB_ADMIN_KEY: string;
-  /** Requests per minute per API key. */
-  @IsInt() @Min(1) @Type(() => Number) RATE_LIMIT_PER_MINUTE: number = 6000;
+  @IsString() @IsNotEmpty() @MinLength(16) @NotALocalDefaultInProduction() HUB_ADMIN_KEY: string;
   /** Inbox streams (SSE) one API key may hold open at once, per gateway process (429 beyond). */
   @IsInt() @Min(1) @Type(() => Number) INBOX_STREAMS_PER_KEY: number = 5;
 
   get databaseUrl(): string {
-    return this.runtimeUrl(this.GATEWAY_DATABASE_URL, 'hub_gateway');
+    return this.runtimeUrl(this.GATEWAY_DATABASE_URL, 'hub_gateway', this.GATEWAY_DB_PASSWORD);
   }
 }

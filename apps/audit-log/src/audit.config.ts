@@ -1,11 +1,17 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { HubBaseConfig } from '@hub/platform/base.config';
+import { NotALocalDefaultInProduction } from '@hub/platform/config';
 
 export class AuditConfig extends HubBaseConfig {
   @IsInt() @Min(1) @Max(65535) @Type(() => Number) AUDIT_PORT: number = 3002;
   /** Runtime connection (role hub_audit); derived from DATABASE_URL when empty. */
   @IsOptional() @IsString() AUDIT_DATABASE_URL: string = '';
+  /** Password of role hub_audit when the URL is derived (its own secret; refused under NODE_ENV=production if left at the default). */
+  @ValidateIf((c: { AUDIT_DATABASE_URL: string }) => !c.AUDIT_DATABASE_URL)
+  @IsString()
+  @NotALocalDefaultInProduction()
+  AUDIT_DB_PASSWORD: string = 'hub-local-only-audit';
   /**
    * The Ed25519 checkpoint signing key as PKCS#8 PEM text (literal "\n" sequences are accepted for one-line
    * environments). Never stored in the database: a database superuser must not be able to sign.
@@ -17,6 +23,6 @@ export class AuditConfig extends HubBaseConfig {
   @IsInt() @Min(1) @Max(5000) @Type(() => Number) AUDIT_APPEND_BATCH_MAX: number = 500;
 
   get databaseUrl(): string {
-    return this.runtimeUrl(this.AUDIT_DATABASE_URL, 'hub_audit');
+    return this.runtimeUrl(this.AUDIT_DATABASE_URL, 'hub_audit', this.AUDIT_DB_PASSWORD);
   }
 }

@@ -1,12 +1,18 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AGENCY_ID_PATTERN } from '@hub/contracts/reference';
 import { HubBaseConfig } from '@hub/platform/base.config';
+import { NotALocalDefaultInProduction } from '@hub/platform/config';
 
 export class CoordinationConfig extends HubBaseConfig {
   @IsInt() @Min(1) @Max(65535) @Type(() => Number) COORDINATION_PORT: number = 3001;
   /** Runtime connection (role hub_coordination); derived from DATABASE_URL when empty. */
   @IsOptional() @IsString() COORDINATION_DATABASE_URL: string = '';
+  /** Password of role hub_coordination when the URL is derived (its own secret; refused under NODE_ENV=production if left at the default). */
+  @ValidateIf((c: { COORDINATION_DATABASE_URL: string }) => !c.COORDINATION_DATABASE_URL)
+  @IsString()
+  @NotALocalDefaultInProduction()
+  COORDINATION_DB_PASSWORD: string = 'hub-local-only-coordination';
   /**
    * Agency id of the regional centre whose analysts use this node. RED and AMBER+STRICT alerts that do not
    * name it as a recipient are shown to analysts as metadata only.
@@ -14,6 +20,6 @@ export class CoordinationConfig extends HubBaseConfig {
   @Matches(AGENCY_ID_PATTERN, { message: 'REGIONAL_CENTRE_ID must be an agency id such as CARICC' }) REGIONAL_CENTRE_ID: string = 'CARICC';
 
   get databaseUrl(): string {
-    return this.runtimeUrl(this.COORDINATION_DATABASE_URL, 'hub_coordination');
+    return this.runtimeUrl(this.COORDINATION_DATABASE_URL, 'hub_coordination', this.COORDINATION_DB_PASSWORD);
   }
 }

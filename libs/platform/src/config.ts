@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { registerDecorator, validateSync, ValidationArguments, ValidationError } from 'class-validator';
 
 export class ConfigError extends Error {}
 
@@ -32,4 +32,29 @@ export function splitList(value: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
+}
+
+/** Secrets documented for local runs only (README): under NODE_ENV=production a service refuses to boot with them. */
+export const LOCAL_DEFAULT_SECRETS: readonly string[] = [
+  'local-admin-key-change-me',
+  'hub-local-only',
+  'hub-local-only-gateway',
+  'hub-local-only-coordination',
+  'hub-local-only-audit',
+];
+
+/** The value may not be one of LOCAL_DEFAULT_SECRETS when the config's NODE_ENV is production. */
+export function NotALocalDefaultInProduction(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'notALocalDefaultInProduction',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) =>
+          (args.object as { NODE_ENV?: string }).NODE_ENV !== 'production' || !LOCAL_DEFAULT_SECRETS.includes(String(value)),
+        defaultMessage: (args: ValidationArguments) => `${args.property} is the documented local default; set a secret of your own under NODE_ENV=production`,
+      },
+    });
+  };
 }

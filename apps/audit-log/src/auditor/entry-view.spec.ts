@@ -43,6 +43,19 @@ function parseCsvLine(line: string): string[] {
   return fields;
 }
 
+describe('csvField', () => {
+  it.each(['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd'])('neutralises a cell a spreadsheet would run as a formula: %s', (value) => {
+    const field = csvField(value);
+    expect(parseCsvLine(field)[0]).toBe(`'${value}`);
+  });
+
+  it('leaves ordinary text, numbers and ids as they are', () => {
+    expect(csvField('Cleared after inspection')).toBe('Cleared after inspection');
+    expect(csvField(42)).toBe('42');
+    expect(csvField('TJ-DCA')).toBe('TJ-DCA');
+  });
+});
+
 describe('entryView', () => {
   it('serves every field from the hashed entry, with the leaf hash from the tree', () => {
     const view = entryView(storedRow(41));

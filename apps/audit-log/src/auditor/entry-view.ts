@@ -126,9 +126,15 @@ export function csvHeader(): string {
   return CSV_COLUMNS.join(',') + '\r\n';
 }
 
+/**
+ * One RFC 4180 field. A cell a spreadsheet would run as a formula (it starts with =, +, -, @, tab or carriage return:
+ * a cancel reason is free text) gets a leading apostrophe, OWASP's advice for CSV injection; auditors verify from the
+ * `leaves` export, never from CSV.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  const raw = String(value);
+  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

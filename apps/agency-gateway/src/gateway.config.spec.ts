@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from '@hub/platform/config';
+import { GatewayConfig } from './gateway.config';
+
+describe('GatewayConfig secrets', () => {
+  const local = { HUB_ADMIN_KEY: 'local-admin-key-change-me' };
+
+  it('derives the runtime URL with the gateway role and its own password', () => {
+    const config = loadConfig(GatewayConfig, { ...local, DATABASE_URL: 'postgres://owner:pw@db:5432/hub', GATEWAY_DB_PASSWORD: 'gw-secret' });
+    const url = new URL(config.databaseUrl);
+    expect([url.username, url.password, url.host, url.pathname]).toEqual(['hub_gateway', 'gw-secret', 'db:5432', '/hub']);
+  });
+
+  it('accepts the documented local defaults outside production', () => {
+    expect(() => loadConfig(GatewayConfig, local)).not.toThrow();
+  });
+
+  it('refuses the local admin key and the local database password under NODE_ENV=production, naming each variable', () => {
+    let error: unknown;
+    try {
+      loadConfig(GatewayConfig, { ...local, NODE_ENV: 'production' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/HUB_ADMIN_KEY=.*local default/);
+    expect((error as Error).message).toMatch(/GATEWAY_DB_PASSWORD=.*local default/);
+  });
+
+  it('boots in production with secrets of its own, or with an explicit runtime URL instead of a password', () => {
+    expect(() => loadConfig(GatewayConfig, { NODE_ENV: 'production', HUB_ADMIN_KEY: 'a'.repeat(32), GATEWAY_DB_PASSWORD: 'b'.repeat(32) })).not.toThrow();
+    expect(() =>
+      loadConfig(GatewayConfig, { NODE_ENV: 'production', HUB_ADMIN_KEY: 'a'.repeat(32), GATEWAY_DATABASE_URL: 'postgres://hub_gateway:x@db/hub' }),
+    ).not.toThrow();
+  });
+});
