@@ -1,3 +1,5 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Topic } from '@hub/contracts/topics';
 import { api, createAgency, expectEventually, issueKey, testEnvironment } from '@hub/testing';
 
 const env = testEnvironment();
@@ -86,5 +88,28 @@ describe('key revocation reaches every service', () => {
     } finally {
       clearTimeout(timer);
     }
+  });
+
+  it('a replica that cannot apply a change to a key refuses that key (fail closed), while the owner still knows it', async () => {
+    const centre = await createAgency('KZ', 'regional-centre');
+    const analyst = await issueKey(centre.id, 'analyst');
+    await expectEventually(async () => (await api(env.coordination, 'GET', '/v1/stats', { key: analyst.key })).status === 200, {
+      timeoutMs: 15000,
+      description: 'analyst key accepted by the node',
+    });
+    // A credential record for this key that no replica can apply (it could have been its revocation).
+    const producer = new Kafka({ clientId: 'revocation-e2e', brokers: env.brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: Topic.Credentials, messages: [{ key: analyst.keyId, value: JSON.stringify({ keyId: analyst.keyId, revokedAt: 'garbled' }) }] });
+    } finally {
+      await producer.disconnect();
+    }
+    await expectEventually(async () => (await api(env.coordination, 'GET', '/v1/stats', { key: analyst.key })).status === 401, {
+      timeoutMs: 15000,
+      description: 'the node refusing the key whose change it could not apply',
+    });
+    // The gateway owns the keys (its own table): there the key is unchanged.
+    expect((await api(env.gateway, 'GET', '/v1/inbox', { key: analyst.key })).status).toBe(403);
   });
 });

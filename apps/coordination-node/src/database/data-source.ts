@@ -1,6 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
 import { appDataSourceOptions } from '@hub/database/data-source';
 import { CoordinationInitial1764201600001 } from '../migrations/1764201600001-coordination-initial';
+import { CoordinationCredentialsUnapplied1764201600401 } from '../migrations/1764201600401-coordination-credentials-unapplied';
 import { CoordinationRouting1764201600101 } from '../migrations/1764201600101-coordination-routing';
 import { CoordinationMonitoring1764201600201 } from '../migrations/1764201600201-coordination-monitoring';
 
@@ -11,7 +12,7 @@ export function coordinationDataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: COORDINATION_SCHEMA,
     entities: [],
-    migrations: [CoordinationInitial1764201600001, CoordinationRouting1764201600101, CoordinationMonitoring1764201600201],
+    migrations: [CoordinationInitial1764201600001, CoordinationRouting1764201600101, CoordinationMonitoring1764201600201, CoordinationCredentialsUnapplied1764201600401],
     applicationName: 'coordination-node',
     poolSize: 20,
   });
