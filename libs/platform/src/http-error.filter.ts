@@ -58,10 +58,21 @@ export class HubExceptionFilter implements ExceptionFilter {
       };
     }
     const errorId = randomUUID();
-    this.logger.error({ errorId, err: exception }, 'unhandled error');
+    this.logger.error({ errorId, err: loggable(exception) }, 'unhandled error');
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
       body: { error: ErrorCode.Internal, message: `Internal error (error id ${errorId})`, details: [], errorId },
     };
   }
+}
+
+/**
+ * What of an unexpected error goes to the log: its kind, message, SQLSTATE and stack, never the properties a
+ * driver hangs on it (TypeORM's QueryFailedError carries the SQL and its parameters, which may be alert content
+ * or key material).
+ */
+export function loggable(error: unknown): { name: string; message: string; code?: string; stack?: string } {
+  if (!(error instanceof Error)) return { name: typeof error, message: String(error).slice(0, 500) };
+  const code = (error as { code?: unknown }).code;
+  return { name: error.name, message: error.message.slice(0, 500), ...(typeof code === 'string' ? { code } : {}), stack: error.stack };
 }
