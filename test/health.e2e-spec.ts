@@ -1,4 +1,4 @@
-import { api, expectEventually, startBroker, stopBroker, testEnvironment } from '@hub/testing';
+import { alertBody, api, createAgency, expectEventually, inbox, startBroker, stopBroker, submitAlert, testEnvironment } from '@hub/testing';
 
 const env = testEnvironment();
 const services = { 'agency-gateway': env.gateway, 'coordination-node': env.coordination, 'audit-log': env.audit };
@@ -36,5 +36,20 @@ describe('GET /health of every service', () => {
         description: `${name} healthy again`,
       });
     }
-  });
+    // Every consumer is back, whatever kafkajs made of the outage (a consumer that crashed for good used to stay
+    // down): an alert submitted now is routed, delivered and audited.
+    const [sender, recipient] = [await createAgency('TJ'), await createAgency('KG')];
+    const accepted = await expectEventually(
+      async () => {
+        const response = await submitAlert(sender.key, alertBody([recipient.id]));
+        return response.status === 202 ? response.body : false;
+      },
+      { timeoutMs: 60000, description: 'a submission accepted after the outage' },
+    );
+    await expectEventually(async () => (await inbox(recipient.key)).some((item) => item.alertId === accepted.alertId), {
+      timeoutMs: 120000,
+      intervalMs: 1000,
+      description: 'the alert delivered after the outage',
+    });
+  }, 400_000);
 });

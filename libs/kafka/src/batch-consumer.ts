@@ -5,6 +5,8 @@ import { KAFKA_CLIENT } from './kafka.options';
 import { BatchAttempt, ConsumedMessage, ConsumerStoppingError, KafkaMessageHandler } from './message-handler';
 
 const GROUP_JOIN_WAIT_MS = 60_000;
+const RESTART_BACKOFF_MS = 2_000;
+const RESTART_MAX_BACKOFF_MS = 30_000;
 
 export interface BatchConsumerOptions<T extends object> {
   /** Consumer group id, used exactly as given. */
@@ -32,6 +34,7 @@ export interface BatchConsumerOptions<T extends object> {
 export class KafkaBatchConsumers implements OnModuleDestroy {
   private readonly logger = new Logger(KafkaBatchConsumers.name);
   private readonly consumers: Consumer[] = [];
+  private stopping = false;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
@@ -57,6 +60,24 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
         remove();
         resolve();
       });
+    });
+    // kafkajs restarts a crashed consumer only after a retriable error; after others (seen: "Failed to find group
+    // coordinator" while the broker restarts) the consumer stays down for good, and its partitions with it. A
+    // dependency going away must never end consumption: start a new consumer, with backoff.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping) return;
+      this.logger.error({ groupId: options.groupId, err: payload.error.message }, 'consumer crashed and kafkajs will not restart it: starting a new one');
+      this.consumers.splice(this.consumers.indexOf(consumer), 1);
+      const retry = (delay: number): void => {
+        setTimeout(() => {
+          if (this.stopping) return;
+          this.start(options).catch((error: Error) => {
+            this.logger.warn({ groupId: options.groupId, err: error.message }, 'consumer restart failed; retrying');
+            retry(Math.min(delay * 2, RESTART_MAX_BACKOFF_MS));
+          });
+        }, delay).unref();
+      };
+      retry(RESTART_BACKOFF_MS);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
@@ -87,6 +108,7 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     await Promise.all(this.consumers.map((consumer) => consumer.disconnect().catch(() => undefined)));
   }
 }

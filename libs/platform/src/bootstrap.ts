@@ -1,6 +1,7 @@
 import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { SupervisedServerKafka } from '@hub/kafka/supervised-server-kafka';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { kafkaLogCreator } from '@hub/kafka/kafka-client';
@@ -38,8 +39,7 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   await options.configure?.(app);
   await app.get(TopicAdmin).ensureTopics();
   app.connectMicroservice<MicroserviceOptions>({
-    transport: Transport.KAFKA,
-    options: {
+    strategy: new SupervisedServerKafka({
       postfixId: '',
       client: {
         clientId: `${options.serviceName}-consumer`,
@@ -50,7 +50,7 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
       consumer: { groupId: options.groupId, sessionTimeout: 30000, heartbeatInterval: 3000, allowAutoTopicCreation: false },
       subscribe: { fromBeginning: true },
       run: { autoCommit: true, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3 },
-    },
+    }),
   });
   await app.startAllMicroservices();
   await app.listen(options.port, options.host);
