@@ -172,12 +172,7 @@ export function buildFeedEntry(
         describeRoutingOutcome(entry, details);
         break;
       }
-      entry.sender = stringOrNull(details.sender) ?? entry.sender;
-      entry.recipient = event.recipient ?? null;
-      if (typeof details.kind === 'string') entry.kind = details.kind;
-      if (event.decision) entry.decision = event.decision;
-      if (event.reason) entry.reason = event.reason;
-      break;
+    // falls through: a per-recipient decision (written before facts were recorded per outcome) reads like a delivery
     case AuditEventType.AlertDelivered:
       entry.sender = stringOrNull(details.sender) ?? entry.sender;
       entry.recipient = event.recipient ?? null;
