@@ -58,19 +58,20 @@ async function bringUpInfrastructure(kind) {
   const { startKafka } = require('./lib/kafka');
   const { ensureDatabase, databaseUrl } = require('./lib/postgres');
   const test = kind === 'test';
+  const slot = require('./lib/kafka').TEST_SLOT;
   const env = {
     ...process.env,
     HUB_ADMIN_KEY: process.env.HUB_ADMIN_KEY || (test ? 'test-admin-key-0123456789' : LOCAL_ADMIN_KEY),
-    GATEWAY_PORT: test ? '13000' : process.env.GATEWAY_PORT || '3000',
-    COORDINATION_PORT: test ? '13001' : process.env.COORDINATION_PORT || '3001',
-    AUDIT_PORT: test ? '13002' : process.env.AUDIT_PORT || '3002',
+    GATEWAY_PORT: test ? String(13000 + slot * 100) : process.env.GATEWAY_PORT || '3000',
+    COORDINATION_PORT: test ? String(13001 + slot * 100) : process.env.COORDINATION_PORT || '3001',
+    AUDIT_PORT: test ? String(13002 + slot * 100) : process.env.AUDIT_PORT || '3002',
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
   };
   let kafka = { brokers: (process.env.KAFKA_BROKERS || '').split(',').filter(Boolean), started: false, stop: async () => undefined };
   if (test || kafka.brokers.length === 0) kafka = await startKafka(kind, { fresh: test });
   else log(`using the Kafka cluster in KAFKA_BROKERS: ${kafka.brokers.join(',')}`);
   env.KAFKA_BROKERS = kafka.brokers.join(',');
-  env.DATABASE_URL = test ? 'postgres://postgres@127.0.0.1:5432/hub_test' : databaseUrl('hub');
+  env.DATABASE_URL = test ? `postgres://postgres@127.0.0.1:5432/hub_test${slot ? `_${slot}` : ''}` : databaseUrl('hub');
   await ensureDatabase(env.DATABASE_URL, { fresh: test });
   log(`database ${new URL(env.DATABASE_URL).pathname.slice(1)} on ${new URL(env.DATABASE_URL).host}`);
   return { env, kafka };

@@ -14,10 +14,16 @@ const LIBS = path.join(ROOT, '.hub', 'kafka', 'libs');
 const POM = path.join(ROOT, 'scripts', 'kafka', 'pom.xml');
 const LOG4J = path.join(ROOT, 'scripts', 'kafka', 'log4j.properties');
 
+/**
+ * HUB_TEST_SLOT=n (default 0) moves a test run's ports by n*100 and gives it database hub_test_n, so that two
+ * working copies on one machine can run their tests at the same time.
+ */
+const TEST_SLOT = Number(process.env.HUB_TEST_SLOT || 0);
+
 /** Broker instances: the hub's own (npm start) and the tests' (npm test), so a test run never touches dev data. */
 const INSTANCES = {
   dev: { port: 9092, controllerPort: 9093, dir: path.join(ROOT, '.hub', 'kafka', 'dev') },
-  test: { port: 19092, controllerPort: 19093, dir: path.join(ROOT, '.hub', 'kafka', 'test') },
+  test: { port: 19092 + TEST_SLOT * 100, controllerPort: 19093 + TEST_SLOT * 100, dir: path.join(ROOT, '.hub', 'kafka', 'test') },
   /** npm run bench: formatted fresh each run and stopped at the end. */
   bench: { port: 29092, controllerPort: 29093, dir: path.join(ROOT, '.hub', 'kafka', 'bench') },
 };
@@ -173,4 +179,4 @@ async function stopKafka(name = 'dev') {
   log(`stopped broker ${name} (pid ${pid})`);
 }
 
-module.exports = { INSTANCES, ensureKafkaJars, startKafka, stopKafka, waitForBroker, portOpen };
+module.exports = { TEST_SLOT, INSTANCES, ensureKafkaJars, startKafka, stopKafka, waitForBroker, portOpen };
