@@ -7,6 +7,7 @@ import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertContent } from '@hub/contracts/alert/alert-content';
 import { AckRequest, CancelAlertRequest, ForwardAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
 import { forwardAllowed } from '@hub/contracts/policy/forwarding';
+import { hubStampedSubjectFieldErrors, stampCanonicalIdentifiers, withoutHubStampedSubjectFields } from '@hub/contracts/alert/subjects';
 import { parseContent } from '@hub/contracts/alert/validate';
 import { AlertSubmittedMessage, DeliveryKind } from '@hub/contracts/messages';
 import { Topic } from '@hub/contracts/topics';
@@ -293,6 +294,7 @@ export class AlertsService {
     }
     const forwarded = {
       ...latest.alert,
+      subjects: withoutHubStampedSubjectFields(latest.alert.subjects),
       distribution: { scope: 'restricted', recipients: parsed.value.recipients, sharingGroups: [] },
       references: [alertId],
     };
@@ -340,10 +342,14 @@ export class AlertsService {
   /** Contract (class-validator) and domain/policy checks; each refusal is audited before the 400. */
   private async validContent<T extends AlertContent>(principal: Principal, alertId: string | null, body: unknown, cls: new () => T): Promise<T> {
     const parsed = await parseContent(body, cls);
-    if (!parsed.ok) {
-      await this.reject(principal, alertId, parsed.errors);
-      throw HubError.validation(parsed.errors);
+    const stamped = hubStampedSubjectFieldErrors(body);
+    if (!parsed.ok || stamped.length > 0) {
+      const errors = [...stamped, ...(parsed.ok ? [] : parsed.errors.filter((e) => !stamped.some((s) => s.path === e.path)))];
+      await this.reject(principal, alertId, errors);
+      throw HubError.validation(errors);
     }
+    // Identifiers are kept as the officer wrote them, with their canonical form beside them.
+    stampCanonicalIdentifiers(parsed.value.subjects);
     const now = new Date();
     const snapshot = await this.reference.load();
     const problems: FieldError[] = [

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CorrelatedAlert, correlationIdFor, describeCorrelation, renderNotice } from './correlation-record';
-import { Identifier } from './identifiers';
+import { Identifier } from '@hub/contracts/domain/identifiers';
 
 const container: Identifier = { kind: 'container', key: 'CSQU3054383' };
 const CENTRE = 'CARICC';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isTlpRestricted, isWithheldFromCentre } from '../feed/centre-visibility';
-import { Identifier, IDENTIFIER_LABELS } from './identifiers';
+import { Identifier, IDENTIFIER_LABELS } from '@hub/contracts/domain/identifiers';
 
 /** What correlation needs to know about one alert: its owner and who may see it. */
 export interface CorrelatedAlert {

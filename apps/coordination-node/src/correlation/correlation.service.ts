@@ -9,7 +9,7 @@ import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { CoordinationConfig } from '../coordination.config';
 import { CorrelatedAlert, CorrelationRecord, describeCorrelation, renderNotice } from './correlation-record';
-import { Identifier, identifiersOf } from './identifiers';
+import { Identifier, identifiersOf } from '@hub/contracts/domain/identifiers';
 
 /**
  * Earlier alerts considered per identifier, newest first. Bounds the work (and the size of one correlation

@@ -1,7 +1,7 @@
 import { ALERT_CATEGORIES } from '@hub/contracts/alert/enums';
 import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
 import { CorrelationNotice, renderNotice } from '../correlation/correlation-record';
-import { Identifier, IDENTIFIER_KINDS, IdentifierKind } from '../correlation/identifiers';
+import { Identifier, IDENTIFIER_KINDS, IdentifierKind } from '@hub/contracts/domain/identifiers';
 import { isTlpLevel, isWithheldFromCentre } from './centre-visibility';
 
 /** The audit event types that are exchange events, shown in the analysts' feed. Everything else is skipped. */
