@@ -4,3 +4,4 @@ export * from './http';
 export * from './services';
 export * from './hub-fixtures';
 export * from './database';
+export * from './sse';

@@ -1,5 +1,5 @@
 import { AlertContent } from '@hub/contracts/alert/alert-content';
-import { DeliveryKind } from '@hub/contracts/messages';
+import { DeliveryKind, InboxItemKind } from '@hub/contracts/messages';
 
 export interface AcceptedResponse {
   alertId: string;
@@ -39,17 +39,34 @@ export interface RecipientAlertView {
   alert: AlertContent;
 }
 
+/**
+ * What a match notice tells its owner: `text` is the sentence the correlation decided; when `restricted`, nothing
+ * of the other alert (otherAlertIds is empty), only the agency to contact.
+ */
+export interface MatchNoticeView {
+  correlationId: string;
+  otherAgencyId: string;
+  otherAlertIds: string[];
+  restricted: boolean;
+  text: string;
+  foundAt: string;
+}
+
 export interface InboxItem {
+  /** for a match notice: the notice id */
   deliveryId: string;
   cursor: string;
+  /** for a match notice: the recipient's own alert that matched */
   alertId: string;
   version: number;
-  kind: DeliveryKind;
+  kind: InboxItemKind;
   sender: string;
   deliveredAt: string;
   cancelReason: string | null;
-  /** null for a cancel: recall reaches every earlier recipient, content does not */
+  /** null for a cancel (recall reaches every earlier recipient, content does not) and for a match notice */
   alert: AlertContent | null;
+  /** only on items of kind `match` */
+  match?: MatchNoticeView;
 }
 
 export interface InboxRow {
@@ -58,10 +75,11 @@ export interface InboxRow {
   delivery_id: string;
   alert_id: string;
   version: number;
-  kind: DeliveryKind;
+  kind: InboxItemKind;
   sender: string;
   alert: AlertContent | null;
   cancel_reason: string | null;
+  match: MatchNoticeView | null;
   delivered_at: Date;
 }
 
@@ -76,5 +94,6 @@ export function inboxItem(row: InboxRow): InboxItem {
     deliveredAt: row.delivered_at.toISOString(),
     cancelReason: row.cancel_reason,
     alert: row.alert,
+    ...(row.match ? { match: row.match } : {}),
   };
 }

@@ -208,7 +208,7 @@ export class AlertsService {
       `SELECT latest.version, latest.kind, latest.sender, latest.cancel_reason, latest.delivered_at,
               (SELECT alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL
                ORDER BY c.seq DESC LIMIT 1) AS alert
-       FROM gateway.inbox latest WHERE latest.recipient = $1 AND latest.alert_id = $2 ORDER BY latest.seq DESC LIMIT 1`,
+       FROM gateway.inbox latest WHERE latest.recipient = $1 AND latest.alert_id = $2 AND latest.kind <> 'match' ORDER BY latest.seq DESC LIMIT 1`,
       [principal.agencyId, alertId],
     );
     if (!delivered) {
@@ -236,7 +236,7 @@ export class AlertsService {
     );
     const deliveries: { recipient: string; version: number; kind: DeliveryKind; delivered_at: Date }[] = await this.dataSource.query(
       `SELECT DISTINCT ON (recipient) recipient, version, kind, delivered_at FROM gateway.inbox
-       WHERE alert_id = $1 ORDER BY recipient, seq DESC`,
+       WHERE alert_id = $1 AND kind <> 'match' ORDER BY recipient, seq DESC`,
       [alert.alert_id],
     );
     const acks: { recipient: string; version: number; status: string; note: string | null; acked_at: Date }[] = await this.dataSource.query(
@@ -303,7 +303,7 @@ export class AlertsService {
 
   async acknowledge(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number; status: string }> {
     const delivered: { version: number }[] = await this.dataSource.query(
-      `SELECT DISTINCT version FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2`,
+      `SELECT DISTINCT version FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND kind <> 'match'`,
       [principal.agencyId, alertId],
     );
     if (delivered.length === 0) {
@@ -368,7 +368,7 @@ export class AlertsService {
     if (references.length === 0) return [];
     const visible: { alert_id: string }[] = await this.dataSource.query(
       `SELECT alert_id FROM gateway.alerts WHERE alert_id = ANY($1::uuid[]) AND sender = $2
-       UNION SELECT DISTINCT alert_id FROM gateway.inbox WHERE alert_id = ANY($1::uuid[]) AND recipient = $2`,
+       UNION SELECT DISTINCT alert_id FROM gateway.inbox WHERE alert_id = ANY($1::uuid[]) AND recipient = $2 AND kind <> 'match'`,
       [references, principal.agencyId],
     );
     const seen = new Set(visible.map((v) => v.alert_id));

@@ -2,6 +2,7 @@ import { DataSourceOptions } from 'typeorm';
 import { appDataSourceOptions } from '@hub/database/data-source';
 import { GatewayInitial1764201600000 } from '../migrations/1764201600000-gateway-initial';
 import { GatewayExchange1764201600100 } from '../migrations/1764201600100-gateway-exchange';
+import { GatewayMatchNotices1764201600300 } from '../migrations/1764201600300-gateway-match-notices';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 
 export const GATEWAY_SCHEMA = 'gateway';
@@ -13,7 +14,7 @@ export function gatewayDataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: GATEWAY_SCHEMA,
     entities: GATEWAY_ENTITIES,
-    migrations: [GatewayInitial1764201600000, GatewayExchange1764201600100],
+    migrations: [GatewayInitial1764201600000, GatewayExchange1764201600100, GatewayMatchNotices1764201600300],
     applicationName: 'agency-gateway',
     poolSize: 20,
   });

@@ -3,13 +3,67 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
-import { AlertDeliveredMessage } from '@hub/contracts/messages';
+import { AlertDeliveredMessage, InboxItemKind, MatchNoticeMessage } from '@hub/contracts/messages';
 import { auditMessage, AuditPublisher } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
-import { InboxItem, inboxItem, InboxRow } from '../alerts/alert-views';
+import { InboxItem, inboxItem, InboxRow, MatchNoticeView } from '../alerts/alert-views';
 import { INBOX_CHANNEL } from './inbox.notifier';
 
-/** Each agency's inbox: deliveries stored exactly once, in one gap-free sequence per recipient. */
+/** One inbox row to store: an alert delivery or a match notice. */
+interface InboxEntry {
+  deliveryId: string;
+  recipient: string;
+  alertId: string;
+  version: number;
+  kind: InboxItemKind;
+  sender: string;
+  alert: object | null;
+  cancelReason: string | null;
+  match: MatchNoticeView | null;
+  /** audit details beyond deliveryId, kind, sender and inboxSeq */
+  auditDetails: Record<string, unknown>;
+}
+
+function deliveryEntry(delivery: AlertDeliveredMessage): InboxEntry {
+  return {
+    deliveryId: delivery.deliveryId,
+    recipient: delivery.recipient,
+    alertId: delivery.alertId,
+    version: delivery.version,
+    kind: delivery.kind,
+    sender: delivery.sender,
+    alert: delivery.alert ?? null,
+    cancelReason: delivery.cancelReason ?? null,
+    match: null,
+    auditDetails: {},
+  };
+}
+
+/** A match notice is about the recipient's own alert: its sender is the recipient itself. */
+function noticeEntry(notice: MatchNoticeMessage): InboxEntry {
+  const match: MatchNoticeView = {
+    correlationId: notice.correlationId,
+    otherAgencyId: notice.otherAgencyId,
+    otherAlertIds: notice.otherAlertIds,
+    restricted: notice.restricted,
+    text: notice.text,
+    foundAt: notice.foundAt,
+  };
+  return {
+    deliveryId: notice.noticeId,
+    recipient: notice.recipient,
+    alertId: notice.alertId,
+    version: notice.version,
+    kind: 'match',
+    sender: notice.recipient,
+    alert: null,
+    cancelReason: null,
+    match,
+    auditDetails: { correlationId: notice.correlationId, otherAgencyId: notice.otherAgencyId, restricted: notice.restricted },
+  };
+}
+
+/** Each agency's inbox: deliveries and match notices stored exactly once, in one gap-free sequence per recipient. */
 @Injectable()
 export class InboxService {
   constructor(
@@ -25,6 +79,15 @@ export class InboxService {
    * commits later. Each stored delivery's audit event is durable in Kafka before this resolves.
    */
   async storeAll(deliveries: readonly AlertDeliveredMessage[]): Promise<void> {
+    await this.store(deliveries.map(deliveryEntry));
+  }
+
+  /** Match notices, like deliveries: once each (noticeId), in the owner's sequence, audited as delivered. */
+  async storeNotices(notices: readonly MatchNoticeMessage[]): Promise<void> {
+    await this.store(notices.map(noticeEntry));
+  }
+
+  private async store(deliveries: readonly InboxEntry[]): Promise<void> {
     const ids = await this.dataSource.transaction(async (manager) => {
       const recipients = [...new Set(deliveries.map((d) => d.recipient))].sort();
       const counters: { recipient: string; last_seq: string }[] = await manager.query(
@@ -37,7 +100,7 @@ export class InboxService {
         deliveries.map((d) => d.deliveryId),
       ]);
       const seen = new Set(known.map((row) => row.delivery_id));
-      const fresh: { delivery: AlertDeliveredMessage; seq: number }[] = [];
+      const fresh: { delivery: InboxEntry; seq: number }[] = [];
       for (const delivery of deliveries) {
         if (seen.has(delivery.deliveryId)) continue;
         seen.add(delivery.deliveryId);
@@ -46,10 +109,10 @@ export class InboxService {
         fresh.push({ delivery, seq });
       }
       if (fresh.length === 0) return [];
-      const column = <T>(pick: (d: AlertDeliveredMessage) => T) => fresh.map(({ delivery }) => pick(delivery));
+      const column = <T>(pick: (d: InboxEntry) => T) => fresh.map(({ delivery }) => pick(delivery));
       await manager.query(
-        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[])`,
+        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason, match)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[])`,
         [
           column((d) => d.recipient),
           fresh.map(({ seq }) => String(seq)),
@@ -59,7 +122,8 @@ export class InboxService {
           column((d) => d.kind),
           column((d) => d.sender),
           column((d) => (d.alert ? JSON.stringify(d.alert) : null)),
-          column((d) => d.cancelReason ?? null),
+          column((d) => d.cancelReason),
+          column((d) => (d.match ? JSON.stringify(d.match) : null)),
         ],
       );
       const touched = [...new Set(fresh.map(({ delivery }) => delivery.recipient))];
@@ -79,7 +143,7 @@ export class InboxService {
             alertId: delivery.alertId,
             version: delivery.version,
             recipient: delivery.recipient,
-            details: { deliveryId: delivery.deliveryId, kind: delivery.kind, sender: delivery.sender, inboxSeq: seq },
+            details: { deliveryId: delivery.deliveryId, kind: delivery.kind, sender: delivery.sender, inboxSeq: seq, ...delivery.auditDetails },
           }),
         ),
       );

@@ -186,14 +186,14 @@ describe('validateContent on SubmitAlertRequest', () => {
 
   it('reads absent recipients, sharing groups and references as empty lists, and still refuses null', async () => {
     const plain = alertWith((alert) => {
-      alert.distribution = { scope: 'regional' };
+      alert.distribution = { scope: 'regional' } as PlainAlert['distribution'];
       delete alert.references;
     });
     const result = await parseContent(plain, SubmitAlertRequest);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.value.distribution).toEqual({ scope: 'regional', recipients: [], sharingGroups: [] });
     expect(result.value.references).toEqual([]);
-    expect(await pathsOf(alertWith((alert) => (alert.distribution = { scope: 'regional', recipients: null, sharingGroups: null })))).toEqual([
+    expect(await pathsOf(alertWith((alert) => (alert.distribution = { scope: 'regional', recipients: null, sharingGroups: null } as unknown as PlainAlert['distribution'])))).toEqual([
       'distribution.recipients',
       'distribution.sharingGroups',
     ]);
