@@ -39,7 +39,7 @@ function newestMtime(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.html')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    else if (/\.(ts|html|css|js)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
 }
@@ -139,6 +139,7 @@ async function test() {
   const started = Date.now();
   ensureDependencies();
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('npx', ['tsc', '-p', 'tsconfig.web.json']); // the web pages' browser scripts, against the DOM
   run('npx', ['eslint', 'apps', 'libs', 'scripts', 'test']);
   const unitReport = path.join(ROOT, '.hub', 'jest-unit.json');
   const integrationReport = path.join(ROOT, '.hub', 'jest-integration.json');

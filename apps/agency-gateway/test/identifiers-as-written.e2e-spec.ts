@@ -1,13 +1,9 @@
-import { randomInt } from 'node:crypto';
-import { iso6346CheckDigit } from '@hub/contracts/domain/iso6346';
-import { alertBody, awaitDeliveries, createAgency, senderView, submitAccepted, submitAlert, TestAgency } from '@hub/testing';
+import { alertBody, awaitDeliveries, createAgency, senderView, submitAccepted, submitAlert, TestAgency, uniqueContainerNumber } from '@hub/testing';
 
 /** A valid container number written the way officers do: lower case, a space and a dash before the check digit. */
 function writtenContainer(): { written: string; canonical: string } {
-  const owner = `QW${String.fromCharCode(65 + randomInt(26))}U`;
-  const serial = String(randomInt(1_000_000)).padStart(6, '0');
-  const digit = iso6346CheckDigit(owner + serial);
-  return { written: `${owner.toLowerCase()} ${serial}-${digit}`, canonical: `${owner}${serial}${digit}` };
+  const canonical = uniqueContainerNumber();
+  return { written: `${canonical.slice(0, 4).toLowerCase()} ${canonical.slice(4, 10)}-${canonical.slice(10)}`, canonical };
 }
 
 describe('identifiers and bodies as people write them (POST /v1/alerts)', () => {
