@@ -7,8 +7,10 @@ import { KafkaModule } from '@hub/kafka/kafka.module';
 import { PlatformModule } from '@hub/platform/platform.module';
 import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { ConsoleModule } from './console/console.module';
 import { gatewayDataSourceOptions, GATEWAY_SCHEMA } from './database/data-source';
 import { GatewayConfig } from './gateway.config';
+import { DirectoryModule } from './directory/directory.module';
 import { InboxModule } from './inbox/inbox.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
 import { throttleTracker } from './rate-limit';
@@ -39,6 +41,8 @@ export class AppModule {
         AdminModule,
         AlertsModule,
         InboxModule,
+        DirectoryModule,
+        ConsoleModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],
       exports: [GatewayConfig],

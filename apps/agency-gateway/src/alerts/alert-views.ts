@@ -28,6 +28,18 @@ export interface SenderAlertView {
   recipients: RecipientState[];
 }
 
+/** One of the sender's own alerts in a list: enough to choose one, nothing of its recipients. */
+export interface SentAlertSummary {
+  alertId: string;
+  version: number;
+  state: 'active' | 'cancelled';
+  headline: string;
+  category: string;
+  tlp: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** What a recipient sees: the latest version delivered to it, nothing about other recipients. */
 export interface RecipientAlertView {
   alertId: string;

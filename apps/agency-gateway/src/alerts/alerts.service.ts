@@ -16,7 +16,7 @@ import { AuditFact, AuditPublisher, auditMessage } from '@hub/kafka/audit.publis
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, FieldError, HubError } from '@hub/platform/errors';
 import { ReferenceSnapshot } from '../reference/reference.snapshot';
-import { AcceptedResponse, RecipientAlertView, RecipientState, SenderAlertView } from './alert-views';
+import { AcceptedResponse, RecipientAlertView, RecipientState, SenderAlertView, SentAlertSummary } from './alert-views';
 
 interface AlertRow {
   alert_id: string;
@@ -227,6 +227,32 @@ export class AlertsService {
       cancelReason: delivered.cancel_reason,
       alert: delivered.alert,
     };
+  }
+
+  /** The sender's own alerts, newest first, with their current version's headline; one audit fact per request. */
+  async listSent(principal: Principal, limit: number): Promise<{ items: SentAlertSummary[] }> {
+    const rows: { alert_id: string; current_version: number; state: 'active' | 'cancelled'; headline: string; category: string; tlp: string; created_at: Date; updated_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT a.alert_id, a.current_version, a.state, v.content->>'headline' AS headline, v.content->>'category' AS category,
+                v.content->>'tlp' AS tlp, a.created_at, a.updated_at
+         FROM gateway.alerts a JOIN gateway.alert_versions v ON v.alert_id = a.alert_id AND v.version = a.current_version
+         WHERE a.sender = $1 ORDER BY a.created_at DESC, a.alert_id LIMIT $2`,
+        [principal.agencyId, limit],
+      );
+    const items = rows.map((row) => ({
+      alertId: row.alert_id,
+      version: row.current_version,
+      state: row.state,
+      headline: row.headline,
+      category: row.category,
+      tlp: row.tlp,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    }));
+    if (items.length > 0) {
+      await this.audit.publish([{ type: AuditEventType.AlertRead, actor: actorOf(principal), details: { as: 'sender-list', alertIds: items.map((i) => i.alertId) } }]);
+    }
+    return { items };
   }
 
   private async senderView(alert: AlertRow): Promise<SenderAlertView> {
