@@ -71,7 +71,8 @@ export function alertBody(recipients: string[], overrides: Record<string, unknow
     distribution: { scope: 'restricted', recipients, sharingGroups: [] },
     location: { country: 'TJ', place: 'Nizhny Pyanj' },
     subjects: [
-      { type: 'container', number: 'CSQU3054383' },
+      // A container of its own: alerts of different tests correlate (and notify their owners) only when a test means them to.
+      { type: 'container', number: uniqueContainerNumber() },
       { type: 'consignment', substance: 'heroin', quantityKg: 12.5 },
     ],
     references: [],
