@@ -28,6 +28,13 @@ function run(command, args, options = {}) {
 
 /** npm ci when node_modules is missing or older than the lock file. */
 function ensureDependencies() {
+  const modules = path.join(ROOT, 'node_modules');
+  // A working copy that shares another's node_modules through a symlink must not `npm ci` through it: npm empties
+  // the link's target (every copy sharing it loses its packages) and then installs into a new local folder.
+  if (fs.existsSync(modules) && fs.lstatSync(modules).isSymbolicLink()) {
+    log('node_modules is a symbolic link (shared install): not running npm ci; run it where the link points if packages are stale');
+    return;
+  }
   const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
   if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
@@ -39,7 +46,7 @@ function newestMtime(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.html')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    else if (/\.(ts|html|css|js)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
 }
@@ -139,6 +146,7 @@ async function test() {
   const started = Date.now();
   ensureDependencies();
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('npx', ['tsc', '-p', 'tsconfig.web.json']); // the web pages' browser scripts, against the DOM
   run('npx', ['eslint', 'apps', 'libs', 'scripts', 'test']);
   const unitReport = path.join(ROOT, '.hub', 'jest-unit.json');
   const integrationReport = path.join(ROOT, '.hub', 'jest-integration.json');

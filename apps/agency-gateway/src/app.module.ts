@@ -6,8 +6,10 @@ import { KafkaModule } from '@hub/kafka/kafka.module';
 import { PlatformModule } from '@hub/platform/platform.module';
 import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { ConsoleModule } from './console/console.module';
 import { gatewayDataSourceOptions, GATEWAY_SCHEMA } from './database/data-source';
 import { GatewayConfig } from './gateway.config';
+import { DirectoryModule } from './directory/directory.module';
 import { InboxModule } from './inbox/inbox.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
 
@@ -34,6 +36,8 @@ export class AppModule {
         AdminModule,
         AlertsModule,
         InboxModule,
+        DirectoryModule,
+        ConsoleModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }],
       exports: [GatewayConfig],

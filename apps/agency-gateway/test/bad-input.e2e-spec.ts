@@ -50,7 +50,8 @@ const CASES: Case[] = [
   ['container check digit wrong', withSubject({ type: 'container', number: 'CSQU3054384' }), 'subjects[0].number'],
   ['container format wrong', withSubject({ type: 'container', number: 'CSQ3054383' }), 'subjects[0].number'],
   ['vessel IMO check digit wrong', withSubject({ type: 'vessel', imo: 'IMO 9074728' }), 'subjects[0].imo'],
-  ['phone not E.164', withSubject({ type: 'phone', number: '0037 2 212345' }), 'subjects[0].number'],
+  // Spaces and dashes are fine (identifiers as written), a missing country prefix (+ or 00) is not.
+  ['phone not E.164', withSubject({ type: 'phone', number: '37 2 212345' }), 'subjects[0].number'],
   ['subject type unknown', withSubject({ type: 'aircraft', tail: 'EY-123' }), 'subjects[0].type'],
   ['consignment negative quantity', withSubject({ type: 'consignment', substance: 'heroin', quantityKg: -1 }), 'subjects[0].quantityKg'],
   ['person without expiresAt', withSubject({ type: 'person', fullName: 'Ivan Petrov' }), 'expiresAt'],

@@ -1,14 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Browser, chromium, Page } from 'playwright-core';
-import { api, expectEventually, restartService } from '@hub/testing';
+import { Browser, Page } from 'playwright-core';
+import { api, expectEventually, launchChromium, overflowingElements, restartService, TEST_ARTIFACTS as ARTIFACTS } from '@hub/testing';
 import { alertBody, analystKey, createAgency, env, submit, TestAgency, uniqueContainer } from './monitoring-fixtures';
-
-/** Debian's Chromium, driven by playwright-core (no browser download). CI installs it: absent = a failure, never a skip. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const ARTIFACTS = path.resolve(__dirname, '..', '..', '..', 'test-artifacts');
 const UI_TIMEOUT_MS = 60000;
 
 // A browser, a service restart and several live round trips: more than the default per-test budget on a busy machine.
@@ -25,10 +20,7 @@ describe('analyst dashboard (GET /) in a real browser', () => {
   const streamRequests: { lastEventId: string | undefined; query: string }[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium). This test fails rather than skips without a browser.`);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     [kz, tj, analyst] = await Promise.all([createAgency('KZ'), createAgency('TJ'), analystKey()]);
     page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -115,10 +107,7 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     expect(await page.evaluate(`window.notReloaded`)).toBe(true);
 
     // Readable on a 1366x768 laptop: nothing wider than the window, no panel cut off sideways.
-    const overflowing = await page.evaluate(`[document.documentElement, ...document.querySelectorAll('.panel')]
-      .filter((node) => node.scrollWidth > node.clientWidth + 1)
-      .map((node) => node.tagName + ' ' + node.className + ' ' + node.scrollWidth + ' > ' + node.clientWidth)`);
-    expect(overflowing).toEqual([]);
+    expect(await overflowingElements(page, '.panel')).toEqual([]);
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png') });

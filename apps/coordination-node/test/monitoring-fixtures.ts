@@ -1,6 +1,5 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { iso6346CheckDigit } from '@hub/contracts/domain/iso6346';
-import { alertBody as hubAlertBody, api, createAgency as createHubAgency, expectEventually, issueKey, queryDatabase, testEnvironment } from '@hub/testing';
+import { randomUUID } from 'node:crypto';
+import { alertBody as hubAlertBody, api, createAgency as createHubAgency, expectEventually, issueKey, queryDatabase, testEnvironment, uniqueContainerNumber } from '@hub/testing';
 
 export { queryDatabase };
 
@@ -51,12 +50,7 @@ export async function analystKey(): Promise<string> {
 }
 
 /** A valid ISO 6346 container number no other test uses. */
-export function uniqueContainer(): string {
-  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  const owner = `Q${letters[randomInt(26)]}${letters[randomInt(26)]}U`;
-  const serial = String(randomInt(1_000_000)).padStart(6, '0');
-  return `${owner}${serial}${iso6346CheckDigit(owner + serial)}`;
-}
+export const uniqueContainer = uniqueContainerNumber;
 
 /** The shared test alert, as a suspicious shipment with a container no other test reports (so correlations are this test's own). */
 export function alertBody(recipients: string[], overrides: Record<string, unknown> = {}): Record<string, any> {

@@ -1,10 +1,14 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { AlertContent } from './alert/alert-content';
 import { AGENCY_ID_PATTERN } from './reference';
 
 export const DELIVERY_KINDS = ['alert', 'update', 'cancel'] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
+/** What an inbox item can be: an alert delivery, or a match notice (Topic.MatchNotices). Add, never rename. */
+export const INBOX_ITEM_KINDS = [...DELIVERY_KINDS, 'match'] as const;
+export type InboxItemKind = (typeof INBOX_ITEM_KINDS)[number];
 
 /**
  * Value on Topic.AlertsSubmitted, key = alertId. Produced by agency-gateway once the submission is durable
@@ -45,4 +49,26 @@ export class AlertDeliveredMessage {
    * then stops serving it the content it received earlier, and later cancels reach it without the sender's reason.
    */
   @IsOptional() @IsBoolean() withdrawn?: boolean;
+}
+
+/**
+ * Value on Topic.MatchNotices, key = recipient (the owner told). One per (correlation, owner alert), produced by
+ * coordination-node in the transaction that records the correlation (outbox). `text` is exactly the sentence the
+ * correlation record decided for this owner; when `restricted`, the notice carries nothing of the other alert
+ * (no id, no identifier): `otherAlertIds` is then empty. noticeId is deterministic, so a redelivered message is
+ * recognised and stored once.
+ */
+export class MatchNoticeMessage {
+  @IsUUID() noticeId: string;
+  @IsUUID() correlationId: string;
+  @Matches(AGENCY_ID_PATTERN) recipient: string;
+  /** the recipient's own alert that matched, and its version when the match was found */
+  @IsUUID() alertId: string;
+  @IsInt() @Min(1) version: number;
+  /** the agency to contact */
+  @Matches(AGENCY_ID_PATTERN) otherAgencyId: string;
+  @IsArray() @ArrayMaxSize(100) @IsUUID(undefined, { each: true }) otherAlertIds: string[];
+  @IsBoolean() restricted: boolean;
+  @IsString() @Length(1, 1000) text: string;
+  @IsISO8601({ strict: true }) foundAt: string;
 }

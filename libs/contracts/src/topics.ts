@@ -13,6 +13,11 @@ export enum Topic {
   AlertsSubmitted = 'alerts.submitted.v1',
   /** One message per (alert version, recipient) decided "delivered" by coordination-node. Key = recipient agency id. */
   AlertsDelivered = 'alerts.deliveries.v1',
+  /**
+   * One message per (correlation, owner alert): what the owner of a matching alert is told (MatchNoticeMessage),
+   * produced by coordination-node, stored by agency-gateway as an inbox item of kind `match`. Key = owner agency id.
+   */
+  MatchNotices = 'alerts.match-notices.v1',
   /** Every auditable fact, from every service. Key = alertId, or the actor's agency when there is no alert. */
   AuditEvents = 'audit.events.v1',
   /** Messages that are at fault themselves (invalid, refused, too large to publish), with their origin in headers. Key = original key. */
@@ -33,6 +38,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { topic: Topic.SharingGroups, partitions: 1, compacted: true },
   { topic: Topic.AlertsSubmitted, partitions: 6, compacted: false },
   { topic: Topic.AlertsDelivered, partitions: 6, compacted: false },
+  { topic: Topic.MatchNotices, partitions: 6, compacted: false },
   { topic: Topic.AuditEvents, partitions: 6, compacted: false },
   // Larger than any other topic accepts, so that a message too large for its own topic is dead-lettered whole.
   { topic: Topic.DeadLetter, partitions: 1, compacted: false, maxMessageBytes: 16 * 1024 * 1024 },

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { iso6346CheckDigit } from '@hub/contracts/domain/iso6346';
 import { api, ApiResponse } from './http';
 import { testEnvironment } from './environment';
 import { expectEventually } from './eventually';
@@ -8,6 +9,14 @@ const env = () => testEnvironment();
 /** A fresh agency id for one test (tests share one database, so ids must not collide across runs). */
 export function uniqueAgencyId(country = 'TJ'): string {
   return `${country}-T${randomBytes(4).toString('hex').toUpperCase()}`;
+}
+
+/** A valid ISO 6346 container number no other test uses (owner codes starting with Q are not issued to real owners here). */
+export function uniqueContainerNumber(): string {
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const owner = `Q${letters[randomInt(26)]}${letters[randomInt(26)]}U`;
+  const serial = String(randomInt(1_000_000)).padStart(6, '0');
+  return `${owner}${serial}${iso6346CheckDigit(owner + serial)}`;
 }
 
 export interface TestAgency {
@@ -62,7 +71,8 @@ export function alertBody(recipients: string[], overrides: Record<string, unknow
     distribution: { scope: 'restricted', recipients, sharingGroups: [] },
     location: { country: 'TJ', place: 'Nizhny Pyanj' },
     subjects: [
-      { type: 'container', number: 'CSQU3054383' },
+      // A container of its own: alerts of different tests correlate (and notify their owners) only when a test means them to.
+      { type: 'container', number: uniqueContainerNumber() },
       { type: 'consignment', substance: 'heroin', quantityKg: 12.5 },
     ],
     references: [],

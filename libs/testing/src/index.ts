@@ -5,3 +5,5 @@ export * from './services';
 export * from './hub-fixtures';
 export * from './database';
 export * from './load';
+export * from './sse';
+export * from './browser';

@@ -376,7 +376,7 @@ async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, l
       audit,
       // Bounded so that an overloaded exchange still ends the run in time; the result then says INCOMPLETE.
       drainTimeoutMs: Math.max(40000, seconds * 3000),
-      inboxCount: async () => Number((await pg.query('SELECT count(*)::bigint AS n FROM gateway.inbox')).rows[0].n),
+      inboxCount: async () => Number((await pg.query("SELECT count(*)::bigint AS n FROM gateway.inbox WHERE kind <> 'match'")).rows[0].n),
     };
 
     // Readiness: one alert per agency must reach every recipient (reference data replicated to the node).

@@ -1,5 +1,5 @@
 import { AlertContent } from '@hub/contracts/alert/alert-content';
-import { DeliveryKind } from '@hub/contracts/messages';
+import { DeliveryKind, InboxItemKind } from '@hub/contracts/messages';
 
 export interface AcceptedResponse {
   alertId: string;
@@ -28,6 +28,18 @@ export interface SenderAlertView {
   recipients: RecipientState[];
 }
 
+/** One of the sender's own alerts in a list: enough to choose one, nothing of its recipients. */
+export interface SentAlertSummary {
+  alertId: string;
+  version: number;
+  state: 'active' | 'cancelled';
+  headline: string;
+  category: string;
+  tlp: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** What a recipient sees: the latest version delivered to it, nothing about other recipients. */
 export interface RecipientAlertView {
   alertId: string;
@@ -42,19 +54,36 @@ export interface RecipientAlertView {
   withdrawn: boolean;
 }
 
+/**
+ * What a match notice tells its owner: `text` is the sentence the correlation decided; when `restricted`, nothing
+ * of the other alert (otherAlertIds is empty), only the agency to contact.
+ */
+export interface MatchNoticeView {
+  correlationId: string;
+  otherAgencyId: string;
+  otherAlertIds: string[];
+  restricted: boolean;
+  text: string;
+  foundAt: string;
+}
+
 export interface InboxItem {
+  /** for a match notice: the notice id */
   deliveryId: string;
   cursor: string;
+  /** for a match notice: the recipient's own alert that matched */
   alertId: string;
   version: number;
-  kind: DeliveryKind;
+  kind: InboxItemKind;
   sender: string;
   deliveredAt: string;
   cancelReason: string | null;
-  /** null for a cancel (recall reaches every earlier recipient, content does not), and for every delivery of an alert later withdrawn from this recipient */
+  /** null for a cancel (recall reaches every earlier recipient, content does not), for a match notice, and for every delivery of an alert later withdrawn from this recipient */
   alert: AlertContent | null;
   /** this delivery withdrew the alert from the recipient */
   withdrawn: boolean;
+  /** only on items of kind `match` */
+  match?: MatchNoticeView;
 }
 
 export interface InboxRow {
@@ -63,11 +92,12 @@ export interface InboxRow {
   delivery_id: string;
   alert_id: string;
   version: number;
-  kind: DeliveryKind;
+  kind: InboxItemKind;
   sender: string;
   alert: AlertContent | null;
   cancel_reason: string | null;
   withdrawn: boolean;
+  match: MatchNoticeView | null;
   delivered_at: Date;
 }
 
@@ -83,5 +113,6 @@ export function inboxItem(row: InboxRow): InboxItem {
     cancelReason: row.cancel_reason,
     alert: row.alert,
     withdrawn: row.withdrawn,
+    ...(row.match ? { match: row.match } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@hub/auth/principal';
 import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
@@ -6,6 +6,7 @@ import { Role } from '@hub/contracts/audit-event';
 import { AckRequest, CancelAlertRequest, ForwardAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
 import { AlertIdPipe } from './alert-id.pipe';
 import { AlertsService } from './alerts.service';
+import { SentAlertsQuery } from './sent-alerts.query';
 
 /**
  * Bodies are validated by the service (not the global pipe) so that every refused submission is audited with
@@ -51,6 +52,12 @@ export class AlertsController {
     @Body() body: unknown,
   ) {
     return this.alerts.forward(principal, alertId, idempotencyKey, body);
+  }
+
+  /** The caller's own alerts, newest first: what the console lists as "sent". */
+  @Get()
+  listSent(@CurrentPrincipal() principal: Principal, @Query() query: SentAlertsQuery) {
+    return this.alerts.listSent(principal, query.limit ?? 50);
   }
 
   @Get(':alertId')

@@ -7,6 +7,7 @@ import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertContent } from '@hub/contracts/alert/alert-content';
 import { AckRequest, CancelAlertRequest, ForwardAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
 import { forwardAllowed } from '@hub/contracts/policy/forwarding';
+import { hubStampedSubjectFieldErrors, stampCanonicalIdentifiers, withoutHubStampedSubjectFields } from '@hub/contracts/alert/subjects';
 import { parseContent } from '@hub/contracts/alert/validate';
 import { AlertSubmittedMessage, DeliveryKind } from '@hub/contracts/messages';
 import { Topic } from '@hub/contracts/topics';
@@ -15,7 +16,7 @@ import { AuditFact, AuditPublisher, auditMessage } from '@hub/kafka/audit.publis
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, FieldError, HubError } from '@hub/platform/errors';
 import { ReferenceSnapshot } from '../reference/reference.snapshot';
-import { AcceptedResponse, RecipientAlertView, RecipientState, SenderAlertView } from './alert-views';
+import { AcceptedResponse, RecipientAlertView, RecipientState, SenderAlertView, SentAlertSummary } from './alert-views';
 
 interface AlertRow {
   alert_id: string;
@@ -208,7 +209,7 @@ export class AlertsService {
       `SELECT latest.version, latest.kind, latest.sender, latest.cancel_reason, latest.withdrawn, latest.delivered_at,
               (SELECT alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL
                ORDER BY c.seq DESC LIMIT 1) AS alert
-       FROM gateway.inbox latest WHERE latest.recipient = $1 AND latest.alert_id = $2 ORDER BY latest.seq DESC LIMIT 1`,
+       FROM gateway.inbox latest WHERE latest.recipient = $1 AND latest.alert_id = $2 AND latest.kind <> 'match' ORDER BY latest.seq DESC LIMIT 1`,
       [principal.agencyId, alertId],
     );
     if (!delivered) {
@@ -231,6 +232,32 @@ export class AlertsService {
     };
   }
 
+  /** The sender's own alerts, newest first, with their current version's headline; one audit fact per request. */
+  async listSent(principal: Principal, limit: number): Promise<{ items: SentAlertSummary[] }> {
+    const rows: { alert_id: string; current_version: number; state: 'active' | 'cancelled'; headline: string; category: string; tlp: string; created_at: Date; updated_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT a.alert_id, a.current_version, a.state, v.content->>'headline' AS headline, v.content->>'category' AS category,
+                v.content->>'tlp' AS tlp, a.created_at, a.updated_at
+         FROM gateway.alerts a JOIN gateway.alert_versions v ON v.alert_id = a.alert_id AND v.version = a.current_version
+         WHERE a.sender = $1 ORDER BY a.created_at DESC, a.alert_id LIMIT $2`,
+        [principal.agencyId, limit],
+      );
+    const items = rows.map((row) => ({
+      alertId: row.alert_id,
+      version: row.current_version,
+      state: row.state,
+      headline: row.headline,
+      category: row.category,
+      tlp: row.tlp,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    }));
+    if (items.length > 0) {
+      await this.audit.publish([{ type: AuditEventType.AlertRead, actor: actorOf(principal), details: { as: 'sender-list', alertIds: items.map((i) => i.alertId) } }]);
+    }
+    return { items };
+  }
+
   private async senderView(alert: AlertRow): Promise<SenderAlertView> {
     const [current]: { content: AlertContent; received_at: Date; cancel_reason: string | null }[] = await this.dataSource.query(
       `SELECT content, received_at, cancel_reason FROM gateway.alert_versions WHERE alert_id = $1 AND version = $2`,
@@ -238,7 +265,7 @@ export class AlertsService {
     );
     const deliveries: { recipient: string; version: number; kind: DeliveryKind; delivered_at: Date }[] = await this.dataSource.query(
       `SELECT DISTINCT ON (recipient) recipient, version, kind, delivered_at FROM gateway.inbox
-       WHERE alert_id = $1 ORDER BY recipient, seq DESC`,
+       WHERE alert_id = $1 AND kind <> 'match' ORDER BY recipient, seq DESC`,
       [alert.alert_id],
     );
     const acks: { recipient: string; version: number; status: string; note: string | null; acked_at: Date }[] = await this.dataSource.query(
@@ -278,7 +305,7 @@ export class AlertsService {
     const [latest]: { alert: AlertContent | null; kind: DeliveryKind; withdrawn: boolean }[] = await this.dataSource.query(
       `SELECT kind, withdrawn,
               (SELECT c.alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL ORDER BY c.seq DESC LIMIT 1) AS alert
-       FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 ORDER BY seq DESC LIMIT 1`,
+       FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND kind <> 'match' ORDER BY seq DESC LIMIT 1`,
       [principal.agencyId, alertId],
     );
     if (!latest) {
@@ -307,6 +334,7 @@ export class AlertsService {
     }
     const forwarded = {
       ...content,
+      subjects: withoutHubStampedSubjectFields(content.subjects),
       distribution: { scope: 'restricted', recipients: parsed.value.recipients, sharingGroups: [] },
       references: [alertId],
     };
@@ -315,7 +343,7 @@ export class AlertsService {
 
   async acknowledge(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number; status: string }> {
     const delivered: { version: number }[] = await this.dataSource.query(
-      `SELECT DISTINCT version FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2`,
+      `SELECT DISTINCT version FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND kind <> 'match'`,
       [principal.agencyId, alertId],
     );
     if (delivered.length === 0) {
@@ -354,10 +382,14 @@ export class AlertsService {
   /** Contract (class-validator) and domain/policy checks; each refusal is audited before the 400. */
   private async validContent<T extends AlertContent>(principal: Principal, alertId: string | null, body: unknown, cls: new () => T): Promise<T> {
     const parsed = await parseContent(body, cls);
-    if (!parsed.ok) {
-      await this.reject(principal, alertId, parsed.errors);
-      throw HubError.validation(parsed.errors);
+    const stamped = hubStampedSubjectFieldErrors(body);
+    if (!parsed.ok || stamped.length > 0) {
+      const errors = [...stamped, ...(parsed.ok ? [] : parsed.errors.filter((e) => !stamped.some((s) => s.path === e.path)))];
+      await this.reject(principal, alertId, errors);
+      throw HubError.validation(errors);
     }
+    // Identifiers are kept as the officer wrote them, with their canonical form beside them.
+    stampCanonicalIdentifiers(parsed.value.subjects);
     const now = new Date();
     const snapshot = await this.reference.load();
     const problems: FieldError[] = [
@@ -376,7 +408,7 @@ export class AlertsService {
     if (references.length === 0) return [];
     const visible: { alert_id: string }[] = await this.dataSource.query(
       `SELECT alert_id FROM gateway.alerts WHERE alert_id = ANY($1::uuid[]) AND sender = $2
-       UNION SELECT DISTINCT alert_id FROM gateway.inbox WHERE alert_id = ANY($1::uuid[]) AND recipient = $2`,
+       UNION SELECT DISTINCT alert_id FROM gateway.inbox WHERE alert_id = ANY($1::uuid[]) AND recipient = $2 AND kind <> 'match'`,
       [references, principal.agencyId],
     );
     const seen = new Set(visible.map((v) => v.alert_id));

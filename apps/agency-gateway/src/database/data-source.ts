@@ -2,7 +2,8 @@ import { DataSourceOptions } from 'typeorm';
 import { appDataSourceOptions } from '@hub/database/data-source';
 import { GatewayInitial1764201600000 } from '../migrations/1764201600000-gateway-initial';
 import { GatewayExchange1764201600100 } from '../migrations/1764201600100-gateway-exchange';
-import { GatewayWithdrawn1764201600300 } from '../migrations/1764201600300-gateway-withdrawn';
+import { GatewayMatchNotices1764201600300 } from '../migrations/1764201600300-gateway-match-notices';
+import { GatewayWithdrawn1764201600310 } from '../migrations/1764201600310-gateway-withdrawn';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 
 export const GATEWAY_SCHEMA = 'gateway';
@@ -14,7 +15,7 @@ export function gatewayDataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: GATEWAY_SCHEMA,
     entities: GATEWAY_ENTITIES,
-    migrations: [GatewayInitial1764201600000, GatewayExchange1764201600100, GatewayWithdrawn1764201600300],
+    migrations: [GatewayInitial1764201600000, GatewayExchange1764201600100, GatewayMatchNotices1764201600300, GatewayWithdrawn1764201600310],
     applicationName: 'agency-gateway',
     poolSize: 20,
   });

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AlertDeliveredMessage } from '@hub/contracts/messages';
+import { AlertDeliveredMessage, MatchNoticeMessage } from '@hub/contracts/messages';
 import { Topic } from '@hub/contracts/topics';
 import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { InboxService } from './inbox.service';
@@ -10,6 +10,8 @@ import { InboxService } from './inbox.service';
  */
 export const DELIVERIES_CONSUMER_GROUP = 'agency-gateway-deliveries';
 const DELIVERIES_BATCH_MAX = 200;
+/** Match notices go to the same inboxes, from their own topic (a notice is not an alert delivery), in a group of their own. */
+export const MATCH_NOTICES_CONSUMER_GROUP = 'agency-gateway-match-notices';
 
 @Injectable()
 export class DeliveriesConsumer implements OnApplicationBootstrap {
@@ -26,6 +28,13 @@ export class DeliveriesConsumer implements OnApplicationBootstrap {
       maxBatch: DELIVERIES_BATCH_MAX,
       partitionsConsumedConcurrently: 3,
       handle: (deliveries) => this.inbox.storeAll(deliveries),
+    });
+    await this.consumers.start({
+      groupId: MATCH_NOTICES_CONSUMER_GROUP,
+      topic: Topic.MatchNotices,
+      messageClass: MatchNoticeMessage,
+      maxBatch: DELIVERIES_BATCH_MAX,
+      handle: (notices) => this.inbox.storeNotices(notices),
     });
   }
 }

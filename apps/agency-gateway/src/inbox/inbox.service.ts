@@ -3,13 +3,71 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
-import { AlertDeliveredMessage } from '@hub/contracts/messages';
+import { AlertDeliveredMessage, InboxItemKind, MatchNoticeMessage } from '@hub/contracts/messages';
 import { auditMessage, AuditPublisher } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
-import { InboxItem, inboxItem, InboxRow } from '../alerts/alert-views';
+import { InboxItem, inboxItem, InboxRow, MatchNoticeView } from '../alerts/alert-views';
 import { INBOX_CHANNEL } from './inbox.notifier';
 
-/** Each agency's inbox: deliveries stored exactly once, in one gap-free sequence per recipient. */
+/** One inbox row to store: an alert delivery or a match notice. */
+interface InboxEntry {
+  deliveryId: string;
+  recipient: string;
+  alertId: string;
+  version: number;
+  kind: InboxItemKind;
+  sender: string;
+  alert: object | null;
+  cancelReason: string | null;
+  match: MatchNoticeView | null;
+  /** a recall: see enforceWithdrawals */
+  withdrawn: boolean;
+  /** audit details beyond deliveryId, kind, sender and inboxSeq */
+  auditDetails: Record<string, unknown>;
+}
+
+function deliveryEntry(delivery: AlertDeliveredMessage): InboxEntry {
+  return {
+    deliveryId: delivery.deliveryId,
+    recipient: delivery.recipient,
+    alertId: delivery.alertId,
+    version: delivery.version,
+    kind: delivery.kind,
+    sender: delivery.sender,
+    alert: delivery.alert ?? null,
+    cancelReason: delivery.cancelReason ?? null,
+    match: null,
+    withdrawn: delivery.withdrawn === true,
+    auditDetails: {},
+  };
+}
+
+/** A match notice is about the recipient's own alert: its sender is the recipient itself. */
+function noticeEntry(notice: MatchNoticeMessage): InboxEntry {
+  const match: MatchNoticeView = {
+    correlationId: notice.correlationId,
+    otherAgencyId: notice.otherAgencyId,
+    otherAlertIds: notice.otherAlertIds,
+    restricted: notice.restricted,
+    text: notice.text,
+    foundAt: notice.foundAt,
+  };
+  return {
+    deliveryId: notice.noticeId,
+    recipient: notice.recipient,
+    alertId: notice.alertId,
+    version: notice.version,
+    kind: 'match',
+    sender: notice.recipient,
+    alert: null,
+    cancelReason: null,
+    match,
+    withdrawn: false,
+    auditDetails: { correlationId: notice.correlationId, otherAgencyId: notice.otherAgencyId, restricted: notice.restricted },
+  };
+}
+
+/** Each agency's inbox: deliveries and match notices stored exactly once, in one gap-free sequence per recipient. */
 @Injectable()
 export class InboxService {
   constructor(
@@ -25,6 +83,15 @@ export class InboxService {
    * commits later. Each stored delivery's audit event is durable in Kafka before this resolves.
    */
   async storeAll(deliveries: readonly AlertDeliveredMessage[]): Promise<void> {
+    await this.store(deliveries.map(deliveryEntry));
+  }
+
+  /** Match notices, like deliveries: once each (noticeId), in the owner's sequence, audited as delivered. */
+  async storeNotices(notices: readonly MatchNoticeMessage[]): Promise<void> {
+    await this.store(notices.map(noticeEntry));
+  }
+
+  private async store(deliveries: readonly InboxEntry[]): Promise<void> {
     const ids = await this.dataSource.transaction(async (manager) => {
       const recipients = [...new Set(deliveries.map((d) => d.recipient))].sort();
       const counters: { recipient: string; last_seq: string }[] = await manager.query(
@@ -37,7 +104,7 @@ export class InboxService {
         deliveries.map((d) => d.deliveryId),
       ]);
       const seen = new Set(known.map((row) => row.delivery_id));
-      const fresh: { delivery: AlertDeliveredMessage; seq: number }[] = [];
+      const fresh: { delivery: InboxEntry; seq: number }[] = [];
       for (const delivery of deliveries) {
         if (seen.has(delivery.deliveryId)) continue;
         seen.add(delivery.deliveryId);
@@ -46,11 +113,11 @@ export class InboxService {
         fresh.push({ delivery, seq });
       }
       if (fresh.length === 0) return [];
-      const column = <T>(pick: (d: AlertDeliveredMessage) => T) => fresh.map(({ delivery }) => pick(delivery));
+      const column = <T>(pick: (d: InboxEntry) => T) => fresh.map(({ delivery }) => pick(delivery));
       await manager.query(
-        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason, withdrawn)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[],
-                              $10::boolean[])`,
+        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason, match, withdrawn)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
+                              $11::boolean[])`,
         [
           column((d) => d.recipient),
           fresh.map(({ seq }) => String(seq)),
@@ -60,8 +127,9 @@ export class InboxService {
           column((d) => d.kind),
           column((d) => d.sender),
           column((d) => (d.alert ? JSON.stringify(d.alert) : null)),
-          column((d) => d.cancelReason ?? null),
-          column((d) => d.withdrawn === true),
+          column((d) => d.cancelReason),
+          column((d) => (d.match ? JSON.stringify(d.match) : null)),
+          column((d) => d.withdrawn),
         ],
       );
       await this.enforceWithdrawals(manager, fresh);
@@ -82,7 +150,7 @@ export class InboxService {
             alertId: delivery.alertId,
             version: delivery.version,
             recipient: delivery.recipient,
-            details: { deliveryId: delivery.deliveryId, kind: delivery.kind, sender: delivery.sender, inboxSeq: seq },
+            details: { deliveryId: delivery.deliveryId, kind: delivery.kind, sender: delivery.sender, inboxSeq: seq, ...delivery.auditDetails },
           }),
         ),
       );
@@ -95,8 +163,8 @@ export class InboxService {
    * earlier deliveries' content is removed from its inbox), and a later cancel reaches it without the sender's
    * reason, unless a later version made it a recipient again. Runs in the delivery transaction, after the insert.
    */
-  private async enforceWithdrawals(manager: EntityManager, fresh: readonly { delivery: AlertDeliveredMessage; seq: number }[]): Promise<void> {
-    const withdrawn = fresh.filter(({ delivery }) => delivery.withdrawn === true);
+  private async enforceWithdrawals(manager: EntityManager, fresh: readonly { delivery: InboxEntry; seq: number }[]): Promise<void> {
+    const withdrawn = fresh.filter(({ delivery }) => delivery.withdrawn);
     if (withdrawn.length > 0) {
       await manager.query(
         `UPDATE gateway.inbox i SET alert = NULL FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS w(recipient, alert_id, seq)
@@ -104,13 +172,13 @@ export class InboxService {
         [withdrawn.map(({ delivery }) => delivery.recipient), withdrawn.map(({ delivery }) => delivery.alertId), withdrawn.map(({ seq }) => String(seq))],
       );
     }
-    const cancels = fresh.filter(({ delivery }) => delivery.kind === 'cancel' && delivery.withdrawn !== true && delivery.cancelReason);
+    const cancels = fresh.filter(({ delivery }) => delivery.kind === 'cancel' && !delivery.withdrawn && delivery.cancelReason);
     if (cancels.length > 0) {
       await manager.query(
         `UPDATE gateway.inbox i SET cancel_reason = NULL FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS c(recipient, alert_id, seq)
          WHERE i.recipient = c.recipient AND i.alert_id = c.alert_id AND i.seq = c.seq
            AND (SELECT p.withdrawn FROM gateway.inbox p WHERE p.recipient = c.recipient AND p.alert_id = c.alert_id AND p.seq < c.seq
-                ORDER BY p.seq DESC LIMIT 1)`,
+                AND p.kind <> 'match' ORDER BY p.seq DESC LIMIT 1)`,
         [cancels.map(({ delivery }) => delivery.recipient), cancels.map(({ delivery }) => delivery.alertId), cancels.map(({ seq }) => String(seq))],
       );
     }

@@ -24,6 +24,11 @@ export class ReferenceSnapshot {
 
   /** Both tables in one statement: it runs for every submission, and each round trip counts (BENCHMARKS.md). */
   async load(): Promise<GatewayReference> {
+    return new GatewayReference(await this.records());
+  }
+
+  /** The records themselves (with names): what an agency may address, for GET /v1/agencies. */
+  async records(): Promise<{ agencies: AgencyRecord[]; sharingGroups: SharingGroupRecord[] }> {
     const rows: ReferenceRow[] = await this.dataSource.query(
       `SELECT 'agency' AS row_type, id, name, country, kind, active, NULL::text[] AS members, NULL::timestamptz AS expires_at, updated_at
          FROM gateway.agencies
@@ -39,7 +44,7 @@ export class ReferenceSnapshot {
         sharingGroups.push(sharingGroupRecord({ id: row.id, name: row.name, members: row.members!, expiresAt: row.expires_at, updatedAt: row.updated_at }));
       }
     }
-    return new GatewayReference({ agencies, sharingGroups });
+    return { agencies, sharingGroups };
   }
 }
 

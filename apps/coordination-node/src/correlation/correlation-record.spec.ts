@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { CorrelatedAlert, correlationIdFor, describeCorrelation, renderNotice } from './correlation-record';
-import { Identifier } from './identifiers';
+import { CorrelatedAlert, correlationIdFor, describeCorrelation, matchNoticesOf, renderNotice } from './correlation-record';
+import { Identifier } from '@hub/contracts/domain/identifiers';
 
 const container: Identifier = { kind: 'container', key: 'CSQU3054383' };
 const CENTRE = 'CARICC';
@@ -157,5 +157,40 @@ describe('describeCorrelation (properties)', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('matchNoticesOf', () => {
+  const record = describeCorrelation({
+    identifier: container,
+    trigger: alert('11111111-1111-4111-8111-111111111111', 'TJ-DCA'),
+    matches: [alert('22222222-2222-4222-8222-222222222222', 'KZ-CND'), alert('33333333-3333-4333-8333-333333333333', 'UZ-NIC', 'RED')],
+    // KZ and TJ hold each other's alert; UZ's RED alert is restricted whoever holds it.
+    holds: holdings('22222222-2222-4222-8222-222222222222>TJ-DCA', '11111111-1111-4111-8111-111111111111>KZ-CND'),
+    regionalCentreId: CENTRE,
+  })!;
+  const versions = new Map([['11111111-1111-4111-8111-111111111111', 2]]);
+  const notices = matchNoticesOf(record, (id) => versions.get(id) ?? 1, '2030-01-01T00:00:00.000Z');
+
+  it('gives each owner exactly the text of its notice in the record, and its own alert version', () => {
+    expect(notices.map((n) => [n.recipient, n.alertId, n.version, n.text])).toEqual(
+      record.notices.map((n) => [n.agencyId, n.alertId, versions.get(n.alertId) ?? 1, renderNotice(n, record.identifier)]),
+    );
+  });
+
+  it('carries nothing of the other alert when restricted', () => {
+    const toUz = notices.find((n) => n.recipient === 'UZ-NIC')!;
+    expect(toUz).toMatchObject({ restricted: true, otherAlertIds: [], otherAgencyId: 'TJ-DCA' });
+    expect(toUz.text).toBe('Your alert 33333333-3333-4333-8333-333333333333 matches an alert of TJ-DCA that is not shared with you. Contact TJ-DCA.');
+    const toKz = notices.find((n) => n.recipient === 'KZ-CND')!;
+    expect(toKz).toMatchObject({ restricted: false, otherAlertIds: ['11111111-1111-4111-8111-111111111111'] });
+    expect(toKz.text).toContain('CSQU3054383');
+  });
+
+  it('derives notice ids from the correlation and the owner alert: the same on a retry, distinct within a record', () => {
+    const again = matchNoticesOf(record, (id) => versions.get(id) ?? 1, '2031-01-01T00:00:00.000Z');
+    expect(again.map((n) => n.noticeId)).toEqual(notices.map((n) => n.noticeId));
+    expect(new Set(notices.map((n) => n.noticeId)).size).toBe(notices.length);
+    for (const id of notices.map((n) => n.noticeId)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

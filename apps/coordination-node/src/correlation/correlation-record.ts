@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isTlpRestricted, isWithheldFromCentre } from '../feed/centre-visibility';
-import { Identifier, IDENTIFIER_LABELS } from './identifiers';
+import { Identifier, IDENTIFIER_LABELS } from '@hub/contracts/domain/identifiers';
+import { MatchNoticeMessage } from '@hub/contracts/messages';
 
 /** What correlation needs to know about one alert: its owner and who may see it. */
 export interface CorrelatedAlert {
@@ -104,7 +105,36 @@ export function renderNotice(notice: CorrelationNotice, identifier: Identifier |
 
 /** Deterministic, so that a retried transaction records (and audits) the same correlation, not a second one. */
 export function correlationIdFor(alertId: string, identifier: Identifier): string {
-  const hex = createHash('sha256').update(`correlation\n${alertId}\n${identifier.kind}\n${identifier.key}`).digest('hex');
+  return nameBasedUuid(`correlation\n${alertId}\n${identifier.kind}\n${identifier.key}`);
+}
+
+/** Deterministic: a retried transaction or a redelivered message produces the same notice, which the inbox stores once. */
+export function matchNoticeIdFor(correlationId: string, notice: Pick<CorrelationNotice, 'agencyId' | 'alertId' | 'otherAgencyId'>): string {
+  return nameBasedUuid(`match-notice\n${correlationId}\n${notice.agencyId}\n${notice.alertId}\n${notice.otherAgencyId}`);
+}
+
+/**
+ * The inbox notices of a correlation, one per notice of the record, each with exactly the text the record decides
+ * for its owner (the same text the correlation.found audit event holds). A restricted notice carries no other alert id.
+ */
+export function matchNoticesOf(record: CorrelationRecord, versionOf: (alertId: string) => number, foundAt: string): MatchNoticeMessage[] {
+  return record.notices.map((notice) => ({
+    noticeId: matchNoticeIdFor(record.correlationId, notice),
+    correlationId: record.correlationId,
+    recipient: notice.agencyId,
+    alertId: notice.alertId,
+    version: versionOf(notice.alertId),
+    otherAgencyId: notice.otherAgencyId,
+    otherAlertIds: notice.restricted ? [] : notice.otherAlertIds,
+    restricted: notice.restricted || notice.otherAlertIds.length === 0,
+    text: renderNotice(notice, record.identifier),
+    foundAt,
+  }));
+}
+
+/** Shaped as an RFC 4122 version-5-style UUID (name-based, SHA hash). */
+function nameBasedUuid(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CorrelationNotice, renderNotice } from './correlation-record';
-import { Identifier, IdentifierKind } from './identifiers';
+import { Identifier, IdentifierKind } from '@hub/contracts/domain/identifiers';
 
 export interface CorrelationView {
   cursor: string;

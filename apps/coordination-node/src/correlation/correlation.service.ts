@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertSubmittedMessage } from '@hub/contracts/messages';
+import { Topic } from '@hub/contracts/topics';
 import { RoutingReason } from '@hub/contracts/policy';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { CoordinationConfig } from '../coordination.config';
-import { CorrelatedAlert, CorrelationRecord, describeCorrelation, renderNotice } from './correlation-record';
-import { Identifier, identifiersOf } from './identifiers';
+import { CorrelatedAlert, CorrelationRecord, describeCorrelation, matchNoticesOf, renderNotice } from './correlation-record';
+import { Identifier, identifiersOf } from '@hub/contracts/domain/identifiers';
 
 /**
  * Earlier alerts considered per identifier, newest first. Bounds the work (and the size of one correlation
@@ -30,6 +31,14 @@ interface MatchRow {
   sender: string;
   tlp: string;
   recipients: string[];
+  version: number;
+}
+
+/** A recorded correlation and the version of each alert in it when it was found (the owners' notices name it). */
+interface FoundCorrelation {
+  record: CorrelationRecord;
+  versions: ReadonlyMap<string, number>;
+  foundAt: string;
 }
 
 /**
@@ -61,9 +70,15 @@ export class CorrelationService {
       const outgoing: OutgoingMessage[] = [];
       const found: { message: AlertSubmittedMessage; correlations: number }[] = [];
       for (const message of messages) {
-        const records = await this.indexOne(manager, message);
-        outgoing.push(...records.map((record) => this.auditOf(message, record)));
-        if (records.length > 0) found.push({ message, correlations: records.length });
+        const correlations = await this.indexOne(manager, message);
+        for (const { record, versions, foundAt } of correlations) {
+          outgoing.push(this.auditOf(message, record));
+          // Each owner is told in its inbox, once (deterministic notice ids), through the outbox of this same transaction.
+          for (const notice of matchNoticesOf(record, (alertId) => versions.get(alertId) ?? message.version, foundAt)) {
+            outgoing.push({ topic: Topic.MatchNotices, key: notice.recipient, value: notice });
+          }
+        }
+        if (correlations.length > 0) found.push({ message, correlations: correlations.length });
       }
       return { ids: await this.outbox.enqueue(manager, outgoing), found };
     });
@@ -73,7 +88,7 @@ export class CorrelationService {
     }
   }
 
-  private async indexOne(manager: EntityManager, message: AlertSubmittedMessage): Promise<CorrelationRecord[]> {
+  private async indexOne(manager: EntityManager, message: AlertSubmittedMessage): Promise<FoundCorrelation[]> {
     const fresh: unknown[] = await manager.query(
       `INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
       [message.alertId, message.version],
@@ -88,7 +103,7 @@ export class CorrelationService {
     return this.indexVersion(manager, message);
   }
 
-  private async indexVersion(manager: EntityManager, message: AlertSubmittedMessage): Promise<CorrelationRecord[]> {
+  private async indexVersion(manager: EntityManager, message: AlertSubmittedMessage): Promise<FoundCorrelation[]> {
     const trigger: CorrelatedAlert = {
       alertId: message.alertId,
       agencyId: message.sender,
@@ -107,7 +122,7 @@ export class CorrelationService {
       [message.alertId, identifiers.map((id) => `${id.kind}\n${id.key}`)],
     );
 
-    const records: CorrelationRecord[] = [];
+    const records: FoundCorrelation[] = [];
     // Two agencies reporting the same identifier at the same moment would each miss the other's uncommitted row;
     // the lock per identifier (taken in indexAll) makes the second one look after the first has committed.
     for (const identifier of identifiers) {
@@ -130,9 +145,9 @@ export class CorrelationService {
     message: AlertSubmittedMessage,
     trigger: CorrelatedAlert,
     identifier: Identifier,
-  ): Promise<CorrelationRecord | null> {
+  ): Promise<FoundCorrelation | null> {
     const rows: MatchRow[] = await manager.query(
-      `SELECT i.alert_id, i.sender, a.tlp, a.recipients
+      `SELECT i.alert_id, i.sender, a.tlp, a.recipients, a.version
        FROM coordination.correlation_identifiers i JOIN coordination.correlation_alerts a ON a.alert_id = i.alert_id
        WHERE i.identifier_kind = $1 AND i.identifier_key = $2 AND i.status = $3 AND i.sender <> $4 AND i.alert_id <> $5
        ORDER BY i.indexed_at DESC, i.alert_id LIMIT ${MAX_MATCHES_PER_IDENTIFIER}`,
@@ -149,11 +164,11 @@ export class CorrelationService {
       regionalCentreId: this.config.REGIONAL_CENTRE_ID,
     });
     if (!record) return null;
-    const inserted: unknown[] = await manager.query(
+    const inserted: { found_at: Date }[] = await manager.query(
       `INSERT INTO coordination.correlations
          (correlation_id, alert_id, version, sender, identifier_kind, identifier_key, alerts, alert_ids, agencies, restricted, withheld_from_centre, notices)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT DO NOTHING RETURNING 1`,
+       ON CONFLICT DO NOTHING RETURNING found_at`,
       [
         record.correlationId,
         trigger.alertId,
@@ -169,7 +184,10 @@ export class CorrelationService {
         JSON.stringify(record.notices),
       ],
     );
-    return inserted.length > 0 ? record : null;
+    if (inserted.length === 0) return null;
+    const versions = new Map(rows.map((row) => [row.alert_id, row.version]));
+    versions.set(trigger.alertId, message.version);
+    return { record, versions, foundAt: inserted[0].found_at.toISOString() };
   }
 
   /**
@@ -202,7 +220,7 @@ export class CorrelationService {
         agencies: record.agencies,
         restricted: record.restricted,
         withheldFromCentre: record.withheldFromCentre,
-        // Agency-facing notification is this record for now (see docs/decisions/correlation.md).
+        // The same texts go to each owner's inbox as match notices (Topic.MatchNotices, see docs/decisions/match-notices.md).
         notices: record.notices.map((notice) => ({ ...notice, text: renderNotice(notice, record.identifier) })),
       },
     });

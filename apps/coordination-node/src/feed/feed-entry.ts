@@ -1,7 +1,7 @@
 import { ALERT_CATEGORIES } from '@hub/contracts/alert/enums';
 import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
 import { CorrelationNotice, renderNotice } from '../correlation/correlation-record';
-import { Identifier, IDENTIFIER_KINDS, IdentifierKind } from '../correlation/identifiers';
+import { Identifier, IDENTIFIER_KINDS, IdentifierKind } from '@hub/contracts/domain/identifiers';
 import { isTlpLevel, isWithheldFromCentre } from './centre-visibility';
 
 /** The audit event types that are exchange events, shown in the analysts' feed. Everything else is skipped. */
@@ -168,12 +168,13 @@ export function buildFeedEntry(
       if (!redacted && event.reason) entry.cancelReason = event.reason;
       break;
     case AuditEventType.RoutingDecided:
-      if (Array.isArray(details.delivered) || Array.isArray(details.withheld)) {
+    case AuditEventType.AlertDelivered:
+      // A routing outcome names every candidate; a delivery (and a per-recipient decision written before facts
+      // were recorded per outcome) names one recipient.
+      if (event.type === AuditEventType.RoutingDecided && (Array.isArray(details.delivered) || Array.isArray(details.withheld))) {
         describeRoutingOutcome(entry, details);
         break;
       }
-    // falls through: a per-recipient decision (written before facts were recorded per outcome) reads like a delivery
-    case AuditEventType.AlertDelivered:
       entry.sender = stringOrNull(details.sender) ?? entry.sender;
       entry.recipient = event.recipient ?? null;
       if (typeof details.kind === 'string') entry.kind = details.kind;

@@ -71,20 +71,22 @@ export class Distribution {
     unique: true,
     item: { isValid: isAgencyId, message: 'must be an agency id such as TJ-DCA or CARICC' },
     itemPattern: AGENCY_ID_PATTERN.source,
-    description: 'Agency ids addressed explicitly. Must be empty when scope is regional.',
+    description: 'Agency ids addressed explicitly. Must be empty when scope is regional; absent means empty.',
     example: ['KG-BS', 'UZ-NCDC'],
+    absentMeansEmpty: true,
   })
-  recipients: string[];
+  recipients: string[] = [];
 
   @ListField({
     max: ALERT_LIMITS.sharingGroups,
     unique: true,
     item: { isValid: isSharingGroupId, message: `must be a sharing group id of 1 to ${ALERT_LIMITS.sharingGroupId} characters` },
     itemMaxLength: ALERT_LIMITS.sharingGroupId,
-    description: 'Sharing group ids. Must be empty when scope is regional, and for TLP RED and AMBER+STRICT.',
+    description: 'Sharing group ids. Must be empty when scope is regional, and for TLP RED and AMBER+STRICT; absent means empty.',
     example: [],
+    absentMeansEmpty: true,
   })
-  sharingGroups: string[];
+  sharingGroups: string[] = [];
 }
 
 export class Location {
@@ -188,8 +190,9 @@ export class AlertContent {
     unique: true,
     item: { isValid: isCanonicalUuid, message: 'must be an alertId (lower-case UUID)' },
     itemFormat: 'uuid',
-    description: 'alertIds of related alerts, visible to the sender. May be empty.',
+    description: 'alertIds of related alerts, visible to the sender. May be empty; absent means empty.',
     example: [],
+    absentMeansEmpty: true,
   })
-  references: string[];
+  references: string[] = [];
 }

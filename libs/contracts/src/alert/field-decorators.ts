@@ -204,13 +204,18 @@ function ListConstraint(rule: ListRule): PropertyDecorator {
   });
 }
 
-/** A required list of plain values (ids), every entry checked and reported at its own index. */
+/**
+ * A list of plain values (ids), every entry checked and reported at its own index. `absentMeansEmpty`: the
+ * property may be left out and then is an empty list — the class must initialise it to `[]` (plainToInstance
+ * keeps the initialiser when the key is absent); `null` is still refused.
+ */
 export function ListField(
-  rule: ListRule & FieldDocs & { itemPattern?: string; itemMaxLength?: number; itemFormat?: string },
+  rule: ListRule & FieldDocs & { itemPattern?: string; itemMaxLength?: number; itemFormat?: string; absentMeansEmpty?: boolean },
 ): PropertyDecorator {
   return compose(
     ListConstraint(rule),
-    ApiProperty({
+    apiProperty(rule.absentMeansEmpty ?? false, {
+      ...(rule.absentMeansEmpty ? { default: [] } : {}),
       type: 'array',
       maxItems: rule.max,
       uniqueItems: rule.unique ?? false,

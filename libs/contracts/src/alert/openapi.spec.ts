@@ -38,8 +38,11 @@ describe('OpenAPI document generated from the request classes', () => {
     expect(property('SubmitAlertRequest', 'headline')).toMatchObject({ type: 'string', minLength: 1, maxLength: 160 });
     expect(property('SubmitAlertRequest', 'tlp').enum).toEqual(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']);
     expect(schema('SubmitAlertRequest').required).toEqual(
-      expect.arrayContaining(['status', 'headline', 'tlp', 'distribution', 'subjects', 'references']),
+      expect.arrayContaining(['status', 'headline', 'tlp', 'distribution', 'subjects']),
     );
+    // Absent means empty: documented as optional with an empty default.
+    expect(schema('SubmitAlertRequest').required).not.toContain('references');
+    expect(property('SubmitAlertRequest', 'references')).toMatchObject({ type: 'array', default: [] });
     expect(schema('SubmitAlertRequest').required).not.toContain('description');
     expect(property('SubmitAlertRequest', 'distribution')).toEqual({ $ref: '#/components/schemas/Distribution' });
     expect(property('Distribution', 'recipients')).toMatchObject({ type: 'array', maxItems: 100 });
@@ -58,7 +61,7 @@ describe('OpenAPI document generated from the request classes', () => {
     const items = property('SubmitAlertRequest', 'subjects').items as SchemaObject;
     expect(items.oneOf).toHaveLength(6);
     expect(items.discriminator?.propertyName).toBe('type');
-    expect(property('ContainerSubject', 'number')).toMatchObject({ type: 'string', example: 'CSQU3054383' });
+    expect(property('ContainerSubject', 'number')).toMatchObject({ type: 'string', example: 'CSQU 305438-3' });
   });
 
   it('adds baseVersion to the update and describes cancel and ack', () => {

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn } from 'class-validator';
-import { IsE164, IsImoNumber, IsIso6346, IsIsoCalendarDate, IsIsoCountry } from '../domain/decorators';
+import { IsIn, registerDecorator, ValidationArguments } from 'class-validator';
+import { IsContainerNumberAsWritten, IsImoNumberAsWritten, IsIsoCalendarDate, IsIsoCountry, IsPhoneNumberAsWritten } from '../domain/decorators';
+import { normaliseContainerNumber, normaliseDocumentNumber, normaliseImo, normalisePhone, normalisePlate } from '../domain/identifiers';
 import { ALERT_LIMITS, SUBJECT_TYPES, SubjectType } from './enums';
 import { EnumField, NumberField, OptionalField, TextField } from './field-decorators';
 
@@ -10,6 +11,30 @@ const IDENTIFIER_PATTERN = {
   regex: /^[\p{L}\p{N}](?:[\p{L}\p{N} ./-]*[\p{L}\p{N}])?$/u,
   message: 'may contain only letters, digits, spaces, ".", "/" and "-", and must start and end with a letter or digit',
 };
+
+/**
+ * `canonical` is stamped by the gateway beside the identifier as the officer wrote it (which is kept as written):
+ * the normalised form that correlation matches on. A client may not send it (the gateway refuses it as
+ * hub-stamped); on Kafka it must be exactly the normalisation of the written field, so it cannot disagree.
+ */
+function CanonicalOf<T extends object>(written: (subject: T) => unknown, normalise: (text: string) => string): PropertyDecorator {
+  return (target: object, propertyKey: string | symbol) => {
+    OptionalField()(target, propertyKey);
+    registerDecorator({
+      name: 'isCanonicalOf',
+      target: target.constructor,
+      propertyName: propertyKey.toString(),
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) => {
+          const text = written(args?.object as T);
+          return typeof text === 'string' && value === normalise(text);
+        },
+        defaultMessage: () => 'must be the canonical form of the identifier, as the hub stamps it',
+      },
+    });
+    ApiPropertyOptional({ type: String, readOnly: true, description: 'Stamped by the hub: the canonical form of the identifier (never sent by clients)' })(target, propertyKey);
+  };
+}
 
 export class PersonSubject {
   @EnumField(['person'] as const)
@@ -31,6 +56,10 @@ export class PersonSubject {
   @TextField({ max: ALERT_LIMITS.documentNumber, optional: true, pattern: IDENTIFIER_PATTERN, example: 'A1234567' })
   documentNumber?: string;
 
+  /** documentNumber normalised (hub-stamped when documentNumber is given) */
+  @CanonicalOf<PersonSubject>((s) => s.documentNumber, normaliseDocumentNumber)
+  canonical?: string;
+
   @OptionalField()
   @IsIsoCountry()
   @ApiPropertyOptional({ type: String, description: 'ISO 3166-1 alpha-2 of the issuing state', example: 'TJ' })
@@ -43,6 +72,10 @@ export class VehicleSubject {
 
   @TextField({ max: ALERT_LIMITS.plate, pattern: IDENTIFIER_PATTERN, example: '01 KG 123 ABC' })
   plate: string;
+
+  /** plate normalised (hub-stamped) */
+  @CanonicalOf<VehicleSubject>((s) => s.plate, normalisePlate)
+  canonical?: string;
 
   @IsIsoCountry()
   @ApiProperty({ type: String, description: 'ISO 3166-1 alpha-2', example: 'KG' })
@@ -62,9 +95,13 @@ export class ContainerSubject {
   @EnumField(['container'] as const)
   type: 'container';
 
-  @IsIso6346()
-  @ApiProperty({ type: String, description: 'ISO 6346 container number with a valid check digit', example: 'CSQU3054383' })
+  @IsContainerNumberAsWritten()
+  @ApiProperty({ type: String, description: 'ISO 6346 container number with a valid check digit, as written (spaces, dashes, lower case)', example: 'CSQU 305438-3' })
   number: string;
+
+  /** number normalised (hub-stamped): CSQU3054383 */
+  @CanonicalOf<ContainerSubject>((s) => s.number, normaliseContainerNumber)
+  canonical?: string;
 }
 
 export class ConsignmentSubject {
@@ -85,18 +122,26 @@ export class VesselSubject {
   @EnumField(['vessel'] as const)
   type: 'vessel';
 
-  @IsImoNumber()
-  @ApiProperty({ type: String, description: 'IMO ship number with a valid check digit', example: 'IMO 9074729' })
+  @IsImoNumberAsWritten()
+  @ApiProperty({ type: String, description: 'IMO ship number with a valid check digit, with or without the IMO prefix', example: 'IMO 9074729' })
   imo: string;
+
+  /** imo normalised (hub-stamped): IMO9074729 */
+  @CanonicalOf<VesselSubject>((s) => s.imo, normaliseImo)
+  canonical?: string;
 }
 
 export class PhoneSubject {
   @EnumField(['phone'] as const)
   type: 'phone';
 
-  @IsE164()
-  @ApiProperty({ type: String, description: 'E.164', example: '+992372212345' })
+  @IsPhoneNumberAsWritten()
+  @ApiProperty({ type: String, description: 'E.164, as written (spaces, dashes, parentheses; 00 for +)', example: '+992 93 555-12-34' })
   number: string;
+
+  /** number normalised (hub-stamped): +992935551234 */
+  @CanonicalOf<PhoneSubject>((s) => s.number, normalisePhone)
+  canonical?: string;
 }
 
 export type Subject = PersonSubject | VehicleSubject | ContainerSubject | ConsignmentSubject | VesselSubject | PhoneSubject;
@@ -137,5 +182,59 @@ export function toSubjectInstance(entry: unknown): unknown {
 export function SubjectList(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(toSubjectInstance) : value), {
     toClassOnly: true,
+  });
+}
+
+/** Subject fields a client may not send (the hub stamps them). */
+export const HUB_STAMPED_SUBJECT_FIELDS = ['canonical'] as const;
+
+/** The canonical form of a (valid) subject's identifier, or undefined when it has none. */
+export function canonicalIdentifierOf(subject: Subject): string | undefined {
+  switch (subject.type) {
+    case 'container':
+      return normaliseContainerNumber(subject.number);
+    case 'vessel':
+      return normaliseImo(subject.imo);
+    case 'phone':
+      return normalisePhone(subject.number);
+    case 'vehicle':
+      return normalisePlate(subject.plate);
+    case 'person':
+      return subject.documentNumber === undefined ? undefined : normaliseDocumentNumber(subject.documentNumber);
+    default:
+      return undefined;
+  }
+}
+
+/** Stamps every subject's canonical identifier beside the text as written (which stays as it was). */
+export function stampCanonicalIdentifiers(subjects: Subject[]): void {
+  for (const subject of subjects) {
+    if (subject.type === 'consignment') continue;
+    const canonical = canonicalIdentifierOf(subject);
+    if (canonical === undefined) delete subject.canonical;
+    else subject.canonical = canonical;
+  }
+}
+
+/** Hub-stamped fields present in a plain body's subjects, as field errors (the body is untrusted: read defensively). */
+export function hubStampedSubjectFieldErrors(plain: unknown): { path: string; message: string }[] {
+  const subjects = typeof plain === 'object' && plain !== null ? (plain as { subjects?: unknown }).subjects : undefined;
+  if (!Array.isArray(subjects)) return [];
+  return subjects.flatMap((subject: unknown, index) =>
+    typeof subject === 'object' && subject !== null && !Array.isArray(subject)
+      ? HUB_STAMPED_SUBJECT_FIELDS.filter((field) => Object.prototype.hasOwnProperty.call(subject, field)).map((field) => ({
+          path: `subjects[${index}].${field}`,
+          message: 'is stamped by the hub and must not be sent',
+        }))
+      : [],
+  );
+}
+
+/** A stored subject list without the hub-stamped fields: what a client may send again (forwarding). */
+export function withoutHubStampedSubjectFields(subjects: readonly unknown[]): unknown[] {
+  return subjects.map((subject) => {
+    if (typeof subject !== 'object' || subject === null) return subject;
+    const { canonical: _canonical, ...rest } = subject as Record<string, unknown>;
+    return rest;
   });
 }

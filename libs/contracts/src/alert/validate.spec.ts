@@ -7,7 +7,16 @@ import { AlertContent } from './alert-content';
 import { HUB_STAMPED_FIELDS } from './enums';
 import { FieldError } from './field-error';
 import { AckRequest, CancelAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from './requests';
-import { ConsignmentSubject, ContainerSubject, PersonSubject, PhoneSubject, VehicleSubject, VesselSubject } from './subjects';
+import {
+  ConsignmentSubject,
+  ContainerSubject,
+  hubStampedSubjectFieldErrors,
+  PersonSubject,
+  PhoneSubject,
+  stampCanonicalIdentifiers,
+  VehicleSubject,
+  VesselSubject,
+} from './subjects';
 import { flattenValidationErrors, parseContent, validateContent } from './validate';
 
 function alertWith(change: (alert: PlainAlert) => void): PlainAlert {
@@ -62,10 +71,41 @@ describe('validateContent on SubmitAlertRequest', () => {
       ['consignment of zero kilograms', { type: 'consignment', substance: 'heroin', quantityKg: 0 }, 'subjects[0].quantityKg', /greater than 0/],
       ['consignment quantity as a string', { type: 'consignment', substance: 'heroin', quantityKg: '12' }, 'subjects[0].quantityKg', /must be a number/],
       ['vessel with a wrong check digit', { type: 'vessel', imo: 'IMO 9074728' }, 'subjects[0].imo', /^IMO number check digit is wrong \(expected 9\)$/],
-      ['phone with spaces', { type: 'phone', number: '+992 37 221 2345' }, 'subjects[0].number', /E\.164/],
+      ['phone without a country code', { type: 'phone', number: '93 555-12-34' }, 'subjects[0].number', /E\.164/],
+      ['container written with a wrong check digit', { type: 'container', number: 'csqu 305438-4' }, 'subjects[0].number', /^container number check digit is wrong \(expected 3\)$/],
+      ['vessel written without IMO and a wrong check digit', { type: 'vessel', imo: '9074728' }, 'subjects[0].imo', /check digit is wrong/],
+      ['container number over several lines', { type: 'container', number: 'CSQU\n3054383' }, 'subjects[0].number', /single line/],
     ])('%s', async (_case, subject, path, message) => {
       const errors = await errorsOf(alertWith((alert) => (alert.subjects = [subject])));
       expect(errors).toEqual([{ path, message: expect.stringMatching(message) }]);
+    });
+
+    it.each<[Record<string, unknown>, string]>([
+      [{ type: 'container', number: 'CSQU 305438-3' }, 'CSQU3054383'],
+      [{ type: 'container', number: 'csqu3054383' }, 'CSQU3054383'],
+      [{ type: 'vessel', imo: 'IMO 9074729' }, 'IMO9074729'],
+      [{ type: 'vessel', imo: 'imo9074729' }, 'IMO9074729'],
+      [{ type: 'vessel', imo: '9074729' }, 'IMO9074729'],
+      [{ type: 'phone', number: '+992 93 555-12-34' }, '+992935551234'],
+      [{ type: 'phone', number: '00992 (93) 555 12 34' }, '+992935551234'],
+      [{ type: 'vehicle', plate: '01 kg 123 abc', registrationCountry: 'KG' }, '01KG123ABC'],
+    ])('accepts %j as officers write it, stamping %s beside it', async (subject, canonical) => {
+      const result = await parseContent(alertWith((alert) => (alert.subjects = [subject])), SubmitAlertRequest);
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      stampCanonicalIdentifiers(result.value.subjects);
+      expect(result.value.subjects[0]).toEqual({ ...subject, canonical });
+      // The stamped subject is itself valid on Kafka (what the coordination node validates)…
+      expect(await errorsOf(JSON.parse(JSON.stringify(result.value)), AlertContent)).toEqual([]);
+      // …and a canonical form that disagrees with the written text is not.
+      const forged = alertWith((alert) => (alert.subjects = [{ ...subject, canonical: 'X' + canonical }]));
+      expect(await pathsOf(forged, AlertContent)).toEqual(['subjects[0].canonical']);
+    });
+
+    it('names a canonical form sent by a client as hub-stamped', () => {
+      expect(hubStampedSubjectFieldErrors({ subjects: [{ type: 'phone', number: '+992935551234' }, { type: 'container', number: 'CSQU3054383', canonical: 'CSQU3054383' }] })).toEqual([
+        { path: 'subjects[1].canonical', message: 'is stamped by the hub and must not be sent' },
+      ]);
+      expect(hubStampedSubjectFieldErrors({ subjects: 'nope' })).toEqual([]);
     });
 
     it('rejects a field that belongs to another subject type', async () => {
@@ -139,9 +179,24 @@ describe('validateContent on SubmitAlertRequest', () => {
     const paths = await pathsOf({});
     expect(paths).toEqual([
       'status', 'category', 'urgency', 'severity', 'certainty', 'headline', 'tlp', 'handlingCode',
-      'evaluation', 'distribution', 'location', 'subjects', 'references',
+      'evaluation', 'distribution', 'location', 'subjects',
     ]);
     expect(new Set((await errorsOf({})).map((error) => error.message))).toEqual(new Set(['is required']));
+  });
+
+  it('reads absent recipients, sharing groups and references as empty lists, and still refuses null', async () => {
+    const plain = alertWith((alert) => {
+      alert.distribution = { scope: 'regional' } as PlainAlert['distribution'];
+      delete alert.references;
+    });
+    const result = await parseContent(plain, SubmitAlertRequest);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.value.distribution).toEqual({ scope: 'regional', recipients: [], sharingGroups: [] });
+    expect(result.value.references).toEqual([]);
+    expect(await pathsOf(alertWith((alert) => (alert.distribution = { scope: 'regional', recipients: null, sharingGroups: null } as unknown as PlainAlert['distribution'])))).toEqual([
+      'distribution.recipients',
+      'distribution.sharingGroups',
+    ]);
   });
 
   it('names the failing fields inside nested objects', async () => {

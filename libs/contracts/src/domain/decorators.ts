@@ -4,6 +4,7 @@ import { containerNumberProblem } from './iso6346';
 import { isIsoCountry } from './iso-country';
 import { imoNumberProblem } from './imo';
 import { isIsoCalendarDate, isIsoInstant } from './instant';
+import { writtenContainerNumberProblem, writtenImoNumberProblem, WrittenIdentifierProblem, writtenPhoneNumberProblem } from './written-identifiers';
 
 /**
  * A class-validator constraint from a function that explains what is wrong with a value (null: nothing).
@@ -79,4 +80,42 @@ export function IsIsoInstant(options?: ValidationOptions): PropertyDecorator {
 
 export function IsIsoCalendarDate(options?: ValidationOptions): PropertyDecorator {
   return ValidateWith('isIsoCalendarDate', (value) => (isIsoCalendarDate(value) ? null : ISO_CALENDAR_DATE_MESSAGE), options);
+}
+
+function writtenProblemMessage(problem: WrittenIdentifierProblem, what: string, format: string): string {
+  if (problem.kind === 'text') return problem.message;
+  return problem.kind === 'check-digit' ? `${what} check digit is wrong (expected ${problem.expected})` : format;
+}
+
+export const WRITTEN_CONTAINER_NUMBER_MESSAGE =
+  'must be an ISO 6346 container number: 3-letter owner code, category U, J or Z, 6 digits and the check digit; spaces, dashes and lower case are fine (e.g. CSQU 305438-3)';
+export const WRITTEN_IMO_NUMBER_MESSAGE = 'must be an IMO ship number: 7 digits, with or without "IMO" (e.g. IMO 9074729)';
+
+/** A container number as written (spaces, dashes, lower case); its canonical form must have a valid check digit. */
+export function IsContainerNumberAsWritten(options?: ValidationOptions): PropertyDecorator {
+  return ValidateWith(
+    'isContainerNumberAsWritten',
+    (value) => {
+      const problem = writtenContainerNumberProblem(value);
+      return problem && writtenProblemMessage(problem, 'container number', WRITTEN_CONTAINER_NUMBER_MESSAGE);
+    },
+    options,
+  );
+}
+
+/** An IMO number as written ("IMO 9074729", "imo9074729", "9074729"); its check digit must be valid. */
+export function IsImoNumberAsWritten(options?: ValidationOptions): PropertyDecorator {
+  return ValidateWith(
+    'isImoNumberAsWritten',
+    (value) => {
+      const problem = writtenImoNumberProblem(value);
+      return problem && writtenProblemMessage(problem, 'IMO number', WRITTEN_IMO_NUMBER_MESSAGE);
+    },
+    options,
+  );
+}
+
+/** A phone number as written ("+992 93 555-12-34", "00992…"); without separators it must be E.164. */
+export function IsPhoneNumberAsWritten(options?: ValidationOptions): PropertyDecorator {
+  return ValidateWith('isPhoneNumberAsWritten', writtenPhoneNumberProblem, options);
 }

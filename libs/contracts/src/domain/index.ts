@@ -4,3 +4,5 @@ export * from './imo';
 export * from './e164';
 export * from './instant';
 export * from './decorators';
+export * from './identifiers';
+export * from './written-identifiers';

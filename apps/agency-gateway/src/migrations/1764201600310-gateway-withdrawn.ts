@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** A delivery that withdraws an alert from its recipient (a recall by update or deactivation): see InboxService. */
-export class GatewayWithdrawn1764201600300 implements MigrationInterface {
-  name = 'GatewayWithdrawn1764201600300';
+export class GatewayWithdrawn1764201600310 implements MigrationInterface {
+  name = 'GatewayWithdrawn1764201600310';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE gateway.inbox ADD COLUMN withdrawn boolean NOT NULL DEFAULT false`);

@@ -1,80 +1,8 @@
-import { createHash } from 'node:crypto';
-
+// @ts-check
 /**
- * The analysts' dashboard: one self-contained page (inline CSS and JS, nothing fetched from elsewhere), kept in
- * a .ts module so that webpack bundles it into main.js — the build ships nothing else. Data comes from the
- * analyst API with the key the analyst signs in with; every value is written with textContent, never as HTML.
- *
- * The script is plain ES2017 inside String.raw: no backticks and no "${" in it.
+ * The analysts' dashboard. Data comes from the analyst API with the key the analyst signs in with; every value is
+ * written with textContent, never as HTML. Served inline under a hashed Content-Security-Policy (see libs/platform web-page.ts).
  */
-
-const STYLE = String.raw`
-*, *::before, *::after { box-sizing: border-box; }
-html, body { margin: 0; height: 100%; }
-body { font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; background: #eef1f4; color: #1b2733; }
-header { height: 44px; display: flex; align-items: center; gap: 14px; padding: 0 14px; background: #143049; color: #fff; }
-header h1 { font-size: 15px; margin: 0; font-weight: 600; letter-spacing: .2px; }
-header .spacer { flex: 1; }
-#status { font-size: 12px; padding: 3px 9px; border-radius: 10px; background: #5b6b7a; }
-#status.live { background: #1f8a4c; }
-#status.reconnecting { background: #b7791f; }
-header button { font: inherit; color: #fff; background: transparent; border: 1px solid #8aa0b5; border-radius: 4px; padding: 3px 10px; cursor: pointer; }
-main { display: grid; grid-template-columns: minmax(0, 1fr) 480px; gap: 10px; padding: 10px; height: calc(100% - 44px); }
-main[hidden] { display: none; }
-.panel { background: #fff; border: 1px solid #d3dbe3; border-radius: 6px; display: flex; flex-direction: column; min-height: 0; min-width: 0; overflow: hidden; }
-.panel > h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .6px; color: #40576d; margin: 0; padding: 7px 10px; border-bottom: 1px solid #e2e7ec; display: flex; align-items: center; gap: 8px; }
-.panel > h2 .count { font-weight: 400; text-transform: none; letter-spacing: 0; color: #6b7c8c; }
-.scroll { overflow: auto; flex: 1; min-height: 0; }
-aside { display: grid; grid-template-rows: auto auto minmax(0, 1fr) minmax(0, 1fr); gap: 10px; min-height: 0; min-width: 0; }
-table { border-collapse: collapse; width: 100%; table-layout: fixed; }
-th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #edf0f3; vertical-align: top; overflow-wrap: anywhere; }
-th { position: sticky; top: 0; background: #f7f9fb; font-weight: 600; color: #40576d; font-size: 12px; z-index: 1; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.time, td.id { white-space: nowrap; font-variant-numeric: tabular-nums; color: #4b5d6e; }
-td.id { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
-tr.fresh { animation: fresh 2.5s ease-out; }
-@keyframes fresh { from { background: #fff6c8; } to { background: transparent; } }
-.filters { display: flex; flex-wrap: wrap; gap: 4px 12px; padding: 6px 10px; border-bottom: 1px solid #e2e7ec; font-size: 12px; color: #40576d; }
-.filters label { display: inline-flex; align-items: center; gap: 4px; cursor: pointer; }
-.tiles { display: grid; grid-template-columns: repeat(6, 1fr); gap: 6px; padding: 8px 10px; }
-.tile { background: #f5f7fa; border-radius: 5px; padding: 6px 8px; }
-.tile b { display: block; font-size: 18px; font-variant-numeric: tabular-nums; }
-.tile span { font-size: 11px; color: #5a6b7b; }
-.twin { display: grid; grid-template-columns: 1fr 1fr; gap: 0 10px; padding: 0 10px 8px; max-height: 170px; overflow: auto; }
-.twin table th { position: static; }
-.event { font-weight: 600; white-space: nowrap; }
-.event.withheld { color: #8a97a3; font-weight: 400; }
-.tlp { display: inline-block; font-size: 11px; font-weight: 700; padding: 1px 6px; border-radius: 3px; background: #000; white-space: nowrap; }
-.tlp-RED { color: #ff2b2b; }
-.tlp-AMBER, .tlp-AMBER-STRICT { color: #ffc000; }
-.tlp-GREEN { color: #33ff00; }
-.tlp-CLEAR { color: #fff; }
-.tlp-unknown { color: #ccc; }
-.withheld-note { display: inline-block; font-weight: 600; color: #9b1c1c; background: #fdecec; border: 1px solid #f3b4b4; border-radius: 3px; padding: 0 6px; }
-.muted { color: #6b7c8c; }
-/* Agency ids break only between parties ("A → B"), never inside an id. */
-.agencies { font-size: 12px; overflow-wrap: normal; }
-.agency { white-space: nowrap; }
-th { white-space: nowrap; }
-col.w-time { width: 66px; } col.w-event { width: 94px; } col.w-alert { width: 86px; } col.w-category { width: 118px; }
-col.w-tlp { width: 92px; } col.w-details { width: 26%; } col.w-age { width: 62px; } col.w-about { width: 38%; } col.w-count { width: 46px; }
-#correlations { list-style: none; margin: 0; padding: 0; }
-#correlations li { padding: 6px 10px; border-bottom: 1px solid #edf0f3; }
-#correlations .what { font-weight: 600; }
-#correlations details { margin-top: 2px; color: #40576d; }
-#correlations details p { margin: 2px 0 0 12px; }
-.empty { padding: 10px; color: #6b7c8c; }
-#signin { position: fixed; inset: 44px 0 0 0; display: flex; align-items: center; justify-content: center; background: #eef1f4; }
-#signin[hidden] { display: none; }
-#signin form { background: #fff; border: 1px solid #d3dbe3; border-radius: 8px; padding: 22px 24px; width: 420px; }
-#signin h2 { margin: 0 0 6px; font-size: 17px; }
-#signin p { margin: 0 0 14px; color: #5a6b7b; }
-#signin input { width: 100%; font: inherit; padding: 7px 9px; border: 1px solid #aab7c4; border-radius: 4px; }
-#signin button { margin-top: 12px; font: inherit; font-weight: 600; color: #fff; background: #1d5a8c; border: 0; border-radius: 4px; padding: 7px 16px; cursor: pointer; }
-#signin-error { color: #9b1c1c; min-height: 1.4em; margin-top: 8px; }
-`;
-
-const SCRIPT = String.raw`
 (function () {
   'use strict';
   var KEY_STORAGE = 'hub.analystKey';
@@ -527,9 +455,10 @@ const SCRIPT = String.raw`
 
   byId('signin-form').addEventListener('submit', function (event) {
     event.preventDefault();
-    var key = byId('signin-key').value.trim();
+    var input = /** @type {HTMLInputElement} */ (byId('signin-key'));
+    var key = input.value.trim();
     if (!key) { byId('signin-error').textContent = 'Enter an analyst key.'; return; }
-    byId('signin-key').value = '';
+    input.value = '';
     signIn(key);
   });
   byId('signout').addEventListener('click', function () { signOut(''); });
@@ -538,123 +467,3 @@ const SCRIPT = String.raw`
   var saved = sessionStorage.getItem(KEY_STORAGE);
   if (saved) signIn(saved); else showSignIn('');
 })();
-`;
-
-const BODY = String.raw`
-<header>
-  <h1>Regional coordination centre &mdash; live exchange monitor</h1>
-  <span class="spacer"></span>
-  <span id="updated-at" class="muted"></span>
-  <span id="status" role="status" aria-live="polite">signed out</span>
-  <button id="signout" type="button" hidden>Sign out</button>
-</header>
-<div id="signin">
-  <form id="signin-form" autocomplete="off">
-    <h2>Analyst sign-in</h2>
-    <p>Paste your analyst API key. It is kept only in this browser tab (session storage) and sent to this node only.</p>
-    <label for="signin-key">Analyst key</label>
-    <input id="signin-key" name="key" type="password" spellcheck="false" autocomplete="off" placeholder="ahk_&hellip;">
-    <button id="signin-submit" type="submit">Sign in</button>
-    <div id="signin-error" role="alert"></div>
-  </form>
-</div>
-<main id="dashboard" hidden>
-  <section class="panel" aria-labelledby="feed-title">
-    <h2 id="feed-title">Live feed <span id="feed-count" class="count"></span></h2>
-    <div id="filters" class="filters" role="group" aria-label="Show">
-      <label><input type="checkbox" value="submissions" checked> submissions, updates, cancels</label>
-      <label><input type="checkbox" value="routed" checked> routed</label>
-      <label><input type="checkbox" value="withheld"> withheld decisions</label>
-      <label><input type="checkbox" value="delivered" checked> deliveries</label>
-      <label><input type="checkbox" value="acked" checked> acks</label>
-      <label><input type="checkbox" value="correlations" checked> correlations</label>
-    </div>
-    <div class="scroll">
-      <table>
-        <colgroup><col class="w-time"><col class="w-event"><col class="w-alert"><col><col class="w-category"><col class="w-tlp"><col class="w-details"></colgroup>
-        <thead><tr><th>Time</th><th>Event</th><th>Alert</th><th>From &rarr; to</th><th>Category</th><th>TLP</th><th>Details</th></tr></thead>
-        <tbody id="feed-body"></tbody>
-      </table>
-      <div id="feed-empty" class="empty">Waiting for exchange events&hellip;</div>
-    </div>
-  </section>
-  <aside>
-    <section class="panel" aria-labelledby="tiles-title">
-      <h2 id="tiles-title">Last 24 hours</h2>
-      <div class="tiles">
-        <div class="tile"><b id="tile-alerts">0</b><span>alerts</span></div>
-        <div class="tile"><b id="tile-deliveries">0</b><span>deliveries</span></div>
-        <div class="tile"><b id="tile-acks">0</b><span>acks</span></div>
-        <div class="tile"><b id="tile-correlations">0</b><span>correlations</span></div>
-        <div class="tile"><b id="tile-unacked">0</b><span>not acked</span></div>
-        <div class="tile" title="messages dead-lettered in the last 24 h (npm run dead-letters)"><b id="tile-dead">0</b><span>dead-lettered</span></div>
-      </div>
-    </section>
-    <section class="panel" aria-label="Alerts by sender country and category">
-      <div class="twin">
-        <table>
-          <colgroup><col><col class="w-count"><col class="w-count"><col class="w-count"></colgroup>
-          <thead><tr><th>Country</th><th class="num">1 h</th><th class="num">24 h</th><th class="num">all</th></tr></thead>
-          <tbody id="by-country-body"></tbody>
-        </table>
-        <table>
-          <colgroup><col><col class="w-count"><col class="w-count"><col class="w-count"></colgroup>
-          <thead><tr><th>Category</th><th class="num">1 h</th><th class="num">24 h</th><th class="num">all</th></tr></thead>
-          <tbody id="by-category-body"></tbody>
-        </table>
-      </div>
-    </section>
-    <section class="panel" aria-labelledby="chase-title">
-      <h2 id="chase-title">Chase list <span id="chase-count" class="count"></span></h2>
-      <div class="scroll">
-        <table>
-          <colgroup><col class="w-age"><col class="w-alert"><col><col class="w-about"></colgroup>
-          <thead><tr><th>Age</th><th>Alert</th><th>Sender &rarr; recipient</th><th>About</th></tr></thead>
-          <tbody id="chase-body"></tbody>
-        </table>
-        <div id="chase-empty" class="empty">Every delivery is acknowledged.</div>
-      </div>
-    </section>
-    <section class="panel" aria-labelledby="correlations-title">
-      <h2 id="correlations-title">Cross-agency correlations <span id="correlations-count" class="count"></span></h2>
-      <div class="scroll">
-        <ul id="correlations"></ul>
-        <div id="correlations-empty" class="empty">No matches across agencies yet.</div>
-      </div>
-    </section>
-  </aside>
-</main>
-`;
-
-function sha256(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
-
-export const DASHBOARD_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Regional centre monitor &mdash; Alert Exchange Hub</title>
-<link rel="icon" href="data:,">
-<style>${STYLE}</style>
-</head>
-<body>${BODY}<script>${SCRIPT}</script>
-</body>
-</html>
-`;
-
-/**
- * Only this page's own inline script and style (by hash) may run, and it may talk only to this node: an injected
- * script or a lookalike form posting the key elsewhere is refused by the browser.
- */
-export const DASHBOARD_CONTENT_SECURITY_POLICY = [
-  `default-src 'none'`,
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  `connect-src 'self'`,
-  `img-src data:`,
-  `base-uri 'none'`,
-  `form-action 'none'`,
-  `frame-ancestors 'none'`,
-].join('; ');
