@@ -55,6 +55,28 @@ describe('every audit event is appended exactly once', () => {
     expect((await entriesOf(eventId)).map((row) => row.event_id)).toEqual([eventId]);
   });
 
+  it('refuses other content under a recorded eventId (whoever wrote first keeps it) and records an integrity alarm, once', async () => {
+    const eventId = `forged-${run}`;
+    const genuine = auditEvent(eventId);
+    const forged = { ...genuine, actor: { service: 'someone-else' }, details: { run, forged: true } };
+    const marker = `after-forgery-${run}`;
+    await publish([{ key: eventId, value: genuine }]);
+    await publish([{ key: eventId, value: forged }]);
+    await publish([
+      { key: eventId, value: forged },
+      { key: eventId, value: auditEvent(marker) },
+    ]);
+    await expectEventually(async () => (await entriesOf(marker)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the marker after the forgeries' });
+    const [stored] = await asSuperuser(async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [eventId])).rows);
+    expect(JSON.parse(stored.entry).actor).toEqual({ service: 'exactly-once-test' });
+    const alarms = await asSuperuser(
+      async (db) =>
+        (await db.query(`SELECT entry FROM audit.entries WHERE type = 'audit.integrity-alarm' AND entry::jsonb -> 'details' ->> 'eventId' = $1`, [eventId])).rows,
+    );
+    expect(alarms).toHaveLength(1);
+    expect(JSON.parse(alarms[0].entry)).toMatchObject({ actor: { service: 'audit-log' }, details: { eventId, offeredActor: { service: 'someone-else' } } });
+  });
+
   it(
     'loses and duplicates nothing when audit-log is killed mid-stream',
     async () => {

@@ -32,6 +32,8 @@ export enum AuditEventType {
   AuditQueried = 'audit.queried',
   MessageDeadLettered = 'message.dead-lettered',
   CorrelationFound = 'correlation.found',
+  /** The audit log itself: an event came again under a recorded eventId with different content (refused). */
+  IntegrityAlarm = 'audit.integrity-alarm',
 }
 
 export const AUDIT_EVENT_TYPES = Object.values(AuditEventType) as string[];

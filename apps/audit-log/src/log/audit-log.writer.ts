@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { appendLeaves, completeSubtreePositions, InMemoryMerkleNodeStore, readNodes, rootAt } from '@hub/merkle';
+import { createHash } from 'node:crypto';
+import { AuditEventType } from '@hub/contracts/audit-event';
+import { appendLeaves, canonicalJson, completeSubtreePositions, InMemoryMerkleNodeStore, readNodes, rootAt } from '@hub/merkle';
 import { CheckpointKey } from '../signing/checkpoint-key';
 import { AuditEntry, entrySubjects, PreparedEntry, prepareEntry } from './audit-entry';
 import { PostgresMerkleNodeStore, SqlRunner } from './postgres-node-store';
@@ -38,19 +40,30 @@ export class AuditLogWriter {
       const sealed = await this.sealedTrees.newest(manager);
 
       const eventIds = [...new Set(entries.map((entry) => entry.eventId))];
-      const recorded: { event_id: string; seq: string }[] = await manager.query(
-        `SELECT event_id, seq FROM audit.entries WHERE event_id = ANY($1::text[])`,
+      const recorded: { event_id: string; seq: string; entry: string }[] = await manager.query(
+        `SELECT event_id, seq, entry FROM audit.entries WHERE event_id = ANY($1::text[])`,
         [eventIds],
       );
-      const seqByEventId = new Map(recorded.map((row) => [row.event_id, Number(row.seq)]));
+      const known = new Map(recorded.map((row) => [row.event_id, { seq: Number(row.seq), canonical: row.entry }]));
       const fresh: PreparedEntry[] = [];
-      const results = entries.map((entry): AppendResult => {
-        const known = seqByEventId.get(entry.eventId);
-        if (known !== undefined) return { eventId: entry.eventId, seq: known, appended: false };
+      const append = (entry: AuditEntry): number => {
+        const prepared = prepareEntry(entry);
         const seq = sealed.treeSize + fresh.length;
-        seqByEventId.set(entry.eventId, seq);
-        fresh.push(prepareEntry(entry));
-        return { eventId: entry.eventId, seq, appended: true };
+        known.set(entry.eventId, { seq, canonical: prepared.canonical });
+        fresh.push(prepared);
+        return seq;
+      };
+      const results = entries.map((entry): AppendResult => {
+        const recordedEntry = known.get(entry.eventId);
+        if (recordedEntry === undefined) return { eventId: entry.eventId, seq: append(entry), appended: true };
+        // A redelivery states the same fact byte for byte. Different content under a recorded eventId is refused
+        // (whoever wrote first keeps the id) and recorded as an alarm, once per distinct offered content.
+        const offered = canonicalJson(entry);
+        if (offered !== recordedEntry.canonical) {
+          const alarm = integrityAlarm(entry, recordedEntry.seq, offered);
+          if (!known.has(alarm.eventId)) append(alarm);
+        }
+        return { eventId: entry.eventId, seq: recordedEntry.seq, appended: false };
       });
       if (fresh.length === 0) return results;
 
@@ -127,4 +140,22 @@ async function insertSubjects(db: SqlRunner, firstSeq: number, fresh: readonly P
       rows.map((r) => r.reason),
     ],
   );
+}
+
+/**
+ * The fact that content was offered under an eventId the log already holds with other content: a forgery, or a
+ * producer that re-states a fact differently. It names the offered content's hash, not the content; its own
+ * eventId is derived from that hash, so the same offer redelivered raises the alarm once.
+ */
+export function integrityAlarm(offered: AuditEntry, recordedSeq: number, offeredCanonical: string): AuditEntry {
+  const offeredSha256 = createHash('sha256').update(offeredCanonical).digest('hex');
+  return {
+    eventId: `integrity-alarm:${offeredSha256}`,
+    type: AuditEventType.IntegrityAlarm,
+    at: new Date().toISOString(),
+    actor: { service: 'audit-log' },
+    ...(offered.alertId ? { alertId: offered.alertId } : {}),
+    reason: 'eventId already recorded with other content',
+    details: { eventId: offered.eventId, recordedSeq, offeredSha256, offeredType: offered.type, offeredActor: offered.actor },
+  };
 }
