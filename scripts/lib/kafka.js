@@ -82,13 +82,31 @@ function portOpen(port, host = '127.0.0.1') {
   });
 }
 
+/** The pid of the instance's broker if it still runs; a recycled pid (another command line) does not count. */
 function readPid(instance) {
   try {
     const pid = Number(fs.readFileSync(path.join(instance.dir, 'kafka.pid'), 'utf8'));
     process.kill(pid, 0);
-    return pid;
+    const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return commandLine.includes('kafka.Kafka') ? pid : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * The process that started the broker with `owned: true` (npm start) and will stop it. If that process is gone
+ * (killed hard, the terminal closed), nobody will ever stop the broker: the next start treats it as stale.
+ */
+function ownerAlive(instance) {
+  try {
+    const owner = Number(fs.readFileSync(path.join(instance.dir, 'owner.pid'), 'utf8'));
+    if (owner === process.pid) return true;
+    process.kill(owner, 0);
+    return true;
+  } catch (error) {
+    // No owner file: started on its own (npm run kafka -- start) and meant to outlive us.
+    return error.code !== 'ESRCH';
   }
 }
 
@@ -117,11 +135,16 @@ async function waitForBroker(brokers, timeoutMs = 90000) {
  * Starts the named local broker (reusing one already running), or does nothing when KAFKA_BROKERS points
  * elsewhere. Returns { brokers, started, stop }.
  */
-async function startKafka(name = 'dev', { fresh = false } = {}) {
+async function startKafka(name = 'dev', { fresh = false, owned = false } = {}) {
   const instance = INSTANCES[name];
   if (!instance) throw new Error(`unknown broker instance ${name}`);
   const brokers = [`127.0.0.1:${instance.port}`];
-  const running = readPid(instance);
+  let running = readPid(instance);
+  if (running && !ownerAlive(instance)) {
+    log(`broker ${name} (pid ${running}) was left running by a run that is gone; stopping it`);
+    await stopKafka(name);
+    running = null;
+  }
   if (running && !fresh) {
     await waitForBroker(brokers);
     log(`reusing broker ${name} (pid ${running}) on ${brokers[0]}`);
@@ -150,6 +173,8 @@ async function startKafka(name = 'dev', { fresh = false } = {}) {
   );
   child.unref();
   fs.writeFileSync(path.join(instance.dir, 'kafka.pid'), String(child.pid));
+  if (owned) fs.writeFileSync(path.join(instance.dir, 'owner.pid'), String(process.pid));
+  else fs.rmSync(path.join(instance.dir, 'owner.pid'), { force: true });
   log(`started broker ${name} (pid ${child.pid}) on ${brokers[0]}, log ${path.relative(ROOT, path.join(instance.dir, 'kafka.log'))}`);
   await waitForBroker(brokers);
   return { brokers, started: true, pid: child.pid, stop: () => stopKafka(name) };
@@ -160,6 +185,7 @@ async function stopKafka(name = 'dev') {
   const instance = INSTANCES[name];
   const pid = readPid(instance);
   if (!pid) return;
+  process.kill(pid, 'SIGCONT'); // a frozen broker (the chaos run's SIGSTOP) cannot act on SIGTERM
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 30000;
   while (Date.now() < deadline) {
@@ -176,7 +202,14 @@ async function stopKafka(name = 'dev') {
     /* already gone */
   }
   fs.rmSync(path.join(instance.dir, 'kafka.pid'), { force: true });
+  fs.rmSync(path.join(instance.dir, 'owner.pid'), { force: true });
   log(`stopped broker ${name} (pid ${pid})`);
 }
 
-module.exports = { TEST_SLOT, INSTANCES, ensureKafkaJars, startKafka, stopKafka, waitForBroker, portOpen };
+/** Last resort when our process is exiting and cannot wait: asks the broker to stop, without waiting. */
+function signalKafkaStop(name = 'dev') {
+  const pid = readPid(INSTANCES[name]);
+  if (pid) process.kill(pid, 'SIGTERM');
+}
+
+module.exports = { TEST_SLOT, INSTANCES, ensureKafkaJars, startKafka, stopKafka, signalKafkaStop, waitForBroker, portOpen };
