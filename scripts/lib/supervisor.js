@@ -6,7 +6,7 @@
  * minute gets the short backoff again. Plain JS: npm start runs it before anything is compiled.
  */
 const fs = require('node:fs');
-const { PORT_VARIABLE, startService, waitHealthy } = require('./services');
+const { PORT_VARIABLE, mainJs, startService, waitHealthy } = require('./services');
 
 const DEFAULTS = { minBackoffMs: 1000, maxBackoffMs: 30000, stableMs: 60000 };
 
@@ -82,8 +82,8 @@ function superviseService(app, env, logDir, options = {}) {
 
 /**
  * Stops what a hard-stopped earlier run left behind: each pid file in `pidDir` names a service process; if that
- * process still runs the same service (checked on its command line, so a recycled pid is never touched), it is
- * terminated. Returns the names of the services it stopped.
+ * process still runs the same service of this working copy (checked on its command line, so a recycled pid or
+ * another copy's service is never touched), it is terminated. Returns the names of the services it stopped.
  */
 async function stopStaleServices(pidDir, apps) {
   const stale = [];
@@ -95,7 +95,7 @@ async function stopStaleServices(pidDir, apps) {
     } catch {
       continue;
     }
-    if (commandLine(pid).includes(`apps/${app}/main.js`)) {
+    if (commandLine(pid).includes(mainJs(app))) {
       process.kill(pid, 'SIGTERM');
       await waitForExit(pid, 15000);
       stale.push(`${app} (pid ${pid})`);
