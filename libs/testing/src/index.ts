@@ -5,3 +5,4 @@ export * from './services';
 export * from './hub-fixtures';
 export * from './database';
 export * from './load';
+export * from './invariants';
