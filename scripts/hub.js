@@ -216,6 +216,11 @@ const commands = {
     ensureDependencies();
     await require('./lib/dead-letters').runDeadLetters(process.argv.slice(3));
   },
+  chaos: async () => {
+    ensureDependencies();
+    build();
+    await require('./lib/chaos').runChaos(process.argv.slice(3));
+  },
   bench: async () => {
     ensureDependencies();
     build();

@@ -212,4 +212,106 @@ function signalKafkaStop(name = 'dev') {
   if (pid) process.kill(pid, 'SIGTERM');
 }
 
-module.exports = { TEST_SLOT, INSTANCES, ensureKafkaJars, startKafka, stopKafka, signalKafkaStop, waitForBroker, portOpen };
+/**
+ * A local KRaft cluster of `nodes` combined broker+controller nodes sharing one controller quorum (npm run chaos):
+ * the production shape of docker-compose.yml (replication factor 3, min.insync.replicas 2) from the same jars.
+ * Formatted fresh each time. Node i listens on basePort+i-1 and its controller on controllerBasePort+i-1.
+ * Returns { brokers, nodes: [{ id, port, pid() }], kill(id, signal), start(id), stop() }.
+ */
+async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort, heapMb = 512 }) {
+  ensureKafkaJars();
+  for (let i = 0; i < nodes; i++) {
+    if (await portOpen(basePort + i) || await portOpen(controllerBasePort + i)) {
+      throw new Error(`port ${basePort + i} or ${controllerBasePort + i} is taken by another process`);
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const voters = Array.from({ length: nodes }, (_, i) => `${i + 1}@127.0.0.1:${controllerBasePort + i}`).join(',');
+  const clusterId = java(['kafka.tools.StorageTool', 'random-uuid']).stdout.trim().split('\n').pop();
+  const members = Array.from({ length: nodes }, (_, i) => {
+    const id = i + 1;
+    const nodeDir = path.join(dir, `node-${id}`);
+    fs.mkdirSync(nodeDir, { recursive: true });
+    const propsFile = path.join(nodeDir, 'server.properties');
+    fs.writeFileSync(
+      propsFile,
+      [
+        'process.roles=broker,controller',
+        `node.id=${id}`,
+        `controller.quorum.voters=${voters}`,
+        `listeners=PLAINTEXT://127.0.0.1:${basePort + i},CONTROLLER://127.0.0.1:${controllerBasePort + i}`,
+        `advertised.listeners=PLAINTEXT://127.0.0.1:${basePort + i}`,
+        'controller.listener.names=CONTROLLER',
+        'inter.broker.listener.name=PLAINTEXT',
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        `log.dirs=${path.join(nodeDir, 'data')}`,
+        'num.partitions=3',
+        `default.replication.factor=${Math.min(3, nodes)}`,
+        `min.insync.replicas=${Math.min(2, nodes)}`,
+        `offsets.topic.replication.factor=${Math.min(3, nodes)}`,
+        'offsets.topic.num.partitions=10',
+        `transaction.state.log.replication.factor=${Math.min(3, nodes)}`,
+        `transaction.state.log.min.isr=${Math.min(2, nodes)}`,
+        'unclean.leader.election.enable=false',
+        'group.initial.rebalance.delay.ms=0',
+        'auto.create.topics.enable=false',
+        '',
+      ].join('\n'),
+    );
+    const format = java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile]);
+    if (format.status !== 0) throw new Error(`kafka storage format (node ${id}) failed: ${format.stderr || format.stdout}`);
+    return { id, port: basePort + i, dir: nodeDir, propsFile, child: null };
+  });
+  const spawnNode = (member) => {
+    const out = fs.openSync(path.join(member.dir, 'kafka.log'), 'a');
+    member.child = spawn(
+      'java',
+      [`-Xms128m`, `-Xmx${heapMb}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', `${LIBS}/*`,
+        `-Dlog4j.configuration=file:${LOG4J}`, 'kafka.Kafka', member.propsFile],
+      { stdio: ['ignore', out, out] },
+    );
+    member.exited = new Promise((resolve) => member.child.once('exit', resolve));
+  };
+  members.forEach(spawnNode);
+  const brokers = members.map((m) => `127.0.0.1:${m.port}`);
+  const byId = (id) => members.find((m) => m.id === id);
+  const cluster = {
+    brokers,
+    nodes: members.map((m) => ({ id: m.id, port: m.port, pid: () => m.child.pid })),
+    /** Sends `signal` to node `id` (SIGKILL: crash; SIGSTOP/SIGCONT: freeze/thaw). */
+    kill(id, signal = 'SIGKILL') {
+      byId(id).child.kill(signal);
+    },
+    /** Starts node `id` again after it died (same data directory). */
+    async start(id) {
+      const member = byId(id);
+      if (member.child.exitCode === null && member.child.signalCode === null) throw new Error(`node ${id} still runs`);
+      spawnNode(member);
+    },
+    async stop() {
+      for (const member of members) {
+        if (member.child.exitCode !== null || member.child.signalCode !== null) continue;
+        member.child.kill('SIGCONT');
+        member.child.kill('SIGTERM');
+      }
+      await Promise.race([Promise.all(members.map((m) => m.exited)), new Promise((resolve) => setTimeout(resolve, 30000))]);
+      for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
+    },
+  };
+  try {
+    await waitForBroker(brokers);
+    // every node registered, not just the first to answer
+    const { Kafka, logLevel } = require('kafkajs');
+    const admin = new Kafka({ clientId: 'hub-cluster-wait', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    for (let i = 0; i < 120 && (await admin.describeCluster()).brokers.length < nodes; i++) await new Promise((r) => setTimeout(r, 500));
+    await admin.disconnect();
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  log(`started a ${nodes}-node KRaft cluster on ${brokers.join(',')} (pids ${members.map((m) => m.child.pid).join(', ')})`);
+  return cluster;
+}
+
+module.exports = { startKafkaCluster, TEST_SLOT, INSTANCES, ensureKafkaJars, startKafka, stopKafka, signalKafkaStop, waitForBroker, portOpen };

@@ -13,6 +13,11 @@ import type { Accepted } from './load';
  * The delivery guarantees of PRODUCT.md, checked after a load has run through faults (database, service, broker):
  * from the recipient's inbox, the audit log, the dead-letter topic and the clients' own records.
  */
+/** Fails the calling test with `message` (plain throws: this library is also compiled with the apps, without jest's globals). */
+function mustHold(condition: boolean, message: () => string): void {
+  if (!condition) throw new Error(message());
+}
+
 const kafka = () => new Kafka({ clientId: `invariants-${randomUUID().slice(0, 8)}`, brokers: testEnvironment().brokers, logLevel: logLevel.NOTHING });
 
 export async function deadLetterHighWatermark(): Promise<number> {
@@ -57,7 +62,8 @@ export async function deadLettersSince(from: number): Promise<{ value: string; h
 /** Nothing of these agencies' exchange was dead-lettered since `from`: every failure was waited out. */
 export async function expectNothingDeadLettered(from: number, agencyIds: string[]): Promise<void> {
   const dead = await deadLettersSince(from);
-  expect(dead.filter((record) => agencyIds.some((id) => record.value.includes(id)))).toEqual([]);
+  const good = dead.filter((record) => agencyIds.some((id) => record.value.includes(id)));
+  mustHold(good.length === 0, () => `${good.length} good messages dead-lettered: ${JSON.stringify(good.slice(0, 3))}`);
 }
 
 /**
@@ -67,7 +73,7 @@ export async function expectNothingDeadLettered(from: number, agencyIds: string[
  */
 export async function expectEverythingDelivered(accepted: Accepted[], recipient: { key: string; id: string }, senderId: string): Promise<void> {
   const alertIds = accepted.map((a) => a.alertId);
-  expect(new Set(alertIds).size).toBe(alertIds.length);
+  mustHold(new Set(alertIds).size === alertIds.length, () => 'two submissions were given the same alertId');
   await expectEventually(
     async () => {
       const items = await inbox(recipient.key);
@@ -79,8 +85,8 @@ export async function expectEverythingDelivered(accepted: Accepted[], recipient:
     { timeoutMs: 120_000, intervalMs: 1000, description: 'every accepted alert delivered' },
   );
   const items = (await inbox(recipient.key)).filter((item) => item.sender === senderId);
-  expect(items.length).toBe(alertIds.length);
-  expect(new Set(items.map((item) => item.alertId)).size).toBe(alertIds.length);
+  mustHold(items.length === alertIds.length, () => `${items.length} inbox items for ${alertIds.length} accepted alerts (duplicates or strays)`);
+  mustHold(new Set(items.map((item) => item.alertId)).size === alertIds.length, () => 'an alert delivered twice');
 
   const facts = await expectEventually(
     async () => {
@@ -96,7 +102,8 @@ export async function expectEverythingDelivered(accepted: Accepted[], recipient:
     },
     { timeoutMs: 120_000, intervalMs: 1000, description: 'every audit fact of the load in the log' },
   );
-  expect(facts.filter((row) => row.n !== 1)).toEqual([]);
+  const doubled = facts.filter((row) => row.n !== 1);
+  mustHold(doubled.length === 0, () => `audit facts held more than once: ${JSON.stringify(doubled.slice(0, 5))}`);
 }
 
 /**
@@ -116,7 +123,7 @@ export async function expectRetriesReturnOriginal(senderKey: string, accepted: A
       mismatches.push(`${submission.idempotencyKey}: ${again.status} ${JSON.stringify(again.body)} ≠ ${JSON.stringify(submission.response)}`);
     }
   }
-  expect(mismatches).toEqual([]);
+  mustHold(mismatches.length === 0, () => `${mismatches.length} retries not answered with the original 202:\n${mismatches.slice(0, 5).join('\n')}`);
 }
 
 /** Waits until the load has `more` further submissions accepted: the hub accepts again after a fault. */
