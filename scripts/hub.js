@@ -75,7 +75,7 @@ async function bringUpInfrastructure(kind) {
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
   };
   let kafka = { brokers: (process.env.KAFKA_BROKERS || '').split(',').filter(Boolean), started: false, stop: async () => undefined };
-  if (test || kafka.brokers.length === 0) kafka = await startKafka(kind, { fresh: test });
+  if (test || kafka.brokers.length === 0) kafka = await startKafka(kind, { fresh: test, owned: !test });
   else log(`using the Kafka cluster in KAFKA_BROKERS: ${kafka.brokers.join(',')}`);
   env.KAFKA_BROKERS = kafka.brokers.join(',');
   env.DATABASE_URL = test ? `postgres://postgres@127.0.0.1:5432/hub_test${slot ? `_${slot}` : ''}` : databaseUrl('hub');
@@ -87,24 +87,50 @@ async function bringUpInfrastructure(kind) {
 async function start() {
   ensureDependencies();
   build();
-  const { env, kafka } = await bringUpInfrastructure('dev');
   const services = require('./lib/services');
+  const supervisor = require('./lib/supervisor');
+  const pidDir = path.join(ROOT, '.hub', 'pids');
+  // Services a hard-stopped earlier run left behind would hold the ports (its broker is handled by startKafka).
+  const stale = await supervisor.stopStaleServices(pidDir, services.APPS);
+  if (stale.length) log(`stopped services left running by an earlier run that is gone: ${stale.join(', ')}`);
+  const { env, kafka } = await bringUpInfrastructure('dev');
   services.migrateAll(env);
   const logDir = path.join(ROOT, '.hub', 'logs');
-  const handles = services.APPS.map((app) => services.startService(app, env, logDir));
+  fs.mkdirSync(pidDir, { recursive: true });
+  const supervised = services.APPS.map((app) =>
+    supervisor.superviseService(app, env, logDir, {
+      report: (line) => log(line),
+      onStart: (pid) => fs.writeFileSync(path.join(pidDir, `${app}.pid`), String(pid)),
+    }),
+  );
   let stopping = false;
   const stopAll = async (code) => {
     if (stopping) return;
     stopping = true;
     log('stopping…');
-    await Promise.all(handles.map((h) => h.stop()));
+    await Promise.all(supervised.map((s) => s.stop()));
+    for (const app of services.APPS) fs.rmSync(path.join(pidDir, `${app}.pid`), { force: true });
     if (kafka.started) await kafka.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  // The terminal closed: without this the services and the broker would run on with nobody to stop them.
+  process.on('SIGHUP', () => void stopAll(0));
+  // Exiting without stopAll (an uncaught error): ask everything we started to stop, since we cannot wait here.
+  process.on('exit', () => {
+    if (stopping) return;
+    for (const s of supervised) {
+      try {
+        s.handle.child.kill('SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+    if (kafka.started) require('./lib/kafka').signalKafkaStop('dev');
+  });
   try {
-    await Promise.all(handles.map((h) => services.waitHealthy(h)));
+    await Promise.all(supervised.map((s) => s.ready));
   } catch (error) {
     process.stderr.write(`${error.message}\n`);
     await stopAll(1);
@@ -113,13 +139,6 @@ async function start() {
   const seed = require('./lib/seed');
   const keys = await seed.seedDemoAgencies(`http://127.0.0.1:${env.GATEWAY_PORT}`, env.HUB_ADMIN_KEY, path.join(ROOT, '.hub', 'demo-keys.json'));
   printWelcome(env, keys, logDir);
-  for (const handle of handles) {
-    handle.exited.then(({ code, signal }) => {
-      if (stopping) return;
-      process.stderr.write(`${handle.app} exited (code ${code}, signal ${signal}); see ${handle.logFile}\n`);
-      void stopAll(1);
-    });
-  }
 }
 
 function printWelcome(env, keys, logDir) {
@@ -136,7 +155,7 @@ function printWelcome(env, keys, logDir) {
     `Admin key (HUB_ADMIN_KEY): ${env.HUB_ADMIN_KEY}`,
     ...keys.summary,
     `All local keys are saved in .hub/demo-keys.json. Post demo traffic with:  npm run demo`,
-    'Ctrl-C stops everything started here.',
+    'A service that exits is restarted (with backoff) and the restart is logged here. Ctrl-C stops everything started here.',
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -206,6 +225,11 @@ const commands = {
   'dead-letters': async () => {
     ensureDependencies();
     await require('./lib/dead-letters').runDeadLetters(process.argv.slice(3));
+  },
+  chaos: async () => {
+    ensureDependencies();
+    build();
+    await require('./lib/chaos').runChaos(process.argv.slice(3));
   },
   bench: async () => {
     ensureDependencies();

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
 import {
-  Accepted,
   api,
+  awaitMoreAccepted,
+  deadLetterHighWatermark,
+  deadLettersSince,
+  expectEverythingDelivered,
+  expectNothingDeadLettered,
+  expectRetriesReturnOriginal,
   createAgency,
   expectEventually,
-  inbox,
   queryDatabase,
   startAlertLoad,
   startService,
@@ -55,47 +58,6 @@ async function terminateHubBackends(): Promise<void> {
   );
 }
 
-const kafka = new Kafka({ clientId: `faults-${randomUUID().slice(0, 8)}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
-
-async function deadLetterHighWatermark(): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [partition] = await admin.fetchTopicOffsets(Topic.DeadLetter);
-    return Number(partition.high);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** The dead-letter records written from `from` on: value and headers as text. */
-async function deadLettersSince(from: number): Promise<{ value: string; headers: Record<string, string> }[]> {
-  const high = await deadLetterHighWatermark();
-  if (high <= from) return [];
-  const records: { value: string; headers: Record<string, string> }[] = [];
-  const consumer = kafka.consumer({ groupId: `faults-reader-${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: Topic.DeadLetter, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    consumer
-      .run({
-        eachMessage: async ({ message }) => {
-          const offset = Number(message.offset);
-          if (offset >= from) {
-            const headers: Record<string, string> = {};
-            for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-            records.push({ value: message.value?.toString() ?? '', headers });
-          }
-          if (offset >= high - 1) resolve();
-        },
-      })
-      .catch(reject);
-    consumer.seek({ topic: Topic.DeadLetter, partition: 0, offset: String(from) });
-  });
-  await consumer.disconnect();
-  return records;
-}
-
 /** Runs the load around `fault`, then checks every promise the hub made to the load's clients. */
 async function underLoadThenCheck(fault: () => Promise<void>): Promise<void> {
   const sender = await createAgency('TJ');
@@ -108,9 +70,9 @@ async function underLoadThenCheck(fault: () => Promise<void>): Promise<void> {
   });
 
   const load = startAlertLoad({ senderKey: sender.key, recipients: [recipient.id], clients: 8, intervalMs: 250 });
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await awaitMoreAccepted(load, 20, 'the load under way before the fault');
   await fault();
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await awaitMoreAccepted(load, 20, 'alerts accepted again after the fault');
   const result = await load.stop();
 
   // The clients: every submission accepted in the end; failures answered 503 (a dependency), never 500 (a bug).
@@ -121,58 +83,16 @@ async function underLoadThenCheck(fault: () => Promise<void>): Promise<void> {
   expect(statuses[503] ?? 0).toBeGreaterThan(0);
 
   await expectEverythingDelivered(result.accepted, recipient, sender.id);
+  await expectRetriesReturnOriginal(sender.key, result.accepted);
 
   // No service exited or restarted.
   expect(servicePids()).toEqual(pids);
   for (const pid of Object.values(pids)) expect(alive(pid)).toBe(true);
   // Nothing of this load was dead-lettered: the outage was waited out.
-  const dead = await deadLettersSince(deadLettersBefore);
-  expect(dead.filter((record) => record.value.includes(sender.id) || record.value.includes(recipient.id))).toEqual([]);
+  await expectNothingDeadLettered(deadLettersBefore, [sender.id, recipient.id]);
   for (const [name, base] of Object.entries({ gateway: env.gateway, coordination: env.coordination, audit: env.audit })) {
     await expectEventually(async () => (await api(base, 'GET', '/health')).status === 200, { description: `${name} healthy again` });
   }
-}
-
-async function expectEverythingDelivered(accepted: Accepted[], recipient: { key: string; id: string }, senderId: string): Promise<void> {
-  const alertIds = accepted.map((a) => a.alertId);
-  expect(new Set(alertIds).size).toBe(alertIds.length);
-  // Each accepted alert in the recipient's inbox exactly once.
-  await expectEventually(
-    async () => {
-      const items = await inbox(recipient.key);
-      const delivered = new Set(items.map((item) => item.alertId));
-      const missing = alertIds.filter((id) => !delivered.has(id));
-      if (missing.length > 0) throw new Error(`${missing.length} of ${alertIds.length} accepted alerts not delivered yet`);
-      return true;
-    },
-    { timeoutMs: 120_000, intervalMs: 1000, description: 'every accepted alert delivered' },
-  );
-  const items = (await inbox(recipient.key)).filter((item) => item.sender === senderId);
-  expect(items.length).toBe(alertIds.length);
-  expect(new Set(items.map((item) => item.alertId)).size).toBe(alertIds.length);
-
-  // The facts the load must have produced, each exactly once per accepted alert: the submission, the routing
-  // outcome (naming the recipient as delivered) and the delivery.
-  const facts = await expectEventually(
-    async () => {
-      const rows = await queryDatabase<{ alert_id: string; type: string; n: number }>(
-        `SELECT alert_id, type, count(*)::int AS n FROM audit.entries
-          WHERE alert_id = ANY($1::text[]) AND type IN ('alert.submitted', 'routing.decided', 'alert.delivered')
-          GROUP BY alert_id, type`,
-        [alertIds],
-      );
-      if (rows.length < alertIds.length * 3) throw new Error(`${rows.length} of ${alertIds.length * 3} audit facts in the log`);
-      return rows;
-    },
-    { timeoutMs: 120_000, intervalMs: 1000, description: 'every audit fact of the load in the log' },
-  );
-  expect(facts.every((row) => row.n === 1)).toBe(true);
-  const [{ routedToRecipient }] = await queryDatabase<{ routedToRecipient: number }>(
-    `SELECT count(DISTINCT e.alert_id)::int AS "routedToRecipient" FROM audit.entries e JOIN audit.entry_subjects s ON s.seq = e.seq
-      WHERE e.type = 'routing.decided' AND e.alert_id = ANY($1::text[]) AND s.agency = $2 AND s.decision = 'delivered'`,
-    [alertIds, recipient.id],
-  );
-  expect(routedToRecipient).toBe(alertIds.length);
 }
 
 describe('database faults under load', () => {

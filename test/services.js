@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { APPS, PORT_VARIABLE, startService, waitHealthy } = require('../scripts/lib/services');
 const { portOpen } = require('../scripts/lib/kafka');
+const { superviseService } = require('../scripts/lib/supervisor');
 
 const ROOT = path.resolve(__dirname, '..');
 const PID_DIR = path.join(ROOT, '.hub', 'test-pids');
@@ -19,6 +20,21 @@ async function startTestService(app) {
   handle.child.unref();
   await waitHealthy(handle);
   return handle;
+}
+
+/**
+ * The service under npm start's supervisor (fast backoff), in place of the plain test process. Its pid file follows
+ * every restart, so teardown stops whatever runs; the caller must stop() it, or teardown's kill would be restarted.
+ */
+function superviseTestService(app, report) {
+  const env = { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'info' };
+  fs.mkdirSync(PID_DIR, { recursive: true });
+  return superviseService(app, env, LOG_DIR, {
+    minBackoffMs: 200,
+    maxBackoffMs: 2000,
+    report,
+    onStart: (pid) => fs.writeFileSync(path.join(PID_DIR, `${app}.pid`), String(pid)),
+  });
 }
 
 async function stopTestService(app, signal = 'SIGTERM') {
@@ -66,4 +82,4 @@ async function stopTestServices() {
   await Promise.all(APPS.map((app) => stopTestService(app)));
 }
 
-module.exports = { startTestService, stopTestService, restartTestService, startTestServices, stopTestServices, LOG_DIR };
+module.exports = { superviseTestService, startTestService, stopTestService, restartTestService, startTestServices, stopTestServices, LOG_DIR };

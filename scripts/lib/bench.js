@@ -355,4 +355,4 @@ async function collectProfiles(dir, apps, alerts) {
   return profiles;
 }
 
-module.exports = { runBenchmark, parseArgs };
+module.exports = { runBenchmark, parseArgs, cleanupRegistry };

@@ -82,13 +82,31 @@ function portOpen(port, host = '127.0.0.1') {
   });
 }
 
+/** The pid of the instance's broker if it still runs; a recycled pid (another command line) does not count. */
 function readPid(instance) {
   try {
     const pid = Number(fs.readFileSync(path.join(instance.dir, 'kafka.pid'), 'utf8'));
     process.kill(pid, 0);
-    return pid;
+    const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return commandLine.includes('kafka.Kafka') ? pid : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * The process that started the broker with `owned: true` (npm start) and will stop it. If that process is gone
+ * (killed hard, the terminal closed), nobody will ever stop the broker: the next start treats it as stale.
+ */
+function ownerAlive(instance) {
+  try {
+    const owner = Number(fs.readFileSync(path.join(instance.dir, 'owner.pid'), 'utf8'));
+    if (owner === process.pid) return true;
+    process.kill(owner, 0);
+    return true;
+  } catch (error) {
+    // No owner file: started on its own (npm run kafka -- start) and meant to outlive us.
+    return error.code !== 'ESRCH';
   }
 }
 
@@ -117,11 +135,16 @@ async function waitForBroker(brokers, timeoutMs = 90000) {
  * Starts the named local broker (reusing one already running), or does nothing when KAFKA_BROKERS points
  * elsewhere. Returns { brokers, started, stop }.
  */
-async function startKafka(name = 'dev', { fresh = false } = {}) {
+async function startKafka(name = 'dev', { fresh = false, owned = false } = {}) {
   const instance = INSTANCES[name];
   if (!instance) throw new Error(`unknown broker instance ${name}`);
   const brokers = [`127.0.0.1:${instance.port}`];
-  const running = readPid(instance);
+  let running = readPid(instance);
+  if (running && !ownerAlive(instance)) {
+    log(`broker ${name} (pid ${running}) was left running by a run that is gone; stopping it`);
+    await stopKafka(name);
+    running = null;
+  }
   if (running && !fresh) {
     await waitForBroker(brokers);
     log(`reusing broker ${name} (pid ${running}) on ${brokers[0]}`);
@@ -150,6 +173,8 @@ async function startKafka(name = 'dev', { fresh = false } = {}) {
   );
   child.unref();
   fs.writeFileSync(path.join(instance.dir, 'kafka.pid'), String(child.pid));
+  if (owned) fs.writeFileSync(path.join(instance.dir, 'owner.pid'), String(process.pid));
+  else fs.rmSync(path.join(instance.dir, 'owner.pid'), { force: true });
   log(`started broker ${name} (pid ${child.pid}) on ${brokers[0]}, log ${path.relative(ROOT, path.join(instance.dir, 'kafka.log'))}`);
   await waitForBroker(brokers);
   return { brokers, started: true, pid: child.pid, stop: () => stopKafka(name) };
@@ -160,6 +185,7 @@ async function stopKafka(name = 'dev') {
   const instance = INSTANCES[name];
   const pid = readPid(instance);
   if (!pid) return;
+  process.kill(pid, 'SIGCONT'); // a frozen broker (the chaos run's SIGSTOP) cannot act on SIGTERM
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 30000;
   while (Date.now() < deadline) {
@@ -176,7 +202,116 @@ async function stopKafka(name = 'dev') {
     /* already gone */
   }
   fs.rmSync(path.join(instance.dir, 'kafka.pid'), { force: true });
+  fs.rmSync(path.join(instance.dir, 'owner.pid'), { force: true });
   log(`stopped broker ${name} (pid ${pid})`);
 }
 
-module.exports = { TEST_SLOT, INSTANCES, ensureKafkaJars, startKafka, stopKafka, waitForBroker, portOpen };
+/** Last resort when our process is exiting and cannot wait: asks the broker to stop, without waiting. */
+function signalKafkaStop(name = 'dev') {
+  const pid = readPid(INSTANCES[name]);
+  if (pid) process.kill(pid, 'SIGTERM');
+}
+
+/**
+ * A local KRaft cluster of `nodes` combined broker+controller nodes sharing one controller quorum (npm run chaos):
+ * the production shape of docker-compose.yml (replication factor 3, min.insync.replicas 2) from the same jars.
+ * Formatted fresh each time. Node i listens on basePort+i-1 and its controller on controllerBasePort+i-1.
+ * Returns { brokers, nodes: [{ id, port, pid() }], kill(id, signal), start(id), stop() }.
+ */
+async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort, heapMb = 512 }) {
+  ensureKafkaJars();
+  for (let i = 0; i < nodes; i++) {
+    if (await portOpen(basePort + i) || await portOpen(controllerBasePort + i)) {
+      throw new Error(`port ${basePort + i} or ${controllerBasePort + i} is taken by another process`);
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const voters = Array.from({ length: nodes }, (_, i) => `${i + 1}@127.0.0.1:${controllerBasePort + i}`).join(',');
+  const clusterId = java(['kafka.tools.StorageTool', 'random-uuid']).stdout.trim().split('\n').pop();
+  const members = Array.from({ length: nodes }, (_, i) => {
+    const id = i + 1;
+    const nodeDir = path.join(dir, `node-${id}`);
+    fs.mkdirSync(nodeDir, { recursive: true });
+    const propsFile = path.join(nodeDir, 'server.properties');
+    fs.writeFileSync(
+      propsFile,
+      [
+        'process.roles=broker,controller',
+        `node.id=${id}`,
+        `controller.quorum.voters=${voters}`,
+        `listeners=PLAINTEXT://127.0.0.1:${basePort + i},CONTROLLER://127.0.0.1:${controllerBasePort + i}`,
+        `advertised.listeners=PLAINTEXT://127.0.0.1:${basePort + i}`,
+        'controller.listener.names=CONTROLLER',
+        'inter.broker.listener.name=PLAINTEXT',
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        `log.dirs=${path.join(nodeDir, 'data')}`,
+        'num.partitions=3',
+        `default.replication.factor=${Math.min(3, nodes)}`,
+        `min.insync.replicas=${Math.min(2, nodes)}`,
+        `offsets.topic.replication.factor=${Math.min(3, nodes)}`,
+        'offsets.topic.num.partitions=10',
+        `transaction.state.log.replication.factor=${Math.min(3, nodes)}`,
+        `transaction.state.log.min.isr=${Math.min(2, nodes)}`,
+        'unclean.leader.election.enable=false',
+        'group.initial.rebalance.delay.ms=0',
+        'auto.create.topics.enable=false',
+        '',
+      ].join('\n'),
+    );
+    const format = java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile]);
+    if (format.status !== 0) throw new Error(`kafka storage format (node ${id}) failed: ${format.stderr || format.stdout}`);
+    return { id, port: basePort + i, dir: nodeDir, propsFile, child: null };
+  });
+  const spawnNode = (member) => {
+    const out = fs.openSync(path.join(member.dir, 'kafka.log'), 'a');
+    member.child = spawn(
+      'java',
+      [`-Xms128m`, `-Xmx${heapMb}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', `${LIBS}/*`,
+        `-Dlog4j.configuration=file:${LOG4J}`, 'kafka.Kafka', member.propsFile],
+      { stdio: ['ignore', out, out] },
+    );
+    member.exited = new Promise((resolve) => member.child.once('exit', resolve));
+  };
+  members.forEach(spawnNode);
+  const brokers = members.map((m) => `127.0.0.1:${m.port}`);
+  const byId = (id) => members.find((m) => m.id === id);
+  const cluster = {
+    brokers,
+    nodes: members.map((m) => ({ id: m.id, port: m.port, pid: () => m.child.pid })),
+    /** Sends `signal` to node `id` (SIGKILL: crash; SIGSTOP/SIGCONT: freeze/thaw). */
+    kill(id, signal = 'SIGKILL') {
+      byId(id).child.kill(signal);
+    },
+    /** Starts node `id` again after it died (same data directory). */
+    async start(id) {
+      const member = byId(id);
+      if (member.child.exitCode === null && member.child.signalCode === null) throw new Error(`node ${id} still runs`);
+      spawnNode(member);
+    },
+    async stop() {
+      for (const member of members) {
+        if (member.child.exitCode !== null || member.child.signalCode !== null) continue;
+        member.child.kill('SIGCONT');
+        member.child.kill('SIGTERM');
+      }
+      await Promise.race([Promise.all(members.map((m) => m.exited)), new Promise((resolve) => setTimeout(resolve, 30000))]);
+      for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
+    },
+  };
+  try {
+    await waitForBroker(brokers);
+    // every node registered, not just the first to answer
+    const { Kafka, logLevel } = require('kafkajs');
+    const admin = new Kafka({ clientId: 'hub-cluster-wait', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    for (let i = 0; i < 120 && (await admin.describeCluster()).brokers.length < nodes; i++) await new Promise((r) => setTimeout(r, 500));
+    await admin.disconnect();
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  log(`started a ${nodes}-node KRaft cluster on ${brokers.join(',')} (pids ${members.map((m) => m.child.pid).join(', ')})`);
+  return cluster;
+}
+
+module.exports = { startKafkaCluster, TEST_SLOT, INSTANCES, ensureKafkaJars, startKafka, stopKafka, signalKafkaStop, waitForBroker, portOpen };

@@ -77,4 +77,4 @@ function tail(file, lines = 30) {
   }
 }
 
-module.exports = { APPS, PORT_VARIABLE, migrateAll, startService, waitHealthy, tail };
+module.exports = { APPS, PORT_VARIABLE, mainJs, migrateAll, startService, waitHealthy, tail };

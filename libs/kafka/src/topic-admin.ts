@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
-import { TOPIC_SPECS } from '@hub/contracts/topics';
+import { Admin, Kafka } from 'kafkajs';
+import { TOPIC_SPECS, TopicSpec } from '@hub/contracts/topics';
 import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
 /** Creates every topic of the contract at boot (auto-creation is off on the broker), then checks the cluster. */
@@ -13,30 +13,63 @@ export class TopicAdmin {
     @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
   ) {}
 
-  async ensureTopics(): Promise<void> {
+  /** `specs` is the contract's topics; a test passes its own. */
+  async ensureTopics(specs: readonly TopicSpec[] = TOPIC_SPECS, readyWithinMs = 60_000): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
-      const missing = TOPIC_SPECS.filter((spec) => !existing.has(spec.topic));
+      const missing = specs.filter((spec) => !existing.has(spec.topic));
       if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((spec) => ({
-          topic: spec.topic,
-          numPartitions: spec.partitions,
-          replicationFactor: this.options.replicationFactor,
-          configEntries: [
-            { name: 'min.insync.replicas', value: String(this.options.minInsyncReplicas) },
-            { name: 'cleanup.policy', value: spec.compacted ? 'compact' : 'delete' },
-            ...(spec.compacted ? [] : [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }]),
-            ...(spec.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }] : []),
-          ],
-        })),
+      // Another service (or replica) booting at the same time may create them first: that is success, not a reason
+      // to exit. And kafkajs' waitForLeaders gives up when a broker of a multi-node cluster does not know a new topic
+      // yet (UNKNOWN_TOPIC_OR_PARTITION), so readiness is awaited below instead.
+      await this.createTopics(admin, missing).catch((error: { type?: string; errors?: { type?: string }[] }) => {
+        const causes = error.errors ?? [error];
+        if (!causes.every((cause) => cause.type === 'TOPIC_ALREADY_EXISTS')) throw error;
       });
-      this.logger.log(`created topics ${missing.map((s) => s.topic).join(', ')}`);
+      await this.awaitLeaders(admin, missing, readyWithinMs);
+      this.logger.log(`topics ready: ${missing.map((s) => s.topic).join(', ')}`);
     } finally {
       await admin.disconnect();
     }
+  }
+
+  /** Polls metadata until every partition of `specs` has a leader, on whichever broker answers. */
+  private async awaitLeaders(admin: Admin, specs: readonly TopicSpec[], readyWithinMs: number): Promise<void> {
+    const deadline = Date.now() + readyWithinMs;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      let reason: string;
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+        const notReady = specs.filter((spec) => {
+          const topic = topics.find((t) => t.name === spec.topic);
+          return !topic || topic.partitions.length < spec.partitions || topic.partitions.some((p) => p.leader < 0);
+        });
+        if (notReady.length === 0) return;
+        reason = `no leader yet for ${notReady.map((s) => s.topic).join(', ')}`;
+      } catch (error) {
+        reason = (error as Error).message;
+      }
+      if (Date.now() > deadline) throw new Error(`topics not ready within ${readyWithinMs} ms: ${reason}`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  private createTopics(admin: Admin, missing: readonly TopicSpec[]): Promise<boolean> {
+    return admin.createTopics({
+      waitForLeaders: false,
+      topics: missing.map((spec) => ({
+        topic: spec.topic,
+        numPartitions: spec.partitions,
+        replicationFactor: this.options.replicationFactor,
+        configEntries: [
+          { name: 'min.insync.replicas', value: String(this.options.minInsyncReplicas) },
+          { name: 'cleanup.policy', value: spec.compacted ? 'compact' : 'delete' },
+          ...(spec.compacted ? [] : [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }]),
+          ...(spec.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }] : []),
+        ],
+      })),
+    });
   }
 }

@@ -7,3 +7,4 @@ export * from './database';
 export * from './load';
 export * from './sse';
 export * from './browser';
+export * from './invariants';

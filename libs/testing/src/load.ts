@@ -2,10 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { alertBody } from './hub-fixtures';
 import { testEnvironment } from './environment';
 
-/** One accepted submission: what the client was promised. */
+/** One accepted submission: what the client was promised, and what it sent. */
 export interface Accepted {
   alertId: string;
   idempotencyKey: string;
+  /** The body of the first 202 the client got (alertId, version, messageId, acceptedAt). */
+  response: Record<string, unknown>;
+  body: Record<string, unknown>;
+  /** How many requests the client made before that 202 (1 = no retry). */
+  attempts: number;
 }
 
 export interface LoadResult {
@@ -29,19 +34,23 @@ export function startAlertLoad(options: {
   /** Per submission, how long a client keeps retrying before it gives up (and reports it unfinished). */
   retryBudgetMs?: number;
   requestTimeoutMs?: number;
-}): { stop: () => Promise<LoadResult> } {
+}): { stop: () => Promise<LoadResult>; acceptedSoFar: () => number } {
   const gateway = testEnvironment().gateway;
   const result: LoadResult = { accepted: [], statuses: new Map(), unfinished: [] };
   let stopping = false;
+  let stopped: Promise<LoadResult> | null = null;
   const count = (status: number) => result.statuses.set(status, (result.statuses.get(status) ?? 0) + 1);
 
   async function submitUntilAccepted(idempotencyKey: string): Promise<void> {
     const body = alertBody(options.recipients, { headline: `Load ${idempotencyKey.slice(0, 8)}` });
     const deadline = Date.now() + (options.retryBudgetMs ?? 180_000);
     let backoff = 100;
+    let attempts = 0;
     while (Date.now() < deadline) {
+      attempts += 1;
       let status = 0;
-      let responseBody: { alertId?: string } | null = null;
+      type Answer = { alertId?: string } & Record<string, unknown>;
+      let responseBody: Answer | null = null;
       try {
         const response = await fetch(`${gateway}/v1/alerts`, {
           method: 'POST',
@@ -50,13 +59,13 @@ export function startAlertLoad(options: {
           signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000),
         });
         status = response.status;
-        responseBody = (await response.json().catch(() => null)) as { alertId?: string } | null;
+        responseBody = (await response.json().catch(() => null)) as Answer | null;
       } catch {
         status = 0;
       }
       count(status);
       if (status === 202 && responseBody?.alertId) {
-        result.accepted.push({ alertId: responseBody.alertId, idempotencyKey });
+        result.accepted.push({ alertId: responseBody.alertId, idempotencyKey, response: responseBody, body, attempts });
         return;
       }
       if (status !== 0 && status !== 409 && status !== 429 && status < 500) {
@@ -79,10 +88,11 @@ export function startAlertLoad(options: {
 
   const clients = Promise.all(Array.from({ length: options.clients }, () => client()));
   return {
-    stop: async () => {
+    acceptedSoFar: () => result.accepted.length,
+    stop: () => {
       stopping = true;
-      await clients;
-      return result;
+      stopped ??= clients.then(() => result);
+      return stopped;
     },
   };
 }

@@ -2,7 +2,16 @@
 /** Typed access to the process control in test/services.js and scripts/lib/kafka.js. */
 type AppName = 'agency-gateway' | 'coordination-node' | 'audit-log';
 
+/** A service kept running by the supervisor of npm start (scripts/lib/supervisor.js). */
+export interface SupervisedService {
+  readonly pid: number;
+  readonly restarts: number;
+  ready: Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
 const services = require('../../../test/services.js') as {
+  superviseTestService(app: AppName, report: (line: string) => void): SupervisedService;
   startTestService(app: AppName): Promise<unknown>;
   stopTestService(app: AppName, signal?: NodeJS.Signals): Promise<void>;
   restartTestService(app: AppName, signal?: NodeJS.Signals): Promise<void>;
@@ -12,6 +21,7 @@ const kafka = require('../../../scripts/lib/kafka.js') as {
   stopKafka(name: 'test'): Promise<void>;
 };
 
+export const superviseService = (app: AppName, report: (line: string) => void) => services.superviseTestService(app, report);
 export const startService = (app: AppName) => services.startTestService(app);
 export const stopService = (app: AppName, signal?: NodeJS.Signals) => services.stopTestService(app, signal);
 export const restartService = (app: AppName, signal?: NodeJS.Signals) => services.restartTestService(app, signal);

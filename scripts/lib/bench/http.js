@@ -57,14 +57,14 @@ function createClient(baseUrl, { maxSockets = 256 } = {}) {
  * Opens GET <path> as an event stream and calls onEvent(data, arrivalMs) for each `data:` event, timestamped with
  * performance.now() when its bytes arrive. Returns { ready, close, stats }.
  */
-function openEventStream(baseUrl, path, key, onEvent, { onError = () => undefined } = {}) {
+function openEventStream(baseUrl, path, key, onEvent, { onError = () => undefined, headers = {} } = {}) {
   const base = new URL(baseUrl);
   let request = null;
   let closed = false;
   const stats = { events: 0, bytes: 0, errors: 0 };
   const ready = new Promise((resolve, reject) => {
     request = http.get(
-      { host: base.hostname, port: base.port, path, headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' } },
+      { host: base.hostname, port: base.port, path, headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream', ...headers } },
       (res) => {
         if (res.statusCode !== 200) {
           reject(new Error(`GET ${path} answered ${res.statusCode}`));
@@ -83,14 +83,16 @@ function openEventStream(baseUrl, path, key, onEvent, { onError = () => undefine
             buffer = buffer.slice(end + 2);
             let data = null;
             let event = 'message';
+            let id = null;
             for (const line of block.split('\n')) {
               if (line.startsWith('data:')) data = (data === null ? '' : data + '\n') + line.slice(5).trimStart();
               else if (line.startsWith('event:')) event = line.slice(6).trim();
+              else if (line.startsWith('id:')) id = line.slice(3).trim();
             }
             if (data === null) continue;
             stats.events++;
             try {
-              onEvent(event, JSON.parse(data), arrived);
+              onEvent(event, JSON.parse(data), arrived, id);
             } catch (error) {
               stats.errors++;
               onError(error);

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Topic, TopicSpec } from '@hub/contracts/topics';
+import { testEnvironment } from '@hub/testing';
+import { TopicAdmin } from './topic-admin';
+
+/**
+ * Services and replicas boot at the same time (npm run chaos, a compose up, a rolling restart): each creates the
+ * contract's topics if missing. The ones that lose the race must carry on, not exit at start-up.
+ */
+describe('TopicAdmin against the real broker', () => {
+  const env = testEnvironment();
+  const kafka = new Kafka({ clientId: `topic-admin-${randomUUID().slice(0, 8)}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
+  const options = { clientId: 'topic-admin-test', brokers: env.brokers, replicationFactor: 1, minInsyncReplicas: 1, outboxSchema: 'unused' };
+
+  it('three replicas creating the same new topics at once all succeed, and every partition has a leader', async () => {
+    const run = randomUUID().slice(0, 8);
+    const specs = [
+      { topic: `test.topic-race-a.${run}` as Topic, partitions: 6, compacted: false },
+      { topic: `test.topic-race-b.${run}` as Topic, partitions: 1, compacted: true },
+    ] satisfies TopicSpec[];
+    const replicas = [1, 2, 3].map(() => new TopicAdmin(kafka, options));
+
+    await Promise.all(replicas.map((replica) => replica.ensureTopics(specs)));
+
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+      expect(topics.map((t) => [t.name, t.partitions.length, t.partitions.every((p) => p.leader >= 0)]).sort()).toEqual(
+        specs.map((s) => [s.topic, s.partitions, true]).sort(),
+      );
+      await admin.deleteTopics({ topics: specs.map((s) => s.topic) });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
