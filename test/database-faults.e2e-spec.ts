@@ -126,6 +126,19 @@ describe('database faults under load', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     });
+    // Each service holds one LISTEN connection again, not one per lost connection (they used to pile up until the
+    // server ran out of slots).
+    const listening = await expectEventually(
+      async () => {
+        const rows = await queryDatabase<{ name: string; n: number }>(
+          `SELECT application_name AS name, count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name LIKE '%-listen' GROUP BY 1 ORDER BY 1`,
+        );
+        return rows.length === 2 && rows.every((row) => row.n === 1) ? rows : false;
+      },
+      { timeoutMs: 30_000, description: 'one LISTEN connection per service' },
+    );
+    expect(listening.map((row) => row.name)).toEqual(['agency-gateway-listen', 'coordination-node-listen']);
   });
 
   it('a backlog of outbox rows larger than one produce request drains after a restart; a row too large for Kafka is dead-lettered alone', async () => {

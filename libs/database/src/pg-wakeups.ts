@@ -15,6 +15,7 @@ export class PgWakeups {
   private readonly events = new EventEmitter();
   private client: Client | null = null;
   private closed = false;
+  private reconnecting = false;
 
   constructor(
     private readonly databaseUrl: string,
@@ -55,27 +56,46 @@ export class PgWakeups {
       if (message.payload) this.events.emit(message.payload);
       this.events.emit('*');
     });
+    // A dying connection can emit several errors, and a failed connect one more: only the first error of the
+    // current connection schedules a reconnect (reconnecting is single-flight), or every flap of the database
+    // would multiply LISTEN connections until the server has no slots left (seen: 60 from one gateway).
     client.on('error', (error) => {
+      if (this.client !== client || this.reconnecting) return;
       this.logger.warn({ err: error.message, channel: this.channel }, 'LISTEN connection lost; reconnecting');
       this.reconnectSoon();
     });
-    await client.connect();
-    await client.query(`LISTEN ${this.channel}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${this.channel}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
   }
 
   private reconnectSoon(): void {
-    if (this.closed) return;
+    if (this.closed || this.reconnecting) return;
+    this.reconnecting = true;
     const old = this.client;
     this.client = null;
     void old?.end().catch(() => undefined);
-    setTimeout(() => {
-      if (this.closed) return;
-      this.connect()
-        .then(() => {
-          for (const name of this.events.eventNames()) if (name !== SHUTDOWN) this.events.emit(name);
-        })
-        .catch(() => this.reconnectSoon());
-    }, 1000).unref();
+    const attempt = (): void => {
+      setTimeout(() => {
+        if (this.closed) return;
+        this.connect()
+          .then(() => {
+            this.reconnecting = false;
+            // Rows may have committed while the connection was down: wake every listener.
+            for (const name of this.events.eventNames()) if (name !== SHUTDOWN) this.events.emit(name);
+          })
+          .catch(() => attempt());
+      }, 1000).unref();
+    };
+    attempt();
   }
 }
