@@ -38,7 +38,9 @@ describe('GET /health of every service', () => {
     }
     // Every consumer is back, whatever kafkajs made of the outage (a consumer that crashed for good used to stay
     // down): an alert submitted now is routed, delivered and audited.
-    const [sender, recipient] = [await createAgency('TJ'), await createAgency('KG')];
+    // A client retries what a just-recovered hub answers 503 (its producers may still be reconnecting).
+    const onboard = (country: string) => expectEventually(() => createAgency(country), { timeoutMs: 60000, description: `agency ${country} onboarded` });
+    const [sender, recipient] = [await onboard('TJ'), await onboard('KG')];
     const accepted = await expectEventually(
       async () => {
         const response = await submitAlert(sender.key, alertBody([recipient.id]));
