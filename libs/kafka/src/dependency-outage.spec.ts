@@ -7,6 +7,7 @@ describe('isDependencyOutage (the HTTP 503 and batch-splitting hint; never a rea
     [{ code: '08006', message: 'connection failure' }],
     [{ code: '28000', message: 'role "hub_gateway" is not permitted to log in' }],
     [{ code: '53300', message: 'sorry, too many clients already' }],
+    [{ code: '55000', message: 'database "hub" is not currently accepting connections' }],
     [{ name: 'QueryFailedError', message: 'wrapped', driverError: { code: '57P01', message: 'terminating connection' } }],
     [new Error('Connection terminated unexpectedly')],
     [new Error('timeout exceeded when trying to connect')],

@@ -8,6 +8,8 @@ export class OutboxUnavailableError extends Error {}
  */
 const OUTAGE_SQLSTATE_CLASSES = new Set(['08', '28', '53', '57', '58']);
 const OUTAGE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+/** Single SQLSTATEs of other classes: a database not accepting connections (ALLOW_CONNECTIONS false), a lock timeout. */
+const OUTAGE_SQLSTATES = new Set(['55000', '55P03']);
 const OUTAGE_MESSAGES =
   /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Query runner already released|already released, cannot continue|Connection is not established/i;
 /** TypeORM's names for "the connection under this query runner died" (it releases the runner on a client error). */
@@ -25,7 +27,7 @@ export function isDependencyOutage(error: unknown): boolean {
   const e = error as { code?: unknown; name?: unknown; message?: unknown; driverError?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   const code = typeof e.code === 'string' ? e.code : '';
-  if (OUTAGE_ERRNO.has(code)) return true;
+  if (OUTAGE_ERRNO.has(code) || OUTAGE_SQLSTATES.has(code)) return true;
   if (/^[0-9A-Z]{5}$/.test(code) && OUTAGE_SQLSTATE_CLASSES.has(code.slice(0, 2))) return true;
   const name = typeof e.name === 'string' ? e.name : '';
   if (name.startsWith('KafkaJS') || OUTAGE_ERROR_NAMES.has(name)) return true;
