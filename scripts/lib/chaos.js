@@ -454,35 +454,46 @@ async function chaos(options, cleanup) {
   };
   for (const fault of faults) {
     const inFlight = load.notYetStreamed();
-    const t0 = Date.now();
-    const detail = await fault.inject();
-    log(`FAULT ${fault.name}${detail ? ` (${detail})` : ''}; ${inFlight.length} deliveries in flight`);
-    await sleep(fault.holdMs ?? hold);
-    const healStarted = Date.now();
-    await fault.heal();
-    log(`healed ${fault.name}`);
-    const peak = {};
     const pending = new Set(inFlight.map((d) => `${d.recipient}|${d.alertId}:${d.version}`));
-    const drained = await until(
+    const t0 = Date.now();
+    const injected = await fault.inject();
+    const detail = typeof injected === 'string' ? injected : null;
+    log(`FAULT ${fault.name}${detail ? ` (${detail})` : ''}; ${inFlight.length} deliveries in flight`);
+    // Watched from the fault on, not from the heal: with a second replica the in-flight work may well be delivered
+    // while the fault still holds. RSS is sampled from the heal on, while the backlog drains.
+    const peak = {};
+    let drainedAt = null;
+    let healed = false;
+    let sampling = false;
+    const watched = until(
       async () => {
-        for (const [app, mb] of Object.entries(sampleRss())) peak[app] = Math.max(peak[app] || 0, mb);
+        if (sampling) for (const [app, mb] of Object.entries(sampleRss())) peak[app] = Math.max(peak[app] || 0, mb);
         for (const key of pending) {
           const [recipient, delivery] = key.split('|');
           if (load.ledger.streamed.get(recipient).has(delivery)) pending.delete(key);
         }
-        return pending.size === 0 && replicas.every((r) => r.handle.child.exitCode === null);
+        if (pending.size === 0 && drainedAt === null) drainedAt = Date.now();
+        return drainedAt !== null && healed && replicas.every((r) => r.handle.child.exitCode === null);
       },
-      { timeoutMs: DRAIN_LIMIT_MS, intervalMs: 1000 },
+      { timeoutMs: (fault.holdMs ?? hold) + DRAIN_LIMIT_MS, intervalMs: 1000 },
     );
+    await sleep(fault.holdMs ?? hold);
+    const healStarted = Date.now();
+    sampling = true;
+    await fault.heal();
+    healed = true;
+    log(`healed ${fault.name}`);
+    const drained = await watched;
     const window = load.ledger.statuses.filter((s) => s.at >= t0);
     const firstAccept = load.ledger.submissions.map((s) => s.response && Date.parse(s.response.acceptedAt)).filter((at) => at >= t0).sort((a, b) => a - b)[0];
     const result = {
       fault: fault.name,
-      detail: detail || null,
+      detail,
       heldS: Math.round((healStarted - t0) / 1000),
       acceptAgainS: firstAccept ? Math.round((firstAccept - t0) / 100) / 10 : null,
       inFlightAtFault: inFlight.length,
-      deliveredAgainS: drained ? Math.round((Date.now() - t0) / 100) / 10 : null,
+      deliveredAgainS: drainedAt ? Math.round((drainedAt - t0) / 100) / 10 : null,
+      healedAfterS: Math.round((Date.now() - healStarted) / 100) / 10,
       fiveXx: window.filter((s) => s.status >= 500).length,
       noAnswer: window.filter((s) => s.status === 0).length,
       peakRssMb: peak,
