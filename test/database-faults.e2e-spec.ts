@@ -77,7 +77,8 @@ async function underLoadThenCheck(fault: () => Promise<void>): Promise<void> {
 
   // The clients: every submission accepted in the end; failures answered 503 (a dependency), never 500 (a bug).
   expect(result.unfinished).toEqual([]);
-  expect(result.accepted.length).toBeGreaterThan(50);
+  // At least the 20 accepted before the fault and the 20 after it (awaitMoreAccepted).
+  expect(result.accepted.length).toBeGreaterThanOrEqual(40);
   const statuses = Object.fromEntries(result.statuses);
   expect(Object.keys(statuses).map(Number).filter((status) => status >= 500 && status !== 503)).toEqual([]);
   expect(statuses[503] ?? 0).toBeGreaterThan(0);
