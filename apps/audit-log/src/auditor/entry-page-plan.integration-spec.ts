@@ -41,6 +41,9 @@ describe('entry pages on a large log without statistics', () => {
       await db.query(`CREATE TABLE ${SCHEMA}.entry_subjects (seq bigint NOT NULL, alert_id text, version int, agency text, decision text, reason text)
         WITH (autovacuum_enabled = false)`);
       await db.query(`CREATE INDEX ON ${SCHEMA}.entry_subjects (alert_id, seq) WHERE alert_id IS NOT NULL`);
+      await db.query(`CREATE INDEX ON ${SCHEMA}.entry_subjects (agency, seq) WHERE agency IS NOT NULL`);
+      await db.query(`CREATE INDEX ON ${SCHEMA}.entries (actor_agency, seq) WHERE actor_agency IS NOT NULL`);
+      await db.query(`CREATE INDEX ON ${SCHEMA}.entries (recipient, seq) WHERE recipient IS NOT NULL`);
       await db.query(
         `INSERT INTO ${SCHEMA}.entries (seq, event_id, type, at, alert_id, entry)
          SELECT i, 'e' || i, 'alert.delivered', now(), 'a' || (i % 1000), repeat('x', 200) FROM generate_series(0, ${ENTRIES - 1}) i`,
@@ -48,6 +51,8 @@ describe('entry pages on a large log without statistics', () => {
       await db.query(
         `INSERT INTO ${SCHEMA}.merkle_nodes (level, idx, hash) SELECT 0, i, sha256(i::text::bytea) FROM generate_series(0, ${ENTRIES - 1}) i`,
       );
+      // A fact naming alert a42 among others (an inbox page at seq 5), found only through entry_subjects.
+      await db.query(`INSERT INTO ${SCHEMA}.entry_subjects (seq, alert_id, version, agency) VALUES (5, 'a42', 1, 'KG-DCS')`);
     });
   }, 120_000);
 
@@ -74,6 +79,23 @@ describe('entry pages on a large log without statistics', () => {
     for (const node of indexReads) expect(node['Index Cond']).toContain(`seq <= '${after + limit}'::bigint`);
     // The leaf hash is one primary-key lookup per row: merkle_nodes is never scanned as a whole.
     expect(planned.some((node) => /idx = e\.seq/.test(node['Index Cond'] ?? ''))).toBe(true);
+  });
+
+  it.each([
+    ['an alert trail', { alertId: 'a42' }],
+    ['an agency filter', { agency: 'KG-DCS' }],
+  ])('%s reads through the indexes of each place a fact can name it: no Seq Scan', async (_what, filter) => {
+    const planned = await plan({ filter, afterSeq: 1000, limit: 100 });
+    expect(planned.filter((node) => node['Node Type'] === 'Seq Scan')).toEqual([]);
+  });
+
+  it('a trail page holds the alert\'s own entries and the facts naming it among others, in log order', async () => {
+    const { sql, params } = entryPageSql({ filter: { alertId: 'a42' }, limit: 4 }, SCHEMA);
+    const rows = await asOwner(async (db) => (await db.query(sql, params)).rows as { seq: string }[]);
+    expect(rows.map((row) => row.seq)).toEqual(['5', '42', '1042', '2042']);
+    const next = entryPageSql({ filter: { alertId: 'a42' }, afterSeq: 2042, limit: 2 }, SCHEMA);
+    const more = await asOwner(async (db) => (await db.query(next.sql, next.params)).rows as { seq: string }[]);
+    expect(more.map((row) => row.seq)).toEqual(['3042', '4042']);
   });
 
   it('reads the rows it plans: a chunk holds exactly the next seqs, with their leaf hashes', async () => {
