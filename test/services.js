@@ -5,7 +5,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { APPS, PORT_VARIABLE, startService, waitHealthy } = require('../scripts/lib/services');
+const { APPS, PORT_VARIABLE, startService, waitForExit, waitHealthy } = require('../scripts/lib/services');
 const { portOpen } = require('../scripts/lib/kafka');
 const { superviseService } = require('../scripts/lib/supervisor');
 
@@ -47,20 +47,7 @@ async function stopTestService(app, signal = 'SIGTERM') {
   } catch {
     return;
   }
-  const deadline = Date.now() + 20000;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
+  await waitForExit(pid, 20000);
 }
 
 async function restartTestService(app, signal = 'SIGTERM') {

@@ -7,6 +7,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { waitForExit } = require('./services');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const KAFKA_VERSION = '3.9.1';
@@ -187,20 +188,7 @@ async function stopKafka(name = 'dev') {
   if (!pid) return;
   process.kill(pid, 'SIGCONT'); // a frozen broker (the chaos run's SIGSTOP) cannot act on SIGTERM
   process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
+  await waitForExit(pid, 30000);
   fs.rmSync(path.join(instance.dir, 'kafka.pid'), { force: true });
   fs.rmSync(path.join(instance.dir, 'owner.pid'), { force: true });
   log(`stopped broker ${name} (pid ${pid})`);

@@ -77,4 +77,22 @@ function tail(file, lines = 30) {
   }
 }
 
-module.exports = { APPS, PORT_VARIABLE, mainJs, migrateAll, startService, waitHealthy, tail };
+/** Waits until the process is gone, SIGKILLs it after timeoutMs. The one way scripts and tests stop a pid. */
+async function waitForExit(pid, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+}
+
+module.exports = { APPS, PORT_VARIABLE, mainJs, migrateAll, startService, waitHealthy, waitForExit, tail };

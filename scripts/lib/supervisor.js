@@ -6,7 +6,7 @@
  * minute gets the short backoff again. Plain JS: npm start runs it before anything is compiled.
  */
 const fs = require('node:fs');
-const { PORT_VARIABLE, mainJs, startService, waitHealthy } = require('./services');
+const { PORT_VARIABLE, mainJs, startService, waitForExit, waitHealthy } = require('./services');
 
 const DEFAULTS = { minBackoffMs: 1000, maxBackoffMs: 30000, stableMs: 60000 };
 
@@ -113,21 +113,4 @@ function commandLine(pid) {
   }
 }
 
-async function waitForExit(pid, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
-}
-
-module.exports = { superviseService, restartBackoff, stopStaleServices, commandLine, waitForExit };
+module.exports = { superviseService, restartBackoff, stopStaleServices, commandLine };
