@@ -1,6 +1,9 @@
+import { applyDecorators, Get, Header } from '@nestjs/common';
+import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PublicRoute } from './public.decorator';
 
 /**
  * A web page kept as real asset files (index.html, its stylesheet and its type-checked script), served as one
@@ -58,4 +61,26 @@ export function loadWebPage(directory: string): WebPage {
     `frame-ancestors 'none'`,
   ].join('; ');
   return { html, contentSecurityPolicy };
+}
+
+/**
+ * `GET /` of a page loaded with loadWebPage: public (the page holds no data of its own; what it shows comes from
+ * the API with the key the user signs in with), never cached, no MIME sniffing, no referrer. The handler answers
+ * with sendWebPage.
+ */
+export function ServesWebPage(): MethodDecorator {
+  return applyDecorators(
+    Get(),
+    PublicRoute(),
+    Header('Content-Type', 'text/html; charset=utf-8'),
+    Header('Cache-Control', 'no-store'),
+    Header('X-Content-Type-Options', 'nosniff'),
+    Header('Referrer-Policy', 'no-referrer'),
+  );
+}
+
+/** The page's HTML, under the Content-Security-Policy that allows exactly its inlined script and stylesheet. */
+export function sendWebPage(response: Response, page: WebPage): string {
+  response.setHeader('Content-Security-Policy', page.contentSecurityPolicy);
+  return page.html;
 }

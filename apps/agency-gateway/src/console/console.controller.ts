@@ -1,9 +1,8 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import path from 'node:path';
-import { PublicRoute } from '@hub/platform/public.decorator';
-import { assetDirectory, loadWebPage } from '@hub/platform/web-page';
+import { assetDirectory, loadWebPage, sendWebPage, ServesWebPage } from '@hub/platform/web-page';
 
 /** Built: copied beside main.js by nest-cli's `assets` option. Source (tests, ts-node): beside this file. */
 const ASSETS = [path.join(__dirname, 'console', 'assets'), path.join(__dirname, 'assets')];
@@ -17,14 +16,8 @@ const ASSETS = [path.join(__dirname, 'console', 'assets'), path.join(__dirname, 
 export class ConsoleController {
   private readonly page = loadWebPage(assetDirectory(ASSETS));
 
-  @Get()
-  @PublicRoute()
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  @Header('X-Content-Type-Options', 'nosniff')
-  @Header('Referrer-Policy', 'no-referrer')
+  @ServesWebPage()
   serve(@Res({ passthrough: true }) response: Response): string {
-    response.setHeader('Content-Security-Policy', this.page.contentSecurityPolicy);
-    return this.page.html;
+    return sendWebPage(response, this.page);
   }
 }
