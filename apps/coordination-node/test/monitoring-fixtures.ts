@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { alertBody as hubAlertBody, api, createAgency as createHubAgency, expectEventually, issueKey, queryDatabase, testEnvironment, uniqueContainerNumber } from '@hub/testing';
+import {
+  alertBody as hubAlertBody,
+  api,
+  createAgency as createHubAgency,
+  expectEventually,
+  issueKey,
+  queryDatabase,
+  readServerSentEvents,
+  ServerSentEvent,
+  testEnvironment,
+  uniqueContainerNumber,
+} from '@hub/testing';
 
 export { queryDatabase };
 
@@ -116,57 +127,14 @@ export async function awaitIndexed(alertId: string, version = 1): Promise<void> 
   );
 }
 
-export interface SseEvent {
-  id: string;
-  event: string;
-  data: any;
-}
-
 /**
  * Reads the feed stream until `enough(events)` holds, then disconnects. `lastEventId` resumes like a
  * reconnecting client; `after` starts a first connection at a cursor.
  */
-export async function readFeedStream(
+export function readFeedStream(
   analyst: string,
-  { after, lastEventId, enough, timeoutMs = 60000 }: { after?: string; lastEventId?: string; enough: (events: SseEvent[]) => boolean; timeoutMs?: number },
-): Promise<SseEvent[]> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  { after, lastEventId, enough, timeoutMs = 60000 }: { after?: string; lastEventId?: string; enough: (events: ServerSentEvent[]) => boolean; timeoutMs?: number },
+): Promise<ServerSentEvent[]> {
   const query = after !== undefined ? `?after=${after}` : '';
-  const events: SseEvent[] = [];
-  try {
-    const response = await fetch(`${env.coordination}/v1/feed/stream${query}`, {
-      headers: { authorization: `Bearer ${analyst}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
-      signal: controller.signal,
-    });
-    if (response.status !== 200) throw new Error(`feed stream: ${response.status} ${await response.text()}`);
-    if (!response.headers.get('content-type')?.includes('text/event-stream')) throw new Error('feed stream: not text/event-stream');
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    while (!enough(events)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`feed stream ended after ${events.length} events`);
-      buffer += decoder.decode(value, { stream: true });
-      let boundary: number;
-      while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        const fields = new Map<string, string>();
-        for (const line of frame.split('\n')) {
-          if (!line || line.startsWith(':')) continue;
-          const colon = line.indexOf(':');
-          fields.set(line.slice(0, colon), line.slice(colon + 1).replace(/^ /, ''));
-        }
-        if (fields.get('event') === 'feed') events.push({ id: fields.get('id')!, event: 'feed', data: JSON.parse(fields.get('data')!) });
-      }
-    }
-    return events;
-  } catch (error) {
-    if (controller.signal.aborted) throw new Error(`feed stream: timed out after ${timeoutMs} ms with ${events.length} events`);
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
+  return readServerSentEvents(`${env.coordination}/v1/feed/stream${query}`, analyst, { eventName: 'feed', enough, lastEventId, timeoutMs });
 }
