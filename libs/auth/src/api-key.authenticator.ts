@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { Role } from '@hub/contracts/audit-event';
+import { CredentialRecord } from '@hub/contracts/reference';
 import { ErrorCode, HubError } from '@hub/platform/errors';
 import { constantTimeEquals, parseApiKey, secretMatches } from './api-key';
 import { BootstrapAdminKey, CredentialStore } from './credential-store';
@@ -38,10 +39,27 @@ export class ApiKeyAuthenticator {
     if (!parsed || !record || !secretMatches(parsed.secret, record.secretHash)) {
       throw new HubError(ErrorCode.Unauthorized, 'Invalid API key');
     }
-    if (record.revokedAt) throw new HubError(ErrorCode.Unauthorized, 'API key revoked');
-    if (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()) throw new HubError(ErrorCode.Unauthorized, 'API key expired');
+    const refused = refusal(record);
+    if (refused) throw new HubError(ErrorCode.Unauthorized, refused);
     return { keyId: record.keyId, agencyId: record.agencyId, role: record.role };
   }
+
+  /**
+   * Whether the key behind an authenticated principal still works now: for what outlives one request (an event
+   * stream), so that a revocation, an expiry or the agency's deactivation ends it within seconds.
+   */
+  async stillValid(principal: Principal): Promise<boolean> {
+    if (principal.keyId === ENV_ADMIN_KEY_ID) return true;
+    const record = await this.store.findByKeyId(principal.keyId);
+    return record !== null && refusal(record) === null;
+  }
+}
+
+/** Why a known key no longer works, or null. */
+function refusal(record: CredentialRecord): string | null {
+  if (record.revokedAt) return 'API key revoked';
+  if (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()) return 'API key expired';
+  return null;
 }
 
 /**

@@ -3,7 +3,6 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { BootstrapAdminKey, CredentialStore } from './credential-store';
-import { KeyValidity } from './key-validity';
 
 /** Installs ApiKeyGuard globally, with the service's credential store and (gateway only) the env admin key. */
 @Global()
@@ -13,7 +12,6 @@ export class AuthModule {
     const providers: Provider[] = [
       { provide: BootstrapAdminKey, useValue: { value: options.adminKey ?? null } },
       { provide: APP_GUARD, useClass: ApiKeyGuard },
-      KeyValidity,
       ApiKeyAuthenticator,
     ];
     if (options.store) providers.push({ provide: CredentialStore, useClass: options.store });
@@ -21,7 +19,7 @@ export class AuthModule {
       module: AuthModule,
       imports: options.imports ?? [],
       providers,
-      exports: [BootstrapAdminKey, KeyValidity, ApiKeyAuthenticator],
+      exports: [BootstrapAdminKey, ApiKeyAuthenticator],
     };
   }
 }

@@ -5,6 +5,5 @@ export * from './credential-replica';
 export * from './credential-store';
 export * from './principal';
 export * from './roles.decorator';
-export * from './key-validity';
 export * from './api-key.authenticator';
 export * from './rate-limit.module';

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { KeyValidity } from '@hub/auth/key-validity';
+import { ApiKeyAuthenticator } from '@hub/auth/api-key.authenticator';
 import { Principal } from '@hub/auth/principal';
 import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
 import { Role } from '@hub/contracts/audit-event';
@@ -22,7 +22,7 @@ export class InboxController {
   constructor(
     private readonly inbox: InboxService,
     private readonly notifier: InboxNotifier,
-    private readonly keys: KeyValidity,
+    private readonly keys: ApiKeyAuthenticator,
     config: GatewayConfig,
   ) {
     this.streamSlots = new StreamSlots(config.INBOX_STREAMS_PER_KEY);

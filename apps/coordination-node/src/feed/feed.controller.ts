@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { KeyValidity } from '@hub/auth/key-validity';
+import { ApiKeyAuthenticator } from '@hub/auth/api-key.authenticator';
 import { Principal } from '@hub/auth/principal';
 import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
 import { Role } from '@hub/contracts/audit-event';
@@ -18,7 +18,7 @@ export class FeedController {
   constructor(
     private readonly feed: FeedService,
     private readonly notifier: FeedNotifier,
-    private readonly keys: KeyValidity,
+    private readonly keys: ApiKeyAuthenticator,
   ) {}
 
   /** Paged, oldest first. `headCursor` is the newest entry's cursor: `after = headCursor - N` gives the last N. */
