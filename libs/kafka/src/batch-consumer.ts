@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
+import { restartWhenAbandoned } from './consumer-restart';
 import { KAFKA_CLIENT } from './kafka.options';
 import { BatchAttempt, ConsumedMessage, ConsumerStoppingError, KafkaMessageHandler } from './message-handler';
 
 const GROUP_JOIN_WAIT_MS = 60_000;
-const RESTART_BACKOFF_MS = 2_000;
-const RESTART_MAX_BACKOFF_MS = 30_000;
 
 export interface BatchConsumerOptions<T extends object> {
   /** Consumer group id, used exactly as given. */
@@ -61,24 +60,16 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
         resolve();
       });
     });
-    // kafkajs restarts a crashed consumer only after a retriable error; after others (seen: "Failed to find group
-    // coordinator" while the broker restarts) the consumer stays down for good, and its partitions with it. A
-    // dependency going away must never end consumption: start a new consumer, with backoff.
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.stopping) return;
-      this.logger.error({ groupId: options.groupId, err: payload.error.message }, 'consumer crashed and kafkajs will not restart it: starting a new one');
-      this.consumers.splice(this.consumers.indexOf(consumer), 1);
-      const retry = (delay: number): void => {
-        setTimeout(() => {
-          if (this.stopping) return;
-          this.start(options).catch((error: Error) => {
-            this.logger.warn({ groupId: options.groupId, err: error.message }, 'consumer restart failed; retrying');
-            retry(Math.min(delay * 2, RESTART_MAX_BACKOFF_MS));
-          });
-        }, delay).unref();
-      };
-      retry(RESTART_BACKOFF_MS);
-    });
+    restartWhenAbandoned(
+      consumer,
+      async () => {
+        const abandoned = this.consumers.indexOf(consumer);
+        if (abandoned >= 0) this.consumers.splice(abandoned, 1);
+        await this.start(options);
+      },
+      () => this.stopping,
+      this.logger,
+    );
     await consumer.connect();
     await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
     await consumer.run({
