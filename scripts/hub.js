@@ -161,21 +161,30 @@ function printWelcome(env, keys, logDir) {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function test() {
+/**
+ * `npm test` runs everything. `npm test -- <jest arguments>` (e.g. `npm test -- test/chaos-short`) type-checks,
+ * builds and runs only the integration and end-to-end specs jest selects with them, on the same broker and
+ * database: the quick loop while working on one feature. CI runs the whole.
+ */
+async function test(selection) {
   const started = Date.now();
   ensureDependencies();
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   run('npx', ['tsc', '-p', 'tsconfig.web.json']); // the web pages' browser scripts, against the DOM
-  run('npx', ['eslint', 'apps', 'libs', 'scripts', 'test']);
   const unitReport = path.join(ROOT, '.hub', 'jest-unit.json');
   const integrationReport = path.join(ROOT, '.hub', 'jest-integration.json');
   fs.mkdirSync(path.dirname(unitReport), { recursive: true }); // jest does not create the folder of --outputFile
-  run('npx', ['jest', '--config', 'jest.unit.config.js', '--json', `--outputFile=${unitReport}`]);
+  const reports = [integrationReport];
+  if (selection.length === 0) {
+    run('npx', ['eslint', 'apps', 'libs', 'scripts', 'test']);
+    run('npx', ['jest', '--config', 'jest.unit.config.js', '--json', `--outputFile=${unitReport}`]);
+    reports.unshift(unitReport);
+  }
   build({ force: true });
   const { env, kafka } = await bringUpInfrastructure('test');
   try {
     require('./lib/services').migrateAll(env);
-    run('npx', ['jest', '--config', 'jest.integration.config.js', '--runInBand', '--json', `--outputFile=${integrationReport}`], {
+    run('npx', ['jest', '--config', 'jest.integration.config.js', '--runInBand', '--json', `--outputFile=${integrationReport}`, ...selection], {
       env: { ...env, HUB_TEST: '1' },
     });
   } finally {
@@ -183,8 +192,8 @@ async function test() {
     await require('../test/services').stopTestServices();
     await kafka.stop();
   }
-  log(`all tests passed in ${Math.round((Date.now() - started) / 1000)} s`);
-  printTotals([unitReport, integrationReport]);
+  log(`${selection.length ? 'selected' : 'all'} tests passed in ${Math.round((Date.now() - started) / 1000)} s`);
+  printTotals(reports);
 }
 
 /** One plain closing line over both jest runs, e.g. "tests: 759 passed, 0 failed". */
@@ -215,7 +224,7 @@ async function kafkaCommand(action) {
 
 const commands = {
   start,
-  test,
+  test: () => test(process.argv.slice(3)),
   demo,
   kafka: () => kafkaCommand(process.argv[3]),
   build: () => {
