@@ -12,6 +12,7 @@ import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 const BATCH = 500;
 const BACKGROUND_INTERVAL_MS = 500;
 const PUBLISH_WAIT_MS = 15000;
+const DRAIN_LOCK_WAIT_MS = 5000;
 /**
  * Bytes of keys, values and headers per produce request. The broker refuses a partition's record batch over
  * max.message.bytes (1 MiB by default) with MESSAGE_TOO_LARGE; a drain of 500 large rows used to exceed it on
@@ -140,13 +141,19 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.options.outboxSchema;
   }
 
+  /**
+   * One drainer at a time across all replicas of the service (a transaction-scoped advisory lock), oldest rows first:
+   * with two replicas each taking the rows the other had not locked (SKIP LOCKED), a cancel could reach Kafka before
+   * the alert it cancels and be routed to nobody. A replica waits at most DRAIN_LOCK_WAIT_MS for the other's drain
+   * (one Kafka round trip), then the caller retries (lock_not_available counts as an outage: 503 meanwhile).
+   */
   private async drain(): Promise<Set<string>> {
     const published = new Set<string>();
     for (;;) {
       const count = await this.dataSource.transaction(async (manager) => {
-        const rows: OutboxRow[] = await manager.query(
-          `SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        );
+        await manager.query(`SET LOCAL lock_timeout = '${DRAIN_LOCK_WAIT_MS}ms'`);
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`outbox:${this.schema}`]);
+        const rows: OutboxRow[] = await manager.query(`SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH}`);
         if (rows.length === 0) return 0;
         for (const chunk of chunksOfBytes(rows, MAX_REQUEST_BYTES)) await this.sendOrSplit(chunk);
         await manager.query(`DELETE FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
