@@ -30,7 +30,7 @@ const PORT_BASE = 23100; // replica r of app i listens on PORT_BASE + 3r + i
 const BROKER_PORT = 29192;
 const CONTROLLER_PORT = 29195;
 const DRAIN_LIMIT_MS = 180_000;
-const RUN_LIMIT_MS = 20 * 60 * 1000;
+const RUN_LIMIT_MS = Number(process.env.CHAOS_RUN_LIMIT_MS || 20 * 60 * 1000);
 const APPS = ['agency-gateway', 'coordination-node', 'audit-log'];
 const PORT_VARIABLE = { 'agency-gateway': 'GATEWAY_PORT', 'coordination-node': 'COORDINATION_PORT', 'audit-log': 'AUDIT_PORT' };
 
@@ -50,12 +50,15 @@ async function until(check, { timeoutMs = 60_000, intervalMs = 500 } = {}) {
 }
 
 function parseArgs(argv) {
-  const options = { hold: 15, clients: 6, keep: false };
+  const options = { hold: 15, clients: 6, keep: false, faults: [], repeat: 1, logLevel: 'warn' };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--hold') options.hold = Number(argv[++i]);
     else if (argv[i] === '--clients') options.clients = Number(argv[++i]);
     else if (argv[i] === '--keep') options.keep = true;
-    else throw new Error(`unknown option ${argv[i]} (npm run chaos -- [--hold 15] [--clients 6] [--keep])`);
+    else if (argv[i] === '--faults') options.faults = argv[++i].split(',').filter(Boolean);
+    else if (argv[i] === '--repeat') options.repeat = Number(argv[++i]);
+    else if (argv[i] === '--log-level') options.logLevel = argv[++i];
+    else throw new Error(`unknown option ${argv[i]} (npm run chaos -- [--hold 15] [--clients 6] [--faults broker,database] [--repeat 1] [--log-level debug] [--keep])`);
   }
   return options;
 }
@@ -317,7 +320,7 @@ async function chaos(options, cleanup) {
     DATABASE_URL,
     HUB_ADMIN_KEY: ADMIN_KEY,
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: options.logLevel,
     RATE_LIMIT_PER_MINUTE: '100000000',
     AUDIT_SIGNING_KEY_FILE: signingKeyFile,
     GATEWAY_PORT: String(PORT_BASE),
@@ -446,13 +449,18 @@ async function chaos(options, cleanup) {
     holdMs: 0,
   });
 
+  // --faults broker,poison: only the faults whose name contains one of the words (the run's invariants are the same).
+  // --repeat N: the selected sequence N times over (an intermittent fault needs many tries).
+  const chosen = options.faults.length ? faults.filter((f) => options.faults.some((word) => f.name.includes(word))) : faults;
+  if (chosen.length === 0) throw new Error(`no fault matches --faults ${options.faults.join(',')}`);
+  const selected = Array.from({ length: options.repeat }, () => chosen).flat();
   const results = [];
   const sampleRss = () => {
     const byApp = {};
     for (const r of replicas) byApp[r.app] = Math.max(byApp[r.app] || 0, r.handle ? rssMb(r.handle.child.pid) : 0);
     return byApp;
   };
-  for (const fault of faults) {
+  for (const fault of selected) {
     const inFlight = load.notYetStreamed();
     const pending = new Set(inFlight.map((d) => `${d.recipient}|${d.alertId}:${d.version}`));
     const t0 = Date.now();

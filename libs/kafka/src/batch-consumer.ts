@@ -90,6 +90,10 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
             throw error;
           }
           resolveOffset(chunk[chunk.length - 1].offset);
+          this.logger.debug(
+            { groupId: options.groupId, topic: batch.topic, partition: batch.partition, from: chunk[0].offset, to: chunk[chunk.length - 1].offset },
+            'batch handled and resolved',
+          );
           await commitOffsetsIfNecessary();
           await heartbeat();
         }
