@@ -14,7 +14,8 @@ export type SerializedMessage = Omit<OutgoingMessage, 'value'> & { value: string
 
 /**
  * The one way to produce. Connects at boot (kafkajs' lazy connect can fail silently), and every send resolves
- * only after the partition leader and all in-sync replicas have the record (acks = -1).
+ * only after the partition leader and all in-sync replicas have the record (acks = -1). At least once: a record may
+ * be written twice after a retry, never acknowledged without being in the log.
  *
  * Each produce call targets ONE partition. kafkajs' sendBatch/send over partitions led by several brokers keeps, across
  * its retries, the answers of the brokers that already succeeded; when another broker answers NOT_LEADER and the
@@ -31,7 +32,13 @@ export class KafkaProducer implements OnModuleInit, OnModuleDestroy {
   private readonly partitionCounts = new Map<string, number>();
 
   constructor(@Inject(KAFKA_CLIENT) kafka: Kafka) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+    // Not kafkajs' idempotent producer: after an error that may have been persisted (a timeout, a lost connection) it
+    // rewinds the partition's sequence, so the next batch can carry the sequence of one the broker kept, and the
+    // broker answers "duplicate" and drops it, acknowledged (seen by `npm run chaos`: a submission acknowledged to the
+    // outbox, absent from Kafka). Without it a retry may write a record twice; every consumer of the hub is idempotent
+    // (messageId, deliveryId, eventId, noticeId), so a duplicate costs nothing. One request in flight per broker keeps
+    // a retried batch ahead of the next.
+    this.producer = kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.admin = kafka.admin();
   }
 
