@@ -8,6 +8,14 @@ import { AlertIdPipe } from './alert-id.pipe';
 import { AlertsService } from './alerts.service';
 import { SentAlertsQuery } from './sent-alerts.query';
 
+const SIGNATURE_HEADER_DOC = {
+  name: 'Alert-Signature',
+  required: false,
+  description:
+    'Origin signature: a compact JWS with detached payload (header..signature), alg EdDSA, kid = a registered signing key of the sender, ' +
+    'over the RFC 8785 canonical JSON of the alert content as the hub stores it (docs/signatures.md). Required when the sender requires signatures.',
+};
+
 /**
  * Bodies are validated by the service (not the global pipe) so that every refused submission is audited with
  * its reason; the OpenAPI document still comes from the same contract classes.
@@ -23,15 +31,27 @@ export class AlertsController {
   @HttpCode(202)
   @ApiBody({ type: SubmitAlertRequest })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1-128 characters; a retry with the same key and body returns the same answer' })
-  submit(@CurrentPrincipal() principal: Principal, @Headers('idempotency-key') idempotencyKey: string | undefined, @Body() body: unknown) {
-    return this.alerts.submit(principal, idempotencyKey, body);
+  @ApiHeader(SIGNATURE_HEADER_DOC)
+  submit(
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('alert-signature') signature: string | undefined,
+    @Body() body: unknown,
+  ) {
+    return this.alerts.submit(principal, idempotencyKey, body, signature);
   }
 
   @Post(':alertId/versions')
   @HttpCode(202)
   @ApiBody({ type: UpdateAlertRequest })
-  update(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
-    return this.alerts.update(principal, alertId, body);
+  @ApiHeader(SIGNATURE_HEADER_DOC)
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Headers('alert-signature') signature: string | undefined,
+    @Body() body: unknown,
+  ) {
+    return this.alerts.update(principal, alertId, body, signature);
   }
 
   @Post(':alertId/cancel')
@@ -45,13 +65,15 @@ export class AlertsController {
   @HttpCode(202)
   @ApiBody({ type: ForwardAlertRequest })
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiHeader(SIGNATURE_HEADER_DOC)
   forward(
     @CurrentPrincipal() principal: Principal,
     @Param('alertId', AlertIdPipe) alertId: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('alert-signature') signature: string | undefined,
     @Body() body: unknown,
   ) {
-    return this.alerts.forward(principal, alertId, idempotencyKey, body);
+    return this.alerts.forward(principal, alertId, idempotencyKey, body, signature);
   }
 
   /** The caller's own alerts, newest first: what the console lists as "sent". */

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { SigningModule } from '../signing/signing.module';
 import { ReferenceSnapshot } from '../reference/reference.snapshot';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 
-@Module({ controllers: [AlertsController], providers: [AlertsService, ReferenceSnapshot] })
+@Module({ imports: [SigningModule], controllers: [AlertsController], providers: [AlertsService, ReferenceSnapshot] })
 export class AlertsModule {}
