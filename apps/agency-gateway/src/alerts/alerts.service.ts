@@ -435,6 +435,11 @@ export class AlertsService {
     return references.flatMap((id, i) => (seen.has(id) ? [] : [{ path: `references[${i}]`, message: `no alert ${id} that you can see` }]));
   }
 
+  /** A submission refused before it reached this service (e.g. a CAP document that does not map): audited like any. */
+  async recordRejection(principal: Principal, alertId: string | null, problems: FieldError[]): Promise<void> {
+    await this.reject(principal, alertId, problems);
+  }
+
   private async reject(principal: Principal, alertId: string | null, problems: FieldError[]): Promise<void> {
     await this.audit.publish([
       {

@@ -197,6 +197,16 @@ export class InboxService {
     return rows.map(inboxItem);
   }
 
+  async item(recipient: string, deliveryId: string): Promise<InboxItem | null> {
+    const rows: InboxRow[] = await this.dataSource.query(`SELECT * FROM gateway.inbox WHERE recipient = $1 AND delivery_id = $2`, [recipient, deliveryId]);
+    return rows.length > 0 ? inboxItem(rows[0]) : null;
+  }
+
+  /** An inbox item asked for that is not the caller's (or does not exist): a denied access, audited. */
+  async recordDenied(principal: Principal, deliveryId: string): Promise<void> {
+    await this.audit.publish([{ type: AuditEventType.AccessDenied, actor: actorOf(principal), reason: 'not-your-delivery', details: { action: 'inbox-item', deliveryId } }]);
+  }
+
   /**
    * Who saw which alert versions: one fact per page or stream batch (not per item, so that what one request can
    * make the log hold is bounded), naming every (alertId, version, deliveryId) it showed; audited durably before
