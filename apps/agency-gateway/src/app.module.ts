@@ -11,6 +11,7 @@ import { gatewayDataSourceOptions, GATEWAY_SCHEMA } from './database/data-source
 import { GatewayConfig } from './gateway.config';
 import { DirectoryModule } from './directory/directory.module';
 import { InboxModule } from './inbox/inbox.module';
+import { SigningModule } from './signing/signing.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
 
 export const SERVICE_NAME = 'agency-gateway';
@@ -34,6 +35,7 @@ export class AppModule {
         RateLimitModule.forRoot(config.RATE_LIMIT_PER_MINUTE),
         AuthModule.forRoot({ store: GatewayCredentialStore, adminKey: config.HUB_ADMIN_KEY }),
         AdminModule,
+        SigningModule,
         AlertsModule,
         InboxModule,
         DirectoryModule,

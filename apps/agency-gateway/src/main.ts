@@ -6,6 +6,7 @@ import { AppModule, SERVICE_NAME } from './app.module';
 import { gatewayDataSourceOptions, gatewayGrants } from './database/data-source';
 import { GatewayConfig } from './gateway.config';
 import { mountOpenApi } from './openapi';
+import { CAP_CONTENT_TYPE, CAP_MEDIA_TYPE } from './interchange/media-types';
 
 runServiceMain<GatewayConfig>({
   loadConfig: () => loadConfig(GatewayConfig),
@@ -20,6 +21,7 @@ runServiceMain<GatewayConfig>({
       port: config.GATEWAY_PORT,
       brokers: config.brokers,
       groupId: SERVICE_NAME,
+      textBodyTypes: [{ mediaType: CAP_MEDIA_TYPE, pattern: CAP_CONTENT_TYPE }],
       configure: mountOpenApi,
     }),
 });

@@ -29,6 +29,10 @@ export enum AuditEventType {
   AdminKeyIssued = 'admin.key-issued',
   AdminKeyRevoked = 'admin.key-revoked',
   AdminGroupCreated = 'admin.group-created',
+  /** An agency's Ed25519 origin-signing public key was registered (by the admin or the agency itself). */
+  SigningKeyRegistered = 'admin.signing-key-registered',
+  SigningKeyRevoked = 'admin.signing-key-revoked',
+  SigningPolicyChanged = 'admin.signing-policy-changed',
   AuditQueried = 'audit.queried',
   MessageDeadLettered = 'message.dead-lettered',
   CorrelationFound = 'correlation.found',

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { AlertContent } from './alert/alert-content';
+import { ALERT_SIGNATURE_MAX_LENGTH, DETACHED_COMPACT_JWS } from './signing/alert-signature';
 import { AGENCY_ID_PATTERN } from './reference';
 
 export const DELIVERY_KINDS = ['alert', 'update', 'cancel'] as const;
@@ -25,6 +26,8 @@ export class AlertSubmittedMessage {
   @IsISO8601({ strict: true }) receivedAt: string;
   @ValidateNested() @Type(() => AlertContent) alert: AlertContent;
   @IsOptional() @IsString() @Length(1, 2000) cancelReason?: string;
+  /** The sender's origin signature over `alert` (detached compact JWS, verified by the gateway); absent when unsigned. Additive. */
+  @IsOptional() @IsString() @Length(1, ALERT_SIGNATURE_MAX_LENGTH) @Matches(DETACHED_COMPACT_JWS) signature?: string;
 }
 
 /**
@@ -49,6 +52,8 @@ export class AlertDeliveredMessage {
    * then stops serving it the content it received earlier, and later cancels reach it without the sender's reason.
    */
   @IsOptional() @IsBoolean() withdrawn?: boolean;
+  /** The sender's origin signature over `alert`, carried with the content (never on a cancel or a recall). Additive. */
+  @IsOptional() @IsString() @Length(1, ALERT_SIGNATURE_MAX_LENGTH) @Matches(DETACHED_COMPACT_JWS) signature?: string;
 }
 
 /**

@@ -8,4 +8,5 @@ export * from './canonical-json';
 export * from './audit-leaf';
 export * from './checkpoint';
 export * from './verify';
+export * from './visibility';
 export * from './verify-cli';

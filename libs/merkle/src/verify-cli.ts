@@ -1,15 +1,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { Checkpoint, parseCheckpoint } from './checkpoint';
-import { createHttpAuditLogSource, VerifyLogResult, verifyLog } from './verify';
+import { Checkpoint, loadEd25519PublicKey, parseCheckpoint } from './checkpoint';
+import { hashFromHex } from './hashing';
+import { verifyConsistency } from './proof-verification';
+import { createHttpAuditLogSource, HttpAuditLogSource, VerifyLogResult, verifyLog } from './verify';
+import { checkVisibilityAnswer, deriveVisibility, VisibilityAnswerPage, VisibilityFact } from './visibility';
 
 export const VERIFY_USAGE = `Usage: verify --url <audit-log base URL> [--key <auditor key>] [--public-key <pem file>]
-              [--checkpoint <saved.json>] [--save-checkpoint <out.json>]
+              [--checkpoint <saved.json>] [--save-checkpoint <out.json>] [--visibility <agency> --at <instant>]
 
   --url              base URL of the audit-log service, e.g. http://localhost:3002
   --key              auditor API key (default: the AUDITOR_KEY environment variable)
   --public-key       the log's Ed25519 checkpoint key (SPKI PEM), obtained out of band
   --checkpoint       a checkpoint saved by an earlier run; the log must still extend it
   --save-checkpoint  where to write the latest checkpoint when verification succeeds
+  --visibility, --at also check GET /v1/audit/visibility for that agency and instant: signed by the pinned key,
+                     consistent with the saved checkpoint, every fact included, the items exactly what the facts
+                     say, and no fact about the agency left out (against the whole verified log)
 
 Exit code 0 when the log verifies, 1 otherwise.`;
 
@@ -28,6 +34,8 @@ interface VerifyCliArguments {
   publicKeyFile?: string;
   checkpointFile?: string;
   saveCheckpointFile?: string;
+  visibility?: string;
+  at?: string;
 }
 
 const FLAG_TO_FIELD: Record<string, keyof VerifyCliArguments> = {
@@ -36,6 +44,8 @@ const FLAG_TO_FIELD: Record<string, keyof VerifyCliArguments> = {
   '--public-key': 'publicKeyFile',
   '--checkpoint': 'checkpointFile',
   '--save-checkpoint': 'saveCheckpointFile',
+  '--visibility': 'visibility',
+  '--at': 'at',
 };
 
 /** `argv` is the arguments after the script name (process.argv.slice(2)); resolves to the exit code. */
@@ -85,7 +95,11 @@ export async function runVerifyCli(argv: readonly string[], io: Partial<VerifyCl
         err(`verify: not saving a checkpoint from a log that failed verification`);
       }
     }
-    return result.ok ? 0 : 1;
+    let visibilityOk = true;
+    if (parsed.visibility && parsed.at) {
+      visibilityOk = await checkVisibility(source, io.fetch ?? fetch, parsed, publicKeyPem, savedCheckpoint, out);
+    }
+    return result.ok && visibilityOk ? 0 : 1;
   } catch (error) {
     err(`verify: could not complete verification: ${(error as Error).message}`);
     return 1;
@@ -102,6 +116,8 @@ function parseArguments(argv: readonly string[], env: Record<string, string | un
     if (value === undefined || value === '') return `${flag} needs a value`;
     values[field] = value;
   }
+  if ((values.visibility === undefined) !== (values.at === undefined)) return '--visibility and --at go together';
+  if (values.at !== undefined && Number.isNaN(Date.parse(values.at))) return `--at ${JSON.stringify(values.at)} is not an instant`;
   const key = values.key ?? env.AUDITOR_KEY;
   if (!values.url) return '--url is required';
   if (!key) return 'an auditor key is required: --key or AUDITOR_KEY';
@@ -134,4 +150,63 @@ function printResult(
   if (saved) out(`  saved checkpoint:    size ${saved.treeSize}, root ${saved.rootHash}, signed ${saved.timestamp}`);
   for (const problem of result.problems) out(`  PROBLEM: ${problem}`);
   for (const note of result.notes) out(`  note: ${note}`);
+}
+
+/** Every page of GET /v1/audit/visibility for the agency at the instant, all proven against the first page's tree. */
+async function fetchVisibility(baseUrl: string, apiKey: string, fetchImpl: typeof fetch, agency: string, at: string): Promise<VisibilityAnswerPage[]> {
+  const pages: VisibilityAnswerPage[] = [];
+  let after: string | null = null;
+  do {
+    const url = new URL(`${baseUrl.replace(/\/+$/, '')}/v1/audit/visibility`);
+    url.searchParams.set('agency', agency);
+    url.searchParams.set('at', at);
+    if (after !== null && pages.length > 0) {
+      url.searchParams.set('after', after);
+      url.searchParams.set('treeSize', String(pages[0].checkpoint.treeSize));
+    }
+    const response = await fetchImpl(url, { headers: { authorization: `Bearer ${apiKey}` } });
+    if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+    const page = (await response.json()) as VisibilityAnswerPage;
+    pages.push(page);
+    after = page.nextCursor;
+  } while (after !== null);
+  return pages;
+}
+
+async function checkVisibility(
+  source: HttpAuditLogSource,
+  fetchImpl: typeof fetch,
+  args: VerifyCliArguments,
+  publicKeyPem: string,
+  saved: Checkpoint | undefined,
+  out: (line: string) => void,
+): Promise<boolean> {
+  const agency = args.visibility as string;
+  const at = new Date(args.at as string).toISOString();
+  const pages = await fetchVisibility(args.url, args.key, fetchImpl, agency, at);
+  const checkpoint = parseCheckpoint(pages[0].checkpoint);
+  // The whole log up to the answer's tree, to see that nothing about the agency was left out.
+  const logEntries: VisibilityFact[] = [];
+  if (source.streamEntries) {
+    for await (const batch of source.streamEntries()) {
+      for (const item of batch) if (item.seq < checkpoint.treeSize && typeof item.entryText === 'string') logEntries.push({ seq: item.seq, entry: item.entryText });
+      if (batch.length > 0 && batch[batch.length - 1].seq >= checkpoint.treeSize - 1) break;
+    }
+  }
+  const problems = checkVisibilityAnswer(pages, { publicKey: loadEd25519PublicKey(publicKeyPem), agency, at, logEntries: source.streamEntries ? logEntries : undefined });
+  if (saved) {
+    if (saved.treeSize > checkpoint.treeSize) problems.push(`the answer's checkpoint (size ${checkpoint.treeSize}) is older than the saved one (${saved.treeSize})`);
+    else {
+      const proof = await source.fetchConsistencyProof(saved.treeSize, checkpoint.treeSize);
+      if (!verifyConsistency(saved.treeSize, checkpoint.treeSize, hashFromHex(saved.rootHash), hashFromHex(checkpoint.rootHash), proof.map(hashFromHex))) {
+        problems.push("the answer's checkpoint does not extend the saved checkpoint");
+      }
+    }
+  }
+  const items = deriveVisibility(pages.flatMap((p) => p.facts), agency, at);
+  out(`Visibility of ${agency} at ${at}: ${problems.length === 0 ? 'VERIFIED' : 'VERIFICATION FAILED'}`);
+  out(`  proven against:      checkpoint size ${checkpoint.treeSize}, root ${checkpoint.rootHash}, signed ${checkpoint.timestamp}`);
+  out(`  entitled ${items.entitled.length}, delivered ${items.delivered.length}, read ${items.read.length}, denied ${items.denied.length} (${pages.flatMap((p) => p.facts).length} facts)`);
+  for (const problem of problems) out(`  PROBLEM: ${problem}`);
+  return problems.length === 0;
 }

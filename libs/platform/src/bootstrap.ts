@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { kafkaLogCreator } from '@hub/kafka/kafka-client';
 import { TopicAdmin } from '@hub/kafka/topic-admin';
 import { HubExceptionFilter } from './http-error.filter';
-import { jsonBodyMiddleware } from './http-body';
+import { jsonBodyMiddleware, TextBodyType } from './http-body';
 import { hubValidationPipe } from './validation.pipe';
 
 export interface HybridAppOptions {
@@ -19,6 +19,8 @@ export interface HybridAppOptions {
   groupId: string;
   /** Partitions of one consumer processed at once; ordering within a partition is kept. */
   partitionsConsumedConcurrently?: number;
+  /** Media types besides JSON whose bodies reach handlers as text (the gateway: application/cap+xml). */
+  textBodyTypes?: readonly TextBodyType[];
   /** Extra HTTP setup (OpenAPI, static files) before listening. */
   configure?: (app: NestExpressApplication) => void | Promise<void>;
 }
@@ -31,7 +33,7 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.use(...jsonBodyMiddleware());
+  app.use(...jsonBodyMiddleware(options.textBodyTypes));
   app.useGlobalPipes(hubValidationPipe());
   app.useGlobalFilters(new HubExceptionFilter());
   app.enableShutdownHooks();

@@ -1,4 +1,4 @@
-import { json, NextFunction, Request, Response } from 'express';
+import { json, NextFunction, Request, Response, text } from 'express';
 import { ErrorBody, ErrorCode } from './errors';
 
 /** Requests larger than this are refused with 413 before any handler runs. */
@@ -7,15 +7,25 @@ export const MAX_BODY_BYTES = 256 * 1024;
 /**
  * JSON body parsing with the hub's error shape: wrong content type 415, over 256 KiB 413, invalid JSON 400.
  * Registered instead of Nest's default body parser so that parser errors never reach Express's HTML handler.
+ * `textTypes`: other media types a service accepts (e.g. application/cap+xml on the gateway), handed to the
+ * handler as a string (same size limit) for it to parse with its own format's library.
  */
-export function jsonBodyMiddleware() {
+export interface TextBodyType {
+  mediaType: string;
+  pattern: RegExp;
+}
+
+export function jsonBodyMiddleware(textTypes: readonly TextBodyType[] = []) {
   const parse = json({ limit: MAX_BODY_BYTES, strict: true, type: () => true });
+  const parseText = text({ limit: MAX_BODY_BYTES, type: () => true });
   return [
     (req: Request, res: Response, next: NextFunction) => {
       if (!hasBody(req)) return next();
       const type = req.headers['content-type'] ?? '';
+      if (textTypes.some((accepted) => accepted.pattern.test(type))) return parseText(req, res, next);
       if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
-        return send(res, 415, ErrorCode.UnsupportedMediaType, `Content-Type must be application/json (got "${type || 'none'}")`, 'content-type');
+        const also = textTypes.map((t) => ` or ${t.mediaType}`).join('');
+        return send(res, 415, ErrorCode.UnsupportedMediaType, `Content-Type must be application/json${also} (got "${type || 'none'}")`, 'content-type');
       }
       return parse(req, res, next);
     },

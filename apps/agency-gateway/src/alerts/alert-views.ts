@@ -25,6 +25,8 @@ export interface SenderAlertView {
   receivedAt: string;
   cancelReason: string | null;
   alert: AlertContent;
+  /** the origin signature of this version (Alert-Signature, docs/signatures.md), null when it was sent unsigned */
+  signature: string | null;
   recipients: RecipientState[];
 }
 
@@ -50,6 +52,8 @@ export interface RecipientAlertView {
   cancelReason: string | null;
   /** null once the alert was withdrawn from this recipient: withdrawn means gone */
   alert: AlertContent | null;
+  /** the sender's origin signature over `alert` (docs/signatures.md); null when unsigned or withdrawn */
+  signature: string | null;
   /** true when the latest delivery withdrew the alert from this recipient (dropped by an update) */
   withdrawn: boolean;
 }
@@ -80,6 +84,8 @@ export interface InboxItem {
   cancelReason: string | null;
   /** null for a cancel (recall reaches every earlier recipient, content does not), for a match notice, and for every delivery of an alert later withdrawn from this recipient */
   alert: AlertContent | null;
+  /** the sender's origin signature over `alert` (docs/signatures.md); null when unsigned or when there is no content */
+  signature: string | null;
   /** this delivery withdrew the alert from the recipient */
   withdrawn: boolean;
   /** only on items of kind `match` */
@@ -95,6 +101,7 @@ export interface InboxRow {
   kind: InboxItemKind;
   sender: string;
   alert: AlertContent | null;
+  signature: string | null;
   cancel_reason: string | null;
   withdrawn: boolean;
   match: MatchNoticeView | null;
@@ -112,6 +119,7 @@ export function inboxItem(row: InboxRow): InboxItem {
     deliveredAt: row.delivered_at.toISOString(),
     cancelReason: row.cancel_reason,
     alert: row.alert,
+    signature: row.alert ? row.signature : null,
     withdrawn: row.withdrawn,
     ...(row.match ? { match: row.match } : {}),
   };

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Principal } from '@hub/auth/principal';
 import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
 import { Role } from '@hub/contracts/audit-event';
@@ -7,6 +8,16 @@ import { AckRequest, CancelAlertRequest, ForwardAlertRequest, SubmitAlertRequest
 import { AlertIdPipe } from './alert-id.pipe';
 import { AlertsService } from './alerts.service';
 import { SentAlertsQuery } from './sent-alerts.query';
+import { InterchangeService } from '../interchange/interchange.service';
+import { CAP_CONTENT_TYPE, CAP_MEDIA_TYPE, negotiate, STIX_MEDIA_TYPE } from '../interchange/media-types';
+
+const SIGNATURE_HEADER_DOC = {
+  name: 'Alert-Signature',
+  required: false,
+  description:
+    'Origin signature: a compact JWS with detached payload (header..signature), alg EdDSA, kid = a registered signing key of the sender, ' +
+    'over the RFC 8785 canonical JSON of the alert content as the hub stores it (docs/signatures.md). Required when the sender requires signatures.',
+};
 
 /**
  * Bodies are validated by the service (not the global pipe) so that every refused submission is audited with
@@ -17,21 +28,40 @@ import { SentAlertsQuery } from './sent-alerts.query';
 @Roles(Role.Agency)
 @Controller('v1/alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertsService) {}
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly interchange: InterchangeService,
+  ) {}
 
   @Post()
   @HttpCode(202)
   @ApiBody({ type: SubmitAlertRequest })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1-128 characters; a retry with the same key and body returns the same answer' })
-  submit(@CurrentPrincipal() principal: Principal, @Headers('idempotency-key') idempotencyKey: string | undefined, @Body() body: unknown) {
-    return this.alerts.submit(principal, idempotencyKey, body);
+  @ApiHeader(SIGNATURE_HEADER_DOC)
+  @ApiConsumes('application/json', CAP_MEDIA_TYPE)
+  submit(
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('alert-signature') signature: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+  ) {
+    // A CAP 1.2 <alert> (docs/interchange.md) is mapped to the same body and goes through the same checks.
+    if (contentType && CAP_CONTENT_TYPE.test(contentType)) return this.interchange.submitCap(principal, idempotencyKey, body, signature);
+    return this.alerts.submit(principal, idempotencyKey, body, signature);
   }
 
   @Post(':alertId/versions')
   @HttpCode(202)
   @ApiBody({ type: UpdateAlertRequest })
-  update(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
-    return this.alerts.update(principal, alertId, body);
+  @ApiHeader(SIGNATURE_HEADER_DOC)
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Headers('alert-signature') signature: string | undefined,
+    @Body() body: unknown,
+  ) {
+    return this.alerts.update(principal, alertId, body, signature);
   }
 
   @Post(':alertId/cancel')
@@ -45,13 +75,15 @@ export class AlertsController {
   @HttpCode(202)
   @ApiBody({ type: ForwardAlertRequest })
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiHeader(SIGNATURE_HEADER_DOC)
   forward(
     @CurrentPrincipal() principal: Principal,
     @Param('alertId', AlertIdPipe) alertId: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('alert-signature') signature: string | undefined,
     @Body() body: unknown,
   ) {
-    return this.alerts.forward(principal, alertId, idempotencyKey, body);
+    return this.alerts.forward(principal, alertId, idempotencyKey, body, signature);
   }
 
   /** The caller's own alerts, newest first: what the console lists as "sent". */
@@ -61,8 +93,16 @@ export class AlertsController {
   }
 
   @Get(':alertId')
-  read(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string) {
-    return this.alerts.read(principal, alertId);
+  @ApiProduces('application/json', CAP_MEDIA_TYPE, STIX_MEDIA_TYPE)
+  @ApiHeader({ name: 'Accept', required: false, description: `application/json (default), ${CAP_MEDIA_TYPE} (a CAP 1.2 <alert>) or ${STIX_MEDIA_TYPE} (a STIX 2.1 bundle)` })
+  async read(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const representation = negotiate(accept);
+    return this.interchange.renderAlert(await this.alerts.read(principal, alertId), representation, response);
   }
 
   @Post(':alertId/ack')

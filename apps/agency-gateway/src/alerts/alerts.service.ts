@@ -16,6 +16,8 @@ import { AuditFact, AuditPublisher, auditMessage } from '@hub/kafka/audit.publis
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, FieldError, HubError } from '@hub/platform/errors';
 import { ReferenceSnapshot } from '../reference/reference.snapshot';
+import { SigningKeysService } from '../signing/signing-keys.service';
+import { signatureHash } from '@hub/contracts/signing/alert-signature';
 import { AcceptedResponse, RecipientAlertView, RecipientState, SenderAlertView, SentAlertSummary } from './alert-views';
 
 interface AlertRow {
@@ -36,16 +38,21 @@ export class AlertsService {
     private readonly outbox: OutboxService,
     private readonly audit: AuditPublisher,
     private readonly reference: ReferenceSnapshot,
+    private readonly signingKeys: SigningKeysService,
   ) {}
 
-  async submit(principal: Principal, idempotencyKey: string | undefined, body: unknown): Promise<AcceptedResponse> {
+  async submit(principal: Principal, idempotencyKey: string | undefined, body: unknown, signature?: string): Promise<AcceptedResponse> {
     if (!idempotencyKey || idempotencyKey.length > 128) {
       const problem = { path: 'Idempotency-Key', message: idempotencyKey ? 'must be 1 to 128 characters' : 'header is required' };
       await this.reject(principal, null, [problem]);
       throw HubError.validation([problem]);
     }
     const content = await this.validContent(principal, null, body, SubmitAlertRequest);
-    const requestHash = createHash('sha256').update(canonicalJson(body as object)).digest('hex');
+    await this.assertSignature(principal, null, content, signature);
+    // The signature is part of the request: a retry must carry the same one to get the same answer.
+    const requestHash = createHash('sha256')
+      .update(canonicalJson(signature ? { body: body as object, signature } : (body as object)))
+      .digest('hex');
 
     const outcome = await this.dataSource.transaction(async (manager) => {
       const claimed: unknown[] = await manager.query(
@@ -56,12 +63,12 @@ export class AlertsService {
       if (claimed.length === 0) return { replay: true as const };
       const alertId = randomUUID();
       const version = 1;
-      const message = this.submittedMessage(principal, 'alert', alertId, version, content);
+      const message = this.submittedMessage(principal, 'alert', alertId, version, content, undefined, signature);
       // The alert and its first version in one statement (each round trip counts on this path).
       await manager.query(
         `WITH alert AS (INSERT INTO gateway.alerts (alert_id, sender, current_version, state) VALUES ($1, $2, $3, 'active'))
-         INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at)
-         VALUES ($1, $3, $4, $5, $6, $7, $8, $9)`,
+         INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, signature)
+         VALUES ($1, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [alertId, principal.agencyId, version, ...versionColumns(message).slice(2)],
       );
       const ids = await this.outbox.enqueue(manager, [
@@ -72,7 +79,7 @@ export class AlertsService {
           actor: actorOf(principal),
           alertId,
           version,
-          details: { messageId: message.messageId, idempotencyKey, content },
+          details: { messageId: message.messageId, idempotencyKey, content, ...signatureDetails(signature) },
         }),
       ]);
       const response: AcceptedResponse = { alertId, version, messageId: message.messageId, acceptedAt: message.receivedAt };
@@ -113,12 +120,13 @@ export class AlertsService {
     return row.response;
   }
 
-  async update(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number }> {
+  async update(principal: Principal, alertId: string, body: unknown, signature?: string): Promise<{ alertId: string; version: number }> {
     await this.assertSender(principal, alertId, 'update');
     const parsed = await this.validContent(principal, alertId, body, UpdateAlertRequest);
     const { baseVersion, ...rest } = parsed;
     const content = Object.assign(new AlertContent(), rest);
-    return this.appendVersion(principal, alertId, 'update', baseVersion, async () => ({ content }));
+    await this.assertSignature(principal, alertId, content, signature);
+    return this.appendVersion(principal, alertId, 'update', baseVersion, async () => ({ content, signature }));
   }
 
   async cancel(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number }> {
@@ -142,7 +150,7 @@ export class AlertsService {
     alertId: string,
     kind: Exclude<DeliveryKind, 'alert'>,
     baseVersion: number | null,
-    contentFor: (manager: EntityManager, current: AlertRow) => Promise<{ content: AlertContent; cancelReason?: string }>,
+    contentFor: (manager: EntityManager, current: AlertRow) => Promise<{ content: AlertContent; cancelReason?: string; signature?: string }>,
   ): Promise<{ alertId: string; version: number }> {
     const { version, ids } = await this.dataSource.transaction(async (manager) => {
       const [current]: AlertRow[] = await manager.query(
@@ -162,8 +170,8 @@ export class AlertsService {
         ]);
       }
       const next = current.current_version + 1;
-      const { content, cancelReason } = await contentFor(manager, current);
-      const message = this.submittedMessage(principal, kind, alertId, next, content, cancelReason);
+      const { content, cancelReason, signature } = await contentFor(manager, current);
+      const message = this.submittedMessage(principal, kind, alertId, next, content, cancelReason, signature);
       await this.insertVersion(manager, message);
       await manager.query(
         `UPDATE gateway.alerts SET current_version = $2, state = $3, updated_at = now() WHERE alert_id = $1`,
@@ -178,7 +186,7 @@ export class AlertsService {
           alertId,
           version: next,
           reason: cancelReason,
-          details: { messageId: message.messageId, ...(kind === 'update' ? { content } : {}) },
+          details: { messageId: message.messageId, ...(kind === 'update' ? { content, ...signatureDetails(signature) } : {}) },
         }),
       ]);
       return { version: next, ids };
@@ -202,14 +210,16 @@ export class AlertsService {
       kind: DeliveryKind;
       sender: string;
       alert: AlertContent | null;
+      signature: string | null;
       cancel_reason: string | null;
       withdrawn: boolean;
       delivered_at: Date;
     }[] = await this.dataSource.query(
-      `SELECT latest.version, latest.kind, latest.sender, latest.cancel_reason, latest.withdrawn, latest.delivered_at,
-              (SELECT alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL
-               ORDER BY c.seq DESC LIMIT 1) AS alert
-       FROM gateway.inbox latest WHERE latest.recipient = $1 AND latest.alert_id = $2 AND latest.kind <> 'match' ORDER BY latest.seq DESC LIMIT 1`,
+      `SELECT latest.version, latest.kind, latest.sender, latest.cancel_reason, latest.withdrawn, latest.delivered_at, content.alert, content.signature
+       FROM gateway.inbox latest
+       LEFT JOIN LATERAL (SELECT c.alert, c.signature FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL
+                          ORDER BY c.seq DESC LIMIT 1) content ON true
+       WHERE latest.recipient = $1 AND latest.alert_id = $2 AND latest.kind <> 'match' ORDER BY latest.seq DESC LIMIT 1`,
       [principal.agencyId, alertId],
     );
     if (!delivered) {
@@ -228,6 +238,7 @@ export class AlertsService {
       cancelReason: delivered.cancel_reason,
       // Withdrawn means gone (the inbox no longer holds the content either; see InboxService.enforceWithdrawals).
       alert: delivered.withdrawn ? null : delivered.alert,
+      signature: delivered.withdrawn ? null : delivered.signature,
       withdrawn: delivered.withdrawn,
     };
   }
@@ -259,8 +270,8 @@ export class AlertsService {
   }
 
   private async senderView(alert: AlertRow): Promise<SenderAlertView> {
-    const [current]: { content: AlertContent; received_at: Date; cancel_reason: string | null }[] = await this.dataSource.query(
-      `SELECT content, received_at, cancel_reason FROM gateway.alert_versions WHERE alert_id = $1 AND version = $2`,
+    const [current]: { content: AlertContent; received_at: Date; cancel_reason: string | null; signature: string | null }[] = await this.dataSource.query(
+      `SELECT content, received_at, cancel_reason, signature FROM gateway.alert_versions WHERE alert_id = $1 AND version = $2`,
       [alert.alert_id, alert.current_version],
     );
     const deliveries: { recipient: string; version: number; kind: DeliveryKind; delivered_at: Date }[] = await this.dataSource.query(
@@ -292,6 +303,7 @@ export class AlertsService {
       receivedAt: current.received_at.toISOString(),
       cancelReason: current.cancel_reason,
       alert: current.content,
+      signature: current.signature,
       recipients,
     };
   }
@@ -301,7 +313,7 @@ export class AlertsService {
    * through the same checks, idempotency and routing as any submission. Refused (and audited) for RED,
    * AMBER+STRICT and H2, whose handling forbids onward dissemination without the originator's permission.
    */
-  async forward(principal: Principal, alertId: string, idempotencyKey: string | undefined, body: unknown): Promise<AcceptedResponse> {
+  async forward(principal: Principal, alertId: string, idempotencyKey: string | undefined, body: unknown, signature?: string): Promise<AcceptedResponse> {
     const [latest]: { alert: AlertContent | null; kind: DeliveryKind; withdrawn: boolean }[] = await this.dataSource.query(
       `SELECT kind, withdrawn,
               (SELECT c.alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL ORDER BY c.seq DESC LIMIT 1) AS alert
@@ -338,7 +350,7 @@ export class AlertsService {
       distribution: { scope: 'restricted', recipients: parsed.value.recipients, sharingGroups: [] },
       references: [alertId],
     };
-    return this.submit(principal, idempotencyKey, forwarded);
+    return this.submit(principal, idempotencyKey, forwarded, signature);
   }
 
   async acknowledge(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number; status: string }> {
@@ -403,6 +415,14 @@ export class AlertsService {
     return parsed.value;
   }
 
+  /** An Alert-Signature that does not verify, or a missing one when the sender requires them: audited, then 400. */
+  private async assertSignature(principal: Principal, alertId: string | null, content: AlertContent, signature: string | undefined): Promise<void> {
+    const problem = await this.signingKeys.signatureProblem(principal.agencyId, signature, content);
+    if (!problem) return;
+    await this.reject(principal, alertId, [problem]);
+    throw HubError.validation([problem]);
+  }
+
   /** A reference must name an alert the sender may see: its own, or one delivered to it. */
   private async referenceErrors(principal: Principal, references: string[]): Promise<FieldError[]> {
     if (references.length === 0) return [];
@@ -413,6 +433,11 @@ export class AlertsService {
     );
     const seen = new Set(visible.map((v) => v.alert_id));
     return references.flatMap((id, i) => (seen.has(id) ? [] : [{ path: `references[${i}]`, message: `no alert ${id} that you can see` }]));
+  }
+
+  /** A submission refused before it reached this service (e.g. a CAP document that does not map): audited like any. */
+  async recordRejection(principal: Principal, alertId: string | null, problems: FieldError[]): Promise<void> {
+    await this.reject(principal, alertId, problems);
   }
 
   private async reject(principal: Principal, alertId: string | null, problems: FieldError[]): Promise<void> {
@@ -447,6 +472,7 @@ export class AlertsService {
     version: number,
     content: AlertContent,
     cancelReason?: string,
+    signature?: string,
   ): AlertSubmittedMessage {
     return {
       messageId: randomUUID(),
@@ -458,13 +484,14 @@ export class AlertsService {
       receivedAt: new Date().toISOString(),
       alert: content,
       ...(cancelReason ? { cancelReason } : {}),
+      ...(signature ? { signature } : {}),
     };
   }
 
   private async insertVersion(manager: EntityManager, message: AlertSubmittedMessage): Promise<void> {
     await manager.query(
-      `INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, signature)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       versionColumns(message),
     );
   }
@@ -472,7 +499,25 @@ export class AlertsService {
 
 /** The alert_versions columns of a message, in table order (alert_id, version, message_id, …, received_at). */
 function versionColumns(message: AlertSubmittedMessage): unknown[] {
-  return [message.alertId, message.version, message.messageId, message.kind, JSON.stringify(message.alert), message.cancelReason ?? null, message.senderKeyId, message.receivedAt];
+  return [
+    message.alertId,
+    message.version,
+    message.messageId,
+    message.kind,
+    JSON.stringify(message.alert),
+    message.cancelReason ?? null,
+    message.senderKeyId,
+    message.receivedAt,
+    message.signature ?? null,
+  ];
+}
+
+/**
+ * The one field an origin signature adds to a submission's audit fact: the hash of the Alert-Signature value.
+ * Additive — entries without a signature keep exactly their old shape, so their leaves hash as before.
+ */
+function signatureDetails(signature: string | undefined): { signatureSha256?: string } {
+  return signature ? { signatureSha256: signatureHash(signature) } : {};
 }
 
 /** At most this many problems, each path and message cut to this many characters, go into a rejection's audit entry. */

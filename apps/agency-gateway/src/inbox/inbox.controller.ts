@@ -1,5 +1,5 @@
-import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiKeyAuthenticator } from '@hub/auth/api-key.authenticator';
 import { Principal } from '@hub/auth/principal';
@@ -11,6 +11,9 @@ import { InboxQuery, InboxStreamQuery } from './inbox.query';
 import { InboxService } from './inbox.service';
 import { StreamSlots } from './stream-slots';
 import { GatewayConfig } from '../gateway.config';
+import { InterchangeService } from '../interchange/interchange.service';
+import { CAP_MEDIA_TYPE, negotiate, STIX_MEDIA_TYPE } from '../interchange/media-types';
+import { HubError } from '@hub/platform/errors';
 
 @ApiTags('inbox')
 @ApiBearerAuth()
@@ -23,6 +26,7 @@ export class InboxController {
     private readonly inbox: InboxService,
     private readonly notifier: InboxNotifier,
     private readonly keys: ApiKeyAuthenticator,
+    private readonly interchange: InterchangeService,
     config: GatewayConfig,
   ) {
     this.streamSlots = new StreamSlots(config.INBOX_STREAMS_PER_KEY);
@@ -68,4 +72,29 @@ export class InboxController {
       release();
     }
   }
+
+  /**
+   * One inbox item, as JSON, a CAP 1.2 <alert> or a STIX 2.1 bundle (Accept). Audited like a page of one item; a
+   * delivery that is not the caller's is not found (and the attempt is audited).
+   */
+  @Get(':deliveryId')
+  @ApiProduces('application/json', CAP_MEDIA_TYPE, STIX_MEDIA_TYPE)
+  @ApiHeader({ name: 'Accept', required: false, description: `application/json (default), ${CAP_MEDIA_TYPE} or ${STIX_MEDIA_TYPE}` })
+  async item(
+    @CurrentPrincipal() principal: Principal,
+    @Param('deliveryId') deliveryId: string,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const representation = negotiate(accept);
+    const item = UUID.test(deliveryId) ? await this.inbox.item(principal.agencyId, deliveryId.toLowerCase()) : null;
+    if (!item) {
+      await this.inbox.recordDenied(principal, deliveryId.slice(0, 64));
+      throw HubError.notFound('inbox item');
+    }
+    await this.inbox.recordSeen(principal, [item], 'read');
+    return this.interchange.renderInboxItem(item, representation, response);
+  }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
 import { DeliveriesConsumer } from './deliveries.consumer';
 import { InboxController } from './inbox.controller';
 import { InboxNotifier } from './inbox.notifier';
 import { InboxService } from './inbox.service';
 
-@Module({ controllers: [InboxController], providers: [InboxService, InboxNotifier, DeliveriesConsumer] })
+@Module({ imports: [AlertsModule], controllers: [InboxController], providers: [InboxService, InboxNotifier, DeliveriesConsumer] })
 export class InboxModule {}

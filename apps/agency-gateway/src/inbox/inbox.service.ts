@@ -18,6 +18,8 @@ interface InboxEntry {
   kind: InboxItemKind;
   sender: string;
   alert: object | null;
+  /** the sender's origin signature over `alert` */
+  signature: string | null;
   cancelReason: string | null;
   match: MatchNoticeView | null;
   /** a recall: see enforceWithdrawals */
@@ -35,6 +37,7 @@ function deliveryEntry(delivery: AlertDeliveredMessage): InboxEntry {
     kind: delivery.kind,
     sender: delivery.sender,
     alert: delivery.alert ?? null,
+    signature: delivery.alert ? (delivery.signature ?? null) : null,
     cancelReason: delivery.cancelReason ?? null,
     match: null,
     withdrawn: delivery.withdrawn === true,
@@ -60,6 +63,7 @@ function noticeEntry(notice: MatchNoticeMessage): InboxEntry {
     kind: 'match',
     sender: notice.recipient,
     alert: null,
+    signature: null,
     cancelReason: null,
     match,
     withdrawn: false,
@@ -115,9 +119,9 @@ export class InboxService {
       if (fresh.length === 0) return [];
       const column = <T>(pick: (d: InboxEntry) => T) => fresh.map(({ delivery }) => pick(delivery));
       await manager.query(
-        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason, match, withdrawn)
+        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason, match, withdrawn, signature)
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
-                              $11::boolean[])`,
+                              $11::boolean[], $12::text[])`,
         [
           column((d) => d.recipient),
           fresh.map(({ seq }) => String(seq)),
@@ -130,6 +134,7 @@ export class InboxService {
           column((d) => d.cancelReason),
           column((d) => (d.match ? JSON.stringify(d.match) : null)),
           column((d) => d.withdrawn),
+          column((d) => d.signature),
         ],
       );
       await this.enforceWithdrawals(manager, fresh);
@@ -167,7 +172,7 @@ export class InboxService {
     const withdrawn = fresh.filter(({ delivery }) => delivery.withdrawn);
     if (withdrawn.length > 0) {
       await manager.query(
-        `UPDATE gateway.inbox i SET alert = NULL FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS w(recipient, alert_id, seq)
+        `UPDATE gateway.inbox i SET alert = NULL, signature = NULL FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS w(recipient, alert_id, seq)
          WHERE i.recipient = w.recipient AND i.alert_id = w.alert_id AND i.seq < w.seq AND i.alert IS NOT NULL`,
         [withdrawn.map(({ delivery }) => delivery.recipient), withdrawn.map(({ delivery }) => delivery.alertId), withdrawn.map(({ seq }) => String(seq))],
       );
@@ -190,6 +195,16 @@ export class InboxService {
       [recipient, after, limit],
     );
     return rows.map(inboxItem);
+  }
+
+  async item(recipient: string, deliveryId: string): Promise<InboxItem | null> {
+    const rows: InboxRow[] = await this.dataSource.query(`SELECT * FROM gateway.inbox WHERE recipient = $1 AND delivery_id = $2`, [recipient, deliveryId]);
+    return rows.length > 0 ? inboxItem(rows[0]) : null;
+  }
+
+  /** An inbox item asked for that is not the caller's (or does not exist): a denied access, audited. */
+  async recordDenied(principal: Principal, deliveryId: string): Promise<void> {
+    await this.audit.publish([{ type: AuditEventType.AccessDenied, actor: actorOf(principal), reason: 'not-your-delivery', details: { action: 'inbox-item', deliveryId } }]);
   }
 
   /**

@@ -8,7 +8,8 @@ import { CheckpointKey } from '../signing/checkpoint-key';
 import { AuditEntriesReader, EntryPage } from './audit-entries.reader';
 import { AuditExporter } from './audit-export';
 import { AuditorQueriesRecorder } from './auditor-queries.recorder';
-import { AlertTrailParams, ConsistencyProofQuery, EntriesQuery, ExportQuery, InclusionProofQuery, PageQuery } from './dto/auditor.queries';
+import { AlertTrailParams, ConsistencyProofQuery, EntriesQuery, ExportQuery, InclusionProofQuery, PageQuery, VisibilityQuery } from './dto/auditor.queries';
+import { VISIBILITY_PAGE_MAX, VisibilityAnswer, VisibilityService } from './visibility.service';
 import { ConsistencyProofView, InclusionProofView, TreeService } from './tree.service';
 
 /** The auditor's API. Every call is recorded in the log itself (audit.queried) before it is answered. */
@@ -21,6 +22,7 @@ export class AuditorController {
     private readonly tree: TreeService,
     private readonly exporter: AuditExporter,
     private readonly key: CheckpointKey,
+    private readonly visibilityService: VisibilityService,
   ) {}
 
   @Get('entries')
@@ -69,5 +71,17 @@ export class AuditorController {
     await this.recorder.record(principal, 'GET /v1/audit/export', query);
     const { format = 'ndjson', ...filter } = query;
     await this.exporter.stream(filter, format, response);
+  }
+
+  /**
+   * What agency X could see at time T (docs/decisions/visibility.md): every version it was entitled to, had
+   * delivered and had read by T, and every denial, each with the seq, leaf text and inclusion proof of the fact that
+   * proves it, against a checkpoint signed now (so at or after T). Paged over the facts naming the agency.
+   */
+  @Get('visibility')
+  async visibility(@CurrentPrincipal() principal: Principal, @Query() query: VisibilityQuery): Promise<VisibilityAnswer> {
+    await this.recorder.record(principal, 'GET /v1/audit/visibility', query);
+    const limit = Math.min(query.limit ?? VISIBILITY_PAGE_MAX, VISIBILITY_PAGE_MAX);
+    return this.visibilityService.visibility(principal.keyId, query.agency, query.at, query.after === undefined ? undefined : Number(query.after), limit, query.treeSize);
   }
 }

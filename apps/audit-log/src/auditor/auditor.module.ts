@@ -5,10 +5,11 @@ import { AuditExporter } from './audit-export';
 import { AuditorController } from './auditor.controller';
 import { AuditorQueriesRecorder } from './auditor-queries.recorder';
 import { TreeService } from './tree.service';
+import { VisibilityService } from './visibility.service';
 
 @Module({
   imports: [AuditLogModule],
   controllers: [AuditorController],
-  providers: [AuditEntriesReader, AuditExporter, AuditorQueriesRecorder, TreeService],
+  providers: [AuditEntriesReader, AuditExporter, AuditorQueriesRecorder, TreeService, VisibilityService],
 })
 export class AuditorModule {}

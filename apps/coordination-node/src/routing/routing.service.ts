@@ -150,7 +150,7 @@ export class RoutingService {
       sender: message.sender,
       recipient: decision.recipient,
       decidedAt,
-      ...(recall || message.kind === 'cancel' ? {} : { alert: message.alert }),
+      ...(recall || message.kind === 'cancel' ? {} : { alert: message.alert, ...(message.signature ? { signature: message.signature } : {}) }),
       ...(recall
         ? { cancelReason: 'You are no longer a recipient of this alert (withdrawn by an update).', withdrawn: true }
         : message.cancelReason

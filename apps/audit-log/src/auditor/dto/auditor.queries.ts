@@ -58,3 +58,14 @@ export class ConsistencyProofQuery {
 export class AlertTrailParams {
   @IsString() @Length(1, 64) alertId: string;
 }
+
+/** GET /v1/audit/visibility: what `agency` could see at `at`, one page of facts at a time. */
+export class VisibilityQuery extends PageQuery {
+  @Matches(AGENCY_ID_PATTERN, { message: 'must be an agency id such as TJ-DCA or CARICC' })
+  agency: string;
+
+  @IsIsoInstant() at: string;
+
+  /** For the pages after the first: the checkpoint size of the first page, so that every page is proven against one tree. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) treeSize?: number;
+}
