@@ -11,6 +11,7 @@ import { gatewayDataSourceOptions, GATEWAY_SCHEMA } from './database/data-source
 import { GatewayConfig } from './gateway.config';
 import { DirectoryModule } from './directory/directory.module';
 import { InboxModule } from './inbox/inbox.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
 
 export const SERVICE_NAME = 'agency-gateway';
@@ -29,6 +30,7 @@ export class AppModule {
           brokers: config.brokers,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+          contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,
           outboxSchema: GATEWAY_SCHEMA,
         }),
         RateLimitModule.forRoot(config.RATE_LIMIT_PER_MINUTE),
@@ -36,6 +38,7 @@ export class AppModule {
         AdminModule,
         AlertsModule,
         InboxModule,
+        ErasureModule,
         DirectoryModule,
         ConsoleModule,
       ],

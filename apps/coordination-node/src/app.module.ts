@@ -29,6 +29,7 @@ export class AppModule {
           brokers: config.brokers,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+          contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,
           outboxSchema: COORDINATION_SCHEMA,
         }),
         AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(COORDINATION_SCHEMA)] }),

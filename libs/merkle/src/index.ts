@@ -9,3 +9,4 @@ export * from './audit-leaf';
 export * from './checkpoint';
 export * from './verify';
 export * from './verify-cli';
+export * from './content-commitment';

@@ -24,7 +24,8 @@ export interface SenderAlertView {
   sender: string;
   receivedAt: string;
   cancelReason: string | null;
-  alert: AlertContent;
+  /** null only once erased (and then the read answers 410 with the rest) */
+  alert: AlertContent | null;
   recipients: RecipientState[];
 }
 
@@ -33,11 +34,14 @@ export interface SentAlertSummary {
   alertId: string;
   version: number;
   state: 'active' | 'cancelled';
-  headline: string;
-  category: string;
-  tlp: string;
+  /** null once the alert's content was erased (on request or at the end of its retention) */
+  headline: string | null;
+  category: string | null;
+  tlp: string | null;
   createdAt: string;
   updatedAt: string;
+  erased?: true;
+  erasedAt?: string;
 }
 
 /** What a recipient sees: the latest version delivered to it, nothing about other recipients. */
@@ -82,6 +86,8 @@ export interface InboxItem {
   alert: AlertContent | null;
   /** this delivery withdrew the alert from the recipient */
   withdrawn: boolean;
+  /** the alert's content was erased (on request or at the end of its retention): `alert` and `cancelReason` are null */
+  erased: boolean;
   /** only on items of kind `match` */
   match?: MatchNoticeView;
 }
@@ -97,6 +103,7 @@ export interface InboxRow {
   alert: AlertContent | null;
   cancel_reason: string | null;
   withdrawn: boolean;
+  erased: boolean;
   match: MatchNoticeView | null;
   delivered_at: Date;
 }
@@ -113,6 +120,7 @@ export function inboxItem(row: InboxRow): InboxItem {
     cancelReason: row.cancel_reason,
     alert: row.alert,
     withdrawn: row.withdrawn,
+    erased: row.erased,
     ...(row.match ? { match: row.match } : {}),
   };
 }
