@@ -10,6 +10,7 @@ import { FeedModule } from './feed/feed.module';
 import { CorrelationModule } from './correlation/correlation.module';
 import { StatsModule } from './stats/stats.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { coordinationDataSourceOptions, COORDINATION_SCHEMA } from './database/data-source';
 import { CoordinationConfig } from './coordination.config';
 
@@ -39,6 +40,7 @@ export class AppModule {
         FeedModule,
         StatsModule,
         DashboardModule,
+        ErasureModule,
       ],
       providers: [{ provide: CoordinationConfig, useValue: config }],
       exports: [CoordinationConfig],
