@@ -511,7 +511,9 @@ export class AlertsService {
 /** A fresh salt per version and the commitment to the version's content (and cancel reason) under it. */
 function committed(message: AlertSubmittedMessage): StoredVersion {
   const salt = newContentSalt();
-  return { message, salt, commitment: contentCommitment(salt, { alert: message.alert, cancelReason: message.cancelReason }) };
+  // Over the content as stored and disclosed (JSON: absent optional fields left out), not the parsed class instance.
+  const asStored = JSON.parse(JSON.stringify(message.alert)) as unknown;
+  return { message, salt, commitment: contentCommitment(salt, { alert: asStored, cancelReason: message.cancelReason }) };
 }
 
 /**

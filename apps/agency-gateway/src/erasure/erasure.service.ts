@@ -37,6 +37,8 @@ export class ErasureService {
       if (!existing) throw HubError.notFound('alert');
       if (existing.erased_at) return { ids: [], erasedAt: existing.erased_at };
       const [erased] = await repository.erase([alertId], { cause: 'request', requestedBy: { agencyId: principal.agencyId, keyId: principal.keyId }, reason }, erasedAt);
+      // Erased in between by the retention job: that erasure stands.
+      if (!erased) return { ids: [], erasedAt: (await repository.exists(alertId))?.erased_at ?? erasedAt };
       const ids = await this.outbox.enqueue(manager, [
         erasureMessage(alertId, 'request', erasedAt),
         auditMessage({
