@@ -29,8 +29,11 @@ export class ErasureRepository {
   async erase(alertIds: readonly string[], record: ErasureRecord, erasedAt: Date): Promise<{ alertId: string; version: number; sender: string }[]> {
     if (alertIds.length === 0) return [];
     const marked: { alert_id: string; current_version: number; sender: string }[] = await this.db.query(
-      `UPDATE gateway.alerts SET erased_at = $2, erasure = $3, updated_at = now() WHERE alert_id = ANY($1::uuid[]) AND erased_at IS NULL
-       RETURNING alert_id::text, current_version, sender`,
+      // (as a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], not rows)
+      `WITH marked AS (
+         UPDATE gateway.alerts SET erased_at = $2, erasure = $3, updated_at = now() WHERE alert_id = ANY($1::uuid[]) AND erased_at IS NULL
+         RETURNING alert_id::text, current_version, sender)
+       SELECT * FROM marked`,
       [alertIds, erasedAt.toISOString(), JSON.stringify(record)],
     );
     const ids = marked.map((row) => row.alert_id);
