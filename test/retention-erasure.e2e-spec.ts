@@ -7,7 +7,8 @@ import { AuditEventType } from '@hub/contracts/audit-event';
 import { Checkpoint, contentMatchesCommitment } from '@hub/merkle';
 import { alertBody, api, awaitDeliveries, createAgency, expectEventually, inbox, queryDatabase, restartService, submitAccepted, TestAgency } from '@hub/testing';
 import { Auditor, auditGet, AuditEntryView, checkpoint, CONSUMED_WITHIN_MS, env, newAuditor, trail } from '../apps/audit-log/test/audit-test-support';
-import { analystKey, awaitFeedEntries, feedAfter, feedHead } from '../apps/coordination-node/test/monitoring-fixtures';
+import { analystKey, awaitFeedEntries, correlationsOf, feedAfter, feedHead } from '../apps/coordination-node/test/monitoring-fixtures';
+import { uniqueContainerNumber } from '@hub/testing';
 
 const MAIN_JS = path.resolve(__dirname, '..', 'dist', 'apps', 'audit-log', 'main.js');
 
@@ -200,6 +201,39 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       expect(JSON.stringify(feed)).not.toContain(marker);
     });
   });
+
+  it('erasing one of two correlated alerts removes its identifier from the correlation, the feed and the index', async () => {
+    const [kz, tj, analyst] = await Promise.all([createAgency('KZ'), createAgency('TJ'), analystKey()]);
+    const container = uniqueContainerNumber();
+    const head = await feedHead(analyst);
+    const first = await submitAccepted(kz.key, alertBody([tj.id], { subjects: [{ type: 'container', number: container }] }));
+    const second = await submitAccepted(tj.key, alertBody([kz.id], { subjects: [{ type: 'container', number: container }] }));
+    const correlation = await expectEventually(
+      async () => (await correlationsOf(analyst, second.alertId)).find((c) => c.alerts.some((a: { alertId: string }) => a.alertId === first.alertId)),
+      { timeoutMs: 60_000, description: 'the correlation of the two alerts' },
+    );
+    expect(correlation.identifier).toEqual({ kind: 'container', key: container });
+    const found = await awaitFeedEntries(analyst, head, correlation.alertId, (entries) => entries.some((e) => e.type === 'correlation.found'), 'correlation.found in the feed');
+    expect(found.find((e) => e.type === 'correlation.found').correlation.identifier).toEqual({ kind: 'container', key: container });
+    // The audit fact names the container by keyed hash only.
+    const audited = (await trailWith(correlation.alertId, AuditEventType.CorrelationFound)).find((e) => e.type === AuditEventType.CorrelationFound)!;
+    expect(JSON.stringify(audited.entry)).not.toContain(container);
+    expect(audited.details).toMatchObject({ identifier: { kind: 'container', keyHash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+
+    expect((await api(env.gateway, 'POST', `/v1/admin/alerts/${first.alertId}/erase`, { key: env.adminKey, body: { reason: 'Lawful request' } })).status).toBe(202);
+    await erasedEverywhere(first.alertId);
+
+    const after = (await correlationsOf(analyst, second.alertId)).find((c) => c.correlationId === correlation.correlationId);
+    expect(after.identifier).toBeNull();
+    expect(after.alerts.map((a: { alertId: string }) => a.alertId).sort()).toEqual([first.alertId, second.alertId].sort());
+    expect(JSON.stringify(after)).not.toContain(container);
+    const feed = (await feedAfter(analyst, head)).filter((e) => e.type === 'correlation.found' && e.correlation.correlationId === correlation.correlationId);
+    expect(feed).toHaveLength(1);
+    expect(JSON.stringify(feed)).not.toContain(container);
+    expect(await queryDatabase(`SELECT 1 FROM coordination.correlation_identifiers WHERE alert_id = $1`, [first.alertId])).toHaveLength(0);
+    // The other agency's own alert still carries its container: only the erased alert's data went.
+    expect(await queryDatabase(`SELECT 1 FROM coordination.correlation_identifiers WHERE alert_id = $1`, [second.alertId])).toHaveLength(1);
+  }, 180_000);
 
   describe('retention running out', () => {
     const SHORT = { RETENTION_GRACE_SECONDS: '1', RETENTION_SWEEP_SECONDS: '1' };
