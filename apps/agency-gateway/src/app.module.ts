@@ -12,6 +12,7 @@ import { GatewayConfig } from './gateway.config';
 import { DirectoryModule } from './directory/directory.module';
 import { InboxModule } from './inbox/inbox.module';
 import { SigningModule } from './signing/signing.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
 
 export const SERVICE_NAME = 'agency-gateway';
@@ -30,6 +31,7 @@ export class AppModule {
           brokers: config.brokers,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+          contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,
           outboxSchema: GATEWAY_SCHEMA,
         }),
         RateLimitModule.forRoot(config.RATE_LIMIT_PER_MINUTE),
@@ -38,6 +40,7 @@ export class AppModule {
         SigningModule,
         AlertsModule,
         InboxModule,
+        ErasureModule,
         DirectoryModule,
         ConsoleModule,
       ],

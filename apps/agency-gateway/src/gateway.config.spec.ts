@@ -33,3 +33,16 @@ describe('GatewayConfig secrets', () => {
     ).not.toThrow();
   });
 });
+
+describe('GatewayConfig retention', () => {
+  const local = { HUB_ADMIN_KEY: 'local-admin-key-change-me' };
+
+  it('reads the grace, the default and the per-category retention', () => {
+    const config = loadConfig(GatewayConfig, { ...local, RETENTION_GRACE_SECONDS: '5', RETENTION_BY_CATEGORY: 'seizure=100' });
+    expect(config.retentionPolicy).toEqual({ graceSeconds: 5, defaultSeconds: 2 * 365 * 24 * 3600, byCategory: { seizure: 100 } });
+  });
+
+  it('fails at boot naming RETENTION_BY_CATEGORY when a category is unknown', () => {
+    expect(() => loadConfig(GatewayConfig, { ...local, RETENTION_BY_CATEGORY: 'seizures=100' })).toThrow(/RETENTION_BY_CATEGORY=/);
+  });
+});

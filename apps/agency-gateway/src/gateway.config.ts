@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { HubBaseConfig } from '@hub/platform/base.config';
 import { NotALocalDefaultInProduction } from '@hub/platform/config';
+import { CATEGORY_RETENTION_PATTERN, parseCategoryRetention, RetentionPolicy } from './erasure/retention-policy';
 
 export class GatewayConfig extends HubBaseConfig {
   @IsInt() @Min(1) @Max(65535) @Type(() => Number) GATEWAY_PORT: number = 3000;
@@ -16,6 +17,21 @@ export class GatewayConfig extends HubBaseConfig {
   @IsString() @IsNotEmpty() @MinLength(16) @NotALocalDefaultInProduction() HUB_ADMIN_KEY: string;
   /** Inbox streams (SSE) one API key may hold open at once, per gateway process (429 beyond). */
   @IsInt() @Min(1) @Type(() => Number) INBOX_STREAMS_PER_KEY: number = 5;
+
+  /** Retention (docs/decisions/008-retention-and-erasure.md): content is kept this long after the alert's expiresAt. Default 30 days. */
+  @IsInt() @Min(0) @Type(() => Number) RETENTION_GRACE_SECONDS: number = 30 * 24 * 3600;
+  /** Alerts without expiresAt: kept this long after receipt unless RETENTION_BY_CATEGORY names their category. Default 2 years. */
+  @IsInt() @Min(1) @Type(() => Number) RETENTION_DEFAULT_SECONDS: number = 2 * 365 * 24 * 3600;
+  /** Per-category retention of alerts without expiresAt, e.g. `seizure=63072000,person-of-interest=31536000`. */
+  @IsString()
+  @Matches(CATEGORY_RETENTION_PATTERN, { message: 'RETENTION_BY_CATEGORY must be category=seconds pairs separated by commas, with known categories' })
+  RETENTION_BY_CATEGORY: string = '';
+  /** How often the retention job looks for alerts whose retention has ended. */
+  @IsInt() @Min(1) @Type(() => Number) RETENTION_SWEEP_SECONDS: number = 300;
+
+  get retentionPolicy(): RetentionPolicy {
+    return { graceSeconds: this.RETENTION_GRACE_SECONDS, defaultSeconds: this.RETENTION_DEFAULT_SECONDS, byCategory: parseCategoryRetention(this.RETENTION_BY_CATEGORY) };
+  }
 
   get databaseUrl(): string {
     return this.runtimeUrl(this.GATEWAY_DATABASE_URL, 'hub_gateway', this.GATEWAY_DB_PASSWORD);

@@ -34,6 +34,7 @@ export class AppModule implements OnApplicationBootstrap {
           brokers: config.brokers,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+          contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,
           outboxSchema: AUDIT_SCHEMA,
         }),
         AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(AUDIT_SCHEMA)] }),

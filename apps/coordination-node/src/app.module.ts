@@ -10,6 +10,7 @@ import { FeedModule } from './feed/feed.module';
 import { CorrelationModule } from './correlation/correlation.module';
 import { StatsModule } from './stats/stats.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { coordinationDataSourceOptions, COORDINATION_SCHEMA } from './database/data-source';
 import { CoordinationConfig } from './coordination.config';
 
@@ -29,6 +30,7 @@ export class AppModule {
           brokers: config.brokers,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+          contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,
           outboxSchema: COORDINATION_SCHEMA,
         }),
         AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(COORDINATION_SCHEMA)] }),
@@ -38,6 +40,7 @@ export class AppModule {
         FeedModule,
         StatsModule,
         DashboardModule,
+        ErasureModule,
       ],
       providers: [{ provide: CoordinationConfig, useValue: config }],
       exports: [CoordinationConfig],

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { AGENCY_ID_PATTERN } from '@hub/contracts/reference';
 import { HubBaseConfig } from '@hub/platform/base.config';
 import { NotALocalDefaultInProduction } from '@hub/platform/config';
@@ -18,6 +18,13 @@ export class CoordinationConfig extends HubBaseConfig {
    * name it as a recipient are shown to analysts as metadata only.
    */
   @Matches(AGENCY_ID_PATTERN, { message: 'REGIONAL_CENTRE_ID must be an agency id such as CARICC' }) REGIONAL_CENTRE_ID: string = 'CARICC';
+
+  /**
+   * Secret of the keyed hashes (HMAC-SHA-256) that stand for identifiers in audit facts and in erased correlations
+   * (docs/decisions/008-retention-and-erasure.md). Never stored in a database; refused under production if left at
+   * the local default. Changing it makes new hashes incomparable with earlier ones.
+   */
+  @IsString() @MinLength(16) @NotALocalDefaultInProduction() IDENTIFIER_HASH_KEY: string = 'hub-local-only-identifier-hash-key';
 
   get databaseUrl(): string {
     return this.runtimeUrl(this.COORDINATION_DATABASE_URL, 'hub_coordination', this.COORDINATION_DB_PASSWORD);

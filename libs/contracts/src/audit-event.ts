@@ -38,6 +38,10 @@ export enum AuditEventType {
   CorrelationFound = 'correlation.found',
   /** The audit log itself: an event came again under a recorded eventId with different content (refused). */
   IntegrityAlarm = 'audit.integrity-alarm',
+  /** An alert's content, salts and identifiers were removed on a lawful request (who asked, why). */
+  AlertErased = 'alert.erased',
+  /** One run of the retention job: the alerts whose retention had ended and whose content it removed. */
+  RetentionSwept = 'retention.swept',
 }
 
 export const AUDIT_EVENT_TYPES = Object.values(AuditEventType) as string[];

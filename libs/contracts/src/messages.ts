@@ -77,3 +77,17 @@ export class MatchNoticeMessage {
   @IsString() @Length(1, 1000) text: string;
   @IsISO8601({ strict: true }) foundAt: string;
 }
+
+export const ERASURE_CAUSES = ['request', 'retention'] as const;
+export type ErasureCause = (typeof ERASURE_CAUSES)[number];
+
+/**
+ * Value on Topic.AlertErasures, key = alertId, produced by agency-gateway (which owns erasure requests and the
+ * retention job) in the transaction that erased its own copies (outbox). Every other service removes its copies of
+ * the alert's content, salts and identifiers on receipt; idempotent, so a redelivery changes nothing. No content.
+ */
+export class AlertErasedMessage {
+  @IsUUID() alertId: string;
+  @IsIn(ERASURE_CAUSES as unknown as string[]) cause: ErasureCause;
+  @IsISO8601({ strict: true }) erasedAt: string;
+}

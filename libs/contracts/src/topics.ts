@@ -20,6 +20,11 @@ export enum Topic {
   MatchNotices = 'alerts.match-notices.v1',
   /** Every auditable fact, from every service. Key = alertId, or the actor's agency when there is no alert. */
   AuditEvents = 'audit.events.v1',
+  /**
+   * An alert whose content must go now (erasure on request, or its retention ended): every service removes its
+   * copies (AlertErasedMessage, produced by agency-gateway). Key = alertId. Carries no content.
+   */
+  AlertErasures = 'alerts.erasures.v1',
   /** Messages that are at fault themselves (invalid, refused, too large to publish), with their origin in headers. Key = original key. */
   DeadLetter = 'hub.dead-letter.v1',
 }
@@ -30,18 +35,27 @@ export interface TopicSpec {
   compacted: boolean;
   /** Topic-level max.message.bytes, where the broker's default (1 MiB) is too small. */
   maxMessageBytes?: number;
+  /**
+   * Carries alert content (or identifiers, or free text about an alert): kept only as long as the content policy
+   * allows (KAFKA_CONTENT_RETENTION_MS), never compacted. See docs/decisions/008-retention-and-erasure.md.
+   */
+  carriesContent: boolean;
 }
 
 export const TOPIC_SPECS: readonly TopicSpec[] = [
-  { topic: Topic.Agencies, partitions: 1, compacted: true },
-  { topic: Topic.Credentials, partitions: 1, compacted: true },
-  { topic: Topic.SharingGroups, partitions: 1, compacted: true },
-  { topic: Topic.AlertsSubmitted, partitions: 6, compacted: false },
-  { topic: Topic.AlertsDelivered, partitions: 6, compacted: false },
-  { topic: Topic.MatchNotices, partitions: 6, compacted: false },
-  { topic: Topic.AuditEvents, partitions: 6, compacted: false },
+  { topic: Topic.Agencies, partitions: 1, compacted: true, carriesContent: false },
+  { topic: Topic.Credentials, partitions: 1, compacted: true, carriesContent: false },
+  { topic: Topic.SharingGroups, partitions: 1, compacted: true, carriesContent: false },
+  { topic: Topic.AlertsSubmitted, partitions: 6, compacted: false, carriesContent: true },
+  { topic: Topic.AlertsDelivered, partitions: 6, compacted: false, carriesContent: true },
+  // A notice names the matched identifier.
+  { topic: Topic.MatchNotices, partitions: 6, compacted: false, carriesContent: true },
+  // Commitments and keyed hashes only since the retention change; kept as long as before (30 days).
+  { topic: Topic.AuditEvents, partitions: 6, compacted: false, carriesContent: false },
+  { topic: Topic.AlertErasures, partitions: 6, compacted: false, carriesContent: false },
   // Larger than any other topic accepts, so that a message too large for its own topic is dead-lettered whole.
-  { topic: Topic.DeadLetter, partitions: 1, compacted: false, maxMessageBytes: 16 * 1024 * 1024 },
+  // A dead-lettered submission or delivery holds content.
+  { topic: Topic.DeadLetter, partitions: 1, compacted: false, maxMessageBytes: 16 * 1024 * 1024, carriesContent: true },
 ];
 
 /** Header names put on dead-lettered messages. */

@@ -6,6 +6,8 @@ export interface KafkaModuleOptions {
   replicationFactor: number;
   /** min.insync.replicas set on topics created at boot (2 in production with acks=all). */
   minInsyncReplicas: number;
+  /** retention.ms of topics created at boot that carry alert content (TopicSpec.carriesContent); default 7 days. */
+  contentRetentionMs?: number;
   /** PostgreSQL schema holding this app's outbox table. */
   outboxSchema: string;
   /** Backoff before a failed message is tried again; doubles each time, capped at 5 s. */

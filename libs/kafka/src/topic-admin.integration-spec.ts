@@ -16,8 +16,8 @@ describe('TopicAdmin against the real broker', () => {
   it('three replicas creating the same new topics at once all succeed, and every partition has a leader', async () => {
     const run = randomUUID().slice(0, 8);
     const specs = [
-      { topic: `test.topic-race-a.${run}` as Topic, partitions: 6, compacted: false },
-      { topic: `test.topic-race-b.${run}` as Topic, partitions: 1, compacted: true },
+      { topic: `test.topic-race-a.${run}` as Topic, partitions: 6, compacted: false, carriesContent: false },
+      { topic: `test.topic-race-b.${run}` as Topic, partitions: 1, compacted: true, carriesContent: false },
     ] satisfies TopicSpec[];
     const replicas = [1, 2, 3].map(() => new TopicAdmin(kafka, options));
 

@@ -3,6 +3,17 @@ import { Admin, Kafka } from 'kafkajs';
 import { TOPIC_SPECS, TopicSpec } from '@hub/contracts/topics';
 import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
+/** Topics without content keep their records 30 days (the audit log's consumers may be halted that long). */
+export const DEFAULT_TOPIC_RETENTION_MS = 30 * 24 * 3600 * 1000;
+/** Topics with content keep them 7 days unless configured (KAFKA_CONTENT_RETENTION_MS). */
+export const DEFAULT_CONTENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** retention.ms of a non-compacted topic: content topics follow the content policy, the others the default. */
+export function topicRetentionMs(spec: TopicSpec, contentRetentionMs = DEFAULT_CONTENT_RETENTION_MS): number {
+  if (spec.compacted && spec.carriesContent) throw new Error(`${spec.topic}: a compacted topic may never carry alert content`);
+  return spec.carriesContent ? contentRetentionMs : DEFAULT_TOPIC_RETENTION_MS;
+}
+
 /** Creates every topic of the contract at boot (auto-creation is off on the broker), then checks the cluster. */
 @Injectable()
 export class TopicAdmin {
@@ -66,7 +77,7 @@ export class TopicAdmin {
         configEntries: [
           { name: 'min.insync.replicas', value: String(this.options.minInsyncReplicas) },
           { name: 'cleanup.policy', value: spec.compacted ? 'compact' : 'delete' },
-          ...(spec.compacted ? [] : [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }]),
+          ...(spec.compacted ? [] : [{ name: 'retention.ms', value: String(topicRetentionMs(spec, this.options.contentRetentionMs)) }]),
           ...(spec.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }] : []),
         ],
       })),

@@ -10,3 +10,4 @@ export * from './checkpoint';
 export * from './verify';
 export * from './visibility';
 export * from './verify-cli';
+export * from './content-commitment';

@@ -11,6 +11,11 @@ export abstract class HubBaseConfig {
   @IsString() @IsNotEmpty() KAFKA_BROKERS: string = '127.0.0.1:9092';
   @IsInt() @Min(1) @Max(5) @Type(() => Number) KAFKA_REPLICATION_FACTOR: number = 1;
   @IsInt() @Min(1) @Max(5) @Type(() => Number) KAFKA_MIN_INSYNC_REPLICAS: number = 1;
+  /**
+   * retention.ms of the topics created at boot that carry alert content (submissions, deliveries, match notices,
+   * dead letters): how long a copy can outlive an erasure in Kafka. Default 7 days.
+   */
+  @IsInt() @Min(60_000) @Type(() => Number) KAFKA_CONTENT_RETENTION_MS: number = 7 * 24 * 3600 * 1000;
   /** Owner connection: creates roles and schemas and runs migrations. */
   @IsString() @IsNotEmpty() DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/hub';
   /** Set it to production to refuse the documented local defaults of secrets (admin key, database passwords). */

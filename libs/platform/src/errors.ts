@@ -6,6 +6,8 @@ export interface ErrorBody {
   message: string;
   details: { path: string; message: string }[];
   errorId?: string;
+  /** 410 only: what the caller may still know of an erased alert (ids, versions, parties, times), never content */
+  alert?: Record<string, unknown>;
 }
 
 export enum ErrorCode {
@@ -17,6 +19,7 @@ export enum ErrorCode {
   Unauthorized = 'unauthorized',
   Forbidden = 'forbidden',
   NotFound = 'not_found',
+  Gone = 'gone',
   Conflict = 'conflict',
   RequestInFlight = 'request_in_flight',
   IdempotencyKeyReused = 'idempotency_key_reused',
@@ -36,6 +39,7 @@ const STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.Unauthorized]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.Gone]: HttpStatus.GONE,
   [ErrorCode.Conflict]: HttpStatus.CONFLICT,
   [ErrorCode.RequestInFlight]: HttpStatus.CONFLICT,
   [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -55,6 +59,8 @@ export class HubError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: FieldError[] = [],
+    /** extra top-level fields of the error body (ErrorBody.alert) */
+    readonly extra: Pick<ErrorBody, 'alert'> = {},
   ) {
     super(message);
   }
@@ -71,6 +77,11 @@ export class HubError extends Error {
   /** Anything the caller may not see is "not found": a 403 would confirm that it exists. */
   static notFound(what = 'resource'): HubError {
     return new HubError(ErrorCode.NotFound, `${what} not found`);
+  }
+
+  /** The alert existed and the caller may know it, but its content was erased: 410 with the metadata it may see. */
+  static gone(alert: Record<string, unknown> & { alertId: string; erasedAt: string }): HubError {
+    return new HubError(ErrorCode.Gone, `The content of alert ${alert.alertId} was erased on ${alert.erasedAt}`, [{ path: 'alertId', message: 'content erased' }], { alert });
   }
 }
 

@@ -12,6 +12,7 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.UNAUTHORIZED]: ErrorCode.Unauthorized,
   [HttpStatus.FORBIDDEN]: ErrorCode.Forbidden,
   [HttpStatus.NOT_FOUND]: ErrorCode.NotFound,
+  [HttpStatus.GONE]: ErrorCode.Gone,
   [HttpStatus.CONFLICT]: ErrorCode.Conflict,
   [HttpStatus.PAYLOAD_TOO_LARGE]: ErrorCode.PayloadTooLarge,
   [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: ErrorCode.UnsupportedMediaType,
@@ -39,7 +40,7 @@ export class HubExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): { status: number; body: ErrorBody } {
     if (exception instanceof HubError) {
-      return { status: exception.status, body: { error: exception.code, message: exception.message, details: exception.details } };
+      return { status: exception.status, body: { error: exception.code, message: exception.message, details: exception.details, ...exception.extra } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -24,7 +24,8 @@ export interface SenderAlertView {
   sender: string;
   receivedAt: string;
   cancelReason: string | null;
-  alert: AlertContent;
+  /** null only once erased (and then the read answers 410 with the rest) */
+  alert: AlertContent | null;
   /** the origin signature of this version (Alert-Signature, docs/signatures.md), null when it was sent unsigned */
   signature: string | null;
   recipients: RecipientState[];
@@ -35,11 +36,14 @@ export interface SentAlertSummary {
   alertId: string;
   version: number;
   state: 'active' | 'cancelled';
-  headline: string;
-  category: string;
-  tlp: string;
+  /** null once the alert's content was erased (on request or at the end of its retention) */
+  headline: string | null;
+  category: string | null;
+  tlp: string | null;
   createdAt: string;
   updatedAt: string;
+  erased?: true;
+  erasedAt?: string;
 }
 
 /** What a recipient sees: the latest version delivered to it, nothing about other recipients. */
@@ -88,6 +92,8 @@ export interface InboxItem {
   signature: string | null;
   /** this delivery withdrew the alert from the recipient */
   withdrawn: boolean;
+  /** the alert's content was erased (on request or at the end of its retention): `alert` and `cancelReason` are null */
+  erased: boolean;
   /** only on items of kind `match` */
   match?: MatchNoticeView;
 }
@@ -104,6 +110,7 @@ export interface InboxRow {
   signature: string | null;
   cancel_reason: string | null;
   withdrawn: boolean;
+  erased: boolean;
   match: MatchNoticeView | null;
   delivered_at: Date;
 }
@@ -121,6 +128,7 @@ export function inboxItem(row: InboxRow): InboxItem {
     alert: row.alert,
     signature: row.alert ? row.signature : null,
     withdrawn: row.withdrawn,
+    erased: row.erased,
     ...(row.match ? { match: row.match } : {}),
   };
 }

@@ -12,12 +12,16 @@ import { parseContent } from '@hub/contracts/alert/validate';
 import { AlertSubmittedMessage, DeliveryKind } from '@hub/contracts/messages';
 import { Topic } from '@hub/contracts/topics';
 import { canonicalJson } from '@hub/merkle/canonical-json';
+import { CONTENT_COMMITMENT_SCHEME, contentCommitment, newContentSalt } from '@hub/merkle/content-commitment';
 import { AuditFact, AuditPublisher, auditMessage } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, FieldError, HubError } from '@hub/platform/errors';
 import { ReferenceSnapshot } from '../reference/reference.snapshot';
 import { SigningKeysService } from '../signing/signing-keys.service';
 import { signatureHash } from '@hub/contracts/signing/alert-signature';
+import { GatewayConfig } from '../gateway.config';
+import { retentionEnd } from '../erasure/retention-policy';
+import { ERASED_REQUEST_HASH } from '../erasure/erasure.repository';
 import { AcceptedResponse, RecipientAlertView, RecipientState, SenderAlertView, SentAlertSummary } from './alert-views';
 
 interface AlertRow {
@@ -25,6 +29,14 @@ interface AlertRow {
   sender: string;
   current_version: number;
   state: 'active' | 'cancelled';
+  erased_at: Date | null;
+}
+
+/** A version as stored: the message, and the salt of the commitment the audit log holds instead of its content. */
+interface StoredVersion {
+  message: AlertSubmittedMessage;
+  salt: Buffer;
+  commitment: string;
 }
 
 /**
@@ -39,6 +51,7 @@ export class AlertsService {
     private readonly audit: AuditPublisher,
     private readonly reference: ReferenceSnapshot,
     private readonly signingKeys: SigningKeysService,
+    private readonly config: GatewayConfig,
   ) {}
 
   async submit(principal: Principal, idempotencyKey: string | undefined, body: unknown, signature?: string): Promise<AcceptedResponse> {
@@ -63,13 +76,14 @@ export class AlertsService {
       if (claimed.length === 0) return { replay: true as const };
       const alertId = randomUUID();
       const version = 1;
-      const message = this.submittedMessage(principal, 'alert', alertId, version, content, undefined, signature);
+      const stored = committed(this.submittedMessage(principal, 'alert', alertId, version, content, undefined, signature));
+      const { message } = stored;
       // The alert and its first version in one statement (each round trip counts on this path).
       await manager.query(
-        `WITH alert AS (INSERT INTO gateway.alerts (alert_id, sender, current_version, state) VALUES ($1, $2, $3, 'active'))
-         INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, signature)
-         VALUES ($1, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [alertId, principal.agencyId, version, ...versionColumns(message).slice(2)],
+        `WITH alert AS (INSERT INTO gateway.alerts (alert_id, sender, current_version, state, retain_until) VALUES ($1, $2, $3, 'active', $13))
+         INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, content_salt, commitment, signature)
+         VALUES ($1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [alertId, principal.agencyId, version, ...versionColumns(stored).slice(2), this.retainUntil(message)],
       );
       const ids = await this.outbox.enqueue(manager, [
         { topic: Topic.AlertsSubmitted, key: alertId, value: message },
@@ -79,7 +93,7 @@ export class AlertsService {
           actor: actorOf(principal),
           alertId,
           version,
-          details: { messageId: message.messageId, idempotencyKey, content, ...signatureDetails(signature) },
+          details: { messageId: message.messageId, idempotencyKey, ...committedDetails(stored), ...signatureDetails(signature) },
         }),
       ]);
       const response: AcceptedResponse = { alertId, version, messageId: message.messageId, acceptedAt: message.receivedAt };
@@ -103,7 +117,8 @@ export class AlertsService {
       `SELECT request_hash, response, outbox_ids FROM gateway.idempotency_keys WHERE sender = $1 AND idempotency_key = $2`,
       [principal.agencyId, idempotencyKey],
     );
-    if (row.request_hash !== requestHash) {
+    // Erased: the body's hash is gone with the content; the key still answers with what it answered.
+    if (row.request_hash !== requestHash && row.request_hash !== ERASED_REQUEST_HASH) {
       throw new HubError(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different body', [
         { path: 'Idempotency-Key', message: 'already used with a different body' },
       ]);
@@ -154,12 +169,15 @@ export class AlertsService {
   ): Promise<{ alertId: string; version: number }> {
     const { version, ids } = await this.dataSource.transaction(async (manager) => {
       const [current]: AlertRow[] = await manager.query(
-        `SELECT alert_id, sender, current_version, state FROM gateway.alerts WHERE alert_id = $1 FOR UPDATE`,
+        `SELECT alert_id, sender, current_version, state, erased_at FROM gateway.alerts WHERE alert_id = $1 FOR UPDATE`,
         [alertId],
       );
       if (!current || current.sender !== principal.agencyId) {
         await this.denied(principal, alertId, kind, current ? 'not-the-sender' : 'no-such-alert');
         throw HubError.notFound('alert');
+      }
+      if (current.erased_at) {
+        throw HubError.gone({ alertId, version: current.current_version, state: current.state, sender: current.sender, erasedAt: current.erased_at.toISOString() });
       }
       if (current.state === 'cancelled') {
         throw new HubError(ErrorCode.Conflict, 'The alert is cancelled; it cannot change any more', [{ path: 'alertId', message: 'alert is cancelled' }]);
@@ -171,11 +189,13 @@ export class AlertsService {
       }
       const next = current.current_version + 1;
       const { content, cancelReason, signature } = await contentFor(manager, current);
-      const message = this.submittedMessage(principal, kind, alertId, next, content, cancelReason, signature);
-      await this.insertVersion(manager, message);
+      const stored = committed(this.submittedMessage(principal, kind, alertId, next, content, cancelReason, signature));
+      const { message } = stored;
+      await this.insertVersion(manager, stored);
+      // An update's content decides the retention from now on; a cancel keeps the content, so its retention too.
       await manager.query(
-        `UPDATE gateway.alerts SET current_version = $2, state = $3, updated_at = now() WHERE alert_id = $1`,
-        [alertId, next, kind === 'cancel' ? 'cancelled' : 'active'],
+        `UPDATE gateway.alerts SET current_version = $2, state = $3, updated_at = now(), retain_until = COALESCE($4, retain_until) WHERE alert_id = $1`,
+        [alertId, next, kind === 'cancel' ? 'cancelled' : 'active', kind === 'update' ? this.retainUntil(message) : null],
       );
       const ids = await this.outbox.enqueue(manager, [
         { topic: Topic.AlertsSubmitted, key: alertId, value: message },
@@ -185,8 +205,7 @@ export class AlertsService {
           actor: actorOf(principal),
           alertId,
           version: next,
-          reason: cancelReason,
-          details: { messageId: message.messageId, ...(kind === 'update' ? { content, ...signatureDetails(signature) } : {}) },
+          details: { messageId: message.messageId, ...committedDetails(stored), ...(kind === 'update' ? signatureDetails(signature) : {}) },
         }),
       ]);
       return { version: next, ids };
@@ -197,13 +216,13 @@ export class AlertsService {
 
   async read(principal: Principal, alertId: string): Promise<SenderAlertView | RecipientAlertView> {
     const [alert]: (AlertRow & { created_at: Date })[] = await this.dataSource.query(
-      `SELECT alert_id, sender, current_version, state, created_at FROM gateway.alerts WHERE alert_id = $1`,
+      `SELECT alert_id, sender, current_version, state, erased_at, created_at FROM gateway.alerts WHERE alert_id = $1`,
       [alertId],
     );
     if (alert && alert.sender === principal.agencyId) {
       const view = await this.senderView(alert);
       await this.audit.publish([{ type: AuditEventType.AlertRead, actor: actorOf(principal), alertId, version: view.version, details: { as: 'sender' } }]);
-      return view;
+      return goneIfErased(view, alert.erased_at);
     }
     const [delivered]: {
       version: number;
@@ -229,7 +248,7 @@ export class AlertsService {
     await this.audit.publish([
       { type: AuditEventType.AlertRead, actor: actorOf(principal), alertId, version: delivered.version, details: { as: 'recipient' } },
     ]);
-    return {
+    return goneIfErased({
       alertId,
       version: delivered.version,
       kind: delivered.kind,
@@ -240,15 +259,25 @@ export class AlertsService {
       alert: delivered.withdrawn ? null : delivered.alert,
       signature: delivered.withdrawn ? null : delivered.signature,
       withdrawn: delivered.withdrawn,
-    };
+    }, alert?.erased_at ?? null);
   }
 
   /** The sender's own alerts, newest first, with their current version's headline; one audit fact per request. */
   async listSent(principal: Principal, limit: number): Promise<{ items: SentAlertSummary[] }> {
-    const rows: { alert_id: string; current_version: number; state: 'active' | 'cancelled'; headline: string; category: string; tlp: string; created_at: Date; updated_at: Date }[] =
+    const rows: {
+      alert_id: string;
+      current_version: number;
+      state: 'active' | 'cancelled';
+      headline: string | null;
+      category: string | null;
+      tlp: string | null;
+      created_at: Date;
+      updated_at: Date;
+      erased_at: Date | null;
+    }[] =
       await this.dataSource.query(
         `SELECT a.alert_id, a.current_version, a.state, v.content->>'headline' AS headline, v.content->>'category' AS category,
-                v.content->>'tlp' AS tlp, a.created_at, a.updated_at
+                v.content->>'tlp' AS tlp, a.created_at, a.updated_at, a.erased_at
          FROM gateway.alerts a JOIN gateway.alert_versions v ON v.alert_id = a.alert_id AND v.version = a.current_version
          WHERE a.sender = $1 ORDER BY a.created_at DESC, a.alert_id LIMIT $2`,
         [principal.agencyId, limit],
@@ -262,6 +291,7 @@ export class AlertsService {
       tlp: row.tlp,
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
+      ...(row.erased_at ? { erased: true as const, erasedAt: row.erased_at.toISOString() } : {}),
     }));
     if (items.length > 0) {
       await this.audit.publish([{ type: AuditEventType.AlertRead, actor: actorOf(principal), details: { as: 'sender-list', alertIds: items.map((i) => i.alertId) } }]);
@@ -270,7 +300,7 @@ export class AlertsService {
   }
 
   private async senderView(alert: AlertRow): Promise<SenderAlertView> {
-    const [current]: { content: AlertContent; received_at: Date; cancel_reason: string | null; signature: string | null }[] = await this.dataSource.query(
+    const [current]: { content: AlertContent | null; received_at: Date; cancel_reason: string | null; signature: string | null }[] = await this.dataSource.query(
       `SELECT content, received_at, cancel_reason, signature FROM gateway.alert_versions WHERE alert_id = $1 AND version = $2`,
       [alert.alert_id, alert.current_version],
     );
@@ -314,8 +344,8 @@ export class AlertsService {
    * AMBER+STRICT and H2, whose handling forbids onward dissemination without the originator's permission.
    */
   async forward(principal: Principal, alertId: string, idempotencyKey: string | undefined, body: unknown, signature?: string): Promise<AcceptedResponse> {
-    const [latest]: { alert: AlertContent | null; kind: DeliveryKind; withdrawn: boolean }[] = await this.dataSource.query(
-      `SELECT kind, withdrawn,
+    const [latest]: { alert: AlertContent | null; kind: DeliveryKind; withdrawn: boolean; erased: boolean }[] = await this.dataSource.query(
+      `SELECT kind, withdrawn, erased,
               (SELECT c.alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL ORDER BY c.seq DESC LIMIT 1) AS alert
        FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND kind <> 'match' ORDER BY seq DESC LIMIT 1`,
       [principal.agencyId, alertId],
@@ -323,6 +353,10 @@ export class AlertsService {
     if (!latest) {
       await this.denied(principal, alertId, 'forward', 'not-a-recipient');
       throw HubError.notFound('alert');
+    }
+    if (latest.erased) {
+      await this.denied(principal, alertId, 'forward', 'forward-refused-erased');
+      throw new HubError(ErrorCode.ForwardRefused, 'This alert was erased: there is nothing left to forward', [{ path: 'alertId', message: 'the alert was erased' }]);
     }
     // The originator cancelled the alert, or withdrew it from this recipient: there is nothing left to pass on.
     if (latest.kind === 'cancel' || latest.alert === null) {
@@ -488,17 +522,47 @@ export class AlertsService {
     };
   }
 
-  private async insertVersion(manager: EntityManager, message: AlertSubmittedMessage): Promise<void> {
+  private async insertVersion(manager: EntityManager, stored: StoredVersion): Promise<void> {
     await manager.query(
-      `INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, signature)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      versionColumns(message),
+      `INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, content_salt, commitment, signature)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      versionColumns(stored),
     );
+  }
+
+  private retainUntil(message: AlertSubmittedMessage): string {
+    return retentionEnd(message.alert, new Date(message.receivedAt), this.config.retentionPolicy).toISOString();
   }
 }
 
-/** The alert_versions columns of a message, in table order (alert_id, version, message_id, …, received_at). */
-function versionColumns(message: AlertSubmittedMessage): unknown[] {
+/** A fresh salt per version and the commitment to the version's content (and cancel reason) under it. */
+function committed(message: AlertSubmittedMessage): StoredVersion {
+  const salt = newContentSalt();
+  // Over the content as stored and disclosed (JSON: absent optional fields left out), not the parsed class instance.
+  const asStored = JSON.parse(JSON.stringify(message.alert)) as unknown;
+  return { message, salt, commitment: contentCommitment(salt, { alert: asStored, cancelReason: message.cancelReason }) };
+}
+
+/**
+ * What a submission, update or cancel fact says of the content: the commitment, and the metadata the analysts'
+ * feed classifies the alert by (category, TLP, named recipients). The content itself stays in alert_versions.
+ */
+function committedDetails({ message, commitment }: StoredVersion): Record<string, unknown> {
+  return {
+    commitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: commitment },
+    classification: { category: message.alert.category, tlp: message.alert.tlp, recipients: message.alert.distribution?.recipients ?? [] },
+  };
+}
+
+/** The one place a read of an erased alert becomes a 410: the view's metadata, without content. */
+function goneIfErased<T extends { alertId: string; alert: unknown; cancelReason?: string | null }>(view: T, erasedAt: Date | null): T {
+  if (!erasedAt) return view;
+  const { alert: _content, cancelReason: _reason, ...metadata } = view;
+  throw HubError.gone({ ...metadata, erased: true, erasedAt: erasedAt.toISOString() });
+}
+
+/** The alert_versions columns of a stored version, in table order (alert_id, version, message_id, …, commitment). */
+function versionColumns({ message, salt, commitment }: StoredVersion): unknown[] {
   return [
     message.alertId,
     message.version,
@@ -508,6 +572,8 @@ function versionColumns(message: AlertSubmittedMessage): unknown[] {
     message.cancelReason ?? null,
     message.senderKeyId,
     message.receivedAt,
+    salt,
+    commitment,
     message.signature ?? null,
   ];
 }

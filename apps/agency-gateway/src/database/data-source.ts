@@ -4,6 +4,7 @@ import { GatewayInitial1764201600000 } from '../migrations/1764201600000-gateway
 import { GatewayExchange1764201600100 } from '../migrations/1764201600100-gateway-exchange';
 import { GatewayMatchNotices1764201600300 } from '../migrations/1764201600300-gateway-match-notices';
 import { GatewayWithdrawn1764201600310 } from '../migrations/1764201600310-gateway-withdrawn';
+import { GatewayRetention1764201600500 } from '../migrations/1764201600500-gateway-retention';
 import { GatewaySigningKeys1764201600510 } from '../migrations/1764201600510-gateway-signing-keys';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 
@@ -16,7 +17,14 @@ export function gatewayDataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: GATEWAY_SCHEMA,
     entities: GATEWAY_ENTITIES,
-    migrations: [GatewayInitial1764201600000, GatewayExchange1764201600100, GatewayMatchNotices1764201600300, GatewayWithdrawn1764201600310, GatewaySigningKeys1764201600510],
+    migrations: [
+      GatewayInitial1764201600000,
+      GatewayExchange1764201600100,
+      GatewayMatchNotices1764201600300,
+      GatewayWithdrawn1764201600310,
+      GatewayRetention1764201600500,
+      GatewaySigningKeys1764201600510,
+    ],
     applicationName: 'agency-gateway',
     poolSize: 20,
   });

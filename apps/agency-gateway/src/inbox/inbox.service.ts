@@ -8,6 +8,7 @@ import { auditMessage, AuditPublisher } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { InboxItem, inboxItem, InboxRow, MatchNoticeView } from '../alerts/alert-views';
 import { INBOX_CHANNEL } from './inbox.notifier';
+import { ERASED_NOTICE_TEXT } from '../erasure/erasure.repository';
 
 /** One inbox row to store: an alert delivery or a match notice. */
 interface InboxEntry {
@@ -24,6 +25,8 @@ interface InboxEntry {
   match: MatchNoticeView | null;
   /** a recall: see enforceWithdrawals */
   withdrawn: boolean;
+  /** the alert was erased before this arrived: stored without content */
+  erased?: boolean;
   /** audit details beyond deliveryId, kind, sender and inboxSeq */
   auditDetails: Record<string, unknown>;
 }
@@ -117,11 +120,22 @@ export class InboxService {
         fresh.push({ delivery, seq });
       }
       if (fresh.length === 0) return [];
+      // A delivery decided before its alert was erased, arriving after: stored without content, like the others.
+      const erasedRows: { alert_id: string }[] = await manager.query(
+        `SELECT alert_id FROM gateway.alerts WHERE alert_id = ANY($1::uuid[]) AND erased_at IS NOT NULL`,
+        [[...new Set(fresh.map(({ delivery }) => delivery.alertId))]],
+      );
+      const erased = new Set(erasedRows.map((row) => row.alert_id));
+      for (const { delivery } of fresh) {
+        if (!erased.has(delivery.alertId.toLowerCase())) continue;
+        Object.assign(delivery, { alert: null, cancelReason: null, erased: true });
+        if (delivery.match) delivery.match = { ...delivery.match, text: ERASED_NOTICE_TEXT, otherAlertIds: [] };
+      }
       const column = <T>(pick: (d: InboxEntry) => T) => fresh.map(({ delivery }) => pick(delivery));
       await manager.query(
-        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason, match, withdrawn, signature)
+        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason, match, withdrawn, erased, signature)
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
-                              $11::boolean[], $12::text[])`,
+                              $11::boolean[], $12::boolean[], $13::text[])`,
         [
           column((d) => d.recipient),
           fresh.map(({ seq }) => String(seq)),
@@ -134,6 +148,7 @@ export class InboxService {
           column((d) => d.cancelReason),
           column((d) => (d.match ? JSON.stringify(d.match) : null)),
           column((d) => d.withdrawn),
+          column((d) => d.erased === true),
           column((d) => d.signature),
         ],
       );

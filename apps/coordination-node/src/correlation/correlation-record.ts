@@ -1,3 +1,4 @@
+import { identifierKeyHash } from '@hub/merkle/content-commitment';
 import { createHash } from 'node:crypto';
 import { isTlpRestricted, isWithheldFromCentre } from '../feed/centre-visibility';
 import { Identifier, IDENTIFIER_LABELS } from '@hub/contracts/domain/identifiers';
@@ -50,6 +51,8 @@ export interface CorrelationInput {
   /** whether `agencyId` currently holds `alertId` (its latest routing decision delivered content to it) */
   holds: (alertId: string, agencyId: string) => boolean;
   regionalCentreId: string;
+  /** IDENTIFIER_HASH_KEY: the correlation id is derived from the identifier's keyed hash, never from the identifier */
+  identifierHashKey?: string;
 }
 
 /**
@@ -80,7 +83,7 @@ export function describeCorrelation(input: CorrelationInput): CorrelationRecord 
 
   const involved = [trigger, ...matches];
   return {
-    correlationId: correlationIdFor(trigger.alertId, identifier),
+    correlationId: correlationIdFor(trigger.alertId, identifier, input.identifierHashKey),
     identifier,
     alerts: involved.map((alert) => ({ alertId: alert.alertId, agencyId: alert.agencyId })),
     agencies: [...new Set(involved.map((alert) => alert.agencyId))],
@@ -104,8 +107,10 @@ export function renderNotice(notice: CorrelationNotice, identifier: Identifier |
 }
 
 /** Deterministic, so that a retried transaction records (and audits) the same correlation, not a second one. */
-export function correlationIdFor(alertId: string, identifier: Identifier): string {
-  return nameBasedUuid(`correlation\n${alertId}\n${identifier.kind}\n${identifier.key}`);
+export function correlationIdFor(alertId: string, identifier: Identifier, identifierHashKey?: string): string {
+  // The id is in the audit log, which outlives the content: with a key, it does not let anyone test a guessed number.
+  const key = identifierHashKey ? identifierKeyHash(identifierHashKey, identifier.kind, identifier.key) : identifier.key;
+  return nameBasedUuid(`correlation\n${alertId}\n${identifier.kind}\n${key}`);
 }
 
 /** Deterministic: a retried transaction or a redelivered message produces the same notice, which the inbox stores once. */

@@ -59,7 +59,8 @@ export class CorrelationQueries {
 }
 
 function toView(row: CorrelationRow): CorrelationView {
-  const identifier = row.withheld_from_centre ? null : { kind: row.identifier_kind, key: row.identifier_key };
+  // 'erased:<keyed hash>' once an alert it names was erased: the link stays, the identifier does not.
+  const identifier = row.withheld_from_centre || row.identifier_key.startsWith('erased:') ? null : { kind: row.identifier_kind, key: row.identifier_key };
   return {
     cursor: String(row.id),
     correlationId: row.correlation_id,

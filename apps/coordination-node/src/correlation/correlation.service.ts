@@ -1,3 +1,4 @@
+import { identifierKeyHash } from '@hub/merkle/content-commitment';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -94,6 +95,9 @@ export class CorrelationService {
       [message.alertId, message.version],
     );
     if (fresh.length === 0) return [];
+    // Erased before this version was indexed (its submission was still on its way): nothing of it may be indexed.
+    const erased: unknown[] = await manager.query(`SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $1`, [message.alertId.toLowerCase()]);
+    if (erased.length > 0) return [];
     if (message.kind === 'cancel') {
       // A cancelled alert no longer matches anything new; correlations already found stay on record.
       await manager.query(`DELETE FROM coordination.correlation_identifiers WHERE alert_id = $1`, [message.alertId]);
@@ -162,6 +166,7 @@ export class CorrelationService {
       matches,
       holds: (alertId, agencyId) => holdings.has(`${alertId}\n${agencyId}`),
       regionalCentreId: this.config.REGIONAL_CENTRE_ID,
+      identifierHashKey: this.config.IDENTIFIER_HASH_KEY,
     });
     if (!record) return null;
     const inserted: { found_at: Date }[] = await manager.query(
@@ -215,13 +220,15 @@ export class CorrelationService {
       version: message.version,
       details: {
         correlationId: record.correlationId,
-        identifier: record.identifier,
+        // The log outlives the content: it shows that the alerts named the same identifier, not which one.
+        identifier: { kind: record.identifier.kind, keyHash: identifierKeyHash(this.config.IDENTIFIER_HASH_KEY, record.identifier.kind, record.identifier.key) },
         alerts: record.alerts,
         agencies: record.agencies,
         restricted: record.restricted,
         withheldFromCentre: record.withheldFromCentre,
         // The same texts go to each owner's inbox as match notices (Topic.MatchNotices, see docs/decisions/match-notices.md).
-        notices: record.notices.map((notice) => ({ ...notice, text: renderNotice(notice, record.identifier) })),
+        // (rendered without the identifier; the owners' inboxes got the full sentence)
+        notices: record.notices.map((notice) => ({ ...notice, text: renderNotice(notice, null) })),
       },
     });
   }

@@ -4,6 +4,7 @@ import { CoordinationInitial1764201600001 } from '../migrations/1764201600001-co
 import { CoordinationCredentialsUnapplied1764201600401 } from '../migrations/1764201600401-coordination-credentials-unapplied';
 import { CoordinationRouting1764201600101 } from '../migrations/1764201600101-coordination-routing';
 import { CoordinationMonitoring1764201600201 } from '../migrations/1764201600201-coordination-monitoring';
+import { CoordinationRetention1764201600501 } from '../migrations/1764201600501-coordination-retention';
 
 export const COORDINATION_SCHEMA = 'coordination';
 
@@ -12,7 +13,7 @@ export function coordinationDataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: COORDINATION_SCHEMA,
     entities: [],
-    migrations: [CoordinationInitial1764201600001, CoordinationRouting1764201600101, CoordinationMonitoring1764201600201, CoordinationCredentialsUnapplied1764201600401],
+    migrations: [CoordinationInitial1764201600001, CoordinationRouting1764201600101, CoordinationMonitoring1764201600201, CoordinationCredentialsUnapplied1764201600401, CoordinationRetention1764201600501],
     applicationName: 'coordination-node',
     poolSize: 20,
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { AuditEvent, AuditEventType, Role } from '@hub/contracts/audit-event';
-import { buildFeedEntry, classifyAlertEvent, FeedAlertClassification } from './feed-entry';
+import { buildFeedEntry, classifyAlertEvent, FeedAlertClassification, withStoredContent } from './feed-entry';
 import { isWithheldFromCentre } from './centre-visibility';
 
 const CENTRE = 'CARICC';
@@ -252,5 +252,36 @@ describe('buildFeedEntry (properties)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('facts with content commitments (details.classification, no content)', () => {
+  const committed = (recipients: string[], tlp: string) =>
+    event(AuditEventType.AlertSubmitted, {
+      details: { messageId: 'm', idempotencyKey: 'k', commitment: { scheme: 'sha256-salted-v1', hash: 'ab'.repeat(32) }, classification: { category: 'seizure', tlp, recipients } },
+    });
+
+  it('classifies from the metadata and shows the content the node stored, for an alert the centre may see', () => {
+    const e = committed(['KG-BS'], 'AMBER');
+    const classification = classifyAlertEvent(e, null, CENTRE)!;
+    expect(classification).toMatchObject({ tlp: 'AMBER', category: 'seizure', recipients: ['KG-BS'], withheldFromCentre: false, headline: null });
+    const entry = buildFeedEntry(e, classification);
+    expect(entry.alert).toBeUndefined();
+    const served = withStoredContent(entry, { content: { ...content(), secretField: 'x' }, cancelReason: null }, false);
+    expect(served.alert?.headline).toBe(content().headline);
+    expect(served.alert).not.toHaveProperty('secretField');
+  });
+
+  it('never adds stored content to a redacted entry, and nothing of an erased alert', () => {
+    const red = committed(['KG-BS'], 'RED');
+    const redEntry = buildFeedEntry(red, classifyAlertEvent(red, null, CENTRE)!);
+    expect(withStoredContent(redEntry, { content: content({ tlp: 'RED' }), cancelReason: null }, false).alert).toBeUndefined();
+
+    const cancel = buildFeedEntry(event(AuditEventType.AlertCancelled, { version: 2 }), classifyAlertEvent(committed(['KG-BS'], 'AMBER'), null, CENTRE));
+    expect(withStoredContent(cancel, { content: content(), cancelReason: 'Cleared' }, false).cancelReason).toBe('Cleared');
+    const erased = withStoredContent({ ...cancel, cancelReason: 'old text', ack: { status: 'received', note: 'n' } }, null, true);
+    expect(erased).toMatchObject({ erased: true, ack: { status: 'received' } });
+    expect(erased).not.toHaveProperty('cancelReason');
+    expect(erased.ack).not.toHaveProperty('note');
   });
 });

@@ -89,6 +89,8 @@ export interface FeedEntryBody {
   ack?: { status: string | null; note?: string | null };
   cancelReason?: string;
   correlation?: FeedCorrelation;
+  /** the alert's content was erased (on request or at the end of its retention): shown as metadata only */
+  erased?: true;
 }
 
 export interface FeedEntry extends FeedEntryBody {
@@ -100,22 +102,33 @@ export function isFeedEvent(event: AuditEvent): boolean {
 }
 
 /**
- * The classification after an alert.submitted or alert.updated event, read defensively from details.content
- * (audit details are free-form). Anything unreadable classifies as withheld: the analyst sees less, never more.
+ * The classification after an alert.submitted or alert.updated event, read defensively from details.classification
+ * (facts since content commitments) or details.content (facts written before; audit details are free-form).
+ * Anything unreadable classifies as withheld: the analyst sees less, never more.
  */
 export function classifyAlertEvent(event: AuditEvent, previous: FeedAlertClassification | null, regionalCentreId: string): FeedAlertClassification | null {
   if (!event.alertId || (event.type !== AuditEventType.AlertSubmitted && event.type !== AuditEventType.AlertUpdated)) return previous;
+  const classified = asRecord(event.details?.classification);
   const content = asRecord(event.details?.content);
-  const tlpValue = content?.tlp;
+  if (classified) return classification(event, previous, regionalCentreId, classified.tlp, stringList(classified.recipients), classified.category, undefined);
+  return classification(event, previous, regionalCentreId, content?.tlp, stringList(asRecord(content?.distribution)?.recipients), content?.category, content?.headline);
+}
+
+function classification(
+  event: AuditEvent,
+  previous: FeedAlertClassification | null,
+  regionalCentreId: string,
+  tlpValue: unknown,
+  recipients: string[],
+  categoryValue: unknown,
+  headlineValue: unknown,
+): FeedAlertClassification {
   const tlp = isTlpLevel(tlpValue) ? tlpValue : null;
-  const recipients = stringList(asRecord(content?.distribution)?.recipients);
   const withheldFromCentre = isWithheldFromCentre(tlp, recipients, regionalCentreId);
-  const categoryValue = content?.category;
   const category = typeof categoryValue === 'string' && (ALERT_CATEGORIES as readonly string[]).includes(categoryValue) ? categoryValue : null;
-  const headlineValue = content?.headline;
   const headline = !withheldFromCentre && typeof headlineValue === 'string' ? headlineValue : null;
   return {
-    alertId: event.alertId,
+    alertId: event.alertId as string,
     sender: event.actor.agencyId ?? previous?.sender ?? 'unknown',
     version: event.version ?? previous?.version ?? 1,
     category,
@@ -249,6 +262,31 @@ function feedCorrelation(details: Record<string, unknown>, related: ReadonlyMap<
     restricted: details.restricted !== false,
     notices,
   };
+}
+
+/** An alert version's content as the node stored it (coordination.alert_contents), null when it has none (erased). */
+export interface StoredContent {
+  content: Record<string, unknown>;
+  cancelReason: string | null;
+}
+
+/**
+ * A stored feed entry as served: audit facts carry only commitments, so the content of a submission, update or
+ * cancel comes from the node's own copy, and only for an alert the centre may see. An erased alert's entries carry
+ * nothing of its content (entries stored before the change held it; it is left out here too).
+ */
+export function withStoredContent(entry: FeedEntryBody, stored: StoredContent | null, erased: boolean): FeedEntryBody {
+  if (erased) {
+    const { alert: _alert, cancelReason: _reason, ...rest } = entry;
+    const ack = rest.ack ? { status: rest.ack.status } : undefined;
+    return { ...rest, ...(ack ? { ack } : {}), erased: true };
+  }
+  if (entry.redacted || !stored) return entry;
+  if ((entry.type === AuditEventType.AlertSubmitted || entry.type === AuditEventType.AlertUpdated) && !entry.alert) {
+    return { ...entry, alert: visibleContent(stored.content) };
+  }
+  if (entry.type === AuditEventType.AlertCancelled && !entry.cancelReason && stored.cancelReason) return { ...entry, cancelReason: stored.cancelReason };
+  return entry;
 }
 
 function readIdentifier(value: unknown): Identifier | null {

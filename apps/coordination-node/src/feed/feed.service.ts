@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
 import { CoordinationConfig } from '../coordination.config';
-import { buildFeedEntry, classifyAlertEvent, FeedAlertClassification, FeedEntry, FeedEntryBody, isFeedEvent } from './feed-entry';
+import { buildFeedEntry, classifyAlertEvent, FeedAlertClassification, FeedEntry, FeedEntryBody, isFeedEvent, withStoredContent } from './feed-entry';
 import { FEED_CHANNEL } from './feed.notifier';
 
 /** The node runs one feed: every exchange in the region, for the centre's analysts. */
@@ -113,16 +113,42 @@ export class FeedService {
         [event.eventId, event.alertId, event.version, event.actor.agencyId, event.reason ?? null, event.at],
       );
     }
-    const related = event.type === AuditEventType.CorrelationFound ? await this.relatedClassifications(manager, event) : new Map();
-    return buildFeedEntry(event, classification, related);
+    if (event.type !== AuditEventType.CorrelationFound) return buildFeedEntry(event, classification);
+    const related = await this.relatedClassifications(manager, event);
+    return buildFeedEntry(await this.withRecordedIdentifier(manager, event), classification, related);
   }
 
-  async page(after: number, limit: number): Promise<FeedEntry[]> {
-    const rows: { seq: string; entry: FeedEntryBody }[] = await this.dataSource.query(
-      `SELECT seq, entry FROM coordination.feed_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [after, limit],
+  /**
+   * A correlation fact names its identifier by keyed hash only; the feed shows the identifier the node recorded
+   * (coordination.correlations, committed before the fact was published), unless it was erased since.
+   */
+  private async withRecordedIdentifier(manager: EntityManager, event: AuditEvent): Promise<AuditEvent> {
+    const correlationId = event.details?.correlationId;
+    if (typeof correlationId !== 'string') return event;
+    const [row]: { identifier_kind: string; identifier_key: string }[] = await manager.query(
+      `SELECT identifier_kind, identifier_key FROM coordination.correlations WHERE correlation_id::text = $1 AND identifier_key NOT LIKE 'erased:%'`,
+      [correlationId],
     );
-    return rows.map((row) => ({ cursor: String(row.seq), ...row.entry }));
+    const identifier = row ? { kind: row.identifier_kind, key: row.identifier_key } : null;
+    return { ...event, details: { ...event.details, identifier } };
+  }
+
+  /** Entries in cursor order, with the content of the alerts the centre may see (see withStoredContent). */
+  async page(after: number, limit: number): Promise<FeedEntry[]> {
+    const rows: { seq: string; entry: FeedEntryBody; content: Record<string, unknown> | null; cancel_reason: string | null; erased: boolean }[] =
+      await this.dataSource.query(
+        `SELECT f.seq, f.entry, c.content, c.cancel_reason, (e.alert_id IS NOT NULL) AS erased
+         FROM coordination.feed_entries f
+         LEFT JOIN coordination.alert_contents c
+           ON f.type IN ('alert.submitted', 'alert.updated', 'alert.cancelled') AND c.alert_id = f.alert_id AND c.version = (f.entry->>'version')::int
+         LEFT JOIN coordination.erased_alerts e ON e.alert_id = f.alert_id
+         WHERE f.seq > $1 ORDER BY f.seq LIMIT $2`,
+        [after, limit],
+      );
+    return rows.map((row) => {
+      const stored = row.content ? { content: row.content, cancelReason: row.cancel_reason } : null;
+      return { cursor: String(row.seq), ...withStoredContent(row.entry, stored, row.erased) };
+    });
   }
 
   /** The cursor of the newest entry, so that a client can start "the last N events" without reading them all. */

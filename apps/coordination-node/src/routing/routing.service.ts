@@ -99,6 +99,19 @@ export class RoutingService {
           decided.map((d) => d.deliveryId),
         ],
       );
+      // The content the feed shows (audit facts carry only commitments); never for an alert already erased.
+      await manager.query(
+        `INSERT INTO coordination.alert_contents (alert_id, version, content, cancel_reason)
+         SELECT m.alert_id, m.version, m.content, m.cancel_reason FROM unnest($1::text[], $2::int[], $3::jsonb[], $4::text[]) AS m(alert_id, version, content, cancel_reason)
+         WHERE NOT EXISTS (SELECT 1 FROM coordination.erased_alerts e WHERE e.alert_id = m.alert_id)
+         ON CONFLICT DO NOTHING`,
+        [
+          routed.map((m) => m.alertId.toLowerCase()),
+          routed.map((m) => m.version),
+          routed.map((m) => JSON.stringify(m.alert)),
+          routed.map((m) => m.cancelReason ?? null),
+        ],
+      );
       // One row per (alert, recipient): the first and last version of this batch delivered to it.
       const held = new Map<string, { alertId: string; recipient: string; first: number; last: number }>();
       for (const { message, decision, deliveryId } of decided) {

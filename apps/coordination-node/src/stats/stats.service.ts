@@ -132,8 +132,11 @@ export class StatsService {
          )
          SELECT l.alert_id::text AS "alertId", l.version, l.kind, l.sender, l.recipient, l.decided_at AS "deliveredAt",
                 GREATEST(0, floor(extract(epoch FROM now() - l.decided_at)))::int AS "ageSeconds",
-                fa.category, fa.tlp, fa.headline, fa.withheld_from_centre AS withheld, count(*) OVER ()::int AS total
+                fa.category, fa.tlp, COALESCE(fa.headline, c.content->>'headline') AS headline, fa.withheld_from_centre AS withheld,
+                count(*) OVER ()::int AS total
          FROM latest l LEFT JOIN coordination.feed_alerts fa ON fa.alert_id = l.alert_id::text
+         -- the headline of the version the feed knows (facts carry no content since commitments; erased = no row)
+         LEFT JOIN coordination.alert_contents c ON c.alert_id = fa.alert_id AND c.version = fa.version
          WHERE l.reason = ANY($1::text[])
            AND NOT EXISTS (
              SELECT 1 FROM coordination.feed_acks k

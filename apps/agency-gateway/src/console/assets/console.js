@@ -210,6 +210,7 @@
 
   function itemTitle(item) {
     if (item.kind === 'match') return 'Match: ' + (item.match ? item.match.text : '');
+    if (item.erased) return 'Erased: the content of this alert was removed';
     if (item.kind === 'cancel') return 'Cancelled' + (item.cancelReason ? ': ' + item.cancelReason : '');
     return item.alert ? item.alert.headline : '';
   }
@@ -232,6 +233,7 @@
       if (state.selected && state.selected.deliveryId === item.deliveryId) button.setAttribute('aria-current', 'true');
       var line1 = el('div', 'line1');
       line1.appendChild(el('span', 'kind kind-' + item.kind, item.kind));
+      if (item.erased) line1.appendChild(el('span', 'kind state-erased', 'erased'));
       if (item.alert) line1.appendChild(tlpBadge(item.alert.tlp));
       line1.appendChild(el('span', 'headline', itemTitle(item)));
       var line2 = el('div', 'line2');
@@ -270,13 +272,14 @@
       button.setAttribute('data-alert-id', alert.alertId);
       if (state.selected && state.selected.as === 'sender' && state.selected.alertId === alert.alertId) button.setAttribute('aria-current', 'true');
       var line1 = el('div', 'line1');
-      line1.appendChild(tlpBadge(alert.tlp));
-      line1.appendChild(el('span', 'headline', alert.headline));
+      if (alert.erased) line1.appendChild(el('span', 'kind state-erased', 'erased'));
+      else line1.appendChild(tlpBadge(alert.tlp));
+      line1.appendChild(el('span', 'headline', alert.erased ? 'Erased: the content of this alert was removed' : alert.headline));
       if (alert.state === 'cancelled') line1.appendChild(el('span', 'kind state-cancelled', 'cancelled'));
       var line2 = el('div', 'line2');
       line2.appendChild(el('span', '', shortId(alert.alertId)));
       line2.appendChild(el('span', '', 'v' + alert.version));
-      line2.appendChild(el('span', '', alert.category));
+      if (alert.category) line2.appendChild(el('span', '', alert.category));
       line2.appendChild(el('span', '', when(alert.createdAt)));
       button.appendChild(line1);
       button.appendChild(line2);
@@ -397,6 +400,7 @@
 
   function openReceived(alertId, focus) {
     api('GET', '/v1/alerts/' + encodeURIComponent(alertId)).then(function (answer) {
+      if (answer.status === 410) { showErased(answer.body, 'recipient'); return; }
       if (answer.status !== 200) { showActionError(answer); return; }
       var view = answer.body;
       showPane('detail');
@@ -422,6 +426,18 @@
     }).catch(function () { /* signed out or offline: the status says so */ });
   }
 
+  /** 410 Gone: the alert's content was erased; what is left is who, when and which version. */
+  function showErased(body, as) {
+    var meta = (body && body.alert) || {};
+    showPane('detail');
+    state.selected = { as: as, alertId: meta.alertId, version: meta.version };
+    resetSections();
+    detailHeader('Erased alert', [el('span', 'kind state-erased', 'erased'), 'v' + meta.version, (as === 'sender' ? 'posted ' + when(meta.receivedAt) : 'from ' + meta.sender), String(meta.alertId)]);
+    var notice = byId('detail-notice');
+    notice.hidden = false;
+    notice.textContent = 'The content of this alert was erased on ' + when(meta.erasedAt) + ' (retention ended or a lawful request). Its identifiers, parties and times remain.';
+  }
+
   function openSent(alertId, focus) {
     state.selected = { as: 'sender', alertId: alertId };
     renderSent();
@@ -434,6 +450,7 @@
 
   function loadSenderView(alertId, focus) {
     return api('GET', '/v1/alerts/' + encodeURIComponent(alertId)).then(function (answer) {
+      if (answer.status === 410) { if (state.selected && state.selected.alertId === alertId) showErased(answer.body, 'sender'); return; }
       if (answer.status !== 200) { showActionError(answer); return; }
       var view = answer.body;
       if (!state.selected || state.selected.alertId !== alertId) return;

@@ -1,0 +1,87 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { actorOf, Principal } from '@hub/auth/principal';
+import { AuditEventType } from '@hub/contracts/audit-event';
+import { AlertErasedMessage, ErasureCause } from '@hub/contracts/messages';
+import { Topic } from '@hub/contracts/topics';
+import { auditMessage } from '@hub/kafka/audit.publisher';
+import { OutgoingMessage } from '@hub/kafka/kafka.producer';
+import { OutboxService } from '@hub/kafka/outbox.service';
+import { HubError } from '@hub/platform/errors';
+import { ErasureRepository } from './erasure.repository';
+
+/** Alerts erased per retention run (and per fact): bounds one transaction and one audit entry. */
+export const RETENTION_BATCH_MAX = 200;
+
+/**
+ * Erasure of an alert's content, salts and identifiers, at once in the gateway's tables and, through
+ * Topic.AlertErasures (outbox, same transaction), in every other service. The audit log keeps its commitments:
+ * they reveal nothing without the salt, and the leaves, hence every checkpoint, stay as they were.
+ */
+@Injectable()
+export class ErasureService {
+  private readonly logger = new Logger(ErasureService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** An admin's lawful request: one audited fact naming who asked and why. Erasing twice is one erasure (202 again). */
+  async eraseOnRequest(principal: Principal, alertId: string, reason: string): Promise<{ alertId: string; erasedAt: string }> {
+    const erasedAt = new Date();
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const repository = new ErasureRepository(manager);
+      const existing = await repository.exists(alertId);
+      if (!existing) throw HubError.notFound('alert');
+      if (existing.erased_at) return { ids: [], erasedAt: existing.erased_at };
+      const [erased] = await repository.erase([alertId], { cause: 'request', requestedBy: { agencyId: principal.agencyId, keyId: principal.keyId }, reason }, erasedAt);
+      // Erased in between by the retention job: that erasure stands.
+      if (!erased) return { ids: [], erasedAt: (await repository.exists(alertId))?.erased_at ?? erasedAt };
+      const ids = await this.outbox.enqueue(manager, [
+        erasureMessage(alertId, 'request', erasedAt),
+        auditMessage({
+          eventId: `erased:${alertId}`,
+          type: AuditEventType.AlertErased,
+          actor: actorOf(principal),
+          alertId,
+          version: erased.version,
+          reason: reason.slice(0, 200),
+          details: { cause: 'request', reason, sender: erased.sender },
+        }),
+      ]);
+      return { ids, erasedAt };
+    });
+    await this.outbox.publish(outcome.ids);
+    this.logger.log({ alertId, by: principal.keyId }, 'alert erased on request');
+    return { alertId, erasedAt: outcome.erasedAt.toISOString() };
+  }
+
+  /** One run of the retention job: every alert whose retention ended (up to the batch size), one audited fact. */
+  async sweepExpired(now = new Date()): Promise<string[]> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const repository = new ErasureRepository(manager);
+      const due = await repository.due(now, RETENTION_BATCH_MAX);
+      const erased = await repository.erase(due, { cause: 'retention' }, now);
+      if (erased.length === 0) return { ids: [], erased };
+      const messages: OutgoingMessage[] = erased.map((e) => erasureMessage(e.alertId, 'retention', now));
+      messages.push(
+        auditMessage({
+          type: AuditEventType.RetentionSwept,
+          actor: { service: 'agency-gateway' },
+          details: { cause: 'retention', count: erased.length, items: erased.map((e) => ({ alertId: e.alertId, version: e.version })) },
+        }),
+      );
+      return { ids: await this.outbox.enqueue(manager, messages), erased };
+    });
+    await this.outbox.publish(outcome.ids);
+    if (outcome.erased.length > 0) this.logger.log({ count: outcome.erased.length }, 'retention ended: alerts erased');
+    return outcome.erased.map((e) => e.alertId);
+  }
+}
+
+function erasureMessage(alertId: string, cause: ErasureCause, erasedAt: Date): OutgoingMessage {
+  const value: AlertErasedMessage = { alertId, cause, erasedAt: erasedAt.toISOString() };
+  return { topic: Topic.AlertErasures, key: alertId, value };
+}

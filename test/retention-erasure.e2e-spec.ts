@@ -1,0 +1,279 @@
+import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AuditEventType } from '@hub/contracts/audit-event';
+import { Checkpoint, contentMatchesCommitment } from '@hub/merkle';
+import { alertBody, api, awaitDeliveries, createAgency, expectEventually, inbox, queryDatabase, restartService, submitAccepted, TestAgency } from '@hub/testing';
+import { Auditor, auditGet, AuditEntryView, checkpoint, CONSUMED_WITHIN_MS, env, newAuditor, trail } from '../apps/audit-log/test/audit-test-support';
+import { analystKey, awaitFeedEntries, correlationsOf, feedAfter, feedHead } from '../apps/coordination-node/test/monitoring-fixtures';
+import { uniqueContainerNumber } from '@hub/testing';
+
+const MAIN_JS = path.resolve(__dirname, '..', 'dist', 'apps', 'audit-log', 'main.js');
+
+/** A marker no other test writes: nine digits, so that it can be a phone number's subscriber part as well. */
+function newMarker(): string {
+  return String(randomInt(100_000_000, 999_999_999));
+}
+
+/** An alert carrying the marker in its headline, its description and a phone number (written without separators). */
+function markedAlert(recipients: string[], marker: string, overrides: Record<string, unknown> = {}) {
+  const body = alertBody(recipients, overrides);
+  return {
+    ...body,
+    headline: `Courier network ${marker}`,
+    description: `Calls to ${marker} traced to the crossing; see the phone subject.`,
+    subjects: [...body.subjects, { type: 'phone', number: `+992${marker}` }],
+  };
+}
+
+/** The whole hub database as pg_dump writes it (every schema: gateway, coordination, audit). */
+function dumpDatabase(): string {
+  const dumped = spawnSync('pg_dump', ['--no-owner', '--no-privileges', env.databaseUrl], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  if (dumped.status !== 0) throw new Error(`pg_dump: ${dumped.stderr}`);
+  expect(dumped.stdout).toContain('COPY gateway.alert_versions');
+  return dumped.stdout;
+}
+
+async function erasedEverywhere(alertId: string): Promise<void> {
+  await expectEventually(
+    async () => {
+      const gateway = await queryDatabase(`SELECT 1 FROM gateway.alerts WHERE alert_id = $1 AND erased_at IS NOT NULL`, [alertId]);
+      const node = await queryDatabase(`SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $1`, [alertId]);
+      return gateway.length === 1 && node.length === 1;
+    },
+    { timeoutMs: CONSUMED_WITHIN_MS, description: `alert ${alertId} erased by the gateway and the node` },
+  );
+}
+
+describe('retention and erasure: the content goes, the log still verifies', () => {
+  let auditor: Auditor;
+  let workDir: string;
+
+  /** `npm run verify` (the built command) against the checkpoint saved in `file`. */
+  function verifyCommand(file: string) {
+    const result = spawnSync(
+      process.execPath,
+      [MAIN_JS, 'verify', '--url', env.audit, '--key', auditor.key, '--public-key', path.join(workDir, 'log-key.pem'), '--checkpoint', file],
+      { encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH } },
+    );
+    return { exitCode: result.status, output: `${result.stdout}${result.stderr}` };
+  }
+
+  async function saveCheckpoint(name: string): Promise<string> {
+    const saved: Checkpoint = await checkpoint(auditor.key);
+    const file = path.join(workDir, `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(saved));
+    return file;
+  }
+
+  async function trailWith(alertId: string, type: AuditEventType): Promise<AuditEntryView[]> {
+    return expectEventually(
+      async () => {
+        const entries = await trail(auditor.key, alertId);
+        return entries.some((entry) => entry.type === type) ? entries : false;
+      },
+      { timeoutMs: CONSUMED_WITHIN_MS, description: `a ${type} entry in the trail of ${alertId}` },
+    );
+  }
+
+  beforeAll(async () => {
+    auditor = await newAuditor();
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'retention-erasure-'));
+    fs.writeFileSync(path.join(workDir, 'log-key.pem'), (await auditGet(auditor.key, '/v1/audit/public-key')).body.publicKeyPem);
+  }, 240_000);
+
+  afterAll(() => {
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  describe('erasure on request', () => {
+    let sender: TestAgency;
+    let recipient: TestAgency;
+    let analyst: string;
+    let marker: string;
+    let alertId: string;
+    let feedStart: string;
+
+    beforeAll(async () => {
+      [sender, recipient, analyst] = await Promise.all([createAgency('TJ'), createAgency('KG'), analystKey()]);
+      marker = newMarker();
+      feedStart = await feedHead(analyst);
+      ({ alertId } = await submitAccepted(sender.key, markedAlert([recipient.id], marker)));
+      await awaitDeliveries(recipient.key, alertId, (deliveries) => deliveries.length === 1);
+      expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, { key: recipient.key, body: { version: 1, status: 'received', note: 'Checking' } })).status).toBe(202);
+    }, 240_000);
+
+    it('the log holds a commitment, not the content, and the content shown to an auditor matches it', async () => {
+      const entries = await trailWith(alertId, AuditEventType.AlertSubmitted);
+      const submitted = entries.find((entry) => entry.type === AuditEventType.AlertSubmitted)!;
+      expect(JSON.stringify(submitted.entry)).not.toContain(marker);
+      expect(submitted.details).not.toHaveProperty('content');
+      expect(submitted.details).toMatchObject({ commitment: { scheme: 'sha256-salted-v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+
+      const disclosed = await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, { key: auditor.key });
+      expect(disclosed.status).toBe(200);
+      expect(disclosed.body.disclosed.alert.headline).toContain(marker);
+      const hash = (submitted.details as { commitment: { hash: string } }).commitment.hash;
+      expect(disclosed.body.commitment).toBe(hash);
+      expect(contentMatchesCommitment(hash, disclosed.body.salt, disclosed.body.disclosed)).toBe(true);
+      // One changed character of the content no longer matches.
+      const forged = { ...disclosed.body.disclosed, alert: { ...disclosed.body.disclosed.alert, headline: `Courier network ${marker}.` } };
+      expect(contentMatchesCommitment(hash, disclosed.body.salt, forged)).toBe(false);
+      // An agency key is not an auditor's; a version that does not exist is 404.
+      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, { key: sender.key })).status).toBe(403);
+      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/9/commitment`, { key: auditor.key })).status).toBe(404);
+      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/x/commitment`, { key: auditor.key })).body.details).toEqual([
+        { path: 'version', message: 'must be a positive integer' },
+      ]);
+    });
+
+    it('the analysts\' feed shows the content from the node\'s own copy before the erasure', async () => {
+      const entries = await awaitFeedEntries(analyst, feedStart, alertId, (found) => found.some((e) => e.type === 'alert.submitted' && e.alert), 'the submission in the feed');
+      expect(entries.find((e) => e.type === 'alert.submitted').alert.headline).toBe(`Courier network ${marker}`);
+    });
+
+    it('refuses a request without a reason (400 naming it), from a non-admin (403) and for an unknown alert (404)', async () => {
+      const noReason = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, { key: env.adminKey, body: {} });
+      expect(noReason.status).toBe(400);
+      expect(noReason.body.details.map((d: { path: string }) => d.path)).toContain('reason');
+      expect((await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, { key: sender.key, body: { reason: 'mine' } })).status).toBe(403);
+      expect((await api(env.gateway, 'POST', `/v1/admin/alerts/00000000-0000-4000-8000-000000000000/erase`, { key: env.adminKey, body: { reason: 'x' } })).status).toBe(404);
+      expect(await queryDatabase(`SELECT 1 FROM gateway.alerts WHERE alert_id = $1 AND erased_at IS NULL`, [alertId])).toHaveLength(1);
+    });
+
+    it('erases the content everywhere: pg_dump finds the marker nowhere, a checkpoint saved before still verifies, the trail shows who asked and why', async () => {
+      await expectEventually(async () => dumpDatabase().includes(marker), { timeoutMs: CONSUMED_WITHIN_MS, description: 'the marker in the database before erasure' });
+      const before = await saveCheckpoint('before-erasure');
+
+      const erased = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, { key: env.adminKey, body: { reason: 'Court order 2026/114' } });
+      expect(erased.status).toBe(202);
+      expect(erased.body).toEqual({ alertId, erasedAt: expect.any(String) });
+      // A second request is the same erasure.
+      const again = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, { key: env.adminKey, body: { reason: 'Court order 2026/114' } });
+      expect(again.status).toBe(202);
+      expect(again.body.erasedAt).toBe(erased.body.erasedAt);
+      await erasedEverywhere(alertId);
+
+      const dump = dumpDatabase();
+      expect(dump.includes(marker)).toBe(false);
+
+      const entries = await trailWith(alertId, AuditEventType.AlertErased);
+      const erasure = entries.filter((entry) => entry.type === AuditEventType.AlertErased);
+      expect(erasure).toHaveLength(1);
+      expect(erasure[0]).toMatchObject({ actor: { role: 'admin' }, reason: 'Court order 2026/114', details: { cause: 'request', reason: 'Court order 2026/114' } });
+      // The leaf of the submission is unchanged: same commitment as before.
+      expect(entries.find((entry) => entry.type === AuditEventType.AlertSubmitted)?.details).toHaveProperty('commitment');
+
+      const verified = verifyCommand(before);
+      expect(verified.output).toContain('VERIFIED');
+      expect(verified.exitCode).toBe(0);
+    });
+
+    it('answers 410 Gone with the metadata the caller may see, and shows "erased" in inbox, sent list and feed', async () => {
+      const senderRead = await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: sender.key });
+      expect(senderRead.status).toBe(410);
+      expect(senderRead.body).toMatchObject({
+        error: 'gone',
+        details: [{ path: 'alertId', message: 'content erased' }],
+        alert: { alertId, version: 1, sender: sender.id, erased: true, recipients: [expect.objectContaining({ agencyId: recipient.id, ack: expect.objectContaining({ status: 'received', note: null }) })] },
+      });
+      expect(senderRead.body.alert).not.toHaveProperty('alert');
+      const recipientRead = await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: recipient.key });
+      expect(recipientRead.status).toBe(410);
+      expect(recipientRead.body.alert).toMatchObject({ alertId, version: 1, sender: sender.id, erased: true });
+      expect(recipientRead.body.alert).not.toHaveProperty('recipients');
+      // Whoever was never entitled still gets 404, not 410.
+      const stranger = await createAgency('UZ');
+      expect((await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: stranger.key })).status).toBe(404);
+
+      const items = (await inbox(recipient.key)).filter((item) => item.alertId === alertId);
+      expect(items).toEqual([expect.objectContaining({ alert: null, erased: true })]);
+      const sent = await api(env.gateway, 'GET', '/v1/alerts', { key: sender.key });
+      expect(sent.body.items.find((item: { alertId: string }) => item.alertId === alertId)).toMatchObject({ erased: true, headline: null });
+      expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'x' } })).status).toBe(410);
+      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, { key: auditor.key })).status).toBe(410);
+
+      const feed = (await feedAfter(analyst, feedStart)).filter((entry) => entry.alertId === alertId);
+      expect(feed.length).toBeGreaterThan(0);
+      expect(feed.every((entry) => entry.erased === true && entry.alert === undefined)).toBe(true);
+      expect(JSON.stringify(feed)).not.toContain(marker);
+    });
+  });
+
+  it('erasing one of two correlated alerts removes its identifier from the correlation, the feed and the index', async () => {
+    const [kz, tj, analyst] = await Promise.all([createAgency('KZ'), createAgency('TJ'), analystKey()]);
+    const container = uniqueContainerNumber();
+    const head = await feedHead(analyst);
+    const first = await submitAccepted(kz.key, alertBody([tj.id], { subjects: [{ type: 'container', number: container }] }));
+    const second = await submitAccepted(tj.key, alertBody([kz.id], { subjects: [{ type: 'container', number: container }] }));
+    const correlation = await expectEventually(
+      async () => (await correlationsOf(analyst, second.alertId)).find((c) => c.alerts.some((a: { alertId: string }) => a.alertId === first.alertId)),
+      { timeoutMs: 60_000, description: 'the correlation of the two alerts' },
+    );
+    expect(correlation.identifier).toEqual({ kind: 'container', key: container });
+    const found = await awaitFeedEntries(analyst, head, correlation.alertId, (entries) => entries.some((e) => e.type === 'correlation.found'), 'correlation.found in the feed');
+    expect(found.find((e) => e.type === 'correlation.found').correlation.identifier).toEqual({ kind: 'container', key: container });
+    // The audit fact names the container by keyed hash only.
+    const audited = (await trailWith(correlation.alertId, AuditEventType.CorrelationFound)).find((e) => e.type === AuditEventType.CorrelationFound)!;
+    expect(JSON.stringify(audited.entry)).not.toContain(container);
+    expect(audited.details).toMatchObject({ identifier: { kind: 'container', keyHash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+
+    expect((await api(env.gateway, 'POST', `/v1/admin/alerts/${first.alertId}/erase`, { key: env.adminKey, body: { reason: 'Lawful request' } })).status).toBe(202);
+    await erasedEverywhere(first.alertId);
+
+    const after = (await correlationsOf(analyst, second.alertId)).find((c) => c.correlationId === correlation.correlationId);
+    expect(after.identifier).toBeNull();
+    expect(after.alerts.map((a: { alertId: string }) => a.alertId).sort()).toEqual([first.alertId, second.alertId].sort());
+    expect(JSON.stringify(after)).not.toContain(container);
+    const feed = (await feedAfter(analyst, head)).filter((e) => e.type === 'correlation.found' && e.correlation.correlationId === correlation.correlationId);
+    expect(feed).toHaveLength(1);
+    expect(JSON.stringify(feed)).not.toContain(container);
+    expect(await queryDatabase(`SELECT 1 FROM coordination.correlation_identifiers WHERE alert_id = $1`, [first.alertId])).toHaveLength(0);
+    // The other agency's own alert still carries its container: only the erased alert's data went.
+    expect(await queryDatabase(`SELECT 1 FROM coordination.correlation_identifiers WHERE alert_id = $1`, [second.alertId])).toHaveLength(1);
+  }, 180_000);
+
+  describe('retention running out', () => {
+    const SHORT = { RETENTION_GRACE_SECONDS: '1', RETENTION_SWEEP_SECONDS: '1' };
+
+    beforeAll(async () => {
+      Object.assign(process.env, SHORT);
+      await restartService('agency-gateway');
+    }, 120_000);
+
+    afterAll(async () => {
+      for (const name of Object.keys(SHORT)) delete process.env[name];
+      await restartService('agency-gateway');
+    }, 120_000);
+
+    it('erases an alert once expiresAt plus the grace has passed, with one retention fact; the log still verifies', async () => {
+      const [sender, recipient] = await Promise.all([createAgency('TJ'), createAgency('KG')]);
+      const marker = newMarker();
+      const before = await saveCheckpoint('before-retention');
+      const expiresAt = new Date(Date.now() + 6_000).toISOString();
+      const { alertId } = await submitAccepted(sender.key, markedAlert([recipient.id], marker, { expiresAt }));
+      const [retainUntil] = await queryDatabase<{ retain_until: Date }>(`SELECT retain_until FROM gateway.alerts WHERE alert_id = $1`, [alertId]);
+      expect(retainUntil.retain_until.toISOString()).toBe(new Date(Date.parse(expiresAt) + 1000).toISOString());
+
+      await erasedEverywhere(alertId);
+      const [row] = await queryDatabase<{ erased_at: Date }>(`SELECT erased_at FROM gateway.alerts WHERE alert_id = $1`, [alertId]);
+      expect(row.erased_at.getTime()).toBeGreaterThanOrEqual(Date.parse(expiresAt) + 1000);
+      // The delivery may arrive before or after the erasure: either way it holds no content.
+      await awaitDeliveries(recipient.key, alertId, (deliveries) => deliveries.length === 1 && deliveries[0].alert === null);
+      expect(dumpDatabase().includes(marker)).toBe(false);
+
+      const entries = await trailWith(alertId, AuditEventType.RetentionSwept);
+      const swept = entries.filter((entry) => entry.type === AuditEventType.RetentionSwept);
+      expect(swept).toHaveLength(1);
+      expect(swept[0]).toMatchObject({ actor: { service: 'agency-gateway' }, details: { cause: 'retention' } });
+      expect((swept[0].details as { items: unknown[] }).items).toContainEqual({ alertId, version: 1 });
+      expect((await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: sender.key })).status).toBe(410);
+
+      const verified = verifyCommand(before);
+      expect(verified.output).toContain('VERIFIED');
+      expect(verified.exitCode).toBe(0);
+    }, 180_000);
+  });
+});
