@@ -12,8 +12,9 @@ import { GatewayConfig } from './gateway.config';
 import { DirectoryModule } from './directory/directory.module';
 import { InboxModule } from './inbox/inbox.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
+import { HubService } from '@hub/contracts/topics';
 
-export const SERVICE_NAME = 'agency-gateway';
+export const SERVICE_NAME = HubService.AgencyGateway;
 
 @Module({})
 export class AppModule {
@@ -25,8 +26,9 @@ export class AppModule {
         PlatformModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(gatewayDataSourceOptions(config.databaseUrl)),
         KafkaModule.forRoot({
-          clientId: SERVICE_NAME,
+          service: SERVICE_NAME,
           brokers: config.brokers,
+          credentials: config.kafkaCredentials,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
           outboxSchema: GATEWAY_SCHEMA,

@@ -1,5 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { HubService } from '@hub/contracts/topics';
+import { KafkaCredentials } from '@hub/kafka/kafka-client';
 import { HubBaseConfig } from '@hub/platform/base.config';
 import { NotALocalDefaultInProduction } from '@hub/platform/config';
 
@@ -17,7 +19,17 @@ export class GatewayConfig extends HubBaseConfig {
   /** Inbox streams (SSE) one API key may hold open at once, per gateway process (429 beyond). */
   @IsInt() @Min(1) @Type(() => Number) INBOX_STREAMS_PER_KEY: number = 5;
 
+  /**
+   * Password of this app's Kafka principal, the SCRAM-SHA-512 user `agency-gateway` (its own secret; the broker's ACLs give
+   * that user only what this app needs; refused under NODE_ENV=production if left at the default).
+   */
+  @IsString() @IsNotEmpty() @NotALocalDefaultInProduction() GATEWAY_KAFKA_PASSWORD: string = 'hub-local-only-kafka-gateway';
+
   get databaseUrl(): string {
     return this.runtimeUrl(this.GATEWAY_DATABASE_URL, 'hub_gateway', this.GATEWAY_DB_PASSWORD);
+  }
+
+  get kafkaCredentials(): KafkaCredentials {
+    return { username: HubService.AgencyGateway, password: this.GATEWAY_KAFKA_PASSWORD };
   }
 }

@@ -8,6 +8,7 @@ import { GatewayConfig } from './gateway.config';
 import { mountOpenApi } from './openapi';
 
 runServiceMain<GatewayConfig>({
+  service: SERVICE_NAME,
   loadConfig: () => loadConfig(GatewayConfig),
   dataSourceOptions: (_config, url) => gatewayDataSourceOptions(url),
   ownerUrl: (config) => config.DATABASE_URL,
@@ -15,10 +16,11 @@ runServiceMain<GatewayConfig>({
   grants: gatewayGrants,
   serve: (config) =>
     bootstrapHybridApp(AppModule.register(config), {
-      serviceName: SERVICE_NAME,
+      service: SERVICE_NAME,
       host: config.HOST,
       port: config.GATEWAY_PORT,
       brokers: config.brokers,
+      credentials: config.kafkaCredentials,
       groupId: SERVICE_NAME,
       configure: mountOpenApi,
     }),
