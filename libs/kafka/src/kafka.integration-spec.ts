@@ -20,7 +20,10 @@ const env = testEnvironment();
 const run = randomUUID().slice(0, 8);
 const SCHEMA = 'kafka_it';
 const CLIENT_ID = `kafka-it-${run}`;
-/** The module under test acts as the audit log (with the admin's credentials, so its test group needs no ACL). */
+/**
+ * The module under test acts as the audit log (with the admin's credentials, so its test group needs no ACL). Its Nest
+ * consumer reports its group as the service name, which is that consumer's group in the apps.
+ */
 const SERVICE = HubService.AuditLog;
 const TOPIC = AUDIT_TOPIC_OF[SERVICE];
 
@@ -154,6 +157,7 @@ describe('libs/kafka against the real broker and database', () => {
       description: 'the stuck partition reported for /health',
     });
     expect(stalled.topic).toBe(TOPIC);
+    expect(stalled.consumer).toBe(SERVICE);
     // Well past the five attempts that used to dead-letter it: still waiting, the next message held back in order.
     await expectEventually(() => handled.filter((h) => h.eventId === stuck).length >= 8, { description: 'eight attempts', timeoutMs: 60000 });
     expect(handled.some((h) => h.eventId === next)).toBe(false);
@@ -163,7 +167,7 @@ describe('libs/kafka against the real broker and database', () => {
     await expectEventually(() => handled.some((h) => h.eventId === next), { description: 'next message handled once the failure is gone' });
     const order = handled.map((h) => h.eventId);
     expect(order.lastIndexOf(stuck)).toBeLessThan(order.indexOf(next));
-    expect(status.stalledPartitions().some((p) => p.consumer === CLIENT_ID && p.offset === stalled.offset)).toBe(false);
+    expect(status.stalledPartitions().some((p) => p.consumer === SERVICE && p.offset === stalled.offset)).toBe(false);
     expect(deadLetters.some((m) => m.value.includes(stuck))).toBe(false);
   });
 
@@ -178,7 +182,7 @@ describe('libs/kafka against the real broker and database', () => {
     await producer.send([{ topic: TOPIC, key, value: auditEvent(next) }]);
 
     const dead = await expectEventually(
-      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === CLIENT_ID && m.value.includes(refused)),
+      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === SERVICE && m.value.includes(refused)),
       { description: 'refused message on the dead-letter topic' },
     );
     expect(dead.headers[DeadLetterHeader.Topic]).toBe(TOPIC);
@@ -197,7 +201,7 @@ describe('libs/kafka against the real broker and database', () => {
     const key = `it-${run}-invalid`;
     await moduleRef.get(KafkaProducer).send([{ topic: TOPIC, key, value: { eventId: `it-${run}-invalid`, type: 'no.such.type' } }]);
     const dead = await expectEventually(
-      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === CLIENT_ID && m.key === key),
+      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === SERVICE && m.key === key),
       { description: 'invalid message dead-lettered' },
     );
     expect(dead.headers[DeadLetterHeader.Attempts]).toBe('0');

@@ -29,7 +29,7 @@ export interface ConsumedMessage {
   getPartition(): number;
   getMessage(): { offset: string; key: Buffer | string | null; value: Buffer | string | null | unknown };
   getHeartbeat(): () => Promise<void>;
-  /** The consumer group, when it is not the client id (a batch consumer's own group). */
+  /** The consumer group, when it is not the service name (a batch consumer's own group). */
   getGroupId?(): string;
   /** True once the consumer is stopping or lost the partition: a waiting handler then gives up its wait. */
   isStopping?(): boolean;
