@@ -69,4 +69,17 @@ describe('prepareEntry', () => {
     const result = await verifyEntries({ entryPages: [served], latestCheckpoint: checkpoint, publicKey });
     expect(result).toMatchObject({ ok: true, treeSize: 37 });
   });
+
+  it('keeps entries appended before `producer` existed verifying: they hash as stored, beside new ones that carry it', async () => {
+    // Stored before the change: the event as stated, no producer. Its leaf is what an earlier checkpoint committed to.
+    const before = Array.from({ length: 5 }, (_, i) => prepareEntry({ ...delivered, eventId: `delivered:old-${i}`, details: { ...delivered.details } }));
+    expect(before.every((e) => !('producer' in JSON.parse(e.canonical)))).toBe(true);
+    const after = Array.from({ length: 4 }, (_, i) => prepareEntry(gateway({ ...delivered, eventId: `delivered:new-${i}` })));
+    const { privateKey, publicKey } = generateCheckpointKeyPair();
+    const log = [...before, ...after];
+    const sign = (size: number) => signCheckpoint(privateKey, keyIdFor(publicKey), size, rootFromLeafHashes(log.slice(0, size).map((e) => e.leafHash)), new Date());
+    const served = log.map((e, seq) => ({ seq, entry: JSON.parse(e.canonical) as unknown, leafHash: e.leafHash.toString('hex') }));
+    const result = await verifyEntries({ entryPages: [served], latestCheckpoint: sign(log.length), savedCheckpoint: sign(before.length), publicKey });
+    expect(result).toMatchObject({ ok: true, treeSize: log.length });
+  });
 });
