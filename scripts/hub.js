@@ -78,6 +78,8 @@ async function bringUpInfrastructure(kind) {
   if (test || kafka.brokers.length === 0) kafka = await startKafka(kind, { fresh: test, owned: !test });
   else log(`using the Kafka cluster in KAFKA_BROKERS: ${kafka.brokers.join(',')}`);
   env.KAFKA_BROKERS = kafka.brokers.join(',');
+  // Each principal's password (the local defaults unless set): the apps', and the admin's for migrate and the tests.
+  Object.assign(env, require('./lib/kafka').kafkaEnvironment(env));
   env.DATABASE_URL = test ? `postgres://postgres@127.0.0.1:5432/hub_test${slot ? `_${slot}` : ''}` : databaseUrl('hub');
   await ensureDatabase(env.DATABASE_URL, { fresh: test });
   log(`database ${new URL(env.DATABASE_URL).pathname.slice(1)} on ${new URL(env.DATABASE_URL).host}`);

@@ -157,11 +157,11 @@ describe('database faults under load', () => {
       await asOwner(async (client) => {
         await client.query(
           `INSERT INTO coordination.outbox (topic, key, value) SELECT $1, 'backlog-' || i, v FROM unnest($2::text[]) WITH ORDINALITY AS t(v, i)`,
-          [Topic.AuditEvents, eventIds.map((id) => event(id, 20_000))],
+          [Topic.AuditEventsFromCoordination, eventIds.map((id) => event(id, 20_000))],
         );
         const [row] = (
           await client.query(`INSERT INTO coordination.outbox (topic, key, value) VALUES ($1, $2, $3) RETURNING id`, [
-            Topic.AuditEvents,
+            Topic.AuditEventsFromCoordination,
             oversized,
             event(oversized, 1_500_000),
           ])
@@ -190,7 +190,7 @@ describe('database faults under load', () => {
       async () => (await deadLettersSince(deadLettersBefore)).find((record) => record.headers['x-origin-offset'] === `outbox:coordination:${oversizedRowId}`),
       { description: 'the oversized row on the dead-letter topic' },
     );
-    expect(dead.headers['x-origin-topic']).toBe(Topic.AuditEvents);
+    expect(dead.headers['x-origin-topic']).toBe(Topic.AuditEventsFromCoordination);
     expect(dead.headers['x-error']).toMatch(/too large|MESSAGE_TOO_LARGE|larger/i);
     expect(JSON.parse(dead.value).eventId).toBe(oversized);
     const [{ n: oversizedInLog }] = await queryDatabase<{ n: number }>(`SELECT count(*)::int AS n FROM audit.entries WHERE event_id = $1`, [oversized]);

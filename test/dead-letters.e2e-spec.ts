@@ -2,9 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
-import { expectEventually, testEnvironment } from '@hub/testing';
+import { expectEventually, testEnvironment, testKafka } from '@hub/testing';
 
 /**
  * `npm run dead-letters` (scripts/lib/dead-letters.js) against the real broker: a message the gateway's delivery
@@ -20,7 +19,7 @@ async function deadLetters(...args: string[]): Promise<string> {
 }
 
 describe('npm run dead-letters', () => {
-  const kafka = new Kafka({ clientId: `dead-letters-e2e-${randomUUID().slice(0, 8)}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
+  const kafka = testKafka('dead-letters-e2e');
 
   it('lists a dead-lettered message with its origin and replays it to its origin topic, once', async () => {
     const marker = `not-a-delivery-${randomUUID()}`;

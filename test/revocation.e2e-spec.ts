@@ -1,6 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
-import { api, createAgency, expectEventually, issueKey, testEnvironment } from '@hub/testing';
+import { api, createAgency, expectEventually, issueKey, testEnvironment, testKafka } from '@hub/testing';
 
 const env = testEnvironment();
 
@@ -98,7 +97,7 @@ describe('key revocation reaches every service', () => {
       description: 'analyst key accepted by the node',
     });
     // A credential record for this key that no replica can apply (it could have been its revocation).
-    const producer = new Kafka({ clientId: 'revocation-e2e', brokers: env.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = testKafka('revocation-e2e').producer();
     await producer.connect();
     try {
       await producer.send({ topic: Topic.Credentials, messages: [{ key: analyst.keyId, value: JSON.stringify({ keyId: analyst.keyId, revokedAt: 'garbled' }) }] });

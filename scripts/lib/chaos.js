@@ -286,7 +286,7 @@ async function runChaos(argv) {
 }
 
 async function chaos(options, cleanup) {
-  const { startKafkaCluster } = require('./kafka');
+  const { startKafkaCluster, kafkaClientConfig, kafkaEnvironment, AUDIT_TOPICS } = require('./kafka');
   const { ensureDatabase } = require('./postgres');
   const services = require('./services');
   const { Client } = require('pg');
@@ -317,6 +317,7 @@ async function chaos(options, cleanup) {
     KAFKA_BROKERS: cluster.brokers.join(','),
     KAFKA_REPLICATION_FACTOR: '3',
     KAFKA_MIN_INSYNC_REPLICAS: '2',
+    ...kafkaEnvironment(),
     DATABASE_URL,
     HUB_ADMIN_KEY: ADMIN_KEY,
     HOST: '127.0.0.1',
@@ -384,7 +385,7 @@ async function chaos(options, cleanup) {
   if (saved.status !== 0) throw new Error(`verify before the faults failed: ${saved.stdout}${saved.stderr}`);
   log(`checkpoint saved before the first fault: ${saved.stdout.trim().split('\n').pop()}`);
 
-  const kafka = new Kafka({ clientId: 'chaos', brokers: cluster.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'chaos', ...kafkaClientConfig(cluster.brokers), logLevel: logLevel.NOTHING });
   const kafkaAdmin = kafka.admin();
   await kafkaAdmin.connect();
   cleanup.add('kafka admin', () => kafkaAdmin.disconnect());
@@ -439,7 +440,7 @@ async function chaos(options, cleanup) {
   faults.push({
     name: 'a poison message on each exchange topic (partition 0)',
     inject: async () => {
-      for (const topic of ['alerts.submitted.v1', 'alerts.deliveries.v1', 'audit.events.v1']) {
+      for (const topic of ['alerts.submitted.v1', 'alerts.deliveries.v1', AUDIT_TOPICS[0]]) {
         const [meta] = await producer.send({ topic, acks: -1, messages: [{ key: 'chaos-poison', value: `{not json: chaos poison ${randomUUID()}`, partition: 0 }] });
         poisons.push({ topic, partition: 0, offset: meta.baseOffset });
       }

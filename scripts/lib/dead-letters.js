@@ -6,9 +6,11 @@
  * Only a message at fault itself is dead-lettered (docs/decisions/002-delivery-guarantees.md); once its cause is
  * fixed (a handler that refused it, a contract that rejected it), replaying it is safe: every consumer is
  * idempotent. Replay keeps its place in the consumer group `hub-dead-letter-replay`, so each record is replayed
- * once; --offset replays one record whatever the group has done. Broker: KAFKA_BROKERS (default the local one).
+ * once; --offset replays one record whatever the group has done. Broker: KAFKA_BROKERS (default the local one), as
+ * the Kafka admin (KAFKA_ADMIN_PASSWORD, default the local one outside production).
  */
 const { Kafka, logLevel } = require('kafkajs');
+const { kafkaClientConfig } = require('./kafka');
 
 const DEAD_LETTER_TOPIC = 'hub.dead-letter.v1';
 const REPLAY_GROUP = 'hub-dead-letter-replay';
@@ -116,7 +118,8 @@ async function runDeadLetters(args) {
   const offsetAt = rest.indexOf('--offset');
   const onlyOffset = offsetAt >= 0 ? Number(rest[offsetAt + 1]) : undefined;
   if (onlyOffset !== undefined && !Number.isInteger(onlyOffset)) throw new Error('--offset needs a record offset (see `list`)');
-  const kafka = new Kafka({ clientId: 'hub-dead-letters', brokers: brokers(), logLevel: logLevel.NOTHING });
+  // As the admin principal (KAFKA_ADMIN_PASSWORD): an operator's tool, which reads the dead letters and writes to any origin topic.
+  const kafka = new Kafka({ clientId: 'hub-dead-letters', ...kafkaClientConfig(brokers()), logLevel: logLevel.NOTHING });
   if (action === 'list') return list(kafka);
   if (action === 'replay') return replay(kafka, onlyOffset);
   throw new Error('usage: npm run dead-letters -- list | replay [--offset N]');

@@ -1,6 +1,7 @@
 'use strict';
 /**
- * A real single-node Kafka (KRaft, broker + controller) from Apache Kafka's own jars on Maven Central.
+ * A real single-node Kafka (KRaft, broker + controller) from Apache Kafka's own jars on Maven Central, with
+ * SASL/SCRAM-SHA-512 authentication and ACLs (docs/decisions/006-trust-model.md).
  * No Docker here, so the project fetches org.apache.kafka:kafka_2.13 with Maven and runs kafka.Kafka itself.
  */
 const { spawn, spawnSync } = require('node:child_process');
@@ -33,6 +34,83 @@ function log(line) {
   process.stdout.write(`[kafka] ${line}\n`);
 }
 
+/**
+ * The Kafka principals of every broker the project starts: SCRAM-SHA-512 users, created when the storage is formatted
+ * (`--add-scram`), each with its password from the environment or, outside production, a documented local default
+ * (the apps' config classes hold the same defaults and refuse them under NODE_ENV=production). `hub-admin` is the
+ * cluster's super user: inter-broker and controller traffic, and `main.js migrate`, which creates the topics and sets
+ * each service's ACLs (libs/kafka/src/kafka-access.ts). The services get nothing else.
+ */
+const KAFKA_ADMIN = 'hub-admin';
+const KAFKA_USERS = [
+  { username: KAFKA_ADMIN, variable: 'KAFKA_ADMIN_PASSWORD', localDefault: 'hub-local-only-kafka-admin' },
+  { username: 'agency-gateway', variable: 'GATEWAY_KAFKA_PASSWORD', localDefault: 'hub-local-only-kafka-gateway' },
+  { username: 'coordination-node', variable: 'COORDINATION_KAFKA_PASSWORD', localDefault: 'hub-local-only-kafka-coordination' },
+  { username: 'audit-log', variable: 'AUDIT_KAFKA_PASSWORD', localDefault: 'hub-local-only-kafka-audit' },
+];
+
+/** The password of a local principal: its variable, else the local default. */
+function kafkaPassword(username, env = process.env) {
+  const user = KAFKA_USERS.find((u) => u.username === username);
+  if (!user) throw new Error(`unknown Kafka principal ${username}`);
+  const password = env[user.variable] || user.localDefault;
+  // They go into server.properties (JAAS) and the --add-scram argument, neither of which can quote these.
+  if (!/^[A-Za-z0-9._~+/=-]{8,}$/.test(password)) {
+    throw new Error(`${user.variable} must be 8 or more characters from A-Z a-z 0-9 . _ ~ + / = - (hex or base64 is)`);
+  }
+  return password;
+}
+
+/** The per-service audit topics (libs/contracts/src/topics.ts: Topic.AuditEventsFrom*), for the scripts' own checks. */
+const AUDIT_TOPICS = ['audit.events.agency-gateway.v1', 'audit.events.coordination-node.v1', 'audit.events.audit-log.v1'];
+
+/** kafkajs client settings for `username` (default: the admin, for scripts and tests) on `brokers`. */
+function kafkaClientConfig(brokers, username = KAFKA_ADMIN, env = process.env) {
+  return { brokers, sasl: { mechanism: 'scram-sha-512', username, password: kafkaPassword(username, env) } };
+}
+
+/** The environment every hub process of a run gets: each principal's password, so the apps use the broker's. */
+function kafkaEnvironment(env = process.env) {
+  return Object.fromEntries(KAFKA_USERS.map((user) => [user.variable, kafkaPassword(user.username, env)]));
+}
+
+/**
+ * Listener and authorizer settings shared by the single broker and the cluster: clients (and other brokers) on
+ * CLIENT with SCRAM-SHA-512; the controller quorum on CONTROLLER with SASL/PLAIN for the admin alone (SCRAM is not
+ * available there: the credentials live in the metadata the controllers serve); ACLs enforced by the KRaft
+ * StandardAuthorizer, with nothing allowed that no ACL names.
+ */
+function securityProperties({ port, controllerPort }) {
+  const admin = kafkaPassword(KAFKA_ADMIN);
+  return [
+    `listeners=CLIENT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=CLIENT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=CLIENT',
+    'listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_ADMIN}" password="${admin}";`,
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    'sasl.mechanism.controller.protocol=PLAIN',
+    `listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${KAFKA_ADMIN}" password="${admin}" user_${KAFKA_ADMIN}="${admin}";`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${KAFKA_ADMIN}`,
+    'allow.everyone.if.no.acl.found=false',
+  ];
+}
+
+/** `kafka-storage format` arguments that create every principal's SCRAM credentials in the new cluster's metadata. */
+function scramFormatArguments() {
+  return KAFKA_USERS.flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.username},password=${kafkaPassword(user.username)}]`]);
+}
+
+/** What the users were formatted with (hashed), so a broker formatted with other passwords is not silently reused. */
+function principalsFingerprint() {
+  const text = KAFKA_USERS.map((user) => `${user.username}:${kafkaPassword(user.username)}`).join('\n');
+  return require('node:crypto').createHash('sha256').update(text).digest('hex');
+}
+
 function ensureKafkaJars() {
   const marker = path.join(LIBS, `kafka_2.13-${KAFKA_VERSION}.jar`);
   if (fs.existsSync(marker)) return;
@@ -56,11 +134,7 @@ function serverProperties(instance) {
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${instance.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${instance.port},CONTROLLER://127.0.0.1:${instance.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${instance.port}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...securityProperties(instance),
     `log.dirs=${path.join(instance.dir, 'data')}`,
     'num.partitions=3',
     'offsets.topic.replication.factor=1',
@@ -117,7 +191,7 @@ async function waitForBroker(brokers, timeoutMs = 90000) {
   const deadline = Date.now() + timeoutMs;
   let lastError = null;
   while (Date.now() < deadline) {
-    const admin = new Kafka({ clientId: 'hub-wait', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    const admin = new Kafka({ clientId: 'hub-wait', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
@@ -140,6 +214,15 @@ async function startKafka(name = 'dev', { fresh = false, owned = false } = {}) {
   const instance = INSTANCES[name];
   if (!instance) throw new Error(`unknown broker instance ${name}`);
   const brokers = [`127.0.0.1:${instance.port}`];
+  const fingerprintFile = path.join(instance.dir, 'principals.sha256');
+  const formatted = fs.existsSync(path.join(instance.dir, 'data', 'meta.properties'));
+  if (formatted && !fresh && (!fs.existsSync(fingerprintFile) || fs.readFileSync(fingerprintFile, 'utf8') !== principalsFingerprint())) {
+    throw new Error(
+      `the broker data in ${path.relative(ROOT, instance.dir)} was formatted without the Kafka users and passwords of this ` +
+        `environment (made before Kafka authentication, or a *_KAFKA_PASSWORD changed). Stop it (npm run kafka -- stop) and ` +
+        `delete that folder to start a new local broker, or set KAFKA_BROKERS to use another cluster`,
+    );
+  }
   let running = readPid(instance);
   if (running && !ownerAlive(instance)) {
     log(`broker ${name} (pid ${running}) was left running by a run that is gone; stopping it`);
@@ -162,8 +245,9 @@ async function startKafka(name = 'dev', { fresh = false, owned = false } = {}) {
   fs.writeFileSync(propsFile, serverProperties(instance));
   if (!fs.existsSync(path.join(instance.dir, 'data', 'meta.properties'))) {
     const uuid = java(['kafka.tools.StorageTool', 'random-uuid']).stdout.trim().split('\n').pop();
-    const format = java(['kafka.tools.StorageTool', 'format', '-t', uuid, '-c', propsFile, '--ignore-formatted']);
+    const format = java(['kafka.tools.StorageTool', 'format', '-t', uuid, '-c', propsFile, '--ignore-formatted', ...scramFormatArguments()]);
     if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stderr || format.stdout}`);
+    fs.writeFileSync(fingerprintFile, principalsFingerprint());
   }
   const out = fs.openSync(path.join(instance.dir, 'kafka.log'), 'a');
   const child = spawn(
@@ -227,11 +311,7 @@ async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort,
         'process.roles=broker,controller',
         `node.id=${id}`,
         `controller.quorum.voters=${voters}`,
-        `listeners=PLAINTEXT://127.0.0.1:${basePort + i},CONTROLLER://127.0.0.1:${controllerBasePort + i}`,
-        `advertised.listeners=PLAINTEXT://127.0.0.1:${basePort + i}`,
-        'controller.listener.names=CONTROLLER',
-        'inter.broker.listener.name=PLAINTEXT',
-        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        ...securityProperties({ port: basePort + i, controllerPort: controllerBasePort + i }),
         `log.dirs=${path.join(nodeDir, 'data')}`,
         'num.partitions=3',
         `default.replication.factor=${Math.min(3, nodes)}`,
@@ -246,7 +326,7 @@ async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort,
         '',
       ].join('\n'),
     );
-    const format = java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile]);
+    const format = java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, ...scramFormatArguments()]);
     if (format.status !== 0) throw new Error(`kafka storage format (node ${id}) failed: ${format.stderr || format.stdout}`);
     return { id, port: basePort + i, dir: nodeDir, propsFile, child: null };
   });
@@ -290,7 +370,7 @@ async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort,
     await waitForBroker(brokers);
     // every node registered, not just the first to answer
     const { Kafka, logLevel } = require('kafkajs');
-    const admin = new Kafka({ clientId: 'hub-cluster-wait', brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ clientId: 'hub-cluster-wait', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     for (let i = 0; i < 120 && (await admin.describeCluster()).brokers.length < nodes; i++) await new Promise((r) => setTimeout(r, 500));
     await admin.disconnect();
@@ -302,4 +382,18 @@ async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort,
   return cluster;
 }
 
-module.exports = { startKafkaCluster, TEST_SLOT, INSTANCES, ensureKafkaJars, startKafka, stopKafka, signalKafkaStop, waitForBroker, portOpen };
+module.exports = {
+  startKafkaCluster,
+  TEST_SLOT,
+  INSTANCES,
+  ensureKafkaJars,
+  startKafka,
+  stopKafka,
+  signalKafkaStop,
+  waitForBroker,
+  portOpen,
+  KAFKA_ADMIN,
+  kafkaClientConfig,
+  kafkaEnvironment,
+  AUDIT_TOPICS,
+};

@@ -33,7 +33,9 @@ function startService(app, env, logDir) {
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${app}.log`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--enable-source-maps', `--max-old-space-size=${SERVICE_HEAP_MB}`, mainJs(app)], { env, stdio: ['ignore', out, out] });
+  // The Kafka admin's password is for `migrate` (and scripts); a serving app has only its own principal's.
+  const { KAFKA_ADMIN_PASSWORD: _admin, ...serviceEnv } = env;
+  const child = spawn(process.execPath, ['--enable-source-maps', `--max-old-space-size=${SERVICE_HEAP_MB}`, mainJs(app)], { env: serviceEnv, stdio: ['ignore', out, out] });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return {
     app,

@@ -14,8 +14,9 @@ import { InboxModule } from './inbox/inbox.module';
 import { SigningModule } from './signing/signing.module';
 import { ErasureModule } from './erasure/erasure.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
+import { HubService } from '@hub/contracts/topics';
 
-export const SERVICE_NAME = 'agency-gateway';
+export const SERVICE_NAME = HubService.AgencyGateway;
 
 @Module({})
 export class AppModule {
@@ -27,11 +28,11 @@ export class AppModule {
         PlatformModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(gatewayDataSourceOptions(config.databaseUrl)),
         KafkaModule.forRoot({
-          clientId: SERVICE_NAME,
+          service: SERVICE_NAME,
           brokers: config.brokers,
+          credentials: config.kafkaCredentials,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
-          contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,
           outboxSchema: GATEWAY_SCHEMA,
         }),
         RateLimitModule.forRoot(config.RATE_LIMIT_PER_MINUTE),

@@ -14,7 +14,7 @@ describe('GatewayConfig secrets', () => {
     expect(() => loadConfig(GatewayConfig, local)).not.toThrow();
   });
 
-  it('refuses the local admin key and the local database password under NODE_ENV=production, naming each variable', () => {
+  it('refuses the local admin key, the local database and Kafka passwords under NODE_ENV=production, naming each variable', () => {
     let error: unknown;
     try {
       loadConfig(GatewayConfig, { ...local, NODE_ENV: 'production' });
@@ -24,12 +24,23 @@ describe('GatewayConfig secrets', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/HUB_ADMIN_KEY=.*local default/);
     expect((error as Error).message).toMatch(/GATEWAY_DB_PASSWORD=.*local default/);
+    expect((error as Error).message).toMatch(/GATEWAY_KAFKA_PASSWORD=.*local default/);
+    expect((error as Error).message).not.toMatch(/KAFKA_ADMIN_PASSWORD/); // only migrate needs it, and it has no default
+  });
+
+  it('refuses the local Kafka admin password under NODE_ENV=production, and takes the app its own Kafka principal', () => {
+    const secrets = { NODE_ENV: 'production', HUB_ADMIN_KEY: 'a'.repeat(32), GATEWAY_DB_PASSWORD: 'b'.repeat(32), GATEWAY_KAFKA_PASSWORD: 'c'.repeat(32) };
+    expect(() => loadConfig(GatewayConfig, { ...secrets, KAFKA_ADMIN_PASSWORD: 'hub-local-only-kafka-admin' })).toThrow(/KAFKA_ADMIN_PASSWORD=.*local default/);
+    const config = loadConfig(GatewayConfig, { ...secrets, KAFKA_ADMIN_PASSWORD: 'd'.repeat(32) });
+    expect(config.kafkaCredentials).toEqual({ username: 'agency-gateway', password: 'c'.repeat(32) });
+    expect(config.kafkaAdminCredentials).toEqual({ username: 'hub-admin', password: 'd'.repeat(32) });
   });
 
   it('boots in production with secrets of its own, or with an explicit runtime URL instead of a password', () => {
-    expect(() => loadConfig(GatewayConfig, { NODE_ENV: 'production', HUB_ADMIN_KEY: 'a'.repeat(32), GATEWAY_DB_PASSWORD: 'b'.repeat(32) })).not.toThrow();
+    const kafka = { GATEWAY_KAFKA_PASSWORD: 'c'.repeat(32) };
+    expect(() => loadConfig(GatewayConfig, { NODE_ENV: 'production', HUB_ADMIN_KEY: 'a'.repeat(32), GATEWAY_DB_PASSWORD: 'b'.repeat(32), ...kafka })).not.toThrow();
     expect(() =>
-      loadConfig(GatewayConfig, { NODE_ENV: 'production', HUB_ADMIN_KEY: 'a'.repeat(32), GATEWAY_DATABASE_URL: 'postgres://hub_gateway:x@db/hub' }),
+      loadConfig(GatewayConfig, { NODE_ENV: 'production', HUB_ADMIN_KEY: 'a'.repeat(32), GATEWAY_DATABASE_URL: 'postgres://hub_gateway:x@db/hub', ...kafka }),
     ).not.toThrow();
   });
 });

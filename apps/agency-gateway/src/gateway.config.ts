@@ -1,5 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { HubService } from '@hub/contracts/topics';
+import { KafkaCredentials } from '@hub/kafka/kafka-client';
 import { HubBaseConfig } from '@hub/platform/base.config';
 import { NotALocalDefaultInProduction } from '@hub/platform/config';
 import { CATEGORY_RETENTION_PATTERN, parseCategoryRetention, RetentionPolicy } from './erasure/retention-policy';
@@ -18,6 +20,12 @@ export class GatewayConfig extends HubBaseConfig {
   /** Inbox streams (SSE) one API key may hold open at once, per gateway process (429 beyond). */
   @IsInt() @Min(1) @Type(() => Number) INBOX_STREAMS_PER_KEY: number = 5;
 
+  /**
+   * Password of this app's Kafka principal, the SCRAM-SHA-512 user `agency-gateway` (its own secret; the broker's ACLs give
+   * that user only what this app needs; refused under NODE_ENV=production if left at the default).
+   */
+  @IsString() @IsNotEmpty() @NotALocalDefaultInProduction() GATEWAY_KAFKA_PASSWORD: string = 'hub-local-only-kafka-gateway';
+
   /** Retention (docs/decisions/008-retention-and-erasure.md): content is kept this long after the alert's expiresAt. Default 30 days. */
   @IsInt() @Min(0) @Type(() => Number) RETENTION_GRACE_SECONDS: number = 30 * 24 * 3600;
   /** Alerts without expiresAt: kept this long after receipt unless RETENTION_BY_CATEGORY names their category. Default 2 years. */
@@ -35,5 +43,9 @@ export class GatewayConfig extends HubBaseConfig {
 
   get databaseUrl(): string {
     return this.runtimeUrl(this.GATEWAY_DATABASE_URL, 'hub_gateway', this.GATEWAY_DB_PASSWORD);
+  }
+
+  get kafkaCredentials(): KafkaCredentials {
+    return { username: HubService.AgencyGateway, password: this.GATEWAY_KAFKA_PASSWORD };
   }
 }

@@ -9,6 +9,7 @@ import { mountOpenApi } from './openapi';
 import { CAP_CONTENT_TYPE, CAP_MEDIA_TYPE } from './interchange/media-types';
 
 runServiceMain<GatewayConfig>({
+  service: SERVICE_NAME,
   loadConfig: () => loadConfig(GatewayConfig),
   dataSourceOptions: (_config, url) => gatewayDataSourceOptions(url),
   ownerUrl: (config) => config.DATABASE_URL,
@@ -16,10 +17,11 @@ runServiceMain<GatewayConfig>({
   grants: gatewayGrants,
   serve: (config) =>
     bootstrapHybridApp(AppModule.register(config), {
-      serviceName: SERVICE_NAME,
+      service: SERVICE_NAME,
       host: config.HOST,
       port: config.GATEWAY_PORT,
       brokers: config.brokers,
+      credentials: config.kafkaCredentials,
       groupId: SERVICE_NAME,
       textBodyTypes: [{ mediaType: CAP_MEDIA_TYPE, pattern: CAP_CONTENT_TYPE }],
       configure: mountOpenApi,

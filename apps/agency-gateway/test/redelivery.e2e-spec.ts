@@ -1,17 +1,15 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { AlertDeliveredMessage, AlertSubmittedMessage } from '@hub/contracts/messages';
 import { Topic } from '@hub/contracts/topics';
-import { alertBody, awaitDeliveries, createAgency, expectEventually, queryDatabase, testEnvironment, TestAgency } from '@hub/testing';
+import { alertBody, awaitDeliveries, createAgency, expectEventually, queryDatabase, TestAgency, testKafka } from '@hub/testing';
 
-const env = testEnvironment();
 
 /**
  * Kafka delivers at least once: a consumer that restarts before committing sees the same message again. Here the
  * same message is published twice on purpose; the effects must happen once.
  */
 describe('redelivered Kafka messages have their effect exactly once', () => {
-  const kafka = new Kafka({ clientId: `redelivery-test-${randomUUID().slice(0, 6)}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
+  const kafka = testKafka('redelivery-test');
   const producer = kafka.producer();
   let sender: TestAgency;
   let recipient: TestAgency;
@@ -82,12 +80,12 @@ describe('redelivered Kafka messages have their effect exactly once', () => {
   async function countAuditEvents(eventId: string): Promise<number> {
     const consumer = kafka.consumer({ groupId: `redelivery-count-${randomUUID()}` });
     await consumer.connect();
-    await consumer.subscribe({ topic: Topic.AuditEvents, fromBeginning: true });
+    await consumer.subscribe({ topic: Topic.AuditEventsFromGateway, fromBeginning: true });
     let count = 0;
     let seenMarkerOffsetEnd = false;
     const admin = kafka.admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(Topic.AuditEvents);
+    const ends = await admin.fetchTopicOffsets(Topic.AuditEventsFromGateway);
     await admin.disconnect();
     const remaining = new Map(ends.map((p) => [p.partition, Number(p.high)]));
     await consumer.run({

@@ -10,8 +10,9 @@ import { AuditorModule } from './auditor/auditor.module';
 import { auditDataSourceOptions, AUDIT_SCHEMA } from './database/data-source';
 import { AuditLogModule } from './log/audit-log.module';
 import { CheckpointKey } from './signing/checkpoint-key';
+import { HubService } from '@hub/contracts/topics';
 
-export const SERVICE_NAME = 'audit-log';
+export const SERVICE_NAME = HubService.AuditLog;
 
 @Module({})
 export class AppModule implements OnApplicationBootstrap {
@@ -30,11 +31,11 @@ export class AppModule implements OnApplicationBootstrap {
         PlatformModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(auditDataSourceOptions(config.databaseUrl)),
         KafkaModule.forRoot({
-          clientId: SERVICE_NAME,
+          service: SERVICE_NAME,
           brokers: config.brokers,
+          credentials: config.kafkaCredentials,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
-          contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,
           outboxSchema: AUDIT_SCHEMA,
         }),
         AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(AUDIT_SCHEMA)] }),

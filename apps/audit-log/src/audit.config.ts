@@ -1,5 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { HubService } from '@hub/contracts/topics';
+import { KafkaCredentials } from '@hub/kafka/kafka-client';
 import { HubBaseConfig } from '@hub/platform/base.config';
 import { NotALocalDefaultInProduction } from '@hub/platform/config';
 
@@ -22,7 +24,17 @@ export class AuditConfig extends HubBaseConfig {
   /** Most audit events appended in one database transaction. */
   @IsInt() @Min(1) @Max(5000) @Type(() => Number) AUDIT_APPEND_BATCH_MAX: number = 500;
 
+  /**
+   * Password of this app's Kafka principal, the SCRAM-SHA-512 user `audit-log` (its own secret; the broker's ACLs give
+   * that user only what this app needs; refused under NODE_ENV=production if left at the default).
+   */
+  @IsString() @IsNotEmpty() @NotALocalDefaultInProduction() AUDIT_KAFKA_PASSWORD: string = 'hub-local-only-kafka-audit';
+
   get databaseUrl(): string {
     return this.runtimeUrl(this.AUDIT_DATABASE_URL, 'hub_audit', this.AUDIT_DB_PASSWORD);
+  }
+
+  get kafkaCredentials(): KafkaCredentials {
+    return { username: HubService.AuditLog, password: this.AUDIT_KAFKA_PASSWORD };
   }
 }

@@ -10,6 +10,7 @@ import { loadCheckpointKey } from './signing/checkpoint-key';
 /** The audit-log service (and its `migrate` command). */
 export function runAuditLogService(): void {
   runServiceMain<AuditConfig>({
+    service: SERVICE_NAME,
     loadConfig: () => {
       const config = loadConfig(AuditConfig);
       // `migrate` too fails early on an unusable signing key (and a local run creates its key here).
@@ -22,10 +23,11 @@ export function runAuditLogService(): void {
     grants: auditGrants,
     serve: (config) =>
       bootstrapHybridApp(AppModule.register(config, loadCheckpointKey(config)), {
-        serviceName: SERVICE_NAME,
+        service: SERVICE_NAME,
         host: config.HOST,
         port: config.AUDIT_PORT,
         brokers: config.brokers,
+        credentials: config.kafkaCredentials,
         groupId: SERVICE_NAME,
       }),
   });

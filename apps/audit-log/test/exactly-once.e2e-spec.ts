@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Producer } from 'kafkajs';
 import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
-import { Topic } from '@hub/contracts/topics';
+import { AUDIT_TOPIC_OF, HubService } from '@hub/contracts/topics';
 import { verifyLogOverHttp } from '@hub/merkle';
-import { expectEventually, restartService } from '@hub/testing';
-import { asSuperuser, auditGet, CONSUMED_WITHIN_MS, env, newAuditor } from './audit-test-support';
+import { expectEventually, restartService, testKafka } from '@hub/testing';
+import { allEntries, asSuperuser, auditGet, CONSUMED_WITHIN_MS, env, newAuditor } from './audit-test-support';
 
 const run = randomUUID().slice(0, 8);
 
@@ -13,7 +13,7 @@ function auditEvent(eventId: string, extra: Record<string, unknown> = {}): Audit
     eventId,
     type: AuditEventType.MessageDeadLettered,
     at: new Date().toISOString(),
-    actor: { service: 'exactly-once-test' },
+    actor: { service: HubService.AgencyGateway },
     details: { run, ...extra },
   };
 }
@@ -24,11 +24,12 @@ async function entriesOf(eventIdPrefix: string): Promise<Array<{ event_id: strin
   );
 }
 
+/** Events written the way the gateway writes them: with its own principal, on its own audit topic. */
 describe('every audit event is appended exactly once', () => {
   let producer: Producer;
 
   beforeAll(async () => {
-    producer = new Kafka({ clientId: `exactly-once-${run}`, brokers: env.brokers, logLevel: logLevel.NOTHING }).producer();
+    producer = testKafka('exactly-once', HubService.AgencyGateway).producer();
     await producer.connect();
   });
 
@@ -37,7 +38,7 @@ describe('every audit event is appended exactly once', () => {
   });
 
   const publish = (events: Array<{ key: string; value: unknown }>) =>
-    producer.send({ topic: Topic.AuditEvents, acks: -1, messages: events.map(({ key, value }) => ({ key, value: JSON.stringify(value) })) });
+    producer.send({ topic: AUDIT_TOPIC_OF[HubService.AgencyGateway], acks: -1, messages: events.map(({ key, value }) => ({ key, value: JSON.stringify(value) })) });
 
   it('appends a redelivered event once, even when its JSON arrives in another key order', async () => {
     const eventId = `redelivered-${run}`;
@@ -58,7 +59,7 @@ describe('every audit event is appended exactly once', () => {
   it('refuses other content under a recorded eventId (whoever wrote first keeps it) and records an integrity alarm, once', async () => {
     const eventId = `forged-${run}`;
     const genuine = auditEvent(eventId);
-    const forged = { ...genuine, actor: { service: 'someone-else' }, details: { run, forged: true } };
+    const forged = { ...genuine, actor: { agencyId: 'TJ-DCA' }, details: { run, forged: true } };
     const marker = `after-forgery-${run}`;
     await publish([{ key: eventId, value: genuine }]);
     await publish([{ key: eventId, value: forged }]);
@@ -68,13 +69,65 @@ describe('every audit event is appended exactly once', () => {
     ]);
     await expectEventually(async () => (await entriesOf(marker)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the marker after the forgeries' });
     const [stored] = await asSuperuser(async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [eventId])).rows);
-    expect(JSON.parse(stored.entry).actor).toEqual({ service: 'exactly-once-test' });
+    expect(JSON.parse(stored.entry).actor).toEqual({ service: HubService.AgencyGateway });
     const alarms = await asSuperuser(
       async (db) =>
         (await db.query(`SELECT entry FROM audit.entries WHERE type = 'audit.integrity-alarm' AND entry::jsonb -> 'details' ->> 'eventId' = $1`, [eventId])).rows,
     );
     expect(alarms).toHaveLength(1);
-    expect(JSON.parse(alarms[0].entry)).toMatchObject({ actor: { service: 'audit-log' }, details: { eventId, offeredActor: { service: 'someone-else' } } });
+    expect(JSON.parse(alarms[0].entry)).toMatchObject({
+      actor: { service: 'audit-log' },
+      producer: 'audit-log',
+      reason: 'eventId already recorded with other content',
+      details: { eventId, offeredActor: { agencyId: 'TJ-DCA' }, offeredBy: HubService.AgencyGateway },
+    });
+  });
+
+  it('records the producing service from the topic the event came on, not from the event', async () => {
+    const stated = `stated-by-topic-${run}`;
+    // An agency's act: the event names the key, not the service that vouches for it; the topic does.
+    await publish([{ key: stated, value: { ...auditEvent(stated), actor: { agencyId: 'TJ-DCA', role: 'agency' } } }]);
+    await expectEventually(async () => (await entriesOf(stated)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the event in the log' });
+    const [stored] = await asSuperuser(async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [stated])).rows);
+    expect(JSON.parse(stored.entry)).toMatchObject({ actor: { agencyId: 'TJ-DCA', role: 'agency' }, producer: HubService.AgencyGateway });
+    const auditor = await newAuditor();
+    const items = await allEntries(auditor.key, { type: AuditEventType.MessageDeadLettered, from: new Date(Date.now() - 10 * 60_000).toISOString() });
+    expect(items.find((item) => (item.entry as { eventId: string }).eventId === stated)).toMatchObject({ producer: HubService.AgencyGateway });
+  });
+
+  it('refuses an event whose actor.service names another service than the topic\'s writer, and records an integrity alarm, once', async () => {
+    const eventId = `impersonation-${run}`;
+    // The gateway's principal writes on its own topic (the only one it may) a fact that claims to be the node's.
+    const impersonating = { ...auditEvent(eventId), actor: { service: HubService.CoordinationNode } };
+    const marker = `after-impersonation-${run}`;
+    await publish([{ key: eventId, value: impersonating }]);
+    await publish([
+      { key: eventId, value: impersonating },
+      { key: eventId, value: auditEvent(marker) },
+    ]);
+    await expectEventually(async () => (await entriesOf(marker)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the marker after the claims' });
+    expect(await entriesOf(eventId)).toEqual([]);
+    const alarms = await asSuperuser(
+      async (db) =>
+        (await db.query(`SELECT entry FROM audit.entries WHERE type = 'audit.integrity-alarm' AND entry::jsonb -> 'details' ->> 'eventId' = $1`, [eventId])).rows,
+    );
+    expect(alarms).toHaveLength(1);
+    expect(JSON.parse(alarms[0].entry)).toMatchObject({
+      actor: { service: HubService.AuditLog },
+      reason: 'actor.service is not the service that wrote the event',
+      details: { eventId, offeredActor: { service: HubService.CoordinationNode }, offeredBy: HubService.AgencyGateway },
+    });
+    // The genuine fact, when its real producer writes it later, still gets the id.
+    const node = testKafka('exactly-once-node', HubService.CoordinationNode).producer();
+    await node.connect();
+    try {
+      await node.send({ topic: AUDIT_TOPIC_OF[HubService.CoordinationNode], acks: -1, messages: [{ key: eventId, value: JSON.stringify(impersonating) }] });
+    } finally {
+      await node.disconnect();
+    }
+    await expectEventually(async () => (await entriesOf(eventId)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the genuine fact in the log' });
+    const [genuine] = await asSuperuser(async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [eventId])).rows);
+    expect(JSON.parse(genuine.entry)).toMatchObject({ actor: { service: HubService.CoordinationNode }, producer: HubService.CoordinationNode });
   });
 
   it(

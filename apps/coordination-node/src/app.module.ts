@@ -13,8 +13,9 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { ErasureModule } from './erasure/erasure.module';
 import { coordinationDataSourceOptions, COORDINATION_SCHEMA } from './database/data-source';
 import { CoordinationConfig } from './coordination.config';
+import { HubService } from '@hub/contracts/topics';
 
-export const SERVICE_NAME = 'coordination-node';
+export const SERVICE_NAME = HubService.CoordinationNode;
 
 @Module({})
 export class AppModule {
@@ -26,11 +27,11 @@ export class AppModule {
         PlatformModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(coordinationDataSourceOptions(config.databaseUrl)),
         KafkaModule.forRoot({
-          clientId: SERVICE_NAME,
+          service: SERVICE_NAME,
           brokers: config.brokers,
+          credentials: config.kafkaCredentials,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
-          contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,
           outboxSchema: COORDINATION_SCHEMA,
         }),
         AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(COORDINATION_SCHEMA)] }),

@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { AGENCY_ID_PATTERN } from '@hub/contracts/reference';
+import { HubService } from '@hub/contracts/topics';
+import { KafkaCredentials } from '@hub/kafka/kafka-client';
 import { HubBaseConfig } from '@hub/platform/base.config';
 import { NotALocalDefaultInProduction } from '@hub/platform/config';
 
@@ -20,6 +22,12 @@ export class CoordinationConfig extends HubBaseConfig {
   @Matches(AGENCY_ID_PATTERN, { message: 'REGIONAL_CENTRE_ID must be an agency id such as CARICC' }) REGIONAL_CENTRE_ID: string = 'CARICC';
 
   /**
+   * Password of this app's Kafka principal, the SCRAM-SHA-512 user `coordination-node` (its own secret; the broker's ACLs give
+   * that user only what this app needs; refused under NODE_ENV=production if left at the default).
+   */
+  @IsString() @IsNotEmpty() @NotALocalDefaultInProduction() COORDINATION_KAFKA_PASSWORD: string = 'hub-local-only-kafka-coordination';
+
+  /**
    * Secret of the keyed hashes (HMAC-SHA-256) that stand for identifiers in audit facts and in erased correlations
    * (docs/decisions/008-retention-and-erasure.md). Never stored in a database; refused under production if left at
    * the local default. Changing it makes new hashes incomparable with earlier ones.
@@ -28,5 +36,9 @@ export class CoordinationConfig extends HubBaseConfig {
 
   get databaseUrl(): string {
     return this.runtimeUrl(this.COORDINATION_DATABASE_URL, 'hub_coordination', this.COORDINATION_DB_PASSWORD);
+  }
+
+  get kafkaCredentials(): KafkaCredentials {
+    return { username: HubService.CoordinationNode, password: this.COORDINATION_KAFKA_PASSWORD };
   }
 }

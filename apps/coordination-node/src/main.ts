@@ -7,6 +7,7 @@ import { coordinationDataSourceOptions, coordinationGrants } from './database/da
 import { CoordinationConfig } from './coordination.config';
 
 runServiceMain<CoordinationConfig>({
+  service: SERVICE_NAME,
   loadConfig: () => loadConfig(CoordinationConfig),
   dataSourceOptions: (_config, url) => coordinationDataSourceOptions(url),
   ownerUrl: (config) => config.DATABASE_URL,
@@ -14,10 +15,11 @@ runServiceMain<CoordinationConfig>({
   grants: coordinationGrants,
   serve: (config) =>
     bootstrapHybridApp(AppModule.register(config), {
-      serviceName: SERVICE_NAME,
+      service: SERVICE_NAME,
       host: config.HOST,
       port: config.COORDINATION_PORT,
       brokers: config.brokers,
+      credentials: config.kafkaCredentials,
       groupId: SERVICE_NAME,
     }),
 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import { Topic } from '@hub/contracts/topics';
-import { api } from '@hub/testing';
+import { HubService, Topic } from '@hub/contracts/topics';
+import { api, testKafka } from '@hub/testing';
 import {
   alertBody,
   analystKey,
@@ -188,14 +187,15 @@ describe('analysts\' live feed (GET /v1/feed, GET /v1/feed/stream)', () => {
     });
     const duplicate = event(`feed-test:${randomUUID()}`, tj.id);
     const sentinel = event(`feed-test:${randomUUID()}`, kz.id);
-    const kafka = new Kafka({ clientId: 'feed-e2e', brokers: env.brokers, logLevel: logLevel.NOTHING });
+    // As the node's own principal: its audit topic is the only one it may write.
+    const kafka = testKafka('feed-e2e', HubService.CoordinationNode);
     const producer = kafka.producer();
     await producer.connect();
     try {
       // Same key = same partition: the sentinel is handled after every copy of the duplicate.
       const message = (value: unknown) => ({ key: alertId, value: JSON.stringify(value) });
-      await producer.send({ topic: Topic.AuditEvents, acks: -1, messages: [message(duplicate), message(duplicate)] });
-      await producer.send({ topic: Topic.AuditEvents, acks: -1, messages: [message(duplicate), message(sentinel)] });
+      await producer.send({ topic: Topic.AuditEventsFromCoordination, acks: -1, messages: [message(duplicate), message(duplicate)] });
+      await producer.send({ topic: Topic.AuditEventsFromCoordination, acks: -1, messages: [message(duplicate), message(sentinel)] });
     } finally {
       await producer.disconnect();
     }

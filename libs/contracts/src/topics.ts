@@ -18,8 +18,15 @@ export enum Topic {
    * produced by coordination-node, stored by agency-gateway as an inbox item of kind `match`. Key = owner agency id.
    */
   MatchNotices = 'alerts.match-notices.v1',
-  /** Every auditable fact, from every service. Key = alertId, or the actor's agency when there is no alert. */
-  AuditEvents = 'audit.events.v1',
+  /**
+   * Auditable facts, one topic per producing service (AuditEvent; key = alertId, or the actor's agency when there is
+   * no alert). Only that service's Kafka principal may write its topic, so the audit log knows who wrote a fact from
+   * the topic it came on, not from what the fact says (docs/decisions/006-trust-model.md). They replace
+   * audit.events.v1, which every service could write.
+   */
+  AuditEventsFromGateway = 'audit.events.agency-gateway.v1',
+  AuditEventsFromCoordination = 'audit.events.coordination-node.v1',
+  AuditEventsFromAuditLog = 'audit.events.audit-log.v1',
   /**
    * An alert whose content must go now (erasure on request, or its retention ended): every service removes its
    * copies (AlertErasedMessage, produced by agency-gateway). Key = alertId. Carries no content.
@@ -27,6 +34,29 @@ export enum Topic {
   AlertErasures = 'alerts.erasures.v1',
   /** Messages that are at fault themselves (invalid, refused, too large to publish), with their origin in headers. Key = original key. */
   DeadLetter = 'hub.dead-letter.v1',
+}
+
+/** The hub's services. Each is its own Kafka principal (a SCRAM user of the same name) with its own ACLs. */
+export enum HubService {
+  AgencyGateway = 'agency-gateway',
+  CoordinationNode = 'coordination-node',
+  AuditLog = 'audit-log',
+}
+
+export const HUB_SERVICES = Object.values(HubService);
+
+/** The one topic each service writes its audit facts to. */
+export const AUDIT_TOPIC_OF: Readonly<Record<HubService, Topic>> = {
+  [HubService.AgencyGateway]: Topic.AuditEventsFromGateway,
+  [HubService.CoordinationNode]: Topic.AuditEventsFromCoordination,
+  [HubService.AuditLog]: Topic.AuditEventsFromAuditLog,
+};
+
+export const AUDIT_TOPICS: readonly Topic[] = HUB_SERVICES.map((service) => AUDIT_TOPIC_OF[service]);
+
+/** The service whose principal alone may write `topic`, when it is an audit topic; undefined otherwise. */
+export function producerOfAuditTopic(topic: string): HubService | undefined {
+  return HUB_SERVICES.find((service) => AUDIT_TOPIC_OF[service] === topic);
 }
 
 export interface TopicSpec {
@@ -51,7 +81,9 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   // A notice names the matched identifier.
   { topic: Topic.MatchNotices, partitions: 6, compacted: false, carriesContent: true },
   // Commitments and keyed hashes only since the retention change; kept as long as before (30 days).
-  { topic: Topic.AuditEvents, partitions: 6, compacted: false, carriesContent: false },
+  { topic: Topic.AuditEventsFromGateway, partitions: 6, compacted: false, carriesContent: false },
+  { topic: Topic.AuditEventsFromCoordination, partitions: 6, compacted: false, carriesContent: false },
+  { topic: Topic.AuditEventsFromAuditLog, partitions: 6, compacted: false, carriesContent: false },
   { topic: Topic.AlertErasures, partitions: 6, compacted: false, carriesContent: false },
   // Larger than any other topic accepts, so that a message too large for its own topic is dead-lettered whole.
   // A dead-lettered submission or delivery holds content.

@@ -10,7 +10,8 @@ const GROUP_JOIN_WAIT_MS = 60_000;
 export interface BatchConsumerOptions<T extends object> {
   /** Consumer group id, used exactly as given. */
   groupId: string;
-  topic: Topic;
+  /** Every message of a handle() call comes from one partition of one of these (BatchAttempt.topic says which). */
+  topics: readonly Topic[];
   messageClass: new () => T;
   /**
    * Handles consecutive messages of one partition, in order, in one database transaction. Must be idempotent:
@@ -71,7 +72,7 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
       this.logger,
     );
     await consumer.connect();
-    await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
     await consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,

@@ -10,3 +10,5 @@ export * from './topic-admin';
 export * from './batch-consumer';
 export * from './consumer-status';
 export * from './dependency-outage';
+export * from './kafka-access';
+export * from './kafka-provisioning';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -8,10 +8,22 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-export function createKafkaClient(clientId: string, brokers: string[]): Kafka {
+/** A Kafka principal's SCRAM-SHA-512 credentials (the brokers accept no unauthenticated client). */
+export interface KafkaCredentials {
+  username: string;
+  password: string;
+}
+
+/** kafkajs' `sasl` option for `credentials`: the one mechanism the hub's brokers enable. */
+export function kafkaSasl(credentials: KafkaCredentials): SASLOptions {
+  return { mechanism: 'scram-sha-512', username: credentials.username, password: credentials.password };
+}
+
+export function createKafkaClient(clientId: string, brokers: string[], credentials: KafkaCredentials): Kafka {
   return new Kafka({
     clientId,
     brokers,
+    sasl: kafkaSasl(credentials),
     connectionTimeout: 3000,
     requestTimeout: 30000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },

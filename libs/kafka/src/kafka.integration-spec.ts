@@ -2,12 +2,13 @@ import { Controller, INestMicroservice } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext, Payload, Transport } from '@nestjs/microservices';
 import { Test, TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Consumer, Kafka, logLevel } from 'kafkajs';
+import { Consumer, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
-import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
-import { expectEventually, testEnvironment } from '@hub/testing';
+import { AUDIT_TOPIC_OF, DeadLetterHeader, HubService, Topic } from '@hub/contracts/topics';
+import { expectEventually, testEnvironment, testKafka, testKafkaCredentials } from '@hub/testing';
+import { kafkaSasl } from './kafka-client';
 import { KafkaBatchConsumers } from './batch-consumer';
 import { KafkaModule } from './kafka.module';
 import { KafkaProducer } from './kafka.producer';
@@ -19,9 +20,15 @@ const env = testEnvironment();
 const run = randomUUID().slice(0, 8);
 const SCHEMA = 'kafka_it';
 const CLIENT_ID = `kafka-it-${run}`;
+/**
+ * The module under test acts as the audit log (with the admin's credentials, so its test group needs no ACL). Its Nest
+ * consumer reports its group as the service name, which is that consumer's group in the apps.
+ */
+const SERVICE = HubService.AuditLog;
+const TOPIC = AUDIT_TOPIC_OF[SERVICE];
 
 function auditEvent(eventId: string): AuditEvent {
-  return { eventId, type: AuditEventType.AdminAgencyCreated, at: new Date().toISOString(), actor: { service: 'kafka-it' }, details: { run } };
+  return { eventId, type: AuditEventType.AdminAgencyCreated, at: new Date().toISOString(), actor: { service: SERVICE }, details: { run } };
 }
 
 /**
@@ -34,7 +41,7 @@ let releaseStuck = false;
 class FlakyConsumer {
   constructor(private readonly messages: KafkaMessageHandler) {}
 
-  @EventPattern(Topic.AuditEvents)
+  @EventPattern(TOPIC)
   async onEvent(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.messages.handle(context, AuditEvent, payload, async (event) => {
       if (!event.eventId.startsWith(`it-${run}`)) return;
@@ -49,7 +56,7 @@ describe('libs/kafka against the real broker and database', () => {
   let moduleRef: TestingModule;
   let microservice: INestMicroservice;
   const consumers: Consumer[] = [];
-  const kafka = new Kafka({ clientId: CLIENT_ID, brokers: env.brokers, logLevel: logLevel.NOTHING });
+  const kafka = testKafka(CLIENT_ID);
 
   async function collect(topic: Topic, into: { key: string | null; value: string; headers: Record<string, string> }[]) {
     const consumer = kafka.consumer({ groupId: `collector-${run}-${topic}-${consumers.length}` });
@@ -76,8 +83,9 @@ describe('libs/kafka against the real broker and database', () => {
       imports: [
         TypeOrmModule.forRoot({ type: 'postgres', url: env.databaseUrl, schema: SCHEMA }),
         KafkaModule.forRoot({
-          clientId: CLIENT_ID,
+          service: SERVICE,
           brokers: env.brokers,
+          credentials: testKafkaCredentials(),
           replicationFactor: 1,
           minInsyncReplicas: 1,
           outboxSchema: SCHEMA,
@@ -90,7 +98,7 @@ describe('libs/kafka against the real broker and database', () => {
       transport: Transport.KAFKA,
       options: {
         postfixId: '',
-        client: { clientId: CLIENT_ID, brokers: env.brokers, logLevel: logLevel.NOTHING },
+        client: { clientId: CLIENT_ID, brokers: env.brokers, sasl: kafkaSasl(testKafkaCredentials()), logLevel: logLevel.NOTHING },
         consumer: { groupId: CLIENT_ID },
         subscribe: { fromBeginning: true },
       },
@@ -106,9 +114,9 @@ describe('libs/kafka against the real broker and database', () => {
 
   it('a message produced through KafkaProducer is consumed by a real consumer group', async () => {
     const seen: { key: string | null; value: string; headers: Record<string, string> }[] = [];
-    await collect(Topic.AuditEvents, seen);
+    await collect(TOPIC, seen);
     const eventId = `it-${run}-plain`;
-    await moduleRef.get(KafkaProducer).send([{ topic: Topic.AuditEvents, key: eventId, value: auditEvent(eventId) }]);
+    await moduleRef.get(KafkaProducer).send([{ topic: TOPIC, key: eventId, value: auditEvent(eventId) }]);
     const message = await expectEventually(() => seen.find((m) => m.key === eventId), { description: 'message consumed' });
     expect(JSON.parse(message.value).eventId).toBe(eventId);
   });
@@ -120,12 +128,12 @@ describe('libs/kafka against the real broker and database', () => {
     const rolledBackId = `it-${run}-outbox-rolled-back`;
     await expect(
       dataSource.transaction(async (manager) => {
-        await outbox.enqueue(manager, [{ topic: Topic.AuditEvents, key: rolledBackId, value: auditEvent(rolledBackId) }]);
+        await outbox.enqueue(manager, [{ topic: TOPIC, key: rolledBackId, value: auditEvent(rolledBackId) }]);
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
     const ids = await dataSource.transaction((manager) =>
-      outbox.enqueue(manager, [{ topic: Topic.AuditEvents, key: committedId, value: auditEvent(committedId) }]),
+      outbox.enqueue(manager, [{ topic: TOPIC, key: committedId, value: auditEvent(committedId) }]),
     );
     await outbox.publish(ids);
     const [{ pending }] = await dataSource.query(`SELECT count(*)::int AS pending FROM ${SCHEMA}.outbox`);
@@ -141,14 +149,15 @@ describe('libs/kafka against the real broker and database', () => {
     const stuck = `it-${run}-stuck`;
     const next = `it-${run}-after-stuck`;
     const producer = moduleRef.get(KafkaProducer);
-    await producer.send([{ topic: Topic.AuditEvents, key, value: auditEvent(stuck) }]);
-    await producer.send([{ topic: Topic.AuditEvents, key, value: auditEvent(next) }]);
+    await producer.send([{ topic: TOPIC, key, value: auditEvent(stuck) }]);
+    await producer.send([{ topic: TOPIC, key, value: auditEvent(next) }]);
 
     const status = moduleRef.get(ConsumerStatus);
     const stalled = await expectEventually(() => status.stalledPartitions().find((p) => p.error.includes('nobody anticipated')), {
       description: 'the stuck partition reported for /health',
     });
-    expect(stalled.topic).toBe(Topic.AuditEvents);
+    expect(stalled.topic).toBe(TOPIC);
+    expect(stalled.consumer).toBe(SERVICE);
     // Well past the five attempts that used to dead-letter it: still waiting, the next message held back in order.
     await expectEventually(() => handled.filter((h) => h.eventId === stuck).length >= 8, { description: 'eight attempts', timeoutMs: 60000 });
     expect(handled.some((h) => h.eventId === next)).toBe(false);
@@ -158,7 +167,7 @@ describe('libs/kafka against the real broker and database', () => {
     await expectEventually(() => handled.some((h) => h.eventId === next), { description: 'next message handled once the failure is gone' });
     const order = handled.map((h) => h.eventId);
     expect(order.lastIndexOf(stuck)).toBeLessThan(order.indexOf(next));
-    expect(status.stalledPartitions().some((p) => p.consumer === CLIENT_ID && p.offset === stalled.offset)).toBe(false);
+    expect(status.stalledPartitions().some((p) => p.consumer === SERVICE && p.offset === stalled.offset)).toBe(false);
     expect(deadLetters.some((m) => m.value.includes(stuck))).toBe(false);
   });
 
@@ -169,14 +178,14 @@ describe('libs/kafka against the real broker and database', () => {
     const refused = `it-${run}-refused`;
     const next = `it-${run}-after-refused`;
     const producer = moduleRef.get(KafkaProducer);
-    await producer.send([{ topic: Topic.AuditEvents, key, value: auditEvent(refused) }]);
-    await producer.send([{ topic: Topic.AuditEvents, key, value: auditEvent(next) }]);
+    await producer.send([{ topic: TOPIC, key, value: auditEvent(refused) }]);
+    await producer.send([{ topic: TOPIC, key, value: auditEvent(next) }]);
 
     const dead = await expectEventually(
-      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === CLIENT_ID && m.value.includes(refused)),
+      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === SERVICE && m.value.includes(refused)),
       { description: 'refused message on the dead-letter topic' },
     );
-    expect(dead.headers[DeadLetterHeader.Topic]).toBe(Topic.AuditEvents);
+    expect(dead.headers[DeadLetterHeader.Topic]).toBe(TOPIC);
     expect(Number(dead.headers[DeadLetterHeader.Partition])).toBeGreaterThanOrEqual(0);
     expect(Number(dead.headers[DeadLetterHeader.Offset])).toBeGreaterThanOrEqual(0);
     expect(dead.headers[DeadLetterHeader.Error]).toContain('simulated refusal');
@@ -190,9 +199,9 @@ describe('libs/kafka against the real broker and database', () => {
     const deadLetters: { key: string | null; value: string; headers: Record<string, string> }[] = [];
     await collect(Topic.DeadLetter, deadLetters);
     const key = `it-${run}-invalid`;
-    await moduleRef.get(KafkaProducer).send([{ topic: Topic.AuditEvents, key, value: { eventId: `it-${run}-invalid`, type: 'no.such.type' } }]);
+    await moduleRef.get(KafkaProducer).send([{ topic: TOPIC, key, value: { eventId: `it-${run}-invalid`, type: 'no.such.type' } }]);
     const dead = await expectEventually(
-      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === CLIENT_ID && m.key === key),
+      () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === SERVICE && m.key === key),
       { description: 'invalid message dead-lettered' },
     );
     expect(dead.headers[DeadLetterHeader.Attempts]).toBe('0');
@@ -210,17 +219,17 @@ describe('libs/kafka against the real broker and database', () => {
     const invalid = `it-${run}-batch-invalid`;
     const producer = moduleRef.get(KafkaProducer);
     // Produced before the consumer starts, so its first fetch holds them all.
-    await producer.send(ids.slice(0, 20).map((id) => ({ topic: Topic.AuditEvents, key, value: auditEvent(id) })));
+    await producer.send(ids.slice(0, 20).map((id) => ({ topic: TOPIC, key, value: auditEvent(id) })));
     await producer.send([
-      { topic: Topic.AuditEvents, key, value: auditEvent(poison) },
-      { topic: Topic.AuditEvents, key, value: { eventId: invalid, type: 'no.such.type' } },
+      { topic: TOPIC, key, value: auditEvent(poison) },
+      { topic: TOPIC, key, value: { eventId: invalid, type: 'no.such.type' } },
     ]);
-    await producer.send(ids.slice(20).map((id) => ({ topic: Topic.AuditEvents, key, value: auditEvent(id) })));
+    await producer.send(ids.slice(20).map((id) => ({ topic: TOPIC, key, value: auditEvent(id) })));
 
     const calls: string[][] = [];
     await moduleRef.get(KafkaBatchConsumers).start({
       groupId,
-      topic: Topic.AuditEvents,
+      topics: [TOPIC],
       messageClass: AuditEvent,
       maxBatch: 100,
       handle: async (events) => {

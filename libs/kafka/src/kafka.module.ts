@@ -20,7 +20,7 @@ export class KafkaModule {
       imports: [TerminusModule],
       providers: [
         { provide: KAFKA_OPTIONS, useValue: options },
-        { provide: KAFKA_CLIENT, useFactory: () => createKafkaClient(options.clientId, options.brokers) },
+        { provide: KAFKA_CLIENT, useFactory: () => createKafkaClient(options.service, options.brokers, options.credentials) },
         KafkaProducer,
         TopicAdmin,
         KafkaHealthIndicator,

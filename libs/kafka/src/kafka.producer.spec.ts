@@ -34,12 +34,12 @@ describe('KafkaProducer', () => {
   });
 
   it('sends each partition in a call of its own, with the partition set and the order of each key kept', async () => {
-    const { kafka, calls } = recordingKafka({ [Topic.AlertsDelivered]: 6, [Topic.AuditEvents]: 6 });
+    const { kafka, calls } = recordingKafka({ [Topic.AlertsDelivered]: 6, [Topic.AuditEventsFromGateway]: 6 });
     const producer = new KafkaProducer(kafka);
     await producer.onModuleInit();
     const recipients = ['KG-BS', 'KZ-CUS', 'TJ-DCA', 'UZ-NIC', 'TM-BS', 'CARICC'];
     const messages = recipients.flatMap((recipient) => [1, 2, 3].map((n) => ({ topic: Topic.AlertsDelivered, key: recipient, value: `${recipient}#${n}` })));
-    messages.push({ topic: Topic.AuditEvents, key: 'a', value: 'audit-a' }, { topic: Topic.AuditEvents, key: 'b', value: 'audit-b' });
+    messages.push({ topic: Topic.AuditEventsFromGateway, key: 'a', value: 'audit-a' }, { topic: Topic.AuditEventsFromGateway, key: 'b', value: 'audit-b' });
     await producer.sendSerialized(messages);
 
     for (const call of calls) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AuditEventType, AuditEvent } from '@hub/contracts/audit-event';
-import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
+import { AUDIT_TOPIC_OF, DeadLetterHeader, Topic } from '@hub/contracts/topics';
 import { flattenValidationErrors } from '@hub/contracts/validation';
 import { KafkaProducer } from './kafka.producer';
 import { ConsumerStatus } from './consumer-status';
@@ -29,7 +29,7 @@ export interface ConsumedMessage {
   getPartition(): number;
   getMessage(): { offset: string; key: Buffer | string | null; value: Buffer | string | null | unknown };
   getHeartbeat(): () => Promise<void>;
-  /** The consumer group, when it is not the client id (a batch consumer's own group). */
+  /** The consumer group, when it is not the service name (a batch consumer's own group). */
   getGroupId?(): string;
   /** True once the consumer is stopping or lost the partition: a waiting handler then gives up its wait. */
   isStopping?(): boolean;
@@ -37,6 +37,8 @@ export interface ConsumedMessage {
 
 /** What a batch handler is given besides its messages. */
 export interface BatchAttempt {
+  /** The topic the messages came from (a batch is one partition of one topic). */
+  topic: string;
   /** Keeps the consumer's group membership during a long wait (the handler's own, e.g. for reference data). */
   heartbeat: () => Promise<void>;
 }
@@ -98,13 +100,14 @@ export class KafkaMessageHandler {
     }
     if (valid.length === 0) return;
     const heartbeat = valid[0].context.getHeartbeat();
+    const topic = valid[0].context.getTopic();
     if (valid.length > 1) {
       const wait = new Backoff(this.options.retryBackoffMs);
       for (;;) {
         try {
           await work(
             valid.map((v) => v.message),
-            { heartbeat },
+            { heartbeat, topic },
           );
           this.status.recovered(this.origin(valid[0].context));
           return;
@@ -116,7 +119,7 @@ export class KafkaMessageHandler {
       }
     }
     for (const { context, message } of valid) {
-      await this.runUntilDone(context, message, (one) => work([one], { heartbeat }));
+      await this.runUntilDone(context, message, (one) => work([one], { heartbeat, topic }));
     }
   }
 
@@ -159,7 +162,7 @@ export class KafkaMessageHandler {
   }
 
   private origin(context: ConsumedMessage): { consumer: string; topic: string; partition: number; offset: string } {
-    return { consumer: context.getGroupId?.() ?? this.options.clientId, ...describeOrigin(context) };
+    return { consumer: context.getGroupId?.() ?? this.options.service, ...describeOrigin(context) };
   }
 
   private async parse<T extends object>(messageClass: new () => T, payload: unknown): Promise<T> {
@@ -181,14 +184,14 @@ export class KafkaMessageHandler {
     const raw = context.getMessage();
     const key = raw.key ? raw.key.toString() : '';
     const value = raw.value === null || raw.value === undefined ? null : decodeValue(raw.value);
-    const group = context.getGroupId?.() ?? this.options.clientId;
+    const group = context.getGroupId?.() ?? this.options.service;
     this.logger.error({ ...origin, attempts, err: error.message }, 'dead-lettering message');
     this.status.countDeadLettered();
     const event: AuditEvent = {
       eventId: `dead-letter:${group}:${origin.topic}:${origin.partition}:${origin.offset}`,
       type: AuditEventType.MessageDeadLettered,
       at: new Date().toISOString(),
-      actor: { service: this.options.clientId },
+      actor: { service: this.options.service },
       details: { ...origin, consumer: group, attempts, error: error.message.slice(0, 1000) },
     };
     await this.producer.send([
@@ -205,7 +208,7 @@ export class KafkaMessageHandler {
           [DeadLetterHeader.ConsumerGroup]: group,
         },
       },
-      { topic: Topic.AuditEvents, key: origin.topic, value: event },
+      { topic: AUDIT_TOPIC_OF[this.options.service], key: origin.topic, value: event },
     ]);
   }
 }

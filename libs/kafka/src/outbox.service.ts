@@ -197,7 +197,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       [DeadLetterHeader.Offset]: origin,
       [DeadLetterHeader.Error]: reason,
       [DeadLetterHeader.Attempts]: '1',
-      [DeadLetterHeader.ConsumerGroup]: `${this.options.clientId}-outbox`,
+      [DeadLetterHeader.ConsumerGroup]: `${this.options.service}-outbox`,
     };
     this.logger.error({ origin, topic: row.topic, key: row.key, bytes }, 'outbox row too large for Kafka: dead-lettering it');
     try {
@@ -209,11 +209,11 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.producer.sendSerialized([{ topic: Topic.DeadLetter, key: row.key, value: summary, headers }]);
     }
     await this.producer.send([
-      auditMessage({
+      auditMessage(this.options.service, {
         eventId: `dead-letter:${origin}`,
         type: AuditEventType.MessageDeadLettered,
-        actor: { service: this.options.clientId },
-        details: { topic: row.topic, partition: -1, offset: origin, consumer: `${this.options.clientId}-outbox`, attempts: 1, error: reason },
+        actor: { service: this.options.service },
+        details: { topic: row.topic, partition: -1, offset: origin, consumer: `${this.options.service}-outbox`, attempts: 1, error: reason },
       }),
     ]);
   }

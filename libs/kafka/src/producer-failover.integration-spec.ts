@@ -1,6 +1,7 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
-import { BrokerCluster, expectEventually, startBrokerCluster } from '@hub/testing';
+import { BrokerCluster, expectEventually, startBrokerCluster, testKafkaCredentials } from '@hub/testing';
+import { kafkaSasl } from './kafka-client';
 import { KafkaProducer } from './kafka.producer';
 
 const TOPIC = 'producer-failover-it' as Topic;
@@ -43,7 +44,14 @@ describe('KafkaProducer across partition leader changes (3-node cluster)', () =>
 
   beforeAll(async () => {
     cluster = await startBrokerCluster();
-    kafka = new Kafka({ clientId: 'producer-failover-it', brokers: cluster.brokers, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 } });
+    // As the admin principal (a super user of the cluster, created with it like every broker the project starts).
+    kafka = new Kafka({
+      clientId: 'producer-failover-it',
+      brokers: cluster.brokers,
+      sasl: kafkaSasl(testKafkaCredentials()),
+      logLevel: logLevel.NOTHING,
+      retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    });
     admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { Topic, TopicSpec } from '@hub/contracts/topics';
-import { testEnvironment } from '@hub/testing';
+import { testKafka } from '@hub/testing';
 import { TopicAdmin } from './topic-admin';
 
 /**
- * Services and replicas boot at the same time (npm run chaos, a compose up, a rolling restart): each creates the
+ * The three services' `migrate` may run at the same time (a compose up, a rolling deploy): each creates the
  * contract's topics if missing. The ones that lose the race must carry on, not exit at start-up.
  */
 describe('TopicAdmin against the real broker', () => {
-  const env = testEnvironment();
-  const kafka = new Kafka({ clientId: `topic-admin-${randomUUID().slice(0, 8)}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
-  const options = { clientId: 'topic-admin-test', brokers: env.brokers, replicationFactor: 1, minInsyncReplicas: 1, outboxSchema: 'unused' };
+  const kafka = testKafka('topic-admin');
+  const options = { replicationFactor: 1, minInsyncReplicas: 1 };
 
   it('three replicas creating the same new topics at once all succeed, and every partition has a leader', async () => {
     const run = randomUUID().slice(0, 8);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
-import { TOPIC_SPECS, TopicSpec } from '@hub/contracts/topics';
+import { Topic, TOPIC_SPECS, TopicSpec } from '@hub/contracts/topics';
 import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
 /** Topics without content keep their records 30 days (the audit log's consumers may be halted that long). */
@@ -14,17 +14,40 @@ export function topicRetentionMs(spec: TopicSpec, contentRetentionMs = DEFAULT_C
   return spec.carriesContent ? contentRetentionMs : DEFAULT_TOPIC_RETENTION_MS;
 }
 
-/** Creates every topic of the contract at boot (auto-creation is off on the broker), then checks the cluster. */
+/**
+ * Topics of the contract. The admin principal creates them (`ensureTopics`, run by `main.js migrate`: services have
+ * no Create permission); a service waits at boot until the topics it uses are there (`awaitTopics`).
+ */
 @Injectable()
 export class TopicAdmin {
   private readonly logger = new Logger(TopicAdmin.name);
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
+    @Inject(KAFKA_OPTIONS) private readonly options: Pick<KafkaModuleOptions, 'replicationFactor' | 'minInsyncReplicas'> & { contentRetentionMs?: number },
   ) {}
 
-  /** `specs` is the contract's topics; a test passes its own. */
+  /**
+   * Waits until every one of `topics` exists with a leader for each partition, as far as this client's principal
+   * may see (it describes only the topics its ACLs name). Fails naming the missing topics and what creates them.
+   */
+  async awaitTopics(topics: readonly Topic[], readyWithinMs = 60_000): Promise<void> {
+    const specs = TOPIC_SPECS.filter((spec) => topics.includes(spec.topic));
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await this.awaitLeaders(admin, specs, readyWithinMs);
+    } catch (error) {
+      throw new Error(
+        `${(error as Error).message}. Topics and their ACLs are created by \`main.js migrate\` as the Kafka admin ` +
+          '(KAFKA_ADMIN_PASSWORD); this service may not create them',
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Creates the missing topics of `specs` (the contract's; a test passes its own) and waits for their leaders. */
   async ensureTopics(specs: readonly TopicSpec[] = TOPIC_SPECS, readyWithinMs = 60_000): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();

@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 import { withCredentials } from '@hub/database/migrate';
-import { splitList } from './config';
+import { KafkaCredentials } from '@hub/kafka/kafka-client';
+import { NotALocalDefaultInProduction, splitList } from './config';
 
 /**
  * Environment shared by the three apps. Each app's config class extends it and adds its own variables;
@@ -12,13 +13,19 @@ export abstract class HubBaseConfig {
   @IsInt() @Min(1) @Max(5) @Type(() => Number) KAFKA_REPLICATION_FACTOR: number = 1;
   @IsInt() @Min(1) @Max(5) @Type(() => Number) KAFKA_MIN_INSYNC_REPLICAS: number = 1;
   /**
-   * retention.ms of the topics created at boot that carry alert content (submissions, deliveries, match notices,
-   * dead letters): how long a copy can outlive an erasure in Kafka. Default 7 days.
+   * retention.ms of the topics `main.js migrate` creates that carry alert content (submissions, deliveries, match
+   * notices, dead letters): how long a copy can outlive an erasure in Kafka. Default 7 days.
    */
   @IsInt() @Min(60_000) @Type(() => Number) KAFKA_CONTENT_RETENTION_MS: number = 7 * 24 * 3600 * 1000;
+  /**
+   * The Kafka admin principal (a super user of the cluster): used by `main.js migrate` only, to create topics and set
+   * this app's ACLs. When unset, migrate leaves Kafka alone (someone else provisions it); a serving app never uses it.
+   */
+  @IsString() @IsNotEmpty() KAFKA_ADMIN_USERNAME: string = 'hub-admin';
+  @IsOptional() @IsString() @IsNotEmpty() @NotALocalDefaultInProduction() KAFKA_ADMIN_PASSWORD?: string;
   /** Owner connection: creates roles and schemas and runs migrations. */
   @IsString() @IsNotEmpty() DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/hub';
-  /** Set it to production to refuse the documented local defaults of secrets (admin key, database passwords). */
+  /** Set it to production to refuse the documented local defaults of secrets (admin key, database and Kafka passwords). */
   @IsOptional() @IsString() NODE_ENV?: string;
   @IsString() @IsNotEmpty() HOST: string = '127.0.0.1';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
@@ -27,6 +34,14 @@ export abstract class HubBaseConfig {
 
   get brokers(): string[] {
     return splitList(this.KAFKA_BROKERS);
+  }
+
+  /** This app's own Kafka principal (User:<service>, SCRAM-SHA-512), from its `<APP>_KAFKA_PASSWORD`. */
+  abstract get kafkaCredentials(): KafkaCredentials;
+
+  /** The admin principal, when KAFKA_ADMIN_PASSWORD is set. */
+  get kafkaAdminCredentials(): KafkaCredentials | undefined {
+    return this.KAFKA_ADMIN_PASSWORD ? { username: this.KAFKA_ADMIN_USERNAME, password: this.KAFKA_ADMIN_PASSWORD } : undefined;
   }
 
   /**

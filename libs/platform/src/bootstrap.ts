@@ -4,17 +4,21 @@ import { MicroserviceOptions } from '@nestjs/microservices';
 import { SupervisedServerKafka } from '@hub/kafka/supervised-server-kafka';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { kafkaLogCreator } from '@hub/kafka/kafka-client';
+import { HubService } from '@hub/contracts/topics';
+import { topicsOf } from '@hub/kafka/kafka-access';
+import { KafkaCredentials, kafkaLogCreator, kafkaSasl } from '@hub/kafka/kafka-client';
 import { TopicAdmin } from '@hub/kafka/topic-admin';
 import { HubExceptionFilter } from './http-error.filter';
 import { jsonBodyMiddleware, TextBodyType } from './http-body';
 import { hubValidationPipe } from './validation.pipe';
 
 export interface HybridAppOptions {
-  serviceName: string;
+  service: HubService;
   host: string;
   port: number;
   brokers: string[];
+  /** The service's own Kafka principal. */
+  credentials: KafkaCredentials;
   /** Consumer group id, used exactly as given (postfixId is disabled). */
   groupId: string;
   /** Partitions of one consumer processed at once; ordering within a partition is kept. */
@@ -26,8 +30,8 @@ export interface HybridAppOptions {
 }
 
 /**
- * Boots one hub service: HTTP API and Kafka consumer in one process. Topics are created before the consumer
- * subscribes, and the process only listens once the consumer has joined its group.
+ * Boots one hub service: HTTP API and Kafka consumer in one process. The consumer subscribes once the topics the
+ * service uses exist (`main.js migrate` creates them), and the process only listens once it has joined its group.
  */
 export async function bootstrapHybridApp(module: unknown, options: HybridAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, bufferLogs: true });
@@ -39,13 +43,14 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   app.enableShutdownHooks();
   keepRunningOnUnhandledRejection();
   await options.configure?.(app);
-  await app.get(TopicAdmin).ensureTopics();
+  await app.get(TopicAdmin).awaitTopics(topicsOf(options.service));
   app.connectMicroservice<MicroserviceOptions>({
     strategy: new SupervisedServerKafka({
       postfixId: '',
       client: {
-        clientId: `${options.serviceName}-consumer`,
+        clientId: `${options.service}-consumer`,
         brokers: options.brokers,
+        sasl: kafkaSasl(options.credentials),
         logCreator: kafkaLogCreator,
         retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
       },
@@ -61,7 +66,7 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   const server = app.getHttpServer() as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  new NestLogger('Bootstrap').log(`${options.serviceName} listening on http://${options.host}:${options.port}`);
+  new NestLogger('Bootstrap').log(`${options.service} listening on http://${options.host}:${options.port}`);
   return app;
 }
 

@@ -41,6 +41,10 @@ export const LOCAL_DEFAULT_SECRETS: readonly string[] = [
   'hub-local-only-gateway',
   'hub-local-only-coordination',
   'hub-local-only-audit',
+  'hub-local-only-kafka-admin',
+  'hub-local-only-kafka-gateway',
+  'hub-local-only-kafka-coordination',
+  'hub-local-only-kafka-audit',
   'hub-local-only-identifier-hash-key',
 ];
 

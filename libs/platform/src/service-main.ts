@@ -1,7 +1,11 @@
 import { DataSourceOptions } from 'typeorm';
+import { HubService } from '@hub/contracts/topics';
 import { MigrationCommand, provisionRuntimeRole, runMigrationCommand } from '@hub/database/migrate';
+import { provisionKafka } from '@hub/kafka/kafka-provisioning';
+import { HubBaseConfig } from './base.config';
 
-export interface ServiceMain<C> {
+export interface ServiceMain<C extends HubBaseConfig> {
+  service: HubService;
   loadConfig: () => C;
   /** DataSource options for a given connection URL (owner for migrations, runtime role when serving). */
   dataSourceOptions: (config: C, url: string) => DataSourceOptions;
@@ -14,16 +18,20 @@ export interface ServiceMain<C> {
 
 /**
  * One entry point per app binary:  `main.js` serves, `main.js migrate` applies migrations as the owner and
- * provisions the runtime role, `main.js migrate:revert` undoes the last one.
+ * provisions the runtime role, then (as the Kafka admin, when KAFKA_ADMIN_PASSWORD is set) creates the topics and
+ * sets the app's ACLs; `main.js migrate:revert` undoes the last migration.
  */
-export function runServiceMain<C>(main: ServiceMain<C>, argv = process.argv.slice(2)): void {
+export function runServiceMain<C extends HubBaseConfig>(main: ServiceMain<C>, argv = process.argv.slice(2)): void {
   const command = argv[0] ?? 'serve';
   const run = async (): Promise<void> => {
     const config = main.loadConfig();
     if (command === 'migrate' || command === 'migrate:revert') {
       const owner = main.dataSourceOptions(config, main.ownerUrl(config));
       await runMigrationCommand(command as MigrationCommand, owner);
-      if (command === 'migrate') await provisionRuntimeRole(owner, main.runtimeUrl(config), main.grants);
+      if (command === 'migrate') {
+        await provisionRuntimeRole(owner, main.runtimeUrl(config), main.grants);
+        await migrateKafka(main.service, config);
+      }
       return;
     }
     if (command !== 'serve') throw new Error(`unknown command "${command}" (expected serve, migrate or migrate:revert)`);
@@ -38,4 +46,20 @@ export function runServiceMain<C>(main: ServiceMain<C>, argv = process.argv.slic
       process.exit(1);
     },
   );
+}
+
+async function migrateKafka(service: HubService, config: HubBaseConfig): Promise<void> {
+  const admin = config.kafkaAdminCredentials;
+  if (!admin) {
+    process.stdout.write(`${service}: KAFKA_ADMIN_PASSWORD is not set, so Kafka topics and ACLs were left as they are\n`);
+    return;
+  }
+  await provisionKafka({
+    service,
+    brokers: config.brokers,
+    admin,
+    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+    contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,
+  });
 }

@@ -8,3 +8,4 @@ export * from './load';
 export * from './sse';
 export * from './browser';
 export * from './invariants';
+export * from './kafka';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
 import { expectEventually } from './eventually';
 import { inbox } from './hub-fixtures';
 import { queryDatabase } from './database';
 import { testEnvironment } from './environment';
+import { testKafka } from './kafka';
 import { api } from './http';
 import type { Accepted } from './load';
 
@@ -18,7 +18,7 @@ function mustHold(condition: boolean, message: () => string): void {
   if (!condition) throw new Error(message());
 }
 
-const kafka = () => new Kafka({ clientId: `invariants-${randomUUID().slice(0, 8)}`, brokers: testEnvironment().brokers, logLevel: logLevel.NOTHING });
+const kafka = () => testKafka('invariants');
 
 export async function deadLetterHighWatermark(): Promise<number> {
   const admin = kafka().admin();

@@ -2,9 +2,9 @@
 /**
  * The audit log as the end-to-end run sees it: is it built (an entries table in the audit schema after the
  * audit-log migrations), how many entries it holds, and how many audit events the services have produced
- * (the end offsets of audit.events.v1 on the bench broker) — the run waits until the first reaches the second.
+ * (the end offsets of the per-service audit topics on the bench broker) — the run waits until the first reaches the second.
  */
-const AUDIT_TOPIC = 'audit.events.v1';
+const { AUDIT_TOPICS, kafkaClientConfig } = require('../kafka');
 
 async function auditProbe({ pg, brokers }) {
   const { rows } = await pg.query(
@@ -16,7 +16,7 @@ async function auditProbe({ pg, brokers }) {
   }
   const table = `audit."${rows[0].table_name}"`;
   const { Kafka, logLevel } = require('kafkajs');
-  const admin = new Kafka({ clientId: 'bench-audit-probe', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: 'bench-audit-probe', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const probe = {
     available: true,
@@ -28,8 +28,12 @@ async function auditProbe({ pg, brokers }) {
     },
     /** Audit events produced so far by every service. */
     async expectedTotal() {
-      const offsets = await admin.fetchTopicOffsets(AUDIT_TOPIC);
-      return offsets.reduce((acc, p) => acc + Number(p.high) - Number(p.low), 0);
+      let total = 0;
+      for (const topic of AUDIT_TOPICS) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        total += offsets.reduce((acc, p) => acc + Number(p.high) - Number(p.low), 0);
+      }
+      return total;
     },
     /** Polls until `target` entries are appended, the deadline passes, or nothing moves for 15 s. */
     async waitFor(target, deadline) {
@@ -48,4 +52,4 @@ async function auditProbe({ pg, brokers }) {
   return probe;
 }
 
-module.exports = { auditProbe, AUDIT_TOPIC };
+module.exports = { auditProbe };

@@ -7,11 +7,13 @@
  * A stage that is the bottleneck shows as the group whose lag grows, or the connections that wait.
  */
 
+const { AUDIT_TOPICS, kafkaClientConfig } = require('../kafka');
+
 const GROUP_TOPICS = {
   'agency-gateway-deliveries': ['alerts.deliveries.v1'],
   'coordination-node-routing': ['alerts.submitted.v1'],
-  'coordination-node-feed': ['audit.events.v1'],
-  'audit-log-events': ['audit.events.v1'],
+  'coordination-node-feed': AUDIT_TOPICS,
+  'audit-log-events': AUDIT_TOPICS,
 };
 
 class Diagnostics {
@@ -26,7 +28,7 @@ class Diagnostics {
 
   async start() {
     const { Kafka, logLevel } = require('kafkajs');
-    this.admin = new Kafka({ clientId: 'bench-diagnostics', brokers: this.brokers, logLevel: logLevel.NOTHING }).admin();
+    this.admin = new Kafka({ clientId: 'bench-diagnostics', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).admin();
     await this.admin.connect();
     const lagTimer = setInterval(() => void this.sampleLag(), 1000);
     const pgTimer = setInterval(() => void this.samplePg(), 250);
@@ -126,7 +128,7 @@ class Diagnostics {
    */
   async workCounters() {
     const topics = {};
-    for (const topic of ['alerts.submitted.v1', 'alerts.deliveries.v1', 'audit.events.v1']) {
+    for (const topic of ['alerts.submitted.v1', 'alerts.deliveries.v1', ...AUDIT_TOPICS]) {
       const offsets = await this.admin.fetchTopicOffsets(topic);
       topics[topic] = offsets.reduce((acc, p) => acc + Number(p.high), 0);
     }
@@ -191,7 +193,7 @@ class StageObserver {
 
   async start() {
     const { Kafka, logLevel } = require('kafkajs');
-    this.consumer = new Kafka({ clientId: 'bench-stage-observer', brokers: this.brokers, logLevel: logLevel.NOTHING }).consumer({
+    this.consumer = new Kafka({ clientId: 'bench-stage-observer', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).consumer({
       groupId: `bench-stage-observer-${Date.now()}`,
       maxWaitTimeInMs: 100,
     });

@@ -62,6 +62,7 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
   const env = {
     ...process.env,
     KAFKA_BROKERS: kafka.brokers.join(','),
+    ...require('../kafka').kafkaEnvironment(),
     DATABASE_URL,
     HUB_ADMIN_KEY: ADMIN_KEY,
     GATEWAY_PORT: String(PORTS['agency-gateway']),

@@ -5,6 +5,7 @@ import { issueApiKey } from '@hub/auth/api-key';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType, Role } from '@hub/contracts/audit-event';
 import { auditMessage } from '@hub/kafka/audit.publisher';
+import { HubService } from '@hub/contracts/topics';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, HubError } from '@hub/platform/errors';
@@ -32,7 +33,7 @@ export class AdminService {
       const agency = await manager.save(AgencyEntity, { ...request, active: true, createdAt: now, updatedAt: now });
       return {
         result: agency,
-        messages: [agencyMessage(agency), auditMessage({ type: AuditEventType.AdminAgencyCreated, actor: actorOf(admin), recipient: agency.id, details: { agency: agencyRecord(agency) } })],
+        messages: [agencyMessage(agency), auditMessage(HubService.AgencyGateway, { type: AuditEventType.AdminAgencyCreated, actor: actorOf(admin), recipient: agency.id, details: { agency: agencyRecord(agency) } })],
       };
     });
     return agencyRecord(row);
@@ -54,7 +55,7 @@ export class AdminService {
         messages: [
           agencyMessage(agency),
           ...revoked.map(credentialMessage),
-          auditMessage({
+          auditMessage(HubService.AgencyGateway, {
             type: AuditEventType.AdminAgencyUpdated,
             actor: actorOf(admin),
             recipient: id,
@@ -106,7 +107,7 @@ export class AdminService {
       });
       return {
         result: key,
-        messages: [credentialMessage(key), auditMessage({ type: AuditEventType.AdminKeyIssued, actor: actorOf(admin), recipient: agencyId, details: { keyId: key.keyId, role: key.role, expiresAt: request.expiresAt ?? null } })],
+        messages: [credentialMessage(key), auditMessage(HubService.AgencyGateway, { type: AuditEventType.AdminKeyIssued, actor: actorOf(admin), recipient: agencyId, details: { keyId: key.keyId, role: key.role, expiresAt: request.expiresAt ?? null } })],
       };
     });
     return { keyId: row.keyId, key: issued.key, agencyId, role: row.role, expiresAt: row.expiresAt?.toISOString() ?? null };
@@ -123,7 +124,7 @@ export class AdminService {
       }
       return {
         result: key,
-        messages: [credentialMessage(key), auditMessage({ type: AuditEventType.AdminKeyRevoked, actor: actorOf(admin), recipient: key.agencyId, details: { keyId } })],
+        messages: [credentialMessage(key), auditMessage(HubService.AgencyGateway, { type: AuditEventType.AdminKeyRevoked, actor: actorOf(admin), recipient: key.agencyId, details: { keyId } })],
       };
     });
   }
@@ -150,7 +151,7 @@ export class AdminService {
       });
       return {
         result: group,
-        messages: [sharingGroupMessage(group), auditMessage({ type: AuditEventType.AdminGroupCreated, actor: actorOf(admin), details: { group: sharingGroupRecord(group) } })],
+        messages: [sharingGroupMessage(group), auditMessage(HubService.AgencyGateway, { type: AuditEventType.AdminGroupCreated, actor: actorOf(admin), details: { group: sharingGroupRecord(group) } })],
       };
     });
     return sharingGroupRecord(row);

@@ -10,7 +10,7 @@ import { forwardAllowed } from '@hub/contracts/policy/forwarding';
 import { hubStampedSubjectFieldErrors, stampCanonicalIdentifiers, withoutHubStampedSubjectFields } from '@hub/contracts/alert/subjects';
 import { parseContent } from '@hub/contracts/alert/validate';
 import { AlertSubmittedMessage, DeliveryKind } from '@hub/contracts/messages';
-import { Topic } from '@hub/contracts/topics';
+import { HubService, Topic } from '@hub/contracts/topics';
 import { canonicalJson } from '@hub/merkle/canonical-json';
 import { CONTENT_COMMITMENT_SCHEME, contentCommitment, newContentSalt } from '@hub/merkle/content-commitment';
 import { AuditFact, AuditPublisher, auditMessage } from '@hub/kafka/audit.publisher';
@@ -87,7 +87,7 @@ export class AlertsService {
       );
       const ids = await this.outbox.enqueue(manager, [
         { topic: Topic.AlertsSubmitted, key: alertId, value: message },
-        auditMessage({
+        auditMessage(HubService.AgencyGateway, {
           eventId: `submitted:${message.messageId}`,
           type: AuditEventType.AlertSubmitted,
           actor: actorOf(principal),
@@ -199,7 +199,7 @@ export class AlertsService {
       );
       const ids = await this.outbox.enqueue(manager, [
         { topic: Topic.AlertsSubmitted, key: alertId, value: message },
-        auditMessage({
+        auditMessage(HubService.AgencyGateway, {
           eventId: `submitted:${message.messageId}`,
           type: kind === 'cancel' ? AuditEventType.AlertCancelled : AuditEventType.AlertUpdated,
           actor: actorOf(principal),
@@ -410,7 +410,7 @@ export class AlertsService {
         [alertId, ack.version, principal.agencyId, ack.status, ack.note ?? null, principal.keyId],
       );
       return this.outbox.enqueue(manager, [
-        auditMessage({
+        auditMessage(HubService.AgencyGateway, {
           eventId: `ack:${id}`,
           type: AuditEventType.AlertAcked,
           actor: actorOf(principal),

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertErasedMessage, ErasureCause } from '@hub/contracts/messages';
-import { Topic } from '@hub/contracts/topics';
+import { HubService, Topic } from '@hub/contracts/topics';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
@@ -41,7 +41,7 @@ export class ErasureService {
       if (!erased) return { ids: [], erasedAt: (await repository.exists(alertId))?.erased_at ?? erasedAt };
       const ids = await this.outbox.enqueue(manager, [
         erasureMessage(alertId, 'request', erasedAt),
-        auditMessage({
+        auditMessage(HubService.AgencyGateway, {
           eventId: `erased:${alertId}`,
           type: AuditEventType.AlertErased,
           actor: actorOf(principal),
@@ -67,9 +67,9 @@ export class ErasureService {
       if (erased.length === 0) return { ids: [], erased };
       const messages: OutgoingMessage[] = erased.map((e) => erasureMessage(e.alertId, 'retention', now));
       messages.push(
-        auditMessage({
+        auditMessage(HubService.AgencyGateway, {
           type: AuditEventType.RetentionSwept,
-          actor: { service: 'agency-gateway' },
+          actor: { service: HubService.AgencyGateway },
           details: { cause: 'retention', count: erased.length, items: erased.map((e) => ({ alertId: e.alertId, version: e.version })) },
         }),
       );

@@ -23,7 +23,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
       groupId: DELIVERIES_CONSUMER_GROUP,
-      topic: Topic.AlertsDelivered,
+      topics: [Topic.AlertsDelivered],
       messageClass: AlertDeliveredMessage,
       maxBatch: DELIVERIES_BATCH_MAX,
       partitionsConsumedConcurrently: 3,
@@ -31,7 +31,7 @@ export class DeliveriesConsumer implements OnApplicationBootstrap {
     });
     await this.consumers.start({
       groupId: MATCH_NOTICES_CONSUMER_GROUP,
-      topic: Topic.MatchNotices,
+      topics: [Topic.MatchNotices],
       messageClass: MatchNoticeMessage,
       maxBatch: DELIVERIES_BATCH_MAX,
       handle: (notices) => this.inbox.storeNotices(notices),

@@ -5,6 +5,7 @@ import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertDeliveredMessage, InboxItemKind, MatchNoticeMessage } from '@hub/contracts/messages';
 import { auditMessage, AuditPublisher } from '@hub/kafka/audit.publisher';
+import { HubService } from '@hub/contracts/topics';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { InboxItem, inboxItem, InboxRow, MatchNoticeView } from '../alerts/alert-views';
 import { INBOX_CHANNEL } from './inbox.notifier';
@@ -163,7 +164,7 @@ export class InboxService {
       return this.outbox.enqueue(
         manager,
         fresh.map(({ delivery, seq }) =>
-          auditMessage({
+          auditMessage(HubService.AgencyGateway, {
             eventId: `delivered:${delivery.deliveryId}`,
             type: AuditEventType.AlertDelivered,
             actor: { service: 'agency-gateway' },

@@ -4,6 +4,7 @@ import { createPublicKey } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType, Role } from '@hub/contracts/audit-event';
+import { HubService } from '@hub/contracts/topics';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, FieldError, HubError } from '@hub/platform/errors';
@@ -154,7 +155,7 @@ export class SigningKeysService {
   ): Promise<T> {
     const { result, ids } = await this.dataSource.transaction(async (manager) => {
       const { result, audit } = await work(manager, new SigningKeysRepository(manager));
-      const ids = audit ? await this.outbox.enqueue(manager, [auditMessage({ ...audit, actor: actorOf(principal) })]) : [];
+      const ids = audit ? await this.outbox.enqueue(manager, [auditMessage(HubService.AgencyGateway, { ...audit, actor: actorOf(principal) })]) : [];
       return { result, ids };
     });
     await this.outbox.publish(ids);

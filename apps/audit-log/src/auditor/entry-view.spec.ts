@@ -70,6 +70,7 @@ describe('entryView', () => {
       decision: 'withheld',
       reason: 'NOT_ADDRESSED',
       details: entry.details,
+      producer: null,
       decisions: [{ recipient: 'KG-DCS', decision: 'withheld', reason: 'NOT_ADDRESSED', deliveryId: null }],
       entry,
       leafHash: auditEntryLeafHash(entry).toString('hex'),

@@ -24,6 +24,8 @@ export interface AuditEntryView {
   decision: string | null;
   reason: string | null;
   details: Record<string, unknown> | null;
+  /** The service that wrote the event, from the Kafka topic it came on; null for entries appended before this was kept. */
+  producer: string | null;
   /**
    * For a routing outcome: every candidate's decision, expanded from the one fact (or the entry's own recipient,
    * decision and reason for the per-recipient entries written before facts were recorded per outcome). Null otherwise.
@@ -54,6 +56,7 @@ export function entryView(row: StoredEntryRow): AuditEntryView {
     decision: stringOrNull(fields.decision),
     reason: stringOrNull(fields.reason),
     details: objectOrNull(fields.details),
+    producer: stringOrNull(fields.producer),
     decisions: routingDecisions(fields),
     entry,
     leafHash: row.leaf_hash ? hashToHex(row.leaf_hash) : null,
@@ -96,6 +99,7 @@ export const CSV_COLUMNS = [
   'details',
   'entry',
   'leaf_hash',
+  'producer',
 ] as const;
 
 /** RFC 4180. `entry` is the stored leaf text byte for byte, so SHA-256(0x00 || entry) = leaf_hash. */
@@ -118,6 +122,7 @@ export function csvRow(row: StoredEntryRow): string {
     details: view.details === null ? null : JSON.stringify(view.details),
     entry: row.entry,
     leaf_hash: view.leafHash,
+    producer: view.producer,
   };
   return CSV_COLUMNS.map((column) => csvField(values[column])).join(',') + '\r\n';
 }

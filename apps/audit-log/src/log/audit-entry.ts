@@ -4,7 +4,10 @@ import { auditEntryLeafHash, canonicalJson } from '@hub/merkle';
 
 /**
  * What one Merkle leaf of the audit log stands for: the audit event exactly as its producer stated it, with
- * absent optional fields left out. The leaf is SHA-256(0x00 || canonicalJson(entry)) (libs/merkle audit-leaf.ts).
+ * absent optional fields left out, and `producer`: the service that wrote it, known from the topic it came on (only
+ * that service's Kafka principal may write it), never from the event's own `actor.service`. Entries appended before
+ * `producer` existed simply lack it, and hash as they always did. The leaf is SHA-256(0x00 || canonicalJson(entry))
+ * (libs/merkle audit-leaf.ts).
  *
  * The position (seq) is deliberately not part of the entry: the leaf index in the tree is the seq, and inclusion
  * proofs bind the two. An event therefore always hashes to the same leaf wherever it lands, and an entry's hash
@@ -21,6 +24,8 @@ export interface AuditEntry {
   decision?: 'delivered' | 'withheld';
   reason?: string;
   details: Record<string, unknown>;
+  /** The service whose audit topic the event was consumed from (or the audit log, for its own alarms). */
+  producer?: string;
 }
 
 export interface AuditEntryActor {
@@ -30,8 +35,11 @@ export interface AuditEntryActor {
   service?: string;
 }
 
-/** A validated AuditEvent as a plain entry. Class instances carry undefined fields, which JSON cannot state. */
-export function auditEntryOf(event: AuditEvent): AuditEntry {
+/**
+ * A validated AuditEvent as a plain entry, written by `producer`. Class instances carry undefined fields, which JSON
+ * cannot state.
+ */
+export function auditEntryOf(event: AuditEvent, producer: string): AuditEntry {
   return withoutUndefined({
     eventId: event.eventId,
     type: event.type,
@@ -43,6 +51,7 @@ export function auditEntryOf(event: AuditEvent): AuditEntry {
     decision: event.decision,
     reason: event.reason,
     details: event.details,
+    producer,
   });
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditEvent } from '@hub/contracts/audit-event';
-import { Topic } from '@hub/contracts/topics';
+import { AUDIT_TOPICS, producerOfAuditTopic } from '@hub/contracts/topics';
 import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { AuditConfig } from '../audit.config';
 import { AuditLogAppender } from './audit-log.appender';
@@ -10,7 +10,7 @@ import { AuditLogAppender } from './audit-log.appender';
  * subscribe to the same topics, or partitions go to a member with no handler for them.
  */
 export const AUDIT_EVENTS_CONSUMER_GROUP = 'audit-log-events';
-/** The audit events topic has 6 partitions; batches of several partitions share one transaction (GroupCommit). */
+/** Each audit events topic has 6 partitions; batches of several partitions share one transaction (GroupCommit). */
 const PARTITIONS_CONSUMED_CONCURRENTLY = 6;
 
 @Injectable()
@@ -24,12 +24,15 @@ export class AuditEventsConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
       groupId: AUDIT_EVENTS_CONSUMER_GROUP,
-      topic: Topic.AuditEvents,
+      topics: AUDIT_TOPICS,
       messageClass: AuditEvent,
       maxBatch: this.config.AUDIT_APPEND_BATCH_MAX,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
-      handle: async (events, { heartbeat }) => {
-        await this.appender.appendAll(events, heartbeat);
+      handle: async (events, { heartbeat, topic }) => {
+        // Who wrote the events is the topic's owner: only that service's principal may write it (KAFKA_ACCESS).
+        const producer = producerOfAuditTopic(topic);
+        if (producer === undefined) throw new Error(`audit events consumed from ${topic}, which is not an audit topic`);
+        await this.appender.appendAll(events, producer, heartbeat);
       },
     });
   }

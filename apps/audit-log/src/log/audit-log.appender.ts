@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditEvent } from '@hub/contracts/audit-event';
+import { HubService } from '@hub/contracts/topics';
 import { AuditConfig } from '../audit.config';
 import { auditEntryOf, AuditEntry } from './audit-entry';
 import { AppendResult, AuditLogWriter } from './audit-log.writer';
@@ -28,9 +29,12 @@ export class AuditLogAppender {
     this.batches = new GroupCommit((entries) => writer.append(entries), config.AUDIT_APPEND_BATCH_MAX);
   }
 
-  /** Appends consecutive events (one partition's batch) in order; resolves once all are in the log. */
-  async appendAll(events: readonly AuditEvent[], heartbeat: () => Promise<void>): Promise<AppendResult[]> {
-    const entries = events.map(auditEntryOf);
+  /**
+   * Appends consecutive events (one partition's batch) in order, as written by `producer` (the service whose audit
+   * topic they came on); resolves once all are in the log.
+   */
+  async appendAll(events: readonly AuditEvent[], producer: HubService, heartbeat: () => Promise<void>): Promise<AppendResult[]> {
+    const entries = events.map((event) => auditEntryOf(event, producer));
     for (;;) {
       try {
         return await this.batches.submitAll(entries);

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
 import { AuditEventType } from '@hub/contracts/audit-event';
+import { HubService } from '@hub/contracts/topics';
 import { appendLeaves, canonicalJson, completeSubtreePositions, InMemoryMerkleNodeStore, readNodes, rootAt } from '@hub/merkle';
 import { CheckpointKey } from '../signing/checkpoint-key';
 import { AuditEntry, entrySubjects, PreparedEntry, prepareEntry } from './audit-entry';
@@ -11,7 +12,8 @@ import { SealedTree, SealedTreeReader } from './sealed-tree';
 
 export interface AppendResult {
   eventId: string;
-  seq: number;
+  /** Where the eventId is in the log; null when the event was refused and nothing holds its id. */
+  seq: number | null;
   /** False when the event was already in the log (a redelivery): nothing was written for it. */
   appended: boolean;
 }
@@ -53,16 +55,22 @@ export class AuditLogWriter {
         fresh.push(prepared);
         return seq;
       };
+      const alarm = (entry: AuditEntry, reason: IntegrityAlarmReason, recordedSeq: number | null): void => {
+        const raised = integrityAlarm(entry, reason, recordedSeq);
+        if (!known.has(raised.eventId)) append(raised);
+      };
       const results = entries.map((entry): AppendResult => {
+        // The topic says which service wrote the event; an event that claims to be another service's act is refused
+        // (it never takes its eventId) and recorded as an alarm, once per distinct offered content.
+        if (claimsAnotherService(entry)) {
+          alarm(entry, IntegrityAlarmReason.ServiceClaim, null);
+          return { eventId: entry.eventId, seq: known.get(entry.eventId)?.seq ?? null, appended: false };
+        }
         const recordedEntry = known.get(entry.eventId);
         if (recordedEntry === undefined) return { eventId: entry.eventId, seq: append(entry), appended: true };
         // A redelivery states the same fact byte for byte. Different content under a recorded eventId is refused
         // (whoever wrote first keeps the id) and recorded as an alarm, once per distinct offered content.
-        const offered = canonicalJson(entry);
-        if (offered !== recordedEntry.canonical) {
-          const alarm = integrityAlarm(entry, recordedEntry.seq, offered);
-          if (!known.has(alarm.eventId)) append(alarm);
-        }
+        if (canonicalJson(entry) !== recordedEntry.canonical) alarm(entry, IntegrityAlarmReason.ContentMismatch, recordedEntry.seq);
         return { eventId: entry.eventId, seq: recordedEntry.seq, appended: false };
       });
       if (fresh.length === 0) return results;
@@ -142,20 +150,42 @@ async function insertSubjects(db: SqlRunner, firstSeq: number, fresh: readonly P
   );
 }
 
+/** Why an offered event was refused. Values are part of the audit contract: add, never rename. */
+export enum IntegrityAlarmReason {
+  /** Other content under an eventId the log already holds (existing alarms carry this text). */
+  ContentMismatch = 'eventId already recorded with other content',
+  /** actor.service names another service than the one whose audit topic (and so Kafka principal) wrote the event. */
+  ServiceClaim = 'actor.service is not the service that wrote the event',
+}
+
+/** The event states a service as its actor, and that is not the service whose topic it came on. */
+export function claimsAnotherService(entry: AuditEntry): boolean {
+  return entry.producer !== undefined && entry.actor.service !== undefined && entry.actor.service !== entry.producer;
+}
+
 /**
- * The fact that content was offered under an eventId the log already holds with other content: a forgery, or a
- * producer that re-states a fact differently. It names the offered content's hash, not the content; its own
- * eventId is derived from that hash, so the same offer redelivered raises the alarm once.
+ * The fact that an event was refused: other content under an eventId the log already holds (a forgery, or a producer
+ * that re-states a fact differently), or a service claim its topic contradicts. It names the offered content's hash,
+ * not the content; its own eventId is derived from that hash, so the same offer redelivered raises the alarm once.
+ * Its producer is the audit log itself.
  */
-export function integrityAlarm(offered: AuditEntry, recordedSeq: number, offeredCanonical: string): AuditEntry {
-  const offeredSha256 = createHash('sha256').update(offeredCanonical).digest('hex');
+export function integrityAlarm(offered: AuditEntry, reason: IntegrityAlarmReason, recordedSeq: number | null): AuditEntry {
+  const offeredSha256 = createHash('sha256').update(canonicalJson(offered)).digest('hex');
   return {
     eventId: `integrity-alarm:${offeredSha256}`,
     type: AuditEventType.IntegrityAlarm,
     at: new Date().toISOString(),
-    actor: { service: 'audit-log' },
+    actor: { service: HubService.AuditLog },
     ...(offered.alertId ? { alertId: offered.alertId } : {}),
-    reason: 'eventId already recorded with other content',
-    details: { eventId: offered.eventId, recordedSeq, offeredSha256, offeredType: offered.type, offeredActor: offered.actor },
+    reason,
+    details: {
+      eventId: offered.eventId,
+      ...(recordedSeq === null ? {} : { recordedSeq }),
+      offeredSha256,
+      offeredType: offered.type,
+      offeredActor: offered.actor,
+      ...(offered.producer === undefined ? {} : { offeredBy: offered.producer }),
+    },
+    producer: HubService.AuditLog,
   };
 }

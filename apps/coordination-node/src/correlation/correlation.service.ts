@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { AlertSubmittedMessage } from '@hub/contracts/messages';
-import { Topic } from '@hub/contracts/topics';
+import { HubService, Topic } from '@hub/contracts/topics';
 import { RoutingReason } from '@hub/contracts/policy';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
@@ -212,7 +212,7 @@ export class CorrelationService {
   }
 
   private auditOf(message: AlertSubmittedMessage, record: CorrelationRecord): OutgoingMessage {
-    return auditMessage({
+    return auditMessage(HubService.CoordinationNode, {
       eventId: `correlation:${record.correlationId}`,
       type: AuditEventType.CorrelationFound,
       actor: { service: 'coordination-node' },

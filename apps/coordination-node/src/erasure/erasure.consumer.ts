@@ -24,7 +24,7 @@ export class ErasureConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
       groupId: ERASURE_CONSUMER_GROUP,
-      topic: Topic.AlertErasures,
+      topics: [Topic.AlertErasures],
       messageClass: AlertErasedMessage,
       maxBatch: 100,
       partitionsConsumedConcurrently: 1,

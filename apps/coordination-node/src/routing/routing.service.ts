@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AlertDeliveredMessage, AlertSubmittedMessage } from '@hub/contracts/messages';
 import { decideRecipients, missingReferences, ReferenceView, RoutingDecision } from '@hub/contracts/policy';
-import { Topic } from '@hub/contracts/topics';
+import { HubService, Topic } from '@hub/contracts/topics';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
@@ -83,7 +83,7 @@ export class RoutingService {
           }
         }
         // The decision first: on its partition of the audit topic it precedes every delivery fact it caused.
-        outgoing.push(auditMessage(routingFact(message, outcomes, digest)), ...deliveries);
+        outgoing.push(auditMessage(HubService.CoordinationNode, routingFact(message, outcomes, digest)), ...deliveries);
       }
       await manager.query(
         `INSERT INTO coordination.routing_decisions (alert_id, version, recipient, sender, kind, decision, reason, delivery_id)

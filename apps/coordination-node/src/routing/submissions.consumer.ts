@@ -23,7 +23,7 @@ export class SubmissionsConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
       groupId: ROUTING_CONSUMER_GROUP,
-      topic: Topic.AlertsSubmitted,
+      topics: [Topic.AlertsSubmitted],
       messageClass: AlertSubmittedMessage,
       maxBatch: ROUTING_BATCH_MAX,
       partitionsConsumedConcurrently: 3,
