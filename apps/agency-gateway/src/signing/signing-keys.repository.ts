@@ -1,17 +1,7 @@
-import { PublicEd25519Jwk } from './signing-key';
+import { SqlRunner } from '@hub/database/sql-runner';
+import { PublicEd25519Jwk, SigningKeyState } from './signing-key';
 
-/** Anything that runs SQL: the DataSource, or an EntityManager inside a transaction. */
-export interface SqlRunner {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
-}
-
-export interface SigningKeyRow {
-  kid: string;
-  agencyId: string;
-  jwk: PublicEd25519Jwk;
-  validFrom: Date;
-  validUntil: Date | null;
-  revokedAt: Date | null;
+export interface SigningKeyRow extends SigningKeyState {
   revocationReason: string | null;
   registeredBy: string;
   createdAt: Date;

@@ -1,9 +1,8 @@
 import { MerkleError, MerkleErrorCode, MerkleNodeStore, NodePosition, StoredMerkleNode } from '@hub/merkle';
 
-/** What both a DataSource and a transaction's EntityManager offer: raw parameterised SQL. */
-export interface SqlRunner {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
-}
+import { SqlRunner } from '@hub/database/sql-runner';
+
+export type { SqlRunner };
 
 /**
  * libs/merkle's node store on the merkle_nodes table. Every root and proof needs at most 2·log2(n) nodes, and
