@@ -25,7 +25,7 @@ export class FeedConsumer implements OnApplicationBootstrap {
       messageClass: AuditEvent,
       maxBatch: FEED_BATCH_MAX,
       partitionsConsumedConcurrently: 1,
-      handle: (events) => this.feed.recordAll(events),
+      handle: (events, { heartbeat }) => this.feed.recordAll(events, heartbeat),
     });
   }
 }

@@ -8,6 +8,11 @@ import { FEED_CHANNEL } from './feed.notifier';
 
 /** The node runs one feed: every exchange in the region, for the centre's analysts. */
 const REGIONAL_FEED = 'regional';
+/** How long a submission's feed entry waits for routing to store its content (the stream shows an entry once). */
+const CONTENT_WAIT_MS = 30_000;
+/** Facts older than this are not waited for (a replay, or facts from before the node kept content). */
+const CONTENT_WAIT_MAX_AGE_MS = 120_000;
+const CONTENT_TYPES: readonly string[] = [AuditEventType.AlertSubmitted, AuditEventType.AlertUpdated, AuditEventType.AlertCancelled];
 
 interface FeedAlertRow {
   alert_id: string;
@@ -39,9 +44,10 @@ export class FeedService {
    * changes nothing. The feed counter row is locked first, so feed transactions commit one after another,
    * sequence numbers commit in order and a cursor never skips a row that commits later.
    */
-  async recordAll(events: readonly AuditEvent[]): Promise<void> {
+  async recordAll(events: readonly AuditEvent[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
     const candidates = events.filter(isFeedEvent);
     if (candidates.length === 0) return;
+    await this.awaitRoutedContent(candidates, heartbeat);
     const stored = await this.dataSource.transaction(async (manager) => {
       const [{ last_seq: head }]: { last_seq: string }[] = await manager.query(
         `SELECT last_seq FROM coordination.feed_counters WHERE feed = $1 FOR UPDATE`,
@@ -131,6 +137,31 @@ export class FeedService {
     );
     const identifier = row ? { kind: row.identifier_kind, key: row.identifier_key } : null;
     return { ...event, details: { ...event.details, identifier } };
+  }
+
+  /**
+   * The gateway's submission fact and the node's routing (which stores the content the feed shows) travel on different
+   * topics, so the fact can arrive first; its entry is streamed once, and would show "content withheld" for good.
+   * Waits (heartbeating) until routing has stored the content of every recent content fact of the batch, or the alert
+   * was erased, for at most CONTENT_WAIT_MS; then goes on (a page read later joins the content anyway).
+   */
+  private async awaitRoutedContent(events: readonly AuditEvent[], heartbeat: () => Promise<void>): Promise<void> {
+    const wanted = events.filter(
+      (e) => CONTENT_TYPES.includes(e.type) && e.alertId && e.version !== undefined && Date.now() - Date.parse(e.at) < CONTENT_WAIT_MAX_AGE_MS,
+    );
+    if (wanted.length === 0) return;
+    const deadline = Date.now() + CONTENT_WAIT_MS;
+    for (;;) {
+      const [{ missing }]: { missing: number }[] = await this.dataSource.query(
+        `SELECT count(*)::int AS missing FROM unnest($1::text[], $2::int[]) AS w(alert_id, version)
+         WHERE NOT EXISTS (SELECT 1 FROM coordination.alert_contents c WHERE c.alert_id = w.alert_id AND c.version = w.version)
+           AND NOT EXISTS (SELECT 1 FROM coordination.erased_alerts x WHERE x.alert_id = w.alert_id)`,
+        [wanted.map((e) => e.alertId), wanted.map((e) => e.version)],
+      );
+      if (missing === 0 || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await heartbeat();
+    }
   }
 
   /** Entries in cursor order, with the content of the alerts the centre may see (see withStoredContent). */

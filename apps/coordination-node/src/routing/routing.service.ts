@@ -82,7 +82,8 @@ export class RoutingService {
             deliveries.push({ topic: Topic.AlertsDelivered, key: decision.recipient, value: this.delivery(message, decision, deliveryId, decidedAt) });
           }
         }
-        // The decision first: on its partition of the audit topic it precedes every delivery fact it caused.
+        // The decision before the deliveries it caused (their facts come from the gateway, on its own audit topic, and
+        // name the decision's deliveryIds).
         outgoing.push(auditMessage(HubService.CoordinationNode, routingFact(message, outcomes, digest)), ...deliveries);
       }
       await manager.query(
