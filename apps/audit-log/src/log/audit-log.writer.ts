@@ -55,9 +55,12 @@ export class AuditLogWriter {
         fresh.push(prepared);
         return seq;
       };
+      // Alarms are appended after the batch's own entries, once: an alarm's eventId is not among the batch's, so the
+      // ones a redelivered offer already raised are looked up here (else their insert breaks the unique eventId and
+      // the consumer retries the same batch forever).
+      const alarms: AuditEntry[] = [];
       const alarm = (entry: AuditEntry, reason: IntegrityAlarmReason, recordedSeq: number | null): void => {
-        const raised = integrityAlarm(entry, reason, recordedSeq);
-        if (!known.has(raised.eventId)) append(raised);
+        alarms.push(integrityAlarm(entry, reason, recordedSeq));
       };
       const results = entries.map((entry): AppendResult => {
         // The topic says which service wrote the event; an event that claims to be another service's act is refused
@@ -73,6 +76,13 @@ export class AuditLogWriter {
         if (canonicalJson(entry) !== recordedEntry.canonical) alarm(entry, IntegrityAlarmReason.ContentMismatch, recordedEntry.seq);
         return { eventId: entry.eventId, seq: recordedEntry.seq, appended: false };
       });
+      if (alarms.length > 0) {
+        const raised: { event_id: string }[] = await manager.query(`SELECT event_id FROM audit.entries WHERE event_id = ANY($1::text[])`, [
+          [...new Set(alarms.map((a) => a.eventId))],
+        ]);
+        for (const row of raised) known.set(row.event_id, { seq: -1, canonical: '' });
+        for (const raisedAlarm of alarms) if (!known.has(raisedAlarm.eventId)) append(raisedAlarm);
+      }
       if (fresh.length === 0) return results;
 
       const pending = await this.extendTree(manager, sealed, fresh);
