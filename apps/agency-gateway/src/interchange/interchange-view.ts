@@ -44,6 +44,20 @@ export function fromSenderView(view: SenderAlertView, received: VersionTimes): I
 }
 
 export function fromRecipientView(view: RecipientAlertView, received: VersionTimes): InterchangeView {
+  return fromDelivered(view, received);
+}
+
+/** An inbox item of an alert (not a match notice). */
+export function fromInboxItem(item: InboxItem, received: VersionTimes): InterchangeView {
+  if (item.kind === 'match') throw new Error('a match notice has no interchange form');
+  return fromDelivered({ ...item, kind: item.kind }, received);
+}
+
+/** A version as a recipient holds it: the recipient's view and an inbox item carry the same fields. */
+function fromDelivered(
+  view: Pick<RecipientAlertView, 'alertId' | 'version' | 'kind' | 'sender' | 'deliveredAt' | 'cancelReason' | 'alert' | 'signature'>,
+  received: VersionTimes,
+): InterchangeView {
   return {
     alertId: view.alertId,
     version: view.version,
@@ -53,20 +67,5 @@ export function fromRecipientView(view: RecipientAlertView, received: VersionTim
     cancelReason: view.cancelReason,
     alert: view.alert,
     signature: view.signature,
-  };
-}
-
-/** An inbox item of an alert (not a match notice). */
-export function fromInboxItem(item: InboxItem, received: VersionTimes): InterchangeView {
-  if (item.kind === 'match') throw new Error('a match notice has no interchange form');
-  return {
-    alertId: item.alertId,
-    version: item.version,
-    kind: item.kind,
-    sender: item.sender,
-    ...times(item.version, item.deliveredAt, received),
-    cancelReason: item.cancelReason,
-    alert: item.alert,
-    signature: item.signature,
   };
 }

@@ -80,8 +80,8 @@ export class AuditLogWriter {
         const raised: { event_id: string }[] = await manager.query(`SELECT event_id FROM audit.entries WHERE event_id = ANY($1::text[])`, [
           [...new Set(alarms.map((a) => a.eventId))],
         ]);
-        for (const row of raised) known.set(row.event_id, { seq: -1, canonical: '' });
-        for (const raisedAlarm of alarms) if (!known.has(raisedAlarm.eventId)) append(raisedAlarm);
+        const raisedBefore = new Set(raised.map((row) => row.event_id));
+        for (const raisedAlarm of alarms) if (!raisedBefore.has(raisedAlarm.eventId) && !known.has(raisedAlarm.eventId)) append(raisedAlarm);
       }
       if (fresh.length === 0) return results;
 
