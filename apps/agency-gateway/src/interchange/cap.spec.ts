@@ -9,7 +9,7 @@ import { SubmitAlertRequest } from '@hub/contracts/alert/requests';
 import { stampCanonicalIdentifiers } from '@hub/contracts/alert/subjects';
 import { parseContent } from '@hub/contracts/alert/validate';
 import { CAP_NAMESPACE, capPathOf, fromCapXml, toCapXml } from './cap';
-import { InterchangeView } from './interchange-view';
+import { interchangeView } from './interchange-view.fixtures';
 
 const FIXTURES = join(__dirname, '../../../../test/fixtures/cap');
 
@@ -21,20 +21,7 @@ async function stored(plain: object): Promise<AlertContent> {
   return JSON.parse(JSON.stringify(parsed.value));
 }
 
-function view(alert: AlertContent | null, overrides: Partial<InterchangeView> = {}): InterchangeView {
-  return {
-    alertId: '3f1c2b9e-8d4a-4c5e-9b7f-0a1b2c3d4e5f',
-    version: 1,
-    kind: 'alert',
-    sender: 'TJ-DCA',
-    at: '2026-12-01T10:15:30.123Z',
-    cancelReason: null,
-    alert,
-    signature: null,
-    previous: null,
-    ...overrides,
-  };
-}
+const view = interchangeView;
 
 /** Everything the hub stamps is outside the mapping: compare what a client sends. */
 function unstamped(content: AlertContent): object {

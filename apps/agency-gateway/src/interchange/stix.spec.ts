@@ -1,26 +1,12 @@
-import { AlertContent } from '@hub/contracts/alert/alert-content';
 import { minimalPlainAlert, validPlainAlert } from '@hub/contracts/alert/alert.fixtures';
 import { TLP_LEVELS } from '@hub/contracts/alert/enums';
-import { InterchangeView } from './interchange-view';
 import { TLP2_MARKING_IDS, toStixBundle } from './stix';
+import { interchangeView } from './interchange-view.fixtures';
 
 const STIX_ID = /^[a-z][a-z0-9-]+--[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const STIX_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-function view(alert: object | null, overrides: Partial<InterchangeView> = {}): InterchangeView {
-  return {
-    alertId: '3f1c2b9e-8d4a-4c5e-9b7f-0a1b2c3d4e5f',
-    version: 1,
-    kind: 'alert',
-    sender: 'TJ-DCA',
-    at: '2026-12-01T10:15:30.123Z',
-    cancelReason: null,
-    alert: alert as AlertContent | null,
-    signature: null,
-    previous: null,
-    ...overrides,
-  };
-}
+const view = interchangeView;
 
 type Sdo = Record<string, any>;
 
