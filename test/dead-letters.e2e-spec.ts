@@ -26,25 +26,25 @@ describe('npm run dead-letters', () => {
     const producer = kafka.producer();
     await producer.connect();
     try {
-      await producer.send({ topic: Topic.AlertsDelivered, messages: [{ key: 'TJ-DCA', value: JSON.stringify({ marker }) }] });
+      await producer.send({ topic: Topic.AlertsRouted, messages: [{ key: 'TJ-DCA', value: JSON.stringify({ marker }) }] });
     } finally {
       await producer.disconnect();
     }
     const listed = await expectEventually(
       async () => {
-        const lines = (await deadLetters('list')).split('\n').filter((line) => line.includes(marker) || line.includes(Topic.AlertsDelivered));
-        return lines.find((line) => line.includes('agency-gateway-deliveries')) ? lines : false;
+        const lines = (await deadLetters('list')).split('\n').filter((line) => line.includes(marker) || line.includes(Topic.AlertsRouted));
+        return lines.find((line) => line.includes('agency-gateway-routed')) ? lines : false;
       },
       { timeoutMs: 60_000, description: 'the invalid delivery listed on the dead-letter topic' },
     );
-    const offset = Number(listed.find((line) => line.includes('agency-gateway-deliveries'))!.split('\t')[0]);
-    expect(listed.join('\n')).toContain(`${Topic.AlertsDelivered}[`);
+    const offset = Number(listed.find((line) => line.includes('agency-gateway-routed'))!.split('\t')[0]);
+    expect(listed.join('\n')).toContain(`${Topic.AlertsRouted}[`);
 
-    // Replayed to alerts.deliveries.v1 with a header naming where it came from.
+    // Replayed to alerts.routed.v1 with a header naming where it came from.
     const seen: { value: string; replayedFrom: string }[] = [];
     const consumer = kafka.consumer({ groupId: `dead-letters-e2e-${randomUUID()}` });
     await consumer.connect();
-    await consumer.subscribe({ topic: Topic.AlertsDelivered, fromBeginning: true });
+    await consumer.subscribe({ topic: Topic.AlertsRouted, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const value = message.value?.toString() ?? '';
@@ -53,7 +53,7 @@ describe('npm run dead-letters', () => {
     });
     try {
       const output = await deadLetters('replay', '--offset', String(offset));
-      expect(output).toContain(`${offset}: replayed to ${Topic.AlertsDelivered}`);
+      expect(output).toContain(`${offset}: replayed to ${Topic.AlertsRouted}`);
       const replayed = await expectEventually(() => seen.find((m) => m.replayedFrom === `${Topic.DeadLetter}@${offset}`), {
         description: 'the replayed record on its origin topic',
       });

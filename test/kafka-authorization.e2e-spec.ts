@@ -85,8 +85,8 @@ describe('Kafka is an authenticated trust boundary (SASL/SCRAM-SHA-512 + ACLs on
   });
 
   it.each([
-    // Forged deliveries, credentials and reference data are what a compromised or impersonated service would write.
-    [HubService.AgencyGateway, Topic.AlertsDelivered],
+    // Forged routing outcomes, credentials and reference data are what a compromised or impersonated service would write.
+    [HubService.AgencyGateway, Topic.AlertsRouted],
     [HubService.AgencyGateway, Topic.MatchNotices],
     [HubService.AgencyGateway, AUDIT_TOPIC_OF[HubService.CoordinationNode]],
     [HubService.CoordinationNode, Topic.Credentials],
@@ -95,7 +95,7 @@ describe('Kafka is an authenticated trust boundary (SASL/SCRAM-SHA-512 + ACLs on
     [HubService.CoordinationNode, AUDIT_TOPIC_OF[HubService.AuditLog]],
     [HubService.AuditLog, Topic.Credentials],
     [HubService.AuditLog, Topic.SharingGroups],
-    [HubService.AuditLog, Topic.AlertsDelivered],
+    [HubService.AuditLog, Topic.AlertsRouted],
     [HubService.AuditLog, AUDIT_TOPIC_OF[HubService.AgencyGateway]],
   ])('refuses %s writing %s, a topic it does not own', async (principal, topic) => {
     expect(await produceAs(principal, topic)).toBe('TOPIC_AUTHORIZATION_FAILED');
@@ -115,7 +115,7 @@ describe('Kafka is an authenticated trust boundary (SASL/SCRAM-SHA-512 + ACLs on
   });
 
   it("refuses a service joining another service's consumer group, and lets it join its own", async () => {
-    expect(await consumeAs(HubService.AgencyGateway, Topic.AlertsDelivered, `${HubService.CoordinationNode}-authz-${randomUUID()}`)).toBe('GROUP_AUTHORIZATION_FAILED');
-    expect(await consumeAs(HubService.AgencyGateway, Topic.AlertsDelivered, `${HubService.AgencyGateway}-authz-${randomUUID()}`)).toBe('OK');
+    expect(await consumeAs(HubService.AgencyGateway, Topic.AlertsRouted, `${HubService.CoordinationNode}-authz-${randomUUID()}`)).toBe('GROUP_AUTHORIZATION_FAILED');
+    expect(await consumeAs(HubService.AgencyGateway, Topic.AlertsRouted, `${HubService.AgencyGateway}-authz-${randomUUID()}`)).toBe('OK');
   });
 });

@@ -418,9 +418,9 @@ async function chaos(options, cleanup) {
   });
   let frozenNode = null;
   faults.push({
-    name: 'SIGSTOP a broker (the leader of alerts.deliveries/0)',
+    name: 'SIGSTOP a broker (the leader of alerts.routed/0)',
     inject: async () => {
-      const metadata = await kafkaAdmin.fetchTopicMetadata({ topics: ['alerts.deliveries.v1'] });
+      const metadata = await kafkaAdmin.fetchTopicMetadata({ topics: ['alerts.routed.v1'] });
       frozenNode = metadata.topics[0].partitions.find((p) => p.partitionId === 0).leader;
       cluster.kill(frozenNode, 'SIGSTOP');
       return `node ${frozenNode}`;
@@ -440,7 +440,7 @@ async function chaos(options, cleanup) {
   faults.push({
     name: 'a poison message on each exchange topic (partition 0)',
     inject: async () => {
-      for (const topic of ['alerts.submitted.v1', 'alerts.deliveries.v1', AUDIT_TOPICS[0]]) {
+      for (const topic of ['alerts.submitted.v1', 'alerts.routed.v1', AUDIT_TOPICS[0]]) {
         const [meta] = await producer.send({ topic, acks: -1, messages: [{ key: 'chaos-poison', value: `{not json: chaos poison ${randomUUID()}`, partition: 0 }] });
         poisons.push({ topic, partition: 0, offset: meta.baseOffset });
       }

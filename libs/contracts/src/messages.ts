@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { AlertContent } from './alert/alert-content';
 import { ALERT_SIGNATURE_MAX_LENGTH, DETACHED_COMPACT_JWS } from './signing/alert-signature';
 import { AGENCY_ID_PATTERN } from './reference';
@@ -31,7 +31,8 @@ export class AlertSubmittedMessage {
 }
 
 /**
- * Value on Topic.AlertsDelivered, key = recipient. One per (alertId, version, recipient) that the routing
+ * Superseded by AlertRoutedMessage (only drained, for messages written before the change). Value on
+ * Topic.AlertsDelivered, key = recipient. One per (alertId, version, recipient) that the routing
  * policy decided "delivered". deliveryId is deterministic so that a redelivered message is recognised.
  * A cancel carries no content: it reaches every earlier recipient, some of whom may not be entitled to the
  * last version's content (recall reaches everyone, content does not).
@@ -54,6 +55,39 @@ export class AlertDeliveredMessage {
   @IsOptional() @IsBoolean() withdrawn?: boolean;
   /** The sender's origin signature over `alert`, carried with the content (never on a cancel or a recall). Additive. */
   @IsOptional() @IsString() @Length(1, ALERT_SIGNATURE_MAX_LENGTH) @Matches(DETACHED_COMPACT_JWS) signature?: string;
+}
+
+/** One recipient of a routed version: what its inbox gets. */
+export class RoutedDelivery {
+  @IsUUID() deliveryId: string;
+  @Matches(AGENCY_ID_PATTERN) recipient: string;
+  /** the version's kind, or `cancel` for a recall */
+  @IsIn(DELIVERY_KINDS as unknown as string[]) kind: DeliveryKind;
+  /**
+   * A recall: the recipient is no longer entitled to the alert (dropped by an update, or deactivated). The gateway
+   * then stops serving it the content it received earlier, and later cancels reach it without the sender's reason.
+   */
+  @IsOptional() @IsBoolean() withdrawn?: boolean;
+}
+
+/** Recipients of one version: at most every agency the hub knows. */
+export const ROUTED_DELIVERIES_MAX = 10_000;
+
+/**
+ * Value on Topic.AlertsRouted, key = alertId. One per routed alert version that reached at least one recipient,
+ * produced by coordination-node in the transaction that decided it (outbox). It names the recipients and their
+ * deterministic deliveryIds and carries no content: agency-gateway accepted the version and fans it out into the
+ * inboxes from its own copy (content, signature, cancel reason), so the content is in one place to erase and Kafka
+ * carries it once (on the submission), not once per recipient. docs/decisions/005-facts-per-outcome.md.
+ */
+export class AlertRoutedMessage {
+  @IsUUID() sourceMessageId: string;
+  @IsIn(DELIVERY_KINDS as unknown as string[]) kind: DeliveryKind;
+  @IsUUID() alertId: string;
+  @IsInt() @Min(1) version: number;
+  @Matches(AGENCY_ID_PATTERN) sender: string;
+  @IsISO8601({ strict: true }) decidedAt: string;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROUTED_DELIVERIES_MAX) @ValidateNested({ each: true }) @Type(() => RoutedDelivery) deliveries: RoutedDelivery[];
 }
 
 /**

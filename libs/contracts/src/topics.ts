@@ -11,8 +11,17 @@ export enum Topic {
   SharingGroups = 'hub.reference.sharing-groups.v1',
   /** Alert submissions, updates and cancels from agency-gateway. Key = alertId (keeps versions in order). */
   AlertsSubmitted = 'alerts.submitted.v1',
-  /** One message per (alert version, recipient) decided "delivered" by coordination-node. Key = recipient agency id. */
+  /**
+   * Superseded by AlertsRouted: one message per (alert version, recipient), content included. Nothing writes it any
+   * more; agency-gateway still drains it, so deliveries in flight when a hub is upgraded are not lost.
+   */
   AlertsDelivered = 'alerts.deliveries.v1',
+  /**
+   * One message per routed alert version (AlertRoutedMessage, produced by coordination-node): whom it is delivered
+   * to, each with its deliveryId. No content: agency-gateway, which accepted the version, fans it out into the
+   * inboxes from its own copy. Key = alertId (keeps an alert's versions in order).
+   */
+  AlertsRouted = 'alerts.routed.v1',
   /**
    * One message per (correlation, owner alert): what the owner of a matching alert is told (MatchNoticeMessage),
    * produced by coordination-node, stored by agency-gateway as an inbox item of kind `match`. Key = owner agency id.
@@ -78,6 +87,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { topic: Topic.SharingGroups, partitions: 1, compacted: true, carriesContent: false },
   { topic: Topic.AlertsSubmitted, partitions: 6, compacted: false, carriesContent: true },
   { topic: Topic.AlertsDelivered, partitions: 6, compacted: false, carriesContent: true },
+  { topic: Topic.AlertsRouted, partitions: 6, compacted: false, carriesContent: false },
   // A notice names the matched identifier.
   { topic: Topic.MatchNotices, partitions: 6, compacted: false, carriesContent: true },
   // Commitments and keyed hashes only since the retention change; kept as long as before (30 days).

@@ -11,8 +11,9 @@ describe('KAFKA_ACCESS: who may write and read which topic', () => {
     }
   });
 
-  it('lets only the coordination node write deliveries and match notices', () => {
-    expect(writers(Topic.AlertsDelivered)).toEqual([HubService.CoordinationNode]);
+  it('lets only the coordination node write routing outcomes and match notices, and nobody the superseded deliveries topic', () => {
+    expect(writers(Topic.AlertsRouted)).toEqual([HubService.CoordinationNode]);
+    expect(writers(Topic.AlertsDelivered)).toEqual([]);
     expect(writers(Topic.MatchNotices)).toEqual([HubService.CoordinationNode]);
   });
 

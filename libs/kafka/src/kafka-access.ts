@@ -28,11 +28,12 @@ export const KAFKA_ACCESS: Readonly<Record<HubService, KafkaAccess>> = {
       Topic.DeadLetter,
     ],
     // Its credential store is its own table: it has no replica to feed.
-    reads: [Topic.AlertsDelivered, Topic.MatchNotices],
+    // (AlertsDelivered: drained for deliveries written before AlertsRouted replaced it.)
+    reads: [Topic.AlertsRouted, Topic.AlertsDelivered, Topic.MatchNotices],
   },
   [HubService.CoordinationNode]: {
-    // The only writer of deliveries and match notices.
-    writes: [Topic.AlertsDelivered, Topic.MatchNotices, AUDIT_TOPIC_OF[HubService.CoordinationNode], Topic.DeadLetter],
+    // The only writer of routing outcomes (the deliveries) and match notices.
+    writes: [Topic.AlertsRouted, Topic.MatchNotices, AUDIT_TOPIC_OF[HubService.CoordinationNode], Topic.DeadLetter],
     // The live feed is built from every service's audit facts.
     reads: [Topic.Agencies, Topic.Credentials, Topic.SharingGroups, Topic.AlertsSubmitted, Topic.AlertErasures, ...AUDIT_TOPICS],
   },

@@ -236,7 +236,7 @@ export class AlertsService {
     }[] = await this.dataSource.query(
       `SELECT latest.version, latest.kind, latest.sender, latest.cancel_reason, latest.withdrawn, latest.delivered_at, content.alert, content.signature
        FROM gateway.inbox latest
-       LEFT JOIN LATERAL (SELECT c.alert, c.signature FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL
+       LEFT JOIN LATERAL (SELECT c.alert, c.signature FROM gateway.inbox_items c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.has_content
                           ORDER BY c.seq DESC LIMIT 1) content ON true
        WHERE latest.recipient = $1 AND latest.alert_id = $2 AND latest.kind <> 'match' ORDER BY latest.seq DESC LIMIT 1`,
       [principal.agencyId, alertId],
@@ -346,7 +346,7 @@ export class AlertsService {
   async forward(principal: Principal, alertId: string, idempotencyKey: string | undefined, body: unknown, signature?: string): Promise<AcceptedResponse> {
     const [latest]: { alert: AlertContent | null; kind: DeliveryKind; withdrawn: boolean; erased: boolean }[] = await this.dataSource.query(
       `SELECT kind, withdrawn, erased,
-              (SELECT c.alert FROM gateway.inbox c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.alert IS NOT NULL ORDER BY c.seq DESC LIMIT 1) AS alert
+              (SELECT c.alert FROM gateway.inbox_items c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.has_content ORDER BY c.seq DESC LIMIT 1) AS alert
        FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND kind <> 'match' ORDER BY seq DESC LIMIT 1`,
       [principal.agencyId, alertId],
     );

@@ -40,7 +40,7 @@ export class ErasureRepository {
     if (ids.length === 0) return [];
     await this.db.query(`UPDATE gateway.alert_versions SET content = NULL, content_salt = NULL, cancel_reason = NULL WHERE alert_id = ANY($1::uuid[])`, [ids]);
     await this.db.query(
-      `UPDATE gateway.inbox SET alert = NULL, cancel_reason = NULL, erased = true,
+      `UPDATE gateway.inbox SET has_content = false, cancel_reason = NULL, erased = true,
               match = CASE WHEN kind = 'match' THEN match || jsonb_build_object('text', $2::text, 'otherAlertIds', '[]'::jsonb) END
        WHERE alert_id = ANY($1::uuid[])`,
       [ids, ERASED_NOTICE_TEXT],

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
-import { AlertDeliveredMessage, InboxItemKind, MatchNoticeMessage } from '@hub/contracts/messages';
+import { AlertDeliveredMessage, AlertRoutedMessage, InboxItemKind, MatchNoticeMessage } from '@hub/contracts/messages';
 import { auditMessage, AuditPublisher } from '@hub/kafka/audit.publisher';
 import { HubService } from '@hub/contracts/topics';
 import { OutboxService } from '@hub/kafka/outbox.service';
@@ -19,9 +19,9 @@ interface InboxEntry {
   version: number;
   kind: InboxItemKind;
   sender: string;
-  alert: object | null;
-  /** the sender's origin signature over `alert` */
-  signature: string | null;
+  /** the row shows the content of (alertId, version), kept once in gateway.alert_versions with its signature */
+  hasContent: boolean;
+  /** set for a recall; for a cancel, null: the row takes the cancel reason the gateway accepted with the version */
   cancelReason: string | null;
   match: MatchNoticeView | null;
   /** a recall: see enforceWithdrawals */
@@ -32,7 +32,31 @@ interface InboxEntry {
   auditDetails: Record<string, unknown>;
 }
 
-function deliveryEntry(delivery: AlertDeliveredMessage): InboxEntry {
+/** What a recipient dropped by an update, or deactivated, is told instead of the sender's reason. */
+export const WITHDRAWN_REASON = 'You are no longer a recipient of this alert (withdrawn by an update).';
+
+/** Each recipient of a routed version: one inbox row, content by reference (a cancel or a recall has none). */
+function routedEntries(routed: AlertRoutedMessage): InboxEntry[] {
+  return routed.deliveries.map((delivery) => ({
+    deliveryId: delivery.deliveryId,
+    recipient: delivery.recipient,
+    alertId: routed.alertId,
+    version: routed.version,
+    kind: delivery.kind,
+    sender: routed.sender,
+    hasContent: delivery.kind !== 'cancel',
+    cancelReason: delivery.withdrawn === true ? WITHDRAWN_REASON : null,
+    match: null,
+    withdrawn: delivery.withdrawn === true,
+    auditDetails: {},
+  }));
+}
+
+/**
+ * A delivery written before AlertsRouted replaced AlertsDelivered (drained after an upgrade): its content is the
+ * version the gateway accepted, so it is stored by reference like the others.
+ */
+function legacyEntry(delivery: AlertDeliveredMessage): InboxEntry {
   return {
     deliveryId: delivery.deliveryId,
     recipient: delivery.recipient,
@@ -40,8 +64,7 @@ function deliveryEntry(delivery: AlertDeliveredMessage): InboxEntry {
     version: delivery.version,
     kind: delivery.kind,
     sender: delivery.sender,
-    alert: delivery.alert ?? null,
-    signature: delivery.alert ? (delivery.signature ?? null) : null,
+    hasContent: Boolean(delivery.alert),
     cancelReason: delivery.cancelReason ?? null,
     match: null,
     withdrawn: delivery.withdrawn === true,
@@ -66,8 +89,7 @@ function noticeEntry(notice: MatchNoticeMessage): InboxEntry {
     version: notice.version,
     kind: 'match',
     sender: notice.recipient,
-    alert: null,
-    signature: null,
+    hasContent: false,
     cancelReason: null,
     match,
     withdrawn: false,
@@ -90,8 +112,13 @@ export class InboxService {
    * cannot deadlock), so each recipient's sequence numbers commit in order and a cursor never skips a row that
    * commits later. Each stored delivery's audit event is durable in Kafka before this resolves.
    */
-  async storeAll(deliveries: readonly AlertDeliveredMessage[]): Promise<void> {
-    await this.store(deliveries.map(deliveryEntry));
+  async storeRouted(routed: readonly AlertRoutedMessage[]): Promise<void> {
+    await this.store(routed.flatMap(routedEntries));
+  }
+
+  /** Deliveries from the superseded per-recipient topic, in flight when the hub was upgraded. */
+  async storeLegacy(deliveries: readonly AlertDeliveredMessage[]): Promise<void> {
+    await this.store(deliveries.map(legacyEntry));
   }
 
   /** Match notices, like deliveries: once each (noticeId), in the owner's sequence, audited as delivered. */
@@ -129,14 +156,20 @@ export class InboxService {
       const erased = new Set(erasedRows.map((row) => row.alert_id));
       for (const { delivery } of fresh) {
         if (!erased.has(delivery.alertId.toLowerCase())) continue;
-        Object.assign(delivery, { alert: null, cancelReason: null, erased: true });
+        Object.assign(delivery, { hasContent: false, cancelReason: null, erased: true });
         if (delivery.match) delivery.match = { ...delivery.match, text: ERASED_NOTICE_TEXT, otherAlertIds: [] };
       }
       const column = <T>(pick: (d: InboxEntry) => T) => fresh.map(({ delivery }) => pick(delivery));
+      // A cancel's reason is the one the gateway accepted with the version (the routed message carries no text).
       await manager.query(
-        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, alert, cancel_reason, match, withdrawn, erased, signature)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
-                              $11::boolean[], $12::boolean[], $13::text[])`,
+        `INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, has_content, cancel_reason, match, withdrawn, erased)
+         SELECT e.recipient, e.seq, e.delivery_id, e.alert_id, e.version, e.kind, e.sender, e.has_content,
+                COALESCE(e.cancel_reason, CASE WHEN e.kind = 'cancel' AND NOT e.withdrawn AND NOT e.erased THEN v.cancel_reason END),
+                e.match, e.withdrawn, e.erased
+         FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::jsonb[],
+                     $11::boolean[], $12::boolean[])
+              AS e(recipient, seq, delivery_id, alert_id, version, kind, sender, has_content, cancel_reason, match, withdrawn, erased)
+         LEFT JOIN gateway.alert_versions v ON v.alert_id = e.alert_id AND v.version = e.version`,
         [
           column((d) => d.recipient),
           fresh.map(({ seq }) => String(seq)),
@@ -145,12 +178,11 @@ export class InboxService {
           column((d) => d.version),
           column((d) => d.kind),
           column((d) => d.sender),
-          column((d) => (d.alert ? JSON.stringify(d.alert) : null)),
+          column((d) => d.hasContent),
           column((d) => d.cancelReason),
           column((d) => (d.match ? JSON.stringify(d.match) : null)),
           column((d) => d.withdrawn),
           column((d) => d.erased === true),
-          column((d) => d.signature),
         ],
       );
       await this.enforceWithdrawals(manager, fresh);
@@ -188,12 +220,12 @@ export class InboxService {
     const withdrawn = fresh.filter(({ delivery }) => delivery.withdrawn);
     if (withdrawn.length > 0) {
       await manager.query(
-        `UPDATE gateway.inbox i SET alert = NULL, signature = NULL FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS w(recipient, alert_id, seq)
-         WHERE i.recipient = w.recipient AND i.alert_id = w.alert_id AND i.seq < w.seq AND i.alert IS NOT NULL`,
+        `UPDATE gateway.inbox i SET has_content = false FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS w(recipient, alert_id, seq)
+         WHERE i.recipient = w.recipient AND i.alert_id = w.alert_id AND i.seq < w.seq AND i.has_content`,
         [withdrawn.map(({ delivery }) => delivery.recipient), withdrawn.map(({ delivery }) => delivery.alertId), withdrawn.map(({ seq }) => String(seq))],
       );
     }
-    const cancels = fresh.filter(({ delivery }) => delivery.kind === 'cancel' && !delivery.withdrawn && delivery.cancelReason);
+    const cancels = fresh.filter(({ delivery }) => delivery.kind === 'cancel' && !delivery.withdrawn);
     if (cancels.length > 0) {
       await manager.query(
         `UPDATE gateway.inbox i SET cancel_reason = NULL FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS c(recipient, alert_id, seq)
@@ -207,14 +239,14 @@ export class InboxService {
 
   async page(recipient: string, after: number, limit: number): Promise<InboxItem[]> {
     const rows: InboxRow[] = await this.dataSource.query(
-      `SELECT * FROM gateway.inbox WHERE recipient = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      `SELECT * FROM gateway.inbox_items WHERE recipient = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [recipient, after, limit],
     );
     return rows.map(inboxItem);
   }
 
   async item(recipient: string, deliveryId: string): Promise<InboxItem | null> {
-    const rows: InboxRow[] = await this.dataSource.query(`SELECT * FROM gateway.inbox WHERE recipient = $1 AND delivery_id = $2`, [recipient, deliveryId]);
+    const rows: InboxRow[] = await this.dataSource.query(`SELECT * FROM gateway.inbox_items WHERE recipient = $1 AND delivery_id = $2`, [recipient, deliveryId]);
     return rows.length > 0 ? inboxItem(rows[0]) : null;
   }
 

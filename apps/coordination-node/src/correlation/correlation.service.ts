@@ -11,6 +11,7 @@ import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { CoordinationConfig } from '../coordination.config';
 import { CorrelatedAlert, CorrelationRecord, describeCorrelation, matchNoticesOf, renderNotice } from './correlation-record';
+import { RoutingRepository } from '../routing/routing.repository';
 import { Identifier, identifiersOf } from '@hub/contracts/domain/identifiers';
 
 /**
@@ -200,15 +201,11 @@ export class CorrelationService {
    * owner: the trigger's owner for every match, and every match's owner for the trigger.
    */
   private async holdings(manager: EntityManager, trigger: CorrelatedAlert, matches: CorrelatedAlert[]): Promise<Set<string>> {
-    const rows: { alert_id: string; recipient: string; reason: string }[] = await manager.query(
-      `SELECT DISTINCT ON (alert_id, recipient) alert_id::text, recipient, reason
-       FROM coordination.routing_decisions
-       WHERE decision = 'delivered'
-         AND ((alert_id = $1 AND recipient = ANY($2::text[])) OR (alert_id = ANY($3::uuid[]) AND recipient = $4))
-       ORDER BY alert_id, recipient, version DESC`,
-      [trigger.alertId, matches.map((m) => m.agencyId), matches.map((m) => m.alertId), trigger.agencyId],
+    const reasons = await new RoutingRepository(manager).latestDeliveryReasons(
+      { alertId: trigger.alertId, recipients: matches.map((m) => m.agencyId) },
+      { alertIds: matches.map((m) => m.alertId), recipient: trigger.agencyId },
     );
-    return new Set(rows.filter((row) => (CONTENT_REASONS as string[]).includes(row.reason)).map((row) => `${row.alert_id}\n${row.recipient}`));
+    return new Set([...reasons].filter(([, reason]) => (CONTENT_REASONS as string[]).includes(reason)).map(([pair]) => pair));
   }
 
   private auditOf(message: AlertSubmittedMessage, record: CorrelationRecord): OutgoingMessage {

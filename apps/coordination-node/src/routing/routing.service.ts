@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AlertDeliveredMessage, AlertSubmittedMessage } from '@hub/contracts/messages';
-import { decideRecipients, missingReferences, ReferenceView, RoutingDecision } from '@hub/contracts/policy';
+import { AlertRoutedMessage, AlertSubmittedMessage, RoutedDelivery } from '@hub/contracts/messages';
+import { decideRecipients, missingReferences, ReferenceView, RoutingDecision, RoutingReason } from '@hub/contracts/policy';
 import { HubService, Topic } from '@hub/contracts/topics';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
@@ -10,6 +10,7 @@ import { OutboxService } from '@hub/kafka/outbox.service';
 import { ReferenceReplica } from '../reference/reference.replica';
 import { deliveryIdFor } from './delivery-id';
 import { referenceDigest, routingFact } from './routing-fact';
+import { RecordedDecision, RoutingRepository } from './routing.repository';
 
 /**
  * How long a submission naming an agency or group the node's replica does not know yet waits for the reference
@@ -40,29 +41,20 @@ export class RoutingService {
     const reference = await this.awaitReferences(messages, heartbeat);
     const digest = referenceDigest(reference);
     const { ids, routed } = await this.dataSource.transaction(async (manager) => {
-      // A constant number of statements per batch, whatever its size: each statement is a round trip, and round
-      // trips were the node's main cost (BENCHMARKS.md).
-      const fresh: { message_id: string }[] = await manager.query(
-        `INSERT INTO coordination.processed_messages (message_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING message_id::text`,
-        [messages.map((m) => m.messageId)],
-      );
-      const unseen = new Set(fresh.map((row) => row.message_id));
-      // (PostgreSQL returns uuids in lower case; a redelivered duplicate within the batch is routed once.)
-      const routed = messages.filter((m) => unseen.delete(m.messageId.toLowerCase()));
+      const tables = new RoutingRepository(manager);
+      const routed = await tables.claimUnseen(messages);
       if (routed.length === 0) return { ids: [], routed };
-      const previous: { alert_id: string; recipient: string }[] = await manager.query(
-        `SELECT alert_id::text, recipient FROM coordination.alert_recipients WHERE alert_id = ANY($1::uuid[])`,
-        [[...new Set(routed.map((m) => m.alertId))]],
-      );
-      const recipientsOf = new Map<string, Set<string>>();
-      for (const row of previous) recipientsOf.set(row.alert_id, (recipientsOf.get(row.alert_id) ?? new Set()).add(row.recipient));
+      const recipientsOf = await tables.recipientsOf(routed.map((m) => m.alertId));
+      // A version reaching the node after its alert was erased (the erasure overtook it in Kafka) is decided as
+      // usual, but nobody is sent it: each entitled candidate is withheld as ERASED, so the fact still names everyone.
+      const erased = await tables.erasedAmong(routed.map((m) => m.alertId));
 
-      const decided: { message: AlertSubmittedMessage; decision: RoutingDecision; deliveryId: string | null }[] = [];
+      const decided: RecordedDecision[] = [];
       const outgoing: OutgoingMessage[] = [];
       for (const message of routed) {
         const holders = recipientsOf.get(message.alertId.toLowerCase()) ?? new Set<string>();
         recipientsOf.set(message.alertId.toLowerCase(), holders);
-        const decisions = decideRecipients({
+        const policy = decideRecipients({
           kind: message.kind,
           sender: message.sender,
           content: message.alert,
@@ -70,67 +62,24 @@ export class RoutingService {
           ref: reference,
           now: new Date(),
         });
-        const decidedAt = new Date().toISOString();
+        const decisions = erased.has(message.alertId.toLowerCase()) ? policy.map(withheldAsErased) : policy;
         const outcomes: { decision: RoutingDecision; deliveryId: string | null }[] = [];
-        const deliveries: OutgoingMessage[] = [];
+        const deliveries: RoutedDelivery[] = [];
         for (const decision of decisions) {
           const deliveryId = decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null;
           decided.push({ message, decision, deliveryId });
           outcomes.push({ decision, deliveryId });
           if (deliveryId) {
             holders.add(decision.recipient);
-            deliveries.push({ topic: Topic.AlertsDelivered, key: decision.recipient, value: this.delivery(message, decision, deliveryId, decidedAt) });
+            deliveries.push(routedDelivery(message, decision, deliveryId));
           }
         }
-        // The decision before the deliveries it caused (their facts come from the gateway, on its own audit topic, and
-        // name the decision's deliveryIds).
-        outgoing.push(auditMessage(HubService.CoordinationNode, routingFact(message, outcomes, digest)), ...deliveries);
+        // The decision, then the one message that fans it out (the gateway's delivery facts name its deliveryIds).
+        outgoing.push(auditMessage(HubService.CoordinationNode, routingFact(message, outcomes, digest)));
+        if (deliveries.length > 0) outgoing.push({ topic: Topic.AlertsRouted, key: message.alertId, value: routedMessage(message, deliveries) });
       }
-      await manager.query(
-        `INSERT INTO coordination.routing_decisions (alert_id, version, recipient, sender, kind, decision, reason, delivery_id)
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[])`,
-        [
-          decided.map((d) => d.message.alertId),
-          decided.map((d) => d.message.version),
-          decided.map((d) => d.decision.recipient),
-          decided.map((d) => d.message.sender),
-          decided.map((d) => d.message.kind),
-          decided.map((d) => d.decision.decision),
-          decided.map((d) => d.decision.reason),
-          decided.map((d) => d.deliveryId),
-        ],
-      );
-      // The content the feed shows (audit facts carry only commitments); never for an alert already erased.
-      await manager.query(
-        `INSERT INTO coordination.alert_contents (alert_id, version, content, cancel_reason)
-         SELECT m.alert_id, m.version, m.content, m.cancel_reason FROM unnest($1::text[], $2::int[], $3::jsonb[], $4::text[]) AS m(alert_id, version, content, cancel_reason)
-         WHERE NOT EXISTS (SELECT 1 FROM coordination.erased_alerts e WHERE e.alert_id = m.alert_id)
-         ON CONFLICT DO NOTHING`,
-        [
-          routed.map((m) => m.alertId.toLowerCase()),
-          routed.map((m) => m.version),
-          routed.map((m) => JSON.stringify(m.alert)),
-          routed.map((m) => m.cancelReason ?? null),
-        ],
-      );
-      // One row per (alert, recipient): the first and last version of this batch delivered to it.
-      const held = new Map<string, { alertId: string; recipient: string; first: number; last: number }>();
-      for (const { message, decision, deliveryId } of decided) {
-        if (!deliveryId) continue;
-        const key = `${message.alertId}\n${decision.recipient}`;
-        const row = held.get(key);
-        if (row) row.last = Math.max(row.last, message.version);
-        else held.set(key, { alertId: message.alertId, recipient: decision.recipient, first: message.version, last: message.version });
-      }
-      if (held.size > 0) {
-        const rows = [...held.values()];
-        await manager.query(
-          `INSERT INTO coordination.alert_recipients (alert_id, recipient, first_version, last_version)
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[])
-           ON CONFLICT (alert_id, recipient) DO UPDATE SET last_version = EXCLUDED.last_version`,
-          [rows.map((r) => r.alertId), rows.map((r) => r.recipient), rows.map((r) => r.first), rows.map((r) => r.last)],
-        );
-      }
+      await tables.record(decided);
+      await tables.storeContents(routed);
       return { ids: await this.outbox.enqueue(manager, outgoing), routed };
     });
     await this.outbox.publish(ids);
@@ -152,26 +101,30 @@ export class RoutingService {
       await heartbeat();
     }
   }
+}
 
-  private delivery(message: AlertSubmittedMessage, decision: RoutingDecision, deliveryId: string, decidedAt: string): AlertDeliveredMessage {
-    const recall = decision.asCancel === true && message.kind !== 'cancel';
-    return {
-      deliveryId,
-      sourceMessageId: message.messageId,
-      kind: recall ? 'cancel' : message.kind,
-      alertId: message.alertId,
-      version: message.version,
-      sender: message.sender,
-      recipient: decision.recipient,
-      decidedAt,
-      ...(recall || message.kind === 'cancel' ? {} : { alert: message.alert, ...(message.signature ? { signature: message.signature } : {}) }),
-      ...(recall
-        ? { cancelReason: 'You are no longer a recipient of this alert (withdrawn by an update).', withdrawn: true }
-        : message.cancelReason
-          ? { cancelReason: message.cancelReason }
-          : {}),
-    };
-  }
+/** The one message that fans a routed version out: its recipients, no content (the gateway holds the version). */
+function routedMessage(message: AlertSubmittedMessage, deliveries: RoutedDelivery[]): AlertRoutedMessage {
+  return {
+    sourceMessageId: message.messageId,
+    kind: message.kind,
+    alertId: message.alertId,
+    version: message.version,
+    sender: message.sender,
+    decidedAt: new Date().toISOString(),
+    deliveries,
+  };
+}
+
+/** A recall reaches an earlier recipient as a cancel that withdraws the alert from it. */
+function routedDelivery(message: AlertSubmittedMessage, decision: RoutingDecision, deliveryId: string): RoutedDelivery {
+  const recall = decision.asCancel === true && message.kind !== 'cancel';
+  return { deliveryId, recipient: decision.recipient, kind: recall ? 'cancel' : message.kind, ...(recall ? { withdrawn: true } : {}) };
+}
+
+/** An erased alert reaches nobody: a candidate the policy would have sent it to is withheld instead. */
+function withheldAsErased(decision: RoutingDecision): RoutingDecision {
+  return decision.decision === 'delivered' ? { recipient: decision.recipient, decision: 'withheld', reason: RoutingReason.Erased, asCancel: false } : decision;
 }
 
 /** The sender, addressees and groups the message names that the replica does not know yet. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { RoutingReason } from '@hub/contracts/policy';
+import { RoutingRepository } from '../routing/routing.repository';
 
 /** Alerts submitted in the last hour, 24 hours, 7 days, and in all. */
 export interface Volume {
@@ -122,29 +123,7 @@ export class StatsService {
    * version or a later one has been seen; oldest first.
    */
   private async unacknowledged(agency: string | null): Promise<StatsResponse['unacknowledged']> {
-    const rows: (Omit<UnacknowledgedDelivery, 'deliveredAt' | 'redacted'> & { deliveredAt: Date; withheld: boolean | null; total: number })[] =
-      await this.dataSource.query(
-        `WITH latest AS (
-           SELECT DISTINCT ON (alert_id, recipient) alert_id, version, recipient, sender, kind, reason, decided_at
-           FROM coordination.routing_decisions
-           WHERE decision = 'delivered' AND ($2::text IS NULL OR sender = $2 OR recipient = $2)
-           ORDER BY alert_id, recipient, version DESC
-         )
-         SELECT l.alert_id::text AS "alertId", l.version, l.kind, l.sender, l.recipient, l.decided_at AS "deliveredAt",
-                GREATEST(0, floor(extract(epoch FROM now() - l.decided_at)))::int AS "ageSeconds",
-                fa.category, fa.tlp, COALESCE(fa.headline, c.content->>'headline') AS headline, fa.withheld_from_centre AS withheld,
-                count(*) OVER ()::int AS total
-         FROM latest l LEFT JOIN coordination.feed_alerts fa ON fa.alert_id = l.alert_id::text
-         -- the headline of the version the feed knows (facts carry no content since commitments; erased = no row)
-         LEFT JOIN coordination.alert_contents c ON c.alert_id = fa.alert_id AND c.version = fa.version
-         WHERE l.reason = ANY($1::text[])
-           AND NOT EXISTS (
-             SELECT 1 FROM coordination.feed_acks k
-             WHERE k.alert_id = l.alert_id::text AND k.recipient = l.recipient AND k.version >= l.version)
-         ORDER BY l.decided_at, l.alert_id, l.recipient
-         LIMIT ${CHASE_LIST_LIMIT}`,
-        [ACKABLE_REASONS, agency],
-      );
+    const rows = await new RoutingRepository(this.dataSource).unanswered(ACKABLE_REASONS, agency, CHASE_LIST_LIMIT);
     return {
       total: rows[0]?.total ?? 0,
       oldest: rows.map(({ total: _total, withheld, deliveredAt, headline, ...row }) => ({

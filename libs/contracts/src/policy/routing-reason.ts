@@ -32,6 +32,8 @@ export enum RoutingReason {
   NotPreviousRecipient = 'NOT_PREVIOUS_RECIPIENT',
   /** withheld: addressed, but not in this service's reference data (possibly not replicated yet) */
   UnknownAgency = 'UNKNOWN_AGENCY',
+  /** withheld: entitled, but the alert was erased (on request or at the end of its retention) before it was routed */
+  Erased = 'ERASED',
 }
 
 export type DeliveredReason =
