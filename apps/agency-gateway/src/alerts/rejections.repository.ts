@@ -31,7 +31,7 @@ interface RawRow {
   alert_id: string | null;
   rejected_at: Date;
   commitment: string;
-  problems: FieldError[] | null;
+  problems: string | null;
   problems_salt: Buffer | null;
   erased_at: Date | null;
 }
@@ -72,7 +72,7 @@ export class RejectionsRepository {
       alertId: row.alert_id,
       rejectedAt: row.rejected_at,
       commitment: row.commitment,
-      problems: row.problems,
+      problems: row.problems === null ? null : (JSON.parse(row.problems) as FieldError[]),
       salt: row.problems_salt,
       erasedAt: row.erased_at,
     };

@@ -3,7 +3,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Free text about an alert that the audit log now commits to instead of holding (docs/decisions/008): each ack keeps
  * the salt and commitment of its note; each refused submission its bounded problems, their salt and commitment, keyed
- * by the eventId of its alert.rejected fact, until its retention ends or the alert it concerns is erased.
+ * by the eventId of its alert.rejected fact, until its retention ends or the alert it concerns is erased. `problems` is
+ * the JSON text as committed to, not jsonb: jsonb refuses `\u0000` and lone surrogates, which a refused body's keys
+ * may hold, and the bytes must come back exactly as they were committed to.
  */
 export class GatewayCommittedTexts1764201600520 implements MigrationInterface {
   name = 'GatewayCommittedTexts1764201600520';
@@ -16,7 +18,7 @@ export class GatewayCommittedTexts1764201600520 implements MigrationInterface {
         sender text NOT NULL,
         key_id text NOT NULL,
         alert_id uuid,
-        problems jsonb,
+        problems text,
         problems_salt bytea,
         commitment char(64) NOT NULL,
         rejected_at timestamptz NOT NULL DEFAULT now(),
