@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, ConfigResourceTypes } from 'kafkajs';
 import { Topic, TopicSpec } from '@hub/contracts/topics';
-import { testKafka } from '@hub/testing';
+import { expectEventually, testKafka } from '@hub/testing';
 import { DEFAULT_TOPIC_RETENTION_MS, TopicAdmin } from './topic-admin';
 
 async function topicConfig(admin: Admin, topic: string): Promise<Record<string, string>> {
@@ -50,7 +50,8 @@ describe('TopicAdmin against the real broker', () => {
     try {
       // As a cluster provisioned before the content policy left them: 30 days (and an operator's own segment.ms).
       await admin.createTopics({
-        waitForLeaders: true,
+        // (kafkajs' waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION while the topic spreads: polled below)
+        waitForLeaders: false,
         topics: [content, plain].map((spec) => ({
           topic: spec.topic,
           numPartitions: spec.partitions,
@@ -61,6 +62,13 @@ describe('TopicAdmin against the real broker', () => {
           ],
         })),
       });
+      await expectEventually(
+        async () => {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [content.topic, plain.topic] }).catch(() => ({ topics: [] }));
+          return topics.length === 2 && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        },
+        { timeoutMs: 30_000, description: 'the pre-existing topics have leaders' },
+      );
       const provisioning = new TopicAdmin(kafka, { ...options, contentRetentionMs });
 
       const changes = await provisioning.ensureTopics([content, plain]);
