@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AuditEventType } from '@hub/contracts/audit-event';
-import { Checkpoint, contentMatchesCommitment } from '@hub/merkle';
+import { ackNoteMatchesCommitment, Checkpoint, contentMatchesCommitment, problemsMatchCommitment } from '@hub/merkle';
 import { alertBody, api, awaitDeliveries, createAgency, expectEventually, inbox, queryDatabase, restartService, submitAccepted, TestAgency } from '@hub/testing';
-import { Auditor, auditGet, AuditEntryView, checkpoint, CONSUMED_WITHIN_MS, env, newAuditor, trail } from '../apps/audit-log/test/audit-test-support';
+import { allEntries, Auditor, auditGet, AuditEntryView, checkpoint, CONSUMED_WITHIN_MS, env, newAuditor, trail } from '../apps/audit-log/test/audit-test-support';
 import { analystKey, awaitFeedEntries, correlationsOf, feedAfter, feedHead } from '../apps/coordination-node/test/monitoring-fixtures';
 import { uniqueContainerNumber } from '@hub/testing';
 
@@ -26,6 +26,11 @@ function markedAlert(recipients: string[], marker: string, overrides: Record<str
     description: `Calls to ${marker} traced to the crossing; see the phone subject.`,
     subjects: [...body.subjects, { type: 'phone', number: `+992${marker}` }],
   };
+}
+
+/** A body that class-validator refuses naming the marker: an unknown property is reported by its key (`x<marker>`). */
+function withMarkedProperty(body: Record<string, unknown>, marker: string): Record<string, unknown> {
+  return { ...body, [`x${marker}`]: true };
 }
 
 /** The whole hub database as pg_dump writes it (every schema: gateway, coordination, audit). */
@@ -102,8 +107,55 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       feedStart = await feedHead(analyst);
       ({ alertId } = await submitAccepted(sender.key, markedAlert([recipient.id], marker)));
       await awaitDeliveries(recipient.key, alertId, (deliveries) => deliveries.length === 1);
-      expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, { key: recipient.key, body: { version: 1, status: 'received', note: 'Checking' } })).status).toBe(202);
+      expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, { key: recipient.key, body: { version: 1, status: 'received', note: `Checking ${marker} with the Osh post` } })).status).toBe(202);
+      // A refused update whose problems echo the marker (the unknown property is named by its key).
+      const refused = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/versions`, { key: sender.key, body: withMarkedProperty({ ...markedAlert([recipient.id], marker), baseVersion: 1 }, marker) });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body.details)).toContain(marker);
     }, 240_000);
+
+    it('an ack note and a refused update\'s problems are in the log as commitments only; an auditor opens and checks them', async () => {
+      const entries = await expectEventually(
+        async () => {
+          const found = await trail(auditor.key, alertId);
+          return [AuditEventType.AlertAcked, AuditEventType.AlertRejected].every((type) => found.some((e) => e.type === type)) ? found : false;
+        },
+        { timeoutMs: CONSUMED_WITHIN_MS, description: 'the ack and the rejection in the trail' },
+      );
+      const acked = entries.find((entry) => entry.type === AuditEventType.AlertAcked)!;
+      expect(JSON.stringify(acked.entry)).not.toContain(marker);
+      expect(acked.details).not.toHaveProperty('note');
+      expect(acked.details).toMatchObject({ status: 'received', noteCommitment: { scheme: 'sha256-salted-v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      const noteHash = (acked.details as { noteCommitment: { hash: string } }).noteCommitment.hash;
+      const ackId = String((acked.entry as { eventId: string }).eventId).replace(/^ack:/, '');
+
+      const note = await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/${ackId}/commitment`, { key: auditor.key });
+      expect(note.status).toBe(200);
+      expect(note.body).toMatchObject({ alertId, eventId: `ack:${ackId}`, version: 1, recipient: recipient.id, status: 'received', commitment: noteHash });
+      expect(note.body.disclosed.note).toBe(`Checking ${marker} with the Osh post`);
+      expect(ackNoteMatchesCommitment(noteHash, note.body.salt, note.body.disclosed)).toBe(true);
+      expect(ackNoteMatchesCommitment(noteHash, note.body.salt, { note: `Checking ${marker} with the Osh post.` })).toBe(false);
+
+      const rejected = entries.find((entry) => entry.type === AuditEventType.AlertRejected)!;
+      expect(JSON.stringify(rejected.entry)).not.toContain(marker);
+      expect(rejected.reason).toBeNull();
+      expect(rejected.details).toMatchObject({ problemCount: 1, problemsCommitment: { scheme: 'sha256-salted-v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      const problemsHash = (rejected.details as { problemsCommitment: { hash: string } }).problemsCommitment.hash;
+      const eventId = (rejected.entry as { eventId: string }).eventId;
+      const problems = await api(env.gateway, 'GET', `/v1/audit/rejections/${eventId}/commitment`, { key: auditor.key });
+      expect(problems.status).toBe(200);
+      expect(problems.body).toMatchObject({ eventId, sender: sender.id, alertId, commitment: problemsHash });
+      expect(problems.body.disclosed.problems[0].path).toBe(`x${marker}`);
+      expect(problemsMatchCommitment(problemsHash, problems.body.salt, problems.body.disclosed)).toBe(true);
+      expect(problemsMatchCommitment(problemsHash, problems.body.salt, { problems: [] })).toBe(false);
+
+      // Auditors only; malformed ids are 400 naming them; unknown ones 404.
+      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/${ackId}/commitment`, { key: sender.key })).status).toBe(403);
+      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/x/commitment`, { key: auditor.key })).body.details[0].path).toBe('ackId');
+      expect((await api(env.gateway, 'GET', `/v1/audit/rejections/nope/commitment`, { key: auditor.key })).body.details[0].path).toBe('eventId');
+      expect((await api(env.gateway, 'GET', `/v1/audit/rejections/00000000-0000-4000-8000-000000000000/commitment`, { key: auditor.key })).status).toBe(404);
+      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/999999999/commitment`, { key: auditor.key })).status).toBe(404);
+    });
 
     it('the log holds a commitment, not the content, and the content shown to an auditor matches it', async () => {
       const entries = await trailWith(alertId, AuditEventType.AlertSubmitted);
@@ -194,6 +246,12 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       expect(sent.body.items.find((item: { alertId: string }) => item.alertId === alertId)).toMatchObject({ erased: true, headline: null });
       expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'x' } })).status).toBe(410);
       expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, { key: auditor.key })).status).toBe(410);
+      // The note and the refused update's problems went with the alert (pg_dump above found the marker nowhere).
+      const trailNow = await trail(auditor.key, alertId);
+      const ackId = String((trailNow.find((e) => e.type === AuditEventType.AlertAcked)!.entry as { eventId: string }).eventId).replace(/^ack:/, '');
+      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/${ackId}/commitment`, { key: auditor.key })).status).toBe(410);
+      const rejectionId = (trailNow.find((e) => e.type === AuditEventType.AlertRejected)!.entry as { eventId: string }).eventId;
+      expect((await api(env.gateway, 'GET', `/v1/audit/rejections/${rejectionId}/commitment`, { key: auditor.key })).status).toBe(410);
 
       const feed = (await feedAfter(analyst, feedStart)).filter((entry) => entry.alertId === alertId);
       expect(feed.length).toBeGreaterThan(0);
@@ -236,7 +294,8 @@ describe('retention and erasure: the content goes, the log still verifies', () =
   }, 180_000);
 
   describe('retention running out', () => {
-    const SHORT = { RETENTION_GRACE_SECONDS: '1', RETENTION_SWEEP_SECONDS: '1' };
+    // RETENTION_DEFAULT_SECONDS also bounds the problems recorded of requests refused meanwhile (most name no alert).
+    const SHORT = { RETENTION_GRACE_SECONDS: '1', RETENTION_SWEEP_SECONDS: '1', RETENTION_DEFAULT_SECONDS: '2' };
 
     beforeAll(async () => {
       Object.assign(process.env, SHORT);
@@ -254,8 +313,40 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       const before = await saveCheckpoint('before-retention');
       const expiresAt = new Date(Date.now() + 6_000).toISOString();
       const { alertId } = await submitAccepted(sender.key, markedAlert([recipient.id], marker, { expiresAt }));
+      // A refused submission (no alert) whose problems echo the marker: kept RETENTION_DEFAULT_SECONDS, then erased.
+      const refused = await api(env.gateway, 'POST', '/v1/alerts', {
+        key: sender.key,
+        headers: { 'idempotency-key': `refused-${marker}` },
+        body: withMarkedProperty(markedAlert([recipient.id], marker), marker),
+      });
+      expect(refused.status).toBe(400);
       const [retainUntil] = await queryDatabase<{ retain_until: Date }>(`SELECT retain_until FROM gateway.alerts WHERE alert_id = $1`, [alertId]);
       expect(retainUntil.retain_until.toISOString()).toBe(new Date(Date.parse(expiresAt) + 1000).toISOString());
+
+      const [rejection] = await expectEventually(
+        async () => {
+          const found = await allEntries(auditor.key, { agency: sender.id, type: AuditEventType.AlertRejected });
+          return found.length === 1 ? found : false;
+        },
+        { timeoutMs: CONSUMED_WITHIN_MS, description: 'the rejection in the log' },
+      );
+      expect(JSON.stringify(rejection.entry)).not.toContain(marker);
+      const rejectionId = (rejection.entry as { eventId: string }).eventId;
+      await expectEventually(
+        async () => (await queryDatabase(`SELECT 1 FROM gateway.rejections WHERE event_id = $1 AND erased_at IS NOT NULL AND problems IS NULL`, [rejectionId])).length === 1,
+        { timeoutMs: CONSUMED_WITHIN_MS, description: 'the rejection\'s problems erased at the end of their retention' },
+      );
+      expect((await api(env.gateway, 'GET', `/v1/audit/rejections/${rejectionId}/commitment`, { key: auditor.key })).status).toBe(410);
+      const sweeps = await expectEventually(
+        async () => {
+          const found = (await allEntries(auditor.key, { type: AuditEventType.RetentionSwept })).filter((e) =>
+            ((e.details as { rejections?: { eventIds: string[] } }).rejections?.eventIds ?? []).includes(rejectionId),
+          );
+          return found.length > 0 ? found : false;
+        },
+        { timeoutMs: CONSUMED_WITHIN_MS, description: 'a retention.swept fact naming the rejection' },
+      );
+      expect(sweeps).toHaveLength(1);
 
       await erasedEverywhere(alertId);
       const [row] = await queryDatabase<{ erased_at: Date }>(`SELECT erased_at FROM gateway.alerts WHERE alert_id = $1`, [alertId]);

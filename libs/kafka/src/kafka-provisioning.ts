@@ -17,8 +17,9 @@ export interface KafkaProvisioning {
 }
 
 /**
- * The Kafka half of `main.js migrate`, as the admin principal: creates the contract's topics that are missing and
- * sets the service's ACLs to exactly KAFKA_ACCESS[service]. Like the database migrations, it runs before the service
+ * The Kafka half of `main.js migrate`, as the admin principal: creates the contract's topics that are missing, brings
+ * the configuration of existing ones to the declared values (retention.ms of content topics above all: a topic created
+ * before the content policy kept 30 days), and sets the service's ACLs to exactly KAFKA_ACCESS[service]. Like the database migrations, it runs before the service
  * starts, so the service itself needs no Create or Alter permission. The SCRAM user itself is created with the
  * cluster (`kafka-storage format --add-scram`), since kafkajs cannot alter SCRAM credentials.
  */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Admin, Kafka } from 'kafkajs';
+import { Admin, ConfigResourceTypes, ConfigSource, Kafka } from 'kafkajs';
 import { Topic, TOPIC_SPECS, TopicSpec } from '@hub/contracts/topics';
 import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
@@ -12,6 +12,31 @@ export const DEFAULT_CONTENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 export function topicRetentionMs(spec: TopicSpec, contentRetentionMs = DEFAULT_CONTENT_RETENTION_MS): number {
   if (spec.compacted && spec.carriesContent) throw new Error(`${spec.topic}: a compacted topic may never carry alert content`);
   return spec.carriesContent ? contentRetentionMs : DEFAULT_TOPIC_RETENTION_MS;
+}
+
+/**
+ * The configuration a topic of the contract must have, entry by entry: what `createTopics` sets on a new topic and
+ * what `ensureTopics` brings an existing one back to (docs/decisions/008-retention-and-erasure.md, "Kafka").
+ */
+export function declaredTopicConfig(
+  spec: TopicSpec,
+  options: { minInsyncReplicas: number; contentRetentionMs?: number },
+): Record<string, string> {
+  return {
+    'min.insync.replicas': String(options.minInsyncReplicas),
+    'cleanup.policy': spec.compacted ? 'compact' : 'delete',
+    ...(spec.compacted ? {} : { 'retention.ms': String(topicRetentionMs(spec, options.contentRetentionMs)) }),
+    ...(spec.maxMessageBytes ? { 'max.message.bytes': String(spec.maxMessageBytes) } : {}),
+  };
+}
+
+/** One entry of an existing topic's configuration that provisioning changed to the declared value. */
+export interface TopicConfigChange {
+  topic: string;
+  name: string;
+  /** the value the broker reported before (its default when the topic had no override) */
+  from: string | null;
+  to: string;
 }
 
 /**
@@ -47,14 +72,19 @@ export class TopicAdmin {
     }
   }
 
-  /** Creates the missing topics of `specs` (the contract's; a test passes its own) and waits for their leaders. */
-  async ensureTopics(specs: readonly TopicSpec[] = TOPIC_SPECS, readyWithinMs = 60_000): Promise<void> {
+  /**
+   * Creates the missing topics of `specs` (the contract's; a test passes its own) and waits for their leaders; brings
+   * the configuration of those that existed already to the declared values (`declaredTopicConfig`). Returns what it
+   * changed on existing topics (nothing when they were as declared: running it again changes nothing).
+   */
+  async ensureTopics(specs: readonly TopicSpec[] = TOPIC_SPECS, readyWithinMs = 60_000): Promise<TopicConfigChange[]> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
+      const changes = await this.reconcileConfigs(admin, specs.filter((spec) => existing.has(spec.topic)));
       const missing = specs.filter((spec) => !existing.has(spec.topic));
-      if (missing.length === 0) return;
+      if (missing.length === 0) return changes;
       // Another service (or replica) booting at the same time may create them first: that is success, not a reason
       // to exit. And kafkajs' waitForLeaders gives up when a broker of a multi-node cluster does not know a new topic
       // yet (UNKNOWN_TOPIC_OR_PARTITION), so readiness is awaited below instead.
@@ -64,6 +94,7 @@ export class TopicAdmin {
       });
       await this.awaitLeaders(admin, missing, readyWithinMs);
       this.logger.log(`topics ready: ${missing.map((s) => s.topic).join(', ')}`);
+      return changes;
     } finally {
       await admin.disconnect();
     }
@@ -97,13 +128,58 @@ export class TopicAdmin {
         topic: spec.topic,
         numPartitions: spec.partitions,
         replicationFactor: this.options.replicationFactor,
-        configEntries: [
-          { name: 'min.insync.replicas', value: String(this.options.minInsyncReplicas) },
-          { name: 'cleanup.policy', value: spec.compacted ? 'compact' : 'delete' },
-          ...(spec.compacted ? [] : [{ name: 'retention.ms', value: String(topicRetentionMs(spec, this.options.contentRetentionMs)) }]),
-          ...(spec.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }] : []),
-        ],
+        configEntries: Object.entries(declaredTopicConfig(spec, this.options)).map(([name, value]) => ({ name, value })),
       })),
     });
   }
+
+  /**
+   * An existing topic keeps the configuration it was created with (e.g. a retention.ms from before the content
+   * policy) unless someone changes it: this does, for every declared entry that differs, and logs each change.
+   * kafkajs (2.2) has only AlterConfigs, which replaces a topic's whole set of overrides, not IncrementalAlterConfigs;
+   * so the topic's other overrides are read first and sent again unchanged (a value altered by someone else between
+   * the read and the write would be lost: run it from one place at a time, as `main.js migrate` does per service).
+   */
+  private async reconcileConfigs(admin: Admin, specs: readonly TopicSpec[]): Promise<TopicConfigChange[]> {
+    if (specs.length === 0) return [];
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: specs.map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: spec.topic })),
+    });
+    const changes: TopicConfigChange[] = [];
+    const resources = specs.flatMap((spec) => {
+      const resource = described.resources.find((r) => r.resourceName === spec.topic);
+      if (!resource || resource.errorCode !== 0) {
+        throw new Error(`cannot read the configuration of topic ${spec.topic}: ${resource?.errorMessage ?? 'not described'}`);
+      }
+      const current = new Map(resource.configEntries.map((entry) => [entry.configName, entry]));
+      const declared = neverLowerInsync(declaredTopicConfig(spec, this.options), current.get(MIN_INSYNC)?.configValue);
+      const differing = Object.entries(declared).filter(([name, value]) => current.get(name)?.configValue !== value);
+      if (differing.length === 0) return [];
+      for (const [name, to] of differing) changes.push({ topic: spec.topic, name, from: current.get(name)?.configValue ?? null, to });
+      const keptOverrides = resource.configEntries
+        .filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG && !(entry.configName in declared))
+        .map((entry) => ({ name: entry.configName, value: entry.configValue }));
+      const entries = [...keptOverrides, ...Object.entries(declared).map(([name, value]) => ({ name, value }))];
+      return [{ type: ConfigResourceTypes.TOPIC, name: spec.topic, configEntries: entries }];
+    });
+    if (resources.length === 0) return [];
+    await admin.alterConfigs({ validateOnly: false, resources });
+    for (const change of changes) {
+      this.logger.log(`topic ${change.topic}: ${change.name} ${change.from ?? '(unset)'} -> ${change.to} (declared value)`);
+    }
+    return changes;
+  }
+}
+
+const MIN_INSYNC = 'min.insync.replicas';
+
+/**
+ * min.insync.replicas is only ever raised on an existing topic: a migrate run with a development setting (1) against
+ * a production cluster (2) must not weaken what acks=all guarantees there.
+ */
+function neverLowerInsync(declared: Record<string, string>, currentValue: string | null | undefined): Record<string, string> {
+  const current = Number(currentValue);
+  if (!Number.isInteger(current) || current <= Number(declared[MIN_INSYNC])) return declared;
+  return { ...declared, [MIN_INSYNC]: String(current) };
 }

@@ -1,5 +1,5 @@
 import { Topic, TOPIC_SPECS } from '@hub/contracts/topics';
-import { DEFAULT_CONTENT_RETENTION_MS, DEFAULT_TOPIC_RETENTION_MS, topicRetentionMs } from './topic-admin';
+import { declaredTopicConfig, DEFAULT_CONTENT_RETENTION_MS, DEFAULT_TOPIC_RETENTION_MS, topicRetentionMs } from './topic-admin';
 
 describe('topic retention follows the content policy', () => {
   it('no compacted topic carries alert content (a compacted topic keeps the last record of a key forever)', () => {
@@ -17,5 +17,22 @@ describe('topic retention follows the content policy', () => {
 
   it('refuses a compacted content topic', () => {
     expect(() => topicRetentionMs({ topic: 'x' as Topic, partitions: 1, compacted: true, carriesContent: true })).toThrow(/compacted/);
+  });
+});
+
+describe('declaredTopicConfig (what provisioning sets on new topics and restores on existing ones)', () => {
+  it('declares the content retention, the cleanup policy, min.insync.replicas and the table\'s max.message.bytes', () => {
+    const deadLetter = TOPIC_SPECS.find((s) => s.topic === Topic.DeadLetter)!;
+    expect(declaredTopicConfig(deadLetter, { minInsyncReplicas: 2, contentRetentionMs: 1000 })).toEqual({
+      'min.insync.replicas': '2',
+      'cleanup.policy': 'delete',
+      'retention.ms': '1000',
+      'max.message.bytes': String(deadLetter.maxMessageBytes),
+    });
+    // A compacted topic keeps every key's last record: no retention.ms is declared for it.
+    expect(declaredTopicConfig(TOPIC_SPECS.find((s) => s.topic === Topic.Agencies)!, { minInsyncReplicas: 1 })).toEqual({
+      'min.insync.replicas': '1',
+      'cleanup.policy': 'compact',
+    });
   });
 });

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalJson } from './canonical-json';
-import { contentCommitment, contentMatchesCommitment, identifierKeyHash, newContentSalt } from './content-commitment';
+import {
+  ackNoteCommitment,
+  ackNoteMatchesCommitment,
+  contentCommitment,
+  contentMatchesCommitment,
+  identifierKeyHash,
+  newContentSalt,
+  problemsCommitment,
+  problemsMatchCommitment,
+} from './content-commitment';
 
 const alert = { headline: 'Heroin at Nizhny Pyanj', subjects: [{ type: 'phone', number: '+992 93 555 0101' }], tlp: 'AMBER' };
 
@@ -40,6 +49,45 @@ describe('contentCommitment', () => {
   it('refuses a salt of the wrong size and malformed hex', () => {
     expect(() => contentCommitment(Buffer.alloc(16), { alert })).toThrow(/32 bytes/);
     expect(contentMatchesCommitment('zz', 'aa', { alert })).toBe(false);
+  });
+});
+
+describe('commitments to notes and rejection problems', () => {
+  const layout = (domain: string, salt: Buffer, disclosed: unknown) =>
+    createHash('sha256')
+      .update(Buffer.concat([Buffer.from(domain, 'ascii'), Buffer.from([0]), salt, Buffer.from(canonicalJson(disclosed), 'utf8')]))
+      .digest('hex');
+
+  it('use the documented layout, each under its own domain', () => {
+    const salt = Buffer.alloc(32, 9);
+    const problems = [{ path: 'subjects[0].number', message: 'check digit is wrong' }];
+    expect(ackNoteCommitment(salt, { note: 'Checking with the Osh post' })).toBe(layout('hub.ack-note.v1', salt, { note: 'Checking with the Osh post' }));
+    expect(problemsCommitment(salt, { problems })).toBe(layout('hub.rejection-problems.v1', salt, { problems }));
+  });
+
+  it('a disclosure of one kind never opens a commitment of another (domain separation)', () => {
+    const salt = newContentSalt();
+    const hex = salt.toString('hex');
+    // The same JSON under the content domain and the note domain gives unrelated commitments.
+    const asNote = ackNoteCommitment(salt, { note: 'x' });
+    expect(contentMatchesCommitment(asNote, hex, { alert: 'x' })).toBe(false);
+    expect(problemsMatchCommitment(asNote, hex, { problems: [] })).toBe(false);
+    expect(ackNoteMatchesCommitment(asNote, hex, { note: 'x' })).toBe(true);
+  });
+
+  it('accepts the disclosed text and salt, and nothing else', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), (note, other, path) => {
+        const salt = newContentSalt();
+        const hex = salt.toString('hex');
+        expect(ackNoteMatchesCommitment(ackNoteCommitment(salt, { note }), hex, { note })).toBe(true);
+        if (other !== note) expect(ackNoteMatchesCommitment(ackNoteCommitment(salt, { note }), hex, { note: other })).toBe(false);
+        const problems = [{ path, message: note }];
+        expect(problemsMatchCommitment(problemsCommitment(salt, { problems }), hex, { problems })).toBe(true);
+        if (other !== note) expect(problemsMatchCommitment(problemsCommitment(salt, { problems }), hex, { problems: [{ path, message: other }] })).toBe(false);
+        expect(ackNoteMatchesCommitment(ackNoteCommitment(salt, { note }), newContentSalt().toString('hex'), { note })).toBe(false);
+      }),
+    );
   });
 });
 

@@ -12,7 +12,7 @@ import { parseContent } from '@hub/contracts/alert/validate';
 import { AlertSubmittedMessage, DeliveryKind } from '@hub/contracts/messages';
 import { HubService, Topic } from '@hub/contracts/topics';
 import { canonicalJson } from '@hub/merkle/canonical-json';
-import { CONTENT_COMMITMENT_SCHEME, contentCommitment, newContentSalt } from '@hub/merkle/content-commitment';
+import { ackNoteCommitment, CONTENT_COMMITMENT_SCHEME, contentCommitment, newContentSalt, problemsCommitment } from '@hub/merkle/content-commitment';
 import { AuditFact, AuditPublisher, auditMessage } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, FieldError, HubError } from '@hub/platform/errors';
@@ -23,6 +23,8 @@ import { GatewayConfig } from '../gateway.config';
 import { retentionEnd } from '../erasure/retention-policy';
 import { ERASED_REQUEST_HASH } from '../erasure/erasure.repository';
 import { AcceptedResponse, RecipientAlertView, RecipientState, SenderAlertView, SentAlertSummary } from './alert-views';
+import { AcksRepository } from './acks.repository';
+import { RejectionsRepository } from './rejections.repository';
 
 interface AlertRow {
   alert_id: string;
@@ -309,11 +311,7 @@ export class AlertsService {
        WHERE alert_id = $1 AND kind <> 'match' ORDER BY recipient, seq DESC`,
       [alert.alert_id],
     );
-    const acks: { recipient: string; version: number; status: string; note: string | null; acked_at: Date }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (recipient) recipient, version, status, note, acked_at FROM gateway.acks
-       WHERE alert_id = $1 ORDER BY recipient, id DESC`,
-      [alert.alert_id],
-    );
+    const acks = await new AcksRepository(this.dataSource).latestPerRecipient(alert.alert_id);
     const ackBy = new Map(acks.map((a) => [a.recipient, a]));
     const recipients: RecipientState[] = deliveries.map((d) => {
       const ack = ackBy.get(d.recipient);
@@ -322,7 +320,7 @@ export class AlertsService {
         deliveredVersion: d.version,
         deliveredKind: d.kind,
         deliveredAt: d.delivered_at.toISOString(),
-        ack: ack ? { version: ack.version, status: ack.status, note: ack.note, at: ack.acked_at.toISOString() } : null,
+        ack: ack ? { version: ack.version, status: ack.status, note: ack.note, at: ack.ackedAt.toISOString() } : null,
       };
     });
     return {
@@ -404,11 +402,17 @@ export class AlertsService {
         { path: 'version', message: `version ${ack.version} was not delivered to you (delivered: ${delivered.map((d) => d.version).join(', ')})` },
       ]);
     }
+    // The note is free text about the alert: the log gets a salted commitment, the note and salt stay in gateway.acks.
+    const note = ack.note ? committedNote(ack.note) : null;
     const ids = await this.dataSource.transaction(async (manager) => {
-      const [{ id }]: { id: string }[] = await manager.query(
-        `INSERT INTO gateway.acks (alert_id, version, recipient, status, note, key_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [alertId, ack.version, principal.agencyId, ack.status, ack.note ?? null, principal.keyId],
-      );
+      const id = await new AcksRepository(manager).insert({
+        alertId,
+        version: ack.version,
+        recipient: principal.agencyId,
+        status: ack.status,
+        keyId: principal.keyId,
+        note,
+      });
       return this.outbox.enqueue(manager, [
         auditMessage(HubService.AgencyGateway, {
           eventId: `ack:${id}`,
@@ -417,7 +421,8 @@ export class AlertsService {
           alertId,
           version: ack.version,
           reason: ack.status,
-          details: { status: ack.status, note: ack.note ?? null },
+          // Without a note the fact keeps the shape it always had.
+          details: note ? { status: ack.status, noteCommitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: note.commitment } } : { status: ack.status, note: null },
         }),
       ]);
     });
@@ -474,16 +479,38 @@ export class AlertsService {
     await this.reject(principal, alertId, problems);
   }
 
+  /**
+   * Paths and messages can echo what was sent (a property is named by its key, a message may quote a value), so the
+   * fact holds how many problems there were and a salted commitment to them; the problems and the salt stay in
+   * gateway.rejections, keyed by the fact's eventId, for the configured default retention or until the alert is erased.
+   */
   private async reject(principal: Principal, alertId: string | null, problems: FieldError[]): Promise<void> {
-    await this.audit.publish([
-      {
-        type: AuditEventType.AlertRejected,
-        actor: actorOf(principal),
-        alertId: alertId ?? undefined,
-        reason: problems.map((p) => `${p.path}: ${p.message}`).join('; ').slice(0, 200),
-        details: boundedProblems(problems),
-      },
-    ]);
+    const { problems: recorded, problemCount } = boundedProblems(problems);
+    const salt = newContentSalt();
+    const commitment = problemsCommitment(salt, { problems: recorded });
+    const eventId = randomUUID();
+    const ids = await this.dataSource.transaction(async (manager) => {
+      await new RejectionsRepository(manager).insert({
+        eventId,
+        sender: principal.agencyId,
+        keyId: principal.keyId,
+        alertId,
+        problems: recorded,
+        salt,
+        commitment,
+        retainUntil: new Date(Date.now() + this.config.RETENTION_DEFAULT_SECONDS * 1000),
+      });
+      return this.outbox.enqueue(manager, [
+        auditMessage(HubService.AgencyGateway, {
+          eventId,
+          type: AuditEventType.AlertRejected,
+          actor: actorOf(principal),
+          alertId: alertId ?? undefined,
+          details: { problemCount, problemsCommitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: commitment } },
+        }),
+      ]);
+    });
+    await this.outbox.publish(ids);
   }
 
   /** Only the sender may change an alert; to anyone else it does not exist. Checked before the body is looked at. */
@@ -543,6 +570,12 @@ function committed(message: AlertSubmittedMessage): StoredVersion {
   return { message, salt, commitment: contentCommitment(salt, { alert: asStored, cancelReason: message.cancelReason }) };
 }
 
+/** A fresh salt per note and the commitment to the note under it (alert.acked holds only the commitment). */
+function committedNote(text: string): { text: string; salt: Buffer; commitment: string } {
+  const salt = newContentSalt();
+  return { text, salt, commitment: ackNoteCommitment(salt, { note: text }) };
+}
+
 /**
  * What a submission, update or cancel fact says of the content: the commitment, and the metadata the analysts'
  * feed classifies the alert by (category, TLP, named recipients). The content itself stays in alert_versions.
@@ -586,12 +619,12 @@ function signatureDetails(signature: string | undefined): { signatureSha256?: st
   return signature ? { signatureSha256: signatureHash(signature) } : {};
 }
 
-/** At most this many problems, each path and message cut to this many characters, go into a rejection's audit entry. */
+/** At most this many problems, each path and message cut to this many characters, are recorded of a rejection (and committed to in its audit entry). */
 export const AUDITED_PROBLEMS_MAX = 20;
 export const AUDITED_PROBLEM_TEXT_MAX = 200;
 
 /**
- * What a rejected request can make the log hold is bounded whatever the body: the first problems, cut to length,
+ * What a rejected request can make the gateway record is bounded whatever the body: the first problems, cut to length,
  * and how many there were (a body with 50 offending 5 KB paths used to write a 250 KB entry).
  */
 export function boundedProblems(problems: readonly FieldError[]): { problems: FieldError[]; problemCount: number } {

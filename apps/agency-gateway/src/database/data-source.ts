@@ -6,6 +6,7 @@ import { GatewayMatchNotices1764201600300 } from '../migrations/1764201600300-ga
 import { GatewayWithdrawn1764201600310 } from '../migrations/1764201600310-gateway-withdrawn';
 import { GatewayRetention1764201600500 } from '../migrations/1764201600500-gateway-retention';
 import { GatewaySigningKeys1764201600510 } from '../migrations/1764201600510-gateway-signing-keys';
+import { GatewayCommittedTexts1764201600520 } from '../migrations/1764201600520-gateway-committed-texts';
 import { GatewayInboxByReference1764201600600 } from '../migrations/1764201600600-gateway-inbox-by-reference';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 
@@ -25,6 +26,7 @@ export function gatewayDataSourceOptions(url: string): DataSourceOptions {
       GatewayWithdrawn1764201600310,
       GatewayRetention1764201600500,
       GatewaySigningKeys1764201600510,
+      GatewayCommittedTexts1764201600520,
       GatewayInboxByReference1764201600600,
     ],
     applicationName: 'agency-gateway',

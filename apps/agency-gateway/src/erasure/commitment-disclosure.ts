@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
-import { CONTENT_COMMITMENT_SCHEME, DisclosedContent } from '@hub/merkle/content-commitment';
+import { CONTENT_COMMITMENT_SCHEME, DisclosedAckNote, DisclosedContent, DisclosedProblems } from '@hub/merkle/content-commitment';
 import { AuditPublisher } from '@hub/kafka/audit.publisher';
-import { HubError } from '@hub/platform/errors';
+import { ErrorCode, HubError } from '@hub/platform/errors';
+import { AcksRepository } from '../alerts/acks.repository';
+import { RejectionsRepository } from '../alerts/rejections.repository';
 
 export interface CommitmentDisclosureView {
   alertId: string;
@@ -21,7 +23,34 @@ export interface CommitmentDisclosureView {
   disclosed: DisclosedContent;
 }
 
-/** The content and salt behind a version's commitment, for auditors; audited like every auditor query. */
+/** An acknowledgement's note and salt, behind `details.noteCommitment.hash` of its alert.acked fact (eventId `ack:<ackId>`). */
+export interface AckNoteDisclosureView {
+  alertId: string;
+  ackId: string;
+  eventId: string;
+  version: number;
+  recipient: string;
+  status: string;
+  ackedAt: string;
+  scheme: string;
+  commitment: string;
+  salt: string;
+  disclosed: DisclosedAckNote;
+}
+
+/** A refused request's problems and salt, behind `details.problemsCommitment.hash` of its alert.rejected fact. */
+export interface RejectionDisclosureView {
+  eventId: string;
+  sender: string;
+  alertId: string | null;
+  rejectedAt: string;
+  scheme: string;
+  commitment: string;
+  salt: string;
+  disclosed: DisclosedProblems;
+}
+
+/** The text and salt behind a commitment in the audit log, for auditors; each disclosure is audited like every auditor query. */
 @Injectable()
 export class CommitmentDisclosure {
   constructor(
@@ -64,5 +93,34 @@ export class CommitmentDisclosure {
       salt: row.content_salt.toString('hex'),
       disclosed: { alert: row.content, ...(row.cancel_reason ? { cancelReason: row.cancel_reason } : {}) },
     };
+  }
+
+  async discloseAckNote(principal: Principal, alertId: string, ackId: string): Promise<AckNoteDisclosureView> {
+    await this.audit.publish([
+      { type: AuditEventType.AuditQueried, actor: actorOf(principal), alertId, details: { query: 'ack-note-disclosure', eventId: `ack:${ackId}` } },
+    ]);
+    const ack = await new AcksRepository(this.dataSource).withNote(alertId, ackId);
+    if (!ack) throw HubError.notFound('acknowledgement');
+    const metadata = { alertId, ackId, eventId: `ack:${ackId}`, version: ack.version, recipient: ack.recipient, status: ack.status, ackedAt: ack.ackedAt.toISOString() };
+    // Acks without a note (and notes written before commitments, whose fact holds the note itself) have nothing to open.
+    if (!ack.noteCommitment) throw HubError.notFound('note commitment (this acknowledgement has none: no note, or its audit entry holds the note itself)');
+    if (ack.alertErasedAt) throw HubError.gone({ ...metadata, commitment: ack.noteCommitment, erasedAt: ack.alertErasedAt.toISOString() });
+    if (ack.note === null || !ack.noteSalt) throw HubError.notFound('note');
+    return { ...metadata, scheme: CONTENT_COMMITMENT_SCHEME, commitment: ack.noteCommitment, salt: ack.noteSalt.toString('hex'), disclosed: { note: ack.note } };
+  }
+
+  async discloseRejection(principal: Principal, eventId: string): Promise<RejectionDisclosureView> {
+    await this.audit.publish([{ type: AuditEventType.AuditQueried, actor: actorOf(principal), details: { query: 'rejection-disclosure', eventId } }]);
+    const rejection = await new RejectionsRepository(this.dataSource).find(eventId);
+    // Rejections recorded before commitments hold their problems in the audit entry itself, and have no row.
+    if (!rejection) throw HubError.notFound('rejection (none recorded under this eventId: rejections before commitments hold their problems in the audit entry)');
+    const metadata = { eventId, sender: rejection.sender, alertId: rejection.alertId, rejectedAt: rejection.rejectedAt.toISOString() };
+    if (rejection.erasedAt || !rejection.problems || !rejection.salt) {
+      // Erased at the end of its retention or with the alert it concerned; the fact and its commitment stay in the log.
+      throw new HubError(ErrorCode.Gone, `The problems of rejection ${eventId} were erased on ${rejection.erasedAt?.toISOString() ?? 'an earlier date'}`, [
+        { path: 'eventId', message: 'problems erased' },
+      ]);
+    }
+    return { ...metadata, scheme: CONTENT_COMMITMENT_SCHEME, commitment: rejection.commitment, salt: rejection.salt.toString('hex'), disclosed: { problems: rejection.problems } };
   }
 }

@@ -41,4 +41,31 @@ export class CommitmentController {
     if (!/^[1-9][0-9]{0,8}$/.test(version)) throw HubError.validation([{ path: 'version', message: 'must be a positive integer' }]);
     return this.disclosure.disclose(principal, alertId, Number(version));
   }
+
+  /** An ack's note and salt, to recompute `details.noteCommitment` of its alert.acked entry (eventId `ack:<ackId>`). */
+  @Get(':alertId/acks/:ackId/commitment')
+  ackNoteCommitment(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Param('ackId') ackId: string) {
+    if (!/^[1-9][0-9]{0,17}$/.test(ackId)) throw HubError.validation([{ path: 'ackId', message: 'must be a positive integer (the number in the fact\'s eventId ack:<ackId>)' }]);
+    return this.disclosure.discloseAckNote(principal, alertId, ackId);
+  }
+}
+
+/**
+ * For an auditor who must check the problems of a refused request against `details.problemsCommitment` of its
+ * alert.rejected entry (found by the entry's eventId; the request may have named no alert).
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Roles(Role.Auditor)
+@Controller('v1/audit/rejections')
+export class RejectionCommitmentController {
+  constructor(private readonly disclosure: CommitmentDisclosure) {}
+
+  @Get(':eventId/commitment')
+  rejectionCommitment(@CurrentPrincipal() principal: Principal, @Param('eventId') eventId: string) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(eventId)) {
+      throw HubError.validation([{ path: 'eventId', message: 'must be the eventId (a UUID) of an alert.rejected entry' }]);
+    }
+    return this.disclosure.discloseRejection(principal, eventId);
+  }
 }

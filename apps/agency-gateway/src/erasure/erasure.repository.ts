@@ -1,6 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { ErasureCause } from '@hub/contracts/messages';
 import { TOPIC_SPECS } from '@hub/contracts/topics';
+import { AcksRepository } from '../alerts/acks.repository';
+import { RejectionsRepository } from '../alerts/rejections.repository';
 
 /** What a match notice says once an alert it is about was erased: nothing of it, not even the identifier. */
 export const ERASED_NOTICE_TEXT = 'This match concerned an alert whose content has since been erased.';
@@ -19,7 +21,8 @@ export interface ErasureRecord {
 
 /**
  * The gateway's copies of alert content, salts and identifiers, removed in one transaction: alert versions, every
- * inbox row (deliveries and match notices), ack notes, the request hash of the submission, and unpublished outbox
+ * inbox row (deliveries and match notices), ack notes and their salts, the problems recorded of refused requests about
+ * the alert, the request hash of the submission, and unpublished outbox
  * rows that carry content. Ids, versions, parties, times, decisions and ack statuses stay.
  */
 export class ErasureRepository {
@@ -51,7 +54,8 @@ export class ErasureRepository {
        WHERE kind = 'match' AND match->'otherAlertIds' ?| $1::text[]`,
       [ids, ERASED_NOTICE_TEXT],
     );
-    await this.db.query(`UPDATE gateway.acks SET note = NULL WHERE alert_id = ANY($1::uuid[]) AND note IS NOT NULL`, [ids]);
+    await new AcksRepository(this.db).eraseNotes(ids);
+    await new RejectionsRepository(this.db).eraseOfAlerts(ids, erasedAt);
     await this.db.query(`UPDATE gateway.idempotency_keys SET request_hash = $2 WHERE alert_id = ANY($1::uuid[])`, [ids, ERASED_REQUEST_HASH]);
     await this.db.query(`DELETE FROM gateway.outbox WHERE topic = ANY($1::text[]) AND (value::jsonb ->> 'alertId') = ANY($2::text[])`, [CONTENT_TOPICS, ids]);
     return marked.map((row) => ({ alertId: row.alert_id, version: row.current_version, sender: row.sender }));

@@ -9,9 +9,10 @@ import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { HubError } from '@hub/platform/errors';
+import { RejectionsRepository } from '../alerts/rejections.repository';
 import { ErasureRepository } from './erasure.repository';
 
-/** Alerts erased per retention run (and per fact): bounds one transaction and one audit entry. */
+/** Alerts (and, besides, rejections) erased per retention run and per fact: bounds one transaction and one audit entry. */
 export const RETENTION_BATCH_MAX = 200;
 
 /**
@@ -58,26 +59,37 @@ export class ErasureService {
     return { alertId, erasedAt: outcome.erasedAt.toISOString() };
   }
 
-  /** One run of the retention job: every alert whose retention ended (up to the batch size), one audited fact. */
-  async sweepExpired(now = new Date()): Promise<string[]> {
+  /**
+   * One run of the retention job: every alert whose retention ended (up to the batch size), and the problems recorded of
+   * refused requests whose retention ended (most have no alert to be erased with); one audited fact.
+   */
+  async sweepExpired(now = new Date()): Promise<{ alertIds: string[]; rejections: string[] }> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const repository = new ErasureRepository(manager);
       const due = await repository.due(now, RETENTION_BATCH_MAX);
       const erased = await repository.erase(due, { cause: 'retention' }, now);
-      if (erased.length === 0) return { ids: [], erased };
+      const rejections = await new RejectionsRepository(manager).eraseDue(now, RETENTION_BATCH_MAX);
+      if (erased.length === 0 && rejections.length === 0) return { ids: [], erased, rejections };
       const messages: OutgoingMessage[] = erased.map((e) => erasureMessage(e.alertId, 'retention', now));
       messages.push(
         auditMessage(HubService.AgencyGateway, {
           type: AuditEventType.RetentionSwept,
           actor: { service: HubService.AgencyGateway },
-          details: { cause: 'retention', count: erased.length, items: erased.map((e) => ({ alertId: e.alertId, version: e.version })) },
+          details: {
+            cause: 'retention',
+            count: erased.length,
+            items: erased.map((e) => ({ alertId: e.alertId, version: e.version })),
+            // Only when there were any, so that a sweep of alerts alone keeps the fact's earlier shape.
+            ...(rejections.length > 0 ? { rejections: { count: rejections.length, eventIds: rejections } } : {}),
+          },
         }),
       );
-      return { ids: await this.outbox.enqueue(manager, messages), erased };
+      return { ids: await this.outbox.enqueue(manager, messages), erased, rejections };
     });
     await this.outbox.publish(outcome.ids);
     if (outcome.erased.length > 0) this.logger.log({ count: outcome.erased.length }, 'retention ended: alerts erased');
-    return outcome.erased.map((e) => e.alertId);
+    if (outcome.rejections.length > 0) this.logger.log({ count: outcome.rejections.length }, 'retention ended: rejection problems erased');
+    return { alertIds: outcome.erased.map((e) => e.alertId), rejections: outcome.rejections };
   }
 }
 

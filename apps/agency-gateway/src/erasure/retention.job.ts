@@ -3,7 +3,7 @@ import { GatewayConfig } from '../gateway.config';
 import { ErasureService, RETENTION_BATCH_MAX } from './erasure.service';
 
 /**
- * Every RETENTION_SWEEP_SECONDS, erases the alerts whose retention has ended (ErasureService.sweepExpired), in
+ * Every RETENTION_SWEEP_SECONDS, erases the alerts (and rejection problems) whose retention has ended (ErasureService.sweepExpired), in
  * batches until none is left. Replicas may run it at once: each batch locks its rows (SKIP LOCKED). A failure (the
  * database or the broker away) is logged and retried at the next tick; nothing is lost, the alerts stay due.
  */
@@ -32,8 +32,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.running) return;
     this.running = (async () => {
       try {
-        while ((await this.erasure.sweepExpired()).length === RETENTION_BATCH_MAX) {
+        for (;;) {
+          const swept = await this.erasure.sweepExpired();
           // a full batch: more may be due
+          if (swept.alertIds.length < RETENTION_BATCH_MAX && swept.rejections.length < RETENTION_BATCH_MAX) break;
         }
       } catch (error) {
         this.logger.warn({ err: (error as Error).message }, 'retention run failed; retried at the next tick');

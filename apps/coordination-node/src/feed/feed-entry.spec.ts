@@ -128,6 +128,16 @@ describe('buildFeedEntry', () => {
     expect(buildFeedEntry(ack, null).ack).toEqual({ status: 'actioned' });
   });
 
+  it('shows a committed note as withheld (its commitment, never text), and nothing of it for an alert the centre may not see', () => {
+    const hash = 'ab'.repeat(32);
+    const ack = event(AuditEventType.AlertAcked, { actor: { agencyId: 'KG-BS', role: Role.Agency }, reason: 'received', details: { status: 'received', noteCommitment: { scheme: 'sha256-salted-v1', hash } } });
+    expect(buildFeedEntry(ack, submitted(content()).classification).ack).toEqual({ status: 'received', noteCommitment: hash });
+    expect(buildFeedEntry(ack, submitted(content({ tlp: 'RED' })).classification).ack).toEqual({ status: 'received' });
+    // A malformed commitment is no note and no commitment.
+    const odd = event(AuditEventType.AlertAcked, { reason: 'received', details: { status: 'received', noteCommitment: 'x' } });
+    expect(buildFeedEntry(odd, submitted(content()).classification).ack).toEqual({ status: 'received', note: null });
+  });
+
   it('describes routing decisions and deliveries by metadata', () => {
     const decided = event(AuditEventType.RoutingDecided, {
       actor: { service: 'coordination-node' },

@@ -86,7 +86,11 @@ export interface FeedEntryBody {
   decision?: 'delivered' | 'withheld';
   reason?: string;
   alert?: VisibleAlertContent;
-  ack?: { status: string | null; note?: string | null };
+  /**
+   * note: from facts written before notes were committed to; noteCommitment: the note is kept by the gateway, the
+   * fact holds only its salted commitment (the dashboard says "note withheld").
+   */
+  ack?: { status: string | null; note?: string | null; noteCommitment?: string };
   cancelReason?: string;
   correlation?: FeedCorrelation;
   /** the alert's content was erased (on request or at the end of its retention): shown as metadata only */
@@ -197,7 +201,9 @@ export function buildFeedEntry(
     case AuditEventType.AlertAcked: {
       entry.recipient = event.actor.agencyId ?? null;
       const status = stringOrNull(details.status) ?? event.reason ?? null;
-      entry.ack = redacted ? { status } : { status, note: stringOrNull(details.note) };
+      const noteCommitment = stringOrNull(asRecord(details.noteCommitment)?.hash);
+      if (redacted) entry.ack = { status };
+      else entry.ack = noteCommitment ? { status, noteCommitment } : { status, note: stringOrNull(details.note) };
       break;
     }
     case AuditEventType.CorrelationFound:

@@ -318,6 +318,8 @@
         break;
       case 'alert.acked':
         box.textContent = (entry.ack && entry.ack.status ? entry.ack.status : 'acknowledged') + (entry.ack && entry.ack.note ? ' \u2014 ' + entry.ack.note : '');
+        // Notes are free text kept by the gateway; the audit fact (hence the feed) has only a commitment to them.
+        if (entry.ack && entry.ack.noteCommitment) box.appendChild(el('span', 'withheld-note', ' \u2014 note withheld (commitment ' + entry.ack.noteCommitment.slice(0, 12) + '\u2026)'));
         break;
       case 'correlation.found':
         var c = entry.correlation;
