@@ -144,7 +144,8 @@ async function waitQuiet(seconds) {
 async function runBenchmark(argv) {
   const options = parseArgs(argv);
   const { ResourceSampler, loadAverage } = require('./bench/metrics');
-  const { checkPorts, startBroker, startHub } = require('./bench/environment');
+  const { checkPorts, startBroker, startHub, databaseNameFor } = require('./bench/environment');
+  const databaseName = databaseNameFor(options.portBase);
   const { runBaseline } = require('./bench/baseline');
   const { runExchange } = require('./bench/exchange');
   const { auditProbe } = require('./bench/audit');
@@ -187,7 +188,7 @@ async function runBenchmark(argv) {
   try {
     log(`options: ${JSON.stringify(options)}; load average ${results.machine.loadAverageStart.join(' ')}${results.machine.jestRunningAtStart ? ' — jest is running: numbers will be noisy' : ''}`);
     await checkPorts(options.portBase);
-    const kafka = await startBroker({ cleanup });
+    const kafka = await startBroker({ cleanup, portBase: options.portBase });
     const { Pool } = require('pg');
 
     if (!options.skipBaseline) {
@@ -212,7 +213,7 @@ async function runBenchmark(argv) {
     let backends = { at: 0, rows: [] };
     const backendPids = async (app) => {
       if (Date.now() - backends.at > 400) {
-        const { rows } = await pg.query(`SELECT pid, application_name FROM pg_stat_activity WHERE datname = 'hub_bench' AND pid <> pg_backend_pid()`);
+        const { rows } = await pg.query(`SELECT pid, application_name FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [hub.databaseName]);
         backends = { at: Date.now(), rows };
       }
       return backends.rows.filter((r) => r.application_name.startsWith(app)).map((r) => r.pid);
@@ -226,7 +227,7 @@ async function runBenchmark(argv) {
     });
     sampler.start();
     const { Diagnostics, StageObserver } = require('./bench/diagnostics');
-    const diagnostics = new Diagnostics({ brokers: kafka.brokers, pg });
+    const diagnostics = new Diagnostics({ brokers: kafka.brokers, pg, database: hub.databaseName });
     await diagnostics.start();
     cleanup.add('diagnostics', () => diagnostics.stop());
     const stages = new StageObserver({ brokers: kafka.brokers });
@@ -285,7 +286,7 @@ async function runBenchmark(argv) {
     if (!interrupted) {
       log('stopping the services and the bench broker');
       await cleanup.run();
-      if (!options.keep && pg) await dropBenchDatabase().catch((error) => log(`could not drop hub_bench: ${error.message}`));
+      if (!options.keep && pg) await dropBenchDatabase(databaseName).catch((error) => log(`could not drop ${databaseName}: ${error.message}`));
     }
     clearTimeout(watchdog);
   }
@@ -305,13 +306,13 @@ async function runBenchmark(argv) {
 }
 
 /** After the services have stopped: the bench database is large (1M audit entries) and of no further use. */
-async function dropBenchDatabase() {
+async function dropBenchDatabase(name) {
   const { Client } = require('pg');
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
   try {
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'hub_bench' AND pid <> pg_backend_pid()`);
-    await admin.query('DROP DATABASE IF EXISTS hub_bench');
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
   } finally {
     await admin.end();
   }

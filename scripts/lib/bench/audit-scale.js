@@ -18,7 +18,6 @@ const { alertContent } = require('./payload');
 const { createClient } = require('./http');
 const { summarize, round1 } = require('./metrics');
 
-const AUDIT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hub_bench_audit';
 const CHUNK = 1 << 14; // 16,384 leaves per transaction: a power of two keeps the frontier above level 14
 const ENTRIES_PER_ALERT = 15;
 const SAMPLES = 200;
@@ -342,6 +341,8 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
   const auditUrl = hub.urls['audit-log'];
   const audit = createClient(auditUrl);
   const steps = {};
+  const AUDIT_DATABASE_URL = hub.auditDatabaseUrl;
+  const auditDatabase = hub.auditDatabaseName;
   try {
     // An auditor key, replicated to the audit-log's credential table before that table is copied.
     const agency = await gateway.request('POST', '/v1/admin/agencies', {
@@ -368,16 +369,16 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
     sampler?.retire('audit-log');
     await auditHandle.stop();
     await ensureDatabase(AUDIT_DATABASE_URL, { fresh: true });
-    cleanup.add('drop database hub_bench_audit', async () => {
+    cleanup.add(`drop database ${auditDatabase}`, async () => {
       const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
       await admin.connect();
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'hub_bench_audit' AND pid <> pg_backend_pid()`);
-      await admin.query('DROP DATABASE IF EXISTS hub_bench_audit');
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [auditDatabase]);
+      await admin.query(`DROP DATABASE IF EXISTS "${auditDatabase}"`);
       await admin.end();
     });
     const env = { ...hub.env, DATABASE_URL: AUDIT_DATABASE_URL };
     const migrated = await runProcess(process.execPath, [path.join(root, 'dist', 'apps', 'audit-log', 'main.js'), 'migrate'], env);
-    if (migrated.code !== 0) throw new Error(`audit-log migrate on hub_bench_audit failed: ${migrated.stderr || migrated.stdout}`);
+    if (migrated.code !== 0) throw new Error(`audit-log migrate on ${auditDatabase} failed: ${migrated.stderr || migrated.stdout}`);
 
     const pg = new Client({ connectionString: AUDIT_DATABASE_URL, application_name: 'bench-audit-writer' });
     await pg.connect();
@@ -385,7 +386,7 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
       for (const row of credentials) {
         await pg.query('INSERT INTO audit.credentials (key_id, record, updated_at) VALUES ($1, $2, $3)', [row.key_id, JSON.stringify(row.record), row.updated_at]);
       }
-      log(`audit: writing ${total.toLocaleString('en-US')} SYNTHETIC entries into the fresh database hub_bench_audit (libs/merkle leaves and nodes)`);
+      log(`audit: writing ${total.toLocaleString('en-US')} SYNTHETIC entries into the fresh database ${auditDatabase} (libs/merkle leaves and nodes)`);
       const started = performance.now();
       const connect = async (name) => {
         const client = new Client({ connectionString: AUDIT_DATABASE_URL, application_name: name });
@@ -425,7 +426,7 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
       cleanup.add('service audit-log (1M)', () => handle.stop());
       await services.waitHealthy(handle);
       sampler?.add('audit-log (1M-entry log)', handle.child.pid);
-      log('audit: audit-log restarted on hub_bench_audit');
+      log(`audit: audit-log restarted on ${auditDatabase}`);
 
       const checkpointResponse = await audit.request('GET', '/v1/audit/checkpoint', { key: auditorKey });
       if (checkpointResponse.status !== 200) throw new Error(`GET /v1/audit/checkpoint: ${checkpointResponse.status} ${JSON.stringify(checkpointResponse.body)}`);

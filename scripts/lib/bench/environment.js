@@ -2,16 +2,24 @@
 /**
  * The benchmark's own hub: a dedicated broker (instance `bench`, 29092/29093), a fresh database hub_bench, the
  * three services from dist on 23000-23002 with LOG_LEVEL=warn. Nothing here touches the dev or test hubs.
+ * `--port-base <b>` moves all of it, so that two working copies can run the bench at once: services on b..b+2, the
+ * broker on b+6092/b+6093, databases hub_bench_<b> and hub_bench_<b>_audit (the defaults are unchanged for 23000).
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BENCH_DIR = path.join(ROOT, '.hub', 'bench');
-const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hub_bench';
+const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 const DEFAULT_PORT_BASE = 23000;
 const portsFrom = (base) => ({ 'agency-gateway': base, 'coordination-node': base + 1, 'audit-log': base + 2 });
+/** The broker's client and controller ports for a port base (29092/29093 for the default base). */
+const brokerPortsFrom = (base) => ({ port: base + 6092, controllerPort: base + 6093 });
+/** The bench database of a port base: hub_bench for the default, hub_bench_<base> otherwise. */
+const databaseNameFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? 'hub_bench' : `hub_bench_${base}`);
+const databaseUrlFor = (name) => `${SERVER_URL}/${name}`;
+const DATABASE_URL = databaseUrlFor(databaseNameFor());
 
 /** A fresh Ed25519 checkpoint key for this run (PKCS#8 PEM file), with its public half for `verify --public-key`. */
 function benchSigningKey() {
@@ -26,9 +34,10 @@ function benchSigningKey() {
 }
 
 /** Fails early when another process listens on one of the service ports (never touches it). */
-async function checkPorts(portBase = DEFAULT_PORT_BASE) {
+async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = true } = {}) {
   const { portOpen } = require('../kafka');
-  const wanted = portsFrom(portBase);
+  const broker = brokerPortsFrom(portBase);
+  const wanted = { ...portsFrom(portBase), ...(withBroker ? { 'bench broker': broker.port, 'bench broker controller': broker.controllerPort } : {}) };
   for (const [what, port] of Object.entries(wanted)) {
     if (await portOpen(port)) {
       throw new Error(`port ${port} (${what}) is already in use by another process; stop it or pass --port-base <another base>`);
@@ -37,8 +46,10 @@ async function checkPorts(portBase = DEFAULT_PORT_BASE) {
 }
 
 /** The dedicated broker, formatted fresh; registered for cleanup before it starts. */
-async function startBroker({ cleanup }) {
+async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE }) {
   const { startKafka, stopKafka, INSTANCES } = require('../kafka');
+  // The instance is this working copy's (.hub/kafka/bench); only its ports move with the base.
+  Object.assign(INSTANCES.bench, brokerPortsFrom(portBase));
   cleanup.add('broker bench', () => stopKafka('bench'));
   const kafka = await startKafka('bench', { fresh: true });
   const pid = Number(fs.readFileSync(path.join(INSTANCES.bench.dir, 'kafka.pid'), 'utf8'));
@@ -53,17 +64,19 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
   const PORTS = portsFrom(portBase);
   const { ensureDatabase } = require('../postgres');
   const services = require('../services');
+  const databaseName = databaseNameFor(portBase);
+  const databaseUrl = databaseUrlFor(databaseName);
 
-  await checkPorts(portBase);
-  await ensureDatabase(DATABASE_URL, { fresh: true });
-  log('database hub_bench (fresh) on 127.0.0.1:5432');
+  await checkPorts(portBase, { broker: false });
+  await ensureDatabase(databaseUrl, { fresh: true });
+  log(`database ${databaseName} (fresh) on 127.0.0.1:5432`);
   const signingKey = benchSigningKey();
 
   const env = {
     ...process.env,
     KAFKA_BROKERS: kafka.brokers.join(','),
     ...require('../kafka').kafkaEnvironment(),
-    DATABASE_URL,
+    DATABASE_URL: databaseUrl,
     HUB_ADMIN_KEY: ADMIN_KEY,
     GATEWAY_PORT: String(PORTS['agency-gateway']),
     COORDINATION_PORT: String(PORTS['coordination-node']),
@@ -99,10 +112,13 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
     signingKey,
     handles,
     adminKey: ADMIN_KEY,
-    databaseUrl: DATABASE_URL,
+    databaseName,
+    databaseUrl,
+    auditDatabaseName: `${databaseName}_audit`,
+    auditDatabaseUrl: databaseUrlFor(`${databaseName}_audit`),
     urls: Object.fromEntries(Object.entries(PORTS).map(([app, port]) => [app, `http://127.0.0.1:${port}`])),
     logDir,
   };
 }
 
-module.exports = { checkPorts, startBroker, startHub, BENCH_DIR, DATABASE_URL, DEFAULT_PORT_BASE, ROOT };
+module.exports = { checkPorts, startBroker, startHub, BENCH_DIR, DATABASE_URL, DEFAULT_PORT_BASE, ROOT, databaseNameFor, databaseUrlFor, brokerPortsFrom };
