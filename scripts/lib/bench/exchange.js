@@ -320,7 +320,12 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
       seconds: round1(phaseSeconds),
       deliveriesPerSecond: Math.round(pipelineOverPhase),
       alertsPerSecond: Math.round((pipelineOverPhase / (phase.expected / Math.max(1, phase.accepted))) * 10) / 10,
-      backlogAtStart: lagAtStart ? lagAtStart['agency-gateway-deliveries ← alerts.deliveries.v1'] + lagAtStart['coordination-node-routing ← alerts.submitted.v1'] : null,
+      // Submissions not yet routed and deliveries not yet in inboxes, whichever delivery topic and group carry them.
+      backlogAtStart: lagAtStart
+        ? Object.entries(lagAtStart)
+            .filter(([key]) => /← (alerts\.submitted\.v1|alerts\.deliveries\.v1|alerts\.routed\.v1)$/.test(key))
+            .reduce((acc, [, lag]) => acc + lag, 0)
+        : null,
     },
     drainedCompletely: drained,
     cpuMsPerAlertAboveIdle: drained ? cpuMsPerAlert : 'n/a (the phase did not drain completely, so CPU time cannot be attributed per alert)',
