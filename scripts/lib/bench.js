@@ -20,6 +20,8 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS_DIR = path.join(ROOT, 'bench-results');
 const RUN_LIMIT_MS = 14 * 60 * 1000; // a safety net: a default run takes 9-12 minutes on 2 cores
+/** Alerts per second in the cost batches: well below capacity, so a batch drains in seconds. */
+const COST_RATE = 30;
 
 function log(line) {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -36,12 +38,15 @@ function parseArgs(argv) {
     skipBaseline: false,
     skipExchange: false,
     auditEntries: 1000000,
+    auditViaServices: false,
+    auditAppendBudget: 600,
+    costAlerts: 60,
     profile: [],
     waitQuiet: 0,
     keep: false,
     portBase: 23000,
   };
-  const numeric = { '--agencies': 'agencies', '--rate': 'rate', '--duration': 'duration', '--concurrency': 'concurrency', '--warmup': 'warmup', '--audit-entries': 'auditEntries', '--wait-quiet': 'waitQuiet', '--port-base': 'portBase' };
+  const numeric = { '--agencies': 'agencies', '--rate': 'rate', '--duration': 'duration', '--concurrency': 'concurrency', '--warmup': 'warmup', '--audit-entries': 'auditEntries', '--cost-alerts': 'costAlerts', '--audit-append-budget': 'auditAppendBudget', '--wait-quiet': 'waitQuiet', '--port-base': 'portBase' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -203,6 +208,10 @@ async function runBenchmark(argv) {
     cleanup.add('observer connections', () => pg.end());
     results.machine.postgres = (await pg.query('SHOW server_version')).rows[0].server_version.split(' ')[0];
     results.machine.postgres = `PostgreSQL ${results.machine.postgres}`;
+    const { postgresSettings, brokerFacts } = require('./bench/environment');
+    results.machine.postgresSettings = await postgresSettings(pg);
+    results.machine.kafkaBroker = await brokerFacts(kafka.brokers).catch((error) => ({ error: error.message }));
+    log(`PostgreSQL ${JSON.stringify(results.machine.postgresSettings)}; Kafka ${JSON.stringify(results.machine.kafkaBroker)}`);
 
     audit = await auditProbe({ pg, brokers: kafka.brokers });
     if (audit.available) cleanup.add('audit probe', () => audit.close());
@@ -252,6 +261,8 @@ async function runBenchmark(argv) {
       warmupSeconds: options.warmup,
       onSaturationStart: profileDir ? async () => fs.writeFileSync(path.join(profileDir, 'start'), '') : undefined,
       onSaturationEnd: profileDir ? async () => fs.writeFileSync(path.join(profileDir, 'stop'), '') : undefined,
+      brokers: kafka.brokers,
+      cost: { alertsPerBatch: options.costAlerts, rate: Math.min(options.rate, COST_RATE), largeAgencyCount: Math.max(50, options.agencies) },
     });
 
     if (profileDir) {

@@ -16,7 +16,7 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { alertContent } = require('./payload');
 const { createClient } = require('./http');
-const { summarize, round1 } = require('./metrics');
+const { summarize, round1, busyMeter } = require('./metrics');
 
 const CHUNK = 1 << 14; // 16,384 leaves per transaction: a power of two keeps the frontier above level 14
 const ENTRIES_PER_ALERT = 15;
@@ -24,8 +24,7 @@ const SAMPLES = 200;
 const LIBRARY_SAMPLE = 200000; // entries kept in memory for the library-only verify
 
 function loadMerkle(root) {
-  require('ts-node').register({ transpileOnly: true, skipProject: true, compilerOptions: { module: 'commonjs', target: 'es2022' } });
-  return require(path.join(root, 'libs', 'merkle', 'src', 'index.ts'));
+  return require('./hub-source').hubSource(root)('libs/merkle/src/index.ts');
 }
 
 /** The 15 audit entries one alert produces in the exchange (1 submitted, 8 decisions, 3 deliveries, 3 reads). */
@@ -322,19 +321,73 @@ async function summarizeVerifyProfiles(dir, entries, log) {
 async function latencies(count, fn) {
   const values = [];
   const failures = {};
+  const busy = busyMeter();
   for (let i = 0; i < count; i++) {
     const started = performance.now();
     const status = await fn(i);
     values.push(performance.now() - started);
     if (status !== 200) failures[status] = (failures[status] || 0) + 1;
   }
-  return { latencyMs: summarize(values), failures };
+  return { latencyMs: summarize(values), failures, machineBusyPercent: busy.stop() };
+}
+
+/**
+ * An auditor key (replicated to the audit-log's credential table first), then the audit-log stopped and a fresh,
+ * migrated audit database (<bench database>_audit) holding a copy of those credentials, ready for the service to
+ * be started on it. Returns the auditor key.
+ */
+async function prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root }) {
+  const { Client } = require('pg');
+  const { ensureDatabase } = require('../postgres');
+  const auditDatabase = hub.auditDatabaseName;
+  const agency = await gateway.request('POST', '/v1/admin/agencies', {
+    key: hub.adminKey,
+    body: { id: 'KZ-BENCHAUDIT', name: 'Benchmark auditors', country: 'KZ', kind: 'regional-centre' },
+  });
+  if (agency.status !== 201 && agency.status !== 409) throw new Error(`creating the auditors' agency: ${agency.status} ${JSON.stringify(agency.body)}`);
+  const issued = await gateway.request('POST', '/v1/admin/agencies/KZ-BENCHAUDIT/keys', { key: hub.adminKey, body: { role: 'auditor' } });
+  if (issued.status !== 201) throw new Error(`issuing an auditor key: ${issued.status} ${JSON.stringify(issued.body)}`);
+  const source = new Client({ connectionString: hub.databaseUrl });
+  await source.connect();
+  let credentials = [];
+  const deadline = Date.now() + 120000;
+  while (Date.now() < deadline) {
+    credentials = (await source.query('SELECT key_id, record, updated_at FROM audit.credentials')).rows;
+    if (credentials.some((row) => row.key_id === issued.body.keyId)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await source.end();
+  if (!credentials.some((row) => row.key_id === issued.body.keyId)) throw new Error('the auditor key did not reach the audit-log credential replica');
+
+  const auditHandle = hub.handles.find((h) => h.app === 'audit-log');
+  sampler?.retire('audit-log');
+  await auditHandle.stop();
+  await ensureDatabase(hub.auditDatabaseUrl, { fresh: true });
+  cleanup.add(`drop database ${auditDatabase}`, async () => {
+    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [auditDatabase]);
+    await admin.query(`DROP DATABASE IF EXISTS "${auditDatabase}"`);
+    await admin.end();
+  });
+  const env = { ...hub.env, DATABASE_URL: hub.auditDatabaseUrl };
+  const migrated = await runProcess(process.execPath, [path.join(root, 'dist', 'apps', 'audit-log', 'main.js'), 'migrate'], env);
+  if (migrated.code !== 0) throw new Error(`audit-log migrate on ${auditDatabase} failed: ${migrated.stderr || migrated.stdout}`);
+  const pg = new Client({ connectionString: hub.auditDatabaseUrl, application_name: 'bench-audit-credentials' });
+  await pg.connect();
+  try {
+    for (const row of credentials) {
+      await pg.query('INSERT INTO audit.credentials (key_id, record, updated_at) VALUES ($1, $2, $3)', [row.key_id, JSON.stringify(row.record), row.updated_at]);
+    }
+  } finally {
+    await pg.end();
+  }
+  return { auditorKey: issued.body.key };
 }
 
 async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler, deadlineAt = Infinity, profileDir = null }) {
   const fs = require('node:fs');
   const { Client } = require('pg');
-  const { ensureDatabase } = require('../postgres');
   const services = require('../services');
   const merkle = loadMerkle(root);
   const gateway = createClient(hub.urls['agency-gateway']);
@@ -344,48 +397,11 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
   const AUDIT_DATABASE_URL = hub.auditDatabaseUrl;
   const auditDatabase = hub.auditDatabaseName;
   try {
-    // An auditor key, replicated to the audit-log's credential table before that table is copied.
-    const agency = await gateway.request('POST', '/v1/admin/agencies', {
-      key: hub.adminKey,
-      body: { id: 'KZ-BENCHAUDIT', name: 'Benchmark auditors', country: 'KZ', kind: 'regional-centre' },
-    });
-    if (agency.status !== 201 && agency.status !== 409) throw new Error(`creating the auditors' agency: ${agency.status} ${JSON.stringify(agency.body)}`);
-    const issued = await gateway.request('POST', '/v1/admin/agencies/KZ-BENCHAUDIT/keys', { key: hub.adminKey, body: { role: 'auditor' } });
-    if (issued.status !== 201) throw new Error(`issuing an auditor key: ${issued.status} ${JSON.stringify(issued.body)}`);
-    const auditorKey = issued.body.key;
-    const source = new Client({ connectionString: hub.databaseUrl });
-    await source.connect();
-    let credentials = [];
-    const deadline = Date.now() + 120000;
-    while (Date.now() < deadline) {
-      credentials = (await source.query('SELECT key_id, record, updated_at FROM audit.credentials')).rows;
-      if (credentials.some((row) => row.key_id === issued.body.keyId)) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    await source.end();
-    if (!credentials.some((row) => row.key_id === issued.body.keyId)) throw new Error('the auditor key did not reach the audit-log credential replica');
-
-    const auditHandle = hub.handles.find((h) => h.app === 'audit-log');
-    sampler?.retire('audit-log');
-    await auditHandle.stop();
-    await ensureDatabase(AUDIT_DATABASE_URL, { fresh: true });
-    cleanup.add(`drop database ${auditDatabase}`, async () => {
-      const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await admin.connect();
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [auditDatabase]);
-      await admin.query(`DROP DATABASE IF EXISTS "${auditDatabase}"`);
-      await admin.end();
-    });
+    const { auditorKey } = await prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root });
     const env = { ...hub.env, DATABASE_URL: AUDIT_DATABASE_URL };
-    const migrated = await runProcess(process.execPath, [path.join(root, 'dist', 'apps', 'audit-log', 'main.js'), 'migrate'], env);
-    if (migrated.code !== 0) throw new Error(`audit-log migrate on ${auditDatabase} failed: ${migrated.stderr || migrated.stdout}`);
-
     const pg = new Client({ connectionString: AUDIT_DATABASE_URL, application_name: 'bench-audit-writer' });
     await pg.connect();
     try {
-      for (const row of credentials) {
-        await pg.query('INSERT INTO audit.credentials (key_id, record, updated_at) VALUES ($1, $2, $3)', [row.key_id, JSON.stringify(row.record), row.updated_at]);
-      }
       log(`audit: writing ${total.toLocaleString('en-US')} SYNTHETIC entries into the fresh database ${auditDatabase} (libs/merkle leaves and nodes)`);
       const started = performance.now();
       const connect = async (name) => {
@@ -524,8 +540,8 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
           ['verify CLI over HTTP, entries/s', `${fmt(verify.entriesPerSecond)} (${fmt(checked)} entries in ${verify.seconds} s, ${verify.ok ? 'VERIFIED' : 'FAILED'})`],
           ['verifyEntries alone, in memory, entries/s', `${fmt(inMemory.entriesPerSecond)} (${fmt(inMemory.checkedEntries)} entries in ${inMemory.seconds} s, ${inMemory.ok ? 'ok' : 'FAILED'})`],
           ['verifyEntries from PostgreSQL (no HTTP), entries/s', direct.skipped ? `skipped: ${direct.skipped}` : `${fmt(direct.entriesPerSecond)} (${direct.seconds} s, ${direct.ok ? 'ok' : 'FAILED'})`],
-          ['inclusion proof ms p50/p95/p99/max', `${inclusion.latencyMs.p50} / ${inclusion.latencyMs.p95} / ${inclusion.latencyMs.p99} / ${inclusion.latencyMs.max} (${SAMPLES} sequential)`],
-          ['alert trail ms p50/p95/p99/max', `${trail.latencyMs.p50} / ${trail.latencyMs.p95} / ${trail.latencyMs.p99} / ${trail.latencyMs.max} (${Math.round(trailEntries / SAMPLES)} entries each)`],
+          ['inclusion proof ms p50/p95/p99/max', `${inclusion.latencyMs.p50} / ${inclusion.latencyMs.p95} / ${inclusion.latencyMs.p99} / ${inclusion.latencyMs.max} (${SAMPLES} sequential; machine busy ${inclusion.machineBusyPercent} %)`],
+          ['alert trail ms p50/p95/p99/max', `${trail.latencyMs.p50} / ${trail.latencyMs.p95} / ${trail.latencyMs.p99} / ${trail.latencyMs.max} (${Math.round(trailEntries / SAMPLES)} entries each; machine busy ${trail.machineBusyPercent} %)`],
         ],
       };
     } finally {
@@ -537,4 +553,4 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
   }
 }
 
-module.exports = { runAuditScale, entriesOfAlert };
+module.exports = { runAuditScale, entriesOfAlert, prepareFreshAuditLog, runProcess, checkedOf, loadMerkle };

@@ -93,11 +93,15 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
 
   const logDir = path.join(BENCH_DIR, 'logs');
   fs.rmSync(logDir, { recursive: true, force: true });
+  const countDir = path.join(BENCH_DIR, 'counts');
+  fs.rmSync(countDir, { recursive: true, force: true });
+  fs.mkdirSync(countDir, { recursive: true });
   const handles = [];
   for (const app of services.APPS) {
-    const appEnv = { ...env };
+    // Every service counts its SQL statements, COMMITs and Kafka sends (count-preload.js) for the cost table.
+    const appEnv = { ...env, NODE_OPTIONS: `--require ${path.join(__dirname, 'count-preload.js')}`, BENCH_COUNT_DIR: countDir, BENCH_COUNT_NAME: app };
     if (profileApps.includes(app)) {
-      appEnv.NODE_OPTIONS = `--require ${path.join(__dirname, 'profile-preload.js')}`;
+      appEnv.NODE_OPTIONS += ` --require ${path.join(__dirname, 'profile-preload.js')}`;
       appEnv.BENCH_PROFILE_DIR = profileDir;
       appEnv.BENCH_PROFILE_NAME = app;
     }
@@ -118,7 +122,79 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
     auditDatabaseUrl: databaseUrlFor(`${databaseName}_audit`),
     urls: Object.fromEntries(Object.entries(PORTS).map(([app, port]) => [app, `http://127.0.0.1:${port}`])),
     logDir,
+    counters: serviceCounters(countDir, services.APPS),
   };
 }
 
-module.exports = { checkPorts, startBroker, startHub, BENCH_DIR, DATABASE_URL, DEFAULT_PORT_BASE, ROOT, databaseNameFor, databaseUrlFor, brokerPortsFrom };
+/** PostgreSQL settings that decide what a commit costs and how much is cached (recorded with every run). */
+async function postgresSettings(pg) {
+  const names = ['fsync', 'synchronous_commit', 'shared_buffers', 'wal_level', 'full_page_writes', 'commit_delay', 'max_connections', 'work_mem'];
+  const { rows } = await pg.query(`SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1::text[])`, [names]);
+  const settings = {};
+  for (const row of rows) {
+    // shared_buffers is in 8 kB pages: say it in MB.
+    settings[row.name] = row.unit === '8kB' ? `${Math.round((Number(row.setting) * 8) / 1024)} MB` : row.unit ? `${row.setting} ${row.unit}` : row.setting;
+  }
+  return settings;
+}
+
+/** The broker's replication as the hub's topics got it: brokers in the cluster, replicas per partition, min ISR. */
+async function brokerFacts(brokers) {
+  const { Kafka, logLevel, ConfigResourceTypes } = require('kafkajs');
+  const { kafkaClientConfig } = require('../kafka');
+  const admin = new Kafka({ clientId: 'bench-broker-facts', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const cluster = await admin.describeCluster();
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__') && !t.startsWith('bench.'));
+    const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+    const replicas = [...new Set(metadata.flatMap((t) => t.partitions.map((p) => p.replicas.length)))].sort();
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: String(cluster.brokers[0].nodeId), configNames: ['default.replication.factor', 'min.insync.replicas'] }],
+    });
+    const config = Object.fromEntries(described.resources[0].configEntries.map((e) => [e.configName, e.configValue]));
+    return {
+      brokers: cluster.brokers.length,
+      replicationFactorOfHubTopics: replicas.join(', '),
+      defaultReplicationFactor: config['default.replication.factor'],
+      minInsyncReplicas: config['min.insync.replicas'],
+    };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Snapshots of what each service has sent so far (count-preload.js): { app: { statements, commits, rollbacks,
+ * produceCalls, messages, messagesByTopic } }. Rejects if a service does not answer within 5 s.
+ */
+function serviceCounters(dir, apps) {
+  let sequence = 0;
+  return {
+    async snapshot() {
+      const token = `${process.pid}-${++sequence}-${Date.now()}`;
+      fs.writeFileSync(path.join(dir, 'request'), token);
+      const deadline = Date.now() + 5000;
+      const result = {};
+      for (const app of apps) {
+        for (;;) {
+          try {
+            const answer = JSON.parse(fs.readFileSync(path.join(dir, `${app}.json`), 'utf8'));
+            if (answer.token === token) {
+              result[app] = answer.counts;
+              break;
+            }
+          } catch {
+            /* not written yet */
+          }
+          if (Date.now() > deadline) throw new Error(`${app} did not report its statement and message counts (count-preload.js)`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+      return result;
+    },
+  };
+}
+
+module.exports = { postgresSettings, brokerFacts, checkPorts, startBroker, startHub, BENCH_DIR, DATABASE_URL, DEFAULT_PORT_BASE, ROOT, databaseNameFor, databaseUrlFor, brokerPortsFrom };
