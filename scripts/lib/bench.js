@@ -57,6 +57,7 @@ function parseArgs(argv) {
     } else if (flag === '--skip-audit') options.skipAudit = true;
     else if (flag === '--skip-baseline') options.skipBaseline = true;
     else if (flag === '--skip-exchange') options.skipExchange = true;
+    else if (flag === '--audit-via-services') options.auditViaServices = true;
     else if (flag === '--keep') options.keep = true;
     else if (flag === '--profile') options.profile = value().split(',').filter(Boolean);
     else if (flag === '--help' || flag === '-h') {
@@ -64,7 +65,9 @@ function parseArgs(argv) {
         'npm run bench -- [--agencies 8] [--rate 200] [--duration 20] [--concurrency 64] [--warmup 5] [--skip-audit]\n' +
           '                 [--skip-baseline] [--skip-exchange] [--audit-entries 1000000] [--profile agency-gateway,coordination-node,audit-log]\n' +
           '                 [--wait-quiet <seconds to wait for jest/tsc/nest build to finish and the load to drop>] [--keep]\n' +
-          '                 [--port-base 23000 (services on base, base+1, base+2)]\n',
+          '                 [--port-base 23000 (services on base..base+2, broker on base+6092/6093, database hub_bench_<base>)]\n' +
+          '                 [--cost-alerts 60 (per batch of the cost table; 0 skips it)]\n' +
+          '                 [--audit-via-services (the log written by the audit-log service from its Kafka topics) [--audit-append-budget 600 (s)]]\n',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${argv[i]} (see --help)`);
@@ -180,10 +183,12 @@ async function runBenchmark(argv) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Through the services, the audit section may take its append budget and two rounds of verify and export more.
+  const runLimitMs = RUN_LIMIT_MS + (options.auditViaServices ? (options.auditAppendBudget + 600) * 1000 : 0);
   const watchdog = setTimeout(() => {
-    process.stderr.write(`[bench] the run exceeded ${RUN_LIMIT_MS / 60000} minutes: stopping\n`);
+    process.stderr.write(`[bench] the run exceeded ${Math.round(runLimitMs / 60000)} minutes: stopping\n`);
     onSignal('timeout');
-  }, RUN_LIMIT_MS);
+  }, runLimitMs);
   watchdog.unref();
 
   let pg = null;
@@ -272,7 +277,19 @@ async function runBenchmark(argv) {
 
     if (options.skipAudit) results.audit = { status: 'skipped (--skip-audit)' };
     else if (!audit.available) results.audit = { status: 'pending: audit-log not built yet (no entries table in its migrations)' };
-    else {
+    else if (options.auditViaServices) {
+      const { runAuditViaServices } = require('./bench/audit-services');
+      results.audit = await runAuditViaServices({
+        hub,
+        cleanup,
+        log,
+        entries: options.auditEntries,
+        root: ROOT,
+        sampler,
+        brokers: kafka.brokers,
+        appendBudgetSeconds: options.auditAppendBudget,
+      });
+    } else {
       const { runAuditScale } = require('./bench/audit-scale');
       results.audit = await runAuditScale({
         hub,
@@ -281,7 +298,7 @@ async function runBenchmark(argv) {
         entries: options.auditEntries,
         root: ROOT,
         sampler,
-        deadlineAt: runStartedAt + RUN_LIMIT_MS - 90000,
+        deadlineAt: runStartedAt + runLimitMs - 90000,
         profileDir: profileDir && options.profile.includes('audit-log') ? path.join(profileDir, 'verify') : null,
       });
     }
