@@ -5,10 +5,14 @@
  *
  * In one run, on this machine, on loopback only:
  *   1. baseline: raw kafkajs produce → consume of the same alert payloads on the bench broker;
- *   2. end to end: a dedicated broker (29092), a fresh database hub_bench and the three services (23000-23002),
+ *   2. end to end: a dedicated broker (29092), a fresh database hub_bench and the three services (23000-23002;
+ *      all moved by --port-base),
  *      agencies posting over HTTP at a fixed open-loop rate, then at saturation (closed loop), until every
  *      delivery is on its recipient's inbox stream and every audit event is in the audit log;
- *   3. the audit log at 1 million (synthetic) entries: verify throughput, inclusion-proof and trail latency;
+ *      then the cost per alert (restricted and regional batches with 8, then 50 known agencies);
+ *   3. the audit log at 1 million (synthetic) entries: verify throughput, inclusion-proof and trail latency — or,
+ *      with --audit-via-services, a log appended by the audit-log service from its Kafka topics, verified and
+ *      exported before and after ANALYZE;
  *   4. the ratio end to end / baseline, printed last.
  * Prints a table and writes bench-results/<timestamp>.json. Stops everything it started, also on Ctrl-C.
  */

@@ -477,6 +477,7 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
 
       log('audit: verify (CLI over the HTTP API)…');
       if (profileDir) fs.writeFileSync(path.join(profileDir, 'start'), '');
+      const verifyBusy = busyMeter();
       const verifyStarted = performance.now();
       const cli = await runProcess(
         process.execPath,
@@ -506,6 +507,7 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
         checkedEntries: checked,
         seconds: round1(verifySeconds),
         entriesPerSecond: Math.round(checked / verifySeconds),
+        machineBusyPercent: verifyBusy.stop(),
         output: (cli.stdout + cli.stderr).trim().split('\n').slice(0, 8),
       };
       log(`audit: verify ${verify.ok ? 'VERIFIED' : 'FAILED'} ${checked.toLocaleString('en-US')} entries in ${verify.seconds} s = ${verify.entriesPerSecond.toLocaleString('en-US')} entries/s`);
@@ -537,7 +539,7 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
         trail: { ...trail, averageEntries: Math.round(trailEntries / SAMPLES) },
         rows: [
           ['synthetic write (hash + insert), entries/s', `${fmt(steps.write.entriesPerSecond)} (${steps.write.seconds} s; ${steps.write.averageEntryBytes} B/entry; ${sizes.entries} + ${sizes.nodes})`],
-          ['verify CLI over HTTP, entries/s', `${fmt(verify.entriesPerSecond)} (${fmt(checked)} entries in ${verify.seconds} s, ${verify.ok ? 'VERIFIED' : 'FAILED'})`],
+          ['verify CLI over HTTP, entries/s', `${fmt(verify.entriesPerSecond)} (${fmt(checked)} entries in ${verify.seconds} s, ${verify.ok ? 'VERIFIED' : 'FAILED'}; machine busy ${verify.machineBusyPercent} %)`],
           ['verifyEntries alone, in memory, entries/s', `${fmt(inMemory.entriesPerSecond)} (${fmt(inMemory.checkedEntries)} entries in ${inMemory.seconds} s, ${inMemory.ok ? 'ok' : 'FAILED'})`],
           ['verifyEntries from PostgreSQL (no HTTP), entries/s', direct.skipped ? `skipped: ${direct.skipped}` : `${fmt(direct.entriesPerSecond)} (${direct.seconds} s, ${direct.ok ? 'ok' : 'FAILED'})`],
           ['inclusion proof ms p50/p95/p99/max', `${inclusion.latencyMs.p50} / ${inclusion.latencyMs.p95} / ${inclusion.latencyMs.p99} / ${inclusion.latencyMs.max} (${SAMPLES} sequential; machine busy ${inclusion.machineBusyPercent} %)`],
