@@ -318,7 +318,7 @@ async function runBenchmark(argv) {
     if (!interrupted) {
       log('stopping the services and the bench broker');
       await cleanup.run();
-      if (!options.keep && pg) await dropBenchDatabase(databaseName).catch((error) => log(`could not drop ${databaseName}: ${error.message}`));
+      if (!options.keep) await dropBenchDatabase(databaseName).catch((error) => log(`could not drop ${databaseName}: ${error.message}`));
     }
     clearTimeout(watchdog);
   }

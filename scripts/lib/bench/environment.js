@@ -3,13 +3,16 @@
  * The benchmark's own hub: a dedicated broker (instance `bench`, 29092/29093), a fresh database hub_bench, the
  * three services from dist on 23000-23002 with LOG_LEVEL=warn. Nothing here touches the dev or test hubs.
  * `--port-base <b>` moves all of it, so that two working copies can run the bench at once: services on b..b+2, the
- * broker on b+6092/b+6093, databases hub_bench_<b> and hub_bench_<b>_audit (the defaults are unchanged for 23000).
+ * broker on b+6092/b+6093 (data in .hub/kafka/bench-<b>), databases hub_bench_<b> and hub_bench_<b>_audit, logs in
+ * .hub/bench-<b> (the defaults are unchanged for 23000).
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BENCH_DIR = path.join(ROOT, '.hub', 'bench');
+/** Logs, counters and the run's key: .hub/bench for the default base, .hub/bench-<base> otherwise. */
+const benchDirFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? BENCH_DIR : `${BENCH_DIR}-${base}`);
 const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 const DEFAULT_PORT_BASE = 23000;
@@ -22,12 +25,12 @@ const databaseUrlFor = (name) => `${SERVER_URL}/${name}`;
 const DATABASE_URL = databaseUrlFor(databaseNameFor());
 
 /** A fresh Ed25519 checkpoint key for this run (PKCS#8 PEM file), with its public half for `verify --public-key`. */
-function benchSigningKey() {
+function benchSigningKey(dir) {
   const { generateKeyPairSync } = require('node:crypto');
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  fs.mkdirSync(BENCH_DIR, { recursive: true });
-  const file = path.join(BENCH_DIR, 'audit-signing-key.pem');
-  const publicFile = path.join(BENCH_DIR, 'audit-signing-key.pub.pem');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'audit-signing-key.pem');
+  const publicFile = path.join(dir, 'audit-signing-key.pub.pem');
   fs.writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
   fs.writeFileSync(publicFile, publicKey.export({ format: 'pem', type: 'spki' }));
   return { file, publicFile, privateKey };
@@ -48,8 +51,9 @@ async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = t
 /** The dedicated broker, formatted fresh; registered for cleanup before it starts. */
 async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE }) {
   const { startKafka, stopKafka, INSTANCES } = require('../kafka');
-  // The instance is this working copy's (.hub/kafka/bench); only its ports move with the base.
-  Object.assign(INSTANCES.bench, brokerPortsFrom(portBase));
+  // This working copy's instance (.hub/kafka/bench); another base gets its own ports and data directory, so two
+  // runs with different bases never stop each other's broker.
+  Object.assign(INSTANCES.bench, brokerPortsFrom(portBase), portBase === DEFAULT_PORT_BASE ? {} : { dir: `${INSTANCES.bench.dir}-${portBase}` });
   cleanup.add('broker bench', () => stopKafka('bench'));
   const kafka = await startKafka('bench', { fresh: true });
   const pid = Number(fs.readFileSync(path.join(INSTANCES.bench.dir, 'kafka.pid'), 'utf8'));
@@ -70,7 +74,8 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
   await checkPorts(portBase, { broker: false });
   await ensureDatabase(databaseUrl, { fresh: true });
   log(`database ${databaseName} (fresh) on 127.0.0.1:5432`);
-  const signingKey = benchSigningKey();
+  const benchDir = benchDirFor(portBase);
+  const signingKey = benchSigningKey(benchDir);
 
   const env = {
     ...process.env,
@@ -91,9 +96,9 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
   for (const name of ['GATEWAY_DATABASE_URL', 'COORDINATION_DATABASE_URL', 'AUDIT_DATABASE_URL', 'AUDIT_SIGNING_KEY', 'NODE_OPTIONS']) delete env[name];
   services.migrateAll(env);
 
-  const logDir = path.join(BENCH_DIR, 'logs');
+  const logDir = path.join(benchDir, 'logs');
   fs.rmSync(logDir, { recursive: true, force: true });
-  const countDir = path.join(BENCH_DIR, 'counts');
+  const countDir = path.join(benchDir, 'counts');
   fs.rmSync(countDir, { recursive: true, force: true });
   fs.mkdirSync(countDir, { recursive: true });
   const handles = [];
