@@ -14,103 +14,18 @@
  * (GET /v1/audit/export?format=leaves) and the plan of an export page (EXPLAIN: is there a Sort?); `ANALYZE` on
  * every audit table; the same three again.
  */
-const { randomUUID } = require('node:crypto');
 const http = require('node:http');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { alertContent } = require('./payload');
 const { createClient } = require('./http');
 const { round1, busyMeter } = require('./metrics');
 const { prepareFreshAuditLog, runProcess, checkedOf } = require('./audit-scale');
-const { hubSource } = require('./hub-source');
+const { factsOf, factSources, factState } = require('./audit-facts');
 
-const AGENCIES = ['TJ-BENCH01', 'KG-BENCH02', 'KZ-BENCH03', 'UZ-BENCH04', 'TM-BENCH05', 'AZ-BENCH06', 'RU-BENCH07', 'AF-BENCH08'];
 const ALERTS_PER_CHUNK = 2000;
 /** Produced but not yet appended: enough to keep the audit-log's consumer busy, bounded so the budget check bites. */
 const MAX_AHEAD = 60000;
-/** Each stream batch an agency reads covers this many alerts (the exchange measured ~5 entries per alert). */
-const ALERTS_PER_READ_BATCH = 4;
 const EXPORT_CHUNK = 10000; // apps/audit-log/src/auditor/audit-export.ts (not exported there)
-
-/** The facts of `count` alerts from alert number `first`: [{ service, fact }] in the order the services state them. */
-function factsOf(source, first, count, state) {
-  const { routingFact } = source.routing;
-  const { contentCommitment, newContentSalt, CONTENT_COMMITMENT_SCHEME } = source.merkle;
-  const out = [];
-  const pending = new Map(); // recipient → items not yet read
-  for (let n = first; n < first + count; n++) {
-    const senderIndex = n % AGENCIES.length;
-    const sender = AGENCIES[senderIndex];
-    const others = AGENCIES.filter((a) => a !== sender);
-    const recipients = [others[n % 7], others[(n + 1) % 7], others[(n + 2) % 7]];
-    const alertId = randomUUID();
-    const messageId = randomUUID();
-    const content = alertContent(n, recipients);
-    // apps/agency-gateway/src/alerts/alerts.service.ts: the submission fact (committedDetails, no content).
-    out.push({
-      service: 'agency-gateway',
-      fact: {
-        eventId: `submitted:${messageId}`,
-        type: 'alert.submitted',
-        actor: { agencyId: sender, keyId: state.keyIds[sender], role: 'agency' },
-        alertId,
-        version: 1,
-        details: {
-          messageId,
-          idempotencyKey: randomUUID(),
-          commitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: contentCommitment(newContentSalt(), { alert: content, cancelReason: undefined }) },
-          classification: { category: content.category, tlp: content.tlp, recipients },
-        },
-      },
-    });
-    const decisions = AGENCIES.map((candidate) => {
-      if (candidate === sender) return { decision: { recipient: candidate, decision: 'withheld', reason: 'SENDER', asCancel: false }, deliveryId: null };
-      if (recipients.includes(candidate)) return { decision: { recipient: candidate, decision: 'delivered', reason: 'ADDRESSED', asCancel: false }, deliveryId: randomUUID() };
-      return { decision: { recipient: candidate, decision: 'withheld', reason: 'NOT_ADDRESSED', asCancel: false }, deliveryId: null };
-    });
-    out.push({ service: 'coordination-node', fact: routingFact({ alertId, version: 1, sender, kind: 'alert', messageId }, decisions, state.referenceDigest) });
-    for (const { decision, deliveryId } of decisions) {
-      if (!deliveryId) continue;
-      const inboxSeq = (state.inboxSeq[decision.recipient] = (state.inboxSeq[decision.recipient] || 0) + 1);
-      // apps/agency-gateway/src/inbox/inbox.service.ts: one delivered fact per inbox row.
-      out.push({
-        service: 'agency-gateway',
-        fact: {
-          eventId: `delivered:${deliveryId}`,
-          type: 'alert.delivered',
-          actor: { service: 'agency-gateway' },
-          alertId,
-          version: 1,
-          recipient: decision.recipient,
-          details: { deliveryId, kind: 'alert', sender, inboxSeq },
-        },
-      });
-      const list = pending.get(decision.recipient) || [];
-      list.push({ alertId, version: 1, deliveryId, kind: 'alert', cursor: String(inboxSeq) });
-      pending.set(decision.recipient, list);
-    }
-    if ((n + 1) % ALERTS_PER_READ_BATCH === 0 || n === first + count - 1) {
-      // inbox.service.ts recordSeen: one fact per stream batch (one in twenty a polled page), naming every item.
-      for (const [recipient, items] of pending) {
-        out.push({
-          service: 'agency-gateway',
-          fact: {
-            type: n % 20 === 19 ? 'inbox.read' : 'inbox.streamed',
-            actor: { agencyId: recipient, keyId: state.keyIds[recipient], role: 'agency' },
-            details: {
-              count: items.length,
-              fromCursor: items[0].cursor,
-              toCursor: items[items.length - 1].cursor,
-              items: items.map(({ alertId: a, version, deliveryId, kind }) => ({ alertId: a, version, deliveryId, kind })),
-            },
-          },
-        });
-      }
-      pending.clear();
-    }
-  }
-  return out;
-}
 
 /** One producer per service principal, configured like the services' KafkaProducer (acks -1, no compression). */
 async function serviceProducers(brokers) {
@@ -227,13 +142,7 @@ async function readBack({ root, auditUrl, auditorKey, publicKeyFile, pg, entryPa
 async function runAuditViaServices({ hub, cleanup, log, entries: target, root, sampler, brokers, appendBudgetSeconds = 600 }) {
   const { Client } = require('pg');
   const services = require('../services');
-  const load = hubSource(root);
-  const source = {
-    routing: load('apps/coordination-node/src/routing/routing-fact.ts'),
-    publisher: load('libs/kafka/src/audit.publisher.ts'),
-    merkle: load('libs/merkle/src/index.ts'),
-    reader: load('apps/audit-log/src/auditor/audit-entries.reader.ts'),
-  };
+  const source = factSources(root);
   const gateway = createClient(hub.urls['agency-gateway']);
   const auditUrl = hub.urls['audit-log'];
   let producers = null;
@@ -259,14 +168,7 @@ async function runAuditViaServices({ hub, cleanup, log, entries: target, root, s
     const base = await count(); // the service's own facts at start (none expected)
 
     producers = await serviceProducers(brokers);
-    const state = {
-      inboxSeq: {},
-      keyIds: Object.fromEntries(AGENCIES.map((a, i) => [a, `k${String(i).padStart(23, '0')}`])),
-      referenceDigest: source.routing.referenceDigest({
-        agencies: AGENCIES.map((id) => ({ id, kind: 'national-agency', active: true, country: id.slice(0, 2) })),
-        sharingGroups: [],
-      }),
-    };
+    const state = factState(source);
     const started = performance.now();
     const deadline = Date.now() + appendBudgetSeconds * 1000;
     const busy = busyMeter();
@@ -399,4 +301,4 @@ async function runAuditViaServices({ hub, cleanup, log, entries: target, root, s
   }
 }
 
-module.exports = { runAuditViaServices, factsOf };
+module.exports = { runAuditViaServices };
