@@ -7,7 +7,8 @@
  *   - audit entries per type: the audit log's seq range the batch added;
  *   - SQL statements and COMMITs per service: count-preload.js in each service (and the same counters over an idle
  *     window of the same length, so background polling can be told apart);
- *   - database transactions: pg_stat_database xact_commit + xact_rollback of the bench database.
+ *   - database transactions: pg_stat_database xact_commit + xact_rollback of the bench database (every client: the
+ *     bench's own observer queries — the samplers' pg_stat_activity reads, these snapshots — are in it too).
  * Each batch ends when every delivery to an open stream arrived, every audit event is appended, no consumer group
  * lags, and the topic end offsets have not moved for 1.5 s (stream reads are audited after the fact).
  * Only the run's original agencies post and hold inbox streams; the onboarded ones are known to routing and

@@ -211,7 +211,7 @@ function renderCost(cost) {
     row(`COMMITs: ${app} (all / above idle)`, batches.map((b) => (b.services ? `${n(b.services[app].commits)} / ${n(b.services[app].commitsAboveIdle)}` : '–')));
   }
   for (const app of apps) row(`Kafka produce calls: ${app}`, batches.map((b) => (b.services ? n(b.services[app].produceCalls) : '–')));
-  row('DB transactions (pg_stat_database, all clients)', batches.map((b) => n(b.databaseTransactions)));
+  row('DB transactions (pg_stat_database; bench observer incl.)', batches.map((b) => n(b.databaseTransactions)));
   row('drained completely', batches.map((b) => (b.complete ? 'yes' : 'INCOMPLETE')));
   lines.push(
     `  idle, per second: ${Object.entries(cost.idle || {}).map(([app, r]) => `${app} ${n(r.sqlStatementsPerSecond)} statements, ${n(r.commitsPerSecond)} COMMITs`).join('; ')}`,
