@@ -5,10 +5,14 @@
  *
  * In one run, on this machine, on loopback only:
  *   1. baseline: raw kafkajs produce → consume of the same alert payloads on the bench broker;
- *   2. end to end: a dedicated broker (29092), a fresh database hub_bench and the three services (23000-23002),
+ *   2. end to end: a dedicated broker (29092), a fresh database hub_bench and the three services (23000-23002;
+ *      all moved by --port-base),
  *      agencies posting over HTTP at a fixed open-loop rate, then at saturation (closed loop), until every
  *      delivery is on its recipient's inbox stream and every audit event is in the audit log;
- *   3. the audit log at 1 million (synthetic) entries: verify throughput, inclusion-proof and trail latency;
+ *      then the cost per alert (restricted and regional batches with 8, then 50 known agencies);
+ *   3. the audit log at 1 million (synthetic) entries: verify throughput, inclusion-proof and trail latency — or,
+ *      with --audit-via-services, a log appended by the audit-log service from its Kafka topics, verified and
+ *      exported before and after ANALYZE;
  *   4. the ratio end to end / baseline, printed last.
  * Prints a table and writes bench-results/<timestamp>.json. Stops everything it started, also on Ctrl-C.
  */
@@ -20,6 +24,8 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS_DIR = path.join(ROOT, 'bench-results');
 const RUN_LIMIT_MS = 14 * 60 * 1000; // a safety net: a default run takes 9-12 minutes on 2 cores
+/** Alerts per second in the cost batches: well below capacity, so a batch drains in seconds. */
+const COST_RATE = 30;
 
 function log(line) {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -36,12 +42,15 @@ function parseArgs(argv) {
     skipBaseline: false,
     skipExchange: false,
     auditEntries: 1000000,
+    auditViaServices: false,
+    auditAppendBudget: 600,
+    costAlerts: 60,
     profile: [],
     waitQuiet: 0,
     keep: false,
     portBase: 23000,
   };
-  const numeric = { '--agencies': 'agencies', '--rate': 'rate', '--duration': 'duration', '--concurrency': 'concurrency', '--warmup': 'warmup', '--audit-entries': 'auditEntries', '--wait-quiet': 'waitQuiet', '--port-base': 'portBase' };
+  const numeric = { '--agencies': 'agencies', '--rate': 'rate', '--duration': 'duration', '--concurrency': 'concurrency', '--warmup': 'warmup', '--audit-entries': 'auditEntries', '--cost-alerts': 'costAlerts', '--audit-append-budget': 'auditAppendBudget', '--wait-quiet': 'waitQuiet', '--port-base': 'portBase' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -52,6 +61,7 @@ function parseArgs(argv) {
     } else if (flag === '--skip-audit') options.skipAudit = true;
     else if (flag === '--skip-baseline') options.skipBaseline = true;
     else if (flag === '--skip-exchange') options.skipExchange = true;
+    else if (flag === '--audit-via-services') options.auditViaServices = true;
     else if (flag === '--keep') options.keep = true;
     else if (flag === '--profile') options.profile = value().split(',').filter(Boolean);
     else if (flag === '--help' || flag === '-h') {
@@ -59,7 +69,9 @@ function parseArgs(argv) {
         'npm run bench -- [--agencies 8] [--rate 200] [--duration 20] [--concurrency 64] [--warmup 5] [--skip-audit]\n' +
           '                 [--skip-baseline] [--skip-exchange] [--audit-entries 1000000] [--profile agency-gateway,coordination-node,audit-log]\n' +
           '                 [--wait-quiet <seconds to wait for jest/tsc/nest build to finish and the load to drop>] [--keep]\n' +
-          '                 [--port-base 23000 (services on base, base+1, base+2)]\n',
+          '                 [--port-base 23000 (services on base..base+2, broker on base+6092/6093, database hub_bench_<base>)]\n' +
+          '                 [--cost-alerts 60 (per batch of the cost table; 0 skips it)]\n' +
+          '                 [--audit-via-services (the log written by the audit-log service from its Kafka topics) [--audit-append-budget 600 (s)]]\n',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${argv[i]} (see --help)`);
@@ -144,7 +156,8 @@ async function waitQuiet(seconds) {
 async function runBenchmark(argv) {
   const options = parseArgs(argv);
   const { ResourceSampler, loadAverage } = require('./bench/metrics');
-  const { checkPorts, startBroker, startHub } = require('./bench/environment');
+  const { checkPorts, startBroker, startHub, databaseNameFor } = require('./bench/environment');
+  const databaseName = databaseNameFor(options.portBase);
   const { runBaseline } = require('./bench/baseline');
   const { runExchange } = require('./bench/exchange');
   const { auditProbe } = require('./bench/audit');
@@ -174,10 +187,12 @@ async function runBenchmark(argv) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Through the services, the audit section may take its append budget and two rounds of verify and export more.
+  const runLimitMs = RUN_LIMIT_MS + (options.auditViaServices ? (options.auditAppendBudget + 600) * 1000 : 0);
   const watchdog = setTimeout(() => {
-    process.stderr.write(`[bench] the run exceeded ${RUN_LIMIT_MS / 60000} minutes: stopping\n`);
+    process.stderr.write(`[bench] the run exceeded ${Math.round(runLimitMs / 60000)} minutes: stopping\n`);
     onSignal('timeout');
-  }, RUN_LIMIT_MS);
+  }, runLimitMs);
   watchdog.unref();
 
   let pg = null;
@@ -187,7 +202,7 @@ async function runBenchmark(argv) {
   try {
     log(`options: ${JSON.stringify(options)}; load average ${results.machine.loadAverageStart.join(' ')}${results.machine.jestRunningAtStart ? ' — jest is running: numbers will be noisy' : ''}`);
     await checkPorts(options.portBase);
-    const kafka = await startBroker({ cleanup });
+    const kafka = await startBroker({ cleanup, portBase: options.portBase });
     const { Pool } = require('pg');
 
     if (!options.skipBaseline) {
@@ -202,6 +217,10 @@ async function runBenchmark(argv) {
     cleanup.add('observer connections', () => pg.end());
     results.machine.postgres = (await pg.query('SHOW server_version')).rows[0].server_version.split(' ')[0];
     results.machine.postgres = `PostgreSQL ${results.machine.postgres}`;
+    const { postgresSettings, brokerFacts } = require('./bench/environment');
+    results.machine.postgresSettings = await postgresSettings(pg);
+    results.machine.kafkaBroker = await brokerFacts(kafka.brokers).catch((error) => ({ error: error.message }));
+    log(`PostgreSQL ${JSON.stringify(results.machine.postgresSettings)}; Kafka ${JSON.stringify(results.machine.kafkaBroker)}`);
 
     audit = await auditProbe({ pg, brokers: kafka.brokers });
     if (audit.available) cleanup.add('audit probe', () => audit.close());
@@ -212,7 +231,7 @@ async function runBenchmark(argv) {
     let backends = { at: 0, rows: [] };
     const backendPids = async (app) => {
       if (Date.now() - backends.at > 400) {
-        const { rows } = await pg.query(`SELECT pid, application_name FROM pg_stat_activity WHERE datname = 'hub_bench' AND pid <> pg_backend_pid()`);
+        const { rows } = await pg.query(`SELECT pid, application_name FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [hub.databaseName]);
         backends = { at: Date.now(), rows };
       }
       return backends.rows.filter((r) => r.application_name.startsWith(app)).map((r) => r.pid);
@@ -226,7 +245,7 @@ async function runBenchmark(argv) {
     });
     sampler.start();
     const { Diagnostics, StageObserver } = require('./bench/diagnostics');
-    const diagnostics = new Diagnostics({ brokers: kafka.brokers, pg });
+    const diagnostics = new Diagnostics({ brokers: kafka.brokers, pg, database: hub.databaseName });
     await diagnostics.start();
     cleanup.add('diagnostics', () => diagnostics.stop());
     const stages = new StageObserver({ brokers: kafka.brokers });
@@ -251,6 +270,8 @@ async function runBenchmark(argv) {
       warmupSeconds: options.warmup,
       onSaturationStart: profileDir ? async () => fs.writeFileSync(path.join(profileDir, 'start'), '') : undefined,
       onSaturationEnd: profileDir ? async () => fs.writeFileSync(path.join(profileDir, 'stop'), '') : undefined,
+      brokers: kafka.brokers,
+      cost: { alertsPerBatch: options.costAlerts, rate: Math.min(options.rate, COST_RATE), largeAgencyCount: Math.max(50, options.agencies) },
     });
 
     if (profileDir) {
@@ -260,7 +281,19 @@ async function runBenchmark(argv) {
 
     if (options.skipAudit) results.audit = { status: 'skipped (--skip-audit)' };
     else if (!audit.available) results.audit = { status: 'pending: audit-log not built yet (no entries table in its migrations)' };
-    else {
+    else if (options.auditViaServices) {
+      const { runAuditViaServices } = require('./bench/audit-services');
+      results.audit = await runAuditViaServices({
+        hub,
+        cleanup,
+        log,
+        entries: options.auditEntries,
+        root: ROOT,
+        sampler,
+        brokers: kafka.brokers,
+        appendBudgetSeconds: options.auditAppendBudget,
+      });
+    } else {
       const { runAuditScale } = require('./bench/audit-scale');
       results.audit = await runAuditScale({
         hub,
@@ -269,7 +302,7 @@ async function runBenchmark(argv) {
         entries: options.auditEntries,
         root: ROOT,
         sampler,
-        deadlineAt: runStartedAt + RUN_LIMIT_MS - 90000,
+        deadlineAt: runStartedAt + runLimitMs - 90000,
         profileDir: profileDir && options.profile.includes('audit-log') ? path.join(profileDir, 'verify') : null,
       });
     }
@@ -285,7 +318,7 @@ async function runBenchmark(argv) {
     if (!interrupted) {
       log('stopping the services and the bench broker');
       await cleanup.run();
-      if (!options.keep && pg) await dropBenchDatabase().catch((error) => log(`could not drop hub_bench: ${error.message}`));
+      if (!options.keep) await dropBenchDatabase(databaseName).catch((error) => log(`could not drop ${databaseName}: ${error.message}`));
     }
     clearTimeout(watchdog);
   }
@@ -305,13 +338,13 @@ async function runBenchmark(argv) {
 }
 
 /** After the services have stopped: the bench database is large (1M audit entries) and of no further use. */
-async function dropBenchDatabase() {
+async function dropBenchDatabase(name) {
   const { Client } = require('pg');
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
   try {
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'hub_bench' AND pid <> pg_backend_pid()`);
-    await admin.query('DROP DATABASE IF EXISTS hub_bench');
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
   } finally {
     await admin.end();
   }

@@ -1,106 +1,38 @@
 'use strict';
 /**
  * The audit log at one million entries. Appending a million real events through Kafka would take most of the
- * run, so the entries are SYNTHETIC: realistic audit events (the mix one alert produces: submitted, routing
- * decisions, deliveries, stream reads) written straight into a fresh audit schema (database hub_bench_audit)
- * with libs/merkle's own functions — canonicalJson, the RFC 6962 leaf hash, appendLeaves for the stored
- * complete subtrees, signCheckpoint for the seal the service checks before it builds on a tree. The audit-log
+ * run, so the entries are SYNTHETIC: the facts the services state for each alert in the current leaf formats
+ * (audit-facts.js: submitted, one routing fact per version, deliveries, one fact per stream batch or page), as the
+ * audit-log's own auditEntryOf makes them entries and its entrySubjects indexes them, written straight into a fresh
+ * audit schema (database <bench database>_audit) with libs/merkle's own functions — canonicalJson, the RFC 6962
+ * leaf hash, appendLeaves for the stored complete subtrees, signCheckpoint for the seal the service checks before it
+ * builds on a tree. (`--audit-via-services` has the audit-log service itself append them: audit-services.js.) The audit-log
  * service is then restarted on that database, and what an auditor does is timed against it:
  *   - verify: `node dist/apps/audit-log/main.js verify` (the auditor's CLI, over the HTTP API), and the same
  *     libs/merkle verifyEntries fed straight from PostgreSQL (no HTTP) to separate the two costs;
  *   - GET /v1/audit/proofs/inclusion and GET /v1/audit/alerts/{id}/trail latency (sequential requests).
  */
 const { spawn } = require('node:child_process');
-const { randomUUID } = require('node:crypto');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { alertContent } = require('./payload');
 const { createClient } = require('./http');
-const { summarize, round1 } = require('./metrics');
+const { summarize, round1, busyMeter } = require('./metrics');
 
-const AUDIT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hub_bench_audit';
 const CHUNK = 1 << 14; // 16,384 leaves per transaction: a power of two keeps the frontier above level 14
-const ENTRIES_PER_ALERT = 15;
 const SAMPLES = 200;
 const LIBRARY_SAMPLE = 200000; // entries kept in memory for the library-only verify
 
 function loadMerkle(root) {
-  require('ts-node').register({ transpileOnly: true, skipProject: true, compilerOptions: { module: 'commonjs', target: 'es2022' } });
-  return require(path.join(root, 'libs', 'merkle', 'src', 'index.ts'));
-}
-
-/** The 15 audit entries one alert produces in the exchange (1 submitted, 8 decisions, 3 deliveries, 3 reads). */
-function entriesOfAlert(n, startMs) {
-  const agencies = ['TJ-BENCH01', 'KG-BENCH02', 'KZ-BENCH03', 'UZ-BENCH04', 'TM-BENCH05', 'AZ-BENCH06', 'RU-BENCH07', 'AF-BENCH08', 'CARICC'];
-  const sender = agencies[n % 8];
-  const others = agencies.filter((a) => a !== sender);
-  const recipients = [others[n % 8], others[(n + 1) % 8], others[(n + 2) % 8]];
-  const alertId = randomUUID();
-  const messageId = randomUUID();
-  const keyId = `k${(n % 8).toString().padStart(23, '0')}`;
-  const at = (k) => new Date(startMs + n * 20 + k).toISOString();
-  const entries = [
-    {
-      eventId: `submitted:${messageId}`,
-      type: 'alert.submitted',
-      at: at(0),
-      actor: { agencyId: sender, keyId, role: 'agency' },
-      alertId,
-      version: 1,
-      details: { messageId, idempotencyKey: randomUUID(), content: alertContent(n, recipients) },
-    },
-  ];
-  const deliveryIds = {};
-  for (const candidate of others) {
-    const addressed = recipients.includes(candidate);
-    const deliveryId = addressed ? randomUUID() : null;
-    if (addressed) deliveryIds[candidate] = deliveryId;
-    entries.push({
-      eventId: `routing:${alertId}:1:${candidate}`,
-      type: 'routing.decided',
-      at: at(3),
-      actor: { service: 'coordination-node' },
-      alertId,
-      version: 1,
-      recipient: candidate,
-      decision: addressed ? 'delivered' : 'withheld',
-      reason: addressed ? 'ADDRESSED' : 'NOT_ADDRESSED',
-      details: { sender, kind: 'alert', messageId, deliveryId },
-    });
-  }
-  recipients.forEach((recipient, i) => {
-    entries.push({
-      eventId: `delivered:${deliveryIds[recipient]}`,
-      type: 'alert.delivered',
-      at: at(6),
-      actor: { service: 'agency-gateway' },
-      alertId,
-      version: 1,
-      recipient,
-      details: { deliveryId: deliveryIds[recipient], kind: 'alert', sender, inboxSeq: n + i },
-    });
-  });
-  recipients.forEach((recipient, i) => {
-    entries.push({
-      eventId: randomUUID(),
-      type: 'inbox.streamed',
-      at: at(9),
-      actor: { agencyId: recipient, keyId: `r${i}`.padEnd(24, '0'), role: 'agency' },
-      alertId,
-      version: 1,
-      details: { deliveryId: deliveryIds[recipient], kind: 'alert', cursor: String(n + i) },
-    });
-  });
-  return { alertId, entries: entries.slice(0, ENTRIES_PER_ALERT) };
+  return require('./hub-source').hubSource(root)('libs/merkle/src/index.ts');
 }
 
 /**
  * Writes `total` synthetic entries, their Merkle nodes and a seal. Bulk-load practice, on the bench database only:
- * the secondary indexes of audit.entries are dropped first and rebuilt at the end from their own definitions
+ * the secondary indexes of audit.entries and audit.entry_subjects are dropped first and rebuilt at the end from their own definitions
  * (pg_indexes), commits are asynchronous, and hashing the next chunk overlaps PostgreSQL inserting the last.
  * Returns the alert ids (for trail queries), the tree size and root, and the timings.
  */
-async function writeSyntheticLog({ merkle, connect, total, privateKeyPem, log }) {
+async function writeSyntheticLog({ merkle, facts, connect, total, privateKeyPem, log }) {
   const { canonicalJson, leafHashOfUtf8, appendLeaves, completeSubtreePositions, InMemoryMerkleNodeStore, rootAt, signCheckpoint, keyIdFor, loadEd25519PrivateKey } = merkle;
   const privateKey = loadEd25519PrivateKey(privateKeyPem);
   const entriesDb = await connect('bench-audit-writer-entries');
@@ -110,7 +42,7 @@ async function writeSyntheticLog({ merkle, connect, total, privateKeyPem, log })
     for (const db of [entriesDb, nodesDb]) await db.query('SET synchronous_commit = off');
     const { rows: indexes } = await entriesDb.query(
       `SELECT i.indexname, i.indexdef FROM pg_indexes i
-       WHERE i.schemaname = 'audit' AND i.tablename = 'entries'
+       WHERE i.schemaname = 'audit' AND i.tablename IN ('entries', 'entry_subjects')
          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = 'audit'::regnamespace)`,
     );
     for (const index of indexes) await entriesDb.query(`DROP INDEX audit."${index.indexname}"`);
@@ -123,20 +55,21 @@ async function writeSyntheticLog({ merkle, connect, total, privateKeyPem, log })
     let alert = 0;
     let inFlight = Promise.resolve();
     let entryBytes = 0;
-    const startMs = Date.now() - 30 * 24 * 3600 * 1000;
+    const state = facts.factState(facts.source);
     while (size < total) {
       const t0 = performance.now();
       const count = Math.min(CHUNK, total - size);
       while (queue.length < count) {
-        const made = entriesOfAlert(alert++, startMs);
-        alertIds.push(made.alertId);
+        const made = facts.serviceEntries(facts.source, state, alert, 100);
+        alert += 100;
+        alertIds.push(...made.alertIds);
         queue.push(...made.entries);
       }
       const chunk = queue.slice(0, count);
       queue = queue.slice(count);
       // Keys pre-sorted: canonicalJson then takes its fast path (native JSON.stringify after an order check)
       // instead of sorting itself, about 2.5× faster for the same bytes.
-      const canonical = chunk.map((entry) => canonicalJson(sortedDeep(entry)));
+      const canonical = chunk.map(({ entry }) => canonicalJson(sortedDeep(entry)));
       const leafHashes = canonical.map((text) => leafHashOfUtf8(text));
       for (let i = 0; i < canonical.length && sample.canonical.length < LIBRARY_SAMPLE; i++) {
         sample.canonical.push(canonical[i]);
@@ -157,7 +90,7 @@ async function writeSyntheticLog({ merkle, connect, total, privateKeyPem, log })
       // One JSON document per chunk (JSON.stringify and PostgreSQL's JSON parser are native code; building 14
       // array literals in JavaScript is several times slower). The columns are the writer's own (audit-log.writer.ts).
       const rowsJson = JSON.stringify(
-        chunk.map((e, i) => ({
+        chunk.map(({ entry: e }, i) => ({
           seq: firstSeq + i,
           event_id: e.eventId,
           type: e.type,
@@ -175,6 +108,8 @@ async function writeSyntheticLog({ merkle, connect, total, privateKeyPem, log })
         })),
       );
       const nodeParams = [nodes.map((n) => n.level), nodes.map((n) => String(n.index)), nodes.map((n) => n.hash.toString('hex'))];
+      // What the audit-log's subject index holds for these entries (its own entrySubjects, as its writer inserts them).
+      const subjects = chunk.flatMap(({ subjects: list }, i) => list.map((subject) => ({ seq: String(firstSeq + i), ...subject })));
       const t1 = performance.now();
       timings.computeMs += t1 - t0;
       await inFlight; // the previous chunk's inserts
@@ -188,11 +123,26 @@ async function writeSyntheticLog({ merkle, connect, total, privateKeyPem, log })
              actor_role text, actor_service text, alert_id text, version int, recipient text, decision text, reason text, entry text)`,
           [rowsJson],
         ),
-        nodesDb.query(
-          `INSERT INTO audit.merkle_nodes (level, idx, hash)
-           SELECT level, idx, decode(hash, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[]) AS node(level, idx, hash)`,
-          nodeParams,
-        ),
+        nodesDb
+          .query(
+            `INSERT INTO audit.merkle_nodes (level, idx, hash)
+             SELECT level, idx, decode(hash, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[]) AS node(level, idx, hash)`,
+            nodeParams,
+          )
+          .then(() =>
+            nodesDb.query(
+              `INSERT INTO audit.entry_subjects (seq, alert_id, version, agency, decision, reason)
+               SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])`,
+              [
+                subjects.map((r) => r.seq),
+                subjects.map((r) => r.alertId),
+                subjects.map((r) => r.version),
+                subjects.map((r) => r.agency),
+                subjects.map((r) => r.decision),
+                subjects.map((r) => r.reason),
+              ],
+            ),
+          ),
       ]);
       frontier = next;
       size = newSize;
@@ -217,7 +167,7 @@ async function writeSyntheticLog({ merkle, connect, total, privateKeyPem, log })
       seal.keyId,
       seal.signature,
     ]);
-    await Promise.all([entriesDb.query('ANALYZE audit.entries'), nodesDb.query('ANALYZE audit.merkle_nodes')]);
+    await Promise.all([entriesDb.query('ANALYZE audit.entries'), nodesDb.query('ANALYZE audit.merkle_nodes').then(() => nodesDb.query('ANALYZE audit.entry_subjects'))]);
     return { alertIds, sample, treeSize: size, rootHash: seal.rootHash, ...timings, averageEntryBytes: Math.round(entryBytes / size), rebuiltIndexes: indexes.map((i) => i.indexname) };
   } finally {
     await entriesDb.end().catch(() => undefined);
@@ -323,76 +273,97 @@ async function summarizeVerifyProfiles(dir, entries, log) {
 async function latencies(count, fn) {
   const values = [];
   const failures = {};
+  const busy = busyMeter();
   for (let i = 0; i < count; i++) {
     const started = performance.now();
     const status = await fn(i);
     values.push(performance.now() - started);
     if (status !== 200) failures[status] = (failures[status] || 0) + 1;
   }
-  return { latencyMs: summarize(values), failures };
+  return { latencyMs: summarize(values), failures, machineBusyPercent: busy.stop() };
+}
+
+/**
+ * An auditor key (replicated to the audit-log's credential table first), then the audit-log stopped and a fresh,
+ * migrated audit database (<bench database>_audit) holding a copy of those credentials, ready for the service to
+ * be started on it. Returns the auditor key.
+ */
+async function prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root }) {
+  const { Client } = require('pg');
+  const { ensureDatabase } = require('../postgres');
+  const auditDatabase = hub.auditDatabaseName;
+  const agency = await gateway.request('POST', '/v1/admin/agencies', {
+    key: hub.adminKey,
+    body: { id: 'KZ-BENCHAUDIT', name: 'Benchmark auditors', country: 'KZ', kind: 'regional-centre' },
+  });
+  if (agency.status !== 201 && agency.status !== 409) throw new Error(`creating the auditors' agency: ${agency.status} ${JSON.stringify(agency.body)}`);
+  const issued = await gateway.request('POST', '/v1/admin/agencies/KZ-BENCHAUDIT/keys', { key: hub.adminKey, body: { role: 'auditor' } });
+  if (issued.status !== 201) throw new Error(`issuing an auditor key: ${issued.status} ${JSON.stringify(issued.body)}`);
+  const source = new Client({ connectionString: hub.databaseUrl });
+  await source.connect();
+  let credentials = [];
+  const deadline = Date.now() + 120000;
+  while (Date.now() < deadline) {
+    credentials = (await source.query('SELECT key_id, record, updated_at FROM audit.credentials')).rows;
+    if (credentials.some((row) => row.key_id === issued.body.keyId)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await source.end();
+  if (!credentials.some((row) => row.key_id === issued.body.keyId)) throw new Error('the auditor key did not reach the audit-log credential replica');
+
+  const auditHandle = hub.handles.find((h) => h.app === 'audit-log');
+  sampler?.retire('audit-log');
+  await auditHandle.stop();
+  await ensureDatabase(hub.auditDatabaseUrl, { fresh: true });
+  cleanup.add(`drop database ${auditDatabase}`, async () => {
+    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [auditDatabase]);
+    await admin.query(`DROP DATABASE IF EXISTS "${auditDatabase}"`);
+    await admin.end();
+  });
+  const env = { ...hub.env, DATABASE_URL: hub.auditDatabaseUrl };
+  const migrated = await runProcess(process.execPath, [path.join(root, 'dist', 'apps', 'audit-log', 'main.js'), 'migrate'], env);
+  if (migrated.code !== 0) throw new Error(`audit-log migrate on ${auditDatabase} failed: ${migrated.stderr || migrated.stdout}`);
+  const pg = new Client({ connectionString: hub.auditDatabaseUrl, application_name: 'bench-audit-credentials' });
+  await pg.connect();
+  try {
+    for (const row of credentials) {
+      await pg.query('INSERT INTO audit.credentials (key_id, record, updated_at) VALUES ($1, $2, $3)', [row.key_id, JSON.stringify(row.record), row.updated_at]);
+    }
+  } finally {
+    await pg.end();
+  }
+  return { auditorKey: issued.body.key };
 }
 
 async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler, deadlineAt = Infinity, profileDir = null }) {
   const fs = require('node:fs');
   const { Client } = require('pg');
-  const { ensureDatabase } = require('../postgres');
   const services = require('../services');
   const merkle = loadMerkle(root);
   const gateway = createClient(hub.urls['agency-gateway']);
   const auditUrl = hub.urls['audit-log'];
   const audit = createClient(auditUrl);
   const steps = {};
+  const AUDIT_DATABASE_URL = hub.auditDatabaseUrl;
+  const auditDatabase = hub.auditDatabaseName;
   try {
-    // An auditor key, replicated to the audit-log's credential table before that table is copied.
-    const agency = await gateway.request('POST', '/v1/admin/agencies', {
-      key: hub.adminKey,
-      body: { id: 'KZ-BENCHAUDIT', name: 'Benchmark auditors', country: 'KZ', kind: 'regional-centre' },
-    });
-    if (agency.status !== 201 && agency.status !== 409) throw new Error(`creating the auditors' agency: ${agency.status} ${JSON.stringify(agency.body)}`);
-    const issued = await gateway.request('POST', '/v1/admin/agencies/KZ-BENCHAUDIT/keys', { key: hub.adminKey, body: { role: 'auditor' } });
-    if (issued.status !== 201) throw new Error(`issuing an auditor key: ${issued.status} ${JSON.stringify(issued.body)}`);
-    const auditorKey = issued.body.key;
-    const source = new Client({ connectionString: hub.databaseUrl });
-    await source.connect();
-    let credentials = [];
-    const deadline = Date.now() + 120000;
-    while (Date.now() < deadline) {
-      credentials = (await source.query('SELECT key_id, record, updated_at FROM audit.credentials')).rows;
-      if (credentials.some((row) => row.key_id === issued.body.keyId)) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    await source.end();
-    if (!credentials.some((row) => row.key_id === issued.body.keyId)) throw new Error('the auditor key did not reach the audit-log credential replica');
-
-    const auditHandle = hub.handles.find((h) => h.app === 'audit-log');
-    sampler?.retire('audit-log');
-    await auditHandle.stop();
-    await ensureDatabase(AUDIT_DATABASE_URL, { fresh: true });
-    cleanup.add('drop database hub_bench_audit', async () => {
-      const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await admin.connect();
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'hub_bench_audit' AND pid <> pg_backend_pid()`);
-      await admin.query('DROP DATABASE IF EXISTS hub_bench_audit');
-      await admin.end();
-    });
+    const { auditorKey } = await prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root });
     const env = { ...hub.env, DATABASE_URL: AUDIT_DATABASE_URL };
-    const migrated = await runProcess(process.execPath, [path.join(root, 'dist', 'apps', 'audit-log', 'main.js'), 'migrate'], env);
-    if (migrated.code !== 0) throw new Error(`audit-log migrate on hub_bench_audit failed: ${migrated.stderr || migrated.stdout}`);
-
     const pg = new Client({ connectionString: AUDIT_DATABASE_URL, application_name: 'bench-audit-writer' });
     await pg.connect();
     try {
-      for (const row of credentials) {
-        await pg.query('INSERT INTO audit.credentials (key_id, record, updated_at) VALUES ($1, $2, $3)', [row.key_id, JSON.stringify(row.record), row.updated_at]);
-      }
-      log(`audit: writing ${total.toLocaleString('en-US')} SYNTHETIC entries into the fresh database hub_bench_audit (libs/merkle leaves and nodes)`);
+      log(`audit: writing ${total.toLocaleString('en-US')} SYNTHETIC entries into the fresh database ${auditDatabase} (libs/merkle leaves and nodes)`);
       const started = performance.now();
       const connect = async (name) => {
         const client = new Client({ connectionString: AUDIT_DATABASE_URL, application_name: name });
         await client.connect();
         return client;
       };
-      const written = await writeSyntheticLog({ merkle, connect, total, privateKeyPem: fs.readFileSync(hub.signingKey.file, 'utf8'), log });
+      const factsModule = require('./audit-facts');
+      const facts = { ...factsModule, source: factsModule.factSources(root) };
+      const written = await writeSyntheticLog({ merkle, facts, connect, total, privateKeyPem: fs.readFileSync(hub.signingKey.file, 'utf8'), log });
       const writeSeconds = (performance.now() - started) / 1000;
       steps.write = {
         seconds: round1(writeSeconds),
@@ -425,7 +396,7 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
       cleanup.add('service audit-log (1M)', () => handle.stop());
       await services.waitHealthy(handle);
       sampler?.add('audit-log (1M-entry log)', handle.child.pid);
-      log('audit: audit-log restarted on hub_bench_audit');
+      log(`audit: audit-log restarted on ${auditDatabase}`);
 
       const checkpointResponse = await audit.request('GET', '/v1/audit/checkpoint', { key: auditorKey });
       if (checkpointResponse.status !== 200) throw new Error(`GET /v1/audit/checkpoint: ${checkpointResponse.status} ${JSON.stringify(checkpointResponse.body)}`);
@@ -460,6 +431,7 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
 
       log('audit: verify (CLI over the HTTP API)…');
       if (profileDir) fs.writeFileSync(path.join(profileDir, 'start'), '');
+      const verifyBusy = busyMeter();
       const verifyStarted = performance.now();
       const cli = await runProcess(
         process.execPath,
@@ -489,6 +461,7 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
         checkedEntries: checked,
         seconds: round1(verifySeconds),
         entriesPerSecond: Math.round(checked / verifySeconds),
+        machineBusyPercent: verifyBusy.stop(),
         output: (cli.stdout + cli.stderr).trim().split('\n').slice(0, 8),
       };
       log(`audit: verify ${verify.ok ? 'VERIFIED' : 'FAILED'} ${checked.toLocaleString('en-US')} entries in ${verify.seconds} s = ${verify.entriesPerSecond.toLocaleString('en-US')} entries/s`);
@@ -508,7 +481,9 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
       const fmt = (v) => v.toLocaleString('en-US');
       return {
         status: 'measured',
-        note: 'SYNTHETIC entries (realistic event mix, 15 per alert) written directly with libs/merkle; the service then serves and verifies them',
+        note:
+          'SYNTHETIC entries in the current leaf formats (audit-facts.js: one routing fact per version, one fact per stream batch or page; ~6.5 per alert) ' +
+          'written directly with libs/merkle and the audit-log\'s own entry and subject functions; the service then serves and verifies them',
         entries: treeSize,
         write: steps.write,
         checkpoint: { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash },
@@ -520,11 +495,11 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
         trail: { ...trail, averageEntries: Math.round(trailEntries / SAMPLES) },
         rows: [
           ['synthetic write (hash + insert), entries/s', `${fmt(steps.write.entriesPerSecond)} (${steps.write.seconds} s; ${steps.write.averageEntryBytes} B/entry; ${sizes.entries} + ${sizes.nodes})`],
-          ['verify CLI over HTTP, entries/s', `${fmt(verify.entriesPerSecond)} (${fmt(checked)} entries in ${verify.seconds} s, ${verify.ok ? 'VERIFIED' : 'FAILED'})`],
+          ['verify CLI over HTTP, entries/s', `${fmt(verify.entriesPerSecond)} (${fmt(checked)} entries in ${verify.seconds} s, ${verify.ok ? 'VERIFIED' : 'FAILED'}; machine busy ${verify.machineBusyPercent} %)`],
           ['verifyEntries alone, in memory, entries/s', `${fmt(inMemory.entriesPerSecond)} (${fmt(inMemory.checkedEntries)} entries in ${inMemory.seconds} s, ${inMemory.ok ? 'ok' : 'FAILED'})`],
           ['verifyEntries from PostgreSQL (no HTTP), entries/s', direct.skipped ? `skipped: ${direct.skipped}` : `${fmt(direct.entriesPerSecond)} (${direct.seconds} s, ${direct.ok ? 'ok' : 'FAILED'})`],
-          ['inclusion proof ms p50/p95/p99/max', `${inclusion.latencyMs.p50} / ${inclusion.latencyMs.p95} / ${inclusion.latencyMs.p99} / ${inclusion.latencyMs.max} (${SAMPLES} sequential)`],
-          ['alert trail ms p50/p95/p99/max', `${trail.latencyMs.p50} / ${trail.latencyMs.p95} / ${trail.latencyMs.p99} / ${trail.latencyMs.max} (${Math.round(trailEntries / SAMPLES)} entries each)`],
+          ['inclusion proof ms p50/p95/p99/max', `${inclusion.latencyMs.p50} / ${inclusion.latencyMs.p95} / ${inclusion.latencyMs.p99} / ${inclusion.latencyMs.max} (${SAMPLES} sequential; machine busy ${inclusion.machineBusyPercent} %)`],
+          ['alert trail ms p50/p95/p99/max', `${trail.latencyMs.p50} / ${trail.latencyMs.p95} / ${trail.latencyMs.p99} / ${trail.latencyMs.max} (${Math.round(trailEntries / SAMPLES)} entries each; machine busy ${trail.machineBusyPercent} %)`],
         ],
       };
     } finally {
@@ -536,4 +511,4 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
   }
 }
 
-module.exports = { runAuditScale, entriesOfAlert };
+module.exports = { runAuditScale, prepareFreshAuditLog, runProcess, checkedOf, loadMerkle };

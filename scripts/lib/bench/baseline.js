@@ -6,7 +6,7 @@
  */
 const { performance } = require('node:perf_hooks');
 const { submittedMessage } = require('./payload');
-const { summarize, round1 } = require('./metrics');
+const { summarize, round1, busyMeter } = require('./metrics');
 
 const PARTITIONS = 6; // like alerts.submitted.v1
 const POOL = 2000;
@@ -94,6 +94,7 @@ async function latencyAtRate(kafka, producer, pool, { topic, seconds, rate }) {
   const total = Math.round(rate * seconds);
   const started = performance.now() + 20;
   const sends = [];
+  const busy = busyMeter();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
@@ -105,8 +106,9 @@ async function latencyAtRate(kafka, producer, pool, { topic, seconds, rate }) {
   }
   await Promise.all(sends);
   await waitFor(() => latencies.length >= total, 30000);
+  const machineBusyPercent = busy.stop();
   await consumer.disconnect();
-  return { rate, seconds, messages: total, latencyMs: summarize(latencies) };
+  return { rate, seconds, messages: total, latencyMs: summarize(latencies), machineBusyPercent };
 }
 
 async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
@@ -135,7 +137,7 @@ async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
     log(`baseline: single ${single.messagesPerSecond} msg/s`);
     log(`baseline: latency at ${rate} msg/s for ${Math.min(seconds, 10)} s`);
     const latency = await latencyAtRate(kafka, producer, pool, { topic: topics.latency, seconds: Math.min(seconds, 10), rate });
-    log(`baseline: produce→consume p50 ${latency.latencyMs.p50} ms, p99 ${latency.latencyMs.p99} ms`);
+    log(`baseline: produce→consume p50 ${latency.latencyMs.p50} ms, p99 ${latency.latencyMs.p99} ms (machine busy ${latency.machineBusyPercent} %)`);
     return { messageBytes, partitions: PARTITIONS, acks: -1, idempotent: true, batched, single, latency };
   } finally {
     await producer.disconnect().catch(() => undefined);

@@ -9,8 +9,16 @@
 
 const { AUDIT_TOPICS, kafkaClientConfig } = require('../kafka');
 
+/**
+ * Deliveries travel on one of two topics: one message per (version, recipient) on alerts.deliveries.v1, or — after
+ * the "deliveries per version" change — one message per version on alerts.routed.v1 ({alertId, version,
+ * deliveries: [{deliveryId, recipient, …}]}). The bench counts and times whichever exists (both, while both do).
+ */
+const DELIVERY_TOPICS = ['alerts.deliveries.v1', 'alerts.routed.v1'];
+
+/** The groups the bench knows the services use; any other group with committed offsets is found at run time. */
 const GROUP_TOPICS = {
-  'agency-gateway-deliveries': ['alerts.deliveries.v1'],
+  'agency-gateway-deliveries': DELIVERY_TOPICS,
   'coordination-node-routing': ['alerts.submitted.v1'],
   'coordination-node-feed': AUDIT_TOPICS,
   'audit-log-events': AUDIT_TOPICS,
@@ -30,6 +38,9 @@ class Diagnostics {
     const { Kafka, logLevel } = require('kafkajs');
     this.admin = new Kafka({ clientId: 'bench-diagnostics', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).admin();
     await this.admin.connect();
+    const existing = new Set(await this.admin.listTopics());
+    this.deliveryTopics = DELIVERY_TOPICS.filter((topic) => existing.has(topic));
+    this.existingTopics = existing;
     const lagTimer = setInterval(() => void this.sampleLag(), 1000);
     const pgTimer = setInterval(() => void this.samplePg(), 250);
     for (const timer of [lagTimer, pgTimer]) timer.unref();
@@ -45,17 +56,49 @@ class Diagnostics {
     this.phase = { name, lag: {}, lagSeries: [], pgSamples: 0, pg: {}, startedAt: Date.now() };
   }
 
+  /**
+   * Which group reads which topic: every consumer group of the services (any group not the bench's own) with the
+   * topics it has committed offsets on — so whichever delivery topic exists, and whatever group reads it, is
+   * followed. Refreshed every 5 s. Only if the broker cannot list groups: the known groups' topics that exist.
+   */
+  async groupTopics() {
+    if (this.groupCache && Date.now() - this.groupCache.at < 5000) return this.groupCache.map;
+    const map = new Map();
+    try {
+      const { groups } = await this.admin.listGroups();
+      for (const { groupId } of groups.sort((a, b) => a.groupId.localeCompare(b.groupId))) {
+        if (groupId.startsWith('bench-')) continue;
+        const offsets = await this.admin.fetchOffsets({ groupId });
+        for (const { topic, partitions } of offsets.sort((a, b) => a.topic.localeCompare(b.topic))) {
+          if (!partitions.some((p) => Number(p.offset) >= 0)) continue;
+          if (!map.has(groupId)) map.set(groupId, new Set());
+          map.get(groupId).add(topic);
+        }
+      }
+    } catch {
+      map.clear();
+      for (const [groupId, topics] of Object.entries(GROUP_TOPICS)) {
+        const present = topics.filter((topic) => this.existingTopics.has(topic));
+        if (present.length) map.set(groupId, new Set(present));
+      }
+    }
+    this.groupCache = { at: Date.now(), map };
+    return map;
+  }
+
   /** Lag per group/topic right now (used at the end of the posting window). */
   async lagNow() {
     const result = {};
-    for (const [groupId, topics] of Object.entries(GROUP_TOPICS)) {
+    const ends = new Map();
+    const endsOf = async (topic) => {
+      if (!ends.has(topic)) ends.set(topic, await this.admin.fetchTopicOffsets(topic));
+      return ends.get(topic);
+    };
+    for (const [groupId, topics] of await this.groupTopics()) {
       for (const topic of topics) {
-        const [ends, committed] = await Promise.all([
-          this.admin.fetchTopicOffsets(topic),
-          this.admin.fetchOffsets({ groupId, topics: [topic] }),
-        ]);
-        const end = new Map(ends.map((p) => [p.partition, Number(p.high)]));
-        const low = new Map(ends.map((p) => [p.partition, Number(p.low)]));
+        const [offsets, committed] = await Promise.all([endsOf(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
+        const end = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+        const low = new Map(offsets.map((p) => [p.partition, Number(p.low)]));
         let lag = 0;
         for (const { partition, offset } of committed[0].partitions) {
           const at = Number(offset) < 0 ? low.get(partition) : Number(offset);
@@ -128,7 +171,7 @@ class Diagnostics {
    */
   async workCounters() {
     const topics = {};
-    for (const topic of ['alerts.submitted.v1', 'alerts.deliveries.v1', ...AUDIT_TOPICS]) {
+    for (const topic of ['alerts.submitted.v1', ...this.deliveryTopics, ...AUDIT_TOPICS]) {
       const offsets = await this.admin.fetchTopicOffsets(topic);
       topics[topic] = offsets.reduce((acc, p) => acc + Number(p.high), 0);
     }
@@ -180,15 +223,28 @@ class Diagnostics {
 
 /**
  * Per-hop latency from Kafka's own record timestamps (CreateTime, set by each service's producer, same clock
- * as this process): submission on alerts.submitted.v1 → delivery on alerts.deliveries.v1 (the coordination
- * node's routing, including its consumer lag) → delivery seen on the recipient's stream (the gateway's inbox
- * consumer, its transaction, the SSE read and its audit). A consumer group of its own, reading from the end.
+ * as this process): submission on alerts.submitted.v1 → delivery on alerts.deliveries.v1 or alerts.routed.v1,
+ * whichever exists (the coordination node's routing, including its consumer lag) → delivery seen on the recipient's
+ * stream (the gateway's inbox consumer, its transaction, the SSE read and its audit). A consumer group of its own,
+ * reading from the end. `topicsSeen` says which delivery topic actually carried records.
  */
 class StageObserver {
   constructor({ brokers }) {
     this.brokers = brokers;
     this.submittedAt = new Map();
     this.deliveredAt = new Map();
+    this.topicsSeen = {};
+  }
+
+  /** alerts.deliveries.v1: {alertId, recipient, …}; alerts.routed.v1: {alertId, deliveries: [{recipient, …}]}. */
+  recordDelivery(topic, value, ts) {
+    const parsed = JSON.parse(value.toString());
+    const recipients = Array.isArray(parsed.deliveries) ? parsed.deliveries.map((d) => d && d.recipient) : [parsed.recipient];
+    for (const recipient of recipients) {
+      const key = `${parsed.alertId}:${recipient}`;
+      if (!this.deliveredAt.has(key)) this.deliveredAt.set(key, ts);
+    }
+    this.topicsSeen[topic] = (this.topicsSeen[topic] || 0) + 1;
   }
 
   async start() {
@@ -198,7 +254,12 @@ class StageObserver {
       maxWaitTimeInMs: 100,
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: ['alerts.submitted.v1', 'alerts.deliveries.v1'], fromBeginning: false });
+    const admin = new Kafka({ clientId: 'bench-stage-observer-admin', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    await admin.disconnect();
+    this.deliveryTopics = DELIVERY_TOPICS.filter((topic) => existing.has(topic));
+    await this.consumer.subscribe({ topics: ['alerts.submitted.v1', ...this.deliveryTopics], fromBeginning: false });
     const joined = new Promise((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, resolve));
     await this.consumer.run({
       partitionsConsumedConcurrently: 6,
@@ -210,9 +271,7 @@ class StageObserver {
             if (!this.submittedAt.has(key)) this.submittedAt.set(key, ts);
           } else {
             try {
-              const { alertId, recipient } = JSON.parse(message.value.toString());
-              const key = `${alertId}:${recipient}`;
-              if (!this.deliveredAt.has(key)) this.deliveredAt.set(key, ts);
+              this.recordDelivery(batch.topic, message.value, ts);
             } catch {
               /* not ours */
             }
@@ -242,6 +301,7 @@ class StageObserver {
     }
     return {
       note: 'Kafka record timestamps have 1 ms resolution',
+      deliveryTopicRecords: { ...this.topicsSeen },
       submissionInKafkaTo202ReadByClient: summarize(accept),
       routingSubmittedToDeliveryInKafka: summarize(routing),
       deliveryInKafkaToRecipientStream: summarize(inbox),
@@ -249,4 +309,4 @@ class StageObserver {
   }
 }
 
-module.exports = { Diagnostics, StageObserver, GROUP_TOPICS };
+module.exports = { Diagnostics, StageObserver, GROUP_TOPICS, DELIVERY_TOPICS };

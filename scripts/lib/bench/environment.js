@@ -2,33 +2,45 @@
 /**
  * The benchmark's own hub: a dedicated broker (instance `bench`, 29092/29093), a fresh database hub_bench, the
  * three services from dist on 23000-23002 with LOG_LEVEL=warn. Nothing here touches the dev or test hubs.
+ * `--port-base <b>` moves all of it, so that two working copies can run the bench at once: services on b..b+2, the
+ * broker on b+6092/b+6093 (data in .hub/kafka/bench-<b>), databases hub_bench_<b> and hub_bench_<b>_audit, logs in
+ * .hub/bench-<b> (the defaults are unchanged for 23000).
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BENCH_DIR = path.join(ROOT, '.hub', 'bench');
-const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hub_bench';
+/** Logs, counters and the run's key: .hub/bench for the default base, .hub/bench-<base> otherwise. */
+const benchDirFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? BENCH_DIR : `${BENCH_DIR}-${base}`);
+const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 const DEFAULT_PORT_BASE = 23000;
 const portsFrom = (base) => ({ 'agency-gateway': base, 'coordination-node': base + 1, 'audit-log': base + 2 });
+/** The broker's client and controller ports for a port base (29092/29093 for the default base). */
+const brokerPortsFrom = (base) => ({ port: base + 6092, controllerPort: base + 6093 });
+/** The bench database of a port base: hub_bench for the default, hub_bench_<base> otherwise. */
+const databaseNameFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? 'hub_bench' : `hub_bench_${base}`);
+const databaseUrlFor = (name) => `${SERVER_URL}/${name}`;
+const DATABASE_URL = databaseUrlFor(databaseNameFor());
 
 /** A fresh Ed25519 checkpoint key for this run (PKCS#8 PEM file), with its public half for `verify --public-key`. */
-function benchSigningKey() {
+function benchSigningKey(dir) {
   const { generateKeyPairSync } = require('node:crypto');
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  fs.mkdirSync(BENCH_DIR, { recursive: true });
-  const file = path.join(BENCH_DIR, 'audit-signing-key.pem');
-  const publicFile = path.join(BENCH_DIR, 'audit-signing-key.pub.pem');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'audit-signing-key.pem');
+  const publicFile = path.join(dir, 'audit-signing-key.pub.pem');
   fs.writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
   fs.writeFileSync(publicFile, publicKey.export({ format: 'pem', type: 'spki' }));
   return { file, publicFile, privateKey };
 }
 
 /** Fails early when another process listens on one of the service ports (never touches it). */
-async function checkPorts(portBase = DEFAULT_PORT_BASE) {
+async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = true } = {}) {
   const { portOpen } = require('../kafka');
-  const wanted = portsFrom(portBase);
+  const broker = brokerPortsFrom(portBase);
+  const wanted = { ...portsFrom(portBase), ...(withBroker ? { 'bench broker': broker.port, 'bench broker controller': broker.controllerPort } : {}) };
   for (const [what, port] of Object.entries(wanted)) {
     if (await portOpen(port)) {
       throw new Error(`port ${port} (${what}) is already in use by another process; stop it or pass --port-base <another base>`);
@@ -37,8 +49,11 @@ async function checkPorts(portBase = DEFAULT_PORT_BASE) {
 }
 
 /** The dedicated broker, formatted fresh; registered for cleanup before it starts. */
-async function startBroker({ cleanup }) {
+async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE }) {
   const { startKafka, stopKafka, INSTANCES } = require('../kafka');
+  // This working copy's instance (.hub/kafka/bench); another base gets its own ports and data directory, so two
+  // runs with different bases never stop each other's broker.
+  Object.assign(INSTANCES.bench, brokerPortsFrom(portBase), portBase === DEFAULT_PORT_BASE ? {} : { dir: `${INSTANCES.bench.dir}-${portBase}` });
   cleanup.add('broker bench', () => stopKafka('bench'));
   const kafka = await startKafka('bench', { fresh: true });
   const pid = Number(fs.readFileSync(path.join(INSTANCES.bench.dir, 'kafka.pid'), 'utf8'));
@@ -53,17 +68,20 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
   const PORTS = portsFrom(portBase);
   const { ensureDatabase } = require('../postgres');
   const services = require('../services');
+  const databaseName = databaseNameFor(portBase);
+  const databaseUrl = databaseUrlFor(databaseName);
 
-  await checkPorts(portBase);
-  await ensureDatabase(DATABASE_URL, { fresh: true });
-  log('database hub_bench (fresh) on 127.0.0.1:5432');
-  const signingKey = benchSigningKey();
+  await checkPorts(portBase, { broker: false });
+  await ensureDatabase(databaseUrl, { fresh: true });
+  log(`database ${databaseName} (fresh) on 127.0.0.1:5432`);
+  const benchDir = benchDirFor(portBase);
+  const signingKey = benchSigningKey(benchDir);
 
   const env = {
     ...process.env,
     KAFKA_BROKERS: kafka.brokers.join(','),
     ...require('../kafka').kafkaEnvironment(),
-    DATABASE_URL,
+    DATABASE_URL: databaseUrl,
     HUB_ADMIN_KEY: ADMIN_KEY,
     GATEWAY_PORT: String(PORTS['agency-gateway']),
     COORDINATION_PORT: String(PORTS['coordination-node']),
@@ -78,13 +96,17 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
   for (const name of ['GATEWAY_DATABASE_URL', 'COORDINATION_DATABASE_URL', 'AUDIT_DATABASE_URL', 'AUDIT_SIGNING_KEY', 'NODE_OPTIONS']) delete env[name];
   services.migrateAll(env);
 
-  const logDir = path.join(BENCH_DIR, 'logs');
+  const logDir = path.join(benchDir, 'logs');
   fs.rmSync(logDir, { recursive: true, force: true });
+  const countDir = path.join(benchDir, 'counts');
+  fs.rmSync(countDir, { recursive: true, force: true });
+  fs.mkdirSync(countDir, { recursive: true });
   const handles = [];
   for (const app of services.APPS) {
-    const appEnv = { ...env };
+    // Every service counts its SQL statements, COMMITs and Kafka sends (count-preload.js) for the cost table.
+    const appEnv = { ...env, NODE_OPTIONS: `--require ${path.join(__dirname, 'count-preload.js')}`, BENCH_COUNT_DIR: countDir, BENCH_COUNT_NAME: app };
     if (profileApps.includes(app)) {
-      appEnv.NODE_OPTIONS = `--require ${path.join(__dirname, 'profile-preload.js')}`;
+      appEnv.NODE_OPTIONS += ` --require ${path.join(__dirname, 'profile-preload.js')}`;
       appEnv.BENCH_PROFILE_DIR = profileDir;
       appEnv.BENCH_PROFILE_NAME = app;
     }
@@ -99,10 +121,85 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
     signingKey,
     handles,
     adminKey: ADMIN_KEY,
-    databaseUrl: DATABASE_URL,
+    databaseName,
+    databaseUrl,
+    auditDatabaseName: `${databaseName}_audit`,
+    auditDatabaseUrl: databaseUrlFor(`${databaseName}_audit`),
     urls: Object.fromEntries(Object.entries(PORTS).map(([app, port]) => [app, `http://127.0.0.1:${port}`])),
     logDir,
+    counters: serviceCounters(countDir, services.APPS),
   };
 }
 
-module.exports = { checkPorts, startBroker, startHub, BENCH_DIR, DATABASE_URL, DEFAULT_PORT_BASE, ROOT };
+/** PostgreSQL settings that decide what a commit costs and how much is cached (recorded with every run). */
+async function postgresSettings(pg) {
+  const names = ['fsync', 'synchronous_commit', 'shared_buffers', 'wal_level', 'full_page_writes', 'commit_delay', 'max_connections', 'work_mem'];
+  const { rows } = await pg.query(`SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1::text[])`, [names]);
+  const settings = {};
+  for (const row of rows) {
+    // shared_buffers is in 8 kB pages: say it in MB.
+    settings[row.name] = row.unit === '8kB' ? `${Math.round((Number(row.setting) * 8) / 1024)} MB` : row.unit ? `${row.setting} ${row.unit}` : row.setting;
+  }
+  return settings;
+}
+
+/** The broker's replication as the hub's topics got it: brokers in the cluster, replicas per partition, min ISR. */
+async function brokerFacts(brokers) {
+  const { Kafka, logLevel, ConfigResourceTypes } = require('kafkajs');
+  const { kafkaClientConfig } = require('../kafka');
+  const admin = new Kafka({ clientId: 'bench-broker-facts', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const cluster = await admin.describeCluster();
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__') && !t.startsWith('bench.'));
+    const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+    const replicas = [...new Set(metadata.flatMap((t) => t.partitions.map((p) => p.replicas.length)))].sort();
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: String(cluster.brokers[0].nodeId), configNames: ['default.replication.factor', 'min.insync.replicas'] }],
+    });
+    const config = Object.fromEntries(described.resources[0].configEntries.map((e) => [e.configName, e.configValue]));
+    return {
+      brokers: cluster.brokers.length,
+      replicationFactorOfHubTopics: replicas.join(', '),
+      defaultReplicationFactor: config['default.replication.factor'],
+      minInsyncReplicas: config['min.insync.replicas'],
+    };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Snapshots of what each service has sent so far (count-preload.js): { app: { statements, commits, rollbacks,
+ * produceCalls, messages, messagesByTopic } }. Rejects if a service does not answer within 5 s.
+ */
+function serviceCounters(dir, apps) {
+  let sequence = 0;
+  return {
+    async snapshot() {
+      const token = `${process.pid}-${++sequence}-${Date.now()}`;
+      fs.writeFileSync(path.join(dir, 'request'), token);
+      const deadline = Date.now() + 5000;
+      const result = {};
+      for (const app of apps) {
+        for (;;) {
+          try {
+            const answer = JSON.parse(fs.readFileSync(path.join(dir, `${app}.json`), 'utf8'));
+            if (answer.token === token) {
+              result[app] = answer.counts;
+              break;
+            }
+          } catch {
+            /* not written yet */
+          }
+          if (Date.now() > deadline) throw new Error(`${app} did not report its statement and message counts (count-preload.js)`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+      return result;
+    },
+  };
+}
+
+module.exports = { postgresSettings, brokerFacts, checkPorts, startBroker, startHub, BENCH_DIR, DATABASE_URL, DEFAULT_PORT_BASE, ROOT, databaseNameFor, databaseUrlFor, brokerPortsFrom };

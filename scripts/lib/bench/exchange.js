@@ -22,10 +22,13 @@ function recipientsFor(senderIndex, n, agencies) {
   return Array.from({ length: count }, (_, k) => others[(n + k) % others.length].id);
 }
 
-/** Creates `count` agencies with one agency key each, through the admin API; waits until every key works. */
-async function createAgencies(client, adminKey, count) {
+/**
+ * Creates `count` agencies with one agency key each, through the admin API; waits until every key works. `from`:
+ * the index of the first (agencies onboarded later continue the numbering).
+ */
+async function createAgencies(client, adminKey, count, { from = 0 } = {}) {
   const agencies = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < from + count; i++) {
     const id = `${COUNTRIES[i % COUNTRIES.length]}-BENCH${String(i + 1).padStart(2, '0')}`;
     const created = await client.request('POST', '/v1/admin/agencies', {
       key: adminKey,
@@ -284,7 +287,15 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
   const pipelineDeliveriesPerSecond = Math.round(tracker.arrivedBetween(startedAt, postedAt) / postingSeconds);
   const phaseSeconds = (caughtUpAt - startedAt) / 1000;
   const pipelineOverPhase = tracker.arrivedBetween(startedAt, caughtUpAt) / phaseSeconds;
-  const drained = phase.visible >= phase.expected && (!diagnostics || diagnostics.allConsumersCaughtUp);
+  const auditComplete = !audit.available || auditResult.status === 'complete';
+  const drained = phase.visible >= phase.expected && auditComplete && (!diagnostics || diagnostics.allConsumersCaughtUp);
+  const incomplete = [];
+  if (phase.visible < phase.expected) incomplete.push(`${phase.visible} of ${phase.expected} deliveries on the streams`);
+  if (!auditComplete) incomplete.push(auditResult.status);
+  if (diagnostics && !diagnostics.allConsumersCaughtUp) incomplete.push(`consumers still lagging: ${JSON.stringify(Object.fromEntries(Object.entries(diagnostics.consumerLagAtEnd || {}).filter(([, v]) => v > 0)))}`);
+  // CPU of everything on the machine this bench did not start (others' tests and builds), in % of one core.
+  const measuredPercent = Object.values(resources.cpuPercentOfOneCore).reduce((a, b) => a + b, 0);
+  resources.otherProcessesPercentOfOneCore = round1(Math.max(0, (resources.machineBusyPercent * require('node:os').cpus().length) - measuredPercent));
   const cpuMsPerAlert = {};
   if (drained && phase.accepted > 0) {
     for (const [proc, percent] of Object.entries(resources.cpuPercentOfOneCore)) {
@@ -320,9 +331,15 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
       seconds: round1(phaseSeconds),
       deliveriesPerSecond: Math.round(pipelineOverPhase),
       alertsPerSecond: Math.round((pipelineOverPhase / (phase.expected / Math.max(1, phase.accepted))) * 10) / 10,
-      backlogAtStart: lagAtStart ? lagAtStart['agency-gateway-deliveries ← alerts.deliveries.v1'] + lagAtStart['coordination-node-routing ← alerts.submitted.v1'] : null,
+      // Submissions not yet routed and deliveries not yet in inboxes, whichever delivery topic and group carry them.
+      backlogAtStart: lagAtStart
+        ? Object.entries(lagAtStart)
+            .filter(([key]) => /← (alerts\.submitted\.v1|alerts\.deliveries\.v1|alerts\.routed\.v1)$/.test(key))
+            .reduce((acc, [, lag]) => acc + lag, 0)
+        : null,
     },
     drainedCompletely: drained,
+    incomplete: drained ? null : incomplete,
     cpuMsPerAlertAboveIdle: drained ? cpuMsPerAlert : 'n/a (the phase did not drain completely, so CPU time cannot be attributed per alert)',
     latencyMs: {
       submit: summarize(phase.submitMs),
@@ -338,8 +355,9 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
   };
   log(
     `${name}: ${result.alertsPerSecond} alerts/s, ${result.deliveriesPerSecond} deliveries/s end to end; ` +
-      `202→inbox p50 ${result.latencyMs.delivery.p50} p99 ${result.latencyMs.delivery.p99} max ${result.latencyMs.delivery.max} ms` +
-      (result.complete ? '' : ` — INCOMPLETE: ${phase.visible}/${phase.expected} deliveries seen`),
+      `send→inbox p50 ${result.latencyMs.total.p50} p99 ${result.latencyMs.total.p99} ms, 202→inbox p50 ${result.latencyMs.delivery.p50} p99 ${result.latencyMs.delivery.p99} max ${result.latencyMs.delivery.max} ms ` +
+      `(machine busy ${resources.machineBusyPercent} %)` +
+      (drained ? '' : ` — INCOMPLETE: ${incomplete.join('; ')}`),
   );
   return result;
 }
@@ -348,7 +366,7 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
  * The whole end-to-end section against an environment from environment.startHub(). `audit` comes from
  * audit.js (auditProbe) and says whether the audit log can be counted.
  */
-async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, log, agencies: agencyCount, rate, seconds, concurrency, warmupSeconds, onSaturationStart, onSaturationEnd }) {
+async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, log, agencies: agencyCount, rate, seconds, concurrency, warmupSeconds, onSaturationStart, onSaturationEnd, cost = null, brokers }) {
   const gateway = envInfo.urls['agency-gateway'];
   const client = createClient(gateway, { maxSockets: Math.max(256, concurrency * 2) });
   const streams = [];
@@ -415,7 +433,34 @@ async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, l
     // Profiles (--profile) cover the saturation phase from its first request until every consumer has caught up.
     const saturation = await runPhase(ctx, 'saturation', saturationLoad, { onStart: onSaturationStart, onDrained: onSaturationEnd });
 
+    let costResult = { status: 'skipped (--cost-alerts 0)' };
+    if (cost && cost.alertsPerBatch > 0) {
+      if (!audit.available) costResult = { status: 'n/a (audit-log not built)' };
+      else {
+        const { runCost } = require('./cost');
+        log(`cost: ${cost.alertsPerBatch} restricted and ${cost.alertsPerBatch} regional alerts at ${cost.rate}/s, with ${agencies.length} then ${cost.largeAgencyCount} known agencies`);
+        costResult = await runCost(
+          {
+            client,
+            tracker,
+            posters: agencies,
+            recipientsFor,
+            log,
+            audit,
+            pg,
+            diagnostics,
+            brokers,
+            database: envInfo.databaseName,
+            counters: envInfo.counters,
+            onboard: (count) => createAgencies(client, envInfo.adminKey, count, { from: agencies.length }),
+          },
+          cost,
+        );
+      }
+    }
+
     return {
+      cost: costResult,
       idleCpuPercentOfOneCore: ctx.idle ? ctx.idle.cpuPercentOfOneCore : null,
       agencies: agencies.length,
       recipientsPerAlert: 'restricted scope, explicit recipients cycling 2, 3, 4 (average 3)',

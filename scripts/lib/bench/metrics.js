@@ -163,6 +163,17 @@ class ResourceSampler {
   }
 }
 
+/** Starts measuring how busy the whole machine is (all cores, /proc/stat); stop() → percent busy since start. */
+function busyMeter() {
+  const start = machineCpu();
+  return {
+    stop() {
+      const now = machineCpu();
+      return round1(((now.busy - start.busy) / Math.max(1, now.total - start.total)) * 100);
+    },
+  };
+}
+
 function round1(v) {
   return Math.round(v * 10) / 10;
 }
@@ -171,4 +182,4 @@ function loadAverage() {
   return os.loadavg().map((v) => Math.round(v * 100) / 100);
 }
 
-module.exports = { summarize, ResourceSampler, cpuSeconds, readStatus, loadAverage, round1 };
+module.exports = { summarize, ResourceSampler, cpuSeconds, readStatus, loadAverage, round1, busyMeter, machineCpu };

@@ -1,0 +1,85 @@
+'use strict';
+/**
+ * Loaded into every bench service with NODE_OPTIONS=--require (never outside `npm run bench`): cumulative counts of
+ * what the service sends — SQL statements through `pg` (and, of them, COMMITs) and Kafka produce calls and messages
+ * per topic through kafkajs producers — so the bench can say, per alert, what each service did (the cost table).
+ * Counting is an integer increment per statement or send; the service's code is not changed.
+ *
+ * The bench asks for a snapshot by writing a token into <BENCH_COUNT_DIR>/request; within ~100 ms the service
+ * writes { token, counts } to <BENCH_COUNT_DIR>/<BENCH_COUNT_NAME>.json. Files rather than signals: Nest's
+ * shutdown hooks treat SIGUSR2 as a shutdown signal.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const dir = process.env.BENCH_COUNT_DIR;
+const name = process.env.BENCH_COUNT_NAME || String(process.pid);
+// Not for the service's own children (migrations and the like).
+delete process.env.NODE_OPTIONS;
+
+if (dir) {
+  const counts = { statements: 0, commits: 0, rollbacks: 0, produceCalls: 0, messages: 0, messagesByTopic: {} };
+  const root = path.resolve(__dirname, '..', '..', '..');
+
+  try {
+    const pg = require(require.resolve('pg', { paths: [root] }));
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function countedQuery(config, ...rest) {
+      const text = typeof config === 'string' ? config : config && config.text;
+      if (text) {
+        counts.statements++;
+        // TypeORM ends a transaction with a bare COMMIT / ROLLBACK statement.
+        if (/^\s*COMMIT\b/i.test(text)) counts.commits++;
+        else if (/^\s*ROLLBACK\b/i.test(text)) counts.rollbacks++;
+      }
+      return original.call(this, config, ...rest);
+    };
+  } catch {
+    /* no pg: nothing to count */
+  }
+
+  try {
+    const { Kafka } = require(require.resolve('kafkajs', { paths: [root] }));
+    const originalProducer = Kafka.prototype.producer;
+    Kafka.prototype.producer = function countedProducer(...args) {
+      const producer = originalProducer.apply(this, args);
+      const count = (topicMessages) => {
+        counts.produceCalls++;
+        for (const { topic, messages } of topicMessages) {
+          counts.messages += messages.length;
+          counts.messagesByTopic[topic] = (counts.messagesByTopic[topic] || 0) + messages.length;
+        }
+      };
+      const send = producer.send;
+      const sendBatch = producer.sendBatch;
+      producer.send = (record) => {
+        count([{ topic: record.topic, messages: record.messages || [] }]);
+        return send(record);
+      };
+      producer.sendBatch = (batch) => {
+        count(batch.topicMessages || []);
+        return sendBatch(batch);
+      };
+      return producer;
+    };
+  } catch {
+    /* no kafkajs: nothing to count */
+  }
+
+  let answered = null;
+  const request = path.join(dir, 'request');
+  const timer = setInterval(() => {
+    let token;
+    try {
+      token = fs.readFileSync(request, 'utf8');
+    } catch {
+      return;
+    }
+    if (token === answered) return;
+    answered = token;
+    const file = path.join(dir, `${name}.json`);
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ token, counts }));
+    fs.renameSync(`${file}.tmp`, file);
+  }, 100);
+  timer.unref();
+}
