@@ -14,6 +14,7 @@ import { InboxModule } from './inbox/inbox.module';
 import { SigningModule } from './signing/signing.module';
 import { ErasureModule } from './erasure/erasure.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
+import { ReferenceChanges } from './reference/reference-changes';
 import { HubService } from '@hub/contracts/topics';
 
 export const SERVICE_NAME = HubService.AgencyGateway;
@@ -45,8 +46,8 @@ export class AppModule {
         DirectoryModule,
         ConsoleModule,
       ],
-      providers: [{ provide: GatewayConfig, useValue: config }],
-      exports: [GatewayConfig],
+      providers: [{ provide: GatewayConfig, useValue: config }, ReferenceChanges],
+      exports: [GatewayConfig, ReferenceChanges],
     };
   }
 }

@@ -89,6 +89,35 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     return inserted.map((row) => String(row.id));
   }
 
+  /**
+   * For a statement that writes a state change and its messages in one go, with no transaction around it (see
+   * AlertsService.submit): `count` fresh outbox ids in order, as a bigint[] expression. Ids are drawn from the
+   * table's own sequence, so rows written this way are drained in the same order as enqueue()'s.
+   */
+  idsSql(count: number): string {
+    if (!Number.isSafeInteger(count) || count < 0) throw new Error(`outbox id count ${count} is not a count`);
+    return `ARRAY(SELECT nextval(pg_get_serial_sequence('"${this.schema}".outbox', 'id')) FROM generate_series(1, ${count}))`;
+  }
+
+  /**
+   * The INSERT (for a CTE) that writes `messages` as enqueue() would, with the ids in the bigint[] expression
+   * `ids` (from idsSql), once per row of `from`; its four array parameters are numbered from `firstParam`.
+   */
+  insertSql(messages: OutgoingMessage[], ids: string, from: string, firstParam: number): { sql: string; params: unknown[] } {
+    const [topic, key, value, headers] = [0, 1, 2, 3].map((i) => `$${firstParam + i}`);
+    return {
+      sql: `INSERT INTO "${this.schema}".outbox (id, topic, key, value, headers)
+            SELECT (${ids})[m.n], m.topic, m.key, m.value, m.headers::jsonb
+            FROM ${from}, unnest(${topic}::text[], ${key}::text[], ${value}::text[], ${headers}::text[]) WITH ORDINALITY AS m(topic, key, value, headers, n)`,
+      params: [
+        messages.map((m) => m.topic),
+        messages.map((m) => m.key),
+        messages.map((m) => JSON.stringify(m.value)),
+        messages.map((m) => (m.headers ? JSON.stringify(m.headers) : null)),
+      ],
+    };
+  }
+
   /** After commit: resolves once every given row is acknowledged by Kafka, or throws OutboxUnavailableError. */
   async publish(ids: string[]): Promise<void> {
     if (ids.length === 0) return;

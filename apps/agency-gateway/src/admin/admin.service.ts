@@ -10,6 +10,7 @@ import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, HubError } from '@hub/platform/errors';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
+import { ReferenceChanges } from '../reference/reference-changes';
 import { agencyMessage, agencyRecord, credentialMessage, sharingGroupMessage, sharingGroupRecord } from '../reference/reference.records';
 import { CreateAgencyRequest, CreateSharingGroupRequest, IssueKeyRequest, UpdateAgencyRequest } from './dto/admin.dto';
 
@@ -22,6 +23,7 @@ export class AdminService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
+    private readonly changes: ReferenceChanges,
   ) {}
 
   async createAgency(admin: Principal, request: CreateAgencyRequest) {
@@ -167,6 +169,8 @@ export class AdminService {
       const { result, messages } = await work(manager);
       return { result, ids: await this.outbox.enqueue(manager, messages) };
     });
+    // Committed: this replica's reads of keys and reference data are stale now (a revocation works at once here).
+    this.changes.changed();
     await this.outbox.publish(ids);
     return result;
   }

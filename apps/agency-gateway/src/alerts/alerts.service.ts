@@ -14,6 +14,7 @@ import { HubService, Topic } from '@hub/contracts/topics';
 import { canonicalJson } from '@hub/merkle/canonical-json';
 import { ackNoteCommitment, CONTENT_COMMITMENT_SCHEME, contentCommitment, newContentSalt, problemsCommitment } from '@hub/merkle/content-commitment';
 import { AuditFact, AuditPublisher, auditMessage } from '@hub/kafka/audit.publisher';
+import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, FieldError, HubError } from '@hub/platform/errors';
 import { ReferenceSnapshot } from '../reference/reference.snapshot';
@@ -69,48 +70,52 @@ export class AlertsService {
       .update(canonicalJson(signature ? { body: body as object, signature } : (body as object)))
       .digest('hex');
 
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const claimed: unknown[] = await manager.query(
-        `INSERT INTO gateway.idempotency_keys (sender, idempotency_key, request_hash, alert_id, response, outbox_ids)
-         VALUES ($1, $2, $3, $4, '{}', '{}') ON CONFLICT DO NOTHING RETURNING 1`,
-        [principal.agencyId, idempotencyKey, requestHash, randomUUID()],
-      );
-      if (claimed.length === 0) return { replay: true as const };
-      const alertId = randomUUID();
-      const version = 1;
-      const stored = committed(this.submittedMessage(principal, 'alert', alertId, version, content, undefined, signature));
-      const { message } = stored;
-      // The alert and its first version in one statement (each round trip counts on this path).
-      await manager.query(
-        `WITH alert AS (INSERT INTO gateway.alerts (alert_id, sender, current_version, state, retain_until) VALUES ($1, $2, $3, 'active', $13))
+    const alertId = randomUUID();
+    const version = 1;
+    const stored = committed(this.submittedMessage(principal, 'alert', alertId, version, content, undefined, signature));
+    const { message } = stored;
+    const response: AcceptedResponse = { alertId, version, messageId: message.messageId, acceptedAt: message.receivedAt };
+    const messages: OutgoingMessage[] = [
+      { topic: Topic.AlertsSubmitted, key: alertId, value: message },
+      auditMessage(HubService.AgencyGateway, {
+        eventId: `submitted:${message.messageId}`,
+        type: AuditEventType.AlertSubmitted,
+        actor: actorOf(principal),
+        alertId,
+        version,
+        details: { messageId: message.messageId, idempotencyKey, ...committedDetails(stored), ...signatureDetails(signature) },
+      }),
+    ];
+    // One statement, atomic on its own (no transaction around it): claim the Idempotency-Key with the answer and
+    // the outbox ids it will have, and only if the claim is ours, the alert, its first version and the outbox rows.
+    const outbox = this.outbox.insertSql(messages, 'claim.outbox_ids', 'claim', 17);
+    const [claimed]: { outbox_ids: string[] }[] = await this.dataSource.query(
+      `WITH claim AS (
+         INSERT INTO gateway.idempotency_keys (sender, idempotency_key, request_hash, alert_id, response, outbox_ids)
+         VALUES ($1, $2, $3, $4, $5, ${this.outbox.idsSql(messages.length)})
+         ON CONFLICT DO NOTHING RETURNING outbox_ids
+       ), alert AS (
+         INSERT INTO gateway.alerts (alert_id, sender, current_version, state, retain_until)
+         SELECT $4::uuid, $1::text, $6::int, 'active', $16::timestamptz FROM claim
+       ), version AS (
          INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, content_salt, commitment, signature)
-         VALUES ($1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [alertId, principal.agencyId, version, ...versionColumns(stored).slice(2), this.retainUntil(message)],
-      );
-      const ids = await this.outbox.enqueue(manager, [
-        { topic: Topic.AlertsSubmitted, key: alertId, value: message },
-        auditMessage(HubService.AgencyGateway, {
-          eventId: `submitted:${message.messageId}`,
-          type: AuditEventType.AlertSubmitted,
-          actor: actorOf(principal),
-          alertId,
-          version,
-          details: { messageId: message.messageId, idempotencyKey, ...committedDetails(stored), ...signatureDetails(signature) },
-        }),
-      ]);
-      const response: AcceptedResponse = { alertId, version, messageId: message.messageId, acceptedAt: message.receivedAt };
-      await manager.query(
-        `UPDATE gateway.idempotency_keys SET alert_id = $3, response = $4, outbox_ids = $5 WHERE sender = $1 AND idempotency_key = $2`,
-        [principal.agencyId, idempotencyKey, alertId, JSON.stringify(response), ids],
-      );
-      return { replay: false as const, response, ids };
-    });
-
-    if (!outcome.replay) {
-      await this.outbox.publish(outcome.ids);
-      return outcome.response;
-    }
-    return this.replay(principal, idempotencyKey, requestHash);
+         SELECT $4::uuid, $6::int, $7::uuid, $8::text, $9::jsonb, $10::text, $11::text, $12::timestamptz, $13::bytea, $14::text, $15::text FROM claim
+       ), outbox AS (${outbox.sql})
+       SELECT outbox_ids::text[] AS outbox_ids FROM claim`,
+      [
+        principal.agencyId,
+        idempotencyKey,
+        requestHash,
+        alertId,
+        JSON.stringify(response),
+        ...versionColumns(stored).slice(1),
+        this.retainUntil(message),
+        ...outbox.params,
+      ],
+    );
+    if (!claimed) return this.replay(principal, idempotencyKey, requestHash);
+    await this.outbox.publish(claimed.outbox_ids);
+    return response;
   }
 
   /** Same key: same body → the same 202 once the first is durable; still in flight → 409; other body → 422. */
@@ -193,13 +198,7 @@ export class AlertsService {
       const { content, cancelReason, signature } = await contentFor(manager, current);
       const stored = committed(this.submittedMessage(principal, kind, alertId, next, content, cancelReason, signature));
       const { message } = stored;
-      await this.insertVersion(manager, stored);
-      // An update's content decides the retention from now on; a cancel keeps the content, so its retention too.
-      await manager.query(
-        `UPDATE gateway.alerts SET current_version = $2, state = $3, updated_at = now(), retain_until = COALESCE($4, retain_until) WHERE alert_id = $1`,
-        [alertId, next, kind === 'cancel' ? 'cancelled' : 'active', kind === 'update' ? this.retainUntil(message) : null],
-      );
-      const ids = await this.outbox.enqueue(manager, [
+      const messages: OutgoingMessage[] = [
         { topic: Topic.AlertsSubmitted, key: alertId, value: message },
         auditMessage(HubService.AgencyGateway, {
           eventId: `submitted:${message.messageId}`,
@@ -209,7 +208,21 @@ export class AlertsService {
           version: next,
           details: { messageId: message.messageId, ...committedDetails(stored), ...(kind === 'update' ? signatureDetails(signature) : {}) },
         }),
-      ]);
+      ];
+      // The version, the alert's new state and the outbox rows in one statement. An update's content decides the
+      // retention from now on; a cancel keeps the content, so its retention too.
+      const outbox = this.outbox.insertSql(messages, 'ids.outbox_ids', 'ids', 14);
+      const [{ outbox_ids: ids }]: { outbox_ids: string[] }[] = await manager.query(
+        `WITH ids AS (SELECT ${this.outbox.idsSql(messages.length)} AS outbox_ids),
+         version AS (
+           INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, content_salt, commitment, signature)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ), alert AS (
+           UPDATE gateway.alerts SET current_version = $2, state = $12, updated_at = now(), retain_until = COALESCE($13, retain_until) WHERE alert_id = $1
+         ), outbox AS (${outbox.sql})
+         SELECT outbox_ids::text[] AS outbox_ids FROM ids`,
+        [...versionColumns(stored), kind === 'cancel' ? 'cancelled' : 'active', kind === 'update' ? this.retainUntil(message) : null, ...outbox.params],
+      );
       return { version: next, ids };
     });
     await this.outbox.publish(ids);
@@ -547,14 +560,6 @@ export class AlertsService {
       ...(cancelReason ? { cancelReason } : {}),
       ...(signature ? { signature } : {}),
     };
-  }
-
-  private async insertVersion(manager: EntityManager, stored: StoredVersion): Promise<void> {
-    await manager.query(
-      `INSERT INTO gateway.alert_versions (alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, content_salt, commitment, signature)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      versionColumns(stored),
-    );
   }
 
   private retainUntil(message: AlertSubmittedMessage): string {

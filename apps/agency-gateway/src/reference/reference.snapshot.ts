@@ -7,6 +7,8 @@ import { FieldError } from '@hub/platform/errors';
 import { AgencyEntity } from './reference.entities';
 import { agencyRecord, sharingGroupRecord } from './reference.records';
 import { AgencyRecord, SharingGroupRecord } from '@hub/contracts/reference';
+import { RecentReads } from './recent-reads';
+import { REFERENCE_READ_TTL_MS, ReferenceChanges } from './reference-changes';
 
 export class GatewayReference {
   constructor(readonly view: ReferenceView) {}
@@ -17,18 +19,38 @@ export class GatewayReference {
   }
 }
 
-/** The gateway's own agencies and sharing groups, read fresh for each check (small tables, and never stale). */
+/**
+ * The gateway's own agencies and sharing groups: both tables in one statement, reused for REFERENCE_READ_TTL_MS
+ * (it is needed by every submission) and read again at once after a change made on this replica.
+ */
 @Injectable()
 export class ReferenceSnapshot {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly reads = new RecentReads<'all', { records: ReferenceRecords; reference: GatewayReference }>(REFERENCE_READ_TTL_MS);
 
-  /** Both tables in one statement: it runs for every submission, and each round trip counts (BENCHMARKS.md). */
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    changes: ReferenceChanges,
+  ) {
+    changes.onChange(() => this.reads.clear());
+  }
+
   async load(): Promise<GatewayReference> {
-    return new GatewayReference(await this.records());
+    return (await this.current()).reference;
   }
 
   /** The records themselves (with names): what an agency may address, for GET /v1/agencies. */
-  async records(): Promise<{ agencies: AgencyRecord[]; sharingGroups: SharingGroupRecord[] }> {
+  async records(): Promise<ReferenceRecords> {
+    return (await this.current()).records;
+  }
+
+  private current(): Promise<{ records: ReferenceRecords; reference: GatewayReference }> {
+    return this.reads.get('all', async () => {
+      const records = await this.read();
+      return { records, reference: new GatewayReference(records) };
+    });
+  }
+
+  private async read(): Promise<ReferenceRecords> {
     const rows: ReferenceRow[] = await this.dataSource.query(
       `SELECT 'agency' AS row_type, id, name, country, kind, active, NULL::text[] AS members, NULL::timestamptz AS expires_at, updated_at
          FROM gateway.agencies
@@ -46,6 +68,11 @@ export class ReferenceSnapshot {
     }
     return { agencies, sharingGroups };
   }
+}
+
+export interface ReferenceRecords {
+  agencies: AgencyRecord[];
+  sharingGroups: SharingGroupRecord[];
 }
 
 interface ReferenceRow {

@@ -9,6 +9,8 @@ import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, FieldError, HubError } from '@hub/platform/errors';
 import { RegisterSigningKeyRequest, RevokeSigningKeyRequest, SigningPolicyRequest } from './dto/signing-keys.dto';
+import { RecentReads } from '../reference/recent-reads';
+import { REFERENCE_READ_TTL_MS, ReferenceChanges } from '../reference/reference-changes';
 import { keyStatus, readPublicKey, SigningKeyStatus, verifyAlertSignature } from './signing-key';
 import { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
 
@@ -48,10 +50,16 @@ function view(key: SigningKeyRow, now = new Date()): SigningKeyView {
  */
 @Injectable()
 export class SigningKeysService {
+  /** Whether an agency requires signatures: asked by every unsigned submission, so kept like the reference data. */
+  private readonly policies = new RecentReads<string, boolean>(REFERENCE_READ_TTL_MS);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
-  ) {}
+    private readonly changes: ReferenceChanges,
+  ) {
+    changes.onChange(() => this.policies.clear());
+  }
 
   async register(principal: Principal, agencyId: string, request: RegisterSigningKeyRequest): Promise<SigningKeyView> {
     this.assertMayManage(principal, agencyId);
@@ -127,7 +135,7 @@ export class SigningKeysService {
   async signatureProblem(sender: string, signature: string | undefined, content: object): Promise<FieldError | null> {
     const keys = new SigningKeysRepository(this.dataSource);
     if (signature === undefined || signature === '') {
-      return (await keys.requiresSignatures(sender))
+      return (await this.policies.get(sender, () => keys.requiresSignatures(sender)))
         ? { path: 'Alert-Signature', message: `is required: ${sender} requires an origin signature on every alert it sends` }
         : null;
     }
@@ -158,6 +166,7 @@ export class SigningKeysService {
       const ids = audit ? await this.outbox.enqueue(manager, [auditMessage(HubService.AgencyGateway, { ...audit, actor: actorOf(principal) })]) : [];
       return { result, ids };
     });
+    this.changes.changed();
     await this.outbox.publish(ids);
     return result;
   }

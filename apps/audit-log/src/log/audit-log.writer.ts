@@ -4,7 +4,16 @@ import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { HubService } from '@hub/contracts/topics';
-import { appendLeaves, canonicalJson, completeSubtreePositions, InMemoryMerkleNodeStore, readNodes, rootAt } from '@hub/merkle';
+import {
+  appendLeaves,
+  canonicalJson,
+  Checkpoint,
+  completeSubtreePositions,
+  InMemoryMerkleNodeStore,
+  readNodes,
+  rootAt,
+  StoredMerkleNode,
+} from '@hub/merkle';
 import { CheckpointKey } from '../signing/checkpoint-key';
 import { AuditEntry, entrySubjects, PreparedEntry, prepareEntry } from './audit-entry';
 import { PostgresMerkleNodeStore, SqlRunner } from './postgres-node-store';
@@ -25,11 +34,29 @@ export interface AppendResult {
 export const APPEND_LOCK_SQL = `SELECT pg_advisory_xact_lock('audit.entries'::regclass::oid::int, 0)`;
 
 /**
+ * The tree this writer last committed: its size, root and frontier (the complete subtrees its size decomposes
+ * into, at most log2(n) nodes), everything the next append needs. Kept in memory, so an append reads nothing but
+ * the eventIds it dedups; re-read (and checked against the seal) at start and after any append that failed or
+ * whose commit is uncertain.
+ */
+interface TreeTip extends SealedTree {
+  frontier: InMemoryMerkleNodeStore;
+}
+
+/**
  * Appends entries in one transaction: dedup by eventId, next seq numbers, the Merkle nodes they complete
  * (O(log n) per entry), and a new seal (signed tree head). Nothing else ever writes the log tables.
+ *
+ * Per batch: the append lock, one dedup read, and one statement writing entries, subjects, nodes and the seal.
+ * The tip of the tree comes from memory. Another writer (a second replica, or a superuser appending behind our
+ * back) cannot go unnoticed: whatever it appended holds the seq and tree size we would write next, so our write
+ * fails on their primary keys, the tip is dropped, and the retry re-reads it from the database and checks it
+ * against the newest seal (SealedTreeReader), exactly as at start.
  */
 @Injectable()
 export class AuditLogWriter {
+  private tip: TreeTip | null = null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sealedTrees: SealedTreeReader,
@@ -37,9 +64,27 @@ export class AuditLogWriter {
   ) {}
 
   async append(entries: readonly AuditEntry[]): Promise<AppendResult[]> {
-    return this.dataSource.transaction(async (manager) => {
+    const fromMemory = this.tip !== null;
+    try {
+      return await this.appendOnce(entries);
+    } catch (error) {
+      this.tip = null;
+      // A tip from memory may be stale (another writer appended): try once more on the tip as the database has it.
+      if (!fromMemory || !isUniqueViolation(error)) throw error;
+      try {
+        return await this.appendOnce(entries);
+      } catch (retryError) {
+        this.tip = null;
+        throw retryError;
+      }
+    }
+  }
+
+  private async appendOnce(entries: readonly AuditEntry[]): Promise<AppendResult[]> {
+    let next: TreeTip | null = null;
+    const results = await this.dataSource.transaction(async (manager) => {
       await manager.query(APPEND_LOCK_SQL);
-      const sealed = await this.sealedTrees.newest(manager);
+      const tip = this.tip ?? (await this.readTip(manager));
 
       const eventIds = [...new Set(entries.map((entry) => entry.eventId))];
       const recorded: { event_id: string; seq: string; entry: string }[] = await manager.query(
@@ -50,7 +95,7 @@ export class AuditLogWriter {
       const fresh: PreparedEntry[] = [];
       const append = (entry: AuditEntry): number => {
         const prepared = prepareEntry(entry);
-        const seq = sealed.treeSize + fresh.length;
+        const seq = tip.treeSize + fresh.length;
         known.set(entry.eventId, { seq, canonical: prepared.canonical });
         fresh.push(prepared);
         return seq;
@@ -83,47 +128,85 @@ export class AuditLogWriter {
         const raisedBefore = new Set(raised.map((row) => row.event_id));
         for (const raisedAlarm of alarms) if (!raisedBefore.has(raisedAlarm.eventId) && !known.has(raisedAlarm.eventId)) append(raisedAlarm);
       }
-      if (fresh.length === 0) return results;
+      if (fresh.length === 0) {
+        next = tip;
+        return results;
+      }
 
-      const pending = await this.extendTree(manager, sealed, fresh);
-      await insertEntries(manager, sealed.treeSize, fresh);
-      await insertSubjects(manager, sealed.treeSize, fresh);
-      await new PostgresMerkleNodeStore(manager).insert(pending.nodes);
-      const seal = this.key.sign(pending.treeSize, pending.root);
-      await manager.query(
-        `INSERT INTO audit.tree_heads (tree_size, root_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)`,
-        [seal.treeSize, seal.rootHash, seal.timestamp, seal.keyId, seal.signature],
-      );
+      const extended = await extendTree(tip, fresh);
+      const seal = this.key.sign(extended.treeSize, extended.root);
+      await writeAppend(manager, tip.treeSize, fresh, extended.nodes, seal);
+      next = extended;
       return results;
     });
+    this.tip = next;
+    return results;
   }
 
   /**
-   * Reads the frontier of the sealed tree (the complete subtrees its size decomposes into, at most log2(n)
-   * nodes, in one query), checks that it still folds into the sealed root, and computes the new nodes and root.
+   * The tip as the database has it, checked against the newest seal: the entry count and the frontier nodes (at
+   * most log2(n), one query) must fold into the sealed root.
    */
-  private async extendTree(db: SqlRunner, sealed: SealedTree, fresh: readonly PreparedEntry[]) {
-    const frontier = sealed.treeSize === 0 ? [] : completeSubtreePositions(0, sealed.treeSize);
-    const frontierHashes = await readNodes(new PostgresMerkleNodeStore(db), frontier);
-    const tree = new InMemoryMerkleNodeStore();
-    tree.put(frontier.map((position, i) => ({ ...position, hash: frontierHashes[i] })));
-    await this.sealedTrees.assertNodesMatch(tree, sealed);
-
-    const nodes = await appendLeaves(tree, sealed.treeSize, fresh.map((entry) => entry.leafHash));
-    tree.put(nodes);
-    const treeSize = sealed.treeSize + fresh.length;
-    return { nodes, treeSize, root: await rootAt(tree, treeSize) };
+  private async readTip(db: SqlRunner): Promise<TreeTip> {
+    const sealed = await this.sealedTrees.newest(db);
+    const positions = sealed.treeSize === 0 ? [] : completeSubtreePositions(0, sealed.treeSize);
+    const hashes = await readNodes(new PostgresMerkleNodeStore(db), positions);
+    const frontier = new InMemoryMerkleNodeStore();
+    frontier.put(positions.map((position, i) => ({ ...position, hash: hashes[i] })));
+    await this.sealedTrees.assertNodesMatch(frontier, sealed);
+    return { ...sealed, frontier };
   }
 }
 
-async function insertEntries(db: SqlRunner, firstSeq: number, fresh: readonly PreparedEntry[]): Promise<void> {
+/** The nodes the fresh entries complete, the new root, and the new tip (its frontier only: memory stays O(log n)). */
+async function extendTree(tip: TreeTip, fresh: readonly PreparedEntry[]): Promise<TreeTip & { nodes: StoredMerkleNode[] }> {
+  const nodes = await appendLeaves(tip.frontier, tip.treeSize, fresh.map((entry) => entry.leafHash));
+  const treeSize = tip.treeSize + fresh.length;
+  const all = new InMemoryMerkleNodeStore();
+  all.put(nodes);
+  const positions = completeSubtreePositions(0, treeSize);
+  const created = new Set(nodes.map((node) => `${node.level}:${node.index}`));
+  const hashes = await Promise.all(
+    positions.map((p) => (created.has(`${p.level}:${p.index}`) ? all.getNode(p.level, p.index) : tip.frontier.getNode(p.level, p.index))),
+  );
+  const frontier = new InMemoryMerkleNodeStore();
+  frontier.put(positions.map((position, i) => ({ ...position, hash: hashes[i] })));
+  return { treeSize, root: await rootAt(frontier, treeSize), frontier, nodes };
+}
+
+/** 23505: the write collided with a row someone else wrote (see AuditLogWriter: a stale tip). */
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '23505' || (error as { driverError?: { code?: string } } | null)?.driverError?.code === '23505';
+}
+
+/**
+ * Entries, the subjects they name, the Merkle nodes they complete and the new seal: one statement, whatever the
+ * batch size (each column one array parameter). Row triggers and constraints apply as for separate inserts.
+ */
+async function writeAppend(
+  db: SqlRunner,
+  firstSeq: number,
+  fresh: readonly PreparedEntry[],
+  nodes: readonly StoredMerkleNode[],
+  seal: Checkpoint,
+): Promise<void> {
   const column = <T>(pick: (prepared: PreparedEntry) => T | undefined) => fresh.map((prepared) => pick(prepared) ?? null);
+  const subjects = fresh.flatMap((prepared, i) => entrySubjects(prepared.entry).map((subject) => ({ seq: String(firstSeq + i), ...subject })));
   await db.query(
-    `INSERT INTO audit.entries
-       (seq, event_id, type, at, actor_agency, actor_key_id, actor_role, actor_service,
-        alert_id, version, recipient, decision, reason, entry)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
-                          $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[])`,
+    `WITH entries AS (
+       INSERT INTO audit.entries
+         (seq, event_id, type, at, actor_agency, actor_key_id, actor_role, actor_service,
+          alert_id, version, recipient, decision, reason, entry)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[])
+     ), subjects AS (
+       INSERT INTO audit.entry_subjects (seq, alert_id, version, agency, decision, reason)
+       SELECT * FROM unnest($15::bigint[], $16::text[], $17::int[], $18::text[], $19::text[], $20::text[])
+     ), nodes AS (
+       INSERT INTO audit.merkle_nodes (level, idx, hash)
+       SELECT level, idx, decode(hash, 'hex') FROM unnest($21::int[], $22::bigint[], $23::text[]) AS node(level, idx, hash)
+     )
+     INSERT INTO audit.tree_heads (tree_size, root_hash, signed_at, key_id, signature) VALUES ($24, $25, $26, $27, $28)`,
     [
       fresh.map((_, i) => String(firstSeq + i)),
       column((p) => p.entry.eventId),
@@ -139,23 +222,20 @@ async function insertEntries(db: SqlRunner, firstSeq: number, fresh: readonly Pr
       column((p) => p.entry.decision),
       column((p) => p.entry.reason),
       column((p) => p.canonical),
-    ],
-  );
-}
-
-async function insertSubjects(db: SqlRunner, firstSeq: number, fresh: readonly PreparedEntry[]): Promise<void> {
-  const rows = fresh.flatMap((prepared, i) => entrySubjects(prepared.entry).map((subject) => ({ seq: String(firstSeq + i), ...subject })));
-  if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO audit.entry_subjects (seq, alert_id, version, agency, decision, reason)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])`,
-    [
-      rows.map((r) => r.seq),
-      rows.map((r) => r.alertId),
-      rows.map((r) => r.version),
-      rows.map((r) => r.agency),
-      rows.map((r) => r.decision),
-      rows.map((r) => r.reason),
+      subjects.map((r) => r.seq),
+      subjects.map((r) => r.alertId),
+      subjects.map((r) => r.version),
+      subjects.map((r) => r.agency),
+      subjects.map((r) => r.decision),
+      subjects.map((r) => r.reason),
+      nodes.map((n) => n.level),
+      nodes.map((n) => String(n.index)),
+      nodes.map((n) => n.hash.toString('hex')),
+      seal.treeSize,
+      seal.rootHash,
+      seal.timestamp,
+      seal.keyId,
+      seal.signature,
     ],
   );
 }
