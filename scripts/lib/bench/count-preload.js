@@ -11,6 +11,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { observeProduceCalls, observeStatements } = require('./send-hooks');
 
 const dir = process.env.BENCH_COUNT_DIR;
 const name = process.env.BENCH_COUNT_NAME || String(process.pid);
@@ -19,52 +20,19 @@ delete process.env.NODE_OPTIONS;
 
 if (dir) {
   const counts = { statements: 0, commits: 0, rollbacks: 0, produceCalls: 0, messages: 0, messagesByTopic: {} };
-  const root = path.resolve(__dirname, '..', '..', '..');
-
-  try {
-    const pg = require(require.resolve('pg', { paths: [root] }));
-    const original = pg.Client.prototype.query;
-    pg.Client.prototype.query = function countedQuery(config, ...rest) {
-      const text = typeof config === 'string' ? config : config && config.text;
-      if (text) {
-        counts.statements++;
-        // TypeORM ends a transaction with a bare COMMIT / ROLLBACK statement.
-        if (/^\s*COMMIT\b/i.test(text)) counts.commits++;
-        else if (/^\s*ROLLBACK\b/i.test(text)) counts.rollbacks++;
-      }
-      return original.call(this, config, ...rest);
-    };
-  } catch {
-    /* no pg: nothing to count */
-  }
-
-  try {
-    const { Kafka } = require(require.resolve('kafkajs', { paths: [root] }));
-    const originalProducer = Kafka.prototype.producer;
-    Kafka.prototype.producer = function countedProducer(...args) {
-      const producer = originalProducer.apply(this, args);
-      const count = (topicMessages) => {
-        counts.produceCalls++;
-        for (const { topic, messages } of topicMessages) {
-          counts.messages += messages.length;
-          counts.messagesByTopic[topic] = (counts.messagesByTopic[topic] || 0) + messages.length;
-        }
-      };
-      const send = producer.send;
-      const sendBatch = producer.sendBatch;
-      producer.send = (record) => {
-        count([{ topic: record.topic, messages: record.messages || [] }]);
-        return send(record);
-      };
-      producer.sendBatch = (batch) => {
-        count(batch.topicMessages || []);
-        return sendBatch(batch);
-      };
-      return producer;
-    };
-  } catch {
-    /* no kafkajs: nothing to count */
-  }
+  observeStatements((text) => {
+    counts.statements++;
+    // TypeORM ends a transaction with a bare COMMIT / ROLLBACK statement.
+    if (/^\s*COMMIT\b/i.test(text)) counts.commits++;
+    else if (/^\s*ROLLBACK\b/i.test(text)) counts.rollbacks++;
+  });
+  observeProduceCalls((topicMessages) => {
+    counts.produceCalls++;
+    for (const { topic, messages } of topicMessages) {
+      counts.messages += messages.length;
+      counts.messagesByTopic[topic] = (counts.messagesByTopic[topic] || 0) + messages.length;
+    }
+  });
 
   let answered = null;
   const request = path.join(dir, 'request');

@@ -11,6 +11,7 @@
 const fs = require('node:fs');
 const inspector = require('node:inspector');
 const path = require('node:path');
+const { observeProduceCalls, observeStatements } = require('./send-hooks');
 
 const dir = process.env.BENCH_PROFILE_DIR;
 const name = process.env.BENCH_PROFILE_NAME || String(process.pid);
@@ -21,53 +22,19 @@ if (dir) {
   let counting = false;
   const queries = new Map();
   const kafka = { sends: 0, messages: 0, byTopic: {} };
-  const root = path.resolve(__dirname, '..', '..', '..');
-
-  try {
-    const pg = require(require.resolve('pg', { paths: [root] }));
-    const original = pg.Client.prototype.query;
-    pg.Client.prototype.query = function countedQuery(config, ...rest) {
-      if (counting) {
-        const text = typeof config === 'string' ? config : config && config.text;
-        if (text) {
-          const key = text.replace(/\s+/g, ' ').trim().slice(0, 140);
-          queries.set(key, (queries.get(key) || 0) + 1);
-        }
-      }
-      return original.call(this, config, ...rest);
-    };
-  } catch {
-    /* no pg: nothing to count */
-  }
-
-  try {
-    const { Kafka } = require(require.resolve('kafkajs', { paths: [root] }));
-    const originalProducer = Kafka.prototype.producer;
-    Kafka.prototype.producer = function countedProducer(...args) {
-      const producer = originalProducer.apply(this, args);
-      const count = (topicMessages) => {
-        if (!counting) return;
-        kafka.sends++;
-        for (const { topic, messages } of topicMessages) {
-          kafka.messages += messages.length;
-          kafka.byTopic[topic] = (kafka.byTopic[topic] || 0) + messages.length;
-        }
-      };
-      const send = producer.send;
-      const sendBatch = producer.sendBatch;
-      producer.send = (record) => {
-        count([{ topic: record.topic, messages: record.messages || [] }]);
-        return send(record);
-      };
-      producer.sendBatch = (batch) => {
-        count(batch.topicMessages || []);
-        return sendBatch(batch);
-      };
-      return producer;
-    };
-  } catch {
-    /* no kafkajs: nothing to count */
-  }
+  observeStatements((text) => {
+    if (!counting) return;
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 140);
+    queries.set(key, (queries.get(key) || 0) + 1);
+  });
+  observeProduceCalls((topicMessages) => {
+    if (!counting) return;
+    kafka.sends++;
+    for (const { topic, messages } of topicMessages) {
+      kafka.messages += messages.length;
+      kafka.byTopic[topic] = (kafka.byTopic[topic] || 0) + messages.length;
+    }
+  });
 
   const session = new inspector.Session();
   session.connect();
