@@ -116,7 +116,7 @@ async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
   const kafka = new Kafka({ clientId: 'bench-baseline', ...require('../kafka').kafkaClientConfig(brokers), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = { warmup: 'bench.baseline.warmup.v1', batched: 'bench.baseline.batched.v1', single: 'bench.baseline.single.v1', latency: 'bench.baseline.latency.v1' };
+  const topics = { warmup: 'bench.baseline.warmup.v1', batched: 'bench.baseline.batched.v1', single: 'bench.baseline.single.v1', singleHub: 'bench.baseline.single-hub.v1', latency: 'bench.baseline.latency.v1' };
   await admin.createTopics({
     waitForLeaders: true,
     topics: Object.values(topics).map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
@@ -135,10 +135,19 @@ async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
     log(`baseline: one message per send, 64 in flight, for ${seconds} s`);
     const single = await throughput(kafka, producer, pool, { topic: topics.single, seconds, batchSize: 1, inFlight: 64 });
     log(`baseline: single ${single.messagesPerSecond} msg/s`);
+    // The hub's own producer settings since issue 10 (libs/kafka/src/kafka.producer.ts): not idempotent, one request
+    // in flight per broker. What that costs against kafkajs' idempotent producer above, same load.
+    log(`baseline: one message per send, 64 in flight, the hub's producer settings (not idempotent, 1 request in flight), for ${seconds} s`);
+    const hubProducer = kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await hubProducer.connect();
+    const singleHubSettings = await throughput(kafka, hubProducer, pool, { topic: topics.singleHub, seconds, batchSize: 1, inFlight: 64 }).finally(() =>
+      hubProducer.disconnect().catch(() => undefined),
+    );
+    log(`baseline: single, hub's producer settings ${singleHubSettings.messagesPerSecond} msg/s`);
     log(`baseline: latency at ${rate} msg/s for ${Math.min(seconds, 10)} s`);
     const latency = await latencyAtRate(kafka, producer, pool, { topic: topics.latency, seconds: Math.min(seconds, 10), rate });
     log(`baseline: produce→consume p50 ${latency.latencyMs.p50} ms, p99 ${latency.latencyMs.p99} ms (machine busy ${latency.machineBusyPercent} %)`);
-    return { messageBytes, partitions: PARTITIONS, acks: -1, idempotent: true, batched, single, latency };
+    return { messageBytes, partitions: PARTITIONS, acks: -1, idempotent: true, batched, single, singleHubSettings, latency };
   } finally {
     await producer.disconnect().catch(() => undefined);
   }

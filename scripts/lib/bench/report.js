@@ -92,6 +92,9 @@ function renderTable(results) {
     lines.push(`BASELINE — raw kafkajs produce→consume, bench broker, acks=-1, idempotent, ${b.partitions} partitions, ${n(b.messageBytes)}-byte AlertSubmittedMessage`);
     lines.push(`  ${pad('batched (100 per send, 4 sends in flight)', 52)} ${n(b.batched.messagesPerSecond)} msg/s`);
     lines.push(`  ${pad('one message per send (64 sends in flight)', 52)} ${n(b.single.messagesPerSecond)} msg/s`);
+    if (b.singleHubSettings) {
+      lines.push(`  ${pad("the same with the hub's producer (not idempotent, 1 req. in flight)", 52)} ${n(b.singleHubSettings.messagesPerSecond)} msg/s`);
+    }
     lines.push(`  ${pad(`produce→consume latency at ${b.latency.rate} msg/s (ms)`, 52)} p50/p95/p99/max ${lat(b.latency.latencyMs)} (machine busy ${n(b.latency.machineBusyPercent)} %)`);
   } else lines.push(`BASELINE — ${results.baselineStatus || 'not run'}`);
 
