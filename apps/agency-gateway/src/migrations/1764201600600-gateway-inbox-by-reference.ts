@@ -13,7 +13,9 @@ export class GatewayInboxByReference1764201600600 implements MigrationInterface 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE gateway.inbox ADD COLUMN has_content boolean NOT NULL DEFAULT false`);
     await q.query(`UPDATE gateway.inbox SET has_content = true WHERE alert IS NOT NULL`);
+    // (Dropping `alert` drops the CHECK that named it: the same rule, on the new column.)
     await q.query(`ALTER TABLE gateway.inbox DROP COLUMN alert, DROP COLUMN signature`);
+    await q.query(`ALTER TABLE gateway.inbox ADD CONSTRAINT inbox_match_has_no_content CHECK ((kind = 'match') = (match IS NOT NULL) AND (kind <> 'match' OR NOT has_content))`);
     await q.query(INBOX_ITEMS_VIEW);
   }
 
@@ -24,7 +26,9 @@ export class GatewayInboxByReference1764201600600 implements MigrationInterface 
       `UPDATE gateway.inbox i SET alert = v.content, signature = v.signature FROM gateway.alert_versions v
        WHERE i.has_content AND v.alert_id = i.alert_id AND v.version = i.version`,
     );
+    await q.query(`ALTER TABLE gateway.inbox DROP CONSTRAINT inbox_match_has_no_content`);
     await q.query(`ALTER TABLE gateway.inbox DROP COLUMN has_content`);
+    await q.query(`ALTER TABLE gateway.inbox ADD CONSTRAINT inbox_match_has_no_content CHECK ((kind = 'match') = (match IS NOT NULL) AND (kind <> 'match' OR alert IS NULL))`);
   }
 }
 
