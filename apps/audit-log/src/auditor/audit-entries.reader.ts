@@ -65,7 +65,7 @@ export async function readEntryPage(db: SqlRunner, request: EntryPageRequest, sc
     db.query(leafHashes.sql, leafHashes.params),
   ]);
   const bySeq = new Map(hashes.map((row) => [row.seq, row.hash]));
-  return rows.map((row) => ({ ...row, leaf_hash: bySeq.get(row.seq) ?? null }));
+  return rows.map((row) => ({ ...row, leaf_hash: bySeq.get(row.seq) ?? null })).sort((a, b) => Number(a.seq) - Number(b.seq));
 }
 
 /**
@@ -97,23 +97,25 @@ export function entryPageSql(
   const bySubject = filter.alertId !== undefined || filter.agency !== undefined;
   if (afterSeq !== undefined || common.length === 0 || bySubject) common.push(`e.seq > ${bind(String(after))}`);
   if (beforeSeq !== undefined) common.push(`e.seq < ${bind(String(beforeSeq))}`);
+  // No filter at all: the next `limit` seqs exactly (seq is dense), and their leaf hashes as the same range.
+  if (!bySubject && filter.type === undefined && filter.from === undefined && filter.to === undefined) {
+    const last = beforeSeq === undefined ? after + limit : Math.min(after + limit, beforeSeq - 1);
+    common.push(`e.seq <= ${bind(String(after + limit))}`);
+    return {
+      // No ORDER BY (readEntryPage orders the chunk): with no statistics the planner read the range as a bitmap scan
+      // and sorted it, 1.3 times slower than the index scan it chose after ANALYZE; unordered, either plan is one pass.
+      sql: `SELECT e.seq::text AS seq, e.entry FROM ${schema}.entries e WHERE ${common.join(' AND ')}`,
+      params,
+      leafHashes: {
+        sql: `SELECT n.idx::text AS seq, n.hash FROM ${schema}.merkle_nodes n WHERE n.level = 0 AND n.idx > $1 AND n.idx <= $2`,
+        params: [String(after), String(last)],
+      },
+    };
+  }
   const take = bind(limit);
   const leafHash = `(SELECT n.hash FROM ${schema}.merkle_nodes n WHERE n.level = 0 AND n.idx = e.seq) AS leaf_hash`;
 
   if (!bySubject) {
-    // No filter at all: the next `limit` seqs exactly (seq is dense), and their leaf hashes as the same range.
-    if (filter.type === undefined && filter.from === undefined && filter.to === undefined) {
-      const last = beforeSeq === undefined ? after + limit : Math.min(after + limit, beforeSeq - 1);
-      common.push(`e.seq <= ${bind(String(after + limit))}`);
-      return {
-        sql: `SELECT e.seq::text AS seq, e.entry FROM ${schema}.entries e WHERE ${common.join(' AND ')} ORDER BY e.seq LIMIT ${take}`,
-        params,
-        leafHashes: {
-          sql: `SELECT n.idx::text AS seq, n.hash FROM ${schema}.merkle_nodes n WHERE n.level = 0 AND n.idx > $1 AND n.idx <= $2`,
-          params: [String(after), String(last)],
-        },
-      };
-    }
     return {
       sql: `SELECT e.seq::text AS seq, e.entry, ${leafHash} FROM ${schema}.entries e WHERE ${common.join(' AND ')} ORDER BY e.seq LIMIT ${take}`,
       params,
