@@ -239,6 +239,19 @@ async function verifyFromDatabase({ merkle, pg, checkpoint, publicKeyPem }) {
   return { ok: result.ok, checkedEntries: result.checkedEntries, seconds: round1(seconds), entriesPerSecond: Math.round(result.checkedEntries / seconds), problems: result.problems.slice(0, 3) };
 }
 
+/** What a run of the verify CLI said: passed or not, how many entries, how fast, and the machine's busy % meanwhile. */
+function verifyOutcome(cli, seconds, busy) {
+  const checked = checkedOf(cli.stdout);
+  return {
+    ok: cli.code === 0 && /VERIFIED/.test(cli.stdout),
+    checkedEntries: checked,
+    seconds: round1(seconds),
+    entriesPerSecond: Math.round(checked / seconds),
+    machineBusyPercent: busy.stop(),
+    output: (cli.stdout + cli.stderr).trim().split('\n').slice(0, 8),
+  };
+}
+
 function checkedOf(stdout) {
   return Number((/entries checked:\s+(\d+)/.exec(stdout) || [])[1] || 0);
 }
@@ -454,16 +467,8 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
         fs.writeFileSync(path.join(profileDir, 'stop'), '');
         verifyProfiles = await summarizeVerifyProfiles(profileDir, checkedOf(cli.stdout), log);
       }
-      const checked = checkedOf(cli.stdout);
-      const verify = {
-        how: 'verify CLI over HTTP',
-        ok: cli.code === 0 && /VERIFIED/.test(cli.stdout),
-        checkedEntries: checked,
-        seconds: round1(verifySeconds),
-        entriesPerSecond: Math.round(checked / verifySeconds),
-        machineBusyPercent: verifyBusy.stop(),
-        output: (cli.stdout + cli.stderr).trim().split('\n').slice(0, 8),
-      };
+      const verify = { how: 'verify CLI over HTTP', ...verifyOutcome(cli, verifySeconds, verifyBusy) };
+      const checked = verify.checkedEntries;
       log(`audit: verify ${verify.ok ? 'VERIFIED' : 'FAILED'} ${checked.toLocaleString('en-US')} entries in ${verify.seconds} s = ${verify.entriesPerSecond.toLocaleString('en-US')} entries/s`);
       const inMemory = await verifyInMemory({ merkle, sample: written.sample, privateKeyPem: fs.readFileSync(hub.signingKey.file, 'utf8') });
       written.sample = null;
@@ -511,4 +516,4 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
   }
 }
 
-module.exports = { runAuditScale, prepareFreshAuditLog, runProcess, checkedOf, loadMerkle };
+module.exports = { runAuditScale, prepareFreshAuditLog, runProcess, checkedOf, verifyOutcome, loadMerkle };

@@ -19,7 +19,7 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { createClient } = require('./http');
 const { round1, busyMeter } = require('./metrics');
-const { prepareFreshAuditLog, runProcess, checkedOf } = require('./audit-scale');
+const { prepareFreshAuditLog, runProcess, verifyOutcome } = require('./audit-scale');
 const { factsOf, factSources, factState } = require('./audit-facts');
 
 const ALERTS_PER_CHUNK = 2000;
@@ -111,15 +111,7 @@ async function readBack({ root, auditUrl, auditorKey, publicKeyFile, pg, entryPa
     { PATH: process.env.PATH },
   );
   const verifySeconds = (performance.now() - started) / 1000;
-  const checked = checkedOf(cli.stdout);
-  const verify = {
-    ok: cli.code === 0 && /VERIFIED/.test(cli.stdout),
-    checkedEntries: checked,
-    seconds: round1(verifySeconds),
-    entriesPerSecond: Math.round(checked / verifySeconds),
-    machineBusyPercent: verifyBusy.stop(),
-    output: (cli.stdout + cli.stderr).trim().split('\n').slice(0, 8),
-  };
+  const verify = verifyOutcome(cli, verifySeconds, verifyBusy);
   const exportBusy = busyMeter();
   const exported = await timeExport(auditUrl, auditorKey);
   const exportResult = {
@@ -132,7 +124,7 @@ async function readBack({ root, auditUrl, auditorKey, publicKeyFile, pg, entryPa
   };
   const entries = stats.find((s) => s.table === 'entries');
   log(
-    `audit (${label}): verify ${verify.ok ? 'VERIFIED' : 'FAILED'} ${checked.toLocaleString('en-US')} entries in ${verify.seconds} s ` +
+    `audit (${label}): verify ${verify.ok ? 'VERIFIED' : 'FAILED'} ${verify.checkedEntries.toLocaleString('en-US')} entries in ${verify.seconds} s ` +
       `(${verify.entriesPerSecond.toLocaleString('en-US')}/s); export ${exportResult.lines.toLocaleString('en-US')} lines in ${exportResult.seconds} s; ` +
       `plan ${plan.hasSort ? 'HAS a Sort' : 'no Sort'}; entries estimated ${entries ? entries.estimatedRows : '?'} rows`,
   );
