@@ -21,7 +21,7 @@ interface InboxEntry {
   sender: string;
   /** the row shows the content of (alertId, version), kept once in gateway.alert_versions with its signature */
   hasContent: boolean;
-  /** set for a recall; for a cancel, null: the row takes the cancel reason the gateway accepted with the version */
+  /** set for a recall (and on a legacy delivery); null on a routed cancel: the row takes the reason the gateway accepted with the version */
   cancelReason: string | null;
   match: MatchNoticeView | null;
   /** a recall: see enforceWithdrawals */
@@ -33,7 +33,7 @@ interface InboxEntry {
 }
 
 /** What a recipient dropped by an update, or deactivated, is told instead of the sender's reason. */
-export const WITHDRAWN_REASON = 'You are no longer a recipient of this alert (withdrawn by an update).';
+const WITHDRAWN_REASON = 'You are no longer a recipient of this alert (withdrawn by an update).';
 
 /** Each recipient of a routed version: one inbox row, content by reference (a cancel or a recall has none). */
 function routedEntries(routed: AlertRoutedMessage): InboxEntry[] {
