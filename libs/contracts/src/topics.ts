@@ -109,3 +109,6 @@ export enum DeadLetterHeader {
   Attempts = 'x-attempts',
   ConsumerGroup = 'x-consumer-group',
 }
+
+/** The topics that carry alert content: their unpublished outbox rows about an erased alert are deleted with it. */
+export const CONTENT_TOPICS: readonly Topic[] = TOPIC_SPECS.filter((spec) => spec.carriesContent).map((spec) => spec.topic);

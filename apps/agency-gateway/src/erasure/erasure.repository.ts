@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ErasureCause } from '@hub/contracts/messages';
-import { TOPIC_SPECS } from '@hub/contracts/topics';
+import { CONTENT_TOPICS } from '@hub/contracts/topics';
 import { AcksRepository } from '../alerts/acks.repository';
 import { RejectionsRepository } from '../alerts/rejections.repository';
 
@@ -9,8 +9,6 @@ export const ERASED_NOTICE_TEXT = 'This match concerned an alert whose content h
 
 /** Replaces the request hash of an erased submission: a hash of the body would let a guess of the content be confirmed. */
 export const ERASED_REQUEST_HASH = '0'.repeat(64);
-
-const CONTENT_TOPICS = TOPIC_SPECS.filter((spec) => spec.carriesContent).map((spec) => spec.topic);
 
 export interface ErasureRecord {
   cause: ErasureCause;

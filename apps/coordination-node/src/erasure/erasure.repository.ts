@@ -1,10 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { AlertErasedMessage } from '@hub/contracts/messages';
-import { TOPIC_SPECS } from '@hub/contracts/topics';
+import { CONTENT_TOPICS } from '@hub/contracts/topics';
 import { identifierKeyHash } from '@hub/merkle/content-commitment';
 import { CorrelationNotice, renderNotice } from '../correlation/correlation-record';
-
-const CONTENT_TOPICS = TOPIC_SPECS.filter((spec) => spec.carriesContent).map((spec) => spec.topic);
 
 /**
  * The node's copies of erased alerts' content, salts and identifiers, removed in one transaction: the stored
