@@ -85,6 +85,33 @@ describe('cross-agency correlation (GET /v1/correlations)', () => {
     expect(correlation.agencies.sort()).toEqual([kz.id, uz.id].sort());
   });
 
+  it('stops matching an identifier an update dropped or an alert that was cancelled, and matches what the update added', async () => {
+    const [dropped, added, cancelledOnly] = [uniqueContainer(), uniqueContainer(), uniqueContainer()];
+    const container = (number: string) => ({ type: 'container', number });
+    const fromKz = await submit(kz.key, alertBody([tj.id], { subjects: [container(dropped)] }));
+    await awaitIndexed(fromKz.alertId);
+    const update = await api(env.gateway, 'POST', `/v1/alerts/${fromKz.alertId}/versions`, {
+      key: kz.key,
+      body: { ...alertBody([tj.id], { subjects: [container(added)] }), baseVersion: 1 },
+    });
+    expect(update.status).toBe(202);
+    await awaitIndexed(fromKz.alertId, 2);
+    const fromUz = await submit(uz.key, alertBody([tj.id], { subjects: [container(cancelledOnly)] }));
+    await awaitIndexed(fromUz.alertId);
+    const cancel = await api(env.gateway, 'POST', `/v1/alerts/${fromUz.alertId}/cancel`, { key: uz.key, body: { reason: 'Cleared after inspection' } });
+    expect(cancel.status).toBe(202);
+    await awaitIndexed(fromUz.alertId, 2);
+
+    const onDropped = await submit(tj.key, alertBody([kz.id], { subjects: [container(dropped)] }));
+    const onCancelled = await submit(tj.key, alertBody([uz.id], { subjects: [container(cancelledOnly)] }));
+    const onAdded = await submit(tj.key, alertBody([kz.id], { subjects: [container(added)] }));
+    const correlation = await awaitCorrelation(fromKz.alertId, onAdded.alertId);
+    expect(correlation.identifier).toEqual({ kind: 'container', key: added });
+    await Promise.all([awaitIndexed(onDropped.alertId), awaitIndexed(onCancelled.alertId)]);
+    expect(await correlationsOf(analyst, onDropped.alertId)).toEqual([]);
+    expect(await correlationsOf(analyst, onCancelled.alertId)).toEqual([]);
+  });
+
   it('tells an owner that cannot see the other alert only that a match exists and whom to contact', async () => {
     const container = uniqueContainer();
     // Both report to TJ; KZ and UZ never receive each other's alert.

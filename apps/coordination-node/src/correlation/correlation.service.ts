@@ -90,75 +90,102 @@ export class CorrelationService {
     }
   }
 
+  /**
+   * One statement per version (docs/decisions/009-hot-path.md): claims (alertId, version), and — unless it was indexed
+   * before or its alert was erased (its submission was still on its way) — records the alert, drops the identifiers an
+   * update no longer names, adds the new ones and returns, for each identifier added, the earlier alerts of other
+   * agencies that named it. The statement's snapshot holds every earlier version of the transaction, so two versions of
+   * one batch that share an identifier still find each other.
+   */
   private async indexOne(manager: EntityManager, message: AlertSubmittedMessage): Promise<FoundCorrelation[]> {
-    const fresh: unknown[] = await manager.query(
-      `INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-      [message.alertId, message.version],
-    );
-    if (fresh.length === 0) return [];
-    // Erased before this version was indexed (its submission was still on its way): nothing of it may be indexed.
-    const erased: unknown[] = await manager.query(`SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $1`, [message.alertId.toLowerCase()]);
-    if (erased.length > 0) return [];
     if (message.kind === 'cancel') {
       // A cancelled alert no longer matches anything new; correlations already found stay on record.
-      await manager.query(`DELETE FROM coordination.correlation_identifiers WHERE alert_id = $1`, [message.alertId]);
-      await manager.query(`UPDATE coordination.correlation_alerts SET cancelled = true, version = $2 WHERE alert_id = $1`, [message.alertId, message.version]);
+      await manager.query(
+        `WITH fresh AS (
+           INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
+         ), live AS (
+           SELECT 1 FROM fresh WHERE NOT EXISTS (SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $3)
+         ), dropped AS (
+           DELETE FROM coordination.correlation_identifiers WHERE alert_id = $1 AND EXISTS (SELECT 1 FROM live)
+         )
+         UPDATE coordination.correlation_alerts SET cancelled = true, version = $2 WHERE alert_id = $1 AND EXISTS (SELECT 1 FROM live)`,
+        [message.alertId, message.version, message.alertId.toLowerCase()],
+      );
       return [];
     }
-    return this.indexVersion(manager, message);
-  }
-
-  private async indexVersion(manager: EntityManager, message: AlertSubmittedMessage): Promise<FoundCorrelation[]> {
     const trigger: CorrelatedAlert = {
       alertId: message.alertId,
       agencyId: message.sender,
       tlp: message.alert.tlp,
       recipients: message.alert.distribution.recipients,
     };
-    await manager.query(
-      `INSERT INTO coordination.correlation_alerts (alert_id, sender, status, tlp, recipients, version) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (alert_id) DO UPDATE SET status = EXCLUDED.status, tlp = EXCLUDED.tlp, recipients = EXCLUDED.recipients, version = EXCLUDED.version`,
-      [message.alertId, message.sender, message.alert.status, trigger.tlp, trigger.recipients, message.version],
-    );
     const identifiers = identifiersOf(message.alert.subjects);
-    // An update that drops an identifier must stop matching on it.
-    await manager.query(
-      `DELETE FROM coordination.correlation_identifiers WHERE alert_id = $1 AND (identifier_kind || E'\\n' || identifier_key) <> ALL($2::text[])`,
-      [message.alertId, identifiers.map((id) => `${id.kind}\n${id.key}`)],
-    );
-
-    const records: FoundCorrelation[] = [];
     // Two agencies reporting the same identifier at the same moment would each miss the other's uncommitted row;
     // the lock per identifier (taken in indexAll) makes the second one look after the first has committed.
-    for (const identifier of identifiers) {
-      const added: unknown[] = await manager.query(
-        `INSERT INTO coordination.correlation_identifiers (identifier_kind, identifier_key, alert_id, sender, status) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [identifier.kind, identifier.key, message.alertId, message.sender, message.alert.status],
-      );
-      // Already indexed by an earlier version: its matches were looked for then.
-      if (added.length === 0) continue;
-      const record = await this.correlate(manager, message, trigger, identifier);
+    const added: { kind: Identifier['kind']; key: string; matches: MatchRow[] }[] = await manager.query(
+      `WITH fresh AS (
+         INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
+       ), live AS (
+         SELECT 1 FROM fresh WHERE NOT EXISTS (SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $3)
+       ), alert AS (
+         INSERT INTO coordination.correlation_alerts (alert_id, sender, status, tlp, recipients, version)
+         SELECT $1::uuid, $4::text, $5::text, $6::text, $7::text[], $2::int FROM live
+         ON CONFLICT (alert_id) DO UPDATE SET status = EXCLUDED.status, tlp = EXCLUDED.tlp, recipients = EXCLUDED.recipients, version = EXCLUDED.version
+       ), wanted AS (
+         SELECT w.kind, w.key, w.n FROM live, unnest($8::text[], $9::text[]) WITH ORDINALITY AS w(kind, key, n)
+       ), dropped AS (
+         -- An update that drops an identifier must stop matching on it.
+         DELETE FROM coordination.correlation_identifiers i
+         WHERE i.alert_id = $1 AND EXISTS (SELECT 1 FROM live)
+           AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.kind = i.identifier_kind AND w.key = i.identifier_key)
+       ), added AS (
+         -- An identifier already indexed by an earlier version had its matches looked for then.
+         INSERT INTO coordination.correlation_identifiers (identifier_kind, identifier_key, alert_id, sender, status)
+         SELECT kind, key, $1::uuid, $4::text, $5::text FROM wanted
+         ON CONFLICT DO NOTHING RETURNING identifier_kind, identifier_key
+       )
+       SELECT a.identifier_kind AS kind, a.identifier_key AS key, m.matches
+       FROM added a JOIN wanted w ON w.kind = a.identifier_kind AND w.key = a.identifier_key
+       CROSS JOIN LATERAL (
+         SELECT coalesce(json_agg(json_build_object('alert_id', x.alert_id, 'sender', x.sender, 'tlp', x.tlp, 'recipients', x.recipients, 'version', x.version)
+                                  ORDER BY x.indexed_at DESC, x.alert_id), '[]') AS matches
+         FROM (
+           SELECT i.alert_id, i.sender, c.tlp, c.recipients, c.version, i.indexed_at
+           FROM coordination.correlation_identifiers i JOIN coordination.correlation_alerts c ON c.alert_id = i.alert_id
+           WHERE i.identifier_kind = a.identifier_kind AND i.identifier_key = a.identifier_key AND i.status = $5 AND i.sender <> $4 AND i.alert_id <> $1
+           ORDER BY i.indexed_at DESC, i.alert_id LIMIT ${MAX_MATCHES_PER_IDENTIFIER}
+         ) x
+       ) m
+       ORDER BY w.n`,
+      [
+        message.alertId,
+        message.version,
+        message.alertId.toLowerCase(),
+        message.sender,
+        message.alert.status,
+        trigger.tlp,
+        trigger.recipients,
+        identifiers.map((id) => id.kind),
+        identifiers.map((id) => id.key),
+      ],
+    );
+    const records: FoundCorrelation[] = [];
+    for (const { kind, key, matches } of added) {
+      if (matches.length === 0) continue;
+      const record = await this.correlate(manager, message, trigger, { kind, key }, matches);
       if (record) records.push(record);
     }
     return records;
   }
 
-  /** One indexed lookup for the identifier, one for who holds what; an exercise never matches real traffic. */
+  /** Records what the matches of one identifier mean for their owners; an exercise never matches real traffic. */
   private async correlate(
     manager: EntityManager,
     message: AlertSubmittedMessage,
     trigger: CorrelatedAlert,
     identifier: Identifier,
+    rows: MatchRow[],
   ): Promise<FoundCorrelation | null> {
-    const rows: MatchRow[] = await manager.query(
-      `SELECT i.alert_id, i.sender, a.tlp, a.recipients, a.version
-       FROM coordination.correlation_identifiers i JOIN coordination.correlation_alerts a ON a.alert_id = i.alert_id
-       WHERE i.identifier_kind = $1 AND i.identifier_key = $2 AND i.status = $3 AND i.sender <> $4 AND i.alert_id <> $5
-       ORDER BY i.indexed_at DESC, i.alert_id LIMIT ${MAX_MATCHES_PER_IDENTIFIER}`,
-      [identifier.kind, identifier.key, message.alert.status, trigger.agencyId, trigger.alertId],
-    );
-    if (rows.length === 0) return null;
     const matches: CorrelatedAlert[] = rows.map((row) => ({ alertId: row.alert_id, agencyId: row.sender, tlp: row.tlp, recipients: row.recipients }));
     const holdings = await this.holdings(manager, trigger, matches);
     const record = describeCorrelation({
