@@ -56,4 +56,76 @@ describe('KafkaProducer', () => {
       expect(call.messages.filter((m) => m.key === recipient).map((m) => m.value)).toEqual([1, 2, 3].map((n) => `${recipient}#${n}`));
     }
   });
+
+  it('sends what callers hand over while a partition\'s request is in flight together in its next request, each caller resolved by its own', async () => {
+    const calls: ProducerRecord[] = [];
+    const pending: (() => void)[] = [];
+    const kafka = {
+      producer: () => ({
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        send: (record: ProducerRecord) => {
+          calls.push(record);
+          return new Promise<void>((resolve) => pending.push(resolve));
+        },
+      }),
+      admin: () => ({
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({ topics: topics.map((name) => ({ name, partitions: [{ partitionId: 0 }] })) }),
+      }),
+    } as unknown as Kafka;
+    const producer = new KafkaProducer(kafka);
+    await producer.onModuleInit();
+    const done: string[] = [];
+    const send = (value: string) => producer.sendSerialized([{ topic: Topic.AuditEventsFromGateway, key: 'k', value }]).then(() => void done.push(value));
+    const first = send('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [send('b'), send('c'), send('d')];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls.map((c) => c.messages.map((m) => m.value))).toEqual([['a']]);
+    pending.shift()!();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toEqual(['a']); // b, c and d wait for their own request's answer
+    expect(calls.map((c) => c.messages.map((m) => m.value))).toEqual([['a'], ['b', 'c', 'd']]);
+    pending.shift()!();
+    await Promise.all(rest);
+    expect(done).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('sends a shared request the broker refuses as too large again caller by caller, so only the oversized caller fails', async () => {
+    const calls: string[][] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const kafka = {
+      producer: () => ({
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        send: async (record: ProducerRecord) => {
+          const values = record.messages.map((m) => String(m.value));
+          calls.push(values);
+          if (values[0] === 'first') return gate;
+          if (values.includes('huge')) throw Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' });
+        },
+      }),
+      admin: () => ({
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({ topics: topics.map((name) => ({ name, partitions: [{ partitionId: 0 }] })) }),
+      }),
+    } as unknown as Kafka;
+    const producer = new KafkaProducer(kafka);
+    await producer.onModuleInit();
+    const send = (value: string) => producer.sendSerialized([{ topic: Topic.AuditEventsFromGateway, key: 'k', value }]);
+    const first = send('first');
+    await new Promise((resolve) => setImmediate(resolve));
+    const small = send('small');
+    const huge = send('huge');
+    release();
+    await first;
+    await expect(small).resolves.toBeUndefined();
+    await expect(huge).rejects.toThrow('too large');
+    expect(calls).toEqual([['first'], ['small', 'huge'], ['small'], ['huge']]);
+  });
 });

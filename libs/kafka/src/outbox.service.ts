@@ -6,20 +6,15 @@ import { AuditEventType } from '@hub/contracts/audit-event';
 import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
 import { auditMessage } from './audit.publisher';
 import { OutboxUnavailableError } from './dependency-outage';
-import { KafkaProducer, OutgoingMessage, SerializedMessage } from './kafka.producer';
+import { isMessageTooLarge, KafkaProducer, MAX_REQUEST_BYTES, messageBytes, OutgoingMessage, SerializedMessage } from './kafka.producer';
 import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
 const BATCH = 500;
 const BACKGROUND_INTERVAL_MS = 500;
 const PUBLISH_WAIT_MS = 15000;
 const DRAIN_LOCK_WAIT_MS = 5000;
-/**
- * Bytes of keys, values and headers per produce request. The broker refuses a partition's record batch over
- * max.message.bytes (1 MiB by default) with MESSAGE_TOO_LARGE; a drain of 500 large rows used to exceed it on
- * every try and wedge the outbox. Half of it leaves room for record overhead and skewed partitions.
- */
-export const MAX_REQUEST_BYTES = 512 * 1024;
-
+/** Ids this process published lately, kept so that publish() need not ask the database about rows the relay took. */
+const RECENT_IDS = 50_000;
 interface OutboxRow {
   id: string;
   topic: string;
@@ -55,6 +50,9 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private running: Promise<Set<string>> | null = null;
   private queued: Promise<Set<string>> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Two generations of RECENT_IDS ids published by this process (the older one dropped as the newer fills). */
+  private recent = new Set<string>();
+  private older = new Set<string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -131,8 +129,9 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         await new Promise((resolve) => setTimeout(resolve, 200));
         continue;
       }
-      // The usual case: the drain that ran after our commit published them itself.
-      if (ids.every((id) => published.has(id))) return;
+      // The usual case: the drain that ran after our commit published them itself, or one of this process's drains
+      // (the relay's, another request's) took them between our commit and our flush.
+      if (ids.every((id) => published.has(id) || this.recent.has(id) || this.older.has(id))) return;
       const [{ pending }] = await this.dataSource.query(
         `SELECT count(*)::int AS pending FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`,
         [ids],
@@ -179,17 +178,28 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private async drain(): Promise<Set<string>> {
     const published = new Set<string>();
     for (;;) {
-      const count = await this.dataSource.transaction(async (manager) => {
+      const ids = await this.dataSource.transaction(async (manager): Promise<string[]> => {
         await manager.query(`SET LOCAL lock_timeout = '${DRAIN_LOCK_WAIT_MS}ms'`);
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`outbox:${this.schema}`]);
         const rows: OutboxRow[] = await manager.query(`SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH}`);
-        if (rows.length === 0) return 0;
+        if (rows.length === 0) return [];
         for (const chunk of chunksOfBytes(rows, MAX_REQUEST_BYTES)) await this.sendOrSplit(chunk);
         await manager.query(`DELETE FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-        for (const row of rows) published.add(String(row.id));
-        return rows.length;
+        return rows.map((row) => String(row.id));
       });
-      if (count < BATCH) return published;
+      for (const id of ids) {
+        published.add(id);
+        this.remember(id);
+      }
+      if (ids.length < BATCH) return published;
+    }
+  }
+
+  private remember(id: string): void {
+    this.recent.add(id);
+    if (this.recent.size >= RECENT_IDS) {
+      this.older = this.recent;
+      this.recent = new Set();
     }
   }
 
@@ -258,7 +268,7 @@ export function chunksOfBytes<R extends { key: string; value: string; headers: R
   let current: R[] = [];
   let size = 0;
   for (const row of rows) {
-    const bytes = Buffer.byteLength(row.key) + Buffer.byteLength(row.value) + (row.headers ? Buffer.byteLength(JSON.stringify(row.headers)) : 0) + 64;
+    const bytes = messageBytes(row);
     if (current.length > 0 && size + bytes > maxBytes) {
       chunks.push(current);
       current = [];
@@ -269,13 +279,4 @@ export function chunksOfBytes<R extends { key: string; value: string; headers: R
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
-}
-
-/** The broker refused a record batch for its size (kafkajs wraps the protocol error; look through its causes). */
-export function isMessageTooLarge(error: unknown): boolean {
-  for (let e = error as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
-    e = (e.originalError ?? e.cause) as typeof e;
-  }
-  return false;
 }
