@@ -2,20 +2,24 @@ import { Kafka, Partitioners, ProducerRecord } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
 import { KafkaProducer, partitionOf } from './kafka.producer';
 
-/** A Kafka client that records the produce calls instead of sending them (the broker itself: kafka.integration-spec). */
-function recordingKafka(partitions: Record<string, number>): { kafka: Kafka; calls: ProducerRecord[] } {
-  const calls: ProducerRecord[] = [];
-  const kafka = {
-    producer: () => ({ connect: async () => undefined, disconnect: async () => undefined, send: async (record: ProducerRecord) => void calls.push(record) }),
+/** A Kafka client whose producer hands each produce call to `send` (the broker itself: kafka.integration-spec). */
+function fakeKafka(send: (record: ProducerRecord) => Promise<void>, partitions: (topic: string) => number = () => 1): Kafka {
+  return {
+    producer: () => ({ connect: async () => undefined, disconnect: async () => undefined, send }),
     admin: () => ({
       connect: async () => undefined,
       disconnect: async () => undefined,
       fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({
-        topics: topics.map((name) => ({ name, partitions: Array.from({ length: partitions[name] }, (_, partitionId) => ({ partitionId })) })),
+        topics: topics.map((name) => ({ name, partitions: Array.from({ length: partitions(name) }, (_, partitionId) => ({ partitionId })) })),
       }),
     }),
   } as unknown as Kafka;
-  return { kafka, calls };
+}
+
+/** A Kafka client that records the produce calls instead of sending them. */
+function recordingKafka(partitions: Record<string, number>): { kafka: Kafka; calls: ProducerRecord[] } {
+  const calls: ProducerRecord[] = [];
+  return { kafka: fakeKafka(async (record) => void calls.push(record), (topic) => partitions[topic]), calls };
 }
 
 describe('KafkaProducer', () => {
@@ -60,21 +64,10 @@ describe('KafkaProducer', () => {
   it('sends what callers hand over while a partition\'s request is in flight together in its next request, each caller resolved by its own', async () => {
     const calls: ProducerRecord[] = [];
     const pending: (() => void)[] = [];
-    const kafka = {
-      producer: () => ({
-        connect: async () => undefined,
-        disconnect: async () => undefined,
-        send: (record: ProducerRecord) => {
-          calls.push(record);
-          return new Promise<void>((resolve) => pending.push(resolve));
-        },
-      }),
-      admin: () => ({
-        connect: async () => undefined,
-        disconnect: async () => undefined,
-        fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({ topics: topics.map((name) => ({ name, partitions: [{ partitionId: 0 }] })) }),
-      }),
-    } as unknown as Kafka;
+    const kafka = fakeKafka((record) => {
+      calls.push(record);
+      return new Promise<void>((resolve) => pending.push(resolve));
+    });
     const producer = new KafkaProducer(kafka);
     await producer.onModuleInit();
     const done: string[] = [];
@@ -98,23 +91,12 @@ describe('KafkaProducer', () => {
     const calls: string[][] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const kafka = {
-      producer: () => ({
-        connect: async () => undefined,
-        disconnect: async () => undefined,
-        send: async (record: ProducerRecord) => {
-          const values = record.messages.map((m) => String(m.value));
-          calls.push(values);
-          if (values[0] === 'first') return gate;
-          if (values.includes('huge')) throw Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' });
-        },
-      }),
-      admin: () => ({
-        connect: async () => undefined,
-        disconnect: async () => undefined,
-        fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({ topics: topics.map((name) => ({ name, partitions: [{ partitionId: 0 }] })) }),
-      }),
-    } as unknown as Kafka;
+    const kafka = fakeKafka(async (record) => {
+      const values = record.messages.map((m) => String(m.value));
+      calls.push(values);
+      if (values[0] === 'first') return gate;
+      if (values.includes('huge')) throw Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' });
+    });
     const producer = new KafkaProducer(kafka);
     await producer.onModuleInit();
     const send = (value: string) => producer.sendSerialized([{ topic: Topic.AuditEventsFromGateway, key: 'k', value }]);
