@@ -14,6 +14,14 @@ const CONTENT_WAIT_MS = 30_000;
 const CONTENT_WAIT_MAX_AGE_MS = 120_000;
 const CONTENT_TYPES: readonly string[] = [AuditEventType.AlertSubmitted, AuditEventType.AlertUpdated, AuditEventType.AlertCancelled];
 
+/** What a batch changes in feed_alerts, written once per alert at the end of the batch (see writeAlerts). */
+interface AlertWrites {
+  /** Per alert, its newest classification of the batch, and when it was submitted if the batch holds that fact. */
+  upserts: Map<string, { classification: FeedAlertClassification; submittedAt: string | null }>;
+  /** Per alert, when the batch's (last) cancel fact says it was cancelled. */
+  cancels: Map<string, string>;
+}
+
 interface FeedAlertRow {
   alert_id: string;
   sender: string;
@@ -66,14 +74,16 @@ export class FeedService {
       const classifications = new Map<string, FeedAlertClassification | null>(alertIds.map((id) => [id, null]));
       for (const row of stored) classifications.set(row.alert_id, toClassification(row));
       const rows: { seq: number; event: AuditEvent; entry: FeedEntryBody }[] = [];
+      const writes: AlertWrites = { upserts: new Map(), cancels: new Map() };
       let seq = Number(head);
       for (const event of candidates) {
         if (seen.has(event.eventId)) continue;
         seen.add(event.eventId);
-        const entry = await this.apply(manager, event, classifications);
+        const entry = await this.apply(manager, event, classifications, writes);
         rows.push({ seq: ++seq, event, entry });
       }
       if (rows.length === 0) return rows;
+      await this.writeAlerts(manager, writes);
       await manager.query(
         `INSERT INTO coordination.feed_entries (seq, event_id, type, at, alert_id, entry)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[])`,
@@ -95,23 +105,27 @@ export class FeedService {
 
   /**
    * One event's effect on the per-alert tables, and its feed entry. `classifications` holds every alert of the
-   * batch (read in recordAll, null when the feed does not know it yet) and follows the changes made here.
+   * batch (read in recordAll, null when the feed does not know it yet) and follows the changes made here; the rows
+   * themselves are written once per alert at the end of the batch (`writes`, see writeAlerts).
    */
   private async apply(
     manager: EntityManager,
     event: AuditEvent,
     classifications: Map<string, FeedAlertClassification | null>,
+    writes: AlertWrites,
   ): Promise<FeedEntryBody> {
     const previous = event.alertId ? (classifications.get(event.alertId) ?? null) : null;
     const classification = classifyAlertEvent(event, previous, this.config.REGIONAL_CENTRE_ID);
     if (classification && classification !== previous) {
-      await this.saveClassification(manager, event, classification);
-      // The stored row only moves forward (see saveClassification); the cache follows the same rule.
+      // The stored row only moves forward (see writeAlerts); the cache and the staged row follow the same rule.
       if (!previous || previous.version <= classification.version) classifications.set(classification.alertId, classification);
+      const staged = writes.upserts.get(classification.alertId);
+      if (!staged || staged.classification.version <= classification.version) {
+        const submittedAt = event.type === AuditEventType.AlertSubmitted ? event.at : null;
+        writes.upserts.set(classification.alertId, { classification, submittedAt: staged?.submittedAt ?? submittedAt });
+      }
     }
-    if (event.type === AuditEventType.AlertCancelled && event.alertId) {
-      await manager.query(`UPDATE coordination.feed_alerts SET cancelled_at = $2, updated_at = now() WHERE alert_id = $1`, [event.alertId, event.at]);
-    }
+    if (event.type === AuditEventType.AlertCancelled && event.alertId) writes.cancels.set(event.alertId, event.at);
     if (event.type === AuditEventType.AlertAcked && event.alertId && event.version && event.actor.agencyId) {
       await manager.query(
         `INSERT INTO coordination.feed_acks (event_id, alert_id, version, recipient, status, acked_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -120,7 +134,7 @@ export class FeedService {
       );
     }
     if (event.type !== AuditEventType.CorrelationFound) return buildFeedEntry(event, classification);
-    const related = await this.relatedClassifications(manager, event);
+    const related = await this.relatedClassifications(manager, event, classifications);
     return buildFeedEntry(await this.withRecordedIdentifier(manager, event), classification, related);
   }
 
@@ -188,26 +202,62 @@ export class FeedService {
     return String(row?.last_seq ?? 0);
   }
 
-  private async relatedClassifications(manager: EntityManager, event: AuditEvent): Promise<Map<string, FeedAlertClassification>> {
+  /** The stored classification of each alert a correlation names, or this batch's newer one (not written yet). */
+  private async relatedClassifications(
+    manager: EntityManager,
+    event: AuditEvent,
+    batch: ReadonlyMap<string, FeedAlertClassification | null>,
+  ): Promise<Map<string, FeedAlertClassification>> {
     const alerts = Array.isArray(event.details.alerts) ? (event.details.alerts as { alertId?: unknown }[]) : [];
     const ids = alerts.map((a) => a?.alertId).filter((id): id is string => typeof id === 'string');
     if (ids.length === 0) return new Map();
     const rows: FeedAlertRow[] = await manager.query(`SELECT * FROM coordination.feed_alerts WHERE alert_id = ANY($1::text[])`, [ids]);
-    return new Map(rows.map((row) => [row.alert_id, toClassification(row)]));
+    const related = new Map(rows.map((row) => [row.alert_id, toClassification(row)]));
+    for (const id of ids) {
+      const staged = batch.get(id);
+      if (staged) related.set(id, staged);
+    }
+    return related;
   }
 
-  private async saveClassification(manager: EntityManager, event: AuditEvent, c: FeedAlertClassification): Promise<void> {
-    const submittedAt = event.type === AuditEventType.AlertSubmitted ? event.at : null;
-    // Versions of one alert arrive in order (one partition); the guard only keeps a replayed old version harmless.
-    await manager.query(
-      `INSERT INTO coordination.feed_alerts (alert_id, sender, version, category, tlp, recipients, withheld_from_centre, headline, submitted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (alert_id) DO UPDATE SET sender = EXCLUDED.sender, version = EXCLUDED.version, category = EXCLUDED.category,
-         tlp = EXCLUDED.tlp, recipients = EXCLUDED.recipients, withheld_from_centre = EXCLUDED.withheld_from_centre,
-         headline = EXCLUDED.headline, submitted_at = COALESCE(coordination.feed_alerts.submitted_at, EXCLUDED.submitted_at), updated_at = now()
-       WHERE coordination.feed_alerts.version <= EXCLUDED.version`,
-      [c.alertId, c.sender, c.version, c.category, c.tlp, c.recipients, c.withheldFromCentre, c.headline, submittedAt],
-    );
+  /**
+   * The batch's per-alert changes in two statements, whatever the batch holds: each alert's newest classification
+   * (versions of one alert arrive in order, on one partition; the guard only keeps a replayed old version harmless),
+   * then the cancellations.
+   */
+  private async writeAlerts(manager: EntityManager, writes: AlertWrites): Promise<void> {
+    const upserts = [...writes.upserts.values()];
+    if (upserts.length > 0) {
+      const column = <T>(of: (u: (typeof upserts)[number]) => T) => upserts.map(of);
+      await manager.query(
+        `INSERT INTO coordination.feed_alerts (alert_id, sender, version, category, tlp, recipients, withheld_from_centre, headline, submitted_at)
+         SELECT u.alert_id, u.sender, u.version, u.category, u.tlp, ARRAY(SELECT jsonb_array_elements_text(u.recipients)), u.withheld, u.headline, u.submitted_at
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::boolean[], $8::text[], $9::timestamptz[])
+           AS u(alert_id, sender, version, category, tlp, recipients, withheld, headline, submitted_at)
+         ON CONFLICT (alert_id) DO UPDATE SET sender = EXCLUDED.sender, version = EXCLUDED.version, category = EXCLUDED.category,
+           tlp = EXCLUDED.tlp, recipients = EXCLUDED.recipients, withheld_from_centre = EXCLUDED.withheld_from_centre,
+           headline = EXCLUDED.headline, submitted_at = COALESCE(coordination.feed_alerts.submitted_at, EXCLUDED.submitted_at), updated_at = now()
+         WHERE coordination.feed_alerts.version <= EXCLUDED.version`,
+        [
+          column((u) => u.classification.alertId),
+          column((u) => u.classification.sender),
+          column((u) => u.classification.version),
+          column((u) => u.classification.category),
+          column((u) => u.classification.tlp),
+          column((u) => JSON.stringify(u.classification.recipients)),
+          column((u) => u.classification.withheldFromCentre),
+          column((u) => u.classification.headline),
+          column((u) => u.submittedAt),
+        ],
+      );
+    }
+    if (writes.cancels.size > 0) {
+      await manager.query(
+        `UPDATE coordination.feed_alerts f SET cancelled_at = c.at, updated_at = now()
+         FROM unnest($1::text[], $2::timestamptz[]) AS c(alert_id, at) WHERE f.alert_id = c.alert_id`,
+        [[...writes.cancels.keys()], [...writes.cancels.values()]],
+      );
+    }
   }
 }
 
