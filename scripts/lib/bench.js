@@ -49,8 +49,9 @@ function parseArgs(argv) {
     waitQuiet: 0,
     keep: false,
     portBase: 23000,
+    brokers: 1,
   };
-  const numeric = { '--agencies': 'agencies', '--rate': 'rate', '--duration': 'duration', '--concurrency': 'concurrency', '--warmup': 'warmup', '--audit-entries': 'auditEntries', '--cost-alerts': 'costAlerts', '--audit-append-budget': 'auditAppendBudget', '--wait-quiet': 'waitQuiet', '--port-base': 'portBase' };
+  const numeric = { '--agencies': 'agencies', '--rate': 'rate', '--duration': 'duration', '--concurrency': 'concurrency', '--warmup': 'warmup', '--audit-entries': 'auditEntries', '--cost-alerts': 'costAlerts', '--audit-append-budget': 'auditAppendBudget', '--wait-quiet': 'waitQuiet', '--port-base': 'portBase', '--brokers': 'brokers' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -70,12 +71,14 @@ function parseArgs(argv) {
           '                 [--skip-baseline] [--skip-exchange] [--audit-entries 1000000] [--profile agency-gateway,coordination-node,audit-log]\n' +
           '                 [--wait-quiet <seconds to wait for jest/tsc/nest build to finish and the load to drop>] [--keep]\n' +
           '                 [--port-base 23000 (services on base..base+2, broker on base+6092/6093, database hub_bench_<base>)]\n' +
+          '                 [--brokers 1 (or 3: a 3-node KRaft cluster, replication factor 3, min.insync.replicas 2)]\n' +
           '                 [--cost-alerts 60 (per batch of the cost table; 0 skips it)]\n' +
           '                 [--audit-via-services (the log written by the audit-log service from its Kafka topics) [--audit-append-budget 600 (s)]]\n',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${argv[i]} (see --help)`);
   }
+  if (options.brokers !== 1 && options.brokers !== 3) throw new Error('--brokers is 1 or 3');
   if (options.agencies < 2) throw new Error('--agencies must be at least 2 (every alert needs recipients)');
   if (options.rate <= 0 || options.duration <= 0 || options.concurrency < 1) throw new Error('--rate, --duration and --concurrency must be positive');
   const unknownProfile = options.profile.filter((app) => !['agency-gateway', 'coordination-node', 'audit-log'].includes(app));
@@ -202,7 +205,7 @@ async function runBenchmark(argv) {
   try {
     log(`options: ${JSON.stringify(options)}; load average ${results.machine.loadAverageStart.join(' ')}${results.machine.jestRunningAtStart ? ' — jest is running: numbers will be noisy' : ''}`);
     await checkPorts(options.portBase);
-    const kafka = await startBroker({ cleanup, portBase: options.portBase });
+    const kafka = await startBroker({ cleanup, portBase: options.portBase, brokers: options.brokers });
     const { Pool } = require('pg');
 
     if (!options.skipBaseline) {
@@ -227,7 +230,7 @@ async function runBenchmark(argv) {
     else log(`audit log: ${audit.reason} → audit figures are "n/a (audit-log not built)"`);
 
     const pids = Object.fromEntries(hub.handles.map((h) => [h.app, h.child.pid]));
-    pids['kafka broker (bench)'] = kafka.pid;
+    kafka.pids.forEach((pid, i) => (pids[kafka.pids.length === 1 ? 'kafka broker (bench)' : `kafka broker ${i + 1} of ${kafka.pids.length} (bench)`] = pid));
     let backends = { at: 0, rows: [] };
     const backendPids = async (app) => {
       if (Date.now() - backends.at > 400) {

@@ -118,9 +118,21 @@ async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
   await admin.connect();
   const topics = { warmup: 'bench.baseline.warmup.v1', batched: 'bench.baseline.batched.v1', single: 'bench.baseline.single.v1', singleHub: 'bench.baseline.single-hub.v1', latency: 'bench.baseline.latency.v1' };
   await admin.createTopics({
-    waitForLeaders: true,
-    topics: Object.values(topics).map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+    // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a cluster's other brokers answer for a moment.
+    waitForLeaders: false,
+    // The broker's default replication, as the hub's topics get it (3 on a `--brokers 3` cluster).
+    topics: Object.values(topics).map((topic) => ({ topic, numPartitions: PARTITIONS })),
   });
+  // Every partition led and fully replicated before the first send; on a cluster, a moment more for every broker's
+  // metadata to catch up.
+  for (let attempt = 0; ; attempt++) {
+    const described = await admin.fetchTopicMetadata({ topics: Object.values(topics) }).then((m) => m.topics, () => []);
+    const ready = described.length === Object.keys(topics).length && described.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length));
+    if (ready) break;
+    if (attempt >= 120) throw new Error('baseline topics have no leaders after 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  if (brokers.length > 1) await new Promise((resolve) => setTimeout(resolve, 2000));
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
   await producer.connect();

@@ -48,16 +48,26 @@ async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = t
   }
 }
 
-/** The dedicated broker, formatted fresh; registered for cleanup before it starts. */
-async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE }) {
-  const { startKafka, stopKafka, INSTANCES } = require('../kafka');
+/**
+ * The dedicated broker, formatted fresh; registered for cleanup before it starts. With `brokers: 3`, a 3-node KRaft
+ * cluster from the same jars instead (replication factor 3, min.insync.replicas 2: the production shape), its nodes on
+ * base+6100..6102 and their controllers on base+6110..6112. Returns { brokers, pids }.
+ */
+async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE, brokers = 1 }) {
+  const { startKafka, stopKafka, startKafkaCluster, INSTANCES } = require('../kafka');
   // This working copy's instance (.hub/kafka/bench); another base gets its own ports and data directory, so two
   // runs with different bases never stop each other's broker.
   Object.assign(INSTANCES.bench, brokerPortsFrom(portBase), portBase === DEFAULT_PORT_BASE ? {} : { dir: `${INSTANCES.bench.dir}-${portBase}` });
+  if (brokers === 3) {
+    const cluster = await startKafkaCluster({ dir: `${INSTANCES.bench.dir}-cluster`, nodes: 3, basePort: portBase + 6100, controllerBasePort: portBase + 6110 });
+    cleanup.add('kafka cluster bench', () => cluster.stop());
+    return { brokers: cluster.brokers, pids: cluster.nodes.map((node) => node.pid()) };
+  }
+  if (brokers !== 1) throw new Error('--brokers is 1 or 3');
   cleanup.add('broker bench', () => stopKafka('bench'));
   const kafka = await startKafka('bench', { fresh: true });
   const pid = Number(fs.readFileSync(path.join(INSTANCES.bench.dir, 'kafka.pid'), 'utf8'));
-  return { ...kafka, pid };
+  return { brokers: kafka.brokers, pids: [pid] };
 }
 
 /**
@@ -80,6 +90,8 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
   const env = {
     ...process.env,
     KAFKA_BROKERS: kafka.brokers.join(','),
+    // On a 3-node cluster the hub's topics get the production replication (as `npm run chaos` gives them).
+    ...(kafka.brokers.length >= 3 ? { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' } : {}),
     ...require('../kafka').kafkaEnvironment(),
     DATABASE_URL: databaseUrl,
     HUB_ADMIN_KEY: ADMIN_KEY,
