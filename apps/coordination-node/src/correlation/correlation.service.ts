@@ -23,6 +23,16 @@ export const MAX_MATCHES_PER_IDENTIFIER = 25;
 /** Routing reasons under which an agency holds an alert's content (a withdrawal or cancel does not count). */
 const CONTENT_REASONS = [RoutingReason.Addressed, RoutingReason.Regional, RoutingReason.GroupMember];
 
+/**
+ * The start of both indexing statements: claims ($1 alertId, $2 version) and yields one row in `live` only if this
+ * version was not indexed before and its alert ($3, lower case) was not erased; every later step is conditional on it.
+ */
+const LIVE_VERSION_CTE = `WITH fresh AS (
+  INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
+), live AS (
+  SELECT 1 FROM fresh WHERE NOT EXISTS (SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $3)
+)`;
+
 /** The advisory lock key of one identifier. */
 function lockKey(identifier: Identifier): string {
   return `${identifier.kind}\n${identifier.key}`;
@@ -101,11 +111,7 @@ export class CorrelationService {
     if (message.kind === 'cancel') {
       // A cancelled alert no longer matches anything new; correlations already found stay on record.
       await manager.query(
-        `WITH fresh AS (
-           INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
-         ), live AS (
-           SELECT 1 FROM fresh WHERE NOT EXISTS (SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $3)
-         ), dropped AS (
+        `${LIVE_VERSION_CTE}, dropped AS (
            DELETE FROM coordination.correlation_identifiers WHERE alert_id = $1 AND EXISTS (SELECT 1 FROM live)
          )
          UPDATE coordination.correlation_alerts SET cancelled = true, version = $2 WHERE alert_id = $1 AND EXISTS (SELECT 1 FROM live)`,
@@ -123,11 +129,7 @@ export class CorrelationService {
     // Two agencies reporting the same identifier at the same moment would each miss the other's uncommitted row;
     // the lock per identifier (taken in indexAll) makes the second one look after the first has committed.
     const added: { kind: Identifier['kind']; key: string; matches: MatchRow[] }[] = await manager.query(
-      `WITH fresh AS (
-         INSERT INTO coordination.correlation_indexed_versions (alert_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
-       ), live AS (
-         SELECT 1 FROM fresh WHERE NOT EXISTS (SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $3)
-       ), alert AS (
+      `${LIVE_VERSION_CTE}, alert AS (
          INSERT INTO coordination.correlation_alerts (alert_id, sender, status, tlp, recipients, version)
          SELECT $1::uuid, $4::text, $5::text, $6::text, $7::text[], $2::int FROM live
          ON CONFLICT (alert_id) DO UPDATE SET status = EXCLUDED.status, tlp = EXCLUDED.tlp, recipients = EXCLUDED.recipients, version = EXCLUDED.version
