@@ -90,6 +90,7 @@ describe('libs/kafka against the real broker and database', () => {
           minInsyncReplicas: 1,
           outboxSchema: SCHEMA,
           retryBackoffMs: 50,
+          outboxStaleCheckTtlMs: 0,
         }),
       ],
       controllers: [FlakyConsumer],
@@ -140,6 +141,46 @@ describe('libs/kafka against the real broker and database', () => {
     expect(pending).toBe(0);
     await expectEventually(() => handled.some((h) => h.eventId === committedId), { description: 'outbox message consumed' });
     expect(handled.some((h) => h.eventId === rolledBackId)).toBe(false);
+  });
+
+  it('publishes a row a crashed publisher left behind before a newer row of the same key, and with no request at all', async () => {
+    const outbox = moduleRef.get(OutboxService);
+    const dataSource = moduleRef.get(DataSource);
+    const seen: { key: string | null; value: string; headers: Record<string, string> }[] = [];
+    await collect(TOPIC, seen);
+    const key = `it-${run}-left-behind`;
+    const leftBehind = `it-${run}-left-behind-first`;
+    const fresh = `it-${run}-left-behind-second`;
+    // As a replica killed between its commit and its publish leaves it: committed, unpublished, a minute old.
+    const insertStale = (eventId: string) =>
+      dataSource.query(`INSERT INTO ${SCHEMA}.outbox (topic, key, value, created_at) VALUES ($1, $2, $3, now() - interval '1 minute')`, [
+        TOPIC,
+        key,
+        JSON.stringify(auditEvent(eventId)),
+      ]);
+    await insertStale(leftBehind);
+    const ids = await dataSource.transaction((manager) => outbox.enqueue(manager, [{ topic: TOPIC, key, value: auditEvent(fresh) }]));
+    await outbox.publish(ids);
+    const order = await expectEventually(
+      () => {
+        const ours = seen.filter((m) => m.key === key).map((m) => JSON.parse(m.value).eventId as string);
+        return ours.includes(leftBehind) && ours.includes(fresh) ? ours : undefined;
+      },
+      { description: 'both rows published' },
+    );
+    expect(order.indexOf(leftBehind)).toBeLessThan(order.indexOf(fresh));
+
+    // Nobody publishes after this one: the relay finds it on its own.
+    const alone = `it-${run}-left-behind-alone`;
+    await insertStale(alone);
+    await expectEventually(() => seen.find((m) => m.key === key && m.value.includes(alone)), { description: 'relay published the row' });
+    await expectEventually(
+      async () => {
+        const [{ pending }] = await dataSource.query(`SELECT count(*)::int AS pending FROM ${SCHEMA}.outbox`);
+        return pending === 0;
+      },
+      { description: 'published rows deleted' },
+    );
   });
 
   it('waits out a failure that is not the message\'s own, however long, reporting it; never dead-letters it', async () => {

@@ -15,6 +15,11 @@ export interface KafkaModuleOptions {
   outboxSchema: string;
   /** Backoff before a failed message is tried again; doubles each time, capped at 5 s. */
   retryBackoffMs?: number;
+  /**
+   * How long the outbox trusts a check that found no stale row (a crashed publisher's) before it publishes from memory
+   * without checking again; 1000 by default. Tests set 0 to check before every publish.
+   */
+  outboxStaleCheckTtlMs?: number;
 }
 
 export const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');

@@ -10,7 +10,12 @@ import { isMessageTooLarge, KafkaProducer, MAX_REQUEST_BYTES, messageBytes, Outg
 import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
 const BATCH = 500;
-const BACKGROUND_INTERVAL_MS = 500;
+/** How often the relay looks for rows nobody published, while the service is busy (and at most how stale a check may be). */
+const RELAY_INTERVAL_MS = 1000;
+/** A row this old is no request's publish in flight any more: the relay takes it (crash recovery). */
+const STALE_AFTER_S = 3;
+/** With nothing written for this long and nothing stale, the relay stops asking the database until the next write. */
+const IDLE_AFTER_MS = 10_000;
 const PUBLISH_WAIT_MS = 15000;
 const DRAIN_LOCK_WAIT_MS = 5000;
 /** Ids this process published lately, kept so that publish() need not ask the database about rows the relay took. */
@@ -50,6 +55,15 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private running: Promise<Set<string>> | null = null;
   private queued: Promise<Set<string>> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private lastActivity = 0;
+  /** Rows this process wrote and will publish from memory after their commit (with when they were written). */
+  private readonly held = new Map<string, { message: SerializedMessage; at: number }>();
+  /** True until a check found no row older than STALE_AFTER_S (and at boot): publish() then drains in order. */
+  private staleRows = true;
+  private lastStaleCheck = 0;
+  private staleCheck: Promise<void> | null = null;
+  private readonly toDelete: string[] = [];
+  private deleting: Promise<void> | null = null;
   /** Two generations of RECENT_IDS ids published by this process (the older one dropped as the newer fills). */
   private recent = new Set<string>();
   private older = new Set<string>();
@@ -61,15 +75,14 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.flush().catch((error: Error) => this.logger.warn({ err: error.message }, 'outbox relay: publish failed, will retry'));
-    }, BACKGROUND_INTERVAL_MS);
-    this.timer.unref();
+    this.touch();
+    void this.checkStale().catch(() => undefined);
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running?.catch(() => undefined);
+    await this.deleting?.catch(() => undefined);
   }
 
   /** Inside the caller's transaction. Returns the outbox ids to pass to publish(). */
@@ -84,7 +97,9 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       `INSERT INTO "${this.schema}".outbox (topic, key, value, headers) VALUES ${rows.join(', ')} RETURNING id`,
       params,
     );
-    return inserted.map((row) => String(row.id));
+    const ids = inserted.map((row) => String(row.id));
+    this.hold(ids, messages);
+    return ids;
   }
 
   /**
@@ -116,9 +131,35 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
-  /** After commit: resolves once every given row is acknowledged by Kafka, or throws OutboxUnavailableError. */
-  async publish(ids: string[]): Promise<void> {
+  /**
+   * After commit: resolves once every given row is acknowledged by Kafka, or throws OutboxUnavailableError.
+   * `messages` are the rows' messages in the order of `ids`, for rows written by a statement of the caller's own
+   * (insertSql); rows written by enqueue() are already known. Known rows are sent from memory and then deleted, with
+   * no transaction and no lock around the send — unless rows older than STALE_AFTER_S are waiting (a crashed or
+   * failed publisher's): then everything goes out through the ordered drain, oldest first, as the relay does.
+   * See docs/decisions/002-delivery-guarantees.md ("Publishing from memory").
+   */
+  async publish(ids: string[], messages?: OutgoingMessage[]): Promise<void> {
     if (ids.length === 0) return;
+    this.touch();
+    if (messages) this.hold(ids, messages);
+    const known = ids.map((id) => this.held.get(id)?.message);
+    if (known.every((m): m is SerializedMessage => m !== undefined) && (await this.noStaleRows())) {
+      // The check may have drained them itself, stale rows first.
+      if (ids.every((id) => this.wasPublished(id))) return;
+      try {
+        await this.producer.sendSerialized(known);
+        for (const id of ids) {
+          this.held.delete(id);
+          this.remember(id);
+        }
+        await this.deleteRows(ids);
+        return;
+      } catch (error) {
+        // Too large, or the broker unavailable: the ordered drain below splits, dead-letters or waits, as it always has.
+        this.logger.debug({ err: (error as Error).message }, 'publishing from memory failed: draining instead');
+      }
+    }
     const deadline = Date.now() + PUBLISH_WAIT_MS;
     for (;;) {
       let published: Set<string>;
@@ -131,7 +172,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       }
       // The usual case: the drain that ran after our commit published them itself, or one of this process's drains
       // (the relay's, another request's) took them between our commit and our flush.
-      if (ids.every((id) => published.has(id) || this.recent.has(id) || this.older.has(id))) return;
+      if (ids.every((id) => published.has(id) || this.wasPublished(id))) return;
       const [{ pending }] = await this.dataSource.query(
         `SELECT count(*)::int AS pending FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`,
         [ids],
@@ -165,6 +206,92 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.queued;
   }
 
+  private hold(ids: string[], messages: OutgoingMessage[]): void {
+    const at = Date.now();
+    messages.forEach((m, i) => {
+      this.held.set(ids[i], {
+        at,
+        message: { topic: m.topic, key: m.key, value: JSON.stringify(m.value), headers: m.headers ?? undefined },
+      });
+    });
+  }
+
+  /**
+   * Someone waits for rows this process did not write (a retry finding its request's rows still pending): the relay
+   * runs again, so rows a killed replica left behind are published within seconds even on an idle hub.
+   */
+  wake(): void {
+    this.touch();
+  }
+
+  /** Keeps the relay running while the service writes; it stops itself once idle (no statement at rest). */
+  private touch(): void {
+    this.lastActivity = Date.now();
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.relayTick(), RELAY_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private async relayTick(): Promise<void> {
+    const now = Date.now();
+    // Rows whose transaction rolled back are never published by their writer: forget them.
+    for (const [id, row] of this.held) if (now - row.at > PUBLISH_WAIT_MS) this.held.delete(id);
+    if (!this.staleRows && now - this.lastActivity > IDLE_AFTER_MS && this.held.size === 0) {
+      clearInterval(this.timer!);
+      this.timer = null;
+      return;
+    }
+    await this.checkStale().catch((error: Error) => this.logger.warn({ err: error.message }, 'outbox relay: publish failed, will retry'));
+  }
+
+  /** True when a check lately (outboxStaleCheckTtlMs) found no row older than STALE_AFTER_S, checking if need be. */
+  private async noStaleRows(): Promise<boolean> {
+    const ttl = this.options.outboxStaleCheckTtlMs ?? RELAY_INTERVAL_MS;
+    if (this.staleRows || Date.now() - this.lastStaleCheck >= ttl) await this.checkStale().catch(() => undefined);
+    return !this.staleRows;
+  }
+
+  /** One statement; when it finds stale rows, the ordered drain publishes everything, oldest first. Single-flight. */
+  private checkStale(): Promise<void> {
+    this.staleCheck ??= (async () => {
+      try {
+        const started = Date.now();
+        const [{ stale }] = await this.dataSource.query(
+          `SELECT EXISTS (SELECT 1 FROM "${this.schema}".outbox WHERE created_at < now() - interval '${STALE_AFTER_S} seconds') AS stale`,
+        );
+        if (stale || this.staleRows) await this.flush();
+        this.staleRows = false;
+        this.lastStaleCheck = started;
+      } catch (error) {
+        this.staleRows = true;
+        throw error;
+      } finally {
+        this.staleCheck = null;
+      }
+    })();
+    return this.staleCheck;
+  }
+
+  /** Deletes published rows; concurrent callers share the next statement. A failure only leaves rows to republish. */
+  private deleteRows(ids: string[]): Promise<void> {
+    this.toDelete.push(...ids);
+    this.deleting ??= this.runDeletes();
+    return this.deleting;
+  }
+
+  private async runDeletes(): Promise<void> {
+    try {
+      while (this.toDelete.length > 0) {
+        const batch = this.toDelete.splice(0);
+        await this.dataSource
+          .query(`DELETE FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`, [batch])
+          .catch((error: Error) => this.logger.warn({ err: error.message, rows: batch.length }, 'published outbox rows not deleted: the relay will publish them again'));
+      }
+    } finally {
+      this.deleting = null;
+    }
+  }
+
   private get schema(): string {
     return this.options.outboxSchema;
   }
@@ -189,10 +316,15 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       });
       for (const id of ids) {
         published.add(id);
+        this.held.delete(id);
         this.remember(id);
       }
       if (ids.length < BATCH) return published;
     }
+  }
+
+  private wasPublished(id: string): boolean {
+    return this.recent.has(id) || this.older.has(id);
   }
 
   private remember(id: string): void {
