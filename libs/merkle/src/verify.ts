@@ -1,48 +1,18 @@
 import { KeyObject } from 'node:crypto';
-import { auditEntryLeafHash } from './audit-leaf';
 import { Checkpoint, keyIdFor, loadEd25519PublicKey, parseCheckpoint, verifyCheckpointSignature } from './checkpoint';
-import { CompactMerkleTree } from './compact-merkle-tree';
-import { emptyTreeHash, hashFromHex, hashToHex, leafHashOfUtf8 } from './hashing';
+import { emptyTreeHash, hashFromHex, hashToHex } from './hashing';
 import { verifyConsistency } from './proof-verification';
+import { createHttpAuditLogSource, HttpAuditLogSourceOptions } from './verify-http-source';
+import { AuditEntryPage, AuditEntryView, AuditLogSource, EntryPages } from './verify-source';
+import { rebuildTree } from './verify-tree-rebuild';
 
-/** One audit entry as served by GET /v1/audit/entries. */
-export interface AuditEntryView {
-  /** 0-based, contiguous, in log order. */
-  seq: number;
-  /** Exactly the object the log canonicalised and hashed as the leaf. */
-  entry: unknown;
-  /** The leaf hash the server has stored for this entry (hex), if it serves one. */
-  leafHash?: string;
-  /**
-   * The stored leaf text exactly as served (the `leaves` export): when present it is hashed as is, with no parsing
-   * or canonicalisation. Sound because the tree commits to bytes: only the bytes that were appended reproduce it.
-   */
-  entryText?: string;
-  [field: string]: unknown;
-}
-
-export interface AuditEntryPage {
-  items: AuditEntryView[];
-  nextCursor: string | null;
-}
-
-/** What the verifier needs from the audit-log API, whatever the transport. */
-export interface AuditLogSource {
-  /** `after` is null for the first page, then the previous page's nextCursor. */
-  fetchEntries(after: string | null): Promise<AuditEntryPage>;
-  fetchLatestCheckpoint(): Promise<Checkpoint>;
-  /** Hex hashes of PROOF(from, D[to]). */
-  fetchConsistencyProof(from: number, to: number): Promise<string[]>;
-  /**
-   * Optional: every entry in log order as one stream (the NDJSON export), in batches. Preferred over paging: one
-   * request (and one audited query) instead of one per page, and the server reads ahead while the client hashes.
-   */
-  streamEntries?(): AsyncIterable<readonly AuditEntryView[]>;
-}
+// The verifier's whole public surface stays importable from './verify', its sources included.
+export * from './verify-source';
+export * from './verify-http-source';
 
 export interface VerifyEntriesInput {
   /** Entries in log order, in pages (pages keep the per-entry loop synchronous and fast). */
-  entryPages: Iterable<readonly AuditEntryView[]> | AsyncIterable<readonly AuditEntryView[]>;
+  entryPages: EntryPages;
   /** Fetch this before the entries, so the entries cover at least its treeSize. */
   latestCheckpoint: Checkpoint;
   publicKey: KeyObject;
@@ -170,128 +140,6 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRes
   });
 }
 
-export interface HttpAuditLogSourceOptions {
-  /** e.g. http://localhost:3002 */
-  baseUrl: string;
-  /** An auditor key, sent as `Authorization: Bearer`. */
-  apiKey: string;
-  /** 1..1000 */
-  pageSize?: number;
-  fetch?: typeof fetch;
-}
-
-export class AuditLogHttpError extends Error {
-  constructor(
-    message: string,
-    readonly url: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'AuditLogHttpError';
-  }
-}
-
-export interface HttpAuditLogSource extends AuditLogSource {
-  /** The server's own claim about its key: only for a first look, since trusting it defeats verification. */
-  fetchPublicKeyPem(): Promise<string>;
-}
-
-export function createHttpAuditLogSource(options: HttpAuditLogSourceOptions): HttpAuditLogSource {
-  const fetchImpl = options.fetch ?? fetch;
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const pageSize = options.pageSize ?? 1000;
-
-  async function get(route: string, query: Record<string, string> = {}, signal?: AbortSignal): Promise<{ response: Response; url: string }> {
-    const url = new URL(`${baseUrl}${route}`);
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-    let response: Response;
-    try {
-      response = await fetchImpl(url, { headers: { authorization: `Bearer ${options.apiKey}` }, signal });
-    } catch (error) {
-      throw new AuditLogHttpError(`cannot reach ${url}: ${(error as Error).message}`, url.toString());
-    }
-    if (!response.ok) {
-      throw new AuditLogHttpError(`GET ${url} answered ${response.status}`, url.toString(), response.status);
-    }
-    return { response, url: url.toString() };
-  }
-
-  async function getJson(route: string, query?: Record<string, string>): Promise<{ body: unknown; url: string }> {
-    const { response, url } = await get(route, query);
-    try {
-      return { body: await response.json(), url };
-    } catch {
-      throw new AuditLogHttpError(`GET ${url} did not return JSON`, url, response.status);
-    }
-  }
-
-  const malformed = (url: string, expected: string) => new AuditLogHttpError(`GET ${url} did not return ${expected}`, url);
-
-  return {
-    async fetchEntries(after) {
-      const query = { ...(after === null ? {} : { after }), limit: String(pageSize) };
-      const { body, url } = await getJson('/v1/audit/entries', query);
-      if (!isEntryPage(body)) throw malformed(url, '{items: [...], nextCursor}');
-      return body;
-    },
-    async fetchLatestCheckpoint() {
-      const { body, url } = await getJson('/v1/audit/checkpoint');
-      try {
-        return parseCheckpoint(body);
-      } catch (error) {
-        throw malformed(url, `a checkpoint (${(error as Error).message})`);
-      }
-    },
-    async fetchConsistencyProof(from, to) {
-      const { body, url } = await getJson('/v1/audit/proofs/consistency', { from: String(from), to: String(to) });
-      const proof = (body as { proof?: unknown } | null)?.proof;
-      if (!Array.isArray(proof) || !proof.every((hash): hash is string => typeof hash === 'string')) {
-        throw malformed(url, '{proof: [hex, ...]}');
-      }
-      return proof;
-    },
-    async *streamEntries() {
-      const abort = new AbortController();
-      const { response, url } = await get('/v1/audit/export', { format: 'leaves' }, abort.signal);
-      if (!response.body) throw new AuditLogHttpError(`GET ${url} answered ${response.status}`, url, response.status);
-      const decoder = new TextDecoder();
-      let pending = '';
-      try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          pending += decoder.decode(chunk, { stream: true });
-          const cut = pending.lastIndexOf('\n');
-          if (cut < 0) continue;
-          const items = parseLeafLines(pending.slice(0, cut));
-          pending = pending.slice(cut + 1);
-          if (items.length > 0) yield items;
-        }
-        pending += decoder.decode();
-        const rest = parseLeafLines(pending);
-        if (rest.length > 0) yield rest;
-      } catch (error) {
-        throw new AuditLogHttpError(`GET ${url} broke off: ${(error as Error).message}`, url);
-      } finally {
-        // The verifier stops at the checkpoint's size: the rest of the export is not needed.
-        abort.abort();
-      }
-    },
-    async fetchPublicKeyPem() {
-      const { response, url } = await get('/v1/audit/public-key');
-      const text = await response.text();
-      if (!(response.headers.get('content-type') ?? '').includes('json')) return text;
-      let pem: unknown;
-      try {
-        const body = JSON.parse(text) as { publicKeyPem?: unknown; publicKey?: unknown };
-        pem = body.publicKeyPem ?? body.publicKey;
-      } catch {
-        pem = undefined;
-      }
-      if (typeof pem !== 'string') throw malformed(url, 'a PEM public key');
-      return pem;
-    },
-  };
-}
-
 export function verifyLogOverHttp(
   options: HttpAuditLogSourceOptions & { publicKeyPem: string; savedCheckpoint?: Checkpoint },
 ): Promise<VerifyLogResult> {
@@ -300,79 +148,6 @@ export function verifyLogOverHttp(
     publicKeyPem: options.publicKeyPem,
     savedCheckpoint: options.savedCheckpoint,
   });
-}
-
-interface TreeRebuild {
-  leafCount: number;
-  rootsAtSize: Map<number, Buffer>;
-  rootAtEnd: Buffer;
-  firstLeafHashMismatch?: number;
-  /** True when an entry made it impossible to continue (gap, reordering, unreadable entry). */
-  stoppedEarly: boolean;
-  problems: string[];
-  badSeqs: number[];
-}
-
-async function rebuildTree(
-  entryPages: VerifyEntriesInput['entryPages'],
-  sizesOfInterest: readonly number[],
-): Promise<TreeRebuild> {
-  const tree = new CompactMerkleTree();
-  const wanted = new Set(sizesOfInterest);
-  const rootsAtSize = new Map<number, Buffer>();
-  if (wanted.has(0)) rootsAtSize.set(0, emptyTreeHash());
-  const problems: string[] = [];
-  const badSeqs: number[] = [];
-  let firstLeafHashMismatch: number | undefined;
-  let leafHashMismatches = 0;
-  let stoppedEarly = false;
-
-  pages: for await (const page of entryPages) {
-    for (const item of page) {
-      const expectedSeq = tree.size;
-      if (typeof item !== 'object' || item === null || item.seq !== expectedSeq) {
-        const served = typeof item === 'object' && item !== null ? JSON.stringify(item.seq) : 'a non-object';
-        problems.push(`expected seq ${expectedSeq} next but the log served ${served}: an entry is missing or out of order`);
-        badSeqs.push(expectedSeq);
-        stoppedEarly = true;
-        break pages;
-      }
-      let hash: Buffer;
-      try {
-        hash = typeof item.entryText === 'string' ? leafHashOfUtf8(item.entryText) : auditEntryLeafHash(item.entry);
-      } catch (error) {
-        problems.push(`entry seq ${expectedSeq} cannot be hashed: ${(error as Error).message}`);
-        badSeqs.push(expectedSeq);
-        stoppedEarly = true;
-        break pages;
-      }
-      if (item.leafHash !== undefined && !sameHex(item.leafHash, hash)) {
-        leafHashMismatches += 1;
-        if (firstLeafHashMismatch === undefined) {
-          firstLeafHashMismatch = expectedSeq;
-          badSeqs.push(expectedSeq);
-        }
-      }
-      tree.append(hash);
-      if (wanted.has(tree.size)) rootsAtSize.set(tree.size, tree.root());
-    }
-  }
-
-  if (firstLeafHashMismatch !== undefined) {
-    problems.push(
-      `${leafHashMismatches} ${leafHashMismatches === 1 ? 'entry does' : 'entries do'} not match the leaf hash ` +
-        `served with ${leafHashMismatches === 1 ? 'it' : 'them'}, the first at seq ${firstLeafHashMismatch}`,
-    );
-  }
-  return {
-    leafCount: tree.size,
-    rootsAtSize,
-    rootAtEnd: tree.root(),
-    firstLeafHashMismatch,
-    stoppedEarly,
-    problems,
-    badSeqs,
-  };
 }
 
 function parseCheckpointOrReport(checkpoint: unknown, label: string, problems: string[]): Checkpoint | undefined {
@@ -443,26 +218,6 @@ async function* pagesUpTo(source: AuditLogSource, treeSize: number): AsyncGenera
   } while (cursor !== null && served < treeSize);
 }
 
-/**
- * Lines of the `leaves` export: `seq TAB leafHashHex TAB storedEntryText`. A line that does not have that shape
- * becomes an item with no valid seq, so the verifier reports the position where the log stops making sense.
- */
-export function parseLeafLines(text: string): AuditEntryView[] {
-  const items: AuditEntryView[] = [];
-  for (const line of text.split('\n')) {
-    if (line.length === 0) continue;
-    const first = line.indexOf('\t');
-    const second = first < 0 ? -1 : line.indexOf('\t', first + 1);
-    if (second < 0) {
-      items.push({ seq: Number.NaN, entry: line });
-      continue;
-    }
-    const entryText = line.slice(second + 1);
-    items.push({ seq: Number(line.slice(0, first)), leafHash: line.slice(first + 1, second) || undefined, entry: entryText, entryText });
-  }
-  return items;
-}
-
 /** Batches up to the entry that completes the checkpoint (the stream may hold newer entries). */
 async function* firstEntries(batches: AsyncIterable<readonly AuditEntryView[]>, treeSize: number): AsyncGenerator<readonly AuditEntryView[]> {
   let served = 0;
@@ -472,16 +227,4 @@ async function* firstEntries(batches: AsyncIterable<readonly AuditEntryView[]>, 
     served += wanted.length;
     if (served >= treeSize) return;
   }
-}
-
-function isEntryPage(body: unknown): body is AuditEntryPage {
-  if (typeof body !== 'object' || body === null) return false;
-  const { items, nextCursor } = body as Record<string, unknown>;
-  return Array.isArray(items) && (nextCursor === null || typeof nextCursor === 'string');
-}
-
-function sameHex(servedHex: unknown, hash: Buffer): boolean {
-  if (typeof servedHex !== 'string') return false;
-  const hex = hashToHex(hash);
-  return servedHex === hex || servedHex.toLowerCase() === hex;
 }

@@ -6,8 +6,12 @@ import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
 import { Role } from '@hub/contracts/audit-event';
 import { AckRequest, CancelAlertRequest, ForwardAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
 import { AlertIdPipe } from './alert-id.pipe';
-import { AlertsService } from './alerts.service';
 import { SentAlertsQuery } from './sent-alerts.query';
+import { AcknowledgeAlert } from './use-cases/acknowledge-alert';
+import { AlertReads } from './use-cases/alert-reads';
+import { AppendVersion } from './use-cases/append-version';
+import { ForwardAlert } from './use-cases/forward-alert';
+import { SubmitAlert } from './use-cases/submit-alert';
 import { InterchangeService } from '../interchange/interchange.service';
 import { CAP_CONTENT_TYPE, CAP_MEDIA_TYPE, negotiate, STIX_MEDIA_TYPE } from '../interchange/media-types';
 
@@ -20,7 +24,7 @@ const SIGNATURE_HEADER_DOC = {
 };
 
 /**
- * Bodies are validated by the service (not the global pipe) so that every refused submission is audited with
+ * Bodies are validated by the use cases (not the global pipe) so that every refused submission is audited with
  * its reason; the OpenAPI document still comes from the same contract classes.
  */
 @ApiTags('alerts')
@@ -29,7 +33,11 @@ const SIGNATURE_HEADER_DOC = {
 @Controller('v1/alerts')
 export class AlertsController {
   constructor(
-    private readonly alerts: AlertsService,
+    private readonly submission: SubmitAlert,
+    private readonly versions: AppendVersion,
+    private readonly forwarding: ForwardAlert,
+    private readonly acknowledgement: AcknowledgeAlert,
+    private readonly reads: AlertReads,
     private readonly interchange: InterchangeService,
   ) {}
 
@@ -48,7 +56,7 @@ export class AlertsController {
   ) {
     // A CAP 1.2 <alert> (docs/interchange.md) is mapped to the same body and goes through the same checks.
     if (contentType && CAP_CONTENT_TYPE.test(contentType)) return this.interchange.submitCap(principal, idempotencyKey, body, signature);
-    return this.alerts.submit(principal, idempotencyKey, body, signature);
+    return this.submission.submit(principal, idempotencyKey, body, signature);
   }
 
   @Post(':alertId/versions')
@@ -61,14 +69,14 @@ export class AlertsController {
     @Headers('alert-signature') signature: string | undefined,
     @Body() body: unknown,
   ) {
-    return this.alerts.update(principal, alertId, body, signature);
+    return this.versions.update(principal, alertId, body, signature);
   }
 
   @Post(':alertId/cancel')
   @HttpCode(202)
   @ApiBody({ type: CancelAlertRequest })
   cancel(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
-    return this.alerts.cancel(principal, alertId, body);
+    return this.versions.cancel(principal, alertId, body);
   }
 
   @Post(':alertId/forward')
@@ -83,13 +91,13 @@ export class AlertsController {
     @Headers('alert-signature') signature: string | undefined,
     @Body() body: unknown,
   ) {
-    return this.alerts.forward(principal, alertId, idempotencyKey, body, signature);
+    return this.forwarding.forward(principal, alertId, idempotencyKey, body, signature);
   }
 
   /** The caller's own alerts, newest first: what the console lists as "sent". */
   @Get()
   listSent(@CurrentPrincipal() principal: Principal, @Query() query: SentAlertsQuery) {
-    return this.alerts.listSent(principal, query.limit ?? 50);
+    return this.reads.listSent(principal, query.limit ?? 50);
   }
 
   @Get(':alertId')
@@ -102,13 +110,13 @@ export class AlertsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const representation = negotiate(accept);
-    return this.interchange.renderAlert(await this.alerts.read(principal, alertId), representation, response);
+    return this.interchange.renderAlert(await this.reads.read(principal, alertId), representation, response);
   }
 
   @Post(':alertId/ack')
   @HttpCode(202)
   @ApiBody({ type: AckRequest })
   acknowledge(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
-    return this.alerts.acknowledge(principal, alertId, body);
+    return this.acknowledgement.acknowledge(principal, alertId, body);
   }
 }

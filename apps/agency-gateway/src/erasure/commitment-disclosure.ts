@@ -6,8 +6,8 @@ import { AuditEventType } from '@hub/contracts/audit-event';
 import { CONTENT_COMMITMENT_SCHEME, DisclosedAckNote, DisclosedContent, DisclosedProblems } from '@hub/merkle/content-commitment';
 import { AuditPublisher } from '@hub/kafka/audit.publisher';
 import { ErrorCode, HubError } from '@hub/platform/errors';
-import { AcksRepository } from '../alerts/acks.repository';
-import { RejectionsRepository } from '../alerts/rejections.repository';
+import { AcksRepository } from '../alerts/persistence/acks.repository';
+import { RejectionsRepository } from '../alerts/persistence/rejections.repository';
 
 export interface CommitmentDisclosureView {
   alertId: string;

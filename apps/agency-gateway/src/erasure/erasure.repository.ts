@@ -1,8 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { ErasureCause } from '@hub/contracts/messages';
 import { CONTENT_TOPICS } from '@hub/contracts/topics';
-import { AcksRepository } from '../alerts/acks.repository';
-import { RejectionsRepository } from '../alerts/rejections.repository';
+import { AcksRepository } from '../alerts/persistence/acks.repository';
+import { RejectionsRepository } from '../alerts/persistence/rejections.repository';
 
 /** What a match notice says once an alert it is about was erased: nothing of it, not even the identifier. */
 export const ERASED_NOTICE_TEXT = 'This match concerned an alert whose content has since been erased.';

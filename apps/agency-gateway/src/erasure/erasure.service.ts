@@ -9,7 +9,7 @@ import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { HubError } from '@hub/platform/errors';
-import { RejectionsRepository } from '../alerts/rejections.repository';
+import { RejectionsRepository } from '../alerts/persistence/rejections.repository';
 import { ErasureRepository } from './erasure.repository';
 
 /** Alerts (and, besides, rejections) erased per retention run and per fact: bounds one transaction and one audit entry. */

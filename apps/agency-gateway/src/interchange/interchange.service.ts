@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { Principal } from '@hub/auth/principal';
 import { ErrorCode, HubError } from '@hub/platform/errors';
 import { AcceptedResponse, InboxItem, RecipientAlertView, SenderAlertView } from '../alerts/alert-views';
-import { AlertsService } from '../alerts/alerts.service';
+import { Refusals } from '../alerts/admission/refusals';
+import { SubmitAlert } from '../alerts/use-cases/submit-alert';
 import { capPathOf, fromCapXml, toCapXml } from './cap';
 import { fromInboxItem, fromRecipientView, fromSenderView, InterchangeView, VersionTimes } from './interchange-view';
 import { CAP_MEDIA_TYPE, Representation, STIX_MEDIA_TYPE } from './media-types';
@@ -20,7 +21,8 @@ import { toStixBundle } from './stix';
 export class InterchangeService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly alerts: AlertsService,
+    private readonly submission: SubmitAlert,
+    private readonly refusals: Refusals,
   ) {}
 
   async renderAlert(view: SenderAlertView | RecipientAlertView, representation: Representation, response: Response): Promise<unknown> {
@@ -42,11 +44,11 @@ export class InterchangeService {
   async submitCap(principal: Principal, idempotencyKey: string | undefined, xml: unknown, signature: string | undefined): Promise<AcceptedResponse> {
     const reading = fromCapXml(typeof xml === 'string' ? xml : '', principal.agencyId);
     if (!reading.ok) {
-      await this.alerts.recordRejection(principal, null, reading.errors);
+      await this.refusals.recordRejection(principal, null, reading.errors);
       throw HubError.validation(reading.errors);
     }
     try {
-      return await this.alerts.submit(principal, idempotencyKey, reading.body, signature);
+      return await this.submission.submit(principal, idempotencyKey, reading.body, signature);
     } catch (error) {
       if (error instanceof HubError && error.code === ErrorCode.ValidationFailed) {
         const details = error.details.map((d) => (d.path === 'Idempotency-Key' || d.path === 'Alert-Signature' ? d : { path: capPathOf(d.path), message: `${d.path}: ${d.message}` }));

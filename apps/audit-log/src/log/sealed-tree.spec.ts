@@ -10,7 +10,7 @@ const leaves = Array.from({ length: 5 }, (_, i) => leafHash(Buffer.from(`entry $
 /** Answers the two queries SealedTreeReader.newest makes: the newest seal, and the seq after the last entry. */
 function database(seal: ReturnType<CheckpointKey['sign']> | null, nextSeq: number): SqlRunner {
   return {
-    query: async (sql: string) => {
+    query: async (sql: string): Promise<any[]> => {
       if (sql.includes('audit.tree_heads')) return seal ? [{ ...seal, treeSize: String(seal.treeSize) }] : [];
       if (sql.includes('audit.entries')) return [{ next: String(nextSeq) }];
       throw new Error(`unexpected query ${sql}`);

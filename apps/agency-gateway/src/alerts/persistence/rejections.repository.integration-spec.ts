@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { ackNoteCommitment, newContentSalt, problemsCommitment } from '@hub/merkle/content-commitment';
-import { testEnvironment } from '@hub/testing';
-import { AcksRepository } from './acks.repository';
+import { newContentSalt, problemsCommitment } from '@hub/merkle/content-commitment';
 import { RejectionsRepository } from './rejections.repository';
+import { RolledBackDatabase } from './repository-spec.fixture';
 
 /**
- * The two tables that keep free text the audit log only commits to (docs/decisions/008): gateway.rejections and the
- * notes of gateway.acks, on the real (migrated) gateway schema. Dates far in the past keep other tests' rows out of
- * the retention sweep.
+ * gateway.rejections keeps free text the audit log only commits to (docs/decisions/008), on the real (migrated)
+ * gateway schema. Dates far in the past keep other tests' rows out of the retention sweep.
  */
-describe('the gateway\'s committed texts in PostgreSQL', () => {
-  const client = new Client({ connectionString: testEnvironment().databaseUrl });
-  const db = { query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows };
+describe('RejectionsRepository on PostgreSQL', () => {
+  const db = new RolledBackDatabase();
+  beforeAll(() => db.connect());
+  afterAll(() => db.end());
+  beforeEach(() => db.begin());
+  afterEach(() => db.rollback());
   const rejections = new RejectionsRepository(db);
-  const acks = new AcksRepository(db);
-
-  beforeAll(() => client.connect());
-  afterAll(() => client.end());
 
   function rejection(retainUntil: string, alertId: string | null = null) {
     const salt = newContentSalt();
@@ -60,27 +56,5 @@ describe('the gateway\'s committed texts in PostgreSQL', () => {
     const found = await rejections.find(awkward.eventId);
     expect(found?.problems).toEqual(problems);
     expect(problemsCommitment(found!.salt!, { problems: found!.problems! })).toBe(awkward.commitment);
-  });
-
-  it('keeps a note with its salt and commitment until the alert\'s notes are erased; the ack itself stays', async () => {
-    const alertId = randomUUID();
-    const salt = newContentSalt();
-    const text = 'Stopped the truck at Kyzyl-Kiya';
-    const commitment = ackNoteCommitment(salt, { note: text });
-    await acks.insert({ alertId, version: 1, recipient: 'KG-TEST', status: 'received', keyId: 'key-2', note: { text, salt, commitment } });
-    await acks.insert({ alertId, version: 1, recipient: 'UZ-TEST', status: 'actioned', keyId: 'key-3', note: null });
-    const stored = await db.query(`SELECT recipient, note, note_salt, note_commitment FROM gateway.acks WHERE alert_id = $1 ORDER BY recipient`, [alertId]);
-    expect(stored).toEqual([
-      { recipient: 'KG-TEST', note: text, note_salt: salt, note_commitment: commitment },
-      { recipient: 'UZ-TEST', note: null, note_salt: null, note_commitment: null },
-    ]);
-
-    await acks.eraseNotes([alertId]);
-    expect(await acks.latestPerRecipient(alertId)).toEqual([
-      expect.objectContaining({ recipient: 'KG-TEST', status: 'received', note: null }),
-      expect.objectContaining({ recipient: 'UZ-TEST', status: 'actioned', note: null }),
-    ]);
-    const [kept] = await db.query(`SELECT note_salt, note_commitment FROM gateway.acks WHERE alert_id = $1 AND recipient = 'KG-TEST'`, [alertId]);
-    expect(kept).toEqual({ note_salt: null, note_commitment: commitment });
   });
 });

@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { SqlRunner } from '@hub/database/sql-runner';
 import { FieldError } from '@hub/platform/errors';
 
@@ -39,12 +41,18 @@ interface RawRow {
 /**
  * The gateway.rejections table: the problems of refused submissions (paths and messages can echo what was sent),
  * kept beside the commitment their alert.rejected fact holds, until their retention ends or their alert is erased.
+ * Injected with the service's DataSource; `within(transaction)` runs the same statements inside a transaction.
  */
+@Injectable()
 export class RejectionsRepository {
-  constructor(private readonly db: SqlRunner) {}
+  constructor(@InjectDataSource() private readonly db: SqlRunner) {}
+
+  within(transaction: SqlRunner): RejectionsRepository {
+    return new RejectionsRepository(transaction);
+  }
 
   async insert(rejection: NewRejection): Promise<void> {
-    await this.db.query(
+    await this.db.query<never>(
       `INSERT INTO gateway.rejections (event_id, sender, key_id, alert_id, problems, problems_salt, commitment, retain_until)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
@@ -61,7 +69,7 @@ export class RejectionsRepository {
   }
 
   async find(eventId: string): Promise<RejectionRow | null> {
-    const [row]: RawRow[] = await this.db.query(
+    const [row] = await this.db.query<RawRow>(
       `SELECT event_id::text, sender, alert_id::text, rejected_at, commitment, problems, problems_salt, erased_at FROM gateway.rejections WHERE event_id = $1`,
       [eventId],
     );
@@ -80,7 +88,7 @@ export class RejectionsRepository {
 
   /** The problems recorded about erased alerts go with them. */
   async eraseOfAlerts(alertIds: readonly string[], erasedAt: Date): Promise<void> {
-    await this.db.query(
+    await this.db.query<never>(
       `UPDATE gateway.rejections SET problems = NULL, problems_salt = NULL, erased_at = $2 WHERE alert_id = ANY($1::uuid[]) AND erased_at IS NULL`,
       [alertIds, erasedAt.toISOString()],
     );
@@ -88,7 +96,7 @@ export class RejectionsRepository {
 
   /** Rejections whose retention ended, oldest first (at most `limit`, locked: replicas share the work); their eventIds. */
   async eraseDue(now: Date, limit: number): Promise<string[]> {
-    const rows: { event_id: string }[] = await this.db.query(
+    const rows = await this.db.query<{ event_id: string }>(
       // (as a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], not rows)
       `WITH due AS (
          SELECT event_id FROM gateway.rejections WHERE retain_until <= $1 AND erased_at IS NULL ORDER BY retain_until LIMIT $2 FOR UPDATE SKIP LOCKED),

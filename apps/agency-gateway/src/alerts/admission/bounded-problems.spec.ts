@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AUDITED_PROBLEM_TEXT_MAX, AUDITED_PROBLEMS_MAX, boundedProblems } from './alerts.service';
+import { AUDITED_PROBLEM_TEXT_MAX, AUDITED_PROBLEMS_MAX, boundedProblems } from './bounded-problems';
 
 describe('boundedProblems (what a rejected submission writes to the audit log)', () => {
   it('keeps the first problems, cut to length, and counts them all, whatever the body', () => {
