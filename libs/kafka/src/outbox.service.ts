@@ -104,8 +104,8 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * For a statement that writes a state change and its messages in one go, with no transaction around it (see
-   * AlertsService.submit): `count` fresh outbox ids in order, as a bigint[] expression. Ids are drawn from the
-   * table's own sequence, so rows written this way are drained in the same order as enqueue()'s.
+   * IdempotencyKeysRepository.claimAndSubmit): `count` fresh outbox ids in order, as a bigint[] expression. Ids are
+   * drawn from the table's own sequence, so rows written this way are drained in the same order as enqueue()'s.
    */
   idsSql(count: number): string {
     if (!Number.isSafeInteger(count) || count < 0) throw new Error(`outbox id count ${count} is not a count`);

@@ -17,11 +17,23 @@ describe('AlertsRepository on PostgreSQL', () => {
     const { message } = await submitted(db, sender);
     const record = { alertId: message.alertId, sender: sender.agencyId, currentVersion: 1, state: 'active', erasedAt: null };
     expect(await alerts.find(message.alertId)).toEqual(record);
-    expect(await alerts.lockForChange(message.alertId)).toEqual(record);
+    // Its submission is still in the outbox (nothing published it in this transaction).
+    expect(await alerts.lockForChange(message.alertId)).toEqual({ ...record, previousUnpublished: true });
     expect(await alerts.senderOf(message.alertId)).toBe(sender.agencyId);
     expect(await alerts.find(randomUUID())).toBeNull();
     expect(await alerts.lockForChange(randomUUID())).toBeNull();
     expect(await alerts.senderOf(randomUUID())).toBeNull();
+  });
+
+  it('says whether a version of the alert is still in the outbox, not yet acknowledged by Kafka', async () => {
+    const sender = await agency(db);
+    const { message, outboxIds } = await submitted(db, sender);
+    const other = await submitted(db, sender);
+    expect(await alerts.lockForChange(message.alertId)).toMatchObject({ previousUnpublished: true });
+    // Published (the writer deletes its rows): the next version may be written. Another alert's rows do not count.
+    await db.query(`DELETE FROM gateway.outbox WHERE id = ANY($1::bigint[])`, [outboxIds]);
+    expect(await alerts.lockForChange(message.alertId)).toMatchObject({ previousUnpublished: false });
+    expect(await alerts.lockForChange(other.message.alertId)).toMatchObject({ previousUnpublished: true });
   });
 
   it('appends an update in one statement: the version, the new current version and retention, and the outbox rows', async () => {

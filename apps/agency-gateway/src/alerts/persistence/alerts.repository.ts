@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SqlRunner } from '@hub/database/sql-runner';
+import { Topic } from '@hub/contracts/topics';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { StoredVersion } from '../stored-version';
@@ -79,13 +80,18 @@ export class AlertsRepository {
     return row ? alertRecord(row) : null;
   }
 
-  /** The alert, its row locked until the end of the caller's transaction: changes of one alert happen one at a time. */
-  async lockForChange(alertId: string): Promise<AlertRecord | null> {
-    const [row] = await this.db.query<AlertRow>(
-      `SELECT alert_id, sender, current_version, state, erased_at FROM gateway.alerts WHERE alert_id = $1 FOR UPDATE`,
-      [alertId],
+  /**
+   * The alert, its row locked until the end of the caller's transaction: changes of one alert happen one at a time.
+   * `previousUnpublished`: a version of it is still in the outbox, not yet acknowledged by Kafka (see AppendVersion).
+   */
+  async lockForChange(alertId: string): Promise<(AlertRecord & { previousUnpublished: boolean }) | null> {
+    const [row] = await this.db.query<AlertRow & { previous_unpublished: boolean }>(
+      `SELECT alert_id, sender, current_version, state, erased_at,
+              EXISTS (SELECT 1 FROM gateway.outbox WHERE topic = $2 AND key = $1) AS previous_unpublished
+       FROM gateway.alerts WHERE alert_id = $1 FOR UPDATE`,
+      [alertId, Topic.AlertsSubmitted],
     );
-    return row ? alertRecord(row) : null;
+    return row ? { ...alertRecord(row), previousUnpublished: row.previous_unpublished } : null;
   }
 
   /**

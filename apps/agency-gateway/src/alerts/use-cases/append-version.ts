@@ -6,6 +6,7 @@ import { AlertContent } from '@hub/contracts/alert/alert-content';
 import { CancelAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
 import { parseContent } from '@hub/contracts/alert/validate';
 import { DeliveryKind } from '@hub/contracts/messages';
+import { OutboxUnavailableError } from '@hub/kafka/dependency-outage';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, HubError } from '@hub/platform/errors';
 import { GatewayConfig } from '../../gateway.config';
@@ -63,27 +64,39 @@ export class AppendVersion {
     baseVersion: number | null,
     contentFor: (versions: AlertVersionsRepository, current: AlertRecord) => Promise<VersionContent>,
   ): Promise<{ alertId: string; version: number }> {
-    const { version, ids } = await this.dataSource.transaction(async (manager) => {
-      const alerts = this.alerts.within(manager);
-      const current = await alerts.lockForChange(alertId);
-      if (!current || current.sender !== principal.agencyId) {
-        return this.refusals.notFound(principal, alertId, kind, current ? 'not-the-sender' : 'no-such-alert');
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.dataSource.transaction(async (manager) => {
+        const alerts = this.alerts.within(manager);
+        const current = await alerts.lockForChange(alertId);
+        if (!current || current.sender !== principal.agencyId) {
+          return this.refusals.notFound(principal, alertId, kind, current ? 'not-the-sender' : 'no-such-alert');
+        }
+        assertChangeable(current, baseVersion);
+        // Version n+1 is written only once version n is in Kafka, so that it can never get there first: outbox rows
+        // are published from memory by whichever replica wrote them (docs/decisions/002-delivery-guarantees.md).
+        if (current.previousUnpublished) return null;
+        const next = current.currentVersion + 1;
+        const { content, cancelReason, signature } = await contentFor(this.versions.within(manager), current);
+        const stored = storedVersion(principal, kind, alertId, next, content, cancelReason, signature);
+        const messages = versionMessages(principal, stored);
+        // An update's content decides the retention from now on; a cancel keeps the content, so its retention too.
+        const ids = await alerts.appendVersion(
+          stored,
+          kind === 'cancel' ? 'cancelled' : 'active',
+          kind === 'update' ? retainUntil(stored.message, this.config.retentionPolicy) : null,
+          messages,
+        );
+        return { version: next, ids, messages };
+      });
+      if (outcome) {
+        await this.outbox.publish(outcome.ids, outcome.messages);
+        return { alertId, version: outcome.version };
       }
-      assertChangeable(current, baseVersion);
-      const next = current.currentVersion + 1;
-      const { content, cancelReason, signature } = await contentFor(this.versions.within(manager), current);
-      const stored = storedVersion(principal, kind, alertId, next, content, cancelReason, signature);
-      // An update's content decides the retention from now on; a cancel keeps the content, so its retention too.
-      const ids = await alerts.appendVersion(
-        stored,
-        kind === 'cancel' ? 'cancelled' : 'active',
-        kind === 'update' ? retainUntil(stored.message, this.config.retentionPolicy) : null,
-        versionMessages(principal, stored),
-      );
-      return { version: next, ids };
-    });
-    await this.outbox.publish(ids);
-    return { alertId, version };
+      // The previous version's writer has not published it yet (or died doing so): drain the outbox in order, then
+      // try once more; still pending means Kafka is not answering (503, the client retries).
+      if (attempt === 2) throw new OutboxUnavailableError(`the version of ${alertId} before this change is not yet in Kafka`);
+      await this.outbox.flush();
+    }
   }
 }
 

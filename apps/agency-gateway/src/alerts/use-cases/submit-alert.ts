@@ -46,6 +46,7 @@ export class SubmitAlert {
     const stored = storedVersion(principal, 'alert', alertId, version, content, undefined, signature);
     const { message } = stored;
     const response: AcceptedResponse = { alertId, version, messageId: message.messageId, acceptedAt: message.receivedAt };
+    const messages = versionMessages(principal, stored, { idempotencyKey });
     const outboxIds = await this.idempotencyKeys.claimAndSubmit({
       sender: principal.agencyId,
       idempotencyKey,
@@ -53,10 +54,10 @@ export class SubmitAlert {
       response,
       stored,
       retainUntil: retainUntil(message, this.config.retentionPolicy),
-      messages: versionMessages(principal, stored, { idempotencyKey }),
+      messages,
     });
     if (!outboxIds) return this.replay(principal, idempotencyKey, requestHash);
-    await this.outbox.publish(outboxIds);
+    await this.outbox.publish(outboxIds, messages);
     return response;
   }
 
@@ -71,6 +72,8 @@ export class SubmitAlert {
       ]);
     }
     if ((await this.idempotencyKeys.unpublished(claim.outboxIds)) > 0) {
+      // Its writer may have died between commit and send: the relay takes such rows over once they are stale.
+      this.outbox.wake();
       throw new HubError(ErrorCode.RequestInFlight, 'A request with this Idempotency-Key is still being processed; retry shortly', [
         { path: 'Idempotency-Key', message: 'request in flight' },
       ]);
