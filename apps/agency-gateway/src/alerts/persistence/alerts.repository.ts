@@ -87,9 +87,9 @@ export class AlertsRepository {
   async lockForChange(alertId: string): Promise<(AlertRecord & { previousUnpublished: boolean }) | null> {
     const [row] = await this.db.query<AlertRow & { previous_unpublished: boolean }>(
       `SELECT alert_id, sender, current_version, state, erased_at,
-              EXISTS (SELECT 1 FROM gateway.outbox WHERE topic = $2 AND key = $1) AS previous_unpublished
+              EXISTS (SELECT 1 FROM gateway.outbox WHERE topic = $2 AND key = $3) AS previous_unpublished
        FROM gateway.alerts WHERE alert_id = $1 FOR UPDATE`,
-      [alertId, Topic.AlertsSubmitted],
+      [alertId, Topic.AlertsSubmitted, alertId],
     );
     return row ? { ...alertRecord(row), previousUnpublished: row.previous_unpublished } : null;
   }
