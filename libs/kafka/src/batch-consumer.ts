@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
+import { CombinedCalls } from './combined-calls';
 import { restartWhenAbandoned } from './consumer-restart';
 import { KAFKA_CLIENT } from './kafka.options';
 import { BatchAttempt, ConsumedMessage, ConsumerStoppingError, KafkaMessageHandler } from './message-handler';
@@ -10,18 +11,25 @@ const GROUP_JOIN_WAIT_MS = 60_000;
 export interface BatchConsumerOptions<T extends object> {
   /** Consumer group id, used exactly as given. */
   groupId: string;
-  /** Every message of a handle() call comes from one partition of one of these (BatchAttempt.topic says which). */
+  /** Every message of a handle() call comes from one of these (BatchAttempt.topic says which). */
   topics: readonly Topic[];
   messageClass: new () => T;
   /**
-   * Handles consecutive messages of one partition, in order, in one database transaction. Must be idempotent:
-   * after a failure or a rebalance a batch is delivered again.
+   * Handles messages in one database transaction: consecutive messages of one partition or, combined, of several
+   * partitions of one topic (each partition's in order). Must be idempotent: after a failure or a rebalance a
+   * batch is delivered again.
    */
   handle: (messages: T[], attempt: BatchAttempt) => Promise<void>;
   /** Most messages per handle() call. */
   maxBatch: number;
   /** Partitions handled at once; order within a partition is kept. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Whether batches of different partitions of one topic that arrive while another is being handled share the next
+   * handle() call (CombinedCalls: one transaction for all of them); true unless said otherwise. Then one call's
+   * messages come from several partitions of its topic, each partition's in order.
+   */
+  combinePartitions?: boolean;
 }
 
 /**
@@ -71,12 +79,14 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
       () => this.stopping,
       this.logger,
     );
+    const concurrency = options.partitionsConsumedConcurrently ?? 3;
+    const combined = options.combinePartitions !== false && concurrency > 1 ? new CombinedCalls(options.handle, options.maxBatch) : null;
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
     await consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently: concurrency,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         for (let start = 0; start < batch.messages.length; start += options.maxBatch) {
           if (!isRunning() || isStale()) return;
@@ -84,7 +94,7 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
           const stopping = () => !isRunning() || isStale();
           const contexts = chunk.map((message) => consumed(options.groupId, batch.topic, batch.partition, message, heartbeat, stopping));
           try {
-            await this.messages.handleMany(contexts, options.messageClass, options.handle);
+            await this.messages.handleMany(contexts, options.messageClass, options.handle, combined ? (m, a) => combined.call(m, a) : undefined);
           } catch (error) {
             // Stopping or rebalanced mid-wait: nothing of this chunk is resolved, so it is consumed again.
             if (error instanceof ConsumerStoppingError) return;

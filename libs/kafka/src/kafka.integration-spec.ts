@@ -2,7 +2,7 @@ import { Controller, INestMicroservice } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext, Payload, Transport } from '@nestjs/microservices';
 import { Test, TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Consumer, logLevel } from 'kafkajs';
+import { Consumer, logLevel, Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
@@ -11,7 +11,7 @@ import { expectEventually, testEnvironment, testKafka, testKafkaCredentials } fr
 import { kafkaSasl } from './kafka-client';
 import { KafkaBatchConsumers } from './batch-consumer';
 import { KafkaModule } from './kafka.module';
-import { KafkaProducer } from './kafka.producer';
+import { KafkaProducer, partitionOf } from './kafka.producer';
 import { ConsumerStatus } from './consumer-status';
 import { KafkaMessageHandler, MessageRefusedError } from './message-handler';
 import { OutboxService, outboxTableSql } from './outbox.service';
@@ -305,5 +305,62 @@ describe('libs/kafka against the real broker and database', () => {
     // Once in the batch that was refused, once alone (refused again, so dead-lettered).
     expect(calls.flat().filter((id) => id === poison).length).toBe(2);
     expect(glitched).toBe(true);
+  });
+
+  it('batches of several partitions share one call, and a partition that keeps failing holds back only itself', async () => {
+    const groupId = `combine-it-${run}`;
+    const prefix = `it-${run}-combine`;
+    const partitioner = Partitioners.DefaultPartitioner();
+    const keys: string[] = [];
+    const partitions = new Set<number>();
+    for (let i = 0; keys.length < 3; i++) {
+      const key = `${prefix}-key-${i}`;
+      const partition = partitionOf(partitioner, { topic: TOPIC, key }, 6);
+      if (partitions.has(partition)) continue;
+      partitions.add(partition);
+      keys.push(key);
+    }
+    const stuck = `${prefix}-0-stuck`;
+    const idsOf = (k: number) => Array.from({ length: 5 }, (_, i) => `${prefix}-${k}-${i}`);
+    const producer = moduleRef.get(KafkaProducer);
+    await producer.send([{ topic: TOPIC, key: keys[0], value: auditEvent(stuck) }]);
+    for (let k = 0; k < 3; k++) await producer.send(idsOf(k).map((id) => ({ topic: TOPIC, key: keys[k], value: auditEvent(id) })));
+
+    let release = false;
+    const calls: string[][] = [];
+    const succeeded: string[][] = [];
+    await moduleRef.get(KafkaBatchConsumers).start({
+      groupId,
+      topics: [TOPIC],
+      messageClass: AuditEvent,
+      // Every partition at once, and room for what earlier tests left on the topic: all first batches can combine.
+      maxBatch: 1000,
+      partitionsConsumedConcurrently: 6,
+      handle: async (events) => {
+        const ours = events.map((e) => e.eventId).filter((id) => id.startsWith(prefix));
+        if (ours.length > 0) calls.push(ours);
+        // Slow work, so that the other partitions' batches arrive while a call runs.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        if (ours.includes(stuck) && !release) throw new Error('simulated failure nobody anticipated');
+        if (ours.length > 0) succeeded.push(ours);
+      },
+    });
+
+    const handled = () => new Set(succeeded.flat());
+    await expectEventually(() => [...idsOf(1), ...idsOf(2)].every((id) => handled().has(id)), {
+      description: 'the other partitions handled while one fails',
+    });
+    expect(idsOf(0).some((id) => handled().has(id))).toBe(false);
+    // Some call carried messages of more than one partition.
+    const keysIn = (call: string[]) => new Set(call.map((id) => id.slice(prefix.length + 1, prefix.length + 2)));
+    expect(Math.max(...calls.map((call) => keysIn(call).size))).toBeGreaterThan(1);
+
+    release = true;
+    await expectEventually(() => idsOf(0).every((id) => handled().has(id)), { description: 'the failing partition goes on once released' });
+    const firstDone = [...new Set(succeeded.flat())];
+    for (let k = 0; k < 3; k++) {
+      const order = firstDone.filter((id) => id.startsWith(`${prefix}-${k}-`));
+      expect(order).toEqual(k === 0 ? [stuck, ...idsOf(0)] : idsOf(k));
+    }
   });
 });

@@ -84,11 +84,14 @@ export class KafkaMessageHandler {
    * retried; on any other failure each message is run alone, in order, so that a refusal dead-letters only its own
    * message and an unexplained failure holds back only the messages from it on.
    * The handler must be idempotent: after a failure some messages are handled again.
+   * `combined`, when given, is tried for the whole batch instead of `work` (even for a batch of one): it may handle
+   * these messages together with other partitions' (CombinedCalls). Messages retried alone always go to `work`.
    */
   async handleMany<T extends object>(
     contexts: readonly ConsumedMessage[],
     messageClass: new () => T,
     work: (messages: T[], batch: BatchAttempt) => Promise<void>,
+    combined?: (messages: T[], batch: BatchAttempt) => Promise<void>,
   ): Promise<void> {
     const valid: { context: ConsumedMessage; message: T }[] = [];
     for (const context of contexts) {
@@ -101,11 +104,11 @@ export class KafkaMessageHandler {
     if (valid.length === 0) return;
     const heartbeat = valid[0].context.getHeartbeat();
     const topic = valid[0].context.getTopic();
-    if (valid.length > 1) {
+    if (valid.length > 1 || combined) {
       const wait = new Backoff(this.options.retryBackoffMs);
       for (;;) {
         try {
-          await work(
+          await (combined ?? work)(
             valid.map((v) => v.message),
             { heartbeat, topic },
           );
