@@ -74,7 +74,7 @@ function rssMb(pid) {
 
 /** The two replicas of every service, each restartable on its own port. */
 function replicaSet(env, logRoot) {
-  const services = require('./services');
+  const services = require('@hub/testing/local-hub');
   const replicas = [];
   APPS.forEach((app, index) => {
     for (const r of [0, 1]) {
@@ -286,9 +286,10 @@ async function runChaos(argv) {
 }
 
 async function chaos(options, cleanup) {
-  const { startKafkaCluster, kafkaClientConfig, kafkaEnvironment, AUDIT_TOPICS } = require('./kafka');
-  const { ensureDatabase } = require('./postgres');
-  const services = require('./services');
+  const { startKafkaCluster, kafkaClientConfig, kafkaEnvironment } = require('@hub/testing/local-hub');
+  const { AUDIT_TOPICS } = require('@hub/contracts/topics');
+  const { ensureDatabase } = require('./postgres.ts');
+  const services = require('@hub/testing/local-hub');
   const { Client } = require('pg');
   const { Kafka, logLevel } = require('kafkajs');
 

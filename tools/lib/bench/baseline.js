@@ -113,7 +113,7 @@ async function latencyAtRate(kafka, producer, pool, { topic, seconds, rate }) {
 
 async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
   const { Kafka, logLevel } = require('kafkajs');
-  const kafka = new Kafka({ clientId: 'bench-baseline', ...require('../kafka').kafkaClientConfig(brokers), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'bench-baseline', ...require('@hub/testing/local-hub').kafkaClientConfig(brokers), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const topics = { warmup: 'bench.baseline.warmup.v1', batched: 'bench.baseline.batched.v1', single: 'bench.baseline.single.v1', singleHub: 'bench.baseline.single-hub.v1', latency: 'bench.baseline.latency.v1' };

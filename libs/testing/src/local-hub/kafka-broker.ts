@@ -1,77 +1,46 @@
-'use strict';
+import { ChildProcess, spawn, spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { ROOT } from './apps';
+import { KAFKA_ADMIN, KAFKA_PRINCIPALS, kafkaClientConfig, kafkaPassword } from './principals';
+import { portOpen, ProcessExit, sleep, waitForExit } from './processes';
+
 /**
  * A real single-node Kafka (KRaft, broker + controller) from Apache Kafka's own jars on Maven Central, with
  * SASL/SCRAM-SHA-512 authentication and ACLs (docs/decisions/006-trust-model.md).
  * No Docker here, so the project fetches org.apache.kafka:kafka_2.13 with Maven and runs kafka.Kafka itself.
  */
-const { spawn, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const net = require('node:net');
-const path = require('node:path');
-const { waitForExit } = require('./services');
-
-const ROOT = path.resolve(__dirname, '..', '..');
 const KAFKA_VERSION = '3.9.1';
 const LIBS = path.join(ROOT, '.hub', 'kafka', 'libs');
-const POM = path.join(ROOT, 'scripts', 'kafka', 'pom.xml');
-const LOG4J = path.join(ROOT, 'scripts', 'kafka', 'log4j.properties');
+const POM = path.join(__dirname, 'kafka', 'pom.xml');
+const LOG4J = path.join(__dirname, 'kafka', 'log4j.properties');
 
 /**
  * HUB_TEST_SLOT=n (default 0) moves a test run's ports by n*100 and gives it database hub_test_n, so that two
  * working copies on one machine can run their tests at the same time.
  */
-const TEST_SLOT = Number(process.env.HUB_TEST_SLOT || 0);
+export const TEST_SLOT = Number(process.env.HUB_TEST_SLOT || 0);
+
+export interface BrokerInstance {
+  port: number;
+  controllerPort: number;
+  dir: string;
+}
+
+export type BrokerName = 'dev' | 'test' | 'bench';
 
 /** Broker instances: the hub's own (npm start) and the tests' (npm test), so a test run never touches dev data. */
-const INSTANCES = {
+export const INSTANCES: Readonly<Record<BrokerName, BrokerInstance>> = {
   dev: { port: 9092, controllerPort: 9093, dir: path.join(ROOT, '.hub', 'kafka', 'dev') },
   test: { port: 19092 + TEST_SLOT * 100, controllerPort: 19093 + TEST_SLOT * 100, dir: path.join(ROOT, '.hub', 'kafka', 'test') },
   /** npm run bench: formatted fresh each run and stopped at the end. */
   bench: { port: 29092, controllerPort: 29093, dir: path.join(ROOT, '.hub', 'kafka', 'bench') },
 };
 
-function log(line) {
+function log(line: string): void {
   process.stdout.write(`[kafka] ${line}\n`);
-}
-
-/**
- * The Kafka principals of every broker the project starts: SCRAM-SHA-512 users, created when the storage is formatted
- * (`--add-scram`), each with its password from the environment or, outside production, a documented local default
- * (the apps' config classes hold the same defaults and refuse them under NODE_ENV=production). `hub-admin` is the
- * cluster's super user: inter-broker and controller traffic, and `main.js migrate`, which creates the topics and sets
- * each service's ACLs (libs/kafka/src/kafka-access.ts). The services get nothing else.
- */
-const KAFKA_ADMIN = 'hub-admin';
-const KAFKA_USERS = [
-  { username: KAFKA_ADMIN, variable: 'KAFKA_ADMIN_PASSWORD', localDefault: 'hub-local-only-kafka-admin' },
-  { username: 'agency-gateway', variable: 'GATEWAY_KAFKA_PASSWORD', localDefault: 'hub-local-only-kafka-gateway' },
-  { username: 'coordination-node', variable: 'COORDINATION_KAFKA_PASSWORD', localDefault: 'hub-local-only-kafka-coordination' },
-  { username: 'audit-log', variable: 'AUDIT_KAFKA_PASSWORD', localDefault: 'hub-local-only-kafka-audit' },
-];
-
-/** The password of a local principal: its variable, else the local default. */
-function kafkaPassword(username, env = process.env) {
-  const user = KAFKA_USERS.find((u) => u.username === username);
-  if (!user) throw new Error(`unknown Kafka principal ${username}`);
-  const password = env[user.variable] || user.localDefault;
-  // They go into server.properties (JAAS) and the --add-scram argument, neither of which can quote these.
-  if (!/^[A-Za-z0-9._~+/=-]{8,}$/.test(password)) {
-    throw new Error(`${user.variable} must be 8 or more characters from A-Z a-z 0-9 . _ ~ + / = - (hex or base64 is)`);
-  }
-  return password;
-}
-
-/** The per-service audit topics (libs/contracts/src/topics.ts: Topic.AuditEventsFrom*), for the scripts' own checks. */
-const AUDIT_TOPICS = ['audit.events.agency-gateway.v1', 'audit.events.coordination-node.v1', 'audit.events.audit-log.v1'];
-
-/** kafkajs client settings for `username` (default: the admin, for scripts and tests) on `brokers`. */
-function kafkaClientConfig(brokers, username = KAFKA_ADMIN, env = process.env) {
-  return { brokers, sasl: { mechanism: 'scram-sha-512', username, password: kafkaPassword(username, env) } };
-}
-
-/** The environment every hub process of a run gets: each principal's password, so the apps use the broker's. */
-function kafkaEnvironment(env = process.env) {
-  return Object.fromEntries(KAFKA_USERS.map((user) => [user.variable, kafkaPassword(user.username, env)]));
 }
 
 /**
@@ -80,7 +49,7 @@ function kafkaEnvironment(env = process.env) {
  * available there: the credentials live in the metadata the controllers serve); ACLs enforced by the KRaft
  * StandardAuthorizer, with nothing allowed that no ACL names.
  */
-function securityProperties({ port, controllerPort }) {
+function securityProperties({ port, controllerPort }: { port: number; controllerPort: number }): string[] {
   const admin = kafkaPassword(KAFKA_ADMIN);
   return [
     `listeners=CLIENT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
@@ -101,35 +70,49 @@ function securityProperties({ port, controllerPort }) {
 }
 
 /** `kafka-storage format` arguments that create every principal's SCRAM credentials in the new cluster's metadata. */
-function scramFormatArguments() {
-  return KAFKA_USERS.flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.username},password=${kafkaPassword(user.username)}]`]);
+function scramFormatArguments(): string[] {
+  return KAFKA_PRINCIPALS.flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.username},password=${kafkaPassword(user.username)}]`]);
 }
 
 /** What the users were formatted with (hashed), so a broker formatted with other passwords is not silently reused. */
-function principalsFingerprint() {
-  const text = KAFKA_USERS.map((user) => `${user.username}:${kafkaPassword(user.username)}`).join('\n');
-  return require('node:crypto').createHash('sha256').update(text).digest('hex');
+function principalsFingerprint(): string {
+  const text = KAFKA_PRINCIPALS.map((user) => `${user.username}:${kafkaPassword(user.username)}`).join('\n');
+  return createHash('sha256').update(text).digest('hex');
 }
 
-function ensureKafkaJars() {
+export function ensureKafkaJars(): void {
   const marker = path.join(LIBS, `kafka_2.13-${KAFKA_VERSION}.jar`);
   if (fs.existsSync(marker)) return;
   log(`fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central into ${path.relative(ROOT, LIBS)}`);
   fs.mkdirSync(LIBS, { recursive: true });
   const result = spawnSync(
     'mvn',
-    ['-q', '-B', '-f', POM, 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies',
-      `-DoutputDirectory=${LIBS}`, '-DincludeScope=runtime'],
+    ['-q', '-B', '-f', POM, 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies', `-DoutputDirectory=${LIBS}`, '-DincludeScope=runtime'],
     { stdio: 'inherit' },
   );
   if (result.status !== 0 || !fs.existsSync(marker)) throw new Error('could not fetch the Kafka jars with Maven (see output above)');
 }
 
-function java(args, options = {}) {
-  return spawnSync('java', ['-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, ...args], { encoding: 'utf8', ...options });
+function java(args: string[], options: SpawnSyncOptions = {}) {
+  return spawnSync('java', ['-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, ...args], { ...options, encoding: 'utf8' });
 }
 
-function serverProperties(instance) {
+function newClusterId(): string {
+  return java(['kafka.tools.StorageTool', 'random-uuid']).stdout.trim().split('\n').pop() as string;
+}
+
+function spawnBroker(propsFile: string, logFile: string, heap: { min: number; max: number }, detached: boolean): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(
+    'java',
+    [`-Xms${heap.min}m`, `-Xmx${heap.max}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, 'kafka.Kafka', propsFile],
+    { detached, stdio: ['ignore', out, out] },
+  );
+  fs.closeSync(out);
+  return child;
+}
+
+function serverProperties(instance: BrokerInstance): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
@@ -148,17 +131,8 @@ function serverProperties(instance) {
   ].join('\n');
 }
 
-function portOpen(port, host = '127.0.0.1') {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
-  });
-}
-
 /** The pid of the instance's broker if it still runs; a recycled pid (another command line) does not count. */
-function readPid(instance) {
+function readPid(instance: BrokerInstance): number | null {
   try {
     const pid = Number(fs.readFileSync(path.join(instance.dir, 'kafka.pid'), 'utf8'));
     process.kill(pid, 0);
@@ -173,7 +147,7 @@ function readPid(instance) {
  * The process that started the broker with `owned: true` (npm start) and will stop it. If that process is gone
  * (killed hard, the terminal closed), nobody will ever stop the broker: the next start treats it as stale.
  */
-function ownerAlive(instance) {
+function ownerAlive(instance: BrokerInstance): boolean {
   try {
     const owner = Number(fs.readFileSync(path.join(instance.dir, 'owner.pid'), 'utf8'));
     if (owner === process.pid) return true;
@@ -181,15 +155,14 @@ function ownerAlive(instance) {
     return true;
   } catch (error) {
     // No owner file: started on its own (npm run kafka -- start) and meant to outlive us.
-    return error.code !== 'ESRCH';
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
 /** Waits until the broker answers a metadata request (not just until its port opens). */
-async function waitForBroker(brokers, timeoutMs = 90000) {
-  const { Kafka, logLevel } = require('kafkajs');
+export async function waitForBroker(brokers: string[], timeoutMs = 90000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let lastError = null;
+  let lastError: Error | null = null;
   while (Date.now() < deadline) {
     const admin = new Kafka({ clientId: 'hub-wait', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
     try {
@@ -198,19 +171,24 @@ async function waitForBroker(brokers, timeoutMs = 90000) {
       await admin.disconnect();
       if (cluster.brokers.length > 0 && cluster.controller !== null) return;
     } catch (error) {
-      lastError = error;
+      lastError = error as Error;
       await admin.disconnect().catch(() => undefined);
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
   }
-  throw new Error(`Kafka at ${brokers.join(',')} did not answer within ${timeoutMs} ms: ${lastError && lastError.message}`);
+  throw new Error(`Kafka at ${brokers.join(',')} did not answer within ${timeoutMs} ms: ${lastError?.message}`);
 }
 
-/**
- * Starts the named local broker (reusing one already running), or does nothing when KAFKA_BROKERS points
- * elsewhere. Returns { brokers, started, stop }.
- */
-async function startKafka(name = 'dev', { fresh = false, owned = false } = {}) {
+/** A local broker as startKafka returns it: `started` when this call started it (and stop() stops it). */
+export interface LocalBroker {
+  brokers: string[];
+  started: boolean;
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the named local broker (reusing one already running unless `fresh`). */
+export async function startKafka(name: BrokerName = 'dev', { fresh = false, owned = false }: { fresh?: boolean; owned?: boolean } = {}): Promise<LocalBroker> {
   const instance = INSTANCES[name];
   if (!instance) throw new Error(`unknown broker instance ${name}`);
   const brokers = [`127.0.0.1:${instance.port}`];
@@ -244,18 +222,11 @@ async function startKafka(name = 'dev', { fresh = false, owned = false } = {}) {
   const propsFile = path.join(instance.dir, 'server.properties');
   fs.writeFileSync(propsFile, serverProperties(instance));
   if (!fs.existsSync(path.join(instance.dir, 'data', 'meta.properties'))) {
-    const uuid = java(['kafka.tools.StorageTool', 'random-uuid']).stdout.trim().split('\n').pop();
-    const format = java(['kafka.tools.StorageTool', 'format', '-t', uuid, '-c', propsFile, '--ignore-formatted', ...scramFormatArguments()]);
+    const format = java(['kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propsFile, '--ignore-formatted', ...scramFormatArguments()]);
     if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stderr || format.stdout}`);
     fs.writeFileSync(fingerprintFile, principalsFingerprint());
   }
-  const out = fs.openSync(path.join(instance.dir, 'kafka.log'), 'a');
-  const child = spawn(
-    'java',
-    ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', `${LIBS}/*`,
-      `-Dlog4j.configuration=file:${LOG4J}`, 'kafka.Kafka', propsFile],
-    { detached: true, stdio: ['ignore', out, out] },
-  );
+  const child = spawnBroker(propsFile, path.join(instance.dir, 'kafka.log'), { min: 256, max: 768 }, true);
   child.unref();
   fs.writeFileSync(path.join(instance.dir, 'kafka.pid'), String(child.pid));
   if (owned) fs.writeFileSync(path.join(instance.dir, 'owner.pid'), String(process.pid));
@@ -266,7 +237,7 @@ async function startKafka(name = 'dev', { fresh = false, owned = false } = {}) {
 }
 
 /** Stops the named local broker cleanly (SIGTERM, then SIGKILL after 30 s). */
-async function stopKafka(name = 'dev') {
+export async function stopKafka(name: BrokerName = 'dev'): Promise<void> {
   const instance = INSTANCES[name];
   const pid = readPid(instance);
   if (!pid) return;
@@ -279,100 +250,123 @@ async function stopKafka(name = 'dev') {
 }
 
 /** Last resort when our process is exiting and cannot wait: asks the broker to stop, without waiting. */
-function signalKafkaStop(name = 'dev') {
+export function signalKafkaStop(name: BrokerName = 'dev'): void {
   const pid = readPid(INSTANCES[name]);
   if (pid) process.kill(pid, 'SIGTERM');
+}
+
+export interface ClusterOptions {
+  dir: string;
+  nodes?: number;
+  basePort: number;
+  controllerBasePort: number;
+  heapMb?: number;
+}
+
+/** A local multi-node KRaft cluster. */
+export interface BrokerCluster {
+  brokers: string[];
+  nodes: { id: number; port: number; pid(): number | undefined }[];
+  /** Sends `signal` to node `id` (SIGKILL: crash; SIGSTOP/SIGCONT: freeze/thaw). */
+  kill(nodeId: number, signal?: NodeJS.Signals): void;
+  /** Starts node `id` again after it died (same data directory). */
+  start(nodeId: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface ClusterMember {
+  id: number;
+  port: number;
+  dir: string;
+  propsFile: string;
+  child: ChildProcess;
+  exited: Promise<ProcessExit>;
+}
+
+function clusterNodeProperties(id: number, voters: string, nodes: number, ports: { port: number; controllerPort: number }, nodeDir: string): string {
+  return [
+    'process.roles=broker,controller',
+    `node.id=${id}`,
+    `controller.quorum.voters=${voters}`,
+    ...securityProperties(ports),
+    `log.dirs=${path.join(nodeDir, 'data')}`,
+    'num.partitions=3',
+    `default.replication.factor=${Math.min(3, nodes)}`,
+    `min.insync.replicas=${Math.min(2, nodes)}`,
+    `offsets.topic.replication.factor=${Math.min(3, nodes)}`,
+    'offsets.topic.num.partitions=10',
+    `transaction.state.log.replication.factor=${Math.min(3, nodes)}`,
+    `transaction.state.log.min.isr=${Math.min(2, nodes)}`,
+    'unclean.leader.election.enable=false',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    '',
+  ].join('\n');
 }
 
 /**
  * A local KRaft cluster of `nodes` combined broker+controller nodes sharing one controller quorum (npm run chaos):
  * the production shape of docker-compose.yml (replication factor 3, min.insync.replicas 2) from the same jars.
  * Formatted fresh each time. Node i listens on basePort+i-1 and its controller on controllerBasePort+i-1.
- * Returns { brokers, nodes: [{ id, port, pid() }], kill(id, signal), start(id), stop() }.
  */
-async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort, heapMb = 512 }) {
+export async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort, heapMb = 512 }: ClusterOptions): Promise<BrokerCluster> {
   ensureKafkaJars();
   for (let i = 0; i < nodes; i++) {
-    if (await portOpen(basePort + i) || await portOpen(controllerBasePort + i)) {
+    if ((await portOpen(basePort + i)) || (await portOpen(controllerBasePort + i))) {
       throw new Error(`port ${basePort + i} or ${controllerBasePort + i} is taken by another process`);
     }
   }
   fs.rmSync(dir, { recursive: true, force: true });
   const voters = Array.from({ length: nodes }, (_, i) => `${i + 1}@127.0.0.1:${controllerBasePort + i}`).join(',');
-  const clusterId = java(['kafka.tools.StorageTool', 'random-uuid']).stdout.trim().split('\n').pop();
-  const members = Array.from({ length: nodes }, (_, i) => {
+  const clusterId = newClusterId();
+  const spawnNode = (member: Pick<ClusterMember, 'dir' | 'propsFile'>) => {
+    const child = spawnBroker(member.propsFile, path.join(member.dir, 'kafka.log'), { min: 128, max: heapMb }, false);
+    const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    return { child, exited };
+  };
+  const members: ClusterMember[] = Array.from({ length: nodes }, (_, i) => {
     const id = i + 1;
     const nodeDir = path.join(dir, `node-${id}`);
     fs.mkdirSync(nodeDir, { recursive: true });
     const propsFile = path.join(nodeDir, 'server.properties');
-    fs.writeFileSync(
-      propsFile,
-      [
-        'process.roles=broker,controller',
-        `node.id=${id}`,
-        `controller.quorum.voters=${voters}`,
-        ...securityProperties({ port: basePort + i, controllerPort: controllerBasePort + i }),
-        `log.dirs=${path.join(nodeDir, 'data')}`,
-        'num.partitions=3',
-        `default.replication.factor=${Math.min(3, nodes)}`,
-        `min.insync.replicas=${Math.min(2, nodes)}`,
-        `offsets.topic.replication.factor=${Math.min(3, nodes)}`,
-        'offsets.topic.num.partitions=10',
-        `transaction.state.log.replication.factor=${Math.min(3, nodes)}`,
-        `transaction.state.log.min.isr=${Math.min(2, nodes)}`,
-        'unclean.leader.election.enable=false',
-        'group.initial.rebalance.delay.ms=0',
-        'auto.create.topics.enable=false',
-        '',
-      ].join('\n'),
-    );
+    fs.writeFileSync(propsFile, clusterNodeProperties(id, voters, nodes, { port: basePort + i, controllerPort: controllerBasePort + i }, nodeDir));
     const format = java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, ...scramFormatArguments()]);
     if (format.status !== 0) throw new Error(`kafka storage format (node ${id}) failed: ${format.stderr || format.stdout}`);
-    return { id, port: basePort + i, dir: nodeDir, propsFile, child: null };
+    return { id, port: basePort + i, dir: nodeDir, propsFile, ...spawnNode({ dir: nodeDir, propsFile }) };
   });
-  const spawnNode = (member) => {
-    const out = fs.openSync(path.join(member.dir, 'kafka.log'), 'a');
-    member.child = spawn(
-      'java',
-      [`-Xms128m`, `-Xmx${heapMb}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', `${LIBS}/*`,
-        `-Dlog4j.configuration=file:${LOG4J}`, 'kafka.Kafka', member.propsFile],
-      { stdio: ['ignore', out, out] },
-    );
-    member.exited = new Promise((resolve) => member.child.once('exit', resolve));
+  const running = (m: ClusterMember) => m.child.exitCode === null && m.child.signalCode === null;
+  const byId = (id: number) => {
+    const member = members.find((m) => m.id === id);
+    if (!member) throw new Error(`no node ${id}`);
+    return member;
   };
-  members.forEach(spawnNode);
   const brokers = members.map((m) => `127.0.0.1:${m.port}`);
-  const byId = (id) => members.find((m) => m.id === id);
-  const cluster = {
+  const cluster: BrokerCluster = {
     brokers,
     nodes: members.map((m) => ({ id: m.id, port: m.port, pid: () => m.child.pid })),
-    /** Sends `signal` to node `id` (SIGKILL: crash; SIGSTOP/SIGCONT: freeze/thaw). */
     kill(id, signal = 'SIGKILL') {
       byId(id).child.kill(signal);
     },
-    /** Starts node `id` again after it died (same data directory). */
     async start(id) {
       const member = byId(id);
-      if (member.child.exitCode === null && member.child.signalCode === null) throw new Error(`node ${id} still runs`);
-      spawnNode(member);
+      if (running(member)) throw new Error(`node ${id} still runs`);
+      Object.assign(member, spawnNode(member));
     },
     async stop() {
-      for (const member of members) {
-        if (member.child.exitCode !== null || member.child.signalCode !== null) continue;
+      for (const member of members.filter(running)) {
         member.child.kill('SIGCONT');
         member.child.kill('SIGTERM');
       }
-      await Promise.race([Promise.all(members.map((m) => m.exited)), new Promise((resolve) => setTimeout(resolve, 30000))]);
-      for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
+      await Promise.race([Promise.all(members.map((m) => m.exited)), sleep(30000)]);
+      for (const member of members.filter(running)) member.child.kill('SIGKILL');
     },
   };
   try {
     await waitForBroker(brokers);
     // every node registered, not just the first to answer
-    const { Kafka, logLevel } = require('kafkajs');
     const admin = new Kafka({ clientId: 'hub-cluster-wait', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    for (let i = 0; i < 120 && (await admin.describeCluster()).brokers.length < nodes; i++) await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 120 && (await admin.describeCluster()).brokers.length < nodes; i++) await sleep(500);
     await admin.disconnect();
   } catch (error) {
     await cluster.stop();
@@ -381,19 +375,3 @@ async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort,
   log(`started a ${nodes}-node KRaft cluster on ${brokers.join(',')} (pids ${members.map((m) => m.child.pid).join(', ')})`);
   return cluster;
 }
-
-module.exports = {
-  startKafkaCluster,
-  TEST_SLOT,
-  INSTANCES,
-  ensureKafkaJars,
-  startKafka,
-  stopKafka,
-  signalKafkaStop,
-  waitForBroker,
-  portOpen,
-  KAFKA_ADMIN,
-  kafkaClientConfig,
-  kafkaEnvironment,
-  AUDIT_TOPICS,
-};

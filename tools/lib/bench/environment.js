@@ -38,7 +38,7 @@ function benchSigningKey(dir) {
 
 /** Fails early when another process listens on one of the service ports (never touches it). */
 async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = true } = {}) {
-  const { portOpen } = require('../kafka');
+  const { portOpen } = require('@hub/testing/local-hub');
   const broker = brokerPortsFrom(portBase);
   const wanted = { ...portsFrom(portBase), ...(withBroker ? { 'bench broker': broker.port, 'bench broker controller': broker.controllerPort } : {}) };
   for (const [what, port] of Object.entries(wanted)) {
@@ -54,7 +54,7 @@ async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = t
  * base+6100..6102 and their controllers on base+6110..6112. Returns { brokers, pids }.
  */
 async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE, brokers = 1 }) {
-  const { startKafka, stopKafka, startKafkaCluster, INSTANCES } = require('../kafka');
+  const { startKafka, stopKafka, startKafkaCluster, INSTANCES } = require('@hub/testing/local-hub');
   // This working copy's instance (.hub/kafka/bench); another base gets its own ports and data directory, so two
   // runs with different bases never stop each other's broker.
   Object.assign(INSTANCES.bench, brokerPortsFrom(portBase), portBase === DEFAULT_PORT_BASE ? {} : { dir: `${INSTANCES.bench.dir}-${portBase}` });
@@ -75,8 +75,8 @@ async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE, brokers = 1 
  */
 async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, profileApps = [], profileDir = null }) {
   const PORTS = portsFrom(portBase);
-  const { ensureDatabase } = require('../postgres');
-  const services = require('../services');
+  const { ensureDatabase } = require('../postgres.ts');
+  const services = require('@hub/testing/local-hub');
   const databaseName = databaseNameFor(portBase);
   const databaseUrl = databaseUrlFor(databaseName);
 
@@ -91,7 +91,7 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
     KAFKA_BROKERS: kafka.brokers.join(','),
     // On a 3-node cluster the hub's topics get the production replication (as `npm run chaos` gives them).
     ...(kafka.brokers.length >= 3 ? { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' } : {}),
-    ...require('../kafka').kafkaEnvironment(),
+    ...require('@hub/testing/local-hub').kafkaEnvironment(),
     DATABASE_URL: databaseUrl,
     HUB_ADMIN_KEY: ADMIN_KEY,
     GATEWAY_PORT: String(PORTS['agency-gateway']),
@@ -157,7 +157,7 @@ async function postgresSettings(pg) {
 /** The broker's replication as the hub's topics got it: brokers in the cluster, replicas per partition, min ISR. */
 async function brokerFacts(brokers) {
   const { Kafka, logLevel, ConfigResourceTypes } = require('kafkajs');
-  const { kafkaClientConfig } = require('../kafka');
+  const { kafkaClientConfig } = require('@hub/testing/local-hub');
   const admin = new Kafka({ clientId: 'bench-broker-facts', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {

@@ -215,7 +215,7 @@ async function costBatch(ctx, { kind, count, rate, knownAgencies }) {
  */
 async function runCost(ctx, { alertsPerBatch, rate, largeAgencyCount }) {
   const { Kafka, logLevel } = require('kafkajs');
-  const { kafkaClientConfig } = require('../kafka');
+  const { kafkaClientConfig } = require('@hub/testing/local-hub');
   const admin = new Kafka({ clientId: 'bench-cost', ...kafkaClientConfig(ctx.brokers), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const started = performance.now();

@@ -1,5 +1,4 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
-const { restartBackoff } = require('./supervisor') as { restartBackoff: (crashes: number, options?: { minBackoffMs?: number; maxBackoffMs?: number }) => number };
+import { restartBackoff } from './supervisor';
 
 describe('restartBackoff', () => {
   it('doubles per consecutive crash from the minimum and stops at the maximum', () => {

@@ -303,7 +303,7 @@ async function latencies(count, fn) {
  */
 async function prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root }) {
   const { Client } = require('pg');
-  const { ensureDatabase } = require('../postgres');
+  const { ensureDatabase } = require('../postgres.ts');
   const auditDatabase = hub.auditDatabaseName;
   const agency = await gateway.request('POST', '/v1/admin/agencies', {
     key: hub.adminKey,
@@ -353,7 +353,7 @@ async function prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root }) {
 async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler, deadlineAt = Infinity, profileDir = null }) {
   const fs = require('node:fs');
   const { Client } = require('pg');
-  const services = require('../services');
+  const services = require('@hub/testing/local-hub');
   const merkle = loadMerkle(root);
   const gateway = createClient(hub.urls['agency-gateway']);
   const auditUrl = hub.urls['audit-log'];

@@ -1,24 +1,22 @@
-'use strict';
-/** The hub's database on an existing PostgreSQL server (DATABASE_URL, or the local one on 127.0.0.1:5432). */
+import { Client } from 'pg';
 
+/** The hub's database on an existing PostgreSQL server (DATABASE_URL, or the local one on 127.0.0.1:5432). */
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432';
 
-function databaseUrl(name) {
+export function databaseUrl(name: string): string {
   return process.env.DATABASE_URL || `${DEFAULT_SERVER}/${name}`;
 }
 
 /** Creates the database named in the URL if it does not exist (fresh: drops it first). */
-async function ensureDatabase(url, { fresh = false } = {}) {
-  const { Client } = require('pg');
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
+export async function ensureDatabase(url: string, { fresh = false }: { fresh?: boolean } = {}): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
   const client = new Client({ connectionString: maintenance.toString() });
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`cannot reach PostgreSQL at ${maintenance.host}: ${error.message}. Start it, or set DATABASE_URL.`);
+    throw new Error(`cannot reach PostgreSQL at ${maintenance.host}: ${(error as Error).message}. Start it, or set DATABASE_URL.`);
   }
   try {
     if (fresh) {
@@ -31,5 +29,3 @@ async function ensureDatabase(url, { fresh = false } = {}) {
     await client.end();
   }
 }
-
-module.exports = { databaseUrl, ensureDatabase };

@@ -1,16 +1,20 @@
-'use strict';
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { api } from '@hub/testing/http';
+import type { KeyFile } from './seed';
+
 /**
  * Plausible traffic for a newcomer to watch: seizures at border crossings, containers, vehicles, a vessel,
  * persons of interest; then updates, a cancel, and recipients reading their inboxes and acknowledging.
  * Uses the keys that `npm start` saved in .hub/demo-keys.json.
  */
-const fs = require('node:fs');
-const { randomUUID } = require('node:crypto');
-
 const DAY = 24 * 3600 * 1000;
-const inDays = (days) => new Date(Date.now() + days * DAY).toISOString();
+const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 
-function alerts() {
+/** An alert body as the demo posts it (the contract's JSON shape; the gateway validates it). */
+export type DemoAlertBody = Record<string, any>;
+
+export function demoAlerts(): { from: string; body: DemoAlertBody }[] {
   const common = { status: 'actual', urgency: 'immediate', certainty: 'observed', evaluation: { source: 'B', information: 2 } };
   return [
     {
@@ -129,37 +133,39 @@ function alerts() {
   ];
 }
 
-async function call(base, method, path, key, body, headers = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  const parsed = text ? JSON.parse(text) : null;
-  if (response.status >= 400) throw new Error(`${method} ${path} → ${response.status} ${text}`);
-  return parsed;
+/** One request as `key`; a status of 400 or more stops the demo, naming the request. */
+async function call<T = any>(base: string, method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const response = await api<T>(base, method, path, { key, body, headers });
+  if (response.status >= 400) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
 }
 
-async function runDemo(gateway, keyFile) {
-  let saved;
+interface InboxPage {
+  items: { deliveryId: string; alertId: string; version: number; kind: 'alert' | 'update' | 'cancel' | 'match' | 'hit' | string }[];
+}
+
+/** Inbox items that are deliveries of an alert version, which a recipient acknowledges (not cancels, match notices, hits). */
+const ACKNOWLEDGEABLE = new Set(['alert', 'update']);
+
+export async function runDemo(gateway: string, keyFile: string): Promise<void> {
+  let saved: KeyFile;
   try {
-    saved = JSON.parse(fs.readFileSync(keyFile, 'utf8'));
+    saved = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as KeyFile;
   } catch {
     throw new Error(`no ${keyFile}: start the hub first with \`npm start\``);
   }
-  const key = (agency) => saved.keys[agency].key;
-  const say = (line) => process.stdout.write(`[demo] ${line}\n`);
-  const posted = [];
-  for (const { from, body } of alerts()) {
-    const accepted = await call(gateway, 'POST', '/v1/alerts', key(from), body, { 'idempotency-key': randomUUID() });
+  const key = (agency: string) => saved.keys[agency].key;
+  const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
+  const posted: { from: string; body: DemoAlertBody; alertId: string }[] = [];
+  for (const { from, body } of demoAlerts()) {
+    const accepted = await call<{ alertId: string }>(gateway, 'POST', '/v1/alerts', key(from), body, { 'idempotency-key': randomUUID() });
     posted.push({ from, body, alertId: accepted.alertId });
     say(`${from} posted "${body.headline}" (${body.tlp}) → ${accepted.alertId}`);
   }
   const [truck, , , osh, ferry] = posted;
   // Let the coordination node route before recipients read.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const update = { ...truck.body, description: `${truck.body.description} Lab weighing: 126.4 kg.`, baseVersion: 1 };
+  const update: DemoAlertBody = { ...truck.body, description: `${truck.body.description} Lab weighing: 126.4 kg.`, baseVersion: 1 };
   update.subjects = [truck.body.subjects[0], { ...truck.body.subjects[1], quantityKg: 126.4 }];
   await call(gateway, 'POST', `/v1/alerts/${truck.alertId}/versions`, key('TJ-BF'), update);
   say(`TJ-BF updated ${truck.alertId} to version 2 (weight corrected)`);
@@ -167,17 +173,16 @@ async function runDemo(gateway, keyFile) {
   say(`AZ-SCC cancelled ${ferry.alertId}`);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   for (const reader of ['TJ-DCA', 'KZ-CND', 'KG-BS', 'UZ-BT', 'CARICC']) {
-    const page = await call(gateway, 'GET', '/v1/inbox?limit=50', key(reader));
+    const page = await call<InboxPage>(gateway, 'GET', '/v1/inbox?limit=50', key(reader));
     let acked = 0;
-    for (const item of page.items) {
-      if (item.kind === 'cancel') continue;
+    // A match notice is about the reader's own alert, not a delivery to acknowledge (the ack would answer 404).
+    for (const item of page.items.filter((i) => ACKNOWLEDGEABLE.has(i.kind))) {
       const status = item.alertId === osh.alertId && reader === 'KZ-CND' ? 'actioned' : 'received';
-      await call(gateway, 'POST', `/v1/alerts/${item.alertId}/ack`, key(reader), { version: item.version, status, note: status === 'actioned' ? 'Matched with our Khorgos case' : undefined });
+      const note = status === 'actioned' ? 'Matched with our Khorgos case' : undefined;
+      await call(gateway, 'POST', `/v1/alerts/${item.alertId}/ack`, key(reader), { version: item.version, status, note });
       acked++;
     }
-    say(`${reader} read ${page.items.length} deliveries and acknowledged ${acked}`);
+    say(`${reader} read ${page.items.length} inbox items and acknowledged ${acked} deliveries`);
   }
   say('done: open the dashboard (coordination-node, analyst key) or the inbox of any agency to see it.');
 }
-
-module.exports = { runDemo, demoAlerts: alerts };

@@ -7,7 +7,8 @@
  * A stage that is the bottleneck shows as the group whose lag grows, or the connections that wait.
  */
 
-const { AUDIT_TOPICS, kafkaClientConfig } = require('../kafka');
+const { AUDIT_TOPICS } = require('@hub/contracts/topics');
+const { kafkaClientConfig } = require('@hub/testing/local-hub');
 
 /**
  * Deliveries travel on one of two topics: one message per (version, recipient) on alerts.deliveries.v1, or — after

@@ -30,7 +30,7 @@ const EXPORT_CHUNK = 10000; // apps/audit-log/src/auditor/audit-export.ts (not e
 /** One producer per service principal, configured like the services' KafkaProducer (acks -1, no compression). */
 async function serviceProducers(brokers) {
   const { Kafka, logLevel } = require('kafkajs');
-  const { kafkaClientConfig } = require('../kafka');
+  const { kafkaClientConfig } = require('@hub/testing/local-hub');
   const producers = {};
   for (const service of ['agency-gateway', 'coordination-node']) {
     const kafka = new Kafka({ clientId: `bench-as-${service}`, ...kafkaClientConfig(brokers, service), logLevel: logLevel.NOTHING });
@@ -133,7 +133,7 @@ async function readBack({ root, auditUrl, auditorKey, publicKeyFile, pg, entryPa
 
 async function runAuditViaServices({ hub, cleanup, log, entries: target, root, sampler, brokers, appendBudgetSeconds = 600 }) {
   const { Client } = require('pg');
-  const services = require('../services');
+  const services = require('@hub/testing/local-hub');
   const source = factSources(root);
   const gateway = createClient(hub.urls['agency-gateway']);
   const auditUrl = hub.urls['audit-log'];

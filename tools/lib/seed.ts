@@ -1,13 +1,21 @@
-'use strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AgencyKind } from '@hub/contracts/reference';
+import { api } from '@hub/testing/http';
+
 /**
  * Seeds the CARICC member agencies (AZ, KZ, KG, RU, TJ, TM, UZ: a border agency and a drug-control or customs
  * agency each, and the regional centre) through the admin API, with local keys saved to a file. Idempotent:
  * agencies that exist are kept, and saved keys that still work are reused.
  */
-const fs = require('node:fs');
-const path = require('node:path');
+export interface DemoAgency {
+  id: string;
+  name: string;
+  country: string;
+  kind: AgencyKind;
+}
 
-const AGENCIES = [
+export const AGENCIES: readonly DemoAgency[] = [
   { id: 'CARICC', name: 'Central Asian Regional Information and Coordination Centre', country: 'KZ', kind: 'regional-centre' },
   { id: 'AZ-SBS', name: 'State Border Service of Azerbaijan', country: 'AZ', kind: 'national-agency' },
   { id: 'AZ-SCC', name: 'State Customs Committee of Azerbaijan', country: 'AZ', kind: 'national-agency' },
@@ -25,61 +33,68 @@ const AGENCIES = [
   { id: 'UZ-NIC', name: 'National Information-Analytical Centre on Drug Control of Uzbekistan', country: 'UZ', kind: 'national-agency' },
 ];
 
-const SHARING_GROUPS = [
+export const SHARING_GROUPS: readonly { id: string; name: string; members: string[] }[] = [
   { id: 'HEROIN-NORTHERN-ROUTE', name: 'Northern route (Afghan opiates) working group', members: ['TJ-DCA', 'KG-DCS', 'KZ-CND', 'UZ-NIC', 'RU-GUNK'] },
   { id: 'CASPIAN-MARITIME', name: 'Caspian maritime working group', members: ['AZ-SBS', 'AZ-SCC', 'KZ-BS', 'TM-SBS', 'RU-BS'] },
 ];
 
-async function call(base, method, urlPath, key, body) {
-  const response = await fetch(`${base}${urlPath}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
+type Role = 'agency' | 'admin' | 'analyst' | 'auditor';
+
+/** A key as saved in the key file (.hub/demo-keys.json). */
+export interface SavedKey {
+  agencyId: string;
+  role: Role;
+  keyId: string;
+  key: string;
 }
 
-async function keyWorks(base, key, role) {
-  const probe = { agency: '/v1/inbox?limit=1', admin: '/v1/admin/agencies', analyst: '/v1/inbox?limit=1', auditor: '/v1/inbox?limit=1' }[role];
-  const { status } = await call(base, 'GET', probe, key);
+export interface KeyFile {
+  gateway: string;
+  keys: Record<string, SavedKey>;
+}
+
+async function keyWorks(base: string, key: string, role: Role): Promise<boolean> {
+  const probe = role === 'admin' ? '/v1/admin/agencies' : '/v1/inbox?limit=1';
+  const { status } = await api(base, 'GET', probe, { key });
   // An analyst or auditor key answers 403 on the inbox: that still proves the key is valid.
   return role === 'agency' || role === 'admin' ? status === 200 : status === 403;
 }
 
-async function seedDemoAgencies(base, adminKey, keyFile) {
+/** Seeds the agencies, groups and keys; returns the keys and the lines npm start prints about them. */
+export async function seedDemoAgencies(base: string, adminKey: string, keyFile: string): Promise<{ keys: Record<string, SavedKey>; summary: string[] }> {
   for (const agency of AGENCIES) {
-    const { status, body } = await call(base, 'POST', '/v1/admin/agencies', adminKey, agency);
+    const { status, body } = await api(base, 'POST', '/v1/admin/agencies', { key: adminKey, body: agency });
     if (status !== 201 && status !== 409) throw new Error(`seeding agency ${agency.id}: ${status} ${JSON.stringify(body)}`);
   }
   for (const group of SHARING_GROUPS) {
-    const { status, body } = await call(base, 'POST', '/v1/admin/sharing-groups', adminKey, group);
+    const { status, body } = await api(base, 'POST', '/v1/admin/sharing-groups', { key: adminKey, body: group });
     if (status !== 201 && status !== 409) throw new Error(`seeding group ${group.id}: ${status} ${JSON.stringify(body)}`);
   }
-  let saved = {};
+  let saved: Record<string, SavedKey> = {};
   try {
-    saved = JSON.parse(fs.readFileSync(keyFile, 'utf8')).keys || {};
+    saved = (JSON.parse(fs.readFileSync(keyFile, 'utf8')) as KeyFile).keys || {};
   } catch {
     saved = {};
   }
-  const wanted = [
-    ...AGENCIES.map((a) => ({ name: a.id, agencyId: a.id, role: 'agency' })),
+  const wanted: { name: string; agencyId: string; role: Role }[] = [
+    ...AGENCIES.map((a) => ({ name: a.id, agencyId: a.id, role: 'agency' as const })),
     { name: 'CARICC-analyst', agencyId: 'CARICC', role: 'analyst' },
     { name: 'CARICC-auditor', agencyId: 'CARICC', role: 'auditor' },
   ];
-  const keys = {};
+  const keys: Record<string, SavedKey> = {};
   for (const want of wanted) {
     const previous = saved[want.name];
     if (previous && (await keyWorks(base, previous.key, want.role))) {
       keys[want.name] = previous;
       continue;
     }
-    const { status, body } = await call(base, 'POST', `/v1/admin/agencies/${want.agencyId}/keys`, adminKey, { role: want.role });
+    const { status, body } = await api<{ keyId: string; key: string }>(base, 'POST', `/v1/admin/agencies/${want.agencyId}/keys`, { key: adminKey, body: { role: want.role } });
     if (status !== 201) throw new Error(`issuing ${want.role} key for ${want.agencyId}: ${status} ${JSON.stringify(body)}`);
     keys[want.name] = { agencyId: want.agencyId, role: want.role, keyId: body.keyId, key: body.key };
   }
   fs.mkdirSync(path.dirname(keyFile), { recursive: true });
-  fs.writeFileSync(keyFile, JSON.stringify({ gateway: base, keys }, null, 2), { mode: 0o600 });
+  const file: KeyFile = { gateway: base, keys };
+  fs.writeFileSync(keyFile, JSON.stringify(file, null, 2), { mode: 0o600 });
   const summary = [
     '',
     'Seeded agencies (key file .hub/demo-keys.json):',
@@ -91,5 +106,3 @@ async function seedDemoAgencies(base, adminKey, keyFile) {
   ];
   return { keys, summary };
 }
-
-module.exports = { AGENCIES, SHARING_GROUPS, seedDemoAgencies };

@@ -4,7 +4,8 @@
  * audit-log migrations), how many entries it holds, and how many audit events the services have produced
  * (the end offsets of the per-service audit topics on the bench broker) — the run waits until the first reaches the second.
  */
-const { AUDIT_TOPICS, kafkaClientConfig } = require('../kafka');
+const { AUDIT_TOPICS } = require('@hub/contracts/topics');
+const { kafkaClientConfig } = require('@hub/testing/local-hub');
 
 async function auditProbe({ pg, brokers }) {
   const { rows } = await pg.query(
