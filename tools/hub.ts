@@ -13,6 +13,7 @@ import { log, run } from './lib/run';
 import { seedDemoAgencies } from './lib/seed';
 import { runDemo } from './lib/demo';
 import { runDeadLetters } from './lib/dead-letters';
+import { runBenchmark } from './lib/bench';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -165,6 +166,9 @@ async function kafkaCommand(action: string | undefined): Promise<void> {
   else throw new Error('usage: npm run kafka -- start|stop');
 }
 
+/** Builds the apps first when they are stale, unless the command is only asked for its usage. */
+const buildUnlessHelp = (args: string[]) => args.includes('--help') || args.includes('-h') || build();
+
 const COMMANDS: Record<string, (args: string[]) => Promise<void> | void> = {
   start,
   test,
@@ -173,14 +177,13 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void> | void> = {
   build: () => build({ force: true }),
   'dead-letters': (args) => runDeadLetters(args),
   chaos: async (args) => {
-    build();
+    buildUnlessHelp(args);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- JS until it is converted (typed import then)
     await (require('./lib/chaos') as { runChaos(args: string[]): Promise<void> }).runChaos(args);
   },
   bench: async (args) => {
-    build();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- JS until it is converted (typed import then)
-    await (require('./lib/bench') as { runBenchmark(args: string[]): Promise<void> }).runBenchmark(args);
+    buildUnlessHelp(args);
+    await runBenchmark(args);
   },
 };
 

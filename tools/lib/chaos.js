@@ -17,7 +17,7 @@ const { randomUUID } = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { cleanupRegistry } = require('./bench');
+const { cleanupRegistry } = require('./cleanup');
 const { createClient, openEventStream } = require('./bench/http');
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -1,4 +1,3 @@
-'use strict';
 /**
  * The benchmark's own hub: a dedicated broker (instance `bench`, 29092/29093), a fresh database hub_bench, the
  * three services from dist on 23000-23002 with LOG_LEVEL=warn. Nothing here touches the dev or test hubs.
@@ -6,27 +5,49 @@
  * broker on b+6092/b+6093 (data in .hub/kafka/bench-<b>), databases hub_bench_<b> and hub_bench_<b>_audit, logs in
  * .hub/bench-<b> (the defaults are unchanged for 23000).
  */
-const fs = require('node:fs');
-const path = require('node:path');
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import type { Pool } from 'pg';
+import {
+  APPS,
+  AppName,
+  INSTANCES,
+  kafkaClientConfig,
+  kafkaEnvironment,
+  migrateAll,
+  PORT_OFFSET,
+  portEnvironment,
+  portOpen,
+  ROOT,
+  ServiceHandle,
+  startKafka,
+  startKafkaCluster,
+  startService,
+  stopKafka,
+  waitHealthy,
+} from '@hub/testing/local-hub';
+import type { CleanupRegistry } from '../cleanup';
+import { ensureDatabase } from '../postgres';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const BENCH_DIR = path.join(ROOT, '.hub', 'bench');
-/** Logs, counters and the run's key: .hub/bench for the default base, .hub/bench-<base> otherwise. */
-const benchDirFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? BENCH_DIR : `${BENCH_DIR}-${base}`);
+export const BENCH_DIR = path.join(ROOT, '.hub', 'bench');
 const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
-const DEFAULT_PORT_BASE = 23000;
-const portsFrom = (base) => ({ 'agency-gateway': base, 'coordination-node': base + 1, 'audit-log': base + 2 });
+export const DEFAULT_PORT_BASE = 23000;
+/** Logs, counters and the run's key: .hub/bench for the default base, .hub/bench-<base> otherwise. */
+const benchDirFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? BENCH_DIR : `${BENCH_DIR}-${base}`);
+/** Each service's port for a port base (base, base+1, base+2: the apps' order in the app table). */
+const portsFrom = (base: number) => Object.fromEntries(APPS.map((app) => [app, base + PORT_OFFSET[app]])) as Record<AppName, number>;
 /** The broker's client and controller ports for a port base (29092/29093 for the default base). */
-const brokerPortsFrom = (base) => ({ port: base + 6092, controllerPort: base + 6093 });
+export const brokerPortsFrom = (base: number) => ({ port: base + 6092, controllerPort: base + 6093 });
 /** The bench database of a port base: hub_bench for the default, hub_bench_<base> otherwise. */
-const databaseNameFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? 'hub_bench' : `hub_bench_${base}`);
-const databaseUrlFor = (name) => `${SERVER_URL}/${name}`;
-const DATABASE_URL = databaseUrlFor(databaseNameFor());
+export const databaseNameFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? 'hub_bench' : `hub_bench_${base}`);
+export const databaseUrlFor = (name: string) => `${SERVER_URL}/${name}`;
+export const DATABASE_URL = databaseUrlFor(databaseNameFor());
 
 /** A fresh Ed25519 checkpoint key for this run (PKCS#8 PEM file), with its public half for `verify --public-key`. */
-function benchSigningKey(dir) {
-  const { generateKeyPairSync } = require('node:crypto');
+function benchSigningKey(dir: string): { file: string; publicFile: string; privateKey: KeyObject } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'audit-signing-key.pem');
@@ -37,10 +58,9 @@ function benchSigningKey(dir) {
 }
 
 /** Fails early when another process listens on one of the service ports (never touches it). */
-async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = true } = {}) {
-  const { portOpen } = require('@hub/testing/local-hub');
+export async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = true } = {}): Promise<void> {
   const broker = brokerPortsFrom(portBase);
-  const wanted = { ...portsFrom(portBase), ...(withBroker ? { 'bench broker': broker.port, 'bench broker controller': broker.controllerPort } : {}) };
+  const wanted: Record<string, number> = { ...portsFrom(portBase), ...(withBroker ? { 'bench broker': broker.port, 'bench broker controller': broker.controllerPort } : {}) };
   for (const [what, port] of Object.entries(wanted)) {
     if (await portOpen(port)) {
       throw new Error(`port ${port} (${what}) is already in use by another process; stop it or pass --port-base <another base>`);
@@ -48,20 +68,24 @@ async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = t
   }
 }
 
+export interface BenchBroker {
+  brokers: string[];
+  pids: number[];
+}
+
 /**
  * The dedicated broker, formatted fresh; registered for cleanup before it starts. With `brokers: 3`, a 3-node KRaft
  * cluster from the same jars instead (replication factor 3, min.insync.replicas 2: the production shape), its nodes on
- * base+6100..6102 and their controllers on base+6110..6112. Returns { brokers, pids }.
+ * base+6100..6102 and their controllers on base+6110..6112.
  */
-async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE, brokers = 1 }) {
-  const { startKafka, stopKafka, startKafkaCluster, INSTANCES } = require('@hub/testing/local-hub');
+export async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE, brokers = 1 }: { cleanup: CleanupRegistry; portBase?: number; brokers?: number }): Promise<BenchBroker> {
   // This working copy's instance (.hub/kafka/bench); another base gets its own ports and data directory, so two
   // runs with different bases never stop each other's broker.
   Object.assign(INSTANCES.bench, brokerPortsFrom(portBase), portBase === DEFAULT_PORT_BASE ? {} : { dir: `${INSTANCES.bench.dir}-${portBase}` });
   if (brokers === 3) {
     const cluster = await startKafkaCluster({ dir: `${INSTANCES.bench.dir}-cluster`, nodes: 3, basePort: portBase + 6100, controllerBasePort: portBase + 6110 });
     cleanup.add('kafka cluster bench', () => cluster.stop());
-    return { brokers: cluster.brokers, pids: cluster.nodes.map((node) => node.pid()) };
+    return { brokers: cluster.brokers, pids: cluster.nodes.map((node) => node.pid() as number) };
   }
   cleanup.add('broker bench', () => stopKafka('bench'));
   const kafka = await startKafka('bench', { fresh: true });
@@ -73,10 +97,21 @@ async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE, brokers = 1 
  * Fresh database, migrations, the three services. `cleanup` is the run's cleanup registry: every service is
  * registered there as it starts, so Ctrl-C or an error stops it.
  */
-async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, profileApps = [], profileDir = null }) {
-  const PORTS = portsFrom(portBase);
-  const { ensureDatabase } = require('../postgres.ts');
-  const services = require('@hub/testing/local-hub');
+export async function startHub({
+  cleanup,
+  log,
+  kafka,
+  portBase = DEFAULT_PORT_BASE,
+  profileApps = [],
+  profileDir = null,
+}: {
+  cleanup: CleanupRegistry;
+  log: (line: string) => void;
+  kafka: BenchBroker;
+  portBase?: number;
+  profileApps?: AppName[];
+  profileDir?: string | null;
+}) {
   const databaseName = databaseNameFor(portBase);
   const databaseUrl = databaseUrlFor(databaseName);
 
@@ -86,17 +121,15 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
   const benchDir = benchDirFor(portBase);
   const signingKey = benchSigningKey(benchDir);
 
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     KAFKA_BROKERS: kafka.brokers.join(','),
     // On a 3-node cluster the hub's topics get the production replication (as `npm run chaos` gives them).
     ...(kafka.brokers.length >= 3 ? { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' } : {}),
-    ...require('@hub/testing/local-hub').kafkaEnvironment(),
+    ...kafkaEnvironment(),
     DATABASE_URL: databaseUrl,
     HUB_ADMIN_KEY: ADMIN_KEY,
-    GATEWAY_PORT: String(PORTS['agency-gateway']),
-    COORDINATION_PORT: String(PORTS['coordination-node']),
-    AUDIT_PORT: String(PORTS['audit-log']),
+    ...portEnvironment(portBase),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     // The limiter is a per-key policy, not a capacity: lifted so the benchmark measures the exchange itself.
@@ -105,27 +138,27 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
     AUDIT_SIGNING_KEY_FILE: signingKey.file,
   };
   for (const name of ['GATEWAY_DATABASE_URL', 'COORDINATION_DATABASE_URL', 'AUDIT_DATABASE_URL', 'AUDIT_SIGNING_KEY', 'NODE_OPTIONS']) delete env[name];
-  services.migrateAll(env);
+  migrateAll(env);
 
   const logDir = path.join(benchDir, 'logs');
   fs.rmSync(logDir, { recursive: true, force: true });
   const countDir = path.join(benchDir, 'counts');
   fs.rmSync(countDir, { recursive: true, force: true });
   fs.mkdirSync(countDir, { recursive: true });
-  const handles = [];
-  for (const app of services.APPS) {
+  const handles: ServiceHandle[] = [];
+  for (const app of APPS) {
     // Every service counts its SQL statements, COMMITs and Kafka sends (count-preload.js) for the cost table.
-    const appEnv = { ...env, NODE_OPTIONS: `--require ${path.join(__dirname, 'count-preload.js')}`, BENCH_COUNT_DIR: countDir, BENCH_COUNT_NAME: app };
-    if (profileApps.includes(app)) {
+    const appEnv: NodeJS.ProcessEnv = { ...env, NODE_OPTIONS: `--require ${path.join(__dirname, 'count-preload.js')}`, BENCH_COUNT_DIR: countDir, BENCH_COUNT_NAME: app };
+    if (profileDir && profileApps.includes(app)) {
       appEnv.NODE_OPTIONS += ` --require ${path.join(__dirname, 'profile-preload.js')}`;
       appEnv.BENCH_PROFILE_DIR = profileDir;
       appEnv.BENCH_PROFILE_NAME = app;
     }
-    const handle = services.startService(app, appEnv, logDir);
+    const handle = startService(app, appEnv, logDir);
     cleanup.add(`service ${app}`, () => handle.stop());
     handles.push(handle);
   }
-  await Promise.all(handles.map((handle) => services.waitHealthy(handle)));
+  await Promise.all(handles.map((handle) => waitHealthy(handle)));
   log(`services healthy: ${handles.map((h) => `${h.app} :${h.port} (pid ${h.child.pid})`).join(', ')}; logs in ${path.relative(ROOT, logDir)}`);
   return {
     env,
@@ -136,17 +169,17 @@ async function startHub({ cleanup, log, kafka, portBase = DEFAULT_PORT_BASE, pro
     databaseUrl,
     auditDatabaseName: `${databaseName}_audit`,
     auditDatabaseUrl: databaseUrlFor(`${databaseName}_audit`),
-    urls: Object.fromEntries(Object.entries(PORTS).map(([app, port]) => [app, `http://127.0.0.1:${port}`])),
+    urls: Object.fromEntries(Object.entries(portsFrom(portBase)).map(([app, port]) => [app, `http://127.0.0.1:${port}`])) as Record<AppName, string>,
     logDir,
-    counters: serviceCounters(countDir, services.APPS),
+    counters: serviceCounters(countDir, APPS),
   };
 }
 
 /** PostgreSQL settings that decide what a commit costs and how much is cached (recorded with every run). */
-async function postgresSettings(pg) {
+export async function postgresSettings(pg: Pool): Promise<Record<string, string>> {
   const names = ['fsync', 'synchronous_commit', 'shared_buffers', 'wal_level', 'full_page_writes', 'commit_delay', 'max_connections', 'work_mem'];
-  const { rows } = await pg.query(`SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1::text[])`, [names]);
-  const settings = {};
+  const { rows } = await pg.query<{ name: string; setting: string; unit: string | null }>(`SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1::text[])`, [names]);
+  const settings: Record<string, string> = {};
   for (const row of rows) {
     // shared_buffers is in 8 kB pages: say it in MB.
     settings[row.name] = row.unit === '8kB' ? `${Math.round((Number(row.setting) * 8) / 1024)} MB` : row.unit ? `${row.setting} ${row.unit}` : row.setting;
@@ -155,9 +188,7 @@ async function postgresSettings(pg) {
 }
 
 /** The broker's replication as the hub's topics got it: brokers in the cluster, replicas per partition, min ISR. */
-async function brokerFacts(brokers) {
-  const { Kafka, logLevel, ConfigResourceTypes } = require('kafkajs');
-  const { kafkaClientConfig } = require('@hub/testing/local-hub');
+export async function brokerFacts(brokers: string[]) {
   const admin = new Kafka({ clientId: 'bench-broker-facts', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
@@ -181,22 +212,24 @@ async function brokerFacts(brokers) {
   }
 }
 
+type ServiceCounts = Record<string, unknown>;
+
 /**
  * Snapshots of what each service has sent so far (count-preload.js): { app: { statements, commits, rollbacks,
  * produceCalls, messages, messagesByTopic } }. Rejects if a service does not answer within 5 s.
  */
-function serviceCounters(dir, apps) {
+function serviceCounters(dir: string, apps: readonly AppName[]) {
   let sequence = 0;
   return {
-    async snapshot() {
+    async snapshot(): Promise<Record<string, ServiceCounts>> {
       const token = `${process.pid}-${++sequence}-${Date.now()}`;
       fs.writeFileSync(path.join(dir, 'request'), token);
       const deadline = Date.now() + 5000;
-      const result = {};
+      const result: Record<string, ServiceCounts> = {};
       for (const app of apps) {
         for (;;) {
           try {
-            const answer = JSON.parse(fs.readFileSync(path.join(dir, `${app}.json`), 'utf8'));
+            const answer = JSON.parse(fs.readFileSync(path.join(dir, `${app}.json`), 'utf8')) as { token: string; counts: ServiceCounts };
             if (answer.token === token) {
               result[app] = answer.counts;
               break;
@@ -212,5 +245,3 @@ function serviceCounters(dir, apps) {
     },
   };
 }
-
-module.exports = { postgresSettings, brokerFacts, checkPorts, startBroker, startHub, BENCH_DIR, DATABASE_URL, DEFAULT_PORT_BASE, ROOT, databaseNameFor, databaseUrlFor, brokerPortsFrom };

@@ -1,15 +1,28 @@
-'use strict';
-/** Loopback HTTP for the benchmark: a keep-alive JSON client and a Server-Sent Events reader (node:http only). */
-const http = require('node:http');
-const { performance } = require('node:perf_hooks');
+/** Loopback HTTP for the benchmark and the chaos run: a keep-alive JSON client and a Server-Sent Events reader (node:http only). */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 
-function createClient(baseUrl, { maxSockets = 256 } = {}) {
+export interface HttpResponse {
+  status: number;
+  /** Parsed when JSON, the text otherwise. */
+  body: any;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface RequestOptions {
+  key?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export function createClient(baseUrl: string, { maxSockets = 256 }: { maxSockets?: number } = {}) {
   const base = new URL(baseUrl);
   if (base.hostname !== '127.0.0.1' && base.hostname !== 'localhost') throw new Error(`loopback only: ${baseUrl}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
 
   /** Resolves to { status, body, headers } (body parsed when JSON); rejects only on transport errors. */
-  function request(method, path, { key, body, headers = {}, timeoutMs = 60000 } = {}) {
+  function request(method: string, path: string, { key, body, headers = {}, timeoutMs = 60000 }: RequestOptions = {}): Promise<HttpResponse> {
     const payload = body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -26,11 +39,11 @@ function createClient(baseUrl, { maxSockets = 256 } = {}) {
           },
         },
         (res) => {
-          const chunks = [];
-          res.on('data', (chunk) => chunks.push(chunk));
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            let parsed = text;
+            let parsed: unknown = text;
             if ((res.headers['content-type'] || '').includes('json') && text) {
               try {
                 parsed = JSON.parse(text);
@@ -38,7 +51,7 @@ function createClient(baseUrl, { maxSockets = 256 } = {}) {
                 parsed = text;
               }
             }
-            resolve({ status: res.statusCode, body: parsed, headers: res.headers });
+            resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
           });
           res.on('error', reject);
         },
@@ -57,12 +70,18 @@ function createClient(baseUrl, { maxSockets = 256 } = {}) {
  * Opens GET <path> as an event stream and calls onEvent(data, arrivalMs) for each `data:` event, timestamped with
  * performance.now() when its bytes arrive. Returns { ready, close, stats }.
  */
-function openEventStream(baseUrl, path, key, onEvent, { onError = () => undefined, headers = {} } = {}) {
+export function openEventStream(
+  baseUrl: string,
+  path: string,
+  key: string,
+  onEvent: (event: string, data: any, arrivedMs: number, id: string | null) => void,
+  { onError = () => undefined, headers = {} }: { onError?: (error: Error) => void; headers?: Record<string, string> } = {},
+) {
   const base = new URL(baseUrl);
-  let request = null;
+  let request: http.ClientRequest | null = null;
   let closed = false;
   const stats = { events: 0, bytes: 0, errors: 0 };
-  const ready = new Promise((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     request = http.get(
       { host: base.hostname, port: base.port, path, headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream', ...headers } },
       (res) => {
@@ -73,17 +92,17 @@ function openEventStream(baseUrl, path, key, onEvent, { onError = () => undefine
         }
         res.setEncoding('utf8');
         let buffer = '';
-        res.on('data', (chunk) => {
+        res.on('data', (chunk: string) => {
           const arrived = performance.now();
           stats.bytes += chunk.length;
           buffer += chunk;
-          let end;
+          let end: number;
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            let data = null;
+            let data: string | null = null;
             let event = 'message';
-            let id = null;
+            let id: string | null = null;
             for (const line of block.split('\n')) {
               if (line.startsWith('data:')) data = (data === null ? '' : data + '\n') + line.slice(5).trimStart();
               else if (line.startsWith('event:')) event = line.slice(6).trim();
@@ -95,20 +114,20 @@ function openEventStream(baseUrl, path, key, onEvent, { onError = () => undefine
               onEvent(event, JSON.parse(data), arrived, id);
             } catch (error) {
               stats.errors++;
-              onError(error);
+              onError(error as Error);
             }
           }
         });
         res.on('end', () => {
           if (!closed) onError(new Error(`stream ${path} ended by the server`));
         });
-        res.on('error', (error) => {
+        res.on('error', (error: Error) => {
           if (!closed) onError(error);
         });
         resolve();
       },
     );
-    request.on('error', (error) => {
+    request.on('error', (error: Error) => {
       if (!closed) {
         onError(error);
         reject(error);
@@ -124,5 +143,3 @@ function openEventStream(baseUrl, path, key, onEvent, { onError = () => undefine
     },
   };
 }
-
-module.exports = { createClient, openEventStream };
