@@ -14,6 +14,7 @@ import { seedDemoAgencies } from './lib/seed';
 import { runDemo } from './lib/demo';
 import { runDeadLetters } from './lib/dead-letters';
 import { runBenchmark } from './lib/bench';
+import { runChaos } from './lib/chaos';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -178,8 +179,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void> | void> = {
   'dead-letters': (args) => runDeadLetters(args),
   chaos: async (args) => {
     buildUnlessHelp(args);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- JS until it is converted (typed import then)
-    await (require('./lib/chaos') as { runChaos(args: string[]): Promise<void> }).runChaos(args);
+    await runChaos(args);
   },
   bench: async (args) => {
     buildUnlessHelp(args);
