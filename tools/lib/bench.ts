@@ -231,7 +231,7 @@ async function startEnvironment(options: BenchOptions, stamp: string, results: B
   log(`PostgreSQL ${JSON.stringify(results.machine.postgresSettings)}; Kafka ${JSON.stringify(results.machine.kafkaBroker)}`);
 
   const audit = await auditProbe({ pg, brokers: kafka.brokers });
-  if ('close' in audit) cleanup.add('audit probe', () => audit.close());
+  if (audit.available) cleanup.add('audit probe', () => audit.close());
   else log(`audit log: ${audit.reason} → audit figures are "n/a (audit-log not built)"`);
 
   const sampler = new ResourceSampler(processIds(kafka, hub), { groups: backendGroups(pg, hub.databaseName) });

@@ -7,7 +7,7 @@
  * A stage that is the bottleneck shows as the group whose lag grows, or the connections that wait.
  */
 
-const { AUDIT_TOPICS } = require('@hub/contracts/topics');
+const { AUDIT_TOPICS, Topic } = require('@hub/contracts/topics');
 const { kafkaClientConfig } = require('@hub/testing/local-hub');
 
 /**
@@ -15,12 +15,12 @@ const { kafkaClientConfig } = require('@hub/testing/local-hub');
  * the "deliveries per version" change — one message per version on alerts.routed.v1 ({alertId, version,
  * deliveries: [{deliveryId, recipient, …}]}). The bench counts and times whichever exists (both, while both do).
  */
-const DELIVERY_TOPICS = ['alerts.deliveries.v1', 'alerts.routed.v1'];
+const DELIVERY_TOPICS = [Topic.AlertsDelivered, Topic.AlertsRouted];
 
 /** The groups the bench knows the services use; any other group with committed offsets is found at run time. */
 const GROUP_TOPICS = {
   'agency-gateway-deliveries': DELIVERY_TOPICS,
-  'coordination-node-routing': ['alerts.submitted.v1'],
+  'coordination-node-routing': [Topic.AlertsSubmitted],
   'coordination-node-feed': AUDIT_TOPICS,
   'audit-log-events': AUDIT_TOPICS,
 };
@@ -172,7 +172,7 @@ class Diagnostics {
    */
   async workCounters() {
     const topics = {};
-    for (const topic of ['alerts.submitted.v1', ...this.deliveryTopics, ...AUDIT_TOPICS]) {
+    for (const topic of [Topic.AlertsSubmitted, ...this.deliveryTopics, ...AUDIT_TOPICS]) {
       const offsets = await this.admin.fetchTopicOffsets(topic);
       topics[topic] = offsets.reduce((acc, p) => acc + Number(p.high), 0);
     }
@@ -260,14 +260,14 @@ class StageObserver {
     const existing = new Set(await admin.listTopics());
     await admin.disconnect();
     this.deliveryTopics = DELIVERY_TOPICS.filter((topic) => existing.has(topic));
-    await this.consumer.subscribe({ topics: ['alerts.submitted.v1', ...this.deliveryTopics], fromBeginning: false });
+    await this.consumer.subscribe({ topics: [Topic.AlertsSubmitted, ...this.deliveryTopics], fromBeginning: false });
     const joined = new Promise((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, resolve));
     await this.consumer.run({
       partitionsConsumedConcurrently: 6,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
           const ts = Number(message.timestamp);
-          if (batch.topic === 'alerts.submitted.v1') {
+          if (batch.topic === Topic.AlertsSubmitted) {
             const key = message.key.toString();
             if (!this.submittedAt.has(key)) this.submittedAt.set(key, ts);
           } else {

@@ -1,31 +1,23 @@
-'use strict';
 /**
  * Realistic alert bodies for the benchmark: the same content goes over HTTP to the gateway (end to end) and,
  * wrapped as an AlertSubmittedMessage, straight into Kafka (baseline). About 1.5 KB of JSON per message.
  */
-const { randomUUID } = require('node:crypto');
+import { randomUUID } from 'node:crypto';
+import { iso6346CheckDigit } from '@hub/contracts/domain/iso6346';
 
 const COUNTRIES = ['TJ', 'KG', 'KZ', 'UZ', 'TM', 'AZ', 'RU', 'AF', 'CN', 'IR', 'PK', 'MN', 'GE', 'AM', 'TR', 'BY'];
 const PLACES = ['Nizhny Pyanj', 'Khorgos Gateway dry port', 'Termez', 'Osh', 'Port of Baku (Alat)', 'Troitsk', 'Dostyk', 'Irkeshtam'];
 const SUBSTANCES = ['heroin', 'opium', 'hashish', 'methamphetamine', 'acetic anhydride'];
 
-/** ISO 6346 container number with a valid check digit (owner code + U + 6 digits + check digit). */
-function containerNumber(n) {
+/** ISO 6346 container number with a valid check digit (owner code + U + 6 digits), by the contracts' own rule. */
+export function containerNumber(n: number): string {
   const owner = ['CSQU', 'MSCU', 'TGHU', 'HLXU', 'MAEU'][n % 5];
   const serial = String(100000 + ((n * 7919) % 900000)).padStart(6, '0');
-  const values = {};
-  let v = 10;
-  for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') {
-    if (v % 11 === 0) v++;
-    values[letter] = v++;
-  }
-  const chars = (owner + serial).split('');
-  const sum = chars.reduce((acc, c, i) => acc + (values[c] ?? Number(c)) * 2 ** i, 0);
-  return `${owner}${serial}${(sum % 11) % 10}`;
+  return `${owner}${serial}${iso6346CheckDigit(owner + serial)}`;
 }
 
 /** The alert content an agency submits (POST /v1/alerts body); `n` varies the text. */
-function alertContent(n, recipients) {
+export function alertContent(n: number, recipients: string[]) {
   const from = COUNTRIES[n % 8];
   const substance = SUBSTANCES[n % SUBSTANCES.length];
   const kg = Math.round(((n % 400) + 5) * 10) / 10;
@@ -59,7 +51,7 @@ function alertContent(n, recipients) {
 }
 
 /** What the gateway puts on alerts.submitted.v1 for that content (hub-stamped fields added). */
-function submittedMessage(n, sender, recipients) {
+export function submittedMessage(n: number, sender: string, recipients: string[]) {
   return {
     messageId: randomUUID(),
     kind: 'alert',
@@ -71,5 +63,3 @@ function submittedMessage(n, sender, recipients) {
     alert: alertContent(n, recipients),
   };
 }
-
-module.exports = { alertContent, submittedMessage, containerNumber };
