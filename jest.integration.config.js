@@ -3,7 +3,7 @@ const { compilerOptions } = require('./tsconfig.json');
 
 /**
  * Integration and end-to-end tests against the real Kafka broker and PostgreSQL that `npm test` starts
- * (scripts/hub.js), and the three services that test/global-setup.js starts from dist/.
+ * (tools/hub.ts), and the three services that test/global-setup.ts starts from dist/.
  */
 module.exports = {
   rootDir: '.',
@@ -13,8 +13,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
-  globalSetup: '<rootDir>/test/global-setup.js',
-  globalTeardown: '<rootDir>/test/global-teardown.js',
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 120000,
   slowTestThreshold: 60,
 };

@@ -6,7 +6,7 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
-  testRegex: '(apps|libs|scripts)/.*(?<!integration-|e2e-)spec\\.ts$',
+  testRegex: '(apps|libs|tools)/.*(?<!integration-|e2e-)spec\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),

@@ -6,12 +6,12 @@ import { Topic } from '@hub/contracts/topics';
 import { expectEventually, testEnvironment, testKafka } from '@hub/testing';
 
 /**
- * `npm run dead-letters` (scripts/lib/dead-letters.js) against the real broker: a message the gateway's delivery
+ * `npm run dead-letters` (tools/lib/dead-letters.ts) against the real broker: a message the gateway's delivery
  * consumer cannot accept is dead-lettered with its origin, listed, and replayed to its origin topic once.
  */
 const env = testEnvironment();
 const run = promisify(execFile);
-const HUB = path.join(__dirname, '..', 'scripts', 'hub.js');
+const HUB = path.join(__dirname, '..', 'tools', 'bootstrap.js');
 
 async function deadLetters(...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [HUB, 'dead-letters', ...args], { env: { ...process.env, KAFKA_BROKERS: env.brokers.join(',') } });

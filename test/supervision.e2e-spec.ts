@@ -1,7 +1,7 @@
 import { api, expectEventually, startService, stopService, superviseService, SupervisedService, testEnvironment } from '@hub/testing';
 
 /**
- * npm start's supervisor (scripts/lib/supervisor.js) on the test ports: a service killed with SIGKILL comes back by
+ * npm start's supervisor (libs/testing/src/local-hub/supervisor.ts) on the test ports: a service killed with SIGKILL comes back by
  * itself, healthy, and the supervisor says so; a service stopped on purpose stays stopped.
  */
 const env = testEnvironment();

@@ -1,4 +1,4 @@
-/** Where the services under test are: set by `npm test` (scripts/hub.js) for the integration run. */
+/** Where the services under test are: set by `npm test` (tools/hub.ts) for the integration run. */
 export interface TestEnvironment {
   gateway: string;
   coordination: string;

@@ -3,23 +3,16 @@ import { Kafka, logLevel } from 'kafkajs';
 import { HubService } from '@hub/contracts/topics';
 import { KafkaCredentials, kafkaSasl } from '@hub/kafka/kafka-client';
 import { testEnvironment } from './environment';
+import { KAFKA_ADMIN, principal as localPrincipal } from './local-hub/principals';
 
-/** The admin principal (a super user): what tests use to read and write topics directly, like an operator would. */
-export const KAFKA_ADMIN = 'hub-admin';
-
-/** The variable `npm test` puts each principal's password in (scripts/lib/kafka.js kafkaEnvironment). */
-const PASSWORD_VARIABLE: Record<string, string> = {
-  [KAFKA_ADMIN]: 'KAFKA_ADMIN_PASSWORD',
-  [HubService.AgencyGateway]: 'GATEWAY_KAFKA_PASSWORD',
-  [HubService.CoordinationNode]: 'COORDINATION_KAFKA_PASSWORD',
-  [HubService.AuditLog]: 'AUDIT_KAFKA_PASSWORD',
-};
+export { KAFKA_ADMIN };
 
 export type TestPrincipal = typeof KAFKA_ADMIN | HubService;
 
 /** The credentials of `principal` on the test broker. */
 export function testKafkaCredentials(principal: TestPrincipal = KAFKA_ADMIN): KafkaCredentials {
-  const variable = PASSWORD_VARIABLE[principal];
+  // The variable `npm test` put the principal's password in (from the same table the broker was formatted with).
+  const { variable } = localPrincipal(principal);
   const password = process.env[variable];
   if (!password) throw new Error(`${variable} is not set: run integration tests through \`npm test\``);
   return { username: principal, password };

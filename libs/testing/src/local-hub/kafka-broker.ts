@@ -1,0 +1,377 @@
+import { ChildProcess, spawn, spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { ROOT } from './apps';
+import { KAFKA_ADMIN, KAFKA_PRINCIPALS, kafkaClientConfig, kafkaPassword } from './principals';
+import { portOpen, ProcessExit, sleep, waitForExit } from './processes';
+
+/**
+ * A real single-node Kafka (KRaft, broker + controller) from Apache Kafka's own jars on Maven Central, with
+ * SASL/SCRAM-SHA-512 authentication and ACLs (docs/decisions/006-trust-model.md).
+ * No Docker here, so the project fetches org.apache.kafka:kafka_2.13 with Maven and runs kafka.Kafka itself.
+ */
+const KAFKA_VERSION = '3.9.1';
+const LIBS = path.join(ROOT, '.hub', 'kafka', 'libs');
+const POM = path.join(__dirname, 'kafka', 'pom.xml');
+const LOG4J = path.join(__dirname, 'kafka', 'log4j.properties');
+
+/**
+ * HUB_TEST_SLOT=n (default 0) moves a test run's ports by n*100 and gives it database hub_test_n, so that two
+ * working copies on one machine can run their tests at the same time.
+ */
+export const TEST_SLOT = Number(process.env.HUB_TEST_SLOT || 0);
+
+export interface BrokerInstance {
+  port: number;
+  controllerPort: number;
+  dir: string;
+}
+
+export type BrokerName = 'dev' | 'test' | 'bench';
+
+/** Broker instances: the hub's own (npm start) and the tests' (npm test), so a test run never touches dev data. */
+export const INSTANCES: Readonly<Record<BrokerName, BrokerInstance>> = {
+  dev: { port: 9092, controllerPort: 9093, dir: path.join(ROOT, '.hub', 'kafka', 'dev') },
+  test: { port: 19092 + TEST_SLOT * 100, controllerPort: 19093 + TEST_SLOT * 100, dir: path.join(ROOT, '.hub', 'kafka', 'test') },
+  /** npm run bench: formatted fresh each run and stopped at the end. */
+  bench: { port: 29092, controllerPort: 29093, dir: path.join(ROOT, '.hub', 'kafka', 'bench') },
+};
+
+function log(line: string): void {
+  process.stdout.write(`[kafka] ${line}\n`);
+}
+
+/**
+ * Listener and authorizer settings shared by the single broker and the cluster: clients (and other brokers) on
+ * CLIENT with SCRAM-SHA-512; the controller quorum on CONTROLLER with SASL/PLAIN for the admin alone (SCRAM is not
+ * available there: the credentials live in the metadata the controllers serve); ACLs enforced by the KRaft
+ * StandardAuthorizer, with nothing allowed that no ACL names.
+ */
+function securityProperties({ port, controllerPort }: { port: number; controllerPort: number }): string[] {
+  const admin = kafkaPassword(KAFKA_ADMIN);
+  return [
+    `listeners=CLIENT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=CLIENT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=CLIENT',
+    'listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_ADMIN}" password="${admin}";`,
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    'sasl.mechanism.controller.protocol=PLAIN',
+    `listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${KAFKA_ADMIN}" password="${admin}" user_${KAFKA_ADMIN}="${admin}";`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${KAFKA_ADMIN}`,
+    'allow.everyone.if.no.acl.found=false',
+  ];
+}
+
+/** `kafka-storage format` arguments that create every principal's SCRAM credentials in the new cluster's metadata. */
+function scramFormatArguments(): string[] {
+  return KAFKA_PRINCIPALS.flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.username},password=${kafkaPassword(user.username)}]`]);
+}
+
+/** What the users were formatted with (hashed), so a broker formatted with other passwords is not silently reused. */
+function principalsFingerprint(): string {
+  const text = KAFKA_PRINCIPALS.map((user) => `${user.username}:${kafkaPassword(user.username)}`).join('\n');
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function ensureKafkaJars(): void {
+  const marker = path.join(LIBS, `kafka_2.13-${KAFKA_VERSION}.jar`);
+  if (fs.existsSync(marker)) return;
+  log(`fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central into ${path.relative(ROOT, LIBS)}`);
+  fs.mkdirSync(LIBS, { recursive: true });
+  const result = spawnSync(
+    'mvn',
+    ['-q', '-B', '-f', POM, 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies', `-DoutputDirectory=${LIBS}`, '-DincludeScope=runtime'],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0 || !fs.existsSync(marker)) throw new Error('could not fetch the Kafka jars with Maven (see output above)');
+}
+
+function java(args: string[], options: SpawnSyncOptions = {}) {
+  return spawnSync('java', ['-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, ...args], { ...options, encoding: 'utf8' });
+}
+
+function newClusterId(): string {
+  return java(['kafka.tools.StorageTool', 'random-uuid']).stdout.trim().split('\n').pop() as string;
+}
+
+function spawnBroker(propsFile: string, logFile: string, heap: { min: number; max: number }, detached: boolean): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(
+    'java',
+    [`-Xms${heap.min}m`, `-Xmx${heap.max}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, 'kafka.Kafka', propsFile],
+    { detached, stdio: ['ignore', out, out] },
+  );
+  fs.closeSync(out);
+  return child;
+}
+
+function serverProperties(instance: BrokerInstance): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${instance.controllerPort}`,
+    ...securityProperties(instance),
+    `log.dirs=${path.join(instance.dir, 'data')}`,
+    'num.partitions=3',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    'log.cleaner.enable=true',
+    '',
+  ].join('\n');
+}
+
+/** The pid of the instance's broker if it still runs; a recycled pid (another command line) does not count. */
+function readPid(instance: BrokerInstance): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(instance.dir, 'kafka.pid'), 'utf8'));
+    process.kill(pid, 0);
+    const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return commandLine.includes('kafka.Kafka') ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The process that started the broker with `owned: true` (npm start) and will stop it. If that process is gone
+ * (killed hard, the terminal closed), nobody will ever stop the broker: the next start treats it as stale.
+ */
+function ownerAlive(instance: BrokerInstance): boolean {
+  try {
+    const owner = Number(fs.readFileSync(path.join(instance.dir, 'owner.pid'), 'utf8'));
+    if (owner === process.pid) return true;
+    process.kill(owner, 0);
+    return true;
+  } catch (error) {
+    // No owner file: started on its own (npm run kafka -- start) and meant to outlive us.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Waits until the broker answers a metadata request (not just until its port opens). */
+export async function waitForBroker(brokers: string[], timeoutMs = 90000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: Error | null = null;
+  while (Date.now() < deadline) {
+    const admin = new Kafka({ clientId: 'hub-wait', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      await admin.disconnect();
+      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+    } catch (error) {
+      lastError = error as Error;
+      await admin.disconnect().catch(() => undefined);
+    }
+    await sleep(500);
+  }
+  throw new Error(`Kafka at ${brokers.join(',')} did not answer within ${timeoutMs} ms: ${lastError?.message}`);
+}
+
+/** A local broker as startKafka returns it: `started` when this call started it (and stop() stops it). */
+export interface LocalBroker {
+  brokers: string[];
+  started: boolean;
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the named local broker (reusing one already running unless `fresh`). */
+export async function startKafka(name: BrokerName = 'dev', { fresh = false, owned = false }: { fresh?: boolean; owned?: boolean } = {}): Promise<LocalBroker> {
+  const instance = INSTANCES[name];
+  if (!instance) throw new Error(`unknown broker instance ${name}`);
+  const brokers = [`127.0.0.1:${instance.port}`];
+  const fingerprintFile = path.join(instance.dir, 'principals.sha256');
+  const formatted = fs.existsSync(path.join(instance.dir, 'data', 'meta.properties'));
+  if (formatted && !fresh && (!fs.existsSync(fingerprintFile) || fs.readFileSync(fingerprintFile, 'utf8') !== principalsFingerprint())) {
+    throw new Error(
+      `the broker data in ${path.relative(ROOT, instance.dir)} was formatted without the Kafka users and passwords of this ` +
+        `environment (made before Kafka authentication, or a *_KAFKA_PASSWORD changed). Stop it (npm run kafka -- stop) and ` +
+        `delete that folder to start a new local broker, or set KAFKA_BROKERS to use another cluster`,
+    );
+  }
+  let running = readPid(instance);
+  if (running && !ownerAlive(instance)) {
+    log(`broker ${name} (pid ${running}) was left running by a run that is gone; stopping it`);
+    await stopKafka(name);
+    running = null;
+  }
+  if (running && !fresh) {
+    await waitForBroker(brokers);
+    log(`reusing broker ${name} (pid ${running}) on ${brokers[0]}`);
+    return { brokers, started: false, pid: running, stop: async () => undefined };
+  }
+  if (running) await stopKafka(name);
+  if (await portOpen(instance.port)) {
+    throw new Error(`port ${instance.port} is taken by another process; stop it or set KAFKA_BROKERS to use that broker`);
+  }
+  ensureKafkaJars();
+  if (fresh) fs.rmSync(instance.dir, { recursive: true, force: true });
+  fs.mkdirSync(instance.dir, { recursive: true });
+  const propsFile = path.join(instance.dir, 'server.properties');
+  fs.writeFileSync(propsFile, serverProperties(instance));
+  if (!fs.existsSync(path.join(instance.dir, 'data', 'meta.properties'))) {
+    const format = java(['kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propsFile, '--ignore-formatted', ...scramFormatArguments()]);
+    if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stderr || format.stdout}`);
+    fs.writeFileSync(fingerprintFile, principalsFingerprint());
+  }
+  const child = spawnBroker(propsFile, path.join(instance.dir, 'kafka.log'), { min: 256, max: 768 }, true);
+  child.unref();
+  fs.writeFileSync(path.join(instance.dir, 'kafka.pid'), String(child.pid));
+  if (owned) fs.writeFileSync(path.join(instance.dir, 'owner.pid'), String(process.pid));
+  else fs.rmSync(path.join(instance.dir, 'owner.pid'), { force: true });
+  log(`started broker ${name} (pid ${child.pid}) on ${brokers[0]}, log ${path.relative(ROOT, path.join(instance.dir, 'kafka.log'))}`);
+  await waitForBroker(brokers);
+  return { brokers, started: true, pid: child.pid, stop: () => stopKafka(name) };
+}
+
+/** Stops the named local broker cleanly (SIGTERM, then SIGKILL after 30 s). */
+export async function stopKafka(name: BrokerName = 'dev'): Promise<void> {
+  const instance = INSTANCES[name];
+  const pid = readPid(instance);
+  if (!pid) return;
+  process.kill(pid, 'SIGCONT'); // a frozen broker (the chaos run's SIGSTOP) cannot act on SIGTERM
+  process.kill(pid, 'SIGTERM');
+  await waitForExit(pid, 30000);
+  fs.rmSync(path.join(instance.dir, 'kafka.pid'), { force: true });
+  fs.rmSync(path.join(instance.dir, 'owner.pid'), { force: true });
+  log(`stopped broker ${name} (pid ${pid})`);
+}
+
+/** Last resort when our process is exiting and cannot wait: asks the broker to stop, without waiting. */
+export function signalKafkaStop(name: BrokerName = 'dev'): void {
+  const pid = readPid(INSTANCES[name]);
+  if (pid) process.kill(pid, 'SIGTERM');
+}
+
+export interface ClusterOptions {
+  dir: string;
+  nodes?: number;
+  basePort: number;
+  controllerBasePort: number;
+  heapMb?: number;
+}
+
+/** A local multi-node KRaft cluster. */
+export interface BrokerCluster {
+  brokers: string[];
+  nodes: { id: number; port: number; pid(): number | undefined }[];
+  /** Sends `signal` to node `id` (SIGKILL: crash; SIGSTOP/SIGCONT: freeze/thaw). */
+  kill(nodeId: number, signal?: NodeJS.Signals): void;
+  /** Starts node `id` again after it died (same data directory). */
+  start(nodeId: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface ClusterMember {
+  id: number;
+  port: number;
+  dir: string;
+  propsFile: string;
+  child: ChildProcess;
+  exited: Promise<ProcessExit>;
+}
+
+function clusterNodeProperties(id: number, voters: string, nodes: number, ports: { port: number; controllerPort: number }, nodeDir: string): string {
+  return [
+    'process.roles=broker,controller',
+    `node.id=${id}`,
+    `controller.quorum.voters=${voters}`,
+    ...securityProperties(ports),
+    `log.dirs=${path.join(nodeDir, 'data')}`,
+    'num.partitions=3',
+    `default.replication.factor=${Math.min(3, nodes)}`,
+    `min.insync.replicas=${Math.min(2, nodes)}`,
+    `offsets.topic.replication.factor=${Math.min(3, nodes)}`,
+    'offsets.topic.num.partitions=10',
+    `transaction.state.log.replication.factor=${Math.min(3, nodes)}`,
+    `transaction.state.log.min.isr=${Math.min(2, nodes)}`,
+    'unclean.leader.election.enable=false',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    '',
+  ].join('\n');
+}
+
+/**
+ * A local KRaft cluster of `nodes` combined broker+controller nodes sharing one controller quorum (npm run chaos):
+ * the production shape of docker-compose.yml (replication factor 3, min.insync.replicas 2) from the same jars.
+ * Formatted fresh each time. Node i listens on basePort+i-1 and its controller on controllerBasePort+i-1.
+ */
+export async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort, heapMb = 512 }: ClusterOptions): Promise<BrokerCluster> {
+  ensureKafkaJars();
+  for (let i = 0; i < nodes; i++) {
+    if ((await portOpen(basePort + i)) || (await portOpen(controllerBasePort + i))) {
+      throw new Error(`port ${basePort + i} or ${controllerBasePort + i} is taken by another process`);
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const voters = Array.from({ length: nodes }, (_, i) => `${i + 1}@127.0.0.1:${controllerBasePort + i}`).join(',');
+  const clusterId = newClusterId();
+  const spawnNode = (member: Pick<ClusterMember, 'dir' | 'propsFile'>) => {
+    const child = spawnBroker(member.propsFile, path.join(member.dir, 'kafka.log'), { min: 128, max: heapMb }, false);
+    const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    return { child, exited };
+  };
+  const members: ClusterMember[] = Array.from({ length: nodes }, (_, i) => {
+    const id = i + 1;
+    const nodeDir = path.join(dir, `node-${id}`);
+    fs.mkdirSync(nodeDir, { recursive: true });
+    const propsFile = path.join(nodeDir, 'server.properties');
+    fs.writeFileSync(propsFile, clusterNodeProperties(id, voters, nodes, { port: basePort + i, controllerPort: controllerBasePort + i }, nodeDir));
+    const format = java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, ...scramFormatArguments()]);
+    if (format.status !== 0) throw new Error(`kafka storage format (node ${id}) failed: ${format.stderr || format.stdout}`);
+    return { id, port: basePort + i, dir: nodeDir, propsFile, ...spawnNode({ dir: nodeDir, propsFile }) };
+  });
+  const running = (m: ClusterMember) => m.child.exitCode === null && m.child.signalCode === null;
+  const byId = (id: number) => {
+    const member = members.find((m) => m.id === id);
+    if (!member) throw new Error(`no node ${id}`);
+    return member;
+  };
+  const brokers = members.map((m) => `127.0.0.1:${m.port}`);
+  const cluster: BrokerCluster = {
+    brokers,
+    nodes: members.map((m) => ({ id: m.id, port: m.port, pid: () => m.child.pid })),
+    kill(id, signal = 'SIGKILL') {
+      byId(id).child.kill(signal);
+    },
+    async start(id) {
+      const member = byId(id);
+      if (running(member)) throw new Error(`node ${id} still runs`);
+      Object.assign(member, spawnNode(member));
+    },
+    async stop() {
+      for (const member of members.filter(running)) {
+        member.child.kill('SIGCONT');
+        member.child.kill('SIGTERM');
+      }
+      await Promise.race([Promise.all(members.map((m) => m.exited)), sleep(30000)]);
+      for (const member of members.filter(running)) member.child.kill('SIGKILL');
+    },
+  };
+  try {
+    await waitForBroker(brokers);
+    // every node registered, not just the first to answer
+    const admin = new Kafka({ clientId: 'hub-cluster-wait', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    for (let i = 0; i < 120 && (await admin.describeCluster()).brokers.length < nodes; i++) await sleep(500);
+    await admin.disconnect();
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  log(`started a ${nodes}-node KRaft cluster on ${brokers.join(',')} (pids ${members.map((m) => m.child.pid).join(', ')})`);
+  return cluster;
+}

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { api, expectEventually, senderView, testEnvironment } from '@hub/testing';
+import { KeyFile, seedDemoAgencies } from '../tools/lib/seed';
+
+/**
+ * `npm run demo`, as the README has newcomers run it, against the test hub: it exits 0 and what it posted arrived.
+ * It runs twice: the second run finds KZ-CND's inbox holding a match notice about its own alert (the demo's two
+ * container alerts match), which is not a delivery to acknowledge.
+ */
+const env = testEnvironment();
+const run = promisify(execFile);
+const ROOT = path.join(__dirname, '..');
+
+interface Posted {
+  from: string;
+  alertId: string;
+}
+
+async function runDemo(keyFile: string): Promise<Posted[]> {
+  // Rejects, with the output, unless the command exits 0.
+  const { stdout } = await run('npm', ['run', '-s', 'demo'], { cwd: ROOT, env: { ...process.env, GATEWAY_URL: env.gateway, HUB_DEMO_KEYS: keyFile } });
+  return [...stdout.matchAll(/\[demo\] (\S+) posted .* → (\S+)$/gm)].map(([, from, alertId]) => ({ from, alertId }));
+}
+
+describe('npm run demo', () => {
+  const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'hub-demo-')), 'demo-keys.json');
+  let keys: KeyFile['keys'];
+
+  beforeAll(async () => {
+    ({ keys } = await seedDemoAgencies(env.gateway, env.adminKey, keyFile));
+  });
+
+  const recipientsOf = async (posted: Posted) => {
+    const view = await senderView(keys[posted.from].key, posted.alertId);
+    if (view.status !== 200) throw new Error(`GET /v1/alerts/${posted.alertId}: ${view.status}`);
+    return new Map<string, any>(view.body.recipients.map((r: any) => [r.agencyId, r]));
+  };
+
+  it('posts, updates, cancels and acknowledges, and its alerts reach their recipients, also with match notices in an inbox', async () => {
+    const first = await runDemo(keyFile);
+    expect(first.map((p) => p.from)).toEqual(['TJ-BF', 'KZ-CND', 'UZ-NIC', 'KG-DCS', 'AZ-SCC', 'RU-BS']);
+    const [truck, khorgos, courier, osh, ferry] = first;
+
+    // Each reached whom it names: the RED courier alert TJ-DCA alone, the Osh alert KZ-CND and CARICC, ...
+    await expectEventually(async () => (await recipientsOf(courier)).get('TJ-DCA')?.deliveredVersion === 1, { description: 'courier alert at TJ-DCA' });
+    await expectEventually(
+      async () => {
+        const recipients = await recipientsOf(osh);
+        return recipients.get('KZ-CND')?.deliveredVersion === 1 && recipients.get('CARICC')?.deliveredVersion === 1;
+      },
+      { description: 'Osh alert at KZ-CND and CARICC' },
+    );
+    await expectEventually(async () => (await recipientsOf(khorgos)).get('CARICC')?.deliveredVersion === 1, { description: 'Khorgos alert at CARICC' });
+    // ... the corrected truck as version 2 to every agency of the region, the ferry's cancel to the Caspian group.
+    await expectEventually(async () => (await recipientsOf(truck)).get('KG-BS')?.deliveredVersion === 2, { description: 'truck version 2 at KG-BS' });
+    await expectEventually(async () => (await recipientsOf(ferry)).get('KZ-BS')?.deliveredKind === 'cancel', { description: 'ferry cancel at KZ-BS' });
+
+    // KZ-CND's container alert matches KG-DCS's: KZ-CND is told, in its inbox.
+    await expectEventually(
+      async () => {
+        const inbox = await api(env.gateway, 'GET', '/v1/inbox?limit=500', { key: keys['KZ-CND'].key });
+        return inbox.body.items.some((item: { kind: string }) => item.kind === 'match');
+      },
+      { description: 'a match notice in KZ-CND inbox' },
+    );
+
+    const second = await runDemo(keyFile);
+    expect(second).toHaveLength(6);
+    // The second run read every reader's inbox to the end: the first run's deliveries are acknowledged now.
+    expect((await recipientsOf(osh)).get('KZ-CND')?.ack).toMatchObject({ version: 1 });
+    expect((await recipientsOf(courier)).get('TJ-DCA')?.ack).toMatchObject({ version: 1, status: 'received' });
+    expect((await recipientsOf(truck)).get('UZ-BT')?.ack).toMatchObject({ version: 2 });
+  });
+});

@@ -1,6 +1,0 @@
-'use strict';
-const { stopTestServices } = require('./services');
-
-module.exports = async function globalTeardown() {
-  await stopTestServices();
-};

@@ -1,0 +1,313 @@
+'use strict';
+/**
+ * Where a backlog builds up, measured from the outside while a phase runs:
+ *   - consumer lag per consumer group and topic (end offset − committed offset), every second;
+ *   - what the services' PostgreSQL connections are doing (pg_stat_activity: active, waiting on a lock, idle
+ *     in transaction…), every 250 ms.
+ * A stage that is the bottleneck shows as the group whose lag grows, or the connections that wait.
+ */
+
+const { AUDIT_TOPICS, Topic } = require('@hub/contracts/topics');
+const { kafkaClientConfig } = require('@hub/testing/local-hub');
+
+/**
+ * Deliveries travel on one of two topics: one message per (version, recipient) on alerts.deliveries.v1, or — after
+ * the "deliveries per version" change — one message per version on alerts.routed.v1 ({alertId, version,
+ * deliveries: [{deliveryId, recipient, …}]}). The bench counts and times whichever exists (both, while both do).
+ */
+const DELIVERY_TOPICS = [Topic.AlertsDelivered, Topic.AlertsRouted];
+
+/** The groups the bench knows the services use; any other group with committed offsets is found at run time. */
+const GROUP_TOPICS = {
+  'agency-gateway-deliveries': DELIVERY_TOPICS,
+  'coordination-node-routing': [Topic.AlertsSubmitted],
+  'coordination-node-feed': AUDIT_TOPICS,
+  'audit-log-events': AUDIT_TOPICS,
+};
+
+class Diagnostics {
+  constructor({ brokers, pg, database = 'hub_bench' }) {
+    this.brokers = brokers;
+    this.pg = pg;
+    this.database = database;
+    this.phase = null;
+    this.timers = [];
+    this.busy = { lag: false, pg: false };
+  }
+
+  async start() {
+    const { Kafka, logLevel } = require('kafkajs');
+    this.admin = new Kafka({ clientId: 'bench-diagnostics', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).admin();
+    await this.admin.connect();
+    const existing = new Set(await this.admin.listTopics());
+    this.deliveryTopics = DELIVERY_TOPICS.filter((topic) => existing.has(topic));
+    this.existingTopics = existing;
+    const lagTimer = setInterval(() => void this.sampleLag(), 1000);
+    const pgTimer = setInterval(() => void this.samplePg(), 250);
+    for (const timer of [lagTimer, pgTimer]) timer.unref();
+    this.timers.push(lagTimer, pgTimer);
+  }
+
+  async stop() {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  mark(name) {
+    this.phase = { name, lag: {}, lagSeries: [], pgSamples: 0, pg: {}, startedAt: Date.now() };
+  }
+
+  /**
+   * Which group reads which topic: every consumer group of the services (any group not the bench's own) with the
+   * topics it has committed offsets on — so whichever delivery topic exists, and whatever group reads it, is
+   * followed. Refreshed every 5 s. Only if the broker cannot list groups: the known groups' topics that exist.
+   */
+  async groupTopics() {
+    if (this.groupCache && Date.now() - this.groupCache.at < 5000) return this.groupCache.map;
+    const map = new Map();
+    try {
+      const { groups } = await this.admin.listGroups();
+      for (const { groupId } of groups.sort((a, b) => a.groupId.localeCompare(b.groupId))) {
+        if (groupId.startsWith('bench-')) continue;
+        const offsets = await this.admin.fetchOffsets({ groupId });
+        for (const { topic, partitions } of offsets.sort((a, b) => a.topic.localeCompare(b.topic))) {
+          if (!partitions.some((p) => Number(p.offset) >= 0)) continue;
+          if (!map.has(groupId)) map.set(groupId, new Set());
+          map.get(groupId).add(topic);
+        }
+      }
+    } catch {
+      map.clear();
+      for (const [groupId, topics] of Object.entries(GROUP_TOPICS)) {
+        const present = topics.filter((topic) => this.existingTopics.has(topic));
+        if (present.length) map.set(groupId, new Set(present));
+      }
+    }
+    this.groupCache = { at: Date.now(), map };
+    return map;
+  }
+
+  /** Lag per group/topic right now (used at the end of the posting window). */
+  async lagNow() {
+    const result = {};
+    const ends = new Map();
+    const endsOf = async (topic) => {
+      if (!ends.has(topic)) ends.set(topic, await this.admin.fetchTopicOffsets(topic));
+      return ends.get(topic);
+    };
+    for (const [groupId, topics] of await this.groupTopics()) {
+      for (const topic of topics) {
+        const [offsets, committed] = await Promise.all([endsOf(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
+        const end = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+        const low = new Map(offsets.map((p) => [p.partition, Number(p.low)]));
+        let lag = 0;
+        for (const { partition, offset } of committed[0].partitions) {
+          const at = Number(offset) < 0 ? low.get(partition) : Number(offset);
+          lag += Math.max(0, (end.get(partition) ?? 0) - at);
+        }
+        result[`${groupId} ← ${topic}`] = lag;
+      }
+    }
+    return result;
+  }
+
+  async sampleLag() {
+    if (!this.phase || this.busy.lag) return;
+    this.busy.lag = true;
+    const phase = this.phase;
+    try {
+      const lag = await this.lagNow();
+      phase.lagSeries.push({ t: Math.round((Date.now() - phase.startedAt) / 1000), ...lag });
+      for (const [key, value] of Object.entries(lag)) phase.lag[key] = Math.max(phase.lag[key] || 0, value);
+    } catch {
+      /* a rebalance or a busy broker: next second */
+    } finally {
+      this.busy.lag = false;
+    }
+  }
+
+  async samplePg() {
+    if (!this.phase || this.busy.pg) return;
+    this.busy.pg = true;
+    const phase = this.phase;
+    try {
+      const { rows } = await this.pg.query(
+        `SELECT application_name AS app, state, coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS wait, count(*)::int AS n
+         FROM pg_stat_activity WHERE datname = $1 AND application_name <> 'bench-observer' AND state <> 'idle'
+         GROUP BY 1, 2, 3`,
+        [this.database],
+      );
+      phase.pgSamples++;
+      for (const row of rows) {
+        const app = row.app.replace(/-listen$/, ' (LISTEN)') || '(unnamed)';
+        const key = `${row.state} / ${row.wait}`;
+        phase.pg[app] = phase.pg[app] || {};
+        phase.pg[app][key] = (phase.pg[app][key] || 0) + row.n;
+      }
+    } catch {
+      /* next sample */
+    } finally {
+      this.busy.pg = false;
+    }
+  }
+
+  /** Polls until no consumer group lags (or the deadline); returns { ok, lag }. */
+  async waitCaughtUp(deadline) {
+    let lag = null;
+    while (Date.now() < deadline) {
+      try {
+        lag = await this.lagNow();
+        if (Object.values(lag).every((v) => v === 0)) return { ok: true, lag };
+      } catch {
+        /* retry */
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return { ok: false, lag };
+  }
+
+  /**
+   * Cumulative work counters: messages on each topic (end offsets), and from PostgreSQL the committed
+   * transactions of the bench database and the rows inserted per table.
+   */
+  async workCounters() {
+    const topics = {};
+    for (const topic of [Topic.AlertsSubmitted, ...this.deliveryTopics, ...AUDIT_TOPICS]) {
+      const offsets = await this.admin.fetchTopicOffsets(topic);
+      topics[topic] = offsets.reduce((acc, p) => acc + Number(p.high), 0);
+    }
+    const db = (await this.pg.query(`SELECT xact_commit::bigint AS commits, xact_rollback::bigint AS rollbacks FROM pg_stat_database WHERE datname = $1`, [this.database])).rows[0];
+    const tables = {};
+    for (const row of (await this.pg.query(`SELECT schemaname || '.' || relname AS t, n_tup_ins::bigint AS ins, n_tup_upd::bigint AS upd, n_tup_del::bigint AS del FROM pg_stat_user_tables`)).rows) {
+      tables[row.t] = { inserted: Number(row.ins), updated: Number(row.upd), deleted: Number(row.del) };
+    }
+    return { topics, commits: Number(db.commits), rollbacks: Number(db.rollbacks), tables };
+  }
+
+  /** Per accepted alert: Kafka messages per topic, database transactions, rows written per table (top ones). */
+  perAlert(before, after, alerts) {
+    if (!before || !after || alerts === 0) return null;
+    const per = (a, b) => Math.round(((a - b) / alerts) * 100) / 100;
+    const kafkaMessages = {};
+    for (const topic of Object.keys(after.topics)) kafkaMessages[topic] = per(after.topics[topic], before.topics[topic] || 0);
+    const rows = [];
+    for (const [table, now] of Object.entries(after.tables)) {
+      const was = before.tables[table] || { inserted: 0, updated: 0, deleted: 0 };
+      const written = now.inserted - was.inserted + (now.updated - was.updated) + (now.deleted - was.deleted);
+      if (written > 0) rows.push([table, per(written, 0)]);
+    }
+    rows.sort((a, b) => b[1] - a[1]);
+    return {
+      kafkaMessages,
+      databaseTransactions: per(after.commits + after.rollbacks, before.commits + before.rollbacks),
+      rowsWrittenByTable: Object.fromEntries(rows.slice(0, 15)),
+      note: 'counted from topic end offsets and pg_stat_database / pg_stat_user_tables (statistics are flushed by PostgreSQL with a delay of up to ~1 s)',
+    };
+  }
+
+  /** Ends the phase: max lag per group/topic, the lag curve, and average busy connections per app and state. */
+  end() {
+    const phase = this.phase;
+    this.phase = null;
+    if (!phase) return null;
+    const connections = {};
+    for (const [app, states] of Object.entries(phase.pg)) {
+      connections[app] = Object.fromEntries(
+        Object.entries(states)
+          .map(([state, total]) => [state, Math.round((total / Math.max(1, phase.pgSamples)) * 100) / 100])
+          .sort((a, b) => b[1] - a[1]),
+      );
+    }
+    return { maxConsumerLag: phase.lag, consumerLagEverySecond: phase.lagSeries, averageBusyDatabaseConnections: connections };
+  }
+}
+
+/**
+ * Per-hop latency from Kafka's own record timestamps (CreateTime, set by each service's producer, same clock
+ * as this process): submission on alerts.submitted.v1 → delivery on alerts.deliveries.v1 or alerts.routed.v1,
+ * whichever exists (the coordination node's routing, including its consumer lag) → delivery seen on the recipient's
+ * stream (the gateway's inbox consumer, its transaction, the SSE read and its audit). A consumer group of its own,
+ * reading from the end. `topicsSeen` says which delivery topic actually carried records.
+ */
+class StageObserver {
+  constructor({ brokers }) {
+    this.brokers = brokers;
+    this.submittedAt = new Map();
+    this.deliveredAt = new Map();
+    this.topicsSeen = {};
+  }
+
+  /** alerts.deliveries.v1: {alertId, recipient, …}; alerts.routed.v1: {alertId, deliveries: [{recipient, …}]}. */
+  recordDelivery(topic, value, ts) {
+    const parsed = JSON.parse(value.toString());
+    const recipients = Array.isArray(parsed.deliveries) ? parsed.deliveries.map((d) => d && d.recipient) : [parsed.recipient];
+    for (const recipient of recipients) {
+      const key = `${parsed.alertId}:${recipient}`;
+      if (!this.deliveredAt.has(key)) this.deliveredAt.set(key, ts);
+    }
+    this.topicsSeen[topic] = (this.topicsSeen[topic] || 0) + 1;
+  }
+
+  async start() {
+    const { Kafka, logLevel } = require('kafkajs');
+    this.consumer = new Kafka({ clientId: 'bench-stage-observer', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).consumer({
+      groupId: `bench-stage-observer-${Date.now()}`,
+      maxWaitTimeInMs: 100,
+    });
+    await this.consumer.connect();
+    const admin = new Kafka({ clientId: 'bench-stage-observer-admin', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    await admin.disconnect();
+    this.deliveryTopics = DELIVERY_TOPICS.filter((topic) => existing.has(topic));
+    await this.consumer.subscribe({ topics: [Topic.AlertsSubmitted, ...this.deliveryTopics], fromBeginning: false });
+    const joined = new Promise((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, resolve));
+    await this.consumer.run({
+      partitionsConsumedConcurrently: 6,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          const ts = Number(message.timestamp);
+          if (batch.topic === Topic.AlertsSubmitted) {
+            const key = message.key.toString();
+            if (!this.submittedAt.has(key)) this.submittedAt.set(key, ts);
+          } else {
+            try {
+              this.recordDelivery(batch.topic, message.value, ts);
+            } catch {
+              /* not ours */
+            }
+          }
+        }
+      },
+    });
+    await joined;
+  }
+
+  async stop() {
+    await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  /** visible: [{ alertId, recipient, acceptedEpoch, visibleEpoch }] → percentiles per hop (ms). */
+  stages(visible) {
+    const { summarize } = require('./metrics');
+    const routing = [];
+    const inbox = [];
+    const accept = [];
+    for (const v of visible) {
+      const submitted = this.submittedAt.get(v.alertId);
+      const delivered = this.deliveredAt.get(`${v.alertId}:${v.recipient}`);
+      if (submitted !== undefined) accept.push(v.acceptedEpoch - submitted);
+      if (submitted !== undefined && delivered !== undefined) routing.push(delivered - submitted);
+      if (delivered !== undefined) inbox.push(v.visibleEpoch - delivered);
+    }
+    return {
+      note: 'Kafka record timestamps have 1 ms resolution',
+      deliveryTopicRecords: { ...this.topicsSeen },
+      submissionInKafkaTo202ReadByClient: summarize(accept),
+      routingSubmittedToDeliveryInKafka: summarize(routing),
+      deliveryInKafkaToRecipientStream: summarize(inbox),
+    };
+  }
+}
+
+module.exports = { Diagnostics, StageObserver, GROUP_TOPICS, DELIVERY_TOPICS };
