@@ -62,7 +62,11 @@ export class InboxController {
         response,
         {
           page: (after, limit) => this.inbox.page(principal.agencyId, after, limit),
-          subscribe: (onWake, onShutdown) => this.notifier.subscribe(principal.agencyId, onWake, onShutdown),
+          // Every commit of this replica (in-process) and of the others (NOTIFY); this stream looks at its own recipient's.
+          subscribe: (onWake, onShutdown) =>
+            this.notifier.subscribe((tails) => {
+              if (tails === null || tails.some((tail) => tail.recipient === principal.agencyId)) onWake();
+            }, onShutdown),
           beforeSend: (items) => this.inbox.recordSeen(principal, items, 'streamed'),
           authorised: () => this.keys.stillValid(principal),
         },
