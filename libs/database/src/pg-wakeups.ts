@@ -37,10 +37,11 @@ export class PgWakeups {
   }
 
   /**
-   * `onWake` runs on every notification whose payload is `key` (any payload when key is null), and `onShutdown`
-   * when the service stops. Returns the unsubscribe function.
+   * `onWake` runs on every notification whose payload is `key` (any payload when key is null, which onWake then
+   * gets; none after a reconnect, when anything may have committed), and `onShutdown` when the service stops.
+   * Returns the unsubscribe function.
    */
-  subscribe(key: string | null, onWake: () => void, onShutdown: () => void): () => void {
+  subscribe(key: string | null, onWake: (payload?: string) => void, onShutdown: () => void): () => void {
     const event = key ?? '*';
     this.events.on(event, onWake);
     this.events.on(SHUTDOWN, onShutdown);
@@ -54,7 +55,7 @@ export class PgWakeups {
     const client = new Client({ connectionString: this.databaseUrl, application_name: this.applicationName });
     client.on('notification', (message) => {
       if (message.payload) this.events.emit(message.payload);
-      this.events.emit('*');
+      this.events.emit('*', message.payload || undefined);
     });
     // A dying connection can emit several errors, and a failed connect one more: only the first error of the
     // current connection schedules a reconnect (reconnecting is single-flight), or every flap of the database

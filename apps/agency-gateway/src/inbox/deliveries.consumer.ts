@@ -5,7 +5,7 @@ import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { InboxService } from './inbox.service';
 
 /**
- * Routed versions land in the inboxes many per transaction, fanned out to their recipients. A consumer group of its own: the service's Nest consumer
+ * Routed versions land in the inboxes a batch per statement (InboxService.store), fanned out to their recipients. A consumer group of its own: the service's Nest consumer
  * (reference data, credentials) subscribes to other topics, and a group's members must share their subscriptions.
  */
 export const ROUTED_CONSUMER_GROUP = 'agency-gateway-routed';

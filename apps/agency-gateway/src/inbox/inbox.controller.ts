@@ -1,12 +1,12 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiKeyAuthenticator } from '@hub/auth/api-key.authenticator';
 import { Principal } from '@hub/auth/principal';
 import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
 import { Role } from '@hub/contracts/audit-event';
-import { resumeCursor, streamByCursor } from '@hub/platform/cursor-stream';
-import { InboxNotifier } from './inbox.notifier';
+import { resumeCursor } from '@hub/platform/cursor-stream';
+import { serveEvents } from './event-stream';
+import { InboxStreams } from './inbox-streams';
 import { InboxQuery, InboxStreamQuery } from './inbox.query';
 import { InboxService } from './inbox.service';
 import { StreamSlots } from './stream-slots';
@@ -24,8 +24,7 @@ export class InboxController {
 
   constructor(
     private readonly inbox: InboxService,
-    private readonly notifier: InboxNotifier,
-    private readonly keys: ApiKeyAuthenticator,
+    private readonly streams: InboxStreams,
     private readonly interchange: InterchangeService,
     config: GatewayConfig,
   ) {
@@ -43,7 +42,8 @@ export class InboxController {
   /**
    * Server-Sent Events, one per delivery, `id` = inbox cursor. A client that reconnects with Last-Event-ID
    * gets everything after it; each batch is audited (one fact naming the versions it holds) before it is written.
-   * At most INBOX_STREAMS_PER_KEY open streams per key (429 beyond).
+   * At most INBOX_STREAMS_PER_KEY open streams per key (429 beyond). The streams of this replica are served
+   * together (InboxStreams): one read and one audit send per wake for all of them.
    */
   @Get('stream')
   @ApiProduces('text/event-stream')
@@ -57,17 +57,7 @@ export class InboxController {
     const startAfter = resumeCursor(lastEventId, query.after);
     const release = this.streamSlots.acquire(principal.keyId);
     try {
-      await streamByCursor(
-        request,
-        response,
-        {
-          page: (after, limit) => this.inbox.page(principal.agencyId, after, limit),
-          subscribe: (onWake, onShutdown) => this.notifier.subscribe(principal.agencyId, onWake, onShutdown),
-          beforeSend: (items) => this.inbox.recordSeen(principal, items, 'streamed'),
-          authorised: () => this.keys.stillValid(principal),
-        },
-        { eventName: 'delivery', startAfter },
-      );
+      await serveEvents(request, response, (sink) => this.streams.open(principal, startAfter, sink));
     } finally {
       release();
     }

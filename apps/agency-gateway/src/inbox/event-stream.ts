@@ -1,0 +1,73 @@
+import type { Request, Response } from 'express';
+import { InboxItem } from '../alerts/alert-views';
+import { StreamEnd, StreamSink } from './inbox-streams';
+
+const KEEPALIVE_MS = 15000;
+const EVENT_NAME = 'delivery';
+
+/**
+ * One inbox stream's HTTP side: the Server-Sent Events response (headers, keep-alives, one `delivery` event per item
+ * with `id` = cursor, the closing error event), as libs/platform's streamByCursor writes it for the feed. What goes
+ * into it is decided by InboxStreams (`open`, which returns the function to call when the client leaves).
+ * Resolves when the stream is over.
+ */
+export function serveEvents(request: Request, response: Response, open: (sink: StreamSink) => () => void): Promise<void> {
+  response.status(200);
+  response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  response.setHeader('Cache-Control', 'no-cache, no-transform');
+  response.setHeader('Connection', 'keep-alive');
+  response.setHeader('X-Accel-Buffering', 'no');
+  response.flushHeaders();
+  response.write('retry: 2000\n\n');
+
+  return new Promise<void>((resolve) => {
+    let over = false;
+    const keepAlive = setInterval(() => {
+      if (!over) response.write(': keep-alive\n\n');
+    }, KEEPALIVE_MS);
+    const finish = () => {
+      if (over) return;
+      over = true;
+      clearInterval(keepAlive);
+      response.end();
+      resolve();
+    };
+    const sink: StreamSink = {
+      write: async (items: InboxItem[]) => {
+        for (const item of items) {
+          if (over) return;
+          await writeEvent(response, item);
+        }
+      },
+      end: (reason: StreamEnd) => {
+        if (!over && reason !== 'shutdown') response.write(`event: error\ndata: ${JSON.stringify(ERROR_EVENTS[reason])}\n\n`);
+        finish();
+      },
+    };
+    const close = open(sink);
+    request.on('close', () => {
+      close();
+      finish();
+    });
+  });
+}
+
+const ERROR_EVENTS: Record<Exclude<StreamEnd, 'shutdown'>, { error: string; message: string }> = {
+  revoked: { error: 'unauthorized', message: 'The API key was revoked or has expired' },
+  // Internal messages (SQL, parameters, content) never leave the service: the client reconnects with Last-Event-ID.
+  unavailable: { error: 'unavailable', message: 'The stream was interrupted; reconnect with Last-Event-ID' },
+};
+
+function writeEvent(response: Response, item: InboxItem): Promise<void> {
+  const ok = response.write(`id: ${item.cursor}\nevent: ${EVENT_NAME}\ndata: ${JSON.stringify(item)}\n\n`);
+  if (ok) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.once('drain', done);
+    response.once('close', done);
+  });
+}
