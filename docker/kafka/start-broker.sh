@@ -1,7 +1,7 @@
 #!/bin/bash
 # One node (broker + controller) of the compose KRaft cluster, with SASL/SCRAM-SHA-512 for clients and brokers,
 # SASL/PLAIN (admin only) on the internal controller listener, and ACLs enforced by the StandardAuthorizer: the same
-# settings as scripts/lib/kafka.js (securityProperties). The four SCRAM users are created when the storage is first
+# settings as libs/testing/src/local-hub/kafka-broker.ts (securityProperties). The four SCRAM users are created when the storage is first
 # formatted (--add-scram); a volume formatted earlier keeps its users (change a password with kafka-configs.sh).
 # Why: docs/decisions/006-trust-model.md.
 set -euo pipefail
