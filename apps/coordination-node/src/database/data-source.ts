@@ -5,6 +5,7 @@ import { CoordinationCredentialsUnapplied1764201600401 } from '../migrations/176
 import { CoordinationRouting1764201600101 } from '../migrations/1764201600101-coordination-routing';
 import { CoordinationMonitoring1764201600201 } from '../migrations/1764201600201-coordination-monitoring';
 import { CoordinationRetention1764201600501 } from '../migrations/1764201600501-coordination-retention';
+import { CoordinationRoutingDeliveries1764201600601 } from '../migrations/1764201600601-coordination-routing-deliveries';
 
 export const COORDINATION_SCHEMA = 'coordination';
 
@@ -13,7 +14,7 @@ export function coordinationDataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: COORDINATION_SCHEMA,
     entities: [],
-    migrations: [CoordinationInitial1764201600001, CoordinationRouting1764201600101, CoordinationMonitoring1764201600201, CoordinationCredentialsUnapplied1764201600401, CoordinationRetention1764201600501],
+    migrations: [CoordinationInitial1764201600001, CoordinationRouting1764201600101, CoordinationMonitoring1764201600201, CoordinationCredentialsUnapplied1764201600401, CoordinationRetention1764201600501, CoordinationRoutingDeliveries1764201600601],
     applicationName: 'coordination-node',
     poolSize: 20,
   });

@@ -14,12 +14,14 @@ const CONTENT_WAIT_MS = 30_000;
 const CONTENT_WAIT_MAX_AGE_MS = 120_000;
 const CONTENT_TYPES: readonly string[] = [AuditEventType.AlertSubmitted, AuditEventType.AlertUpdated, AuditEventType.AlertCancelled];
 
-/** What a batch changes in feed_alerts, written once per alert at the end of the batch (see writeAlerts). */
+/** What a batch changes in feed_alerts and feed_acks, written at the end of the batch (see write). */
 interface AlertWrites {
   /** Per alert, its newest classification of the batch, and when it was submitted if the batch holds that fact. */
   upserts: Map<string, { classification: FeedAlertClassification; submittedAt: string | null }>;
   /** Per alert, when the batch's (last) cancel fact says it was cancelled. */
   cancels: Map<string, string>;
+  /** The batch's acks (feed_acks: the chase list's answers). */
+  acks: { eventId: string; alertId: string; version: number; recipient: string; status: string | null; at: string }[];
 }
 
 interface FeedAlertRow {
@@ -61,20 +63,19 @@ export class FeedService {
         `SELECT last_seq FROM coordination.feed_counters WHERE feed = $1 FOR UPDATE`,
         [REGIONAL_FEED],
       );
-      const known: { event_id: string }[] = await manager.query(
-        `SELECT event_id FROM coordination.feed_entries WHERE event_id = ANY($1::text[])`,
-        [candidates.map((event) => event.eventId)],
-      );
-      const seen = new Set(known.map((row) => row.event_id));
-      // What the feed knows of every alert in the batch, read once (locked: feed transactions are serial anyway).
+      // What is stored already and what the feed knows of every alert of the batch, in one read after the counter
+      // lock (so it sees every feed transaction committed before this one; locked: feed transactions are serial anyway).
       const alertIds = [...new Set(candidates.flatMap((event) => (event.alertId ? [event.alertId] : [])))];
-      const stored: FeedAlertRow[] = alertIds.length
-        ? await manager.query(`SELECT * FROM coordination.feed_alerts WHERE alert_id = ANY($1::text[]) FOR UPDATE`, [alertIds])
-        : [];
+      const [{ known, stored }]: { known: string[]; stored: FeedAlertRow[] }[] = await manager.query(
+        `SELECT (SELECT coalesce(array_agg(event_id), '{}') FROM coordination.feed_entries WHERE event_id = ANY($1::text[])) AS known,
+                (SELECT coalesce(jsonb_agg(a), '[]') FROM (SELECT * FROM coordination.feed_alerts WHERE alert_id = ANY($2::text[]) FOR UPDATE) a) AS stored`,
+        [candidates.map((event) => event.eventId), alertIds],
+      );
+      const seen = new Set(known);
       const classifications = new Map<string, FeedAlertClassification | null>(alertIds.map((id) => [id, null]));
       for (const row of stored) classifications.set(row.alert_id, toClassification(row));
       const rows: { seq: number; event: AuditEvent; entry: FeedEntryBody }[] = [];
-      const writes: AlertWrites = { upserts: new Map(), cancels: new Map() };
+      const writes: AlertWrites = { upserts: new Map(), cancels: new Map(), acks: [] };
       let seq = Number(head);
       for (const event of candidates) {
         if (seen.has(event.eventId)) continue;
@@ -83,21 +84,7 @@ export class FeedService {
         rows.push({ seq: ++seq, event, entry });
       }
       if (rows.length === 0) return rows;
-      await this.writeAlerts(manager, writes);
-      await manager.query(
-        `INSERT INTO coordination.feed_entries (seq, event_id, type, at, alert_id, entry)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[])`,
-        [
-          rows.map((row) => String(row.seq)),
-          rows.map((row) => row.event.eventId),
-          rows.map((row) => row.event.type),
-          rows.map((row) => row.event.at),
-          rows.map((row) => row.event.alertId ?? null),
-          rows.map((row) => JSON.stringify(row.entry)),
-        ],
-      );
-      await manager.query(`UPDATE coordination.feed_counters SET last_seq = $2 WHERE feed = $1`, [REGIONAL_FEED, seq]);
-      await manager.query(`SELECT pg_notify($1, $2)`, [FEED_CHANNEL, String(seq)]);
+      await this.write(manager, rows, writes, seq);
       return rows;
     });
     if (stored.length > 0) this.logger.debug({ events: stored.length, lastSeq: stored[stored.length - 1].seq }, 'feed entries stored');
@@ -106,7 +93,7 @@ export class FeedService {
   /**
    * One event's effect on the per-alert tables, and its feed entry. `classifications` holds every alert of the
    * batch (read in recordAll, null when the feed does not know it yet) and follows the changes made here; the rows
-   * themselves are written once per alert at the end of the batch (`writes`, see writeAlerts).
+   * themselves are written once per alert at the end of the batch (`writes`, see write).
    */
   private async apply(
     manager: EntityManager,
@@ -117,7 +104,7 @@ export class FeedService {
     const previous = event.alertId ? (classifications.get(event.alertId) ?? null) : null;
     const classification = classifyAlertEvent(event, previous, this.config.REGIONAL_CENTRE_ID);
     if (classification && classification !== previous) {
-      // The stored row only moves forward (see writeAlerts); the cache and the staged row follow the same rule.
+      // The stored row only moves forward (see write); the cache and the staged row follow the same rule.
       if (!previous || previous.version <= classification.version) classifications.set(classification.alertId, classification);
       const staged = writes.upserts.get(classification.alertId);
       if (!staged || staged.classification.version <= classification.version) {
@@ -127,11 +114,7 @@ export class FeedService {
     }
     if (event.type === AuditEventType.AlertCancelled && event.alertId) writes.cancels.set(event.alertId, event.at);
     if (event.type === AuditEventType.AlertAcked && event.alertId && event.version && event.actor.agencyId) {
-      await manager.query(
-        `INSERT INTO coordination.feed_acks (event_id, alert_id, version, recipient, status, acked_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT DO NOTHING`,
-        [event.eventId, event.alertId, event.version, event.actor.agencyId, event.reason ?? null, event.at],
-      );
+      writes.acks.push({ eventId: event.eventId, alertId: event.alertId, version: event.version, recipient: event.actor.agencyId, status: event.reason ?? null, at: event.at });
     }
     if (event.type !== AuditEventType.CorrelationFound) return buildFeedEntry(event, classification);
     const related = await this.relatedClassifications(manager, event, classifications);
@@ -221,36 +204,64 @@ export class FeedService {
   }
 
   /**
-   * The batch's per-alert changes in two statements, whatever the batch holds: each alert's newest classification
-   * (versions of one alert arrive in order, on one partition; the guard only keeps a replayed old version harmless),
-   * then the cancellations.
+   * Everything a batch writes, in one statement whatever it holds: each alert's newest classification (versions of one
+   * alert arrive in order, on one partition; the guard only keeps a replayed old version harmless), the acks, the
+   * entries, the counter and the notification (sent at commit). Cancellations follow in a second statement when the
+   * batch has any: they may touch a row the upsert writes, and one statement cannot change a row twice.
    */
-  private async writeAlerts(manager: EntityManager, writes: AlertWrites): Promise<void> {
+  private async write(manager: EntityManager, rows: { seq: number; event: AuditEvent; entry: FeedEntryBody }[], writes: AlertWrites, lastSeq: number): Promise<void> {
     const upserts = [...writes.upserts.values()];
-    if (upserts.length > 0) {
-      const column = <T>(of: (u: (typeof upserts)[number]) => T) => upserts.map(of);
-      await manager.query(
-        `INSERT INTO coordination.feed_alerts (alert_id, sender, version, category, tlp, recipients, withheld_from_centre, headline, submitted_at)
+    const column = <T>(of: (u: (typeof upserts)[number]) => T) => upserts.map(of);
+    const ack = <T>(of: (a: AlertWrites['acks'][number]) => T) => writes.acks.map(of);
+    await manager.query(
+      `WITH alerts AS (
+         INSERT INTO coordination.feed_alerts (alert_id, sender, version, category, tlp, recipients, withheld_from_centre, headline, submitted_at)
          SELECT u.alert_id, u.sender, u.version, u.category, u.tlp, ARRAY(SELECT jsonb_array_elements_text(u.recipients)), u.withheld, u.headline, u.submitted_at
          FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::boolean[], $8::text[], $9::timestamptz[])
            AS u(alert_id, sender, version, category, tlp, recipients, withheld, headline, submitted_at)
          ON CONFLICT (alert_id) DO UPDATE SET sender = EXCLUDED.sender, version = EXCLUDED.version, category = EXCLUDED.category,
            tlp = EXCLUDED.tlp, recipients = EXCLUDED.recipients, withheld_from_centre = EXCLUDED.withheld_from_centre,
            headline = EXCLUDED.headline, submitted_at = COALESCE(coordination.feed_alerts.submitted_at, EXCLUDED.submitted_at), updated_at = now()
-         WHERE coordination.feed_alerts.version <= EXCLUDED.version`,
-        [
-          column((u) => u.classification.alertId),
-          column((u) => u.classification.sender),
-          column((u) => u.classification.version),
-          column((u) => u.classification.category),
-          column((u) => u.classification.tlp),
-          column((u) => JSON.stringify(u.classification.recipients)),
-          column((u) => u.classification.withheldFromCentre),
-          column((u) => u.classification.headline),
-          column((u) => u.submittedAt),
-        ],
-      );
-    }
+         WHERE coordination.feed_alerts.version <= EXCLUDED.version
+       ), acks AS (
+         INSERT INTO coordination.feed_acks (event_id, alert_id, version, recipient, status, acked_at)
+         SELECT * FROM unnest($10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::timestamptz[])
+         ON CONFLICT DO NOTHING
+       ), entries AS (
+         INSERT INTO coordination.feed_entries (seq, event_id, type, at, alert_id, entry)
+         SELECT * FROM unnest($16::bigint[], $17::text[], $18::text[], $19::timestamptz[], $20::text[], $21::jsonb[])
+       ), counter AS (
+         UPDATE coordination.feed_counters SET last_seq = $23 WHERE feed = $22
+       )
+       SELECT pg_notify($24, $25)`,
+      [
+        column((u) => u.classification.alertId),
+        column((u) => u.classification.sender),
+        column((u) => u.classification.version),
+        column((u) => u.classification.category),
+        column((u) => u.classification.tlp),
+        column((u) => JSON.stringify(u.classification.recipients)),
+        column((u) => u.classification.withheldFromCentre),
+        column((u) => u.classification.headline),
+        column((u) => u.submittedAt),
+        ack((a) => a.eventId),
+        ack((a) => a.alertId),
+        ack((a) => a.version),
+        ack((a) => a.recipient),
+        ack((a) => a.status),
+        ack((a) => a.at),
+        rows.map((row) => String(row.seq)),
+        rows.map((row) => row.event.eventId),
+        rows.map((row) => row.event.type),
+        rows.map((row) => row.event.at),
+        rows.map((row) => row.event.alertId ?? null),
+        rows.map((row) => JSON.stringify(row.entry)),
+        REGIONAL_FEED,
+        lastSeq,
+        FEED_CHANNEL,
+        String(lastSeq),
+      ],
+    );
     if (writes.cancels.size > 0) {
       await manager.query(
         `UPDATE coordination.feed_alerts f SET cancelled_at = c.at, updated_at = now()

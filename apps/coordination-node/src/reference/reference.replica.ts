@@ -24,15 +24,13 @@ export class ReferenceReplica {
     await this.upsert('sharing_groups', record.id, record, record.updatedAt);
   }
 
+  /** Both tables in one statement: routing reads them once per batch, and each statement is a round trip. */
   async load(): Promise<ReferenceView> {
-    const [agencies, groups] = await Promise.all([
-      this.dataSource.query(`SELECT record FROM coordination.agencies`),
-      this.dataSource.query(`SELECT record FROM coordination.sharing_groups`),
-    ]);
-    return {
-      agencies: agencies.map((row: { record: AgencyRecord }) => row.record),
-      sharingGroups: groups.map((row: { record: SharingGroupRecord }) => row.record),
-    };
+    const [row]: { agencies: AgencyRecord[]; groups: SharingGroupRecord[] }[] = await this.dataSource.query(
+      `SELECT (SELECT coalesce(jsonb_agg(record), '[]') FROM coordination.agencies) AS agencies,
+              (SELECT coalesce(jsonb_agg(record), '[]') FROM coordination.sharing_groups) AS groups`,
+    );
+    return { agencies: row.agencies, sharingGroups: row.groups };
   }
 
   private async upsert(table: 'agencies' | 'sharing_groups', id: string, record: object, updatedAt: string): Promise<void> {

@@ -29,13 +29,7 @@ export function routingFact(
   decisions: readonly { decision: RoutingDecision; deliveryId: string | null }[],
   referenceDigest: string,
 ): AuditFact {
-  const delivered: DeliveredOutcome[] = [];
-  const withheld = new Map<string, string[]>();
-  for (const { decision, deliveryId } of decisions) {
-    if (decision.decision === 'delivered' && deliveryId) delivered.push({ recipient: decision.recipient, reason: decision.reason, deliveryId });
-    else withheld.set(decision.reason, [...(withheld.get(decision.reason) ?? []), decision.recipient]);
-  }
-  delivered.sort((a, b) => a.recipient.localeCompare(b.recipient));
+  const { delivered, withheld } = routingOutcomes(decisions);
   return {
     eventId: `routing:${message.alertId}:${message.version}`,
     type: AuditEventType.RoutingDecided,
@@ -49,10 +43,31 @@ export function routingFact(
       referenceDigest,
       candidates: decisions.length,
       delivered,
-      withheld: [...withheld.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([reason, agencies]): WithheldOutcome => ({ reason, agencies: agencies.sort() })),
+      withheld,
     },
+  };
+}
+
+/**
+ * A version's decisions as the fact names them and the node stores them: delivered ones by recipient with their
+ * deliveryIds, withheld ones grouped by reason (reasons and agencies sorted), every candidate exactly once.
+ */
+export function routingOutcomes(decisions: readonly { decision: RoutingDecision; deliveryId: string | null }[]): {
+  delivered: DeliveredOutcome[];
+  withheld: WithheldOutcome[];
+} {
+  const delivered: DeliveredOutcome[] = [];
+  const withheld = new Map<string, string[]>();
+  for (const { decision, deliveryId } of decisions) {
+    if (decision.decision === 'delivered' && deliveryId) delivered.push({ recipient: decision.recipient, reason: decision.reason, deliveryId });
+    else withheld.set(decision.reason, [...(withheld.get(decision.reason) ?? []), decision.recipient]);
+  }
+  delivered.sort((a, b) => a.recipient.localeCompare(b.recipient));
+  return {
+    delivered,
+    withheld: [...withheld.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([reason, agencies]): WithheldOutcome => ({ reason, agencies: agencies.sort() })),
   };
 }
 

@@ -9,8 +9,8 @@ import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ReferenceReplica } from '../reference/reference.replica';
 import { deliveryIdFor } from './delivery-id';
-import { referenceDigest, routingFact } from './routing-fact';
-import { RecordedDecision, RoutingRepository } from './routing.repository';
+import { referenceDigest, routingFact, routingOutcomes } from './routing-fact';
+import { RoutedVersion, RoutingRepository, RoutingState } from './routing.repository';
 
 /**
  * How long a submission naming an agency or group the node's replica does not know yet waits for the reference
@@ -22,9 +22,11 @@ const REFERENCE_WAIT_MS = 30_000;
 const REFERENCE_POLL_MS = 250;
 
 /**
- * Where routing is decided. For each submitted version: dedup by messageId, re-apply the distribution policy to
- * every known agency, record every decision (one audit fact per version, see routingFact), and fan out the deliveries — all in one transaction with the
- * outbox, so the effects happen exactly once however often Kafka redelivers the message.
+ * Where routing is decided. For a batch of submitted versions: dedup by messageId, re-apply the distribution policy to
+ * every candidate in memory (an alert's earlier versions of the batch first), and store the deliveries, the withheld
+ * agencies, the routing facts (one audit fact per version, see routingFact) and the routed messages with the outbox —
+ * one read and one write statement per batch (docs/decisions/009-hot-path.md), so the effects happen exactly once
+ * however often Kafka redelivers a message.
  */
 @Injectable()
 export class RoutingService {
@@ -36,54 +38,16 @@ export class RoutingService {
     private readonly outbox: OutboxService,
   ) {}
 
-  /** Routes consecutive submissions in one transaction (one commit, one outbox publish). */
+  /** Routes consecutive submissions together (one write statement, one outbox publish). */
   async routeAll(messages: readonly AlertSubmittedMessage[], heartbeat: () => Promise<void>): Promise<void> {
     const reference = await this.awaitReferences(messages, heartbeat);
-    const digest = referenceDigest(reference);
-    const { ids, routed } = await this.dataSource.transaction(async (manager) => {
-      const tables = new RoutingRepository(manager);
-      const routed = await tables.claimUnseen(messages);
-      if (routed.length === 0) return { ids: [], routed };
-      const recipientsOf = await tables.recipientsOf(routed.map((m) => m.alertId));
-      // A version reaching the node after its alert was erased (the erasure overtook it in Kafka) is decided as
-      // usual, but nobody is sent it: each entitled candidate is withheld as ERASED, so the fact still names everyone.
-      const erased = await tables.erasedAmong(routed.map((m) => m.alertId));
-
-      const decided: RecordedDecision[] = [];
-      const outgoing: OutgoingMessage[] = [];
-      for (const message of routed) {
-        const holders = recipientsOf.get(message.alertId.toLowerCase()) ?? new Set<string>();
-        recipientsOf.set(message.alertId.toLowerCase(), holders);
-        const policy = decideRecipients({
-          kind: message.kind,
-          sender: message.sender,
-          content: message.alert,
-          previousRecipients: [...holders],
-          ref: reference,
-          now: new Date(),
-        });
-        const decisions = erased.has(message.alertId.toLowerCase()) ? policy.map(withheldAsErased) : policy;
-        const outcomes: { decision: RoutingDecision; deliveryId: string | null }[] = [];
-        const deliveries: RoutedDelivery[] = [];
-        for (const decision of decisions) {
-          const deliveryId = decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null;
-          decided.push({ message, decision, deliveryId });
-          outcomes.push({ decision, deliveryId });
-          if (deliveryId) {
-            holders.add(decision.recipient);
-            deliveries.push(routedDelivery(message, decision, deliveryId));
-          }
-        }
-        // The decision, then the one message that fans it out (the gateway's delivery facts name its deliveryIds).
-        outgoing.push(auditMessage(HubService.CoordinationNode, routingFact(message, outcomes, digest)));
-        if (deliveries.length > 0) outgoing.push({ topic: Topic.AlertsRouted, key: message.alertId, value: routedMessage(message, deliveries) });
-      }
-      await tables.record(decided);
-      await tables.storeContents(routed);
-      return { ids: await this.outbox.enqueue(manager, outgoing), routed };
-    });
+    const tables = new RoutingRepository(this.dataSource);
+    const state = await tables.stateOf(messages);
+    const { versions, outgoing } = decideBatch(unseen(messages, state.processed), state, reference, new Date());
+    if (versions.length === 0) return;
+    const ids = await tables.write(versions, outgoing, this.outbox);
     await this.outbox.publish(ids);
-    for (const message of routed) this.logger.log({ alertId: message.alertId, version: message.version, kind: message.kind }, 'routed');
+    for (const { message } of versions) this.logger.log({ alertId: message.alertId, version: message.version, kind: message.kind }, 'routed');
   }
 
   /** The replica, once it knows every party the messages name, or after REFERENCE_WAIT_MS (heartbeating meanwhile). */
@@ -101,6 +65,66 @@ export class RoutingService {
       await heartbeat();
     }
   }
+}
+
+/** The messages not routed before, each once (a duplicate within the batch counts once). */
+export function unseen(messages: readonly AlertSubmittedMessage[], processed: ReadonlySet<string>): AlertSubmittedMessage[] {
+  const seen = new Set(processed);
+  return messages.filter((m) => {
+    const id = m.messageId.toLowerCase();
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/**
+ * The decisions of a batch, in memory, in message order: a version is decided on the recipients of every earlier
+ * version, those stored (`state`) and those of the batch before it, so two versions of one alert in one batch behave
+ * as if routed one after the other. Returns what to store and the outbox messages: per version its routing fact,
+ * then (if anyone is sent it) the one routed message that fans it out.
+ */
+export function decideBatch(
+  messages: readonly AlertSubmittedMessage[],
+  state: Pick<RoutingState, 'recipientsOf' | 'erased'>,
+  reference: ReferenceView,
+  now: Date,
+): { versions: RoutedVersion[]; outgoing: OutgoingMessage[] } {
+  const digest = referenceDigest(reference);
+  const recipientsOf = new Map([...state.recipientsOf].map(([alertId, holders]) => [alertId, new Set(holders)]));
+  const versions: RoutedVersion[] = [];
+  const outgoing: OutgoingMessage[] = [];
+  for (const message of messages) {
+    const alertId = message.alertId.toLowerCase();
+    const holders = recipientsOf.get(alertId) ?? new Set<string>();
+    recipientsOf.set(alertId, holders);
+    const policy = decideRecipients({
+      kind: message.kind,
+      sender: message.sender,
+      content: message.alert,
+      previousRecipients: [...holders],
+      ref: reference,
+      now,
+    });
+    // A version reaching the node after its alert was erased (the erasure overtook it in Kafka) is decided as usual,
+    // but nobody is sent it: each entitled candidate is withheld as ERASED, so the fact still names everyone.
+    const decisions = state.erased.has(alertId) ? policy.map(withheldAsErased) : policy;
+    const outcomes = decisions.map((decision) => ({
+      decision,
+      deliveryId: decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null,
+    }));
+    const deliveries: RoutedDelivery[] = [];
+    for (const { decision, deliveryId } of outcomes) {
+      if (!deliveryId) continue;
+      holders.add(decision.recipient);
+      deliveries.push(routedDelivery(message, decision, deliveryId));
+    }
+    versions.push({ message, ...routingOutcomes(outcomes) });
+    // The decision, then the one message that fans it out (the gateway's delivery facts name its deliveryIds).
+    outgoing.push(auditMessage(HubService.CoordinationNode, routingFact(message, outcomes, digest)));
+    if (deliveries.length > 0) outgoing.push({ topic: Topic.AlertsRouted, key: message.alertId, value: routedMessage(message, deliveries) });
+  }
+  return { versions, outgoing };
 }
 
 /** The one message that fans a routed version out: its recipients, no content (the gateway holds the version). */
