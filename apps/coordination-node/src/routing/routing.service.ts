@@ -46,7 +46,7 @@ export class RoutingService {
     const { versions, outgoing } = decideBatch(unseen(messages, state.processed), state, reference, new Date());
     if (versions.length === 0) return;
     const ids = await tables.write(versions, outgoing, this.outbox);
-    await this.outbox.publish(ids);
+    await this.outbox.publish(ids, outgoing);
     for (const { message } of versions) this.logger.log({ alertId: message.alertId, version: message.version, kind: message.kind }, 'routed');
   }
 
