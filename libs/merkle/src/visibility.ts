@@ -5,7 +5,7 @@ import { hashFromHex, leafHashOfUtf8 } from './hashing';
 import { verifyInclusion } from './proof-verification';
 
 /**
- * "What could agency X see at time T", derived from audit facts alone (docs/decisions/visibility.md). The audit-log
+ * "What could agency X see at time T", derived from audit facts alone (docs/decisions/015-visibility.md). The audit-log
  * service answers with it, and the verifier recomputes it from the facts it was given (and, with the whole log, from
  * every fact), so both sides share this one definition.
  */

@@ -74,7 +74,7 @@ export class AuditorController {
   }
 
   /**
-   * What agency X could see at time T (docs/decisions/visibility.md): every version it was entitled to, had
+   * What agency X could see at time T (docs/decisions/015-visibility.md): every version it was entitled to, had
    * delivered and had read by T, and every denial, each with the seq, leaf text and inclusion proof of the fact that
    * proves it, against a checkpoint signed now (so at or after T). Paged over the facts naming the agency.
    */

@@ -16,7 +16,7 @@ export function merkleNodesTableSql(schema: string): string {
 }
 
 /**
- * The tamper-evident audit log (see docs/decisions/audit-integrity.md):
+ * The tamper-evident audit log (see docs/decisions/010-audit-integrity.md):
  * - entries: one row per audit event, seq 0, 1, 2, … in one total order; `entry` holds canonicalJson of the
  *   entry object, i.e. exactly the bytes the Merkle leaf hashes. The other columns are copies for querying.
  * - merkle_nodes: the RFC 6962 tree over the entries, as complete subtrees written at append time.

@@ -252,7 +252,7 @@ export class CorrelationService {
         agencies: record.agencies,
         restricted: record.restricted,
         withheldFromCentre: record.withheldFromCentre,
-        // The same texts go to each owner's inbox as match notices (Topic.MatchNotices, see docs/decisions/match-notices.md).
+        // The same texts go to each owner's inbox as match notices (Topic.MatchNotices, see docs/decisions/013-match-notices-and-written-identifiers.md).
         // (rendered without the identifier; the owners' inboxes got the full sentence)
         notices: record.notices.map((notice) => ({ ...notice, text: renderNotice(notice, null) })),
       },

@@ -7,7 +7,7 @@ import { imoNumberProblem, ImoNumberProblem } from './imo';
  * Identifiers as officers write them ("CSQU 305438-3", "csqu3054383", "IMO 9074729", "+992 93 555-12-34"):
  * accepted when the correlation normaliser turns them into a valid canonical form, so that what the gateway
  * accepts and what correlation matches are one rule. The check digit is checked on the canonical form, so a
- * typo is still refused. See docs/decisions/identifiers-as-written.md.
+ * typo is still refused. See docs/decisions/013-match-notices-and-written-identifiers.md.
  */
 
 /** Longer than any real spelling of these identifiers, short enough that nobody stores prose in one. */
