@@ -80,8 +80,12 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pare
   return flat;
 }
 
-/** Paths of own keys that class-transformer would drop without telling anyone. Iterative: input depth is untrusted. */
-function skippedKeyPaths(plain: object): string[] {
+/**
+ * Paths of own keys that class-transformer would drop without telling anyone (or, for `constructor` where no class
+ * is expected, throw on). Iterative: input depth is untrusted. The compiled validators of Kafka messages refuse
+ * them too.
+ */
+export function skippedKeyPaths(plain: object): string[] {
   const found: string[] = [];
   const pending: Array<{ value: unknown; path: string }> = [{ value: plain, path: '' }];
   while (pending.length > 0) {
