@@ -1,4 +1,6 @@
+import * as fc from 'fast-check';
 import { minimalPlainAlert, validPlainAlert } from './alert/alert.fixtures';
+import { hasSkippedKey, skippedKeyPaths } from './alert/validate';
 import { AuditEvent } from './audit-event';
 import { CompiledValidator, compiledValidatorFor, fieldPathOf } from './compiled-validation';
 import { AlertSubmittedMessage } from './messages';
@@ -89,6 +91,20 @@ describe('compiled validation of Kafka messages', () => {
     expect(errorsOf(audit, withProto)).toEqual(['details.a.__proto__: is not an accepted field']);
     const withConstructor = JSON.parse(`{"eventId":"e1","type":"inbox.read","at":"2026-12-07T05:00:00Z","actor":{},"details":{"constructor":1}}`) as object;
     expect(errorsOf(audit, withConstructor)).toEqual(['details.constructor: is not an accepted field']);
+  });
+
+  it('pre-checks skipped keys exactly as skippedKeyPaths finds them', () => {
+    const key = fc.constantFrom('__proto__', 'constructor', 'toString', 'a', 'type');
+    const json = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 3 })),
+    })).value;
+    fc.assert(
+      fc.property(fc.dictionary(key, json, { maxKeys: 4 }), (document) => {
+        const parsed = JSON.parse(JSON.stringify(document)) as object;
+        expect(hasSkippedKey(parsed)).toBe(skippedKeyPaths(parsed).length > 0);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('refuses what is not a JSON object', () => {

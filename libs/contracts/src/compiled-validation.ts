@@ -2,7 +2,7 @@ import Ajv, { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
 import { AuditEvent } from './audit-event';
 import { AUDIT_EVENT_SCHEMA } from './audit-event.schema';
 import { FieldError } from './alert/field-error';
-import { skippedKeyPaths } from './alert/validate';
+import { hasSkippedKey, skippedKeyPaths } from './alert/validate';
 import { AlertDeliveredMessage, AlertErasedMessage, AlertRoutedMessage, AlertSubmittedMessage, MatchNoticeMessage } from './messages';
 import { ALERT_DELIVERED_SCHEMA, ALERT_ERASED_SCHEMA, ALERT_ROUTED_SCHEMA, ALERT_SUBMITTED_SCHEMA, MATCH_NOTICE_SCHEMA } from './messages.schema';
 import { AgencyRecord, CredentialRecord, SharingGroupRecord } from './reference';
@@ -48,8 +48,7 @@ export function compileContractSchema<T>(schema: SchemaObject): CompiledValidato
         return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
       }
       // class-transformer skipped these keys, or threw on a `constructor` where it expected no class: refused, as at the HTTP edge
-      const [skipped] = skippedKeyPaths(plain);
-      if (skipped !== undefined) return { ok: false, errors: [{ path: skipped, message: 'is not an accepted field' }] };
+      if (hasSkippedKey(plain)) return { ok: false, errors: [{ path: skippedKeyPaths(plain)[0], message: 'is not an accepted field' }] };
       if (validate(plain)) return { ok: true, value: plain as T };
       return { ok: false, errors: (validate.errors ?? []).map(fieldErrorOf) };
     },

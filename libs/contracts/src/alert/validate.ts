@@ -103,6 +103,24 @@ export function skippedKeyPaths(plain: object): string[] {
   return found.sort();
 }
 
+/** Whether skippedKeyPaths would find anything, without building paths: the compiled validators' pre-check. */
+export function hasSkippedKey(plain: object): boolean {
+  const pending: unknown[] = [plain];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const entry of value) pending.push(entry);
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (SKIPPED_BY_TRANSFORMER.has(key)) return true;
+      pending.push((value as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
+}
+
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 /**
