@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { minimalPlainAlert, validPlainAlert } from './alert/alert.fixtures';
 import { hasSkippedKey, skippedKeyPaths } from './alert/validate';
-import { AuditEvent } from './audit-event';
+import { AuditEvent, AuditEventType } from './audit-event';
 import { CompiledValidator, compiledValidatorFor, fieldPathOf } from './compiled-validation';
 import { AlertSubmittedMessage } from './messages';
 
@@ -69,6 +69,15 @@ describe('compiled validation of Kafka messages', () => {
     expect(errorsOf(submitted, submission(noLon))).toEqual(['alert.location.lon: is required']);
     expect(errorsOf(submitted, submission(validPlainAlert(), { sender: 'tj-dca' }))[0]).toMatch(/^sender: /);
     expect(errorsOf(submitted, { ...submission(validPlainAlert()), alert: undefined })).toEqual(['alert: is required']);
+  });
+
+  it('names every problem of a refused message, not only the first', () => {
+    expect(errorsOf(audit, { eventId: 'e1', type: 'no.such.type', details: [] })).toEqual([
+      'at: is required',
+      'actor: is required',
+      'type: must be one of: ' + Object.values(AuditEventType).join(', '),
+      'details: must be an object',
+    ]);
   });
 
   it('refuses a wrong canonical identifier', () => {

@@ -19,17 +19,18 @@ import { addContractKeywords, SubPathParams } from './schema-keywords';
  * plain objects, no class instances (no handler of these messages uses a method, getter or instanceof).
  * class-validator stays at the HTTP edge, where its messages are the contract's error texts.
  */
-const ajv = addContractKeywords(
-  new Ajv({
-    allErrors: false,
-    removeAdditional: true,
-    useDefaults: true,
-    coerceTypes: false,
-    discriminator: true,
-    allowUnionTypes: true,
-    strict: true,
-  }),
-);
+const AJV_OPTIONS = {
+  allErrors: false,
+  removeAdditional: true,
+  useDefaults: true,
+  coerceTypes: false,
+  discriminator: true,
+  allowUnionTypes: true,
+  strict: true,
+} as const;
+const ajv = addContractKeywords(new Ajv(AJV_OPTIONS));
+/** Only to explain a refusal: every problem, not only the first (a dead letter names up to ten, as before). */
+const explainingAjv = addContractKeywords(new Ajv({ ...AJV_OPTIONS, allErrors: true }));
 
 export type CompiledParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
@@ -42,6 +43,7 @@ export interface CompiledValidator<T> {
 /** Compiles a schema of the contract with the contract keywords (exported for the property spec's own variants). */
 export function compileContractSchema<T>(schema: SchemaObject): CompiledValidator<T> {
   const validate: ValidateFunction = ajv.compile(schema);
+  let explain: ValidateFunction | undefined;
   return {
     parse(plain: unknown): CompiledParseResult<T> {
       if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
@@ -50,7 +52,10 @@ export function compileContractSchema<T>(schema: SchemaObject): CompiledValidato
       // class-transformer skipped these keys, or threw on a `constructor` where it expected no class: refused, as at the HTTP edge
       if (hasSkippedKey(plain)) return { ok: false, errors: [{ path: skippedKeyPaths(plain)[0], message: 'is not an accepted field' }] };
       if (validate(plain)) return { ok: true, value: plain as T };
-      return { ok: false, errors: (validate.errors ?? []).map(fieldErrorOf) };
+      // The fast validator stops at the first problem; a refused message is rare, so it is examined again for all.
+      explain ??= explainingAjv.compile(schema);
+      const errors = explain(plain) ? validate.errors : explain.errors;
+      return { ok: false, errors: (errors ?? []).map(fieldErrorOf) };
     },
   };
 }
