@@ -67,7 +67,8 @@ export class AuditEvent {
   @IsString() @Length(1, 200) eventId: string;
   @IsIn(AUDIT_EVENT_TYPES) type: AuditEventType;
   @IsISO8601({ strict: true }) at: string;
-  @ValidateNested() @Type(() => AuditActor) actor: AuditActor;
+  // IsObject: ValidateNested alone lets an absent value through and validates an array entry by entry.
+  @IsObject() @ValidateNested() @Type(() => AuditActor) actor: AuditActor;
   @IsOptional() @IsString() @Length(1, 64) alertId?: string;
   @IsOptional() @IsInt() @Min(1) version?: number;
   /** The agency the fact is about other than the actor (recipient of a decision/delivery, target of an admin action). */

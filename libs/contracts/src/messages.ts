@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { AlertContent } from './alert/alert-content';
 import { ALERT_SIGNATURE_MAX_LENGTH, DETACHED_COMPACT_JWS } from './signing/alert-signature';
 import { AGENCY_ID_PATTERN } from './reference';
@@ -24,7 +24,8 @@ export class AlertSubmittedMessage {
   @Matches(AGENCY_ID_PATTERN) sender: string;
   @IsString() @Length(1, 64) senderKeyId: string;
   @IsISO8601({ strict: true }) receivedAt: string;
-  @ValidateNested() @Type(() => AlertContent) alert: AlertContent;
+  // IsObject: ValidateNested alone lets an absent value through and validates an array entry by entry.
+  @IsObject() @ValidateNested() @Type(() => AlertContent) alert: AlertContent;
   @IsOptional() @IsString() @Length(1, 2000) cancelReason?: string;
   /** The sender's origin signature over `alert` (detached compact JWS, verified by the gateway); absent when unsigned. Additive. */
   @IsOptional() @IsString() @Length(1, ALERT_SIGNATURE_MAX_LENGTH) @Matches(DETACHED_COMPACT_JWS) signature?: string;
@@ -46,7 +47,7 @@ export class AlertDeliveredMessage {
   @Matches(AGENCY_ID_PATTERN) sender: string;
   @Matches(AGENCY_ID_PATTERN) recipient: string;
   @IsISO8601({ strict: true }) decidedAt: string;
-  @ValidateIf((m: AlertDeliveredMessage) => m.kind !== 'cancel') @ValidateNested() @Type(() => AlertContent) alert?: AlertContent;
+  @ValidateIf((m: AlertDeliveredMessage) => m.kind !== 'cancel') @IsObject() @ValidateNested() @Type(() => AlertContent) alert?: AlertContent;
   @IsOptional() @IsString() @Length(1, 2000) cancelReason?: string;
   /**
    * A recall: the recipient is no longer entitled to the alert (dropped by an update, or deactivated). The gateway
@@ -87,7 +88,7 @@ export class AlertRoutedMessage {
   @IsInt() @Min(1) version: number;
   @Matches(AGENCY_ID_PATTERN) sender: string;
   @IsISO8601({ strict: true }) decidedAt: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROUTED_DELIVERIES_MAX) @ValidateNested({ each: true }) @Type(() => RoutedDelivery) deliveries: RoutedDelivery[];
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROUTED_DELIVERIES_MAX) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RoutedDelivery) deliveries: RoutedDelivery[];
 }
 
 /**

@@ -3,6 +3,9 @@ import { ROLES, Role } from './audit-event';
 
 /** Agency ids: country + code (TJ-DCA, KG-BS) or a centre id (CARICC). */
 export const AGENCY_ID_PATTERN = /^(?:[A-Z]{2}-[A-Z0-9]{2,12}|[A-Z][A-Z0-9]{2,15})$/;
+export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
+/** hex SHA-256 */
+export const SECRET_HASH_PATTERN = /^[0-9a-f]{64}$/;
 export const AGENCY_KINDS = ['national-agency', 'regional-centre'] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
@@ -10,7 +13,7 @@ export type AgencyKind = (typeof AGENCY_KINDS)[number];
 export class AgencyRecord {
   @Matches(AGENCY_ID_PATTERN) id: string;
   @IsString() @Length(1, 200) name: string;
-  @Matches(/^[A-Z]{2}$/) country: string;
+  @Matches(COUNTRY_CODE_PATTERN) country: string;
   @IsIn(AGENCY_KINDS as unknown as string[]) kind: AgencyKind;
   @IsBoolean() active: boolean;
   @IsISO8601({ strict: true }) updatedAt: string;
@@ -22,7 +25,7 @@ export class CredentialRecord {
   @Matches(AGENCY_ID_PATTERN) agencyId: string;
   @IsIn(ROLES) role: Role;
   /** hex SHA-256 of the secret part of the key */
-  @Matches(/^[0-9a-f]{64}$/) secretHash: string;
+  @Matches(SECRET_HASH_PATTERN) secretHash: string;
   @IsOptional() @IsISO8601({ strict: true }) expiresAt: string | null;
   @IsOptional() @IsISO8601({ strict: true }) revokedAt: string | null;
   @IsISO8601({ strict: true }) updatedAt: string;

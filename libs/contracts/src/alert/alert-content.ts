@@ -51,6 +51,11 @@ export function isSharingGroupId(value: unknown): boolean {
   return textProblem(value, { max: ALERT_LIMITS.sharingGroupId }) === null;
 }
 
+/** Entry rules of the id lists (recipients, sharing groups, references); the compiled schemas name the same ones. */
+export const AGENCY_ID_ITEM = { isValid: isAgencyId, message: 'must be an agency id such as TJ-DCA or CARICC' };
+export const SHARING_GROUP_ID_ITEM = { isValid: isSharingGroupId, message: `must be a sharing group id of 1 to ${ALERT_LIMITS.sharingGroupId} characters` };
+export const ALERT_ID_ITEM = { isValid: isCanonicalUuid, message: 'must be an alertId (lower-case UUID)' };
+
 export class Evaluation {
   @EnumField(SOURCE_RELIABILITIES, { description: 'Source reliability (4x4): A, B, C or X', example: 'B' })
   source: SourceReliability;
@@ -69,7 +74,7 @@ export class Distribution {
   @ListField({
     max: ALERT_LIMITS.recipients,
     unique: true,
-    item: { isValid: isAgencyId, message: 'must be an agency id such as TJ-DCA or CARICC' },
+    item: AGENCY_ID_ITEM,
     itemPattern: AGENCY_ID_PATTERN.source,
     description: 'Agency ids addressed explicitly. Must be empty when scope is regional; absent means empty.',
     example: ['KG-BS', 'UZ-NCDC'],
@@ -80,7 +85,7 @@ export class Distribution {
   @ListField({
     max: ALERT_LIMITS.sharingGroups,
     unique: true,
-    item: { isValid: isSharingGroupId, message: `must be a sharing group id of 1 to ${ALERT_LIMITS.sharingGroupId} characters` },
+    item: SHARING_GROUP_ID_ITEM,
     itemMaxLength: ALERT_LIMITS.sharingGroupId,
     description: 'Sharing group ids. Must be empty when scope is regional, and for TLP RED and AMBER+STRICT; absent means empty.',
     example: [],
@@ -188,7 +193,7 @@ export class AlertContent {
   @ListField({
     max: ALERT_LIMITS.references,
     unique: true,
-    item: { isValid: isCanonicalUuid, message: 'must be an alertId (lower-case UUID)' },
+    item: ALERT_ID_ITEM,
     itemFormat: 'uuid',
     description: 'alertIds of related alerts, visible to the sender. May be empty; absent means empty.',
     example: [],

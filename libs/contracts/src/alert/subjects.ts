@@ -6,11 +6,13 @@ import { normaliseContainerNumber, normaliseDocumentNumber, normaliseImo, normal
 import { ALERT_LIMITS, SUBJECT_TYPES, SubjectType } from './enums';
 import { EnumField, NumberField, OptionalField, TextField } from './field-decorators';
 
-const IDENTIFIER_PATTERN = {
+export const IDENTIFIER_PATTERN = {
   // Letters of any script: Central Asian plates and documents use Cyrillic as well as Latin.
   regex: /^[\p{L}\p{N}](?:[\p{L}\p{N} ./-]*[\p{L}\p{N}])?$/u,
   message: 'may contain only letters, digits, spaces, ".", "/" and "-", and must start and end with a letter or digit',
 };
+
+export const VIN_PATTERN = { regex: /^[A-HJ-NPR-Z0-9]{17}$/, message: 'must be a 17-character ISO 3779 VIN (digits and capitals except I, O, Q)' };
 
 /**
  * `canonical` is stamped by the gateway beside the identifier as the officer wrote it (which is kept as written):
@@ -85,7 +87,7 @@ export class VehicleSubject {
     min: 17,
     max: 17,
     optional: true,
-    pattern: { regex: /^[A-HJ-NPR-Z0-9]{17}$/, message: 'must be a 17-character ISO 3779 VIN (digits and capitals except I, O, Q)' },
+    pattern: VIN_PATTERN,
     example: 'WDB9634031L123456',
   })
   vin?: string;

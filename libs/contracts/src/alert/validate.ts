@@ -80,8 +80,12 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pare
   return flat;
 }
 
-/** Paths of own keys that class-transformer would drop without telling anyone. Iterative: input depth is untrusted. */
-function skippedKeyPaths(plain: object): string[] {
+/**
+ * Paths of own keys that class-transformer would drop without telling anyone (or, for `constructor` where no class
+ * is expected, throw on). Iterative: input depth is untrusted. The compiled validators of Kafka messages refuse
+ * them too.
+ */
+export function skippedKeyPaths(plain: object): string[] {
   const found: string[] = [];
   const pending: Array<{ value: unknown; path: string }> = [{ value: plain, path: '' }];
   while (pending.length > 0) {
@@ -97,6 +101,24 @@ function skippedKeyPaths(plain: object): string[] {
     }
   }
   return found.sort();
+}
+
+/** Whether skippedKeyPaths would find anything, without building paths: the compiled validators' pre-check. */
+export function hasSkippedKey(plain: object): boolean {
+  const pending: unknown[] = [plain];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const entry of value) pending.push(entry);
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (SKIPPED_BY_TRANSFORMER.has(key)) return true;
+      pending.push((value as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
