@@ -16,7 +16,10 @@ const fs = require('node:fs');
 function jcs(value) {
   if (Array.isArray(value)) return `[${value.map(jcs).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${jcs(value[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${jcs(value[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -54,10 +57,21 @@ if (command === 'keygen' && args[0]) {
   const key = keys.find((k) => k.kid === kid);
   const ok =
     key !== undefined &&
-    crypto.verify(null, Buffer.from(`${header}.${b64url(jcs(signedContent(alert)))}`), crypto.createPublicKey({ key: key.jwk, format: 'jwk' }), Buffer.from(sig, 'base64url'));
-  process.stdout.write(ok ? `VERIFIED: signed with ${kid} (${key.status} now; valid from ${key.validFrom})\n` : `NOT VERIFIED (kid ${kid})\n`);
+    crypto.verify(
+      null,
+      Buffer.from(`${header}.${b64url(jcs(signedContent(alert)))}`),
+      crypto.createPublicKey({ key: key.jwk, format: 'jwk' }),
+      Buffer.from(sig, 'base64url'),
+    );
+  process.stdout.write(
+    ok
+      ? `VERIFIED: signed with ${kid} (${key.status} now; valid from ${key.validFrom})\n`
+      : `NOT VERIFIED (kid ${kid})\n`,
+  );
   process.exit(ok ? 0 : 1);
 } else {
-  process.stderr.write('usage: sign-alert.js keygen <private-key.pem> | sign <private-key.pem> <kid> < body.json | verify <signing-keys.json> < item.json\n');
+  process.stderr.write(
+    'usage: sign-alert.js keygen <private-key.pem> | sign <private-key.pem> <kid> < body.json | verify <signing-keys.json> < item.json\n',
+  );
   process.exit(2);
 }

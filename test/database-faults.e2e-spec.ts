@@ -36,7 +36,9 @@ const PID_DIR = path.join(__dirname, '..', '.hub', 'test-pids');
 jest.setTimeout(420_000);
 
 function servicePids(): Record<string, number> {
-  return Object.fromEntries(APPS.map((app) => [app, Number(fs.readFileSync(path.join(PID_DIR, `${app}.pid`), 'utf8'))]));
+  return Object.fromEntries(
+    APPS.map((app) => [app, Number(fs.readFileSync(path.join(PID_DIR, `${app}.pid`), 'utf8'))]),
+  );
 }
 
 function alive(pid: number): boolean {
@@ -52,9 +54,10 @@ const asOwner = <T>(work: (client: import('pg').Client) => Promise<T>) => withDa
 
 async function terminateHubBackends(): Promise<void> {
   await asOwner((client) =>
-    client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY($1::text[]) AND datname = current_database()`, [
-      RUNTIME_ROLES,
-    ]),
+    client.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY($1::text[]) AND datname = current_database()`,
+      [RUNTIME_ROLES],
+    ),
   );
 }
 
@@ -65,9 +68,12 @@ async function underLoadThenCheck(fault: () => Promise<void>): Promise<void> {
   const pids = servicePids();
   const deadLettersBefore = await deadLetterHighWatermark();
   // The gateway must know both agencies before the load starts (reference data is replicated through Kafka).
-  await expectEventually(async () => (await api(env.gateway, 'GET', '/v1/inbox?limit=1', { key: recipient.key })).status === 200, {
-    description: 'recipient key accepted',
-  });
+  await expectEventually(
+    async () => (await api(env.gateway, 'GET', '/v1/inbox?limit=1', { key: recipient.key })).status === 200,
+    {
+      description: 'recipient key accepted',
+    },
+  );
 
   const load = startAlertLoad({ senderKey: sender.key, recipients: [recipient.id], clients: 8, intervalMs: 250 });
   await awaitMoreAccepted(load, 20, 'the load under way before the fault');
@@ -80,7 +86,11 @@ async function underLoadThenCheck(fault: () => Promise<void>): Promise<void> {
   // At least the 20 accepted before the fault and the 20 after it (awaitMoreAccepted).
   expect(result.accepted.length).toBeGreaterThanOrEqual(40);
   const statuses = Object.fromEntries(result.statuses);
-  expect(Object.keys(statuses).map(Number).filter((status) => status >= 500 && status !== 503)).toEqual([]);
+  expect(
+    Object.keys(statuses)
+      .map(Number)
+      .filter((status) => status >= 500 && status !== 503),
+  ).toEqual([]);
   expect(statuses[503] ?? 0).toBeGreaterThan(0);
 
   await expectEverythingDelivered(result.accepted, recipient, sender.id);
@@ -91,8 +101,14 @@ async function underLoadThenCheck(fault: () => Promise<void>): Promise<void> {
   for (const pid of Object.values(pids)) expect(alive(pid)).toBe(true);
   // Nothing of this load was dead-lettered: the outage was waited out.
   await expectNothingDeadLettered(deadLettersBefore, [sender.id, recipient.id]);
-  for (const [name, base] of Object.entries({ gateway: env.gateway, coordination: env.coordination, audit: env.audit })) {
-    await expectEventually(async () => (await api(base, 'GET', '/health')).status === 200, { description: `${name} healthy again` });
+  for (const [name, base] of Object.entries({
+    gateway: env.gateway,
+    coordination: env.coordination,
+    audit: env.audit,
+  })) {
+    await expectEventually(async () => (await api(base, 'GET', '/health')).status === 200, {
+      description: `${name} healthy again`,
+    });
   }
 }
 
@@ -153,7 +169,13 @@ describe('database faults under load', () => {
       // 400 audit facts of ~20 KB (a correlation notice on a much-reported container is ~13 KB): 8 MB in all, far
       // over the broker's 1 MiB per partition batch if sent in one request. And one of 1.5 MB, over any request.
       const event = (eventId: string, padding: number) =>
-        JSON.stringify({ eventId, type: 'correlation.found', at: new Date().toISOString(), actor: { service: 'coordination-node' }, details: { run, padding: 'x'.repeat(padding) } });
+        JSON.stringify({
+          eventId,
+          type: 'correlation.found',
+          at: new Date().toISOString(),
+          actor: { service: 'coordination-node' },
+          details: { run, padding: 'x'.repeat(padding) },
+        });
       await asOwner(async (client) => {
         await client.query(
           `INSERT INTO coordination.outbox (topic, key, value) SELECT $1, 'backlog-' || i, v FROM unnest($2::text[]) WITH ORDINALITY AS t(v, i)`,
@@ -174,26 +196,37 @@ describe('database faults under load', () => {
 
     await expectEventually(
       async () => {
-        const [{ pending }] = await queryDatabase<{ pending: number }>(`SELECT count(*)::int AS pending FROM coordination.outbox`);
+        const [{ pending }] = await queryDatabase<{ pending: number }>(
+          `SELECT count(*)::int AS pending FROM coordination.outbox`,
+        );
         return pending === 0;
       },
       { timeoutMs: 90_000, description: 'the outbox drained' },
     );
     await expectEventually(
       async () => {
-        const [{ n }] = await queryDatabase<{ n: number }>(`SELECT count(*)::int AS n FROM audit.entries WHERE event_id = ANY($1::text[])`, [eventIds]);
+        const [{ n }] = await queryDatabase<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit.entries WHERE event_id = ANY($1::text[])`,
+          [eventIds],
+        );
         return n === eventIds.length;
       },
       { timeoutMs: 120_000, intervalMs: 1000, description: 'every backlog fact appended to the audit log' },
     );
     const dead = await expectEventually(
-      async () => (await deadLettersSince(deadLettersBefore)).find((record) => record.headers['x-origin-offset'] === `outbox:coordination:${oversizedRowId}`),
+      async () =>
+        (await deadLettersSince(deadLettersBefore)).find(
+          (record) => record.headers['x-origin-offset'] === `outbox:coordination:${oversizedRowId}`,
+        ),
       { description: 'the oversized row on the dead-letter topic' },
     );
     expect(dead.headers['x-origin-topic']).toBe(Topic.AuditEventsFromCoordination);
     expect(dead.headers['x-error']).toMatch(/too large|MESSAGE_TOO_LARGE|larger/i);
     expect(JSON.parse(dead.value).eventId).toBe(oversized);
-    const [{ n: oversizedInLog }] = await queryDatabase<{ n: number }>(`SELECT count(*)::int AS n FROM audit.entries WHERE event_id = $1`, [oversized]);
+    const [{ n: oversizedInLog }] = await queryDatabase<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit.entries WHERE event_id = $1`,
+      [oversized],
+    );
     expect(oversizedInLog).toBe(0);
   });
 });

@@ -14,7 +14,9 @@ const run = promisify(execFile);
 const HUB = path.join(__dirname, '..', 'tools', 'bootstrap.js');
 
 async function deadLetters(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [HUB, 'dead-letters', ...args], { env: { ...process.env, KAFKA_BROKERS: env.brokers.join(',') } });
+  const { stdout } = await run(process.execPath, [HUB, 'dead-letters', ...args], {
+    env: { ...process.env, KAFKA_BROKERS: env.brokers.join(',') },
+  });
   return stdout;
 }
 
@@ -26,13 +28,18 @@ describe('npm run dead-letters', () => {
     const producer = kafka.producer();
     await producer.connect();
     try {
-      await producer.send({ topic: Topic.AlertsRouted, messages: [{ key: 'TJ-DCA', value: JSON.stringify({ marker }) }] });
+      await producer.send({
+        topic: Topic.AlertsRouted,
+        messages: [{ key: 'TJ-DCA', value: JSON.stringify({ marker }) }],
+      });
     } finally {
       await producer.disconnect();
     }
     const listed = await expectEventually(
       async () => {
-        const lines = (await deadLetters('list')).split('\n').filter((line) => line.includes(marker) || line.includes(Topic.AlertsRouted));
+        const lines = (await deadLetters('list'))
+          .split('\n')
+          .filter((line) => line.includes(marker) || line.includes(Topic.AlertsRouted));
         return lines.find((line) => line.includes('agency-gateway-routed')) ? lines : false;
       },
       { timeoutMs: 60_000, description: 'the invalid delivery listed on the dead-letter topic' },
@@ -48,15 +55,19 @@ describe('npm run dead-letters', () => {
     await consumer.run({
       eachMessage: async ({ message }) => {
         const value = message.value?.toString() ?? '';
-        if (value.includes(marker)) seen.push({ value, replayedFrom: message.headers?.['x-replayed-from']?.toString() ?? '' });
+        if (value.includes(marker))
+          seen.push({ value, replayedFrom: message.headers?.['x-replayed-from']?.toString() ?? '' });
       },
     });
     try {
       const output = await deadLetters('replay', '--offset', String(offset));
       expect(output).toContain(`${offset}: replayed to ${Topic.AlertsRouted}`);
-      const replayed = await expectEventually(() => seen.find((m) => m.replayedFrom === `${Topic.DeadLetter}@${offset}`), {
-        description: 'the replayed record on its origin topic',
-      });
+      const replayed = await expectEventually(
+        () => seen.find((m) => m.replayedFrom === `${Topic.DeadLetter}@${offset}`),
+        {
+          description: 'the replayed record on its origin topic',
+        },
+      );
       expect(JSON.parse(replayed.value)).toEqual({ marker });
       expect(seen.filter((m) => m.replayedFrom !== '')).toHaveLength(1);
     } finally {

@@ -22,7 +22,10 @@ interface Posted {
 
 async function runDemo(keyFile: string): Promise<Posted[]> {
   // Rejects, with the output, unless the command exits 0.
-  const { stdout } = await run('npm', ['run', '-s', 'demo'], { cwd: ROOT, env: { ...process.env, GATEWAY_URL: env.gateway, HUB_DEMO_KEYS: keyFile } });
+  const { stdout } = await run('npm', ['run', '-s', 'demo'], {
+    cwd: ROOT,
+    env: { ...process.env, GATEWAY_URL: env.gateway, HUB_DEMO_KEYS: keyFile },
+  });
   return [...stdout.matchAll(/\[demo\] (\S+) posted .* → (\S+)$/gm)].map(([, from, alertId]) => ({ from, alertId }));
 }
 
@@ -46,7 +49,9 @@ describe('npm run demo', () => {
     const [truck, khorgos, courier, osh, ferry] = first;
 
     // Each reached whom it names: the RED courier alert TJ-DCA alone, the Osh alert KZ-CND and CARICC, ...
-    await expectEventually(async () => (await recipientsOf(courier)).get('TJ-DCA')?.deliveredVersion === 1, { description: 'courier alert at TJ-DCA' });
+    await expectEventually(async () => (await recipientsOf(courier)).get('TJ-DCA')?.deliveredVersion === 1, {
+      description: 'courier alert at TJ-DCA',
+    });
     await expectEventually(
       async () => {
         const recipients = await recipientsOf(osh);
@@ -54,10 +59,16 @@ describe('npm run demo', () => {
       },
       { description: 'Osh alert at KZ-CND and CARICC' },
     );
-    await expectEventually(async () => (await recipientsOf(khorgos)).get('CARICC')?.deliveredVersion === 1, { description: 'Khorgos alert at CARICC' });
+    await expectEventually(async () => (await recipientsOf(khorgos)).get('CARICC')?.deliveredVersion === 1, {
+      description: 'Khorgos alert at CARICC',
+    });
     // ... the corrected truck as version 2 to every agency of the region, the ferry's cancel to the Caspian group.
-    await expectEventually(async () => (await recipientsOf(truck)).get('KG-BS')?.deliveredVersion === 2, { description: 'truck version 2 at KG-BS' });
-    await expectEventually(async () => (await recipientsOf(ferry)).get('KZ-BS')?.deliveredKind === 'cancel', { description: 'ferry cancel at KZ-BS' });
+    await expectEventually(async () => (await recipientsOf(truck)).get('KG-BS')?.deliveredVersion === 2, {
+      description: 'truck version 2 at KG-BS',
+    });
+    await expectEventually(async () => (await recipientsOf(ferry)).get('KZ-BS')?.deliveredKind === 'cancel', {
+      description: 'ferry cancel at KZ-BS',
+    });
 
     // KZ-CND's container alert matches KG-DCS's: KZ-CND is told, in its inbox.
     await expectEventually(

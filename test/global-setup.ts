@@ -7,7 +7,9 @@ register({ baseUrl: path.join(__dirname, '..'), paths: compilerOptions.paths });
 
 export default async function globalSetup(): Promise<void> {
   if (!process.env.HUB_TEST) {
-    throw new Error('Integration tests need the broker, database and environment that `npm test` prepares: run `npm test`.');
+    throw new Error(
+      'Integration tests need the broker, database and environment that `npm test` prepares: run `npm test`.',
+    );
   }
   const { startTestServices } = await import('../libs/testing/src/local-hub/test-services');
   await startTestServices();

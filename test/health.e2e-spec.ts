@@ -1,4 +1,14 @@
-import { alertBody, api, createAgency, expectEventually, inbox, startBroker, stopBroker, submitAlert, testEnvironment } from '@hub/testing';
+import {
+  alertBody,
+  api,
+  createAgency,
+  expectEventually,
+  inbox,
+  startBroker,
+  stopBroker,
+  submitAlert,
+  testEnvironment,
+} from '@hub/testing';
 
 const env = testEnvironment();
 const services = { 'agency-gateway': env.gateway, 'coordination-node': env.coordination, 'audit-log': env.audit };
@@ -39,7 +49,8 @@ describe('GET /health of every service', () => {
     // Every consumer is back, whatever kafkajs made of the outage (a consumer that crashed for good used to stay
     // down): an alert submitted now is routed, delivered and audited.
     // A client retries what a just-recovered hub answers 503 (its producers may still be reconnecting).
-    const onboard = (country: string) => expectEventually(() => createAgency(country), { timeoutMs: 60000, description: `agency ${country} onboarded` });
+    const onboard = (country: string) =>
+      expectEventually(() => createAgency(country), { timeoutMs: 60000, description: `agency ${country} onboarded` });
     const [sender, recipient] = [await onboard('TJ'), await onboard('KG')];
     const accepted = await expectEventually(
       async () => {

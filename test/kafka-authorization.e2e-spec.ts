@@ -9,10 +9,18 @@ const env = testEnvironment();
 
 /** Produces one record as `principal`; resolves to the broker's error type, or 'OK' when the write was accepted. */
 async function produceAs(principal: TestPrincipal, topic: Topic, value: unknown = { probe: true }): Promise<string> {
-  const producer = testKafka('authz-producer', principal).producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+  const producer = testKafka('authz-producer', principal).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries: 1 },
+  });
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages: [{ key: `authz-${randomUUID()}`, value: JSON.stringify(value) }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: `authz-${randomUUID()}`, value: JSON.stringify(value) }],
+    });
     return 'OK';
   } catch (error) {
     return errorType(error);
@@ -48,10 +56,14 @@ async function consumeAs(principal: TestPrincipal, topic: Topic, groupId: string
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({ eachMessage: async () => undefined });
     const outcome = await joined;
-    return outcome === 'KafkaJSGroupCoordinatorNotFound' ? (brokerErrors.find((type) => type.endsWith('AUTHORIZATION_FAILED')) ?? outcome) : outcome;
+    return outcome === 'KafkaJSGroupCoordinatorNotFound'
+      ? (brokerErrors.find((type) => type.endsWith('AUTHORIZATION_FAILED')) ?? outcome)
+      : outcome;
   } catch (error) {
     const type = errorType(error);
-    return type === 'KafkaJSGroupCoordinatorNotFound' ? (brokerErrors.find((t) => t.endsWith('AUTHORIZATION_FAILED')) ?? type) : type;
+    return type === 'KafkaJSGroupCoordinatorNotFound'
+      ? (brokerErrors.find((t) => t.endsWith('AUTHORIZATION_FAILED')) ?? type)
+      : type;
   } finally {
     await consumer.disconnect();
   }
@@ -59,7 +71,11 @@ async function consumeAs(principal: TestPrincipal, topic: Topic, groupId: string
 
 /** The Kafka protocol error kafkajs wraps (TOPIC_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED…), else its class. */
 function errorType(error: unknown): string {
-  for (let e = error as { type?: string; name?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 6; depth++) {
+  for (
+    let e = error as { type?: string; name?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
+    e && depth < 6;
+    depth++
+  ) {
     if (e.type) return e.type;
     if (!e.originalError && !e.cause) return e.name ?? 'Error';
     e = (e.originalError ?? e.cause) as typeof e;
@@ -69,7 +85,12 @@ function errorType(error: unknown): string {
 
 describe('Kafka is an authenticated trust boundary (SASL/SCRAM-SHA-512 + ACLs on the real broker)', () => {
   it('refuses a client without credentials, and one with a wrong password', async () => {
-    const anonymous = new Kafka({ clientId: 'authz-anonymous', brokers: env.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    const anonymous = new Kafka({
+      clientId: 'authz-anonymous',
+      brokers: env.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
     await expect(anonymous.connect().then(() => anonymous.listTopics())).rejects.toThrow();
     await anonymous.disconnect();
 
@@ -105,17 +126,37 @@ describe('Kafka is an authenticated trust boundary (SASL/SCRAM-SHA-512 + ACLs on
     'lets %s write its own audit topic (so the refusals above are the ACLs, not a broken client)',
     async (service) => {
       // A valid fact in its own name: the audit log appends it like any other.
-      const fact = { eventId: `authz-${randomUUID()}`, type: AuditEventType.AccessDenied, at: new Date().toISOString(), actor: { service }, details: { probe: true } };
+      const fact = {
+        eventId: `authz-${randomUUID()}`,
+        type: AuditEventType.AccessDenied,
+        at: new Date().toISOString(),
+        actor: { service },
+        details: { probe: true },
+      };
       expect(await produceAs(service, AUDIT_TOPIC_OF[service], fact)).toBe('OK');
     },
   );
 
   it('refuses a service reading a topic it does not need (the audit log reading alert submissions, RED content included)', async () => {
-    expect(await consumeAs(HubService.AuditLog, Topic.AlertsSubmitted, `${HubService.AuditLog}-authz-${randomUUID()}`)).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(
+      await consumeAs(HubService.AuditLog, Topic.AlertsSubmitted, `${HubService.AuditLog}-authz-${randomUUID()}`),
+    ).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 
   it("refuses a service joining another service's consumer group, and lets it join its own", async () => {
-    expect(await consumeAs(HubService.AgencyGateway, Topic.AlertsRouted, `${HubService.CoordinationNode}-authz-${randomUUID()}`)).toBe('GROUP_AUTHORIZATION_FAILED');
-    expect(await consumeAs(HubService.AgencyGateway, Topic.AlertsRouted, `${HubService.AgencyGateway}-authz-${randomUUID()}`)).toBe('OK');
+    expect(
+      await consumeAs(
+        HubService.AgencyGateway,
+        Topic.AlertsRouted,
+        `${HubService.CoordinationNode}-authz-${randomUUID()}`,
+      ),
+    ).toBe('GROUP_AUTHORIZATION_FAILED');
+    expect(
+      await consumeAs(
+        HubService.AgencyGateway,
+        Topic.AlertsRouted,
+        `${HubService.AgencyGateway}-authz-${randomUUID()}`,
+      ),
+    ).toBe('OK');
   });
 });

@@ -5,9 +5,36 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { ackNoteMatchesCommitment, Checkpoint, contentMatchesCommitment, problemsMatchCommitment } from '@hub/merkle';
-import { alertBody, api, awaitDeliveries, createAgency, expectEventually, inbox, queryDatabase, restartService, submitAccepted, TestAgency } from '@hub/testing';
-import { allEntries, Auditor, auditGet, AuditEntryView, checkpoint, CONSUMED_WITHIN_MS, env, newAuditor, trail } from '../apps/audit-log/test/audit-test-support';
-import { analystKey, awaitFeedEntries, correlationsOf, feedAfter, feedHead } from '../apps/coordination-node/test/monitoring-fixtures';
+import {
+  alertBody,
+  api,
+  awaitDeliveries,
+  createAgency,
+  expectEventually,
+  inbox,
+  queryDatabase,
+  restartService,
+  submitAccepted,
+  TestAgency,
+} from '@hub/testing';
+import {
+  allEntries,
+  Auditor,
+  auditGet,
+  AuditEntryView,
+  checkpoint,
+  CONSUMED_WITHIN_MS,
+  env,
+  newAuditor,
+  trail,
+} from '../apps/audit-log/test/audit-test-support';
+import {
+  analystKey,
+  awaitFeedEntries,
+  correlationsOf,
+  feedAfter,
+  feedHead,
+} from '../apps/coordination-node/test/monitoring-fixtures';
 import { uniqueContainerNumber } from '@hub/testing';
 
 const MAIN_JS = path.resolve(__dirname, '..', 'dist', 'apps', 'audit-log', 'main.js');
@@ -35,7 +62,10 @@ function withMarkedProperty(body: Record<string, unknown>, marker: string): Reco
 
 /** The whole hub database as pg_dump writes it (every schema: gateway, coordination, audit). */
 function dumpDatabase(): string {
-  const dumped = spawnSync('pg_dump', ['--no-owner', '--no-privileges', env.databaseUrl], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const dumped = spawnSync('pg_dump', ['--no-owner', '--no-privileges', env.databaseUrl], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024 * 1024,
+  });
   if (dumped.status !== 0) throw new Error(`pg_dump: ${dumped.stderr}`);
   expect(dumped.stdout).toContain('COPY gateway.alert_versions');
   return dumped.stdout;
@@ -44,7 +74,10 @@ function dumpDatabase(): string {
 async function erasedEverywhere(alertId: string): Promise<void> {
   await expectEventually(
     async () => {
-      const gateway = await queryDatabase(`SELECT 1 FROM gateway.alerts WHERE alert_id = $1 AND erased_at IS NOT NULL`, [alertId]);
+      const gateway = await queryDatabase(
+        `SELECT 1 FROM gateway.alerts WHERE alert_id = $1 AND erased_at IS NOT NULL`,
+        [alertId],
+      );
       const node = await queryDatabase(`SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $1`, [alertId]);
       return gateway.length === 1 && node.length === 1;
     },
@@ -60,7 +93,18 @@ describe('retention and erasure: the content goes, the log still verifies', () =
   function verifyCommand(file: string) {
     const result = spawnSync(
       process.execPath,
-      [MAIN_JS, 'verify', '--url', env.audit, '--key', auditor.key, '--public-key', path.join(workDir, 'log-key.pem'), '--checkpoint', file],
+      [
+        MAIN_JS,
+        'verify',
+        '--url',
+        env.audit,
+        '--key',
+        auditor.key,
+        '--public-key',
+        path.join(workDir, 'log-key.pem'),
+        '--checkpoint',
+        file,
+      ],
       { encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH } },
     );
     return { exitCode: result.status, output: `${result.stdout}${result.stderr}` };
@@ -86,7 +130,10 @@ describe('retention and erasure: the content goes, the log still verifies', () =
   beforeAll(async () => {
     auditor = await newAuditor();
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'retention-erasure-'));
-    fs.writeFileSync(path.join(workDir, 'log-key.pem'), (await auditGet(auditor.key, '/v1/audit/public-key')).body.publicKeyPem);
+    fs.writeFileSync(
+      path.join(workDir, 'log-key.pem'),
+      (await auditGet(auditor.key, '/v1/audit/public-key')).body.publicKeyPem,
+    );
   }, 240_000);
 
   afterAll(() => {
@@ -107,42 +154,75 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       feedStart = await feedHead(analyst);
       ({ alertId } = await submitAccepted(sender.key, markedAlert([recipient.id], marker)));
       await awaitDeliveries(recipient.key, alertId, (deliveries) => deliveries.length === 1);
-      expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, { key: recipient.key, body: { version: 1, status: 'received', note: `Checking ${marker} with the Osh post` } })).status).toBe(202);
+      expect(
+        (
+          await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, {
+            key: recipient.key,
+            body: { version: 1, status: 'received', note: `Checking ${marker} with the Osh post` },
+          })
+        ).status,
+      ).toBe(202);
       // A refused update whose problems echo the marker (the unknown property is named by its key).
-      const refused = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/versions`, { key: sender.key, body: withMarkedProperty({ ...markedAlert([recipient.id], marker), baseVersion: 1 }, marker) });
+      const refused = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/versions`, {
+        key: sender.key,
+        body: withMarkedProperty({ ...markedAlert([recipient.id], marker), baseVersion: 1 }, marker),
+      });
       expect(refused.status).toBe(400);
       expect(JSON.stringify(refused.body.details)).toContain(marker);
     }, 240_000);
 
-    it('an ack note and a refused update\'s problems are in the log as commitments only; an auditor opens and checks them', async () => {
+    it("an ack note and a refused update's problems are in the log as commitments only; an auditor opens and checks them", async () => {
       const entries = await expectEventually(
         async () => {
           const found = await trail(auditor.key, alertId);
-          return [AuditEventType.AlertAcked, AuditEventType.AlertRejected].every((type) => found.some((e) => e.type === type)) ? found : false;
+          return [AuditEventType.AlertAcked, AuditEventType.AlertRejected].every((type) =>
+            found.some((e) => e.type === type),
+          )
+            ? found
+            : false;
         },
         { timeoutMs: CONSUMED_WITHIN_MS, description: 'the ack and the rejection in the trail' },
       );
       const acked = entries.find((entry) => entry.type === AuditEventType.AlertAcked)!;
       expect(JSON.stringify(acked.entry)).not.toContain(marker);
       expect(acked.details).not.toHaveProperty('note');
-      expect(acked.details).toMatchObject({ status: 'received', noteCommitment: { scheme: 'sha256-salted-v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      expect(acked.details).toMatchObject({
+        status: 'received',
+        noteCommitment: { scheme: 'sha256-salted-v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      });
       const noteHash = (acked.details as { noteCommitment: { hash: string } }).noteCommitment.hash;
       const ackId = String((acked.entry as { eventId: string }).eventId).replace(/^ack:/, '');
 
-      const note = await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/${ackId}/commitment`, { key: auditor.key });
+      const note = await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/${ackId}/commitment`, {
+        key: auditor.key,
+      });
       expect(note.status).toBe(200);
-      expect(note.body).toMatchObject({ alertId, eventId: `ack:${ackId}`, version: 1, recipient: recipient.id, status: 'received', commitment: noteHash });
+      expect(note.body).toMatchObject({
+        alertId,
+        eventId: `ack:${ackId}`,
+        version: 1,
+        recipient: recipient.id,
+        status: 'received',
+        commitment: noteHash,
+      });
       expect(note.body.disclosed.note).toBe(`Checking ${marker} with the Osh post`);
       expect(ackNoteMatchesCommitment(noteHash, note.body.salt, note.body.disclosed)).toBe(true);
-      expect(ackNoteMatchesCommitment(noteHash, note.body.salt, { note: `Checking ${marker} with the Osh post.` })).toBe(false);
+      expect(
+        ackNoteMatchesCommitment(noteHash, note.body.salt, { note: `Checking ${marker} with the Osh post.` }),
+      ).toBe(false);
 
       const rejected = entries.find((entry) => entry.type === AuditEventType.AlertRejected)!;
       expect(JSON.stringify(rejected.entry)).not.toContain(marker);
       expect(rejected.reason).toBeNull();
-      expect(rejected.details).toMatchObject({ problemCount: 1, problemsCommitment: { scheme: 'sha256-salted-v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      expect(rejected.details).toMatchObject({
+        problemCount: 1,
+        problemsCommitment: { scheme: 'sha256-salted-v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      });
       const problemsHash = (rejected.details as { problemsCommitment: { hash: string } }).problemsCommitment.hash;
       const eventId = (rejected.entry as { eventId: string }).eventId;
-      const problems = await api(env.gateway, 'GET', `/v1/audit/rejections/${eventId}/commitment`, { key: auditor.key });
+      const problems = await api(env.gateway, 'GET', `/v1/audit/rejections/${eventId}/commitment`, {
+        key: auditor.key,
+      });
       expect(problems.status).toBe(200);
       expect(problems.body).toMatchObject({ eventId, sender: sender.id, alertId, commitment: problemsHash });
       expect(problems.body.disclosed.problems[0].path).toBe(`x${marker}`);
@@ -150,11 +230,29 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       expect(problemsMatchCommitment(problemsHash, problems.body.salt, { problems: [] })).toBe(false);
 
       // Auditors only; malformed ids are 400 naming them; unknown ones 404.
-      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/${ackId}/commitment`, { key: sender.key })).status).toBe(403);
-      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/x/commitment`, { key: auditor.key })).body.details[0].path).toBe('ackId');
-      expect((await api(env.gateway, 'GET', `/v1/audit/rejections/nope/commitment`, { key: auditor.key })).body.details[0].path).toBe('eventId');
-      expect((await api(env.gateway, 'GET', `/v1/audit/rejections/00000000-0000-4000-8000-000000000000/commitment`, { key: auditor.key })).status).toBe(404);
-      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/999999999/commitment`, { key: auditor.key })).status).toBe(404);
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/${ackId}/commitment`, { key: sender.key }))
+          .status,
+      ).toBe(403);
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/x/commitment`, { key: auditor.key })).body
+          .details[0].path,
+      ).toBe('ackId');
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/rejections/nope/commitment`, { key: auditor.key })).body.details[0]
+          .path,
+      ).toBe('eventId');
+      expect(
+        (
+          await api(env.gateway, 'GET', `/v1/audit/rejections/00000000-0000-4000-8000-000000000000/commitment`, {
+            key: auditor.key,
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/999999999/commitment`, { key: auditor.key }))
+          .status,
+      ).toBe(404);
     });
 
     it('the log holds a commitment, not the content, and the content shown to an auditor matches it', async () => {
@@ -162,48 +260,96 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       const submitted = entries.find((entry) => entry.type === AuditEventType.AlertSubmitted)!;
       expect(JSON.stringify(submitted.entry)).not.toContain(marker);
       expect(submitted.details).not.toHaveProperty('content');
-      expect(submitted.details).toMatchObject({ commitment: { scheme: 'sha256-salted-v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      expect(submitted.details).toMatchObject({
+        commitment: { scheme: 'sha256-salted-v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      });
 
-      const disclosed = await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, { key: auditor.key });
+      const disclosed = await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, {
+        key: auditor.key,
+      });
       expect(disclosed.status).toBe(200);
       expect(disclosed.body.disclosed.alert.headline).toContain(marker);
       const hash = (submitted.details as { commitment: { hash: string } }).commitment.hash;
       expect(disclosed.body.commitment).toBe(hash);
       expect(contentMatchesCommitment(hash, disclosed.body.salt, disclosed.body.disclosed)).toBe(true);
       // One changed character of the content no longer matches.
-      const forged = { ...disclosed.body.disclosed, alert: { ...disclosed.body.disclosed.alert, headline: `Courier network ${marker}.` } };
+      const forged = {
+        ...disclosed.body.disclosed,
+        alert: { ...disclosed.body.disclosed.alert, headline: `Courier network ${marker}.` },
+      };
       expect(contentMatchesCommitment(hash, disclosed.body.salt, forged)).toBe(false);
       // An agency key is not an auditor's; a version that does not exist is 404.
-      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, { key: sender.key })).status).toBe(403);
-      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/9/commitment`, { key: auditor.key })).status).toBe(404);
-      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/x/commitment`, { key: auditor.key })).body.details).toEqual([
-        { path: 'version', message: 'must be a positive integer' },
-      ]);
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, { key: sender.key }))
+          .status,
+      ).toBe(403);
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/9/commitment`, { key: auditor.key }))
+          .status,
+      ).toBe(404);
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/x/commitment`, { key: auditor.key })).body
+          .details,
+      ).toEqual([{ path: 'version', message: 'must be a positive integer' }]);
     });
 
-    it('the analysts\' feed shows the content from the node\'s own copy before the erasure', async () => {
-      const entries = await awaitFeedEntries(analyst, feedStart, alertId, (found) => found.some((e) => e.type === 'alert.submitted' && e.alert), 'the submission in the feed');
+    it("the analysts' feed shows the content from the node's own copy before the erasure", async () => {
+      const entries = await awaitFeedEntries(
+        analyst,
+        feedStart,
+        alertId,
+        (found) => found.some((e) => e.type === 'alert.submitted' && e.alert),
+        'the submission in the feed',
+      );
       expect(entries.find((e) => e.type === 'alert.submitted').alert.headline).toBe(`Courier network ${marker}`);
     });
 
     it('refuses a request without a reason (400 naming it), from a non-admin (403) and for an unknown alert (404)', async () => {
-      const noReason = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, { key: env.adminKey, body: {} });
+      const noReason = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, {
+        key: env.adminKey,
+        body: {},
+      });
       expect(noReason.status).toBe(400);
       expect(noReason.body.details.map((d: { path: string }) => d.path)).toContain('reason');
-      expect((await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, { key: sender.key, body: { reason: 'mine' } })).status).toBe(403);
-      expect((await api(env.gateway, 'POST', `/v1/admin/alerts/00000000-0000-4000-8000-000000000000/erase`, { key: env.adminKey, body: { reason: 'x' } })).status).toBe(404);
-      expect(await queryDatabase(`SELECT 1 FROM gateway.alerts WHERE alert_id = $1 AND erased_at IS NULL`, [alertId])).toHaveLength(1);
+      expect(
+        (
+          await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, {
+            key: sender.key,
+            body: { reason: 'mine' },
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await api(env.gateway, 'POST', `/v1/admin/alerts/00000000-0000-4000-8000-000000000000/erase`, {
+            key: env.adminKey,
+            body: { reason: 'x' },
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        await queryDatabase(`SELECT 1 FROM gateway.alerts WHERE alert_id = $1 AND erased_at IS NULL`, [alertId]),
+      ).toHaveLength(1);
     });
 
     it('erases the content everywhere: pg_dump finds the marker nowhere, a checkpoint saved before still verifies, the trail shows who asked and why', async () => {
-      await expectEventually(async () => dumpDatabase().includes(marker), { timeoutMs: CONSUMED_WITHIN_MS, description: 'the marker in the database before erasure' });
+      await expectEventually(async () => dumpDatabase().includes(marker), {
+        timeoutMs: CONSUMED_WITHIN_MS,
+        description: 'the marker in the database before erasure',
+      });
       const before = await saveCheckpoint('before-erasure');
 
-      const erased = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, { key: env.adminKey, body: { reason: 'Court order 2026/114' } });
+      const erased = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, {
+        key: env.adminKey,
+        body: { reason: 'Court order 2026/114' },
+      });
       expect(erased.status).toBe(202);
       expect(erased.body).toEqual({ alertId, erasedAt: expect.any(String) });
       // A second request is the same erasure.
-      const again = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, { key: env.adminKey, body: { reason: 'Court order 2026/114' } });
+      const again = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, {
+        key: env.adminKey,
+        body: { reason: 'Court order 2026/114' },
+      });
       expect(again.status).toBe(202);
       expect(again.body.erasedAt).toBe(erased.body.erasedAt);
       await erasedEverywhere(alertId);
@@ -214,9 +360,15 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       const entries = await trailWith(alertId, AuditEventType.AlertErased);
       const erasure = entries.filter((entry) => entry.type === AuditEventType.AlertErased);
       expect(erasure).toHaveLength(1);
-      expect(erasure[0]).toMatchObject({ actor: { role: 'admin' }, reason: 'Court order 2026/114', details: { cause: 'request', reason: 'Court order 2026/114' } });
+      expect(erasure[0]).toMatchObject({
+        actor: { role: 'admin' },
+        reason: 'Court order 2026/114',
+        details: { cause: 'request', reason: 'Court order 2026/114' },
+      });
       // The leaf of the submission is unchanged: same commitment as before.
-      expect(entries.find((entry) => entry.type === AuditEventType.AlertSubmitted)?.details).toHaveProperty('commitment');
+      expect(entries.find((entry) => entry.type === AuditEventType.AlertSubmitted)?.details).toHaveProperty(
+        'commitment',
+      );
 
       const verified = verifyCommand(before);
       expect(verified.output).toContain('VERIFIED');
@@ -229,7 +381,18 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       expect(senderRead.body).toMatchObject({
         error: 'gone',
         details: [{ path: 'alertId', message: 'content erased' }],
-        alert: { alertId, version: 1, sender: sender.id, erased: true, recipients: [expect.objectContaining({ agencyId: recipient.id, ack: expect.objectContaining({ status: 'received', note: null }) })] },
+        alert: {
+          alertId,
+          version: 1,
+          sender: sender.id,
+          erased: true,
+          recipients: [
+            expect.objectContaining({
+              agencyId: recipient.id,
+              ack: expect.objectContaining({ status: 'received', note: null }),
+            }),
+          ],
+        },
       });
       expect(senderRead.body.alert).not.toHaveProperty('alert');
       const recipientRead = await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: recipient.key });
@@ -243,15 +406,32 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       const items = (await inbox(recipient.key)).filter((item) => item.alertId === alertId);
       expect(items).toEqual([expect.objectContaining({ alert: null, erased: true })]);
       const sent = await api(env.gateway, 'GET', '/v1/alerts', { key: sender.key });
-      expect(sent.body.items.find((item: { alertId: string }) => item.alertId === alertId)).toMatchObject({ erased: true, headline: null });
-      expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'x' } })).status).toBe(410);
-      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, { key: auditor.key })).status).toBe(410);
+      expect(sent.body.items.find((item: { alertId: string }) => item.alertId === alertId)).toMatchObject({
+        erased: true,
+        headline: null,
+      });
+      expect(
+        (await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'x' } }))
+          .status,
+      ).toBe(410);
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, { key: auditor.key }))
+          .status,
+      ).toBe(410);
       // The note and the refused update's problems went with the alert (pg_dump above found the marker nowhere).
       const trailNow = await trail(auditor.key, alertId);
-      const ackId = String((trailNow.find((e) => e.type === AuditEventType.AlertAcked)!.entry as { eventId: string }).eventId).replace(/^ack:/, '');
-      expect((await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/${ackId}/commitment`, { key: auditor.key })).status).toBe(410);
-      const rejectionId = (trailNow.find((e) => e.type === AuditEventType.AlertRejected)!.entry as { eventId: string }).eventId;
-      expect((await api(env.gateway, 'GET', `/v1/audit/rejections/${rejectionId}/commitment`, { key: auditor.key })).status).toBe(410);
+      const ackId = String(
+        (trailNow.find((e) => e.type === AuditEventType.AlertAcked)!.entry as { eventId: string }).eventId,
+      ).replace(/^ack:/, '');
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/acks/${ackId}/commitment`, { key: auditor.key }))
+          .status,
+      ).toBe(410);
+      const rejectionId = (trailNow.find((e) => e.type === AuditEventType.AlertRejected)!.entry as { eventId: string })
+        .eventId;
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/rejections/${rejectionId}/commitment`, { key: auditor.key })).status,
+      ).toBe(410);
 
       const feed = (await feedAfter(analyst, feedStart)).filter((entry) => entry.alertId === alertId);
       expect(feed.length).toBeGreaterThan(0);
@@ -264,33 +444,72 @@ describe('retention and erasure: the content goes, the log still verifies', () =
     const [kz, tj, analyst] = await Promise.all([createAgency('KZ'), createAgency('TJ'), analystKey()]);
     const container = uniqueContainerNumber();
     const head = await feedHead(analyst);
-    const first = await submitAccepted(kz.key, alertBody([tj.id], { subjects: [{ type: 'container', number: container }] }));
-    const second = await submitAccepted(tj.key, alertBody([kz.id], { subjects: [{ type: 'container', number: container }] }));
+    const first = await submitAccepted(
+      kz.key,
+      alertBody([tj.id], { subjects: [{ type: 'container', number: container }] }),
+    );
+    const second = await submitAccepted(
+      tj.key,
+      alertBody([kz.id], { subjects: [{ type: 'container', number: container }] }),
+    );
     const correlation = await expectEventually(
-      async () => (await correlationsOf(analyst, second.alertId)).find((c) => c.alerts.some((a: { alertId: string }) => a.alertId === first.alertId)),
+      async () =>
+        (await correlationsOf(analyst, second.alertId)).find((c) =>
+          c.alerts.some((a: { alertId: string }) => a.alertId === first.alertId),
+        ),
       { timeoutMs: 60_000, description: 'the correlation of the two alerts' },
     );
     expect(correlation.identifier).toEqual({ kind: 'container', key: container });
-    const found = await awaitFeedEntries(analyst, head, correlation.alertId, (entries) => entries.some((e) => e.type === 'correlation.found'), 'correlation.found in the feed');
-    expect(found.find((e) => e.type === 'correlation.found').correlation.identifier).toEqual({ kind: 'container', key: container });
+    const found = await awaitFeedEntries(
+      analyst,
+      head,
+      correlation.alertId,
+      (entries) => entries.some((e) => e.type === 'correlation.found'),
+      'correlation.found in the feed',
+    );
+    expect(found.find((e) => e.type === 'correlation.found').correlation.identifier).toEqual({
+      kind: 'container',
+      key: container,
+    });
     // The audit fact names the container by keyed hash only.
-    const audited = (await trailWith(correlation.alertId, AuditEventType.CorrelationFound)).find((e) => e.type === AuditEventType.CorrelationFound)!;
+    const audited = (await trailWith(correlation.alertId, AuditEventType.CorrelationFound)).find(
+      (e) => e.type === AuditEventType.CorrelationFound,
+    )!;
     expect(JSON.stringify(audited.entry)).not.toContain(container);
-    expect(audited.details).toMatchObject({ identifier: { kind: 'container', keyHash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(audited.details).toMatchObject({
+      identifier: { kind: 'container', keyHash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
 
-    expect((await api(env.gateway, 'POST', `/v1/admin/alerts/${first.alertId}/erase`, { key: env.adminKey, body: { reason: 'Lawful request' } })).status).toBe(202);
+    expect(
+      (
+        await api(env.gateway, 'POST', `/v1/admin/alerts/${first.alertId}/erase`, {
+          key: env.adminKey,
+          body: { reason: 'Lawful request' },
+        })
+      ).status,
+    ).toBe(202);
     await erasedEverywhere(first.alertId);
 
-    const after = (await correlationsOf(analyst, second.alertId)).find((c) => c.correlationId === correlation.correlationId);
+    const after = (await correlationsOf(analyst, second.alertId)).find(
+      (c) => c.correlationId === correlation.correlationId,
+    );
     expect(after.identifier).toBeNull();
-    expect(after.alerts.map((a: { alertId: string }) => a.alertId).sort()).toEqual([first.alertId, second.alertId].sort());
+    expect(after.alerts.map((a: { alertId: string }) => a.alertId).sort()).toEqual(
+      [first.alertId, second.alertId].sort(),
+    );
     expect(JSON.stringify(after)).not.toContain(container);
-    const feed = (await feedAfter(analyst, head)).filter((e) => e.type === 'correlation.found' && e.correlation.correlationId === correlation.correlationId);
+    const feed = (await feedAfter(analyst, head)).filter(
+      (e) => e.type === 'correlation.found' && e.correlation.correlationId === correlation.correlationId,
+    );
     expect(feed).toHaveLength(1);
     expect(JSON.stringify(feed)).not.toContain(container);
-    expect(await queryDatabase(`SELECT 1 FROM coordination.correlation_identifiers WHERE alert_id = $1`, [first.alertId])).toHaveLength(0);
+    expect(
+      await queryDatabase(`SELECT 1 FROM coordination.correlation_identifiers WHERE alert_id = $1`, [first.alertId]),
+    ).toHaveLength(0);
     // The other agency's own alert still carries its container: only the erased alert's data went.
-    expect(await queryDatabase(`SELECT 1 FROM coordination.correlation_identifiers WHERE alert_id = $1`, [second.alertId])).toHaveLength(1);
+    expect(
+      await queryDatabase(`SELECT 1 FROM coordination.correlation_identifiers WHERE alert_id = $1`, [second.alertId]),
+    ).toHaveLength(1);
   }, 180_000);
 
   describe('retention running out', () => {
@@ -320,7 +539,10 @@ describe('retention and erasure: the content goes, the log still verifies', () =
         body: withMarkedProperty(markedAlert([recipient.id], marker), marker),
       });
       expect(refused.status).toBe(400);
-      const [retainUntil] = await queryDatabase<{ retain_until: Date }>(`SELECT retain_until FROM gateway.alerts WHERE alert_id = $1`, [alertId]);
+      const [retainUntil] = await queryDatabase<{ retain_until: Date }>(
+        `SELECT retain_until FROM gateway.alerts WHERE alert_id = $1`,
+        [alertId],
+      );
       expect(retainUntil.retain_until.toISOString()).toBe(new Date(Date.parse(expiresAt) + 1000).toISOString());
 
       const [rejection] = await expectEventually(
@@ -333,10 +555,18 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       expect(JSON.stringify(rejection.entry)).not.toContain(marker);
       const rejectionId = (rejection.entry as { eventId: string }).eventId;
       await expectEventually(
-        async () => (await queryDatabase(`SELECT 1 FROM gateway.rejections WHERE event_id = $1 AND erased_at IS NOT NULL AND problems IS NULL`, [rejectionId])).length === 1,
-        { timeoutMs: CONSUMED_WITHIN_MS, description: 'the rejection\'s problems erased at the end of their retention' },
+        async () =>
+          (
+            await queryDatabase(
+              `SELECT 1 FROM gateway.rejections WHERE event_id = $1 AND erased_at IS NOT NULL AND problems IS NULL`,
+              [rejectionId],
+            )
+          ).length === 1,
+        { timeoutMs: CONSUMED_WITHIN_MS, description: "the rejection's problems erased at the end of their retention" },
       );
-      expect((await api(env.gateway, 'GET', `/v1/audit/rejections/${rejectionId}/commitment`, { key: auditor.key })).status).toBe(410);
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/rejections/${rejectionId}/commitment`, { key: auditor.key })).status,
+      ).toBe(410);
       const sweeps = await expectEventually(
         async () => {
           const found = (await allEntries(auditor.key, { type: AuditEventType.RetentionSwept })).filter((e) =>
@@ -349,10 +579,17 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       expect(sweeps).toHaveLength(1);
 
       await erasedEverywhere(alertId);
-      const [row] = await queryDatabase<{ erased_at: Date }>(`SELECT erased_at FROM gateway.alerts WHERE alert_id = $1`, [alertId]);
+      const [row] = await queryDatabase<{ erased_at: Date }>(
+        `SELECT erased_at FROM gateway.alerts WHERE alert_id = $1`,
+        [alertId],
+      );
       expect(row.erased_at.getTime()).toBeGreaterThanOrEqual(Date.parse(expiresAt) + 1000);
       // The delivery may arrive before or after the erasure: either way it holds no content.
-      await awaitDeliveries(recipient.key, alertId, (deliveries) => deliveries.length === 1 && deliveries[0].alert === null);
+      await awaitDeliveries(
+        recipient.key,
+        alertId,
+        (deliveries) => deliveries.length === 1 && deliveries[0].alert === null,
+      );
       expect(dumpDatabase().includes(marker)).toBe(false);
 
       const entries = await trailWith(alertId, AuditEventType.RetentionSwept);

@@ -31,9 +31,12 @@ describe('service and broker faults under load', () => {
     const sender = await createAgency('UZ');
     const recipient = await createAgency('KZ');
     const deadLettersBefore = await deadLetterHighWatermark();
-    await expectEventually(async () => (await api(env.gateway, 'GET', '/v1/inbox?limit=1', { key: recipient.key })).status === 200, {
-      description: 'recipient key accepted',
-    });
+    await expectEventually(
+      async () => (await api(env.gateway, 'GET', '/v1/inbox?limit=1', { key: recipient.key })).status === 200,
+      {
+        description: 'recipient key accepted',
+      },
+    );
 
     const load = startAlertLoad({ senderKey: sender.key, recipients: [recipient.id], clients: 6, intervalMs: 250 });
     try {
@@ -54,13 +57,19 @@ describe('service and broker faults under load', () => {
     // Some client did retry (the gateway's kill cut requests off), so the retry checks below are not vacuous.
     expect(result.accepted.some((submission) => submission.attempts > 1)).toBe(true);
     const statuses = Object.fromEntries(result.statuses);
-    expect(Object.keys(statuses).map(Number).filter((status) => status >= 500 && status !== 503)).toEqual([]);
+    expect(
+      Object.keys(statuses)
+        .map(Number)
+        .filter((status) => status >= 500 && status !== 503),
+    ).toEqual([]);
 
     await expectEverythingDelivered(result.accepted, recipient, sender.id);
     await expectRetriesReturnOriginal(sender.key, result.accepted);
     await expectNothingDeadLettered(deadLettersBefore, [sender.id, recipient.id]);
     for (const base of [env.gateway, env.coordination, env.audit]) {
-      await expectEventually(async () => (await api(base, 'GET', '/health')).status === 200, { description: `${base} healthy` });
+      await expectEventually(async () => (await api(base, 'GET', '/health')).status === 200, {
+        description: `${base} healthy`,
+      });
     }
   });
 });

@@ -1,4 +1,12 @@
-import { api, expectEventually, startService, stopService, superviseService, SupervisedService, testEnvironment } from '@hub/testing';
+import {
+  api,
+  expectEventually,
+  startService,
+  stopService,
+  superviseService,
+  SupervisedService,
+  testEnvironment,
+} from '@hub/testing';
 
 /**
  * npm start's supervisor (libs/testing/src/local-hub/supervisor.ts) on the test ports: a service killed with SIGKILL comes back by
@@ -46,8 +54,12 @@ describe('supervision (npm start)', () => {
     );
     expect(alive(first)).toBe(false);
     expect(supervised.restarts).toBe(1);
-    expect(reports.some((line) => line.includes(`audit-log (pid ${first}) exited`) && line.includes('signal SIGKILL'))).toBe(true);
-    await expectEventually(() => reports.some((line) => line.includes('healthy again')), { description: 'the supervisor reported the recovery' });
+    expect(
+      reports.some((line) => line.includes(`audit-log (pid ${first}) exited`) && line.includes('signal SIGKILL')),
+    ).toBe(true);
+    await expectEventually(() => reports.some((line) => line.includes('healthy again')), {
+      description: 'the supervisor reported the recovery',
+    });
 
     const second = supervised.pid;
     await supervised.stop();

@@ -22,7 +22,9 @@ function ensureDependencies() {
   // A working copy that shares another's node_modules through a symlink must not `npm ci` through it: npm empties
   // the link's target (every copy sharing it loses its packages) and then installs into a new local folder.
   if (fs.existsSync(modules) && fs.lstatSync(modules).isSymbolicLink()) {
-    log('node_modules is a symbolic link (shared install): not running npm ci; run it where the link points if packages are stale');
+    log(
+      'node_modules is a symbolic link (shared install): not running npm ci; run it where the link points if packages are stale',
+    );
     return;
   }
   const installed = path.join(modules, '.package-lock.json');

@@ -6,7 +6,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { APPS, ROOT, signalKafkaStop, startKafka, stopKafka, stopStaleServices, stopTestServices, superviseService, migrateAll } from '@hub/testing/local-hub';
+import {
+  APPS,
+  ROOT,
+  signalKafkaStop,
+  startKafka,
+  stopKafka,
+  stopStaleServices,
+  stopTestServices,
+  superviseService,
+  migrateAll,
+} from '@hub/testing/local-hub';
 import { ensureChromium } from './lib/chromium';
 import { bringUpInfrastructure, HubEnvironment } from './lib/infrastructure';
 import { log, run } from './lib/run';
@@ -84,7 +94,11 @@ async function start(): Promise<void> {
     await stopAll(1);
     return;
   }
-  const keys = await seedDemoAgencies(`http://127.0.0.1:${env.GATEWAY_PORT}`, env.HUB_ADMIN_KEY as string, path.join(ROOT, '.hub', 'demo-keys.json'));
+  const keys = await seedDemoAgencies(
+    `http://127.0.0.1:${env.GATEWAY_PORT}`,
+    env.HUB_ADMIN_KEY as string,
+    path.join(ROOT, '.hub', 'demo-keys.json'),
+  );
   printWelcome(env, keys.summary, logDir);
 }
 
@@ -132,9 +146,21 @@ async function test(selection: string[]): Promise<void> {
   const { env, kafka } = await bringUpInfrastructure('test');
   try {
     migrateAll(env);
-    run('npx', ['jest', '--config', 'jest.integration.config.js', '--runInBand', '--json', `--outputFile=${integrationReport}`, ...selection], {
-      env: { ...env, HUB_TEST: '1' },
-    });
+    run(
+      'npx',
+      [
+        'jest',
+        '--config',
+        'jest.integration.config.js',
+        '--runInBand',
+        '--json',
+        `--outputFile=${integrationReport}`,
+        ...selection,
+      ],
+      {
+        env: { ...env, HUB_TEST: '1' },
+      },
+    );
   } finally {
     // jest's teardown does not run when jest itself dies: services left running would hold the test ports.
     await stopTestServices();

@@ -69,7 +69,18 @@ export interface BenchOptions {
   brokers: number;
 }
 
-type NumericOption = 'agencies' | 'rate' | 'duration' | 'concurrency' | 'warmup' | 'auditEntries' | 'costAlerts' | 'auditAppendBudget' | 'waitQuiet' | 'portBase' | 'brokers';
+type NumericOption =
+  | 'agencies'
+  | 'rate'
+  | 'duration'
+  | 'concurrency'
+  | 'warmup'
+  | 'auditEntries'
+  | 'costAlerts'
+  | 'auditAppendBudget'
+  | 'waitQuiet'
+  | 'portBase'
+  | 'brokers';
 
 const NUMERIC: Readonly<Record<string, NumericOption>> = {
   '--agencies': 'agencies',
@@ -140,7 +151,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
   }
   if (options.brokers !== 1 && options.brokers !== 3) throw new Error('--brokers is 1 or 3');
   if (options.agencies < 2) throw new Error('--agencies must be at least 2 (every alert needs recipients)');
-  if (options.rate <= 0 || options.duration <= 0 || options.concurrency < 1) throw new Error('--rate, --duration and --concurrency must be positive');
+  if (options.rate <= 0 || options.duration <= 0 || options.concurrency < 1)
+    throw new Error('--rate, --duration and --concurrency must be positive');
   const unknownProfile = options.profile.filter((app) => !APPS.includes(app));
   if (unknownProfile.length) throw new Error(`--profile: unknown app ${unknownProfile.join(', ')}`);
   return options;
@@ -148,7 +160,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
 
 // ── the machine ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-const running = (pattern: string) => spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).length > 0;
+const running = (pattern: string) =>
+  spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).length > 0;
 
 function jestRunning(): boolean {
   return running('jest');
@@ -163,7 +176,9 @@ function machineFacts() {
   const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   let kafka = 'unknown';
   try {
-    const jar = fs.readdirSync(path.join(ROOT, '.hub', 'kafka', 'libs')).find((f) => /^kafka_2\.13-[\d.]+\.jar$/.test(f));
+    const jar = fs
+      .readdirSync(path.join(ROOT, '.hub', 'kafka', 'libs'))
+      .find((f) => /^kafka_2\.13-[\d.]+\.jar$/.test(f));
     if (jar) kafka = jar.replace(/^kafka_2\.13-|\.jar$/g, '');
   } catch {
     /* jars not fetched yet */
@@ -185,11 +200,19 @@ async function waitQuiet(seconds: number): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   let waited = false;
   while (othersBusy() && Date.now() < deadline) {
-    if (!waited) log(`the machine is busy (jest/tsc/nest build running or load ${os.loadavg()[0].toFixed(1)}); waiting up to ${seconds} s`);
+    if (!waited)
+      log(
+        `the machine is busy (jest/tsc/nest build running or load ${os.loadavg()[0].toFixed(1)}); waiting up to ${seconds} s`,
+      );
     waited = true;
     await sleep(5000);
   }
-  if (waited) log(othersBusy() ? `still busy (load ${os.loadavg()[0].toFixed(1)}): measuring anyway, numbers will be noisy` : 'quiet now');
+  if (waited)
+    log(
+      othersBusy()
+        ? `still busy (load ${os.loadavg()[0].toFixed(1)}): measuring anyway, numbers will be noisy`
+        : 'quiet now',
+    );
 }
 
 // ── environment ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -210,25 +233,45 @@ interface BenchEnvironment {
 }
 
 /** The broker, the hub and the observers (resource sampler, diagnostics, stage observer), each registered for cleanup. */
-async function startEnvironment(options: BenchOptions, stamp: string, results: BenchResults, cleanup: CleanupRegistry, onSampler: (sampler: BenchEnvironment['sampler']) => void): Promise<BenchEnvironment> {
+async function startEnvironment(
+  options: BenchOptions,
+  stamp: string,
+  results: BenchResults,
+  cleanup: CleanupRegistry,
+  onSampler: (sampler: BenchEnvironment['sampler']) => void,
+): Promise<BenchEnvironment> {
   await checkPorts(options.portBase);
   const kafka = await startBroker({ cleanup, portBase: options.portBase, brokers: options.brokers });
 
   if (!options.skipBaseline) {
     // Before the hub starts, so that the raw figures are taken on an idle broker.
-    results.baseline = await runBaseline({ brokers: kafka.brokers, seconds: Math.min(10, options.duration), rate: options.rate, log });
+    results.baseline = await runBaseline({
+      brokers: kafka.brokers,
+      seconds: Math.min(10, options.duration),
+      rate: options.rate,
+      log,
+    });
   } else results.baselineStatus = 'skipped (--skip-baseline)';
 
   const profileDir = options.profile.length ? path.join(RESULTS_DIR, 'profiles', stamp) : null;
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
-  const hub = await startHub({ cleanup, log, kafka, portBase: options.portBase, profileApps: options.profile, profileDir });
+  const hub = await startHub({
+    cleanup,
+    log,
+    kafka,
+    portBase: options.portBase,
+    profileApps: options.profile,
+    profileDir,
+  });
   // A small pool: the samplers, the audit probe and the drain checks query concurrently.
   const pg = new Pool({ connectionString: hub.databaseUrl, application_name: 'bench-observer', max: 3 });
   cleanup.add('observer connections', () => pg.end());
   results.machine.postgres = `PostgreSQL ${(await pg.query('SHOW server_version')).rows[0].server_version.split(' ')[0]}`;
   results.machine.postgresSettings = await postgresSettings(pg);
   results.machine.kafkaBroker = await brokerFacts(kafka.brokers).catch((error: Error) => ({ error: error.message }));
-  log(`PostgreSQL ${JSON.stringify(results.machine.postgresSettings)}; Kafka ${JSON.stringify(results.machine.kafkaBroker)}`);
+  log(
+    `PostgreSQL ${JSON.stringify(results.machine.postgresSettings)}; Kafka ${JSON.stringify(results.machine.kafkaBroker)}`,
+  );
 
   const audit = await auditProbe({ pg, brokers: kafka.brokers });
   if (audit.available) cleanup.add('audit probe', () => audit.close());
@@ -252,7 +295,8 @@ async function startEnvironment(options: BenchOptions, stamp: string, results: B
 function processIds(kafka: BenchEnvironment['kafka'], hub: BenchEnvironment['hub']): Record<string, number> {
   const pids: Record<string, number> = Object.fromEntries(hub.handles.map((h) => [h.app, h.child.pid as number]));
   kafka.pids.forEach((pid: number, i: number) => {
-    pids[kafka.pids.length === 1 ? 'kafka broker (bench)' : `kafka broker ${i + 1} of ${kafka.pids.length} (bench)`] = pid;
+    pids[kafka.pids.length === 1 ? 'kafka broker (bench)' : `kafka broker ${i + 1} of ${kafka.pids.length} (bench)`] =
+      pid;
   });
   return pids;
 }
@@ -262,7 +306,10 @@ function backendGroups(pg: Pool, databaseName: string): Record<string, () => Pro
   let backends: { at: number; rows: { pid: number; application_name: string }[] } = { at: 0, rows: [] };
   const backendPids = async (app: AppName) => {
     if (Date.now() - backends.at > 400) {
-      const { rows } = await pg.query(`SELECT pid, application_name FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [databaseName]);
+      const { rows } = await pg.query(
+        `SELECT pid, application_name FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [databaseName],
+      );
       backends = { at: Date.now(), rows };
     }
     return backends.rows.filter((r) => r.application_name.startsWith(app)).map((r) => r.pid);
@@ -273,7 +320,13 @@ function backendGroups(pg: Pool, databaseName: string): Record<string, () => Pro
 // ── phases ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** End to end (open loop, saturation, cost), the profiles, then the audit log at scale. */
-async function runPhases(options: BenchOptions, environment: BenchEnvironment, results: BenchResults, cleanup: CleanupRegistry, deadlineAt: number): Promise<void> {
+async function runPhases(
+  options: BenchOptions,
+  environment: BenchEnvironment,
+  results: BenchResults,
+  cleanup: CleanupRegistry,
+  deadlineAt: number,
+): Promise<void> {
   const { kafka, hub, pg, audit, sampler, diagnostics, stages, profileDir } = environment;
   // The JavaScript phases' parameter types are inferred from their defaults (`cost = null`): passed as they expect.
   type ExchangeParameters = Parameters<typeof runExchange>[0];
@@ -296,7 +349,11 @@ async function runPhases(options: BenchOptions, environment: BenchEnvironment, r
       onSaturationStart: profileDir ? async () => fs.writeFileSync(path.join(profileDir, 'start'), '') : undefined,
       onSaturationEnd: profileDir ? async () => fs.writeFileSync(path.join(profileDir, 'stop'), '') : undefined,
       brokers: kafka.brokers,
-      cost: { alertsPerBatch: options.costAlerts, rate: Math.min(options.rate, COST_RATE), largeAgencyCount: Math.max(50, options.agencies) },
+      cost: {
+        alertsPerBatch: options.costAlerts,
+        rate: Math.min(options.rate, COST_RATE),
+        largeAgencyCount: Math.max(50, options.agencies),
+      },
     } as unknown as ExchangeParameters);
 
   if (profileDir) {
@@ -307,9 +364,14 @@ async function runPhases(options: BenchOptions, environment: BenchEnvironment, r
   /** What both ways of building the 1M-entry log take. */
   const auditSection = { hub, cleanup, log, entries: options.auditEntries, root: ROOT, sampler };
   if (options.skipAudit) results.audit = { status: 'skipped (--skip-audit)' };
-  else if (!audit.available) results.audit = { status: 'pending: audit-log not built yet (no entries table in its migrations)' };
+  else if (!audit.available)
+    results.audit = { status: 'pending: audit-log not built yet (no entries table in its migrations)' };
   else if (options.auditViaServices) {
-    results.audit = await runAuditViaServices({ ...auditSection, brokers: kafka.brokers, appendBudgetSeconds: options.auditAppendBudget });
+    results.audit = await runAuditViaServices({
+      ...auditSection,
+      brokers: kafka.brokers,
+      appendBudgetSeconds: options.auditAppendBudget,
+    });
   } else {
     results.audit = await runAuditScale({
       ...auditSection,
@@ -336,22 +398,34 @@ async function collectProfiles(dir: string, apps: AppName[], alerts: number): Pr
     await sleep(500);
     const p = summarizeProfile(file);
     profiles[app] = p;
-    log(`profile ${app}: busy ${p.busySeconds} s of ${p.wallSeconds} s; top areas ${p.areas.slice(0, 6).map((a: { name: string; percentOfBusy: number }) => `${a.name} ${a.percentOfBusy}%`).join(', ')}`);
+    log(
+      `profile ${app}: busy ${p.busySeconds} s of ${p.wallSeconds} s; top areas ${p.areas
+        .slice(0, 6)
+        .map((a: { name: string; percentOfBusy: number }) => `${a.name} ${a.percentOfBusy}%`)
+        .join(', ')}`,
+    );
     const countsFile = path.join(dir, `${app}.counts.json`);
     if (fs.existsSync(countsFile) && alerts > 0) {
-      const counts = JSON.parse(fs.readFileSync(countsFile, 'utf8')) as { queries: Record<string, number>; kafka: { sends: number; messages: number; byTopic: Record<string, number> } };
+      const counts = JSON.parse(fs.readFileSync(countsFile, 'utf8')) as {
+        queries: Record<string, number>;
+        kafka: { sends: number; messages: number; byTopic: Record<string, number> };
+      };
       const per = (v: number) => Math.round((v / alerts) * 100) / 100;
       const statements = Object.values(counts.queries).reduce((a, b) => a + b, 0);
       const perAcceptedAlert = {
         alerts,
         sqlStatements: per(statements),
-        topStatements: Object.entries(counts.queries).slice(0, 20).map(([sql, n]) => ({ perAlert: per(n), sql })),
+        topStatements: Object.entries(counts.queries)
+          .slice(0, 20)
+          .map(([sql, n]) => ({ perAlert: per(n), sql })),
         kafkaProduceCalls: per(counts.kafka.sends),
         kafkaMessages: per(counts.kafka.messages),
         kafkaMessagesByTopic: Object.fromEntries(Object.entries(counts.kafka.byTopic).map(([t, n]) => [t, per(n)])),
       };
       Object.assign(p, { perAcceptedAlert });
-      log(`profile ${app}: ${perAcceptedAlert.sqlStatements} SQL statements and ${perAcceptedAlert.kafkaProduceCalls} Kafka produce calls per alert`);
+      log(
+        `profile ${app}: ${perAcceptedAlert.sqlStatements} SQL statements and ${perAcceptedAlert.kafkaProduceCalls} Kafka produce calls per alert`,
+      );
     }
   }
   return profiles;
@@ -374,7 +448,10 @@ function writeReport(results: BenchResults, resultsFile: string): void {
 async function dropBenchDatabase(name: string): Promise<void> {
   const admin = new Pool({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres', max: 1 });
   try {
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [name],
+    );
     await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
   } finally {
     await admin.end();
@@ -422,7 +499,9 @@ export async function runBenchmark(argv: string[]): Promise<BenchResults | undef
   let failure: Error | null = null;
   try {
     const { loadAverageStart, jestRunningAtStart } = results.machine;
-    log(`options: ${JSON.stringify(options)}; load average ${loadAverageStart.join(' ')}${jestRunningAtStart ? ' — jest is running: numbers will be noisy' : ''}`);
+    log(
+      `options: ${JSON.stringify(options)}; load average ${loadAverageStart.join(' ')}${jestRunningAtStart ? ' — jest is running: numbers will be noisy' : ''}`,
+    );
     const environment = await startEnvironment(options, stamp, results, cleanup, (started) => (sampler = started));
     await runPhases(options, environment, results, cleanup, runStartedAt + runLimitMs - 90000);
   } catch (error) {
@@ -439,13 +518,19 @@ export async function runBenchmark(argv: string[]): Promise<BenchResults | undef
       log('stopping the services and the bench broker');
       await cleanup.run();
       const databaseName = databaseNameFor(options.portBase);
-      if (!options.keep) await dropBenchDatabase(databaseName).catch((error: Error) => log(`could not drop ${databaseName}: ${error.message}`));
+      if (!options.keep)
+        await dropBenchDatabase(databaseName).catch((error: Error) =>
+          log(`could not drop ${databaseName}: ${error.message}`),
+        );
     }
     clearTimeout(watchdog);
   }
   writeReport(results, resultsFile);
   if (failure) {
-    throw Object.assign(new Error(`benchmark failed: ${failure.message} (partial results in ${path.relative(ROOT, resultsFile)})`), { exitCode: 1 });
+    throw Object.assign(
+      new Error(`benchmark failed: ${failure.message} (partial results in ${path.relative(ROOT, resultsFile)})`),
+      { exitCode: 1 },
+    );
   }
   return results;
 }

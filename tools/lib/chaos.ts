@@ -39,7 +39,8 @@ export interface ChaosOptions {
   logLevel: string;
 }
 
-const USAGE = 'npm run chaos -- [--hold 15] [--clients 6] [--faults broker,database] [--repeat 1] [--log-level debug] [--keep]';
+const USAGE =
+  'npm run chaos -- [--hold 15] [--clients 6] [--faults broker,database] [--repeat 1] [--log-level debug] [--keep]';
 
 /** The options of a run; undefined after printing the usage (--help). */
 export function parseChaosOptions(argv: string[]): ChaosOptions | undefined {
@@ -97,7 +98,21 @@ export async function runChaos(argv: string[]): Promise<void> {
 /** `main.js verify` of the first audit-log replica, as the auditor, with the run's public key. */
 function verifier(topology: Topology) {
   return (extra: string[]) =>
-    spawnSync(process.execPath, [mainJs('audit-log'), 'verify', '--url', topology.audits[0], '--key', topology.auditorKey, '--public-key', topology.publicKeyFile, ...extra], { encoding: 'utf8' });
+    spawnSync(
+      process.execPath,
+      [
+        mainJs('audit-log'),
+        'verify',
+        '--url',
+        topology.audits[0],
+        '--key',
+        topology.auditorKey,
+        '--public-key',
+        topology.publicKeyFile,
+        ...extra,
+      ],
+      { encoding: 'utf8' },
+    );
 }
 
 /** topology → load → checkpoint → faults → invariants → report; true when every invariant holds. */
@@ -116,7 +131,11 @@ async function chaos(options: ChaosOptions, cleanup: CleanupRegistry): Promise<b
   if (saved.status !== 0) throw new Error(`verify before the faults failed: ${saved.stdout}${saved.stderr}`);
   log(`checkpoint saved before the first fault: ${saved.stdout.trim().split('\n').pop()}`);
 
-  const kafka = new Kafka({ clientId: 'chaos', ...kafkaClientConfig(topology.cluster.brokers), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'chaos',
+    ...kafkaClientConfig(topology.cluster.brokers),
+    logLevel: logLevel.NOTHING,
+  });
   const kafkaAdmin = kafka.admin();
   await kafkaAdmin.connect();
   cleanup.add('kafka admin', () => kafkaAdmin.disconnect());
@@ -130,7 +149,16 @@ async function chaos(options: ChaosOptions, cleanup: CleanupRegistry): Promise<b
 
   log('faults done; stopping the load and waiting for every delivery');
   await load.stop();
-  const failures = await checkInvariants({ load, agencies: topology.agencies, gateways: topology.gateways, poisons, kafka, kafkaAdmin, verify, checkpointFile });
+  const failures = await checkInvariants({
+    load,
+    agencies: topology.agencies,
+    gateways: topology.gateways,
+    poisons,
+    kafka,
+    kafkaAdmin,
+    verify,
+    checkpointFile,
+  });
   writeReport(summarize(load, results, failures, options));
   return failures.length === 0;
 }

@@ -19,7 +19,9 @@ export function ensureChromium({ required }: { required: boolean }): void {
     return;
   }
   if (!root || !hasAptGet) {
-    process.stderr.write(`[hub] the browser tests need Debian's Chromium at ${CHROMIUM}, which is missing. Install it, then run npm test again:\n\n    sudo ${INSTALL}\n\n`);
+    process.stderr.write(
+      `[hub] the browser tests need Debian's Chromium at ${CHROMIUM}, which is missing. Install it, then run npm test again:\n\n    sudo ${INSTALL}\n\n`,
+    );
     process.exit(1);
   }
   log(`installing Debian's chromium for the browser tests (${CHROMIUM} is missing)`);

@@ -4,7 +4,9 @@ export interface CleanupRegistry {
   run(): Promise<void>;
 }
 
-export function cleanupRegistry(report: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): CleanupRegistry {
+export function cleanupRegistry(
+  report: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): CleanupRegistry {
   const steps: { name: string; stop: () => unknown }[] = [];
   let running: Promise<void> | null = null;
   return {

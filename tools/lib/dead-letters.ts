@@ -21,12 +21,17 @@ function brokers(): string[] {
 
 function headersOf(message: KafkaMessage): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers || {})) headers[name] = value === undefined ? '' : String(value);
+  for (const [name, value] of Object.entries(message.headers || {}))
+    headers[name] = value === undefined ? '' : String(value);
   return headers;
 }
 
 /** Reads records [from, high) of the single-partition dead-letter topic and calls `visit` for each. */
-async function readDeadLetters(kafka: Kafka, from: number | undefined, visit: (message: KafkaMessage, offset: number) => Promise<void>) {
+async function readDeadLetters(
+  kafka: Kafka,
+  from: number | undefined,
+  visit: (message: KafkaMessage, offset: number) => Promise<void>,
+) {
   const admin = kafka.admin();
   await admin.connect();
   const [offsets] = await admin.fetchTopicOffsets(Topic.DeadLetter);
@@ -87,14 +92,18 @@ async function replay(kafka: Kafka, onlyOffset: number | undefined): Promise<voi
     const value = message.value ? message.value.toString('utf8') : null;
     if (!origin || (value && value.startsWith('{"truncated":true'))) {
       skipped++;
-      process.stdout.write(`${offset}: not replayable (${origin ? 'only a summary of the message was kept' : 'no origin topic'})\n`);
+      process.stdout.write(
+        `${offset}: not replayable (${origin ? 'only a summary of the message was kept' : 'no origin topic'})\n`,
+      );
       return;
     }
     try {
       await producer.send({
         topic: origin,
         acks: -1,
-        messages: [{ key: message.key, value: message.value, headers: { [REPLAYED_HEADER]: `${Topic.DeadLetter}@${offset}` } }],
+        messages: [
+          { key: message.key, value: message.value, headers: { [REPLAYED_HEADER]: `${Topic.DeadLetter}@${offset}` } },
+        ],
       });
     } catch (error) {
       // e.g. a message too large for its origin topic: it stays on the dead-letter topic, named here.
@@ -103,10 +112,16 @@ async function replay(kafka: Kafka, onlyOffset: number | undefined): Promise<voi
       return;
     }
     replayed++;
-    process.stdout.write(`${offset}: replayed to ${origin} (was ${h[DeadLetterHeader.Partition]}@${h[DeadLetterHeader.Offset]}, ${h[DeadLetterHeader.Error]})\n`);
+    process.stdout.write(
+      `${offset}: replayed to ${origin} (was ${h[DeadLetterHeader.Partition]}@${h[DeadLetterHeader.Offset]}, ${h[DeadLetterHeader.Error]})\n`,
+    );
   });
   if (onlyOffset === undefined && high > (from ?? 0)) {
-    await admin.setOffsets({ groupId: REPLAY_GROUP, topic: Topic.DeadLetter, partitions: [{ partition: 0, offset: String(high) }] });
+    await admin.setOffsets({
+      groupId: REPLAY_GROUP,
+      topic: Topic.DeadLetter,
+      partitions: [{ partition: 0, offset: String(high) }],
+    });
   }
   await admin.disconnect();
   await producer.disconnect();
@@ -117,9 +132,14 @@ export async function runDeadLetters(args: string[]): Promise<void> {
   const [action, ...rest] = args;
   const offsetAt = rest.indexOf('--offset');
   const onlyOffset = offsetAt >= 0 ? Number(rest[offsetAt + 1]) : undefined;
-  if (onlyOffset !== undefined && !Number.isInteger(onlyOffset)) throw new Error('--offset needs a record offset (see `list`)');
+  if (onlyOffset !== undefined && !Number.isInteger(onlyOffset))
+    throw new Error('--offset needs a record offset (see `list`)');
   // As the admin principal (KAFKA_ADMIN_PASSWORD): an operator's tool, which reads the dead letters and writes to any origin topic.
-  const kafka = new Kafka({ clientId: 'hub-dead-letters', ...kafkaClientConfig(brokers()), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'hub-dead-letters',
+    ...kafkaClientConfig(brokers()),
+    logLevel: logLevel.NOTHING,
+  });
   if (action === 'list') return list(kafka);
   if (action === 'replay') return replay(kafka, onlyOffset);
   throw new Error('usage: npm run dead-letters -- list | replay [--offset N]');

@@ -15,7 +15,12 @@ const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString()
 export type DemoAlertBody = Record<string, any>;
 
 export function demoAlerts(): { from: string; body: DemoAlertBody }[] {
-  const common = { status: 'actual', urgency: 'immediate', certainty: 'observed', evaluation: { source: 'B', information: 2 } };
+  const common = {
+    status: 'actual',
+    urgency: 'immediate',
+    certainty: 'observed',
+    evaluation: { source: 'B', information: 2 },
+  };
   return [
     {
       from: 'TJ-BF',
@@ -24,7 +29,8 @@ export function demoAlerts(): { from: string; body: DemoAlertBody }[] {
         category: 'seizure',
         severity: 'severe',
         headline: 'Heroin seized from truck at Nizhny Pyanj crossing',
-        description: '120 kg of heroin found in a false floor of a truck trailer entering from Afghanistan. Driver detained.',
+        description:
+          '120 kg of heroin found in a false floor of a truck trailer entering from Afghanistan. Driver detained.',
         tlp: 'GREEN',
         handlingCode: 'H1',
         distribution: { scope: 'regional', recipients: [], sharingGroups: [] },
@@ -45,7 +51,8 @@ export function demoAlerts(): { from: string; body: DemoAlertBody }[] {
         severity: 'moderate',
         certainty: 'likely',
         headline: 'Container with declared textiles flagged at Khorgos dry port',
-        description: 'X-ray anomaly; consignee linked to an earlier precursor case. Controlled delivery under consideration.',
+        description:
+          'X-ray anomaly; consignee linked to an earlier precursor case. Controlled delivery under consideration.',
         tlp: 'AMBER',
         handlingCode: 'H2',
         distribution: { scope: 'restricted', recipients: ['CARICC'], sharingGroups: ['HEROIN-NORTHERN-ROUTE'] },
@@ -69,7 +76,14 @@ export function demoAlerts(): { from: string; body: DemoAlertBody }[] {
         distribution: { scope: 'restricted', recipients: ['TJ-DCA'], sharingGroups: [] },
         location: { country: 'UZ', place: 'Termez' },
         subjects: [
-          { type: 'person', fullName: 'Rustam Karimov', dateOfBirth: '1986-05-14', nationality: 'TJ', documentNumber: '400123456', documentCountry: 'TJ' },
+          {
+            type: 'person',
+            fullName: 'Rustam Karimov',
+            dateOfBirth: '1986-05-14',
+            nationality: 'TJ',
+            documentNumber: '400123456',
+            documentCountry: 'TJ',
+          },
           { type: 'phone', number: '+992917001122' },
         ],
         expiresAt: inDays(10),
@@ -89,7 +103,10 @@ export function demoAlerts(): { from: string; body: DemoAlertBody }[] {
         handlingCode: 'H1',
         distribution: { scope: 'restricted', recipients: ['KZ-CND', 'CARICC'], sharingGroups: [] },
         location: { country: 'KG', place: 'Osh' },
-        subjects: [{ type: 'container', number: 'CSQU3054383' }, { type: 'phone', number: '+996555123456' }],
+        subjects: [
+          { type: 'container', number: 'CSQU3054383' },
+          { type: 'phone', number: '+996555123456' },
+        ],
         references: [],
       },
     },
@@ -134,14 +151,27 @@ export function demoAlerts(): { from: string; body: DemoAlertBody }[] {
 }
 
 /** One request as `key`; a status of 400 or more stops the demo, naming the request. */
-async function call<T = any>(base: string, method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+async function call<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const response = await api<T>(base, method, path, { key, body, headers });
-  if (response.status >= 400) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status >= 400)
+    throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
 interface InboxPage {
-  items: { deliveryId: string; alertId: string; version: number; kind: 'alert' | 'update' | 'cancel' | 'match' | 'hit' | string }[];
+  items: {
+    deliveryId: string;
+    alertId: string;
+    version: number;
+    kind: 'alert' | 'update' | 'cancel' | 'match' | 'hit' | string;
+  }[];
 }
 
 /** Inbox items that are deliveries of an alert version, which a recipient acknowledges (not cancels, match notices, hits). */
@@ -158,18 +188,26 @@ export async function runDemo(gateway: string, keyFile: string): Promise<void> {
   const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
   const posted: { from: string; body: DemoAlertBody; alertId: string }[] = [];
   for (const { from, body } of demoAlerts()) {
-    const accepted = await call<{ alertId: string }>(gateway, 'POST', '/v1/alerts', key(from), body, { 'idempotency-key': randomUUID() });
+    const accepted = await call<{ alertId: string }>(gateway, 'POST', '/v1/alerts', key(from), body, {
+      'idempotency-key': randomUUID(),
+    });
     posted.push({ from, body, alertId: accepted.alertId });
     say(`${from} posted "${body.headline}" (${body.tlp}) → ${accepted.alertId}`);
   }
   const [truck, , , osh, ferry] = posted;
   // Let the coordination node route before recipients read.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const update: DemoAlertBody = { ...truck.body, description: `${truck.body.description} Lab weighing: 126.4 kg.`, baseVersion: 1 };
+  const update: DemoAlertBody = {
+    ...truck.body,
+    description: `${truck.body.description} Lab weighing: 126.4 kg.`,
+    baseVersion: 1,
+  };
   update.subjects = [truck.body.subjects[0], { ...truck.body.subjects[1], quantityKg: 126.4 }];
   await call(gateway, 'POST', `/v1/alerts/${truck.alertId}/versions`, key('TJ-BF'), update);
   say(`TJ-BF updated ${truck.alertId} to version 2 (weight corrected)`);
-  await call(gateway, 'POST', `/v1/alerts/${ferry.alertId}/cancel`, key('AZ-SCC'), { reason: 'Cargo inspected at Alat: legitimate industrial solvent.' });
+  await call(gateway, 'POST', `/v1/alerts/${ferry.alertId}/cancel`, key('AZ-SCC'), {
+    reason: 'Cargo inspected at Alat: legitimate industrial solvent.',
+  });
   say(`AZ-SCC cancelled ${ferry.alertId}`);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   for (const reader of ['TJ-DCA', 'KZ-CND', 'KG-BS', 'UZ-BT', 'CARICC']) {
@@ -179,7 +217,11 @@ export async function runDemo(gateway: string, keyFile: string): Promise<void> {
     for (const item of page.items.filter((i) => ACKNOWLEDGEABLE.has(i.kind))) {
       const status = item.alertId === osh.alertId && reader === 'KZ-CND' ? 'actioned' : 'received';
       const note = status === 'actioned' ? 'Matched with our Khorgos case' : undefined;
-      await call(gateway, 'POST', `/v1/alerts/${item.alertId}/ack`, key(reader), { version: item.version, status, note });
+      await call(gateway, 'POST', `/v1/alerts/${item.alertId}/ack`, key(reader), {
+        version: item.version,
+        status,
+        note,
+      });
       acked++;
     }
     say(`${reader} read ${page.items.length} inbox items and acknowledged ${acked} deliveries`);

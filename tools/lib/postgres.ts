@@ -16,11 +16,16 @@ export async function ensureDatabase(url: string, { fresh = false }: { fresh?: b
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`cannot reach PostgreSQL at ${maintenance.host}: ${(error as Error).message}. Start it, or set DATABASE_URL.`);
+    throw new Error(
+      `cannot reach PostgreSQL at ${maintenance.host}: ${(error as Error).message}. Start it, or set DATABASE_URL.`,
+    );
   }
   try {
     if (fresh) {
-      await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+      await client.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [name],
+      );
       await client.query(`DROP DATABASE IF EXISTS "${name}"`);
     }
     const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -16,26 +16,59 @@ export interface DemoAgency {
 }
 
 export const AGENCIES: readonly DemoAgency[] = [
-  { id: 'CARICC', name: 'Central Asian Regional Information and Coordination Centre', country: 'KZ', kind: 'regional-centre' },
+  {
+    id: 'CARICC',
+    name: 'Central Asian Regional Information and Coordination Centre',
+    country: 'KZ',
+    kind: 'regional-centre',
+  },
   { id: 'AZ-SBS', name: 'State Border Service of Azerbaijan', country: 'AZ', kind: 'national-agency' },
   { id: 'AZ-SCC', name: 'State Customs Committee of Azerbaijan', country: 'AZ', kind: 'national-agency' },
-  { id: 'KZ-BS', name: 'Border Service of the National Security Committee of Kazakhstan', country: 'KZ', kind: 'national-agency' },
-  { id: 'KZ-CND', name: 'Counter-Narcotics Department, Ministry of Internal Affairs of Kazakhstan', country: 'KZ', kind: 'national-agency' },
+  {
+    id: 'KZ-BS',
+    name: 'Border Service of the National Security Committee of Kazakhstan',
+    country: 'KZ',
+    kind: 'national-agency',
+  },
+  {
+    id: 'KZ-CND',
+    name: 'Counter-Narcotics Department, Ministry of Internal Affairs of Kazakhstan',
+    country: 'KZ',
+    kind: 'national-agency',
+  },
   { id: 'KG-BS', name: 'Border Service of the Kyrgyz Republic', country: 'KG', kind: 'national-agency' },
   { id: 'KG-DCS', name: 'Drug Control Service of the Kyrgyz Republic', country: 'KG', kind: 'national-agency' },
   { id: 'RU-BS', name: 'Border Service of the Russian Federation', country: 'RU', kind: 'national-agency' },
-  { id: 'RU-GUNK', name: 'Main Directorate for Drug Control, Ministry of Internal Affairs of Russia', country: 'RU', kind: 'national-agency' },
+  {
+    id: 'RU-GUNK',
+    name: 'Main Directorate for Drug Control, Ministry of Internal Affairs of Russia',
+    country: 'RU',
+    kind: 'national-agency',
+  },
   { id: 'TJ-BF', name: 'Border Forces of the Republic of Tajikistan', country: 'TJ', kind: 'national-agency' },
   { id: 'TJ-DCA', name: 'Drug Control Agency of the Republic of Tajikistan', country: 'TJ', kind: 'national-agency' },
   { id: 'TM-SBS', name: 'State Border Service of Turkmenistan', country: 'TM', kind: 'national-agency' },
   { id: 'TM-SCS', name: 'State Customs Service of Turkmenistan', country: 'TM', kind: 'national-agency' },
   { id: 'UZ-BT', name: 'Border Troops of the Republic of Uzbekistan', country: 'UZ', kind: 'national-agency' },
-  { id: 'UZ-NIC', name: 'National Information-Analytical Centre on Drug Control of Uzbekistan', country: 'UZ', kind: 'national-agency' },
+  {
+    id: 'UZ-NIC',
+    name: 'National Information-Analytical Centre on Drug Control of Uzbekistan',
+    country: 'UZ',
+    kind: 'national-agency',
+  },
 ];
 
 export const SHARING_GROUPS: readonly { id: string; name: string; members: string[] }[] = [
-  { id: 'HEROIN-NORTHERN-ROUTE', name: 'Northern route (Afghan opiates) working group', members: ['TJ-DCA', 'KG-DCS', 'KZ-CND', 'UZ-NIC', 'RU-GUNK'] },
-  { id: 'CASPIAN-MARITIME', name: 'Caspian maritime working group', members: ['AZ-SBS', 'AZ-SCC', 'KZ-BS', 'TM-SBS', 'RU-BS'] },
+  {
+    id: 'HEROIN-NORTHERN-ROUTE',
+    name: 'Northern route (Afghan opiates) working group',
+    members: ['TJ-DCA', 'KG-DCS', 'KZ-CND', 'UZ-NIC', 'RU-GUNK'],
+  },
+  {
+    id: 'CASPIAN-MARITIME',
+    name: 'Caspian maritime working group',
+    members: ['AZ-SBS', 'AZ-SCC', 'KZ-BS', 'TM-SBS', 'RU-BS'],
+  },
 ];
 
 type Role = 'agency' | 'admin' | 'analyst' | 'auditor';
@@ -61,14 +94,20 @@ async function keyWorks(base: string, key: string, role: Role): Promise<boolean>
 }
 
 /** Seeds the agencies, groups and keys; returns the keys and the lines npm start prints about them. */
-export async function seedDemoAgencies(base: string, adminKey: string, keyFile: string): Promise<{ keys: Record<string, SavedKey>; summary: string[] }> {
+export async function seedDemoAgencies(
+  base: string,
+  adminKey: string,
+  keyFile: string,
+): Promise<{ keys: Record<string, SavedKey>; summary: string[] }> {
   for (const agency of AGENCIES) {
     const { status, body } = await api(base, 'POST', '/v1/admin/agencies', { key: adminKey, body: agency });
-    if (status !== 201 && status !== 409) throw new Error(`seeding agency ${agency.id}: ${status} ${JSON.stringify(body)}`);
+    if (status !== 201 && status !== 409)
+      throw new Error(`seeding agency ${agency.id}: ${status} ${JSON.stringify(body)}`);
   }
   for (const group of SHARING_GROUPS) {
     const { status, body } = await api(base, 'POST', '/v1/admin/sharing-groups', { key: adminKey, body: group });
-    if (status !== 201 && status !== 409) throw new Error(`seeding group ${group.id}: ${status} ${JSON.stringify(body)}`);
+    if (status !== 201 && status !== 409)
+      throw new Error(`seeding group ${group.id}: ${status} ${JSON.stringify(body)}`);
   }
   let saved: Record<string, SavedKey> = {};
   try {
@@ -88,8 +127,14 @@ export async function seedDemoAgencies(base: string, adminKey: string, keyFile: 
       keys[want.name] = previous;
       continue;
     }
-    const { status, body } = await api<{ keyId: string; key: string }>(base, 'POST', `/v1/admin/agencies/${want.agencyId}/keys`, { key: adminKey, body: { role: want.role } });
-    if (status !== 201) throw new Error(`issuing ${want.role} key for ${want.agencyId}: ${status} ${JSON.stringify(body)}`);
+    const { status, body } = await api<{ keyId: string; key: string }>(
+      base,
+      'POST',
+      `/v1/admin/agencies/${want.agencyId}/keys`,
+      { key: adminKey, body: { role: want.role } },
+    );
+    if (status !== 201)
+      throw new Error(`issuing ${want.role} key for ${want.agencyId}: ${status} ${JSON.stringify(body)}`);
     keys[want.name] = { agencyId: want.agencyId, role: want.role, keyId: body.keyId, key: body.key };
   }
   fs.mkdirSync(path.dirname(keyFile), { recursive: true });

@@ -24,7 +24,8 @@ export class GatewayConfig extends HubBaseConfig {
    * Password of this app's Kafka principal, the SCRAM-SHA-512 user `agency-gateway` (its own secret; the broker's ACLs give
    * that user only what this app needs; refused under NODE_ENV=production if left at the default).
    */
-  @IsString() @IsNotEmpty() @NotALocalDefaultInProduction() GATEWAY_KAFKA_PASSWORD: string = 'hub-local-only-kafka-gateway';
+  @IsString() @IsNotEmpty() @NotALocalDefaultInProduction() GATEWAY_KAFKA_PASSWORD: string =
+    'hub-local-only-kafka-gateway';
 
   /** Retention (docs/decisions/008-retention-and-erasure.md): content is kept this long after the alert's expiresAt. Default 30 days. */
   @IsInt() @Min(0) @Type(() => Number) RETENTION_GRACE_SECONDS: number = 30 * 24 * 3600;
@@ -32,13 +33,19 @@ export class GatewayConfig extends HubBaseConfig {
   @IsInt() @Min(1) @Type(() => Number) RETENTION_DEFAULT_SECONDS: number = 2 * 365 * 24 * 3600;
   /** Per-category retention of alerts without expiresAt, e.g. `seizure=63072000,person-of-interest=31536000`. */
   @IsString()
-  @Matches(CATEGORY_RETENTION_PATTERN, { message: 'RETENTION_BY_CATEGORY must be category=seconds pairs separated by commas, with known categories' })
+  @Matches(CATEGORY_RETENTION_PATTERN, {
+    message: 'RETENTION_BY_CATEGORY must be category=seconds pairs separated by commas, with known categories',
+  })
   RETENTION_BY_CATEGORY: string = '';
   /** How often the retention job looks for alerts whose retention has ended. */
   @IsInt() @Min(1) @Type(() => Number) RETENTION_SWEEP_SECONDS: number = 300;
 
   get retentionPolicy(): RetentionPolicy {
-    return { graceSeconds: this.RETENTION_GRACE_SECONDS, defaultSeconds: this.RETENTION_DEFAULT_SECONDS, byCategory: parseCategoryRetention(this.RETENTION_BY_CATEGORY) };
+    return {
+      graceSeconds: this.RETENTION_GRACE_SECONDS,
+      defaultSeconds: this.RETENTION_DEFAULT_SECONDS,
+      byCategory: parseCategoryRetention(this.RETENTION_BY_CATEGORY),
+    };
   }
 
   get databaseUrl(): string {

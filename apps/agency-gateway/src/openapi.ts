@@ -7,7 +7,9 @@ export function mountOpenApi(app: NestExpressApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Alert Exchange Hub — agency gateway')
-      .setDescription('Submit, update and cancel alerts, read the inbox (paged and live), acknowledge; admin onboarding.')
+      .setDescription(
+        'Submit, update and cancel alerts, read the inbox (paged and live), acknowledge; admin onboarding.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -1,10 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { alertBody, api, createAgency, createSharingGroup, expectEventually, queryDatabase, submitAlert, testEnvironment, TestAgency } from '@hub/testing';
+import {
+  alertBody,
+  api,
+  createAgency,
+  createSharingGroup,
+  expectEventually,
+  queryDatabase,
+  submitAlert,
+  testEnvironment,
+  TestAgency,
+} from '@hub/testing';
 
 const env = testEnvironment();
 
 type Body = Record<string, any>;
-type Case = [name: string, mutate: (body: Body, ctx: { self: string; expiredGroup: string }) => Body, path: string, status?: number];
+type Case = [
+  name: string,
+  mutate: (body: Body, ctx: { self: string; expiredGroup: string }) => Body,
+  path: string,
+  status?: number,
+];
 
 const withSubject = (subject: unknown) => (b: Body) => ({ ...b, subjects: [subject] });
 const deep = (levels: number) => {
@@ -32,18 +47,69 @@ const CASES: Case[] = [
   ['handlingCode unknown', (b) => ({ ...b, handlingCode: 'H4' }), 'handlingCode'],
   ['H3 without handlingConditions', (b) => ({ ...b, handlingCode: 'H3' }), 'handlingConditions'],
   ['evaluation.source unknown', (b) => ({ ...b, evaluation: { source: 'D', information: 2 } }), 'evaluation.source'],
-  ['evaluation.information out of range', (b) => ({ ...b, evaluation: { source: 'A', information: 5 } }), 'evaluation.information'],
+  [
+    'evaluation.information out of range',
+    (b) => ({ ...b, evaluation: { source: 'A', information: 5 } }),
+    'evaluation.information',
+  ],
   ['evaluation not an object', (b) => ({ ...b, evaluation: 'A1' }), 'evaluation'],
-  ['distribution.scope unknown', (b) => ({ ...b, distribution: { ...b.distribution, scope: 'global' } }), 'distribution.scope'],
-  ['RED with regional scope', (b) => ({ ...b, tlp: 'RED', distribution: { scope: 'regional', recipients: [], sharingGroups: [] } }), 'distribution.scope'],
-  ['AMBER+STRICT without explicit recipients', (b, c) => ({ ...b, tlp: 'AMBER+STRICT', distribution: { scope: 'restricted', recipients: [], sharingGroups: [c.expiredGroup] } }), 'distribution.recipients'],
-  ['unknown recipient', (b) => ({ ...b, distribution: { ...b.distribution, recipients: ['ZZ-NOBODY'] } }), 'distribution.recipients[0]'],
-  ['malformed recipient id', (b) => ({ ...b, distribution: { ...b.distribution, recipients: ['tj dca'] } }), 'distribution.recipients[0]'],
-  ['sender addressing itself', (b, c) => ({ ...b, distribution: { ...b.distribution, recipients: [c.self] } }), 'distribution.recipients[0]'],
-  ['unknown sharing group', (b) => ({ ...b, distribution: { ...b.distribution, sharingGroups: ['NO-SUCH-GROUP'] } }), 'distribution.sharingGroups[0]'],
-  ['expired sharing group', (b, c) => ({ ...b, distribution: { ...b.distribution, sharingGroups: [c.expiredGroup] } }), 'distribution.sharingGroups[0]'],
-  ['recipients not an array', (b) => ({ ...b, distribution: { ...b.distribution, recipients: 'TJ-DCA' } }), 'distribution.recipients'],
-  ['too many recipients', (b) => ({ ...b, distribution: { ...b.distribution, recipients: Array.from({ length: 101 }, (_, i) => `TJ-R${i}`) } }), 'distribution.recipients'],
+  [
+    'distribution.scope unknown',
+    (b) => ({ ...b, distribution: { ...b.distribution, scope: 'global' } }),
+    'distribution.scope',
+  ],
+  [
+    'RED with regional scope',
+    (b) => ({ ...b, tlp: 'RED', distribution: { scope: 'regional', recipients: [], sharingGroups: [] } }),
+    'distribution.scope',
+  ],
+  [
+    'AMBER+STRICT without explicit recipients',
+    (b, c) => ({
+      ...b,
+      tlp: 'AMBER+STRICT',
+      distribution: { scope: 'restricted', recipients: [], sharingGroups: [c.expiredGroup] },
+    }),
+    'distribution.recipients',
+  ],
+  [
+    'unknown recipient',
+    (b) => ({ ...b, distribution: { ...b.distribution, recipients: ['ZZ-NOBODY'] } }),
+    'distribution.recipients[0]',
+  ],
+  [
+    'malformed recipient id',
+    (b) => ({ ...b, distribution: { ...b.distribution, recipients: ['tj dca'] } }),
+    'distribution.recipients[0]',
+  ],
+  [
+    'sender addressing itself',
+    (b, c) => ({ ...b, distribution: { ...b.distribution, recipients: [c.self] } }),
+    'distribution.recipients[0]',
+  ],
+  [
+    'unknown sharing group',
+    (b) => ({ ...b, distribution: { ...b.distribution, sharingGroups: ['NO-SUCH-GROUP'] } }),
+    'distribution.sharingGroups[0]',
+  ],
+  [
+    'expired sharing group',
+    (b, c) => ({ ...b, distribution: { ...b.distribution, sharingGroups: [c.expiredGroup] } }),
+    'distribution.sharingGroups[0]',
+  ],
+  [
+    'recipients not an array',
+    (b) => ({ ...b, distribution: { ...b.distribution, recipients: 'TJ-DCA' } }),
+    'distribution.recipients',
+  ],
+  [
+    'too many recipients',
+    (b) => ({
+      ...b,
+      distribution: { ...b.distribution, recipients: Array.from({ length: 101 }, (_, i) => `TJ-R${i}`) },
+    }),
+    'distribution.recipients',
+  ],
   ['location.country not ISO 3166', (b) => ({ ...b, location: { country: 'XX' } }), 'location.country'],
   ['location.lat out of range', (b) => ({ ...b, location: { country: 'TJ', lat: 91 } }), 'location.lat'],
   ['location missing', ({ location: _l, ...b }) => b, 'location'],
@@ -53,12 +119,32 @@ const CASES: Case[] = [
   // Spaces and dashes are fine (identifiers as written), a missing country prefix (+ or 00) is not.
   ['phone not E.164', withSubject({ type: 'phone', number: '37 2 212345' }), 'subjects[0].number'],
   ['subject type unknown', withSubject({ type: 'aircraft', tail: 'EY-123' }), 'subjects[0].type'],
-  ['consignment negative quantity', withSubject({ type: 'consignment', substance: 'heroin', quantityKg: -1 }), 'subjects[0].quantityKg'],
+  [
+    'consignment negative quantity',
+    withSubject({ type: 'consignment', substance: 'heroin', quantityKg: -1 }),
+    'subjects[0].quantityKg',
+  ],
   ['person without expiresAt', withSubject({ type: 'person', fullName: 'Ivan Petrov' }), 'expiresAt'],
-  ['vehicle with expiresAt in the past', (b) => ({ ...b, subjects: [{ type: 'vehicle', plate: '01 KG 123 ABC', registrationCountry: 'KG' }], expiresAt: past }), 'expiresAt'],
+  [
+    'vehicle with expiresAt in the past',
+    (b) => ({
+      ...b,
+      subjects: [{ type: 'vehicle', plate: '01 KG 123 ABC', registrationCountry: 'KG' }],
+      expiresAt: past,
+    }),
+    'expiresAt',
+  ],
   ['expiresAt not a date', (b) => ({ ...b, expiresAt: 'next tuesday' }), 'expiresAt'],
-  ['person with unknown field', (b) => ({ ...b, expiresAt: future, subjects: [{ type: 'person', fullName: 'Ivan Petrov', religion: 'x' }] }), 'subjects[0].religion'],
-  ['too many subjects', (b) => ({ ...b, subjects: Array.from({ length: 51 }, () => ({ type: 'phone', number: '+992372212345' })) }), 'subjects'],
+  [
+    'person with unknown field',
+    (b) => ({ ...b, expiresAt: future, subjects: [{ type: 'person', fullName: 'Ivan Petrov', religion: 'x' }] }),
+    'subjects[0].religion',
+  ],
+  [
+    'too many subjects',
+    (b) => ({ ...b, subjects: Array.from({ length: 51 }, () => ({ type: 'phone', number: '+992372212345' })) }),
+    'subjects',
+  ],
   ['reference to an unknown alert', (b) => ({ ...b, references: [randomUUID()] }), 'references[0]'],
   ['reference not a UUID', (b) => ({ ...b, references: ['alert-1'] }), 'references[0]'],
   ['unknown top-level field', (b) => ({ ...b, priority: 'high' }), 'priority'],
@@ -79,7 +165,10 @@ describe('malformed submissions: a 4xx naming the offending path, and nothing st
     const prober = await createAgency('KZ');
     await expectEventually(
       async () => {
-        const probe = await submitAlert(prober.key, alertBody([], { distribution: { scope: 'restricted', recipients: [], sharingGroups: [expiredGroup] } }));
+        const probe = await submitAlert(
+          prober.key,
+          alertBody([], { distribution: { scope: 'restricted', recipients: [], sharingGroups: [expiredGroup] } }),
+        );
         return probe.status === 400 && probe.body.details.some((d: { message: string }) => /expired/i.test(d.message));
       },
       { timeoutMs: 10000, description: 'sharing group expired' },
@@ -120,7 +209,10 @@ describe('malformed submissions: a 4xx naming the offending path, and nothing st
   });
 
   it('a body over 256 KiB → 413', async () => {
-    const response = await submitAlert(sender.key, { ...alertBody([recipient.id]), description: 'x'.repeat(300 * 1024) });
+    const response = await submitAlert(sender.key, {
+      ...alertBody([recipient.id]),
+      description: 'x'.repeat(300 * 1024),
+    });
     expect(response.status).toBe(413);
     expect(response.body.error).toBe('payload_too_large');
   });
@@ -131,17 +223,30 @@ describe('malformed submissions: a 4xx naming the offending path, and nothing st
   });
 
   it('stored nothing and routed nothing for any of them', async () => {
-    const [{ alerts }] = await queryDatabase(`SELECT count(*)::int AS alerts FROM gateway.alerts WHERE sender = $1`, [sender.id]);
-    const [{ keys }] = await queryDatabase(`SELECT count(*)::int AS keys FROM gateway.idempotency_keys WHERE sender = $1`, [sender.id]);
-    const [{ routed }] = await queryDatabase(`SELECT count(*)::int AS routed FROM coordination.routing_decisions WHERE sender = $1`, [sender.id]);
-    const [{ delivered }] = await queryDatabase(`SELECT count(*)::int AS delivered FROM gateway.inbox WHERE recipient = $1`, [recipient.id]);
+    const [{ alerts }] = await queryDatabase(`SELECT count(*)::int AS alerts FROM gateway.alerts WHERE sender = $1`, [
+      sender.id,
+    ]);
+    const [{ keys }] = await queryDatabase(
+      `SELECT count(*)::int AS keys FROM gateway.idempotency_keys WHERE sender = $1`,
+      [sender.id],
+    );
+    const [{ routed }] = await queryDatabase(
+      `SELECT count(*)::int AS routed FROM coordination.routing_decisions WHERE sender = $1`,
+      [sender.id],
+    );
+    const [{ delivered }] = await queryDatabase(
+      `SELECT count(*)::int AS delivered FROM gateway.inbox WHERE recipient = $1`,
+      [recipient.id],
+    );
     expect({ alerts, keys, routed, delivered }).toEqual({ alerts: 0, keys: 0, routed: 0, delivered: 0 });
   });
 
   it('a valid submission by the same sender still goes through afterwards (the check above could fail)', async () => {
     const response = await submitAlert(sender.key, alertBody([recipient.id]));
     expect(response.status).toBe(202);
-    const [{ alerts }] = await queryDatabase(`SELECT count(*)::int AS alerts FROM gateway.alerts WHERE sender = $1`, [sender.id]);
+    const [{ alerts }] = await queryDatabase(`SELECT count(*)::int AS alerts FROM gateway.alerts WHERE sender = $1`, [
+      sender.id,
+    ]);
     expect(alerts).toBe(1);
   });
 });

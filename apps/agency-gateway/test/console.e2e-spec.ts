@@ -46,7 +46,8 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     const result: Officer = { agency, context, page, pageErrors: [], consoleErrors: [] };
     page.on('pageerror', (error) => result.pageErrors.push(error.message));
     page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) result.consoleErrors.push(message.text());
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        result.consoleErrors.push(message.text());
     });
     return result;
   }
@@ -58,7 +59,8 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     await who.page.locator('#status.live').waitFor();
   }
 
-  const inboxItem = (page: Page, id: string, kind: string) => page.locator(`#inbox-list button[data-alert-id="${id}"][data-kind="${kind}"]`);
+  const inboxItem = (page: Page, id: string, kind: string) =>
+    page.locator(`#inbox-list button[data-alert-id="${id}"][data-kind="${kind}"]`);
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -86,11 +88,14 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     await sender.page.goto(`${env.gateway}/`);
     await sender.page.fill('#signin-key', env.adminKey);
     await sender.page.click('#signin-submit');
-    await expectEventually(async () => (await sender.page.textContent('#signin-error'))?.includes('not an agency key'), { timeoutMs: UI_TIMEOUT_MS, description: 'refusal of an admin key' });
+    await expectEventually(
+      async () => (await sender.page.textContent('#signin-error'))?.includes('not an agency key'),
+      { timeoutMs: UI_TIMEOUT_MS, description: 'refusal of an admin key' },
+    );
     expect(await sender.page.isVisible('#console')).toBe(false);
   });
 
-  it('posts an alert from one agency with the form, showing the API\'s field error next to the field first', async () => {
+  it("posts an alert from one agency with the form, showing the API's field error next to the field first", async () => {
     await Promise.all([signIn(sender), signIn(recipient)]);
     const page = sender.page;
     // Keyboard: the New alert button is reachable and works with Enter.
@@ -107,13 +112,22 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     await page.click('#add-subject');
     // Written as an officer would, but with a wrong check digit: the API's 400 lands next to the field.
     const wrongDigit = (Number(container[10]) + 1) % 10;
-    await page.fill('#f-subjects input[data-path="subjects[0].number"]', `${container.slice(0, 4).toLowerCase()} ${container.slice(4, 10)}-${wrongDigit}`);
+    await page.fill(
+      '#f-subjects input[data-path="subjects[0].number"]',
+      `${container.slice(0, 4).toLowerCase()} ${container.slice(4, 10)}-${wrongDigit}`,
+    );
     await page.click('#form-submit');
     const numberError = page.locator('[data-error-for="subjects[0].number"]');
-    await expectEventually(async () => /check digit is wrong/.test((await numberError.textContent()) ?? ''), { timeoutMs: UI_TIMEOUT_MS, description: 'field error next to the container number' });
+    await expectEventually(async () => /check digit is wrong/.test((await numberError.textContent()) ?? ''), {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'field error next to the container number',
+    });
     expect(await page.getAttribute('#f-subjects input[data-path="subjects[0].number"]', 'aria-invalid')).toBe('true');
 
-    await page.fill('#f-subjects input[data-path="subjects[0].number"]', `${container.slice(0, 4).toLowerCase()} ${container.slice(4, 10)}-${container[10]}`);
+    await page.fill(
+      '#f-subjects input[data-path="subjects[0].number"]',
+      `${container.slice(0, 4).toLowerCase()} ${container.slice(4, 10)}-${container[10]}`,
+    );
     await page.click('#form-submit');
     // Posted: the console shows it among the sent alerts, with its recipient.
     const sentItem = page.locator('#sent-list button', { hasText: headline });
@@ -123,11 +137,14 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     await page.locator(`#recipients-body tr[data-agency-id="${recipient.agency.id}"]`).waitFor();
   });
 
-  it('shows it live in the other agency\'s console, where it is opened and acknowledged; the sender sees the acknowledgement', async () => {
+  it("shows it live in the other agency's console, where it is opened and acknowledged; the sender sees the acknowledgement", async () => {
     const page = recipient.page;
     await page.evaluate(`window.notReloaded = true`);
     await inboxItem(page, alertId, 'alert').click();
-    await expectEventually(async () => (await page.textContent('#detail-title')) === headline, { timeoutMs: UI_TIMEOUT_MS, description: 'the alert opened' });
+    await expectEventually(async () => (await page.textContent('#detail-title')) === headline, {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'the alert opened',
+    });
     // The identifier as written, with the canonical form the hub stamped beside it.
     expect(await page.textContent('#detail-subjects')).toContain(`canonical ${container}`);
     // AMBER / H1 may be forwarded: the form is offered.
@@ -136,10 +153,15 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     await page.check('input[name="ack-status"][value="actioned"]');
     await page.fill('#ack-note', 'Stopped at Osh, inspection under way');
     await page.click('#ack-submit');
-    await expectEventually(async () => (await page.textContent('#ack-result'))?.includes('actioned'), { timeoutMs: UI_TIMEOUT_MS, description: 'ack confirmed' });
+    await expectEventually(async () => (await page.textContent('#ack-result'))?.includes('actioned'), {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'ack confirmed',
+    });
     expect(await page.evaluate(`window.notReloaded`)).toBe(true);
 
-    const ackRow = sender.page.locator(`#recipients-body tr[data-agency-id="${recipient.agency.id}"][data-ack-status="actioned"]`);
+    const ackRow = sender.page.locator(
+      `#recipients-body tr[data-agency-id="${recipient.agency.id}"][data-ack-status="actioned"]`,
+    );
     await ackRow.waitFor();
     expect(await ackRow.textContent()).toContain('Stopped at Osh');
     // The README's picture of the console (docs/console.png is taken from this).
@@ -148,7 +170,10 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
   });
 
   it('says why an alert may not be forwarded', async () => {
-    const red = await submitAccepted(sender.agency.key, alertBody([recipient.agency.id], { tlp: 'RED', headline: `RED for the console ${container}` }));
+    const red = await submitAccepted(
+      sender.agency.key,
+      alertBody([recipient.agency.id], { tlp: 'RED', headline: `RED for the console ${container}` }),
+    );
     const page = recipient.page;
     await inboxItem(page, red.alertId, 'alert').click();
     await page.locator('#forward-refused').waitFor();
@@ -157,7 +182,10 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
   });
 
   it('shows the owner a match notice when another agency reports the same container', async () => {
-    const fromKg = await submitAccepted(recipient.agency.key, alertBody([sender.agency.id], { subjects: [{ type: 'container', number: container }] }));
+    const fromKg = await submitAccepted(
+      recipient.agency.key,
+      alertBody([sender.agency.id], { subjects: [{ type: 'container', number: container }] }),
+    );
     const page = sender.page;
     await page.click('#tab-inbox');
     const notice = inboxItem(page, alertId, 'match');
@@ -181,10 +209,15 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     await page.locator('#edit-alert').click();
     await page.locator('#alert-form').waitFor();
     // The form comes back filled with the current version, identifiers as written.
-    expect(await page.inputValue('#f-subjects input[data-path="subjects[0].number"]')).toContain(container.slice(4, 10));
+    expect(await page.inputValue('#f-subjects input[data-path="subjects[0].number"]')).toContain(
+      container.slice(4, 10),
+    );
     await page.fill('#f-headline', `${headline} (updated)`);
     await page.click('#form-submit');
-    await expectEventually(async () => (await page.textContent('#detail-title')) === `${headline} (updated)`, { timeoutMs: UI_TIMEOUT_MS, description: 'the new version shown' });
+    await expectEventually(async () => (await page.textContent('#detail-title')) === `${headline} (updated)`, {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'the new version shown',
+    });
     await inboxItem(recipient.page, alertId, 'update').waitFor();
 
     await page.fill('#cancel-reason', 'Cleared after inspection');

@@ -34,7 +34,12 @@ describe('alert exchange end to end (gateway → Kafka → coordination node →
   let c: TestAgency;
 
   beforeAll(async () => {
-    [sender, a, b, c] = await Promise.all([createAgency('TJ'), createAgency('KG'), createAgency('KZ'), createAgency('UZ')]);
+    [sender, a, b, c] = await Promise.all([
+      createAgency('TJ'),
+      createAgency('KG'),
+      createAgency('KZ'),
+      createAgency('UZ'),
+    ]);
   });
 
   it('a RED alert addressed to one agency reaches only that agency', async () => {
@@ -52,10 +57,14 @@ describe('alert exchange end to end (gateway → Kafka → coordination node →
   });
 
   it('a regional alert reaches every other active agency, never the sender', async () => {
-    const { alertId } = await submitAccepted(sender.key, alertBody([], { tlp: 'GREEN', distribution: { scope: 'regional', recipients: [], sharingGroups: [] } }));
+    const { alertId } = await submitAccepted(
+      sender.key,
+      alertBody([], { tlp: 'GREEN', distribution: { scope: 'regional', recipients: [], sharingGroups: [] } }),
+    );
     for (const recipient of [a, b, c]) await awaitDeliveries(recipient.key, alertId, (entries) => entries.length === 1);
     const decisions = await decisionsFor(alertId, [sender, a, b, c]);
-    for (const recipient of [a, b, c]) expect(decisions.get(recipient.id)).toEqual({ decision: 'delivered', reason: 'REGIONAL' });
+    for (const recipient of [a, b, c])
+      expect(decisions.get(recipient.id)).toEqual({ decision: 'delivered', reason: 'REGIONAL' });
     expect(decisions.get(sender.id)?.decision).toBe('withheld');
     expect((await inbox(sender.key)).some((e) => e.alertId === alertId)).toBe(false);
     for (const [agency, decision] of decisions) {
@@ -65,7 +74,10 @@ describe('alert exchange end to end (gateway → Kafka → coordination node →
 
   it('a sharing-group alert reaches only the members of the group', async () => {
     const group = await createSharingGroup([a.id, b.id]);
-    const { alertId } = await submitAccepted(sender.key, alertBody([], { distribution: { scope: 'restricted', recipients: [], sharingGroups: [group] } }));
+    const { alertId } = await submitAccepted(
+      sender.key,
+      alertBody([], { distribution: { scope: 'restricted', recipients: [], sharingGroups: [group] } }),
+    );
     for (const member of [a, b]) await awaitDeliveries(member.key, alertId, (entries) => entries.length === 1);
     const decisions = await decisionsFor(alertId, [sender, a, b, c]);
     expect(decisions.get(a.id)).toEqual({ decision: 'delivered', reason: 'GROUP_MEMBER' });
@@ -84,7 +96,9 @@ describe('alert exchange end to end (gateway → Kafka → coordination node →
       },
       { timeoutMs: 15000, description: 'submission to an expired group refused' },
     );
-    expect(refused.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'distribution.sharingGroups[0]' })]));
+    expect(refused.body.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'distribution.sharingGroups[0]' })]),
+    );
   });
 
   it('updates and cancels reach every earlier recipient; a recipient dropped by an update gets a withdrawal, not the new content', async () => {
@@ -119,11 +133,17 @@ describe('alert exchange end to end (gateway → Kafka → coordination node →
     const cEntries = await awaitDeliveries(c.key, alertId, (entries) => entries.length === 1);
     expect(cEntries[0]).toMatchObject({ version: 2, kind: 'update' });
 
-    const stale = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/versions`, { key: sender.key, body: { ...updated, baseVersion: 1 } });
+    const stale = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/versions`, {
+      key: sender.key,
+      body: { ...updated, baseVersion: 1 },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toBe('stale_version');
 
-    const cancel = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'Cleared after inspection' } });
+    const cancel = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, {
+      key: sender.key,
+      body: { reason: 'Cleared after inspection' },
+    });
     expect(cancel.status).toBe(202);
     expect(cancel.body.version).toBe(3);
     for (const recipient of [a, c]) {
@@ -144,16 +164,25 @@ describe('alert exchange end to end (gateway → Kafka → coordination node →
     expect(aForward.body.message).toMatch(/cancelled/);
     const view = await senderView(sender.key, alertId);
     expect(view.body.state).toBe('cancelled');
-    const again = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'twice' } });
+    const again = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, {
+      key: sender.key,
+      body: { reason: 'twice' },
+    });
     expect(again.status).toBe(409);
   });
 
   it('acknowledgements are visible to the sender, per recipient', async () => {
     const { alertId } = await submitAccepted(sender.key, alertBody([a.id, b.id]));
     await awaitDeliveries(a.key, alertId, (entries) => entries.length === 1);
-    const ack = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, { key: a.key, body: { version: 1, status: 'actioned', note: 'Truck stopped at Dusti' } });
+    const ack = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, {
+      key: a.key,
+      body: { version: 1, status: 'actioned', note: 'Truck stopped at Dusti' },
+    });
     expect(ack.status).toBe(202);
-    const wrongVersion = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, { key: a.key, body: { version: 5, status: 'received' } });
+    const wrongVersion = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, {
+      key: a.key,
+      body: { version: 5, status: 'received' },
+    });
     expect(wrongVersion.status).toBe(400);
     expect(wrongVersion.body.details[0].path).toBe('version');
 
@@ -175,7 +204,9 @@ describe('alert exchange end to end (gateway → Kafka → coordination node →
   it('pages the inbox in delivery order with a cursor', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await submitAccepted(sender.key, alertBody([c.id]))).alertId);
-    await expectEventually(async () => (await inbox(c.key)).filter((e) => ids.includes(e.alertId)).length === 3, { description: 'three deliveries' });
+    await expectEventually(async () => (await inbox(c.key)).filter((e) => ids.includes(e.alertId)).length === 3, {
+      description: 'three deliveries',
+    });
     const all = (await inbox(c.key)).filter((e) => ids.includes(e.alertId));
     // Delivery order is the order the inbox stored them (different alerts travel on different partitions).
     expect(new Set(all.map((e) => e.alertId))).toEqual(new Set(ids));
@@ -201,7 +232,11 @@ describe('forwarding by a recipient', () => {
   });
 
   const forward = (alertId: string, recipients: string[]) =>
-    api(env.gateway, 'POST', `/v1/alerts/${alertId}/forward`, { key: recipient.key, body: { recipients }, headers: { 'idempotency-key': `fwd-${alertId}` } });
+    api(env.gateway, 'POST', `/v1/alerts/${alertId}/forward`, {
+      key: recipient.key,
+      body: { recipients },
+      headers: { 'idempotency-key': `fwd-${alertId}` },
+    });
 
   it('passes an AMBER/H1 alert on as a new alert of the forwarder that references the original', async () => {
     const { alertId } = await submitAccepted(sender.key, alertBody([recipient.id]));

@@ -23,7 +23,12 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     const body = alertBody([a.id, b.id]);
     const first = await submitAlert(sender.key, body, key);
     expect(first.status).toBe(202);
-    expect(first.body).toEqual({ alertId: expect.any(String), version: 1, messageId: expect.any(String), acceptedAt: expect.any(String) });
+    expect(first.body).toEqual({
+      alertId: expect.any(String),
+      version: 1,
+      messageId: expect.any(String),
+      acceptedAt: expect.any(String),
+    });
     const replay = await submitAlert(sender.key, body, key);
     expect(replay.status).toBe(202);
     expect(replay.body).toEqual(first.body);
@@ -34,7 +39,9 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     expect(other.body.error).toBe('idempotency_key_reused');
 
     await awaitDeliveries(a.key, first.body.alertId, (entries) => entries.length === 1);
-    const [{ alerts }] = await queryDatabase(`SELECT count(*)::int AS alerts FROM gateway.alerts WHERE sender = $1`, [sender.id]);
+    const [{ alerts }] = await queryDatabase(`SELECT count(*)::int AS alerts FROM gateway.alerts WHERE sender = $1`, [
+      sender.id,
+    ]);
     expect(alerts).toBe(1);
   });
 
@@ -52,11 +59,18 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     const [alertId] = [...alertIds];
 
     for (const recipient of [a, b]) await awaitDeliveries(recipient.key, alertId, (entries) => entries.length >= 1);
-    const [{ copies }] = await queryDatabase(`SELECT count(*)::int AS copies FROM gateway.idempotency_keys WHERE sender = $1 AND idempotency_key = $2`, [sender.id, key]);
+    const [{ copies }] = await queryDatabase(
+      `SELECT count(*)::int AS copies FROM gateway.idempotency_keys WHERE sender = $1 AND idempotency_key = $2`,
+      [sender.id, key],
+    );
     expect(copies).toBe(1);
-    const [{ versions }] = await queryDatabase(`SELECT count(*)::int AS versions FROM gateway.alert_versions WHERE alert_id = $1`, [alertId]);
+    const [{ versions }] = await queryDatabase(
+      `SELECT count(*)::int AS versions FROM gateway.alert_versions WHERE alert_id = $1`,
+      [alertId],
+    );
     expect(versions).toBe(1);
-    for (const recipient of [a, b]) expect((await inbox(recipient.key)).filter((e) => e.alertId === alertId)).toHaveLength(1);
+    for (const recipient of [a, b])
+      expect((await inbox(recipient.key)).filter((e) => e.alertId === alertId)).toHaveLength(1);
   });
 
   it('keys are per sender: the same key from another agency is a different submission', async () => {

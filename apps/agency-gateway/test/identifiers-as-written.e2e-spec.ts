@@ -1,9 +1,21 @@
-import { alertBody, awaitDeliveries, createAgency, senderView, submitAccepted, submitAlert, TestAgency, uniqueContainerNumber } from '@hub/testing';
+import {
+  alertBody,
+  awaitDeliveries,
+  createAgency,
+  senderView,
+  submitAccepted,
+  submitAlert,
+  TestAgency,
+  uniqueContainerNumber,
+} from '@hub/testing';
 
 /** A valid container number written the way officers do: lower case, a space and a dash before the check digit. */
 function writtenContainer(): { written: string; canonical: string } {
   const canonical = uniqueContainerNumber();
-  return { written: `${canonical.slice(0, 4).toLowerCase()} ${canonical.slice(4, 10)}-${canonical.slice(10)}`, canonical };
+  return {
+    written: `${canonical.slice(0, 4).toLowerCase()} ${canonical.slice(4, 10)}-${canonical.slice(10)}`,
+    canonical,
+  };
 }
 
 describe('identifiers and bodies as people write them (POST /v1/alerts)', () => {
@@ -28,7 +40,10 @@ describe('identifiers and bodies as people write them (POST /v1/alerts)', () => 
       { ...subjects[2], canonical: '+992935551234' },
       { ...subjects[3], canonical: '01KG123ABC' },
     ];
-    const accepted = await submitAccepted(sender.key, alertBody([recipient.id], { subjects, expiresAt: new Date(Date.now() + 86400000).toISOString() }));
+    const accepted = await submitAccepted(
+      sender.key,
+      alertBody([recipient.id], { subjects, expiresAt: new Date(Date.now() + 86400000).toISOString() }),
+    );
 
     const own = await senderView(sender.key, accepted.alertId);
     expect(own.status).toBe(200);
@@ -38,9 +53,24 @@ describe('identifiers and bodies as people write them (POST /v1/alerts)', () => 
   });
 
   it.each([
-    ['a container check digit', { type: 'container', number: 'csqu 305438-4' }, 'subjects[0].number', /check digit is wrong \(expected 3\)/],
-    ['an IMO check digit', { type: 'vessel', imo: 'imo 9074728' }, 'subjects[0].imo', /check digit is wrong \(expected 9\)/],
-    ['a phone number without its country code', { type: 'phone', number: '93 555-12-34' }, 'subjects[0].number', /E\.164/],
+    [
+      'a container check digit',
+      { type: 'container', number: 'csqu 305438-4' },
+      'subjects[0].number',
+      /check digit is wrong \(expected 3\)/,
+    ],
+    [
+      'an IMO check digit',
+      { type: 'vessel', imo: 'imo 9074728' },
+      'subjects[0].imo',
+      /check digit is wrong \(expected 9\)/,
+    ],
+    [
+      'a phone number without its country code',
+      { type: 'phone', number: '93 555-12-34' },
+      'subjects[0].number',
+      /E\.164/,
+    ],
   ])('still refuses %s, naming the field', async (_what, subject, path, message) => {
     const response = await submitAlert(sender.key, alertBody([recipient.id], { subjects: [subject] }));
     expect(response.status).toBe(400);
@@ -49,9 +79,14 @@ describe('identifiers and bodies as people write them (POST /v1/alerts)', () => 
   });
 
   it('refuses a canonical form sent by the client: the hub stamps it', async () => {
-    const response = await submitAlert(sender.key, alertBody([recipient.id], { subjects: [{ type: 'container', number: 'CSQU3054383', canonical: 'CSQU3054383' }] }));
+    const response = await submitAlert(
+      sender.key,
+      alertBody([recipient.id], { subjects: [{ type: 'container', number: 'CSQU3054383', canonical: 'CSQU3054383' }] }),
+    );
     expect(response.status).toBe(400);
-    expect(response.body.details).toEqual([{ path: 'subjects[0].canonical', message: 'is stamped by the hub and must not be sent' }]);
+    expect(response.body.details).toEqual([
+      { path: 'subjects[0].canonical', message: 'is stamped by the hub and must not be sent' },
+    ]);
   });
 
   it('reads absent recipients, sharing groups and references as empty', async () => {

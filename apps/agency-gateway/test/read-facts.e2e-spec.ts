@@ -1,4 +1,15 @@
-import { alertBody, api, awaitDeliveries, createAgency, expectEventually, inbox, queryDatabase, submitAccepted, testEnvironment, TestAgency } from '@hub/testing';
+import {
+  alertBody,
+  api,
+  awaitDeliveries,
+  createAgency,
+  expectEventually,
+  inbox,
+  queryDatabase,
+  submitAccepted,
+  testEnvironment,
+  TestAgency,
+} from '@hub/testing';
 
 /**
  * Reads are recorded per request, not per item (issue "facts per outcome"): whatever the page size, a poll loop
@@ -7,7 +18,9 @@ import { alertBody, api, awaitDeliveries, createAgency, expectEventually, inbox,
 const env = testEnvironment();
 const POLLS = 200;
 
-async function readFactsOf(agencyId: string): Promise<{ type: string; items: { alertId: string; version: number; deliveryId: string }[] }[]> {
+async function readFactsOf(
+  agencyId: string,
+): Promise<{ type: string; items: { alertId: string; version: number; deliveryId: string }[] }[]> {
   const rows = await queryDatabase<{ type: string; entry: string }>(
     `SELECT type, entry FROM audit.entries WHERE actor_agency = $1 AND type IN ('inbox.read', 'inbox.streamed') ORDER BY seq`,
     [agencyId],
@@ -74,7 +87,10 @@ describe('inbox reads in the audit log', () => {
       for (let i = 0; i < 5; i++) {
         const controller = new AbortController();
         controllers.push(controller);
-        const open = await fetch(`${env.gateway}/v1/inbox/stream`, { headers: { authorization: `Bearer ${recipient.key}` }, signal: controller.signal });
+        const open = await fetch(`${env.gateway}/v1/inbox/stream`, {
+          headers: { authorization: `Bearer ${recipient.key}` },
+          signal: controller.signal,
+        });
         expect(open.status).toBe(200);
       }
       const refused = await api(env.gateway, 'GET', '/v1/inbox/stream', { key: recipient.key });
@@ -88,7 +104,10 @@ describe('inbox reads in the audit log', () => {
     await expectEventually(
       async () => {
         const controller = new AbortController();
-        const again = await fetch(`${env.gateway}/v1/inbox/stream`, { headers: { authorization: `Bearer ${recipient.key}` }, signal: controller.signal });
+        const again = await fetch(`${env.gateway}/v1/inbox/stream`, {
+          headers: { authorization: `Bearer ${recipient.key}` },
+          signal: controller.signal,
+        });
         controller.abort();
         return again.status === 200;
       },

@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { AlertDeliveredMessage, AlertErasedMessage, AlertRoutedMessage, AlertSubmittedMessage } from '@hub/contracts/messages';
+import {
+  AlertDeliveredMessage,
+  AlertErasedMessage,
+  AlertRoutedMessage,
+  AlertSubmittedMessage,
+} from '@hub/contracts/messages';
 import { RoutingReason } from '@hub/contracts/policy';
 import { Topic } from '@hub/contracts/topics';
-import { alertBody, awaitDeliveries, createAgency, expectEventually, queryDatabase, TestAgency, testKafka } from '@hub/testing';
-
+import {
+  alertBody,
+  awaitDeliveries,
+  createAgency,
+  expectEventually,
+  queryDatabase,
+  TestAgency,
+  testKafka,
+} from '@hub/testing';
 
 /**
  * Kafka delivers at least once: a consumer that restarts before committing sees the same message again. Here the
@@ -42,15 +54,25 @@ describe('redelivered Kafka messages have their effect exactly once', () => {
     await producer.send(record);
     await producer.send(record);
     // A marker sent after both copies on the same partition (same key): once it is in, both copies were consumed.
-    const marker = { ...routed, alertId: randomUUID(), deliveries: [{ deliveryId: randomUUID(), recipient: recipient.id, kind: 'alert' as const }] };
-    await producer.send({ topic: Topic.AlertsRouted, messages: [{ key: routed.alertId, value: JSON.stringify(marker) }] });
+    const marker = {
+      ...routed,
+      alertId: randomUUID(),
+      deliveries: [{ deliveryId: randomUUID(), recipient: recipient.id, kind: 'alert' as const }],
+    };
+    await producer.send({
+      topic: Topic.AlertsRouted,
+      messages: [{ key: routed.alertId, value: JSON.stringify(marker) }],
+    });
     await awaitDeliveries(recipient.key, marker.alertId, (entries) => entries.length === 1);
 
     for (const delivery of routed.deliveries) {
-      const rows = await queryDatabase(`SELECT recipient FROM gateway.inbox WHERE delivery_id = $1`, [delivery.deliveryId]);
+      const rows = await queryDatabase(`SELECT recipient FROM gateway.inbox WHERE delivery_id = $1`, [
+        delivery.deliveryId,
+      ]);
       expect(rows).toEqual([{ recipient: delivery.recipient }]);
     }
-    for (const delivery of routed.deliveries) expect(await countAuditEvents(`delivered:${delivery.deliveryId}`)).toBe(1);
+    for (const delivery of routed.deliveries)
+      expect(await countAuditEvents(`delivered:${delivery.deliveryId}`)).toBe(1);
   });
 
   it('a delivery on the superseded per-recipient topic (in flight at an upgrade) is still stored, once', async () => {
@@ -69,7 +91,10 @@ describe('redelivered Kafka messages have their effect exactly once', () => {
     await producer.send(record);
     await producer.send(record);
     const marker = { ...delivery, deliveryId: randomUUID(), alertId: randomUUID() };
-    await producer.send({ topic: Topic.AlertsDelivered, messages: [{ key: recipient.id, value: JSON.stringify(marker) }] });
+    await producer.send({
+      topic: Topic.AlertsDelivered,
+      messages: [{ key: recipient.id, value: JSON.stringify(marker) }],
+    });
     await awaitDeliveries(recipient.key, marker.alertId, (entries) => entries.length === 1);
 
     const rows = await queryDatabase(`SELECT seq FROM gateway.inbox WHERE delivery_id = $1`, [delivery.deliveryId]);
@@ -88,17 +113,29 @@ describe('redelivered Kafka messages have their effect exactly once', () => {
       receivedAt: new Date().toISOString(),
       alert: alertBody([recipient.id]) as never,
     };
-    const record = { topic: Topic.AlertsSubmitted, messages: [{ key: message.alertId, value: JSON.stringify(message) }] };
+    const record = {
+      topic: Topic.AlertsSubmitted,
+      messages: [{ key: message.alertId, value: JSON.stringify(message) }],
+    };
     await producer.send(record);
     await producer.send(record);
     await awaitDeliveries(recipient.key, message.alertId, (entries) => entries.length >= 1);
     const marker = { ...message, messageId: randomUUID(), version: 2, kind: 'update' as const };
-    await producer.send({ topic: Topic.AlertsSubmitted, messages: [{ key: message.alertId, value: JSON.stringify(marker) }] });
+    await producer.send({
+      topic: Topic.AlertsSubmitted,
+      messages: [{ key: message.alertId, value: JSON.stringify(marker) }],
+    });
     await awaitDeliveries(recipient.key, message.alertId, (entries) => entries.some((e) => e.version === 2));
 
-    const decisions = await queryDatabase(`SELECT recipient FROM coordination.routing_decisions WHERE alert_id = $1 AND version = 1`, [message.alertId]);
+    const decisions = await queryDatabase(
+      `SELECT recipient FROM coordination.routing_decisions WHERE alert_id = $1 AND version = 1`,
+      [message.alertId],
+    );
     expect(new Set(decisions.map((d) => d.recipient)).size).toBe(decisions.length);
-    const inboxRows = await queryDatabase(`SELECT 1 FROM gateway.inbox WHERE alert_id = $1 AND version = 1 AND kind <> 'match'`, [message.alertId]);
+    const inboxRows = await queryDatabase(
+      `SELECT 1 FROM gateway.inbox WHERE alert_id = $1 AND version = 1 AND kind <> 'match'`,
+      [message.alertId],
+    );
     expect(inboxRows).toHaveLength(1);
   });
 
@@ -106,10 +143,14 @@ describe('redelivered Kafka messages have their effect exactly once', () => {
     const alertId = randomUUID();
     const erasure: AlertErasedMessage = { alertId, cause: 'request', erasedAt: new Date().toISOString() };
     await producer.send({ topic: Topic.AlertErasures, messages: [{ key: alertId, value: JSON.stringify(erasure) }] });
-    await expectEventually(async () => (await queryDatabase(`SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $1`, [alertId])).length === 1, {
-      timeoutMs: 30_000,
-      description: 'the node recorded the erasure',
-    });
+    await expectEventually(
+      async () =>
+        (await queryDatabase(`SELECT 1 FROM coordination.erased_alerts WHERE alert_id = $1`, [alertId])).length === 1,
+      {
+        timeoutMs: 30_000,
+        description: 'the node recorded the erasure',
+      },
+    );
     const late: AlertSubmittedMessage = {
       messageId: randomUUID(),
       kind: 'alert',
@@ -123,7 +164,10 @@ describe('redelivered Kafka messages have their effect exactly once', () => {
     await producer.send({ topic: Topic.AlertsSubmitted, messages: [{ key: alertId, value: JSON.stringify(late) }] });
     const decisions = await expectEventually(
       async () => {
-        const rows = await queryDatabase(`SELECT recipient, decision, reason FROM coordination.routing_decisions WHERE alert_id = $1`, [alertId]);
+        const rows = await queryDatabase(
+          `SELECT recipient, decision, reason FROM coordination.routing_decisions WHERE alert_id = $1`,
+          [alertId],
+        );
         return rows.length > 0 ? rows : false;
       },
       { timeoutMs: 30_000, description: 'the late version decided' },
@@ -155,7 +199,10 @@ describe('redelivered Kafka messages have their effect exactly once', () => {
       },
     });
     for (const [partition, high] of [...remaining]) if (high === 0) remaining.delete(partition);
-    await expectEventually(() => seenMarkerOffsetEnd || remaining.size === 0, { timeoutMs: 60000, description: 'audit topic read to its end' });
+    await expectEventually(() => seenMarkerOffsetEnd || remaining.size === 0, {
+      timeoutMs: 60000,
+      description: 'audit topic read to its end',
+    });
     await consumer.disconnect();
     return count;
   }

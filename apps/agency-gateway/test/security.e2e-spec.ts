@@ -33,16 +33,25 @@ describe('authentication, roles and object-level authorization', () => {
       ['update', 'POST', '/versions', { ...alertBody([]), baseVersion: 1 }],
       ['cancel', 'POST', '/cancel', { reason: 'not mine' }],
     ])('%s', async (_name, method, suffix, body) => {
-      const response = await api(env.gateway, method as string, `/v1/alerts/${alertId}${suffix}`, { key: outsider.key, body });
+      const response = await api(env.gateway, method as string, `/v1/alerts/${alertId}${suffix}`, {
+        key: outsider.key,
+        body,
+      });
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ error: 'not_found', message: 'alert not found', details: [] });
     });
 
     it('a recipient may read and ack but not update or cancel', async () => {
       expect((await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: recipient.key })).status).toBe(200);
-      const update = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/versions`, { key: recipient.key, body: { ...alertBody([sender.id]), baseVersion: 1 } });
+      const update = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/versions`, {
+        key: recipient.key,
+        body: { ...alertBody([sender.id]), baseVersion: 1 },
+      });
       expect(update.status).toBe(404);
-      const cancel = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: recipient.key, body: { reason: 'x' } });
+      const cancel = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, {
+        key: recipient.key,
+        body: { reason: 'x' },
+      });
       expect(cancel.status).toBe(404);
     });
 
@@ -55,16 +64,27 @@ describe('authentication, roles and object-level authorization', () => {
     });
   });
 
-  it.each(['sender', 'alertId', 'version', 'messageId', 'receivedAt'])('a body that sets the hub-stamped field %s is a 400 naming it', async (field) => {
-    const response = await submitAlert(sender.key, { ...alertBody([recipient.id]), [field]: field === 'version' ? 7 : 'X' });
-    expect(response.status).toBe(400);
-    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
-  });
+  it.each(['sender', 'alertId', 'version', 'messageId', 'receivedAt'])(
+    'a body that sets the hub-stamped field %s is a 400 naming it',
+    async (field) => {
+      const response = await submitAlert(sender.key, {
+        ...alertBody([recipient.id]),
+        [field]: field === 'version' ? 7 : 'X',
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
+    },
+  );
 
   it('analyst keys belong to the regional centre: issuing one to a national agency is a 400 naming the role', async () => {
-    const refused = await api(env.gateway, 'POST', `/v1/admin/agencies/${recipient.id}/keys`, { key: env.adminKey, body: { role: 'analyst' } });
+    const refused = await api(env.gateway, 'POST', `/v1/admin/agencies/${recipient.id}/keys`, {
+      key: env.adminKey,
+      body: { role: 'analyst' },
+    });
     expect(refused.status).toBe(400);
-    expect(refused.body.details).toEqual([expect.objectContaining({ path: 'role', message: expect.stringContaining('regional centre') })]);
+    expect(refused.body.details).toEqual([
+      expect.objectContaining({ path: 'role', message: expect.stringContaining('regional centre') }),
+    ]);
   });
 
   it('a key of the wrong role gets 403', async () => {
@@ -73,12 +93,16 @@ describe('authentication, roles and object-level authorization', () => {
     const asAnalyst = await submitAlert(analyst.key, alertBody([sender.id]));
     expect(asAnalyst.status).toBe(403);
     expect(asAnalyst.body.error).toBe('forbidden');
-    const agencyAsAdmin = await api(env.gateway, 'POST', '/v1/admin/agencies', { key: sender.key, body: { id: 'TJ-NOPE', name: 'x', country: 'TJ', kind: 'national-agency' } });
+    const agencyAsAdmin = await api(env.gateway, 'POST', '/v1/admin/agencies', {
+      key: sender.key,
+      body: { id: 'TJ-NOPE', name: 'x', country: 'TJ', kind: 'national-agency' },
+    });
     expect(agencyAsAdmin.status).toBe(403);
   });
 
   it('rate limits count the verified key: requests that only claim a key id neither use up nor lock out its budget', async () => {
-    const remaining = async (key: string) => Number((await api(env.gateway, 'GET', '/v1/inbox?limit=1', { key })).headers.get('x-ratelimit-remaining'));
+    const remaining = async (key: string) =>
+      Number((await api(env.gateway, 'GET', '/v1/inbox?limit=1', { key })).headers.get('x-ratelimit-remaining'));
     const before = await remaining(recipient.key);
     // The victim's key id with a wrong secret: each is a 401, counted against the source address, not the key.
     const forged = recipient.key.slice(0, -4) + (recipient.key.endsWith('AAAA') ? 'BBBB' : 'AAAA');
@@ -96,8 +120,12 @@ describe('authentication, roles and object-level authorization', () => {
 
   it('no key, a malformed key and an unknown key get 401', async () => {
     expect((await api(env.gateway, 'GET', '/v1/inbox')).status).toBe(401);
-    expect((await api(env.gateway, 'GET', '/v1/inbox', { headers: { authorization: 'Basic Zm9vOmJhcg==' } })).status).toBe(401);
-    expect((await api(env.gateway, 'GET', '/v1/inbox', { key: 'ahk_0000000000000000_' + 'A'.repeat(43) })).status).toBe(401);
+    expect(
+      (await api(env.gateway, 'GET', '/v1/inbox', { headers: { authorization: 'Basic Zm9vOmJhcg==' } })).status,
+    ).toBe(401);
+    expect((await api(env.gateway, 'GET', '/v1/inbox', { key: 'ahk_0000000000000000_' + 'A'.repeat(43) })).status).toBe(
+      401,
+    );
     const forged = sender.key.slice(0, -4) + 'AAAA';
     const response = await api(env.gateway, 'GET', '/v1/inbox', { key: forged });
     expect(response.status).toBe(401);
@@ -133,7 +161,10 @@ describe('deactivating an agency', () => {
   it('stops its keys and routes nothing new to it', async () => {
     const [sender, target] = await Promise.all([createAgency('KZ'), createAgency('TJ')]);
     expect((await api(env.gateway, 'GET', '/v1/inbox', { key: target.key })).status).toBe(200);
-    const deactivated = await api(env.gateway, 'PATCH', `/v1/admin/agencies/${target.id}`, { key: env.adminKey, body: { active: false } });
+    const deactivated = await api(env.gateway, 'PATCH', `/v1/admin/agencies/${target.id}`, {
+      key: env.adminKey,
+      body: { active: false },
+    });
     expect(deactivated.status).toBe(200);
     expect(deactivated.body.active).toBe(false);
     const refused = await api(env.gateway, 'GET', '/v1/inbox', { key: target.key });
@@ -148,7 +179,13 @@ describe('OpenAPI document', () => {
   it('is served at /docs-json and generated from the contract classes', async () => {
     const response = await api(env.gateway, 'GET', '/docs-json');
     expect(response.status).toBe(200);
-    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/v1/alerts', '/v1/inbox', '/v1/admin/agencies']));
-    expect(JSON.stringify(response.body.components.schemas.SubmitAlertRequest ?? response.body.components.schemas.AlertContent)).toContain('handlingCode');
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/alerts', '/v1/inbox', '/v1/admin/agencies']),
+    );
+    expect(
+      JSON.stringify(
+        response.body.components.schemas.SubmitAlertRequest ?? response.body.components.schemas.AlertContent,
+      ),
+    ).toContain('handlingCode');
   });
 });

@@ -1,5 +1,15 @@
 import { createHash, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
-import { alertBody, api, awaitDeliveries, createAgency, expectEventually, submitAlert, testEnvironment, TestAgency, uniqueContainerNumber } from '@hub/testing';
+import {
+  alertBody,
+  api,
+  awaitDeliveries,
+  createAgency,
+  expectEventually,
+  submitAlert,
+  testEnvironment,
+  TestAgency,
+  uniqueContainerNumber,
+} from '@hub/testing';
 import { newAuditor, trail } from '../../audit-log/test/audit-test-support';
 
 const env = testEnvironment();
@@ -43,7 +53,12 @@ function verifiedOffline(jws: string, alert: Record<string, any>, keys: { kid: s
   const key = keys.find((k) => k.kid === kid);
   if (!key) return false;
   const input = `${header}.${b64url(jcs(signedContent(alert)))}`;
-  return verify(null, Buffer.from(input), createPublicKey({ key: key.jwk as never, format: 'jwk' }), Buffer.from(signature, 'base64url'));
+  return verify(
+    null,
+    Buffer.from(input),
+    createPublicKey({ key: key.jwk as never, format: 'jwk' }),
+    Buffer.from(signature, 'base64url'),
+  );
 }
 
 function registerKey(caller: string, agencyId: string, body: object) {
@@ -66,7 +81,9 @@ describe('origin signatures (Alert-Signature): verified by the gateway, carried 
 
   it('registration: the kid is the JWK thumbprint; another agency may not register keys for it; bad keys are named', async () => {
     const jwk = publicKey.export({ format: 'jwk' }) as { crv: string; kty: string; x: string };
-    const thumbprint = createHash('sha256').update(`{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}"}`).digest('base64url');
+    const thumbprint = createHash('sha256')
+      .update(`{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}"}`)
+      .digest('base64url');
     expect(kid).toBe(thumbprint);
     const other = generateKeyPairSync('ed25519').publicKey;
     expect((await registerKey(recipient.key, sender.id, { jwk: other.export({ format: 'jwk' }) })).status).toBe(403);
@@ -80,7 +97,9 @@ describe('origin signatures (Alert-Signature): verified by the gateway, carried 
   it('a signed alert is delivered with its signature, verifies offline with Node crypto, and tampered content fails', async () => {
     const container = uniqueContainerNumber();
     // written as an officer writes it; the hub stamps the canonical form beside it, outside the signature
-    const body = alertBody([recipient.id], { subjects: [{ type: 'container', number: `${container.slice(0, 4).toLowerCase()} ${container.slice(4)}` }] });
+    const body = alertBody([recipient.id], {
+      subjects: [{ type: 'container', number: `${container.slice(0, 4).toLowerCase()} ${container.slice(4)}` }],
+    });
     const signature = signAlert(privateKey, kid, body);
     const accepted = await submitAlert(sender.key, body, undefined);
     expect(accepted.status).toBe(202); // unsigned is fine while the policy does not require signatures
@@ -97,16 +116,30 @@ describe('origin signatures (Alert-Signature): verified by the gateway, carried 
     expect(item.alert?.subjects[0].canonical).toBe(container);
     const keys = await api(env.gateway, 'GET', `/v1/agencies/${sender.id}/signing-keys`, { key: recipient.key });
     expect(keys.status).toBe(200);
-    expect(keys.body.keys).toEqual([expect.objectContaining({ kid, status: 'active', jwk: expect.objectContaining({ kty: 'OKP', crv: 'Ed25519', kid }) })]);
+    expect(keys.body.keys).toEqual([
+      expect.objectContaining({
+        kid,
+        status: 'active',
+        jwk: expect.objectContaining({ kty: 'OKP', crv: 'Ed25519', kid }),
+      }),
+    ]);
 
     expect(verifiedOffline((item as any).signature, item.alert!, keys.body.keys)).toBe(true);
-    expect(verifiedOffline((item as any).signature, { ...item.alert!, headline: 'Altered by a compromised hub' }, keys.body.keys)).toBe(false);
+    expect(
+      verifiedOffline(
+        (item as any).signature,
+        { ...item.alert!, headline: 'Altered by a compromised hub' },
+        keys.body.keys,
+      ),
+    ).toBe(false);
     expect(verifiedOffline((item as any).signature, { ...item.alert!, tlp: 'CLEAR' }, keys.body.keys)).toBe(false);
 
     const read = await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: recipient.key });
     expect(read.body.signature).toBe(signature);
     expect(verifiedOffline(read.body.signature, read.body.alert, keys.body.keys)).toBe(true);
-    expect((await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: sender.key })).body.signature).toBe(signature);
+    expect((await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: sender.key })).body.signature).toBe(
+      signature,
+    );
 
     // The audit log holds the signature's hash with the submission.
     const auditor = await newAuditor();
@@ -132,7 +165,10 @@ describe('origin signatures (Alert-Signature): verified by the gateway, carried 
       headers: { 'alert-signature': signAlert(privateKey, kid, body) }, // signed the old content
     });
     expect(tampered.status).toBe(400);
-    expect(tampered.body.details[0]).toMatchObject({ path: 'Alert-Signature', message: expect.stringContaining('bad signature') });
+    expect(tampered.body.details[0]).toMatchObject({
+      path: 'Alert-Signature',
+      message: expect.stringContaining('bad signature'),
+    });
     const signature = signAlert(privateKey, kid, updated); // baseVersion is not content
     const ok = await api(env.gateway, 'POST', `/v1/alerts/${first.body.alertId}/versions`, {
       key: sender.key,
@@ -150,7 +186,10 @@ describe('origin signatures (Alert-Signature): verified by the gateway, carried 
       api(env.gateway, 'POST', '/v1/alerts', {
         key: sender.key,
         body: content,
-        headers: { 'idempotency-key': `sig-r-${Math.random()}`, ...(signature ? { 'alert-signature': signature } : {}) },
+        headers: {
+          'idempotency-key': `sig-r-${Math.random()}`,
+          ...(signature ? { 'alert-signature': signature } : {}),
+        },
       });
     const message = (response: { status: number; body: any }) => {
       expect(response.status).toBe(400);
@@ -165,22 +204,36 @@ describe('origin signatures (Alert-Signature): verified by the gateway, carried 
 
     // a recipient's key cannot sign for the sender
     const theirs = generateKeyPairSync('ed25519');
-    const theirKid = (await registerKey(recipient.key, recipient.id, { jwk: theirs.publicKey.export({ format: 'jwk' }) })).body.kid;
+    const theirKid = (
+      await registerKey(recipient.key, recipient.id, { jwk: theirs.publicKey.export({ format: 'jwk' }) })
+    ).body.kid;
     expect(message(await post(signAlert(theirs.privateKey, theirKid, body)))).toMatch(/unknown signing key .* for /);
 
     // rotation: a new key replaces the old one from its validFrom; revocation with a date
     const next = generateKeyPairSync('ed25519');
-    const rotated = await registerKey(sender.key, sender.id, { jwk: next.publicKey.export({ format: 'jwk' }), replaces: kid });
+    const rotated = await registerKey(sender.key, sender.id, {
+      jwk: next.publicKey.export({ format: 'jwk' }),
+      replaces: kid,
+    });
     expect(rotated.status).toBe(201);
     expect(message(await post(signAlert(privateKey, kid, body)))).toMatch(new RegExp(`signing key ${kid} expired at`));
     expect((await post(signAlert(next.privateKey, rotated.body.kid, body))).status).toBe(202);
     const revokedAt = new Date(Date.now() - 60_000).toISOString();
-    const revoked = await api(env.gateway, 'POST', `/v1/admin/agencies/${sender.id}/signing-keys/${rotated.body.kid}/revoke`, {
-      key: env.adminKey,
-      body: { revokedAt, reason: 'compromised' },
-    });
+    const revoked = await api(
+      env.gateway,
+      'POST',
+      `/v1/admin/agencies/${sender.id}/signing-keys/${rotated.body.kid}/revoke`,
+      {
+        key: env.adminKey,
+        body: { revokedAt, reason: 'compromised' },
+      },
+    );
     expect(revoked.status).toBe(200);
-    expect(revoked.body).toMatchObject({ status: 'revoked', revokedAt: new Date(revokedAt).toISOString(), revocationReason: 'compromised' });
+    expect(revoked.body).toMatchObject({
+      status: 'revoked',
+      revokedAt: new Date(revokedAt).toISOString(),
+      revocationReason: 'compromised',
+    });
     expect(message(await post(signAlert(next.privateKey, rotated.body.kid, body)))).toMatch(/was revoked at/);
     const listed = await api(env.gateway, 'GET', `/v1/agencies/${sender.id}/signing-keys`, { key: recipient.key });
     expect(listed.body.keys.map((k: { kid: string; status: string }) => [k.kid, k.status])).toEqual([
@@ -189,13 +242,30 @@ describe('origin signatures (Alert-Signature): verified by the gateway, carried 
     ]);
 
     // the policy: everything the sender sends must be signed
-    expect((await api(env.gateway, 'PUT', `/v1/admin/agencies/${sender.id}/signing-policy`, { key: sender.key, body: { requireSignatures: 'yes' } })).status).toBe(400);
-    const policy = await api(env.gateway, 'PUT', `/v1/admin/agencies/${sender.id}/signing-policy`, { key: sender.key, body: { requireSignatures: true } });
+    expect(
+      (
+        await api(env.gateway, 'PUT', `/v1/admin/agencies/${sender.id}/signing-policy`, {
+          key: sender.key,
+          body: { requireSignatures: 'yes' },
+        })
+      ).status,
+    ).toBe(400);
+    const policy = await api(env.gateway, 'PUT', `/v1/admin/agencies/${sender.id}/signing-policy`, {
+      key: sender.key,
+      body: { requireSignatures: true },
+    });
     expect(policy.status).toBe(200);
     expect(message(await post(undefined))).toMatch(/is required/);
-    expect((await api(env.gateway, 'GET', `/v1/agencies/${sender.id}/signing-keys`, { key: recipient.key })).body.requireSignatures).toBe(true);
+    expect(
+      (await api(env.gateway, 'GET', `/v1/agencies/${sender.id}/signing-keys`, { key: recipient.key })).body
+        .requireSignatures,
+    ).toBe(true);
     const fresh = generateKeyPairSync('ed25519');
-    const freshKid = (await registerKey(env.adminKey, sender.id, { publicKeyPem: fresh.publicKey.export({ type: 'spki', format: 'pem' }) })).body.kid;
+    const freshKid = (
+      await registerKey(env.adminKey, sender.id, {
+        publicKeyPem: fresh.publicKey.export({ type: 'spki', format: 'pem' }),
+      })
+    ).body.kid;
     expect((await post(signAlert(fresh.privateKey, freshKid, body))).status).toBe(202);
   });
 });

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { AlertRoutedMessage } from '@hub/contracts/messages';
 import { Topic } from '@hub/contracts/topics';
-import { alertBody, createAgency, expectEventually, queryDatabase, readServerSentEvents, submitAccepted, testEnvironment, TestAgency, testKafka } from '@hub/testing';
+import {
+  alertBody,
+  createAgency,
+  expectEventually,
+  queryDatabase,
+  readServerSentEvents,
+  submitAccepted,
+  testEnvironment,
+  TestAgency,
+  testKafka,
+} from '@hub/testing';
 
 const env = testEnvironment();
 
@@ -40,7 +50,8 @@ async function readEvents(key: string, count: number, lastEventId?: string): Pro
             .filter((line) => line && !line.startsWith(':') && line.includes(': '))
             .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]),
         );
-        if (fields.event === 'delivery') events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
+        if (fields.event === 'delivery')
+          events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
       }
     }
   } finally {
@@ -79,19 +90,28 @@ describe('GET /v1/inbox/stream (Server-Sent Events)', () => {
 
     // From the start: exactly what the two reads saw, in the same order — no gap, no repeat.
     const fromStart = await readEvents(recipient.key, 4);
-    expect(fromStart.map((e) => [e.id, e.data.alertId])).toEqual([...received, ...resumed].map((e) => [e.id, e.data.alertId]));
+    expect(fromStart.map((e) => [e.id, e.data.alertId])).toEqual(
+      [...received, ...resumed].map((e) => [e.id, e.data.alertId]),
+    );
   });
 
   it('refuses a malformed Last-Event-ID naming the header', async () => {
-    const response = await fetch(`${env.gateway}/v1/inbox/stream`, { headers: { authorization: `Bearer ${recipient.key}`, 'last-event-id': 'abc' } });
+    const response = await fetch(`${env.gateway}/v1/inbox/stream`, {
+      headers: { authorization: `Bearer ${recipient.key}`, 'last-event-id': 'abc' },
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).details[0].path).toBe('Last-Event-ID');
   });
 });
 
 /** The `inbox.streamed` facts an agency's streams wrote, in log order. */
-async function streamedFacts(agencyId: string): Promise<{ count: number; items: { alertId: string; deliveryId: string }[] }[]> {
-  const rows = await queryDatabase<{ entry: string }>(`SELECT entry FROM audit.entries WHERE actor_agency = $1 AND type = 'inbox.streamed' ORDER BY seq`, [agencyId]);
+async function streamedFacts(
+  agencyId: string,
+): Promise<{ count: number; items: { alertId: string; deliveryId: string }[] }[]> {
+  const rows = await queryDatabase<{ entry: string }>(
+    `SELECT entry FROM audit.entries WHERE actor_agency = $1 AND type = 'inbox.streamed' ORDER BY seq`,
+    [agencyId],
+  );
   return rows.map((row) => JSON.parse(row.entry).details);
 }
 
@@ -120,7 +140,11 @@ describe('inbox streams served together', () => {
       version: 1,
       sender: sender.id,
       decidedAt: new Date().toISOString(),
-      deliveries: recipients.map((recipient) => ({ deliveryId: randomUUID(), recipient: recipient.id, kind: 'alert' as const })),
+      deliveries: recipients.map((recipient) => ({
+        deliveryId: randomUUID(),
+        recipient: recipient.id,
+        kind: 'alert' as const,
+      })),
     };
   }
 
@@ -128,9 +152,14 @@ describe('inbox streams served together', () => {
 
   it('two streams of different recipients woken by one batch get their own item each and write one fact each', async () => {
     const [first, second] = await Promise.all([createAgency('AZ'), createAgency('KG')]);
-    const streams = [first, second].map((agency) => readServerSentEvents(url(), agency.key, { eventName: 'delivery', enough: (events) => events.length >= 1 }));
+    const streams = [first, second].map((agency) =>
+      readServerSentEvents(url(), agency.key, { eventName: 'delivery', enough: (events) => events.length >= 1 }),
+    );
     const message = routed([first, second]);
-    await producer.send({ topic: Topic.AlertsRouted, messages: [{ key: message.alertId, value: JSON.stringify(message) }] });
+    await producer.send({
+      topic: Topic.AlertsRouted,
+      messages: [{ key: message.alertId, value: JSON.stringify(message) }],
+    });
     const [firstEvents, secondEvents] = await Promise.all(streams);
     expect(firstEvents.map((event) => event.data.deliveryId)).toEqual([message.deliveries[0].deliveryId]);
     expect(secondEvents.map((event) => event.data.deliveryId)).toEqual([message.deliveries[1].deliveryId]);
@@ -139,21 +168,37 @@ describe('inbox streams served together', () => {
       [first, message.deliveries[0], firstEvents],
       [second, message.deliveries[1], secondEvents],
     ] as const) {
-      const facts = await expectEventually(async () => {
-        const found = await streamedFacts(agency.id);
-        return found.length > 0 ? found : false;
-      }, { timeoutMs: 30000, description: `the streamed fact of ${agency.id}` });
+      const facts = await expectEventually(
+        async () => {
+          const found = await streamedFacts(agency.id);
+          return found.length > 0 ? found : false;
+        },
+        { timeoutMs: 30000, description: `the streamed fact of ${agency.id}` },
+      );
       // Its own batch only: another stream's items never appear in this agency's fact.
-      expect(facts).toEqual([{ count: 1, fromCursor: events[0].id, toCursor: events[0].id, items: [{ alertId: message.alertId, version: 1, deliveryId: delivery.deliveryId, kind: 'alert' }] }]);
+      expect(facts).toEqual([
+        {
+          count: 1,
+          fromCursor: events[0].id,
+          toCursor: events[0].id,
+          items: [{ alertId: message.alertId, version: 1, deliveryId: delivery.deliveryId, kind: 'alert' }],
+        },
+      ]);
     }
   });
 
   it('a stream that reconnects in the middle of a burst resumes without a gap or a repeat, in cursor order', async () => {
     const recipient = await createAgency('TJ');
     const burst = Array.from({ length: 300 }, () => routed([recipient]));
-    const firstPart = readServerSentEvents(url(), recipient.key, { eventName: 'delivery', enough: (events) => events.length >= 120 });
+    const firstPart = readServerSentEvents(url(), recipient.key, {
+      eventName: 'delivery',
+      enough: (events) => events.length >= 120,
+    });
     // Keyed by alert: spread over the partitions, so batches of several partitions commit interleaved.
-    await producer.send({ topic: Topic.AlertsRouted, messages: burst.map((m) => ({ key: m.alertId, value: JSON.stringify(m) })) });
+    await producer.send({
+      topic: Topic.AlertsRouted,
+      messages: burst.map((m) => ({ key: m.alertId, value: JSON.stringify(m) })),
+    });
     const before = await firstPart;
     const rest = await readServerSentEvents(url(), recipient.key, {
       eventName: 'delivery',
@@ -170,14 +215,19 @@ describe('inbox streams served together', () => {
       `SELECT seq::text AS at_seq, delivery_id FROM gateway.inbox WHERE recipient = $1 ORDER BY seq`,
       [recipient.id],
     );
-    expect(rows.map((row) => [row.at_seq, row.delivery_id])).toEqual(all.map((event) => [event.id, event.data.deliveryId]));
+    expect(rows.map((row) => [row.at_seq, row.delivery_id])).toEqual(
+      all.map((event) => [event.id, event.data.deliveryId]),
+    );
 
     // Every item shown is named by a fact of a batch of at most 100 (the stream batch).
-    const facts = await expectEventually(async () => {
-      const found = await streamedFacts(recipient.id);
-      const named = new Set(found.flatMap((fact) => fact.items.map((item) => item.deliveryId)));
-      return all.every((event) => named.has(event.data.deliveryId)) ? found : false;
-    }, { timeoutMs: 30000, description: 'facts naming every item streamed' });
+    const facts = await expectEventually(
+      async () => {
+        const found = await streamedFacts(recipient.id);
+        const named = new Set(found.flatMap((fact) => fact.items.map((item) => item.deliveryId)));
+        return all.every((event) => named.has(event.data.deliveryId)) ? found : false;
+      },
+      { timeoutMs: 30000, description: 'facts naming every item streamed' },
+    );
     expect(facts.every((fact) => fact.count === fact.items.length && fact.count <= 100)).toBe(true);
   });
 });

@@ -20,7 +20,10 @@ export class AppModule implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     const { keyId, source } = this.checkpointKey;
-    new Logger('CheckpointKey').log({ keyId, source }, `tree heads and checkpoints are signed with Ed25519 key ${keyId}`);
+    new Logger('CheckpointKey').log(
+      { keyId, source },
+      `tree heads and checkpoints are signed with Ed25519 key ${keyId}`,
+    );
   }
 
   static register(config: AuditConfig, checkpointKey: CheckpointKey): DynamicModule {

@@ -11,7 +11,16 @@ import {
   submitAlert,
   TestAgency,
 } from '@hub/testing';
-import { Auditor, AuditEntryView, auditGet, checkpoint, CONSUMED_WITHIN_MS, env, newAuditor, trail } from './audit-test-support';
+import {
+  Auditor,
+  AuditEntryView,
+  auditGet,
+  checkpoint,
+  CONSUMED_WITHIN_MS,
+  env,
+  newAuditor,
+  trail,
+} from './audit-test-support';
 
 const T = AuditEventType;
 
@@ -28,7 +37,12 @@ describe('the audit trail of one alert after a full exchange through the gateway
   let items: AuditEntryView[];
 
   beforeAll(async () => {
-    [auditor, sender, recipient, bystander] = await Promise.all([newAuditor(), createAgency('TJ'), createAgency('KG'), createAgency('UZ')]);
+    [auditor, sender, recipient, bystander] = await Promise.all([
+      newAuditor(),
+      createAgency('TJ'),
+      createAgency('KG'),
+      createAgency('UZ'),
+    ]);
 
     const body = alertBody([recipient.id]);
     const idempotencyKey = `trail-${randomUUID()}`;
@@ -39,14 +53,33 @@ describe('the audit trail of one alert after a full exchange through the gateway
     expect(replayed.body).toEqual(accepted.body);
 
     await awaitDeliveries(recipient.key, alertId, (deliveries) => deliveries.length === 1);
-    expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, { key: recipient.key, body: { version: 1, status: 'received' } })).status).toBe(202);
+    expect(
+      (
+        await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, {
+          key: recipient.key,
+          body: { version: 1, status: 'received' },
+        })
+      ).status,
+    ).toBe(202);
     // A BOLA attempt: an agency the alert was not addressed to asks for it.
     expect((await api(env.gateway, 'GET', `/v1/alerts/${alertId}`, { key: bystander.key })).status).toBe(404);
-    expect((await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: sender.key, body: { reason: 'Cleared after inspection' } })).status).toBe(202);
+    expect(
+      (
+        await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, {
+          key: sender.key,
+          body: { reason: 'Cleared after inspection' },
+        })
+      ).status,
+    ).toBe(202);
     await awaitDeliveries(recipient.key, alertId, (deliveries) => deliveries.some((d) => d.kind === 'cancel'));
 
     const decisionsRecorded = async () =>
-      (await queryDatabase<{ n: number }>(`SELECT count(*)::int AS n FROM coordination.routing_decisions WHERE alert_id = $1`, [alertId]))[0].n;
+      (
+        await queryDatabase<{ n: number }>(
+          `SELECT count(*)::int AS n FROM coordination.routing_decisions WHERE alert_id = $1`,
+          [alertId],
+        )
+      )[0].n;
     items = await expectEventually(
       async () => {
         const current = await trail(auditor.key, alertId);
@@ -56,7 +89,8 @@ describe('the audit trail of one alert after a full exchange through the gateway
           count(T.AlertDelivered) === 2 &&
           count(T.AccessDenied) === 1 &&
           count(T.RoutingDecided) === 2 &&
-          current.filter((item) => item.type === T.RoutingDecided).flatMap((item) => item.decisions ?? []).length === (await decisionsRecorded());
+          current.filter((item) => item.type === T.RoutingDecided).flatMap((item) => item.decisions ?? []).length ===
+            (await decisionsRecorded());
         return complete ? current : false;
       },
       { timeoutMs: CONSUMED_WITHIN_MS, description: 'the complete trail of the alert in the audit log' },
@@ -95,13 +129,24 @@ describe('the audit trail of one alert after a full exchange through the gateway
     );
     expect(ofType(T.RoutingDecided).map((item) => item.version)).toEqual([1, 2]);
     const audited = ofType(T.RoutingDecided)
-      .flatMap((item) => (item.decisions ?? []).map((d) => ({ version: item.version, recipient: d.recipient, decision: d.decision, reason: d.reason })))
+      .flatMap((item) =>
+        (item.decisions ?? []).map((d) => ({
+          version: item.version,
+          recipient: d.recipient,
+          decision: d.decision,
+          reason: d.reason,
+        })),
+      )
       .sort((a, b) => a.version! - b.version! || a.recipient.localeCompare(b.recipient));
     expect(audited).toEqual(recorded);
     for (const decision of ofType(T.RoutingDecided)) expect(decision.actor).toEqual({ service: 'coordination-node' });
     expect(audited).toContainEqual({ version: 1, recipient: recipient.id, decision: 'delivered', reason: 'ADDRESSED' });
-    expect(audited).toContainEqual(expect.objectContaining({ version: 1, recipient: bystander.id, decision: 'withheld' }));
-    expect(audited).toContainEqual(expect.objectContaining({ version: 2, recipient: recipient.id, decision: 'delivered' }));
+    expect(audited).toContainEqual(
+      expect.objectContaining({ version: 1, recipient: bystander.id, decision: 'withheld' }),
+    );
+    expect(audited).toContainEqual(
+      expect.objectContaining({ version: 2, recipient: recipient.id, decision: 'delivered' }),
+    );
   });
 
   // The decision and the delivery are audited by two services on two topics (each service writes only its own, issue
@@ -115,7 +160,13 @@ describe('the audit trail of one alert after a full exchange through the gateway
     for (const delivery of deliveries) {
       expect(delivery.actor).toEqual({ service: 'agency-gateway' });
       const decision = ofType(T.RoutingDecided).find((d) => d.version === delivery.version)!;
-      expect(decision.decisions).toContainEqual(expect.objectContaining({ recipient: delivery.recipient, decision: 'delivered', deliveryId: delivery.details?.deliveryId }));
+      expect(decision.decisions).toContainEqual(
+        expect.objectContaining({
+          recipient: delivery.recipient,
+          decision: 'delivered',
+          deliveryId: delivery.details?.deliveryId,
+        }),
+      );
       expect(Date.parse(String(decision.at))).toBeLessThanOrEqual(Date.parse(String(delivery.at)));
     }
   });
@@ -127,7 +178,12 @@ describe('the audit trail of one alert after a full exchange through the gateway
     expect(first(T.AlertAcked)).toMatchObject({ version: 1, reason: 'received', actor: agencyActor(recipient) });
     expect(first(T.AccessDenied)).toMatchObject({ actor: agencyActor(bystander), details: { action: 'read' } });
     // The cancel reason is free text about the alert: covered by the version's content commitment, not in the log.
-    expect(first(T.AlertCancelled)).toMatchObject({ version: 2, reason: null, actor: agencyActor(sender), details: { commitment: { scheme: 'sha256-salted-v1' } } });
+    expect(first(T.AlertCancelled)).toMatchObject({
+      version: 2,
+      reason: null,
+      actor: agencyActor(sender),
+      details: { commitment: { scheme: 'sha256-salted-v1' } },
+    });
     expect(JSON.stringify(first(T.AlertCancelled).entry)).not.toContain('Cleared after inspection');
   });
 
@@ -155,7 +211,10 @@ describe('the audit trail of one alert after a full exchange through the gateway
   it('proves each entry of the trail included in a signed checkpoint', async () => {
     const signed = await checkpoint(auditor.key);
     for (const item of [first(T.AlertSubmitted), first(T.AlertAcked), first(T.AlertCancelled)]) {
-      const response = await auditGet(auditor.key, `/v1/audit/proofs/inclusion?seq=${item.seq}&treeSize=${signed.treeSize}`);
+      const response = await auditGet(
+        auditor.key,
+        `/v1/audit/proofs/inclusion?seq=${item.seq}&treeSize=${signed.treeSize}`,
+      );
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ seq: item.seq, treeSize: signed.treeSize, leafHash: item.leafHash });
       const proven = verifyInclusion(

@@ -1,7 +1,15 @@
 import { Client } from 'pg';
 import { withCredentials } from '@hub/database/migrate';
 import { AuditEntryView as MerkleEntryView, Checkpoint, parseCheckpoint } from '@hub/merkle';
-import { api, ApiResponse, createAgency, expectEventually, issueKey, testEnvironment, withDatabaseClient } from '@hub/testing';
+import {
+  api,
+  ApiResponse,
+  createAgency,
+  expectEventually,
+  issueKey,
+  testEnvironment,
+  withDatabaseClient,
+} from '@hub/testing';
 import { AuditEntryView } from '../src/auditor/entry-view';
 
 export type { AuditEntryView };
@@ -47,7 +55,10 @@ export async function trail(key: string, alertId: string, pageSize?: number): Pr
   const items: AuditEntryView[] = [];
   let after: string | null = null;
   do {
-    const params: URLSearchParams = new URLSearchParams({ ...(pageSize ? { limit: String(pageSize) } : {}), ...(after === null ? {} : { after }) });
+    const params: URLSearchParams = new URLSearchParams({
+      ...(pageSize ? { limit: String(pageSize) } : {}),
+      ...(after === null ? {} : { after }),
+    });
     const response: ApiResponse<{ items: AuditEntryView[]; nextCursor: string | null }> = await auditGet(
       key,
       `/v1/audit/alerts/${encodeURIComponent(alertId)}/trail?${params}`,
@@ -64,8 +75,15 @@ export async function allEntries(key: string, query: Record<string, string> = {}
   const items: AuditEntryView[] = [];
   let after: string | null = null;
   do {
-    const params: URLSearchParams = new URLSearchParams({ ...query, limit: '1000', ...(after === null ? {} : { after }) });
-    const page: ApiResponse<{ items: AuditEntryView[]; nextCursor: string | null }> = await auditGet(key, `/v1/audit/entries?${params}`);
+    const params: URLSearchParams = new URLSearchParams({
+      ...query,
+      limit: '1000',
+      ...(after === null ? {} : { after }),
+    });
+    const page: ApiResponse<{ items: AuditEntryView[]; nextCursor: string | null }> = await auditGet(
+      key,
+      `/v1/audit/entries?${params}`,
+    );
     if (page.status !== 200) throw new Error(`entries: ${page.status} ${JSON.stringify(page.body)}`);
     items.push(...page.body.items);
     after = page.body.nextCursor;
@@ -80,7 +98,10 @@ export async function asSuperuser<T>(work: (client: Client) => Promise<T>): Prom
 
 /** The audit log's own runtime role, hub_audit. */
 export async function asServiceRole<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  return withDatabaseClient(withCredentials(env.databaseUrl, 'hub_audit', process.env.HUB_DB_APP_PASSWORD || 'hub-local-only'), work);
+  return withDatabaseClient(
+    withCredentials(env.databaseUrl, 'hub_audit', process.env.HUB_DB_APP_PASSWORD || 'hub-local-only'),
+    work,
+  );
 }
 
 /** The seq an event got in the log, once it is there. */

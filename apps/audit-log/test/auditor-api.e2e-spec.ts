@@ -11,7 +11,16 @@ import {
 } from '@hub/merkle';
 import { api, createAgency, expectEventually, issueKey, queryDatabase, startBroker, stopBroker } from '@hub/testing';
 import { CSV_COLUMNS } from '../src/auditor/entry-view';
-import { allEntries, Auditor, AuditEntryView, auditGet, checkpoint, CONSUMED_WITHIN_MS, env, newAuditor } from './audit-test-support';
+import {
+  allEntries,
+  Auditor,
+  AuditEntryView,
+  auditGet,
+  checkpoint,
+  CONSUMED_WITHIN_MS,
+  env,
+  newAuditor,
+} from './audit-test-support';
 
 // Several steps below wait on the consumer (CONSUMED_WITHIN_MS each), which can be slow right after a broker restart.
 jest.setTimeout(240_000);
@@ -32,30 +41,43 @@ describe('the auditor API', () => {
 
   beforeAll(async () => {
     auditor = await newAuditor();
-    await expectEventually(async () => (await checkpoint(auditor.key)).treeSize >= 2, { timeoutMs: CONSUMED_WITHIN_MS, description: 'a log of 2 entries or more' });
+    await expectEventually(async () => (await checkpoint(auditor.key)).treeSize >= 2, {
+      timeoutMs: CONSUMED_WITHIN_MS,
+      description: 'a log of 2 entries or more',
+    });
   }, 240_000);
 
   describe('access', () => {
-    it.each(['agency', 'analyst'] as const)('refuses a key with role %s on every endpoint (403), and audits the attempt', async (role) => {
-      const agency = await createAgency('TJ', role === 'analyst' ? 'regional-centre' : 'national-agency');
-      const key = role === 'agency' ? agency.key : (await issueKey(agency.id, role)).key;
-      // The audit log learns keys from the credentials topic: wait until this one is known (then 403, not 401).
-      await expectEventually(async () => (await auditGet(key, ENDPOINTS[0])).status === 403, {
-        timeoutMs: CONSUMED_WITHIN_MS,
-        description: `the ${role} key replicated`,
-      });
-      for (const endpoint of ENDPOINTS) {
-        const response = await auditGet(key, endpoint);
-        expect({ endpoint, status: response.status, error: response.body?.error }).toEqual({ endpoint, status: 403, error: 'forbidden' });
-      }
-      const denials = await expectEventually(async () => {
-        const found = (await allEntries(auditor.key, { type: AuditEventType.AccessDenied, agency: agency.id })).filter(
-          (item) => (item.details as { path?: string } | null)?.path?.startsWith('/v1/audit/'),
+    it.each(['agency', 'analyst'] as const)(
+      'refuses a key with role %s on every endpoint (403), and audits the attempt',
+      async (role) => {
+        const agency = await createAgency('TJ', role === 'analyst' ? 'regional-centre' : 'national-agency');
+        const key = role === 'agency' ? agency.key : (await issueKey(agency.id, role)).key;
+        // The audit log learns keys from the credentials topic: wait until this one is known (then 403, not 401).
+        await expectEventually(async () => (await auditGet(key, ENDPOINTS[0])).status === 403, {
+          timeoutMs: CONSUMED_WITHIN_MS,
+          description: `the ${role} key replicated`,
+        });
+        for (const endpoint of ENDPOINTS) {
+          const response = await auditGet(key, endpoint);
+          expect({ endpoint, status: response.status, error: response.body?.error }).toEqual({
+            endpoint,
+            status: 403,
+            error: 'forbidden',
+          });
+        }
+        const denials = await expectEventually(
+          async () => {
+            const found = (
+              await allEntries(auditor.key, { type: AuditEventType.AccessDenied, agency: agency.id })
+            ).filter((item) => (item.details as { path?: string } | null)?.path?.startsWith('/v1/audit/'));
+            return found.length >= ENDPOINTS.length ? found : false;
+          },
+          { timeoutMs: CONSUMED_WITHIN_MS, description: 'the denied attempts in the log' },
         );
-        return found.length >= ENDPOINTS.length ? found : false;
-      }, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the denied attempts in the log' });
-      expect(denials[0].actor).toMatchObject({ agencyId: agency.id, role });
-    });
+        expect(denials[0].actor).toMatchObject({ agencyId: agency.id, role });
+      },
+    );
 
     it('refuses a request without a key (401)', async () => {
       for (const endpoint of ENDPOINTS) expect((await api(env.audit, 'GET', endpoint)).status).toBe(401);
@@ -65,17 +87,21 @@ describe('the auditor API', () => {
       const probe = randomUUID();
       expect((await auditGet(auditor.key, `/v1/audit/entries?alertId=${probe}&limit=5`)).status).toBe(200);
       expect((await auditGet(auditor.key, `/v1/audit/alerts/${probe}/trail`)).status).toBe(200);
-      const recorded = await expectEventually(async () => {
-        const queries = (await allEntries(auditor.key, { type: AuditEventType.AuditQueried, agency: auditor.agencyId })).filter(
-          (item) => JSON.stringify(item.details).includes(probe),
-        );
-        return queries.length === 2 ? queries : false;
-      }, { timeoutMs: CONSUMED_WITHIN_MS, description: "the auditor's queries in the log" });
+      const recorded = await expectEventually(
+        async () => {
+          const queries = (
+            await allEntries(auditor.key, { type: AuditEventType.AuditQueried, agency: auditor.agencyId })
+          ).filter((item) => JSON.stringify(item.details).includes(probe));
+          return queries.length === 2 ? queries : false;
+        },
+        { timeoutMs: CONSUMED_WITHIN_MS, description: "the auditor's queries in the log" },
+      );
       expect(recorded.map((item) => item.details)).toEqual([
         { endpoint: 'GET /v1/audit/entries', query: { alertId: probe, limit: 5 } },
         { endpoint: 'GET /v1/audit/alerts/{alertId}/trail', query: { alertId: probe } },
       ]);
-      for (const item of recorded) expect(item.actor).toEqual({ agencyId: auditor.agencyId, keyId: auditor.keyId, role: 'auditor' });
+      for (const item of recorded)
+        expect(item.actor).toEqual({ agencyId: auditor.agencyId, keyId: auditor.keyId, role: 'auditor' });
     });
   });
 
@@ -113,28 +139,51 @@ describe('the auditor API', () => {
       const publicKey = loadEd25519PublicKey(published.publicKeyPem);
       const older = await checkpoint(auditor.key);
       // The query for the checkpoint is itself an entry, so the log grows by the time of the next one.
-      const newer = await expectEventually(async () => {
-        const latest = await checkpoint(auditor.key);
-        return latest.treeSize > older.treeSize ? latest : false;
-      }, { timeoutMs: CONSUMED_WITHIN_MS, description: 'a larger tree' });
+      const newer = await expectEventually(
+        async () => {
+          const latest = await checkpoint(auditor.key);
+          return latest.treeSize > older.treeSize ? latest : false;
+        },
+        { timeoutMs: CONSUMED_WITHIN_MS, description: 'a larger tree' },
+      );
       for (const signed of [older, newer]) {
         expect(signed.keyId).toBe(published.keyId);
         expect(verifyCheckpointSignature(signed, publicKey)).toBe(true);
       }
-      const { status, body } = await auditGet(auditor.key, `/v1/audit/proofs/consistency?from=${older.treeSize}&to=${newer.treeSize}`);
+      const { status, body } = await auditGet(
+        auditor.key,
+        `/v1/audit/proofs/consistency?from=${older.treeSize}&to=${newer.treeSize}`,
+      );
       expect(status).toBe(200);
       expect(body).toMatchObject({ from: older.treeSize, to: newer.treeSize });
       const proof = body.proof.map(hashFromHex);
-      expect(verifyConsistency(older.treeSize, newer.treeSize, hashFromHex(older.rootHash), hashFromHex(newer.rootHash), proof)).toBe(true);
+      expect(
+        verifyConsistency(
+          older.treeSize,
+          newer.treeSize,
+          hashFromHex(older.rootHash),
+          hashFromHex(newer.rootHash),
+          proof,
+        ),
+      ).toBe(true);
       // The same proof does not connect a different older root: it is evidence about these two trees only.
-      expect(verifyConsistency(older.treeSize, newer.treeSize, auditEntryLeafHash('another history'), hashFromHex(newer.rootHash), proof)).toBe(false);
+      expect(
+        verifyConsistency(
+          older.treeSize,
+          newer.treeSize,
+          auditEntryLeafHash('another history'),
+          hashFromHex(newer.rootHash),
+          proof,
+        ),
+      ).toBe(false);
     });
 
     it('keeps every checkpoint it issued, append-only', async () => {
       const issued = await checkpoint(auditor.key);
-      const [stored] = await queryDatabase(`SELECT tree_size::int, root_hash, signed_at, key_id, signature, requested_by FROM audit.checkpoints WHERE signature = $1`, [
-        issued.signature,
-      ]);
+      const [stored] = await queryDatabase(
+        `SELECT tree_size::int, root_hash, signed_at, key_id, signature, requested_by FROM audit.checkpoints WHERE signature = $1`,
+        [issued.signature],
+      );
       expect(stored).toEqual({
         tree_size: issued.treeSize,
         root_hash: issued.rootHash,
@@ -162,21 +211,31 @@ describe('the auditor API', () => {
       const since = new Date(Date.now() - 60_000).toISOString();
       const agency = await createAgency('UZ');
       const created = await expectEventually(
-        async () => (await allEntries(auditor.key, { type: AuditEventType.AdminAgencyCreated, agency: agency.id, from: since }))[0],
+        async () =>
+          (
+            await allEntries(auditor.key, { type: AuditEventType.AdminAgencyCreated, agency: agency.id, from: since })
+          )[0],
         { timeoutMs: CONSUMED_WITHIN_MS, description: 'the admin action about the new agency' },
       );
       expect(created).toMatchObject({ type: AuditEventType.AdminAgencyCreated, recipient: agency.id });
-      expect(await allEntries(auditor.key, { type: AuditEventType.AdminAgencyCreated, agency: agency.id, to: since })).toEqual([]);
+      expect(
+        await allEntries(auditor.key, { type: AuditEventType.AdminAgencyCreated, agency: agency.id, to: since }),
+      ).toEqual([]);
     });
 
     it('exports NDJSON and CSV streams of a fixed prefix of the log that rebuild the signed root', async () => {
       const signed = await checkpoint(auditor.key);
-      const ndjson = await fetch(`${env.audit}/v1/audit/export?format=ndjson`, { headers: { authorization: `Bearer ${auditor.key}` } });
+      const ndjson = await fetch(`${env.audit}/v1/audit/export?format=ndjson`, {
+        headers: { authorization: `Bearer ${auditor.key}` },
+      });
       expect(ndjson.status).toBe(200);
       expect(ndjson.headers.get('content-type')).toMatch(/application\/x-ndjson/);
       const exportedSize = Number(ndjson.headers.get('x-audit-tree-size'));
       expect(exportedSize).toBeGreaterThanOrEqual(signed.treeSize);
-      const lines = (await ndjson.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditEntryView);
+      const lines = (await ndjson.text())
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as AuditEntryView);
       expect(lines.map((line) => line.seq)).toEqual(Array.from({ length: exportedSize }, (_, seq) => seq));
       const tree = new CompactMerkleTree();
       for (const line of lines.slice(0, signed.treeSize)) {
@@ -186,7 +245,9 @@ describe('the auditor API', () => {
       }
       expect(hashToHex(tree.root())).toBe(signed.rootHash);
 
-      const csv = await fetch(`${env.audit}/v1/audit/export?format=csv&type=${AuditEventType.AuditQueried}`, { headers: { authorization: `Bearer ${auditor.key}` } });
+      const csv = await fetch(`${env.audit}/v1/audit/export?format=csv&type=${AuditEventType.AuditQueried}`, {
+        headers: { authorization: `Bearer ${auditor.key}` },
+      });
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
       const [header, ...rows] = (await csv.text()).split('\r\n').filter(Boolean);
@@ -201,30 +262,29 @@ describe('the auditor API', () => {
     });
   });
 
-  it(
-    'answers 503, and does not answer the query, when it cannot be recorded in the log (Kafka down)',
-    async () => {
-      await stopBroker();
-      try {
-        const response = await auditGet(auditor.key, '/v1/audit/checkpoint');
-        expect(response.status).toBe(503);
-        expect(response.body).toMatchObject({ error: 'unavailable' });
-        expect(response.body.treeSize).toBeUndefined();
-      } finally {
-        await startBroker();
-      }
-      await expectEventually(async () => (await auditGet(auditor.key, '/v1/audit/checkpoint')).status === 200, {
-        timeoutMs: CONSUMED_WITHIN_MS,
-        description: 'the audit log answering again',
-      });
-      // And consuming again: a query made now reaches the log (so the next test file starts from a working hub).
-      const probe = randomUUID();
-      expect((await auditGet(auditor.key, `/v1/audit/alerts/${probe}/trail`)).status).toBe(200);
-      await expectEventually(
-        async () => (await allEntries(auditor.key, { type: AuditEventType.AuditQueried, agency: auditor.agencyId })).some((item) => JSON.stringify(item.details).includes(probe)),
-        { timeoutMs: CONSUMED_WITHIN_MS, description: 'the audit log consuming again' },
-      );
-    },
-    300_000,
-  );
+  it('answers 503, and does not answer the query, when it cannot be recorded in the log (Kafka down)', async () => {
+    await stopBroker();
+    try {
+      const response = await auditGet(auditor.key, '/v1/audit/checkpoint');
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ error: 'unavailable' });
+      expect(response.body.treeSize).toBeUndefined();
+    } finally {
+      await startBroker();
+    }
+    await expectEventually(async () => (await auditGet(auditor.key, '/v1/audit/checkpoint')).status === 200, {
+      timeoutMs: CONSUMED_WITHIN_MS,
+      description: 'the audit log answering again',
+    });
+    // And consuming again: a query made now reaches the log (so the next test file starts from a working hub).
+    const probe = randomUUID();
+    expect((await auditGet(auditor.key, `/v1/audit/alerts/${probe}/trail`)).status).toBe(200);
+    await expectEventually(
+      async () =>
+        (await allEntries(auditor.key, { type: AuditEventType.AuditQueried, agency: auditor.agencyId })).some((item) =>
+          JSON.stringify(item.details).includes(probe),
+        ),
+      { timeoutMs: CONSUMED_WITHIN_MS, description: 'the audit log consuming again' },
+    );
+  }, 300_000);
 });

@@ -19,8 +19,14 @@ function auditEvent(eventId: string, extra: Record<string, unknown> = {}): Audit
 }
 
 async function entriesOf(eventIdPrefix: string): Promise<Array<{ event_id: string; seq: number }>> {
-  return asSuperuser(async (db) =>
-    (await db.query(`SELECT event_id, seq::int AS seq FROM audit.entries WHERE event_id LIKE $1 || '%' ORDER BY seq`, [eventIdPrefix])).rows,
+  return asSuperuser(
+    async (db) =>
+      (
+        await db.query(
+          `SELECT event_id, seq::int AS seq FROM audit.entries WHERE event_id LIKE $1 || '%' ORDER BY seq`,
+          [eventIdPrefix],
+        )
+      ).rows,
   );
 }
 
@@ -38,7 +44,11 @@ describe('every audit event is appended exactly once', () => {
   });
 
   const publish = (events: Array<{ key: string; value: unknown }>) =>
-    producer.send({ topic: AUDIT_TOPIC_OF[HubService.AgencyGateway], acks: -1, messages: events.map(({ key, value }) => ({ key, value: JSON.stringify(value) })) });
+    producer.send({
+      topic: AUDIT_TOPIC_OF[HubService.AgencyGateway],
+      acks: -1,
+      messages: events.map(({ key, value }) => ({ key, value: JSON.stringify(value) })),
+    });
 
   it('appends a redelivered event once, even when its JSON arrives in another key order', async () => {
     const eventId = `redelivered-${run}`;
@@ -52,7 +62,10 @@ describe('every audit event is appended exactly once', () => {
       { key: eventId, value: reordered },
       { key: eventId, value: auditEvent(marker) },
     ]);
-    await expectEventually(async () => (await entriesOf(marker)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the marker after the copies' });
+    await expectEventually(async () => (await entriesOf(marker)).length === 1, {
+      timeoutMs: CONSUMED_WITHIN_MS,
+      description: 'the marker after the copies',
+    });
     expect((await entriesOf(eventId)).map((row) => row.event_id)).toEqual([eventId]);
   });
 
@@ -67,12 +80,22 @@ describe('every audit event is appended exactly once', () => {
       { key: eventId, value: forged },
       { key: eventId, value: auditEvent(marker) },
     ]);
-    await expectEventually(async () => (await entriesOf(marker)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the marker after the forgeries' });
-    const [stored] = await asSuperuser(async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [eventId])).rows);
+    await expectEventually(async () => (await entriesOf(marker)).length === 1, {
+      timeoutMs: CONSUMED_WITHIN_MS,
+      description: 'the marker after the forgeries',
+    });
+    const [stored] = await asSuperuser(
+      async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [eventId])).rows,
+    );
     expect(JSON.parse(stored.entry).actor).toEqual({ service: HubService.AgencyGateway });
     const alarms = await asSuperuser(
       async (db) =>
-        (await db.query(`SELECT entry FROM audit.entries WHERE type = 'audit.integrity-alarm' AND entry::jsonb -> 'details' ->> 'eventId' = $1`, [eventId])).rows,
+        (
+          await db.query(
+            `SELECT entry FROM audit.entries WHERE type = 'audit.integrity-alarm' AND entry::jsonb -> 'details' ->> 'eventId' = $1`,
+            [eventId],
+          )
+        ).rows,
     );
     expect(alarms).toHaveLength(1);
     expect(JSON.parse(alarms[0].entry)).toMatchObject({
@@ -87,15 +110,28 @@ describe('every audit event is appended exactly once', () => {
     const stated = `stated-by-topic-${run}`;
     // An agency's act: the event names the key, not the service that vouches for it; the topic does.
     await publish([{ key: stated, value: { ...auditEvent(stated), actor: { agencyId: 'TJ-DCA', role: 'agency' } } }]);
-    await expectEventually(async () => (await entriesOf(stated)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the event in the log' });
-    const [stored] = await asSuperuser(async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [stated])).rows);
-    expect(JSON.parse(stored.entry)).toMatchObject({ actor: { agencyId: 'TJ-DCA', role: 'agency' }, producer: HubService.AgencyGateway });
+    await expectEventually(async () => (await entriesOf(stated)).length === 1, {
+      timeoutMs: CONSUMED_WITHIN_MS,
+      description: 'the event in the log',
+    });
+    const [stored] = await asSuperuser(
+      async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [stated])).rows,
+    );
+    expect(JSON.parse(stored.entry)).toMatchObject({
+      actor: { agencyId: 'TJ-DCA', role: 'agency' },
+      producer: HubService.AgencyGateway,
+    });
     const auditor = await newAuditor();
-    const items = await allEntries(auditor.key, { type: AuditEventType.MessageDeadLettered, from: new Date(Date.now() - 10 * 60_000).toISOString() });
-    expect(items.find((item) => (item.entry as { eventId: string }).eventId === stated)).toMatchObject({ producer: HubService.AgencyGateway });
+    const items = await allEntries(auditor.key, {
+      type: AuditEventType.MessageDeadLettered,
+      from: new Date(Date.now() - 10 * 60_000).toISOString(),
+    });
+    expect(items.find((item) => (item.entry as { eventId: string }).eventId === stated)).toMatchObject({
+      producer: HubService.AgencyGateway,
+    });
   });
 
-  it('refuses an event whose actor.service names another service than the topic\'s writer, and records an integrity alarm, once', async () => {
+  it("refuses an event whose actor.service names another service than the topic's writer, and records an integrity alarm, once", async () => {
     const eventId = `impersonation-${run}`;
     // The gateway's principal writes on its own topic (the only one it may) a fact that claims to be the node's.
     const impersonating = { ...auditEvent(eventId), actor: { service: HubService.CoordinationNode } };
@@ -105,11 +141,19 @@ describe('every audit event is appended exactly once', () => {
       { key: eventId, value: impersonating },
       { key: eventId, value: auditEvent(marker) },
     ]);
-    await expectEventually(async () => (await entriesOf(marker)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the marker after the claims' });
+    await expectEventually(async () => (await entriesOf(marker)).length === 1, {
+      timeoutMs: CONSUMED_WITHIN_MS,
+      description: 'the marker after the claims',
+    });
     expect(await entriesOf(eventId)).toEqual([]);
     const alarms = await asSuperuser(
       async (db) =>
-        (await db.query(`SELECT entry FROM audit.entries WHERE type = 'audit.integrity-alarm' AND entry::jsonb -> 'details' ->> 'eventId' = $1`, [eventId])).rows,
+        (
+          await db.query(
+            `SELECT entry FROM audit.entries WHERE type = 'audit.integrity-alarm' AND entry::jsonb -> 'details' ->> 'eventId' = $1`,
+            [eventId],
+          )
+        ).rows,
     );
     expect(alarms).toHaveLength(1);
     expect(JSON.parse(alarms[0].entry)).toMatchObject({
@@ -121,63 +165,78 @@ describe('every audit event is appended exactly once', () => {
     const node = testKafka('exactly-once-node', HubService.CoordinationNode).producer();
     await node.connect();
     try {
-      await node.send({ topic: AUDIT_TOPIC_OF[HubService.CoordinationNode], acks: -1, messages: [{ key: eventId, value: JSON.stringify(impersonating) }] });
+      await node.send({
+        topic: AUDIT_TOPIC_OF[HubService.CoordinationNode],
+        acks: -1,
+        messages: [{ key: eventId, value: JSON.stringify(impersonating) }],
+      });
     } finally {
       await node.disconnect();
     }
-    await expectEventually(async () => (await entriesOf(eventId)).length === 1, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the genuine fact in the log' });
-    const [genuine] = await asSuperuser(async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [eventId])).rows);
-    expect(JSON.parse(genuine.entry)).toMatchObject({ actor: { service: HubService.CoordinationNode }, producer: HubService.CoordinationNode });
+    await expectEventually(async () => (await entriesOf(eventId)).length === 1, {
+      timeoutMs: CONSUMED_WITHIN_MS,
+      description: 'the genuine fact in the log',
+    });
+    const [genuine] = await asSuperuser(
+      async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE event_id = $1`, [eventId])).rows,
+    );
+    expect(JSON.parse(genuine.entry)).toMatchObject({
+      actor: { service: HubService.CoordinationNode },
+      producer: HubService.CoordinationNode,
+    });
   });
 
-  it(
-    'loses and duplicates nothing when audit-log is killed mid-stream',
-    async () => {
-      const prefix = `stream-${run}-`;
-      const total = 600;
-      const events = Array.from({ length: total }, (_, i) => ({ key: `key-${i % 24}`, value: auditEvent(`${prefix}${String(i).padStart(4, '0')}`, { i }) }));
-      const publishRange = async (from: number, to: number) => {
-        for (let start = from; start < to; start += 25) {
-          const batch = events.slice(start, Math.min(start + 25, to));
-          await publish(batch);
-          // Some batches go out twice, as a producer retrying after a lost acknowledgement would send them.
-          if (start % 100 === 0) await publish(batch);
-        }
-      };
-      // The first half streams in; once the log is busy appending it, the process is killed outright (no
-      // graceful shutdown: transactions in flight are lost, offsets not yet committed are redelivered), and the
-      // second half arrives while it is down and restarting.
-      const firstHalf = publishRange(0, total / 2);
-      await expectEventually(async () => (await entriesOf(prefix)).length >= 50, { timeoutMs: CONSUMED_WITHIN_MS, description: 'the stream under way' });
-      const restarting = restartService('audit-log', 'SIGKILL');
-      await firstHalf;
-      await publishRange(total / 2, total);
-      await restarting;
+  it('loses and duplicates nothing when audit-log is killed mid-stream', async () => {
+    const prefix = `stream-${run}-`;
+    const total = 600;
+    const events = Array.from({ length: total }, (_, i) => ({
+      key: `key-${i % 24}`,
+      value: auditEvent(`${prefix}${String(i).padStart(4, '0')}`, { i }),
+    }));
+    const publishRange = async (from: number, to: number) => {
+      for (let start = from; start < to; start += 25) {
+        const batch = events.slice(start, Math.min(start + 25, to));
+        await publish(batch);
+        // Some batches go out twice, as a producer retrying after a lost acknowledgement would send them.
+        if (start % 100 === 0) await publish(batch);
+      }
+    };
+    // The first half streams in; once the log is busy appending it, the process is killed outright (no
+    // graceful shutdown: transactions in flight are lost, offsets not yet committed are redelivered), and the
+    // second half arrives while it is down and restarting.
+    const firstHalf = publishRange(0, total / 2);
+    await expectEventually(async () => (await entriesOf(prefix)).length >= 50, {
+      timeoutMs: CONSUMED_WITHIN_MS,
+      description: 'the stream under way',
+    });
+    const restarting = restartService('audit-log', 'SIGKILL');
+    await firstHalf;
+    await publishRange(total / 2, total);
+    await restarting;
 
-      const rows = await expectEventually(
-        async () => {
-          const found = await entriesOf(prefix);
-          return found.length >= total ? found : false;
-        },
-        { timeoutMs: 120000, description: `all ${total} events in the log` },
-      );
-      expect(rows).toHaveLength(total);
-      expect(new Set(rows.map((row) => row.event_id)).size).toBe(total);
-      // One key keeps its events in order: within a key, log order is publishing order.
-      const ofKey = rows.filter((row) => Number(row.event_id.slice(prefix.length)) % 24 === 5).map((row) => row.event_id);
-      expect(ofKey).toEqual([...ofKey].sort());
+    const rows = await expectEventually(
+      async () => {
+        const found = await entriesOf(prefix);
+        return found.length >= total ? found : false;
+      },
+      { timeoutMs: 120000, description: `all ${total} events in the log` },
+    );
+    expect(rows).toHaveLength(total);
+    expect(new Set(rows.map((row) => row.event_id)).size).toBe(total);
+    // One key keeps its events in order: within a key, log order is publishing order.
+    const ofKey = rows.filter((row) => Number(row.event_id.slice(prefix.length)) % 24 === 5).map((row) => row.event_id);
+    expect(ofKey).toEqual([...ofKey].sort());
 
-      const [{ count, next }] = await asSuperuser(async (db) =>
+    const [{ count, next }] = await asSuperuser(
+      async (db) =>
         (await db.query(`SELECT count(*)::int AS count, (max(seq) + 1)::int AS next FROM audit.entries`)).rows,
-      );
-      expect(count).toBe(next);
+    );
+    expect(count).toBe(next);
 
-      const auditor = await newAuditor();
-      const publicKeyPem = (await auditGet(auditor.key, '/v1/audit/public-key')).body.publicKeyPem;
-      const verified = await verifyLogOverHttp({ baseUrl: env.audit, apiKey: auditor.key, publicKeyPem });
-      expect(verified.problems).toEqual([]);
-      expect(verified.ok).toBe(true);
-    },
-    240000,
-  );
+    const auditor = await newAuditor();
+    const publicKeyPem = (await auditGet(auditor.key, '/v1/audit/public-key')).body.publicKeyPem;
+    const verified = await verifyLogOverHttp({ baseUrl: env.audit, apiKey: auditor.key, publicKeyPem });
+    expect(verified.problems).toEqual([]);
+    expect(verified.ok).toBe(true);
+  }, 240000);
 });

@@ -23,7 +23,10 @@ describe('a second writer appending between two appends of the service', () => {
     dataSource = new DataSource({ type: 'postgres', url: env.databaseUrl, applicationName: 'second-writer-spec' });
     await dataSource.initialize();
     // The key of the service under test (a local run generates it once at .hub/audit-signing-key.pem).
-    const key = loadCheckpointKey({ AUDIT_SIGNING_KEY: '', AUDIT_SIGNING_KEY_FILE: '' }, { cwd: path.resolve(__dirname, '..', '..', '..') });
+    const key = loadCheckpointKey(
+      { AUDIT_SIGNING_KEY: '', AUDIT_SIGNING_KEY_FILE: '' },
+      { cwd: path.resolve(__dirname, '..', '..', '..') },
+    );
     secondReplica = new AuditLogWriter(dataSource, new SealedTreeReader(key), key);
     auditor = await newAuditor();
   }, 240_000);
@@ -34,7 +37,10 @@ describe('a second writer appending between two appends of the service', () => {
 
   it('keeps one total order: the service appends after the other replica, and the whole log verifies', async () => {
     // The service has appended (the auditor's own queries are audited), so its tip is in memory.
-    await expectEventually(async () => (await checkpoint(auditor.key)).treeSize > 0, { timeoutMs: CONSUMED_WITHIN_MS, description: 'a non-empty log' });
+    await expectEventually(async () => (await checkpoint(auditor.key)).treeSize > 0, {
+      timeoutMs: CONSUMED_WITHIN_MS,
+      description: 'a non-empty log',
+    });
     const eventId = `second-replica-${Date.now()}`;
     const [appended] = await secondReplica.append([
       {
@@ -59,7 +65,9 @@ describe('a second writer appending between two appends of the service', () => {
       { timeoutMs: CONSUMED_WITHIN_MS, description: "the service appending after the other replica's entry" },
     );
     const entries = await allEntries(auditor.key);
-    expect(entries.filter((item) => (item.entry as { eventId?: string }).eventId === eventId).map((item) => item.seq)).toEqual([ours]);
+    expect(
+      entries.filter((item) => (item.entry as { eventId?: string }).eventId === eventId).map((item) => item.seq),
+    ).toEqual([ours]);
     expect(entries.slice(0, after.treeSize).map((item) => item.seq)).toEqual([...Array(after.treeSize).keys()]);
 
     const publicKeyPem = (await auditGet(auditor.key, '/v1/audit/public-key')).body.publicKeyPem;

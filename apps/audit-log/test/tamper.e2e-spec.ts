@@ -22,7 +22,17 @@ import {
 import { expectEventually } from '@hub/testing';
 import { APPEND_LOCK_SQL } from '../src/log/audit-log.writer';
 import { PostgresMerkleNodeStore, SqlRunner } from '../src/log/postgres-node-store';
-import { allEntries, asSuperuser, asVerifierPage, Auditor, auditGet, checkpoint, CONSUMED_WITHIN_MS, env, newAuditor } from './audit-test-support';
+import {
+  allEntries,
+  asSuperuser,
+  asVerifierPage,
+  Auditor,
+  auditGet,
+  checkpoint,
+  CONSUMED_WITHIN_MS,
+  env,
+  newAuditor,
+} from './audit-test-support';
 
 const MAIN_JS = path.resolve(__dirname, '..', '..', '..', 'dist', 'apps', 'audit-log', 'main.js');
 const TRIGGERS = {
@@ -39,7 +49,10 @@ function rows(db: Client): SqlRunner {
  * the other in the wrong order), the append-only triggers off only inside this transaction, and back on before
  * commit, so nobody else ever sees them disabled.
  */
-async function asRogueSuperuser(tables: ReadonlyArray<keyof typeof TRIGGERS>, work: (db: Client) => Promise<void>): Promise<void> {
+async function asRogueSuperuser(
+  tables: ReadonlyArray<keyof typeof TRIGGERS>,
+  work: (db: Client) => Promise<void>,
+): Promise<void> {
   await asSuperuser(async (db) => {
     await db.query('BEGIN');
     try {
@@ -56,7 +69,9 @@ async function asRogueSuperuser(tables: ReadonlyArray<keyof typeof TRIGGERS>, wo
 }
 
 async function storedEntry(seq: number): Promise<string> {
-  return asSuperuser(async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE seq = $1`, [seq])).rows[0].entry);
+  return asSuperuser(
+    async (db) => (await db.query(`SELECT entry FROM audit.entries WHERE seq = $1`, [seq])).rows[0].entry,
+  );
 }
 
 /** The entry text with one character of its type changed, still valid JSON: the smallest meaningful edit. */
@@ -81,7 +96,17 @@ describe('tampering with the log as the database superuser, against a checkpoint
   function runVerifyCommand(...extra: string[]) {
     const result = spawnSync(
       process.execPath,
-      [MAIN_JS, 'verify', '--url', env.audit, '--key', auditor.key, '--public-key', path.join(workDir, 'log-key.pem'), ...extra],
+      [
+        MAIN_JS,
+        'verify',
+        '--url',
+        env.audit,
+        '--key',
+        auditor.key,
+        '--public-key',
+        path.join(workDir, 'log-key.pem'),
+        ...extra,
+      ],
       { encoding: 'utf8', timeout: 120000, env: { PATH: process.env.PATH } },
     );
     return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -93,10 +118,13 @@ describe('tampering with the log as the database superuser, against a checkpoint
     publicKeyPem = published.body.publicKeyPem;
     // The auditor pins the key: every checkpoint must name it.
     expect(published.body.keyId).toBe(keyIdFor(loadEd25519PublicKey(publicKeyPem)));
-    saved = await expectEventually(async () => {
-      const latest = await checkpoint(auditor.key);
-      return latest.treeSize >= 20 ? latest : false;
-    }, { timeoutMs: CONSUMED_WITHIN_MS, description: 'a log of at least 20 entries' });
+    saved = await expectEventually(
+      async () => {
+        const latest = await checkpoint(auditor.key);
+        return latest.treeSize >= 20 ? latest : false;
+      },
+      { timeoutMs: CONSUMED_WITHIN_MS, description: 'a log of at least 20 entries' },
+    );
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-tamper-'));
     fs.writeFileSync(path.join(workDir, 'log-key.pem'), publicKeyPem);
     fs.writeFileSync(path.join(workDir, 'saved.json'), JSON.stringify(saved));
@@ -106,8 +134,10 @@ describe('tampering with the log as the database superuser, against a checkpoint
   afterAll(async () => {
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
     // Whatever happened above, the triggers are back and the log verifies against the checkpoint saved first.
-    const triggers = await asSuperuser(async (db) =>
-      (await db.query(`SELECT tgname, tgenabled FROM pg_trigger WHERE tgname LIKE '%\\_refuse\\_%' ORDER BY tgname`)).rows,
+    const triggers = await asSuperuser(
+      async (db) =>
+        (await db.query(`SELECT tgname, tgenabled FROM pg_trigger WHERE tgname LIKE '%\\_refuse\\_%' ORDER BY tgname`))
+          .rows,
     );
     // Two per append-only table: the four log tables and the subjects index.
     expect(triggers).toHaveLength(10);
@@ -117,28 +147,43 @@ describe('tampering with the log as the database superuser, against a checkpoint
   it('detects one changed byte in an entry and names it; the verify command exits 1 naming it too', async () => {
     const seq = Math.floor(saved.treeSize / 2);
     const original = await storedEntry(seq);
-    await asRogueSuperuser(['entries'], (db) => db.query(`UPDATE audit.entries SET entry = $2 WHERE seq = $1`, [seq, withOneByteChanged(original)]).then(() => undefined));
+    await asRogueSuperuser(['entries'], (db) =>
+      db
+        .query(`UPDATE audit.entries SET entry = $2 WHERE seq = $1`, [seq, withOneByteChanged(original)])
+        .then(() => undefined),
+    );
     try {
       const result = await verify();
       expect(result.ok).toBe(false);
       expect(result.firstBadSeq).toBe(seq);
       expect(result.problems.join('\n')).toMatch(new RegExp(`saved checkpoint.*seq ${seq}\\b`));
 
-      const command = runVerifyCommand('--checkpoint', path.join(workDir, 'saved.json'), '--save-checkpoint', path.join(workDir, 'next.json'));
+      const command = runVerifyCommand(
+        '--checkpoint',
+        path.join(workDir, 'saved.json'),
+        '--save-checkpoint',
+        path.join(workDir, 'next.json'),
+      );
       expect(command.exitCode).toBe(1);
       expect(command.stdout).toMatch(/VERIFICATION FAILED/);
       expect(command.stdout).toMatch(new RegExp(`first bad entry: +seq ${seq}\\b`));
       expect(fs.existsSync(path.join(workDir, 'next.json'))).toBe(false);
     } finally {
-      await asRogueSuperuser(['entries'], (db) => db.query(`UPDATE audit.entries SET entry = $2 WHERE seq = $1`, [seq, original]).then(() => undefined));
+      await asRogueSuperuser(['entries'], (db) =>
+        db.query(`UPDATE audit.entries SET entry = $2 WHERE seq = $1`, [seq, original]).then(() => undefined),
+      );
     }
     expect((await verify()).ok).toBe(true);
   });
 
   it('detects a deleted entry and names its position', async () => {
     const seq = Math.floor(saved.treeSize / 3);
-    const [row] = await asSuperuser(async (db) => (await db.query(`SELECT * FROM audit.entries WHERE seq = $1`, [seq])).rows);
-    await asRogueSuperuser(['entries'], (db) => db.query(`DELETE FROM audit.entries WHERE seq = $1`, [seq]).then(() => undefined));
+    const [row] = await asSuperuser(
+      async (db) => (await db.query(`SELECT * FROM audit.entries WHERE seq = $1`, [seq])).rows,
+    );
+    await asRogueSuperuser(['entries'], (db) =>
+      db.query(`DELETE FROM audit.entries WHERE seq = $1`, [seq]).then(() => undefined),
+    );
     try {
       const result = await verify();
       expect(result.ok).toBe(false);
@@ -186,7 +231,9 @@ describe('tampering with the log as the database superuser, against a checkpoint
       await db.query(`UPDATE audit.entries SET entry = $2 WHERE seq = $1`, [seq, text]);
       // Recompute every stored node on the path from the leaf up, as a careful forger would.
       for (let level = 0, index = seq; ; level += 1, index = Math.floor(index / 2)) {
-        const { rows: [node] } = await db.query(`SELECT hash FROM audit.merkle_nodes WHERE level = $1 AND idx = $2`, [level, index]);
+        const {
+          rows: [node],
+        } = await db.query(`SELECT hash FROM audit.merkle_nodes WHERE level = $1 AND idx = $2`, [level, index]);
         if (!node) break;
         let hash: Buffer;
         if (restoreNodes) hash = originalNodes.find((n) => n.level === level)!.hash;
@@ -196,8 +243,18 @@ describe('tampering with the log as the database superuser, against a checkpoint
             level === 0
               ? auditEntryLeafHash(JSON.parse(text))
               : nodeHash(
-                  (await db.query(`SELECT hash FROM audit.merkle_nodes WHERE level = $1 AND idx = $2`, [level - 1, 2 * index])).rows[0].hash,
-                  (await db.query(`SELECT hash FROM audit.merkle_nodes WHERE level = $1 AND idx = $2`, [level - 1, 2 * index + 1])).rows[0].hash,
+                  (
+                    await db.query(`SELECT hash FROM audit.merkle_nodes WHERE level = $1 AND idx = $2`, [
+                      level - 1,
+                      2 * index,
+                    ])
+                  ).rows[0].hash,
+                  (
+                    await db.query(`SELECT hash FROM audit.merkle_nodes WHERE level = $1 AND idx = $2`, [
+                      level - 1,
+                      2 * index + 1,
+                    ])
+                  ).rows[0].hash,
                 );
         }
         await db.query(`UPDATE audit.merkle_nodes SET hash = $3 WHERE level = $1 AND idx = $2`, [level, index, hash]);
@@ -241,7 +298,9 @@ describe('tampering with the log as the database superuser, against a checkpoint
     let forgedSeq = -1;
     let forgedNodes: Array<{ level: number; index: number }> = [];
     await asRogueSuperuser([], async (db) => {
-      const { rows: [{ size }] } = await db.query(`SELECT max(tree_size)::int AS size FROM audit.tree_heads`);
+      const {
+        rows: [{ size }],
+      } = await db.query(`SELECT max(tree_size)::int AS size FROM audit.tree_heads`);
       forgedSeq = size;
       await db.query(`INSERT INTO audit.entries (seq, event_id, type, alert_id, entry) VALUES ($1, $2, $3, $4, $5)`, [
         forgedSeq,
@@ -258,17 +317,32 @@ describe('tampering with the log as the database superuser, against a checkpoint
     try {
       const refused = await auditGet(auditor.key, '/v1/audit/checkpoint');
       expect(refused.status).toBe(500);
-      expect(refused.body.message).toMatch(new RegExp(`entries from seq ${forgedSeq} on were not appended by this service`));
+      expect(refused.body.message).toMatch(
+        new RegExp(`entries from seq ${forgedSeq} on were not appended by this service`),
+      );
       await expect(verify()).rejects.toMatchObject({ status: 500 });
 
       // Without the signing key, the forger can only reuse a genuine signature or sign with a key of their own.
       const served = (await allEntries(auditor.key)).filter((item) => item.seq <= forgedSeq);
       expect(served[served.length - 1]).toMatchObject({ seq: forgedSeq, entry: forgedEntry });
       const forgedRoot = await asSuperuser((db) => rootAt(new PostgresMerkleNodeStore(rows(db)), forgedSeq + 1));
-      const genuine = (await asSuperuser((db) => db.query(`SELECT signature FROM audit.tree_heads WHERE tree_size = $1`, [forgedSeq]))).rows[0];
-      const reusedSignature: Checkpoint = { ...saved, treeSize: forgedSeq + 1, rootHash: hashToHex(forgedRoot), signature: genuine.signature };
+      const genuine = (
+        await asSuperuser((db) => db.query(`SELECT signature FROM audit.tree_heads WHERE tree_size = $1`, [forgedSeq]))
+      ).rows[0];
+      const reusedSignature: Checkpoint = {
+        ...saved,
+        treeSize: forgedSeq + 1,
+        rootHash: hashToHex(forgedRoot),
+        signature: genuine.signature,
+      };
       const forger = generateCheckpointKeyPair();
-      const ownKey = signCheckpoint(forger.privateKey, keyIdFor(forger.publicKey), forgedSeq + 1, forgedRoot, new Date());
+      const ownKey = signCheckpoint(
+        forger.privateKey,
+        keyIdFor(forger.publicKey),
+        forgedSeq + 1,
+        forgedRoot,
+        new Date(),
+      );
       for (const [forged, complaint] of [
         [reusedSignature, /latest checkpoint \(size \d+\) does not carry a valid signature/],
         [ownKey, /latest checkpoint names signing key .* but the trusted key is/],
@@ -285,14 +359,18 @@ describe('tampering with the log as the database superuser, against a checkpoint
     } finally {
       await asRogueSuperuser(['entries', 'merkle_nodes'], async (db) => {
         await db.query(`DELETE FROM audit.entries WHERE seq = $1 AND event_id = $2`, [forgedSeq, forgedEntry.eventId]);
-        for (const { level, index } of forgedNodes) await db.query(`DELETE FROM audit.merkle_nodes WHERE level = $1 AND idx = $2`, [level, index]);
+        for (const { level, index } of forgedNodes)
+          await db.query(`DELETE FROM audit.merkle_nodes WHERE level = $1 AND idx = $2`, [level, index]);
       });
     }
     // Appending resumes where it stopped: the queries above are recorded after the restored tree.
-    const resumed = await expectEventually(async () => {
-      const latest = await checkpoint(auditor.key);
-      return latest.treeSize > forgedSeq ? latest : false;
-    }, { timeoutMs: CONSUMED_WITHIN_MS, description: 'appending resumed after the forged entry was removed' });
+    const resumed = await expectEventually(
+      async () => {
+        const latest = await checkpoint(auditor.key);
+        return latest.treeSize > forgedSeq ? latest : false;
+      },
+      { timeoutMs: CONSUMED_WITHIN_MS, description: 'appending resumed after the forged entry was removed' },
+    );
     expect(resumed.treeSize).toBeGreaterThan(forgedSeq);
     const atForgedSeq = (await allEntries(auditor.key)).find((item) => item.seq === forgedSeq);
     expect(atForgedSeq).toBeDefined();
@@ -301,7 +379,12 @@ describe('tampering with the log as the database superuser, against a checkpoint
   });
 
   it('the verify command exits 0 on the restored log and saves the new checkpoint', async () => {
-    const command = runVerifyCommand('--checkpoint', path.join(workDir, 'saved.json'), '--save-checkpoint', path.join(workDir, 'next.json'));
+    const command = runVerifyCommand(
+      '--checkpoint',
+      path.join(workDir, 'saved.json'),
+      '--save-checkpoint',
+      path.join(workDir, 'next.json'),
+    );
     expect(command.stderr).toBe('');
     expect(command.exitCode).toBe(0);
     expect(command.stdout).toMatch(/VERIFIED/);

@@ -1,8 +1,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashFromHex, leafHashOfUtf8, loadEd25519PublicKey, runVerifyCli, verifyCheckpointSignature, verifyInclusion } from '@hub/merkle';
-import { alertBody, api, awaitDeliveries, createAgency, expectEventually, inbox, submitAccepted, TestAgency } from '@hub/testing';
+import {
+  hashFromHex,
+  leafHashOfUtf8,
+  loadEd25519PublicKey,
+  runVerifyCli,
+  verifyCheckpointSignature,
+  verifyInclusion,
+} from '@hub/merkle';
+import {
+  alertBody,
+  api,
+  awaitDeliveries,
+  createAgency,
+  expectEventually,
+  inbox,
+  submitAccepted,
+  TestAgency,
+} from '@hub/testing';
 import { auditGet, Auditor, CONSUMED_WITHIN_MS, env, newAuditor, trail } from './audit-test-support';
 
 describe('point-in-time visibility (GET /v1/audit/visibility, verify --visibility)', () => {
@@ -44,14 +60,20 @@ describe('point-in-time visibility (GET /v1/audit/visibility, verify --visibilit
     const body = answer.body;
     expect(body.entitled).toEqual([expect.objectContaining({ alertId: shared, version: 1, reason: 'ADDRESSED' })]);
     expect(body.delivered).toEqual([expect.objectContaining({ alertId: shared, version: 1, kind: 'alert' })]);
-    expect(body.read).toEqual(expect.arrayContaining([expect.objectContaining({ alertId: shared, version: 1, how: 'inbox.read' })]));
+    expect(body.read).toEqual(
+      expect.arrayContaining([expect.objectContaining({ alertId: shared, version: 1, how: 'inbox.read' })]),
+    );
     expect(body.denied).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ alertId: secret, version: 1, how: 'withheld' }),
         expect.objectContaining({ alertId: secret, how: 'access-denied', reason: 'not-a-recipient' }),
       ]),
     );
-    expect(body.entitled.concat(body.delivered, body.read, body.denied).some((item: { alertId: string }) => item.alertId !== shared && item.alertId !== secret)).toBe(false);
+    expect(
+      body.entitled
+        .concat(body.delivered, body.read, body.denied)
+        .some((item: { alertId: string }) => item.alertId !== shared && item.alertId !== secret),
+    ).toBe(false);
 
     // independently of the service: the checkpoint's signature, and each fact's leaf and inclusion proof
     expect(verifyCheckpointSignature(body.checkpoint, loadEd25519PublicKey(publicKeyPem))).toBe(true);
@@ -62,17 +84,36 @@ describe('point-in-time visibility (GET /v1/audit/visibility, verify --visibilit
       expect(fact).toBeDefined();
       const leaf = leafHashOfUtf8(fact.entry);
       expect(leaf.toString('hex')).toBe(fact.leafHash);
-      expect(verifyInclusion(leaf, fact.seq, body.checkpoint.treeSize, fact.proof.map(hashFromHex), hashFromHex(body.checkpoint.rootHash))).toBe(true);
+      expect(
+        verifyInclusion(
+          leaf,
+          fact.seq,
+          body.checkpoint.treeSize,
+          fact.proof.map(hashFromHex),
+          hashFromHex(body.checkpoint.rootHash),
+        ),
+      ).toBe(true);
     }
 
     // before anything happened, X could see nothing of these alerts
     const earlier = (await auditGet(auditor.key, `/v1/audit/visibility?agency=${x.id}&at=${before}`)).body;
-    expect([...earlier.entitled, ...earlier.delivered, ...earlier.read, ...earlier.denied].filter((i: { alertId: string }) => i.alertId === shared || i.alertId === secret)).toEqual([]);
+    expect(
+      [...earlier.entitled, ...earlier.delivered, ...earlier.read, ...earlier.denied].filter(
+        (i: { alertId: string }) => i.alertId === shared || i.alertId === secret,
+      ),
+    ).toEqual([]);
     // Y was entitled to the secret alert, not to the shared one
     const ofY = (await auditGet(auditor.key, `/v1/audit/visibility?agency=${y.id}&at=${at}`)).body;
     expect(ofY.entitled.map((i: { alertId: string }) => i.alertId)).toEqual([secret]);
 
-    expect((await auditGet(auditor.key, `/v1/audit/visibility?agency=${x.id}&at=${new Date(Date.now() + 3_600_000).toISOString()}`)).status).toBe(400);
+    expect(
+      (
+        await auditGet(
+          auditor.key,
+          `/v1/audit/visibility?agency=${x.id}&at=${new Date(Date.now() + 3_600_000).toISOString()}`,
+        )
+      ).status,
+    ).toBe(400);
     const bad = await auditGet(auditor.key, `/v1/audit/visibility?agency=nobody&at=${at}`);
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].path).toBe('agency');
@@ -83,7 +124,18 @@ describe('point-in-time visibility (GET /v1/audit/visibility, verify --visibilit
     const dir = mkdtempSync(join(tmpdir(), 'visibility-'));
     writeFileSync(join(dir, 'key.pem'), publicKeyPem);
     const lines: string[] = [];
-    const args = ['--url', env.audit, '--key', auditor.key, '--public-key', join(dir, 'key.pem'), '--visibility', x.id, '--at', at];
+    const args = [
+      '--url',
+      env.audit,
+      '--key',
+      auditor.key,
+      '--public-key',
+      join(dir, 'key.pem'),
+      '--visibility',
+      x.id,
+      '--at',
+      at,
+    ];
     const code = await runVerifyCli(args, { stdout: (line) => lines.push(line), stderr: (line) => lines.push(line) });
     expect(lines.join('\n')).toContain(`Visibility of ${x.id} at ${at}: VERIFIED`);
     expect(code).toBe(0);
@@ -98,7 +150,11 @@ describe('point-in-time visibility (GET /v1/audit/visibility, verify --visibilit
       return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
     };
     const tampered: string[] = [];
-    const failed = await runVerifyCli(args, { stdout: (line) => tampered.push(line), stderr: (line) => tampered.push(line), fetch: hiding });
+    const failed = await runVerifyCli(args, {
+      stdout: (line) => tampered.push(line),
+      stderr: (line) => tampered.push(line),
+      fetch: hiding,
+    });
     expect(failed).toBe(1);
     expect(tampered.join('\n')).toMatch(/VERIFICATION FAILED[\s\S]*the answer is not complete/);
   });

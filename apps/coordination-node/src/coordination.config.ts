@@ -19,20 +19,23 @@ export class CoordinationConfig extends HubBaseConfig {
    * Agency id of the regional centre whose analysts use this node. RED and AMBER+STRICT alerts that do not
    * name it as a recipient are shown to analysts as metadata only.
    */
-  @Matches(AGENCY_ID_PATTERN, { message: 'REGIONAL_CENTRE_ID must be an agency id such as CARICC' }) REGIONAL_CENTRE_ID: string = 'CARICC';
+  @Matches(AGENCY_ID_PATTERN, { message: 'REGIONAL_CENTRE_ID must be an agency id such as CARICC' })
+  REGIONAL_CENTRE_ID: string = 'CARICC';
 
   /**
    * Password of this app's Kafka principal, the SCRAM-SHA-512 user `coordination-node` (its own secret; the broker's ACLs give
    * that user only what this app needs; refused under NODE_ENV=production if left at the default).
    */
-  @IsString() @IsNotEmpty() @NotALocalDefaultInProduction() COORDINATION_KAFKA_PASSWORD: string = 'hub-local-only-kafka-coordination';
+  @IsString() @IsNotEmpty() @NotALocalDefaultInProduction() COORDINATION_KAFKA_PASSWORD: string =
+    'hub-local-only-kafka-coordination';
 
   /**
    * Secret of the keyed hashes (HMAC-SHA-256) that stand for identifiers in audit facts and in erased correlations
    * (docs/decisions/008-retention-and-erasure.md). Never stored in a database; refused under production if left at
    * the local default. Changing it makes new hashes incomparable with earlier ones.
    */
-  @IsString() @MinLength(16) @NotALocalDefaultInProduction() IDENTIFIER_HASH_KEY: string = 'hub-local-only-identifier-hash-key';
+  @IsString() @MinLength(16) @NotALocalDefaultInProduction() IDENTIFIER_HASH_KEY: string =
+    'hub-local-only-identifier-hash-key';
 
   get databaseUrl(): string {
     return this.runtimeUrl(this.COORDINATION_DATABASE_URL, 'hub_coordination', this.COORDINATION_DB_PASSWORD);

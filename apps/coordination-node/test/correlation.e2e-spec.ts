@@ -22,7 +22,12 @@ describe('cross-agency correlation (GET /v1/correlations)', () => {
   let analyst: string;
 
   beforeAll(async () => {
-    [kz, tj, uz, analyst] = await Promise.all([createAgency('KZ'), createAgency('TJ'), createAgency('UZ'), analystKey()]);
+    [kz, tj, uz, analyst] = await Promise.all([
+      createAgency('KZ'),
+      createAgency('TJ'),
+      createAgency('UZ'),
+      analystKey(),
+    ]);
   });
 
   /** The one correlation that involves both alerts (whichever of them was indexed second found it). */
@@ -33,7 +38,7 @@ describe('cross-agency correlation (GET /v1/correlations)', () => {
     );
   }
 
-  it('links two agencies that report the same container, and tells owners who hold each other\'s alerts which alert matched', async () => {
+  it("links two agencies that report the same container, and tells owners who hold each other's alerts which alert matched", async () => {
     const container = uniqueContainer();
     const head = await feedHead(analyst);
     const fromKz = await submit(kz.key, alertBody([tj.id], { subjects: [{ type: 'container', number: container }] }));
@@ -45,19 +50,35 @@ describe('cross-agency correlation (GET /v1/correlations)', () => {
     expect(correlation.alerts.map((a: any) => a.alertId).sort()).toEqual([fromKz.alertId, fromTj.alertId].sort());
     expect(correlation.restricted).toBe(false);
     const toKz = correlation.notices.find((n: any) => n.agencyId === kz.id);
-    expect(toKz).toMatchObject({ alertId: fromKz.alertId, otherAgencyId: tj.id, otherAlertIds: [fromTj.alertId], restricted: false });
+    expect(toKz).toMatchObject({
+      alertId: fromKz.alertId,
+      otherAgencyId: tj.id,
+      otherAlertIds: [fromTj.alertId],
+      restricted: false,
+    });
     expect(toKz.text).toContain(container);
 
     // Audited as correlation.found (outbox, same transaction), which the feed shows.
-    const [found] = await awaitFeedEntries(analyst, head, correlation.alertId, (entries) => entries.some((e) => e.type === 'correlation.found'), 'correlation.found in the feed').then((entries) =>
-      entries.filter((e) => e.type === 'correlation.found'),
-    );
-    expect(found.correlation).toMatchObject({ correlationId: correlation.correlationId, identifier: { kind: 'container', key: container } });
+    const [found] = await awaitFeedEntries(
+      analyst,
+      head,
+      correlation.alertId,
+      (entries) => entries.some((e) => e.type === 'correlation.found'),
+      'correlation.found in the feed',
+    ).then((entries) => entries.filter((e) => e.type === 'correlation.found'));
+    expect(found.correlation).toMatchObject({
+      correlationId: correlation.correlationId,
+      identifier: { kind: 'container', key: container },
+    });
   });
 
   it('matches vehicle plates however they are written, within the registration country', async () => {
     const digits = String(Date.now()).slice(-5);
-    const vehicle = (plate: string, registrationCountry = 'KG') => ({ subjects: [{ type: 'vehicle', plate, registrationCountry }], expiresAt: inAWeek(), category: 'vehicle-of-interest' });
+    const vehicle = (plate: string, registrationCountry = 'KG') => ({
+      subjects: [{ type: 'vehicle', plate, registrationCountry }],
+      expiresAt: inAWeek(),
+      category: 'vehicle-of-interest',
+    });
     const fromKz = await submit(kz.key, alertBody([tj.id], vehicle(`01 kg-${digits}.abc`)));
     const otherCountry = await submit(uz.key, alertBody([tj.id], vehicle(`01KG${digits}ABC`, 'KZ')));
     const fromTj = await submit(tj.key, alertBody([kz.id], vehicle(`01KG${digits}ABC`)));
@@ -65,7 +86,9 @@ describe('cross-agency correlation (GET /v1/correlations)', () => {
     const correlation = await awaitCorrelation(fromKz.alertId, fromTj.alertId);
     expect(correlation.identifier).toEqual({ kind: 'vehicle-plate', key: `KG:01KG${digits}ABC` });
     await awaitIndexed(otherCountry.alertId);
-    expect((await correlationsOf(analyst, otherCountry.alertId)).filter((c) => c.identifier?.kind === 'vehicle-plate')).toEqual([]);
+    expect(
+      (await correlationsOf(analyst, otherCountry.alertId)).filter((c) => c.identifier?.kind === 'vehicle-plate'),
+    ).toEqual([]);
   });
 
   it('does not correlate alerts of one agency with each other', async () => {
@@ -81,7 +104,9 @@ describe('cross-agency correlation (GET /v1/correlations)', () => {
     const fromUz = await submit(uz.key, alertBody([kz.id], { subjects: [{ type: 'container', number: container }] }));
     const correlation = await awaitCorrelation(first.alertId, fromUz.alertId);
     expect(correlation.alertId).toBe(fromUz.alertId);
-    expect(correlation.alerts.map((a: any) => a.alertId).sort()).toEqual([first.alertId, second.alertId, fromUz.alertId].sort());
+    expect(correlation.alerts.map((a: any) => a.alertId).sort()).toEqual(
+      [first.alertId, second.alertId, fromUz.alertId].sort(),
+    );
     expect(correlation.agencies.sort()).toEqual([kz.id, uz.id].sort());
   });
 
@@ -98,7 +123,10 @@ describe('cross-agency correlation (GET /v1/correlations)', () => {
     await awaitIndexed(fromKz.alertId, 2);
     const fromUz = await submit(uz.key, alertBody([tj.id], { subjects: [container(cancelledOnly)] }));
     await awaitIndexed(fromUz.alertId);
-    const cancel = await api(env.gateway, 'POST', `/v1/alerts/${fromUz.alertId}/cancel`, { key: uz.key, body: { reason: 'Cleared after inspection' } });
+    const cancel = await api(env.gateway, 'POST', `/v1/alerts/${fromUz.alertId}/cancel`, {
+      key: uz.key,
+      body: { reason: 'Cleared after inspection' },
+    });
     expect(cancel.status).toBe(202);
     await awaitIndexed(fromUz.alertId, 2);
 
@@ -136,7 +164,10 @@ describe('cross-agency correlation (GET /v1/correlations)', () => {
     const container = uniqueContainer();
     const amber = await submit(kz.key, alertBody([tj.id], { subjects: [{ type: 'container', number: container }] }));
     await awaitIndexed(amber.alertId);
-    const red = await submit(uz.key, alertBody([kz.id], { tlp: 'RED', subjects: [{ type: 'container', number: container }] }));
+    const red = await submit(
+      uz.key,
+      alertBody([kz.id], { tlp: 'RED', subjects: [{ type: 'container', number: container }] }),
+    );
 
     const correlation = await awaitCorrelation(amber.alertId, red.alertId);
     expect(correlation).toMatchObject({ identifier: null, withheldFromCentre: true, restricted: true });
@@ -145,7 +176,9 @@ describe('cross-agency correlation (GET /v1/correlations)', () => {
   });
 
   it('refuses bad filters with the error shape naming the parameter', async () => {
-    const response = await api(env.coordination, 'GET', '/v1/correlations?alertId=not-a-uuid&limit=0', { key: analyst });
+    const response = await api(env.coordination, 'GET', '/v1/correlations?alertId=not-a-uuid&limit=0', {
+      key: analyst,
+    });
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('validation_failed');
     expect(response.body.details.map((d: any) => d.path).sort()).toEqual(['alertId', 'limit']);

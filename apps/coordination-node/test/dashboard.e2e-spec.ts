@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Browser, Page } from 'playwright-core';
-import { api, expectEventually, launchChromium, overflowingElements, restartService, TEST_ARTIFACTS as ARTIFACTS } from '@hub/testing';
+import {
+  api,
+  expectEventually,
+  launchChromium,
+  overflowingElements,
+  restartService,
+  TEST_ARTIFACTS as ARTIFACTS,
+} from '@hub/testing';
 import { alertBody, analystKey, createAgency, env, submit, TestAgency, uniqueContainer } from './monitoring-fixtures';
 const UI_TIMEOUT_MS = 60000;
 
@@ -39,7 +46,8 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     await browser?.close();
   });
 
-  const feedRow = (type: string, alertId: string) => page.locator(`#feed-body tr[data-type="${type}"][data-alert-id="${alertId}"]`);
+  const feedRow = (type: string, alertId: string) =>
+    page.locator(`#feed-body tr[data-type="${type}"][data-alert-id="${alertId}"]`);
 
   it('serves a self-contained page without a key, under a strict content security policy', async () => {
     const response = await api(env.coordination, 'GET', '/');
@@ -53,11 +61,14 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     expect(response.body).not.toMatch(/(src|href)=["']https?:/);
   });
 
-  it('refuses a key that is not an analyst\'s, and signs in with an analyst key kept in session storage', async () => {
+  it("refuses a key that is not an analyst's, and signs in with an analyst key kept in session storage", async () => {
     await page.goto(`${env.coordination}/`);
     await page.fill('#signin-key', kz.key);
     await page.click('#signin-submit');
-    await expectEventually(async () => (await page.textContent('#signin-error'))?.includes('not an analyst key'), { timeoutMs: UI_TIMEOUT_MS, description: 'refusal of an agency key' });
+    await expectEventually(async () => (await page.textContent('#signin-error'))?.includes('not an analyst key'), {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'refusal of an agency key',
+    });
     expect(await page.isVisible('#dashboard')).toBe(false);
 
     await page.fill('#signin-key', analyst);
@@ -81,14 +92,20 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     await feedRow('alert.delivered', first.alertId).waitFor();
 
     const second = await submit(tj.key, alertBody([kz.id], { subjects: [{ type: 'container', number: container }] }));
-    const correlation = page.locator(`#correlations li[data-alert-ids~="${first.alertId}"][data-alert-ids~="${second.alertId}"]`);
+    const correlation = page.locator(
+      `#correlations li[data-alert-ids~="${first.alertId}"][data-alert-ids~="${second.alertId}"]`,
+    );
     await correlation.waitFor();
     const correlationText = (await correlation.textContent()) ?? '';
     expect(correlationText).toContain(container);
     expect(correlationText).toContain(kz.id);
     expect(correlationText).toContain(tj.id);
 
-    const red = alertBody([tj.id], { tlp: 'RED', headline: `RED only for TJ ${randomUUID()}`, description: `RED description ${randomUUID()}` });
+    const red = alertBody([tj.id], {
+      tlp: 'RED',
+      headline: `RED only for TJ ${randomUUID()}`,
+      description: `RED description ${randomUUID()}`,
+    });
     const redAlert = await submit(kz.key, red);
     const redRow = feedRow('alert.submitted', redAlert.alertId);
     await redRow.waitFor();
@@ -99,7 +116,10 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     // Counters and the chase list follow the feed.
     await page.locator('#by-country-body tr[data-key="KZ"]').waitFor();
     await page.locator('#by-category-body tr[data-key="suspicious-shipment"]').waitFor();
-    await expectEventually(async () => Number(await page.textContent('#tile-unacked')) > 0, { timeoutMs: UI_TIMEOUT_MS, description: 'unacknowledged count' });
+    await expectEventually(async () => Number(await page.textContent('#tile-unacked')) > 0, {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'unacknowledged count',
+    });
     expect(await page.locator('#chase-body tr').count()).toBeGreaterThan(0);
 
     expect(await page.content()).not.toContain(red.headline);
@@ -134,7 +154,9 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     // With every event type shown, the table's cursors are consecutive across the drop: nothing lost or repeated.
     await page.check('#filters input[value="withheld"]');
     await feedRow('alert.delivered', whileDown.alertId).waitFor();
-    const cursors = await page.locator('#feed-body tr').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-cursor'))));
+    const cursors = await page
+      .locator('#feed-body tr')
+      .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-cursor'))));
     const newestFirst = [...cursors].sort((a, b) => b - a);
     expect(cursors).toEqual(newestFirst);
     expect(cursors).toEqual(cursors.map((_, i) => cursors[0] - i));

@@ -17,7 +17,7 @@ import {
   uniqueContainer,
 } from './monitoring-fixtures';
 
-describe('analysts\' live feed (GET /v1/feed, GET /v1/feed/stream)', () => {
+describe("analysts' live feed (GET /v1/feed, GET /v1/feed/stream)", () => {
   let kz: TestAgency;
   let tj: TestAgency;
   let analyst: string;
@@ -27,15 +27,21 @@ describe('analysts\' live feed (GET /v1/feed, GET /v1/feed/stream)', () => {
   });
 
   describe('access', () => {
-    it.each(['/v1/feed', '/v1/feed/stream', '/v1/correlations', '/v1/stats'])('%s needs a key (401) of the analyst role (403)', async (path) => {
-      expect((await api(env.coordination, 'GET', path)).status).toBe(401);
-      const asAgency = await api(env.coordination, 'GET', path, { key: kz.key });
-      expect(asAgency.status).toBe(403);
-      expect(asAgency.body.error).toBe('forbidden');
-    });
+    it.each(['/v1/feed', '/v1/feed/stream', '/v1/correlations', '/v1/stats'])(
+      '%s needs a key (401) of the analyst role (403)',
+      async (path) => {
+        expect((await api(env.coordination, 'GET', path)).status).toBe(401);
+        const asAgency = await api(env.coordination, 'GET', path, { key: kz.key });
+        expect(asAgency.status).toBe(403);
+        expect(asAgency.body.error).toBe('forbidden');
+      },
+    );
 
     it('refuses a malformed Last-Event-ID, naming the header', async () => {
-      const response = await api(env.coordination, 'GET', '/v1/feed/stream', { key: analyst, headers: { 'last-event-id': 'latest' } });
+      const response = await api(env.coordination, 'GET', '/v1/feed/stream', {
+        key: analyst,
+        headers: { 'last-event-id': 'latest' },
+      });
       expect(response.status).toBe(400);
       expect(response.body.details[0].path).toBe('Last-Event-ID');
     });
@@ -49,11 +55,18 @@ describe('analysts\' live feed (GET /v1/feed, GET /v1/feed/stream)', () => {
       analyst,
       head,
       alertId,
-      (found) => ['alert.submitted', 'routing.decided', 'alert.delivered'].every((type) => found.some((e) => e.type === type)),
+      (found) =>
+        ['alert.submitted', 'routing.decided', 'alert.delivered'].every((type) => found.some((e) => e.type === type)),
       'submitted, routed and delivered entries',
     );
     const submitted = entries.find((e) => e.type === 'alert.submitted');
-    expect(submitted).toMatchObject({ sender: kz.id, recipients: [tj.id], category: body.category, tlp: 'AMBER', redacted: false });
+    expect(submitted).toMatchObject({
+      sender: kz.id,
+      recipients: [tj.id],
+      category: body.category,
+      tlp: 'AMBER',
+      redacted: false,
+    });
     expect(submitted.alert.headline).toBe(body.headline);
     // One routing fact per version: its recipients, and the decisions summarised by reason.
     const routed = entries.filter((e) => e.type === 'routing.decided');
@@ -87,24 +100,49 @@ describe('analysts\' live feed (GET /v1/feed, GET /v1/feed/stream)', () => {
       expiresAt: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString(),
     });
     const { alertId } = await submit(kz.key, body);
-    await awaitFeedEntries(analyst, head, alertId, (found) => found.some((e) => e.type === 'alert.delivered'), 'RED alert delivered');
-    const ack = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, { key: tj.key, body: { version: 1, status: 'actioned', note: secrets.note } });
+    await awaitFeedEntries(
+      analyst,
+      head,
+      alertId,
+      (found) => found.some((e) => e.type === 'alert.delivered'),
+      'RED alert delivered',
+    );
+    const ack = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, {
+      key: tj.key,
+      body: { version: 1, status: 'actioned', note: secrets.note },
+    });
     expect(ack.status).toBe(202);
-    const cancel = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, { key: kz.key, body: { reason: secrets.cancelReason } });
+    const cancel = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/cancel`, {
+      key: kz.key,
+      body: { reason: secrets.cancelReason },
+    });
     expect(cancel.status).toBe(202);
 
     const entries = await awaitFeedEntries(
       analyst,
       head,
       alertId,
-      (found) => ['alert.submitted', 'alert.acked', 'alert.cancelled'].every((type) => found.some((e) => e.type === type)),
+      (found) =>
+        ['alert.submitted', 'alert.acked', 'alert.cancelled'].every((type) => found.some((e) => e.type === type)),
       'submitted, acked and cancelled entries of the RED alert',
     );
     const submitted = entries.find((e) => e.type === 'alert.submitted');
-    expect(submitted).toMatchObject({ redacted: true, tlp: 'RED', sender: kz.id, recipients: [tj.id], category: 'controlled-delivery', alertId });
+    expect(submitted).toMatchObject({
+      redacted: true,
+      tlp: 'RED',
+      sender: kz.id,
+      recipients: [tj.id],
+      category: 'controlled-delivery',
+      alertId,
+    });
     expect(typeof submitted.at).toBe('string');
-    for (const field of ['alert', 'headline', 'description', 'subjects', 'location']) expect(submitted).not.toHaveProperty(field);
-    expect(entries.find((e) => e.type === 'alert.acked')).toMatchObject({ recipient: tj.id, ack: { status: 'actioned' }, redacted: true });
+    for (const field of ['alert', 'headline', 'description', 'subjects', 'location'])
+      expect(submitted).not.toHaveProperty(field);
+    expect(entries.find((e) => e.type === 'alert.acked')).toMatchObject({
+      recipient: tj.id,
+      ack: { status: 'actioned' },
+      redacted: true,
+    });
     expect(entries.find((e) => e.type === 'alert.cancelled')).not.toHaveProperty('cancelReason');
     for (const entry of entries) expect(entry.redacted).toBe(true);
 
@@ -119,7 +157,10 @@ describe('analysts\' live feed (GET /v1/feed, GET /v1/feed/stream)', () => {
     }
 
     // The stream serves the same reduced entries.
-    const streamed = await readFeedStream(analyst, { after: head, enough: (events) => events.some((e) => e.data.alertId === alertId && e.data.type === 'alert.cancelled') });
+    const streamed = await readFeedStream(analyst, {
+      after: head,
+      enough: (events) => events.some((e) => e.data.alertId === alertId && e.data.type === 'alert.cancelled'),
+    });
     const streamedText = JSON.stringify(streamed.filter((e) => e.data.alertId === alertId));
     for (const secret of Object.values(secrets)) expect(streamedText).not.toContain(secret);
   });
@@ -128,7 +169,13 @@ describe('analysts\' live feed (GET /v1/feed, GET /v1/feed/stream)', () => {
     const head = await feedHead(analyst);
     const body = alertBody([tj.id, REGIONAL_CENTRE_ID], { tlp: 'RED' });
     const { alertId } = await submit(kz.key, body);
-    const [submitted] = await awaitFeedEntries(analyst, head, alertId, (found) => found.some((e) => e.type === 'alert.submitted'), 'RED alert to the centre');
+    const [submitted] = await awaitFeedEntries(
+      analyst,
+      head,
+      alertId,
+      (found) => found.some((e) => e.type === 'alert.submitted'),
+      'RED alert to the centre',
+    );
     expect(submitted).toMatchObject({ redacted: false, tlp: 'RED' });
     expect(submitted.alert.headline).toBe(body.headline);
   });
@@ -141,16 +188,20 @@ describe('analysts\' live feed (GET /v1/feed, GET /v1/feed/stream)', () => {
 
     // Disconnected now; more happens while nobody listens.
     const second = [await submit(tj.key, alertBody([kz.id])), await submit(tj.key, alertBody([kz.id]))];
-    const submittedIds = (events: { data: any }[]) => new Set(events.filter((e) => e.data.type === 'alert.submitted').map((e) => e.data.alertId));
+    const submittedIds = (events: { data: any }[]) =>
+      new Set(events.filter((e) => e.data.type === 'alert.submitted').map((e) => e.data.alertId));
     const afterReconnect = await readFeedStream(analyst, {
       lastEventId: lastSeen,
-      enough: (events) => [...first, ...second].every((alert) => submittedIds([...beforeDisconnect, ...events]).has(alert.alertId)),
+      enough: (events) =>
+        [...first, ...second].every((alert) => submittedIds([...beforeDisconnect, ...events]).has(alert.alertId)),
     });
 
     expect(Number(afterReconnect[0].id)).toBe(Number(lastSeen) + 1);
     const received = [...beforeDisconnect, ...afterReconnect].map((e) => e.id);
     const lastReceived = Number(received[received.length - 1]);
-    const expected = (await feedAfter(analyst, head)).map((entry) => entry.cursor).filter((cursor) => Number(cursor) <= lastReceived);
+    const expected = (await feedAfter(analyst, head))
+      .map((entry) => entry.cursor)
+      .filter((cursor) => Number(cursor) <= lastReceived);
     expect(received).toEqual(expected);
     // Cursors of the one feed are consecutive integers: nothing was skipped between them either.
     expect(received.map(Number)).toEqual(received.map((_, i) => Number(head) + 1 + i));
@@ -194,12 +245,26 @@ describe('analysts\' live feed (GET /v1/feed, GET /v1/feed/stream)', () => {
     try {
       // Same key = same partition: the sentinel is handled after every copy of the duplicate.
       const message = (value: unknown) => ({ key: alertId, value: JSON.stringify(value) });
-      await producer.send({ topic: Topic.AuditEventsFromCoordination, acks: -1, messages: [message(duplicate), message(duplicate)] });
-      await producer.send({ topic: Topic.AuditEventsFromCoordination, acks: -1, messages: [message(duplicate), message(sentinel)] });
+      await producer.send({
+        topic: Topic.AuditEventsFromCoordination,
+        acks: -1,
+        messages: [message(duplicate), message(duplicate)],
+      });
+      await producer.send({
+        topic: Topic.AuditEventsFromCoordination,
+        acks: -1,
+        messages: [message(duplicate), message(sentinel)],
+      });
     } finally {
       await producer.disconnect();
     }
-    const entries = await awaitFeedEntries(analyst, head, alertId, (found) => found.some((e) => e.eventId === sentinel.eventId), 'the sentinel event');
+    const entries = await awaitFeedEntries(
+      analyst,
+      head,
+      alertId,
+      (found) => found.some((e) => e.eventId === sentinel.eventId),
+      'the sentinel event',
+    );
     expect(entries.filter((e) => e.eventId === duplicate.eventId)).toHaveLength(1);
     expect(entries).toHaveLength(2);
   });

@@ -35,10 +35,13 @@ async function admin(method: string, path: string, body: unknown) {
  * waits until the node knows this one (it answers 200 or 403 instead of 401).
  */
 export async function awaitKeyKnownToNode(key: string): Promise<void> {
-  await expectEventually(async () => (await api(env.coordination, 'GET', '/v1/correlations?limit=1', { key })).status !== 401, {
-    timeoutMs: 60000,
-    description: 'the key replicated to the coordination node',
-  });
+  await expectEventually(
+    async () => (await api(env.coordination, 'GET', '/v1/correlations?limit=1', { key })).status !== 401,
+    {
+      timeoutMs: 60000,
+      description: 'the key replicated to the coordination node',
+    },
+  );
 }
 
 /** An agency of the shared fixtures, once the node knows its key. */
@@ -53,8 +56,14 @@ export async function createAgency(country: string): Promise<TestAgency> {
  * first test that needs it (409 when it exists already).
  */
 export async function analystKey(): Promise<string> {
-  const created = await admin('POST', '/v1/admin/agencies', { id: REGIONAL_CENTRE_ID, name: 'Central Asian Regional Information and Coordination Centre', country: 'KZ', kind: 'regional-centre' });
-  if (created.status !== 201 && created.status !== 409) throw new Error(`create ${REGIONAL_CENTRE_ID}: ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await admin('POST', '/v1/admin/agencies', {
+    id: REGIONAL_CENTRE_ID,
+    name: 'Central Asian Regional Information and Coordination Centre',
+    country: 'KZ',
+    kind: 'regional-centre',
+  });
+  if (created.status !== 201 && created.status !== 409)
+    throw new Error(`create ${REGIONAL_CENTRE_ID}: ${created.status} ${JSON.stringify(created.body)}`);
   const { key } = await issueKey(REGIONAL_CENTRE_ID, 'analyst');
   await awaitKeyKnownToNode(key);
   return key;
@@ -77,7 +86,11 @@ export function alertBody(recipients: string[], overrides: Record<string, unknow
 }
 
 export async function submit(key: string, body: unknown): Promise<{ alertId: string; version: number }> {
-  const response = await api(env.gateway, 'POST', '/v1/alerts', { key, body, headers: { 'idempotency-key': randomUUID() } });
+  const response = await api(env.gateway, 'POST', '/v1/alerts', {
+    key,
+    body,
+    headers: { 'idempotency-key': randomUUID() },
+  });
   if (response.status !== 202) throw new Error(`submit: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
@@ -103,7 +116,13 @@ export async function feedAfter(analyst: string, after: string): Promise<any[]> 
 }
 
 /** Waits until the feed (after `after`) holds entries about the alert matching `predicate`. */
-export async function awaitFeedEntries(analyst: string, after: string, alertId: string, predicate: (entries: any[]) => boolean, description: string): Promise<any[]> {
+export async function awaitFeedEntries(
+  analyst: string,
+  after: string,
+  alertId: string,
+  predicate: (entries: any[]) => boolean,
+  description: string,
+): Promise<any[]> {
   return expectEventually(
     async () => {
       const entries = (await feedAfter(analyst, after)).filter((entry) => entry.alertId === alertId);
@@ -114,7 +133,9 @@ export async function awaitFeedEntries(analyst: string, after: string, alertId: 
 }
 
 export async function correlationsOf(analyst: string, alertId: string): Promise<any[]> {
-  const response = await api(env.coordination, 'GET', `/v1/correlations?alertId=${alertId}&limit=200`, { key: analyst });
+  const response = await api(env.coordination, 'GET', `/v1/correlations?alertId=${alertId}&limit=200`, {
+    key: analyst,
+  });
   if (response.status !== 200) throw new Error(`correlations: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.items;
 }
@@ -122,7 +143,13 @@ export async function correlationsOf(analyst: string, alertId: string): Promise<
 /** Resolves once the correlation index has processed this alert version (whether or not it matched anything). */
 export async function awaitIndexed(alertId: string, version = 1): Promise<void> {
   await expectEventually(
-    async () => (await queryDatabase(`SELECT 1 FROM coordination.correlation_indexed_versions WHERE alert_id = $1 AND version = $2`, [alertId, version])).length === 1,
+    async () =>
+      (
+        await queryDatabase(
+          `SELECT 1 FROM coordination.correlation_indexed_versions WHERE alert_id = $1 AND version = $2`,
+          [alertId, version],
+        )
+      ).length === 1,
     { timeoutMs: 60000, description: `correlation index of ${alertId} v${version}` },
   );
 }
@@ -133,8 +160,18 @@ export async function awaitIndexed(alertId: string, version = 1): Promise<void> 
  */
 export function readFeedStream(
   analyst: string,
-  { after, lastEventId, enough, timeoutMs = 60000 }: { after?: string; lastEventId?: string; enough: (events: ServerSentEvent[]) => boolean; timeoutMs?: number },
+  {
+    after,
+    lastEventId,
+    enough,
+    timeoutMs = 60000,
+  }: { after?: string; lastEventId?: string; enough: (events: ServerSentEvent[]) => boolean; timeoutMs?: number },
 ): Promise<ServerSentEvent[]> {
   const query = after !== undefined ? `?after=${after}` : '';
-  return readServerSentEvents(`${env.coordination}/v1/feed/stream${query}`, analyst, { eventName: 'feed', enough, lastEventId, timeoutMs });
+  return readServerSentEvents(`${env.coordination}/v1/feed/stream${query}`, analyst, {
+    eventName: 'feed',
+    enough,
+    lastEventId,
+    timeoutMs,
+  });
 }

@@ -28,7 +28,12 @@ describe('routing a batch of submissions', () => {
   let versions: AlertSubmittedMessage[];
   let decided: DecisionRow[];
 
-  const submission = (version: number, kind: AlertSubmittedMessage['kind'], recipients: string[], cancelReason?: string): AlertSubmittedMessage => ({
+  const submission = (
+    version: number,
+    kind: AlertSubmittedMessage['kind'],
+    recipients: string[],
+    cancelReason?: string,
+  ): AlertSubmittedMessage => ({
     messageId: randomUUID(),
     kind,
     alertId,
@@ -40,7 +45,10 @@ describe('routing a batch of submissions', () => {
     ...(cancelReason ? { cancelReason } : {}),
   });
   const send = (messages: AlertSubmittedMessage[]) =>
-    producer.send({ topic: Topic.AlertsSubmitted, messages: messages.map((m) => ({ key: m.alertId, value: JSON.stringify(m) })) });
+    producer.send({
+      topic: Topic.AlertsSubmitted,
+      messages: messages.map((m) => ({ key: m.alertId, value: JSON.stringify(m) })),
+    });
   /** The node's record of every decision about the alert, for the agencies of this test (others are candidates too). */
   const decisionsOf = async (id: string): Promise<DecisionRow[]> =>
     queryDatabase<DecisionRow>(
@@ -56,8 +64,17 @@ describe('routing a batch of submissions', () => {
 
   beforeAll(async () => {
     await producer.connect();
-    [sender, a, b, c] = await Promise.all([createAgency('TJ'), createAgency('KG'), createAgency('KZ'), createAgency('UZ')]);
-    versions = [submission(1, 'alert', [a.id, b.id]), submission(2, 'update', [a.id, c.id]), submission(3, 'cancel', [a.id, c.id], 'Cleared')];
+    [sender, a, b, c] = await Promise.all([
+      createAgency('TJ'),
+      createAgency('KG'),
+      createAgency('KZ'),
+      createAgency('UZ'),
+    ]);
+    versions = [
+      submission(1, 'alert', [a.id, b.id]),
+      submission(2, 'update', [a.id, c.id]),
+      submission(3, 'cancel', [a.id, c.id], 'Cleared'),
+    ];
   });
 
   afterAll(async () => {
@@ -86,7 +103,8 @@ describe('routing a batch of submissions', () => {
     expect(of(2, a)).toEqual({ decision: 'delivered', reason: RoutingReason.Addressed });
     expect(of(2, b)).toEqual({ decision: 'delivered', reason: RoutingReason.RecalledByUpdate });
     expect(of(2, c)).toEqual({ decision: 'delivered', reason: RoutingReason.Addressed });
-    for (const agency of [a, b, c]) expect(of(3, agency)).toEqual({ decision: 'delivered', reason: RoutingReason.PreviousRecipient });
+    for (const agency of [a, b, c])
+      expect(of(3, agency)).toEqual({ decision: 'delivered', reason: RoutingReason.PreviousRecipient });
     expect(of(3, sender).decision).toBe('withheld');
 
     const holders = await queryDatabase(
@@ -110,7 +128,10 @@ describe('routing a batch of submissions', () => {
       { recipient: b.id, version: 3, kind: 'cancel' },
       { recipient: c.id, version: 3, kind: 'cancel' },
     ].sort((x, y) => x.version - y.version || x.recipient.localeCompare(y.recipient));
-    await expectEventually(async () => (await inboxOf(alertId)).length === expectedInbox.length, { timeoutMs: 60_000, description: 'the eight deliveries' });
+    await expectEventually(async () => (await inboxOf(alertId)).length === expectedInbox.length, {
+      timeoutMs: 60_000,
+      description: 'the eight deliveries',
+    });
     expect(await inboxOf(alertId)).toEqual(expectedInbox);
   });
 
@@ -121,14 +142,19 @@ describe('routing a batch of submissions', () => {
       topic: Topic.AlertsSubmitted,
       messages: [...versions, marker].map((m) => ({ key: alertId, value: JSON.stringify(m) })),
     });
-    await expectEventually(async () => (await decisionsOf(marker.alertId)).some((row) => row.decision === 'delivered'), {
-      timeoutMs: 60_000,
-      description: 'the marker routed',
-    });
+    await expectEventually(
+      async () => (await decisionsOf(marker.alertId)).some((row) => row.decision === 'delivered'),
+      {
+        timeoutMs: 60_000,
+        description: 'the marker routed',
+      },
+    );
     expect(await decisionsOf(alertId)).toEqual(decided);
     expect(await inboxOf(alertId)).toHaveLength(8);
     // One routing fact and one routed message per version, never a second one from the copies.
-    const facts = await countOnTopic(kafka, Topic.AuditEventsFromCoordination, (value) => value.includes(`"eventId":"routing:${alertId}:`));
+    const facts = await countOnTopic(kafka, Topic.AuditEventsFromCoordination, (value) =>
+      value.includes(`"eventId":"routing:${alertId}:`),
+    );
     expect(facts).toBe(3);
     const routed = await countOnTopic(kafka, Topic.AlertsRouted, (value) => value.includes(`"alertId":"${alertId}"`));
     expect(routed).toBe(3);

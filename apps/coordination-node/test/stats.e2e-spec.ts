@@ -19,12 +19,22 @@ describe('volumes and the chase list (GET /v1/stats)', () => {
   it('counts alerts by sender, country and category over the last hour, day and week', async () => {
     await submit(kz.key, alertBody([tj.id], { category: 'route-intelligence' }));
     await submit(kz.key, alertBody([tj.id], { category: 'route-intelligence', tlp: 'RED' }));
-    const body = await expectEventually(async () => {
-      const current = await stats();
-      const sender = current.bySender.find((row: any) => row.agencyId === kz.id);
-      return sender?.total === 2 ? current : false;
-    }, { timeoutMs: 60000, description: `two alerts counted for ${kz.id}` });
-    expect(body.bySender.find((row: any) => row.agencyId === kz.id)).toEqual({ agencyId: kz.id, country: 'KZ', lastHour: 2, last24h: 2, last7d: 2, total: 2 });
+    const body = await expectEventually(
+      async () => {
+        const current = await stats();
+        const sender = current.bySender.find((row: any) => row.agencyId === kz.id);
+        return sender?.total === 2 ? current : false;
+      },
+      { timeoutMs: 60000, description: `two alerts counted for ${kz.id}` },
+    );
+    expect(body.bySender.find((row: any) => row.agencyId === kz.id)).toEqual({
+      agencyId: kz.id,
+      country: 'KZ',
+      lastHour: 2,
+      last24h: 2,
+      last7d: 2,
+      total: 2,
+    });
     const kzCountry = body.byCountry.find((row: any) => row.country === 'KZ');
     expect(kzCountry.lastHour).toBeGreaterThanOrEqual(2);
     expect(body.byCategory.find((row: any) => row.category === 'route-intelligence').last24h).toBeGreaterThanOrEqual(2);
@@ -35,55 +45,93 @@ describe('volumes and the chase list (GET /v1/stats)', () => {
   it('lists unacknowledged deliveries oldest first until the recipient acknowledges, and again for a new version', async () => {
     const ours: string[] = [];
     const chased = (current: any) =>
-      current.unacknowledged.oldest.filter((item: any) => item.recipient === tj.id && ours.includes(item.alertId)).map((item: any) => item.alertId);
+      current.unacknowledged.oldest
+        .filter((item: any) => item.recipient === tj.id && ours.includes(item.alertId))
+        .map((item: any) => item.alertId);
     // Age is counted from the delivery (routing) time: the second alert is posted once the first is delivered,
     // since two alerts can be routed in either order (different partitions).
     const older = await submit(kz.key, alertBody([tj.id]));
     ours.push(older.alertId);
-    await expectEventually(async () => chased(await stats(`?agency=${tj.id}`)).length === 1, { timeoutMs: 60000, description: 'the first delivery on the chase list' });
+    await expectEventually(async () => chased(await stats(`?agency=${tj.id}`)).length === 1, {
+      timeoutMs: 60000,
+      description: 'the first delivery on the chase list',
+    });
     const body = alertBody([tj.id]);
     const newer = await submit(kz.key, body);
     ours.push(newer.alertId);
 
-    const waiting = await expectEventually(async () => {
-      const current = await stats(`?agency=${tj.id}`);
-      // The routing record can be ahead of the feed: until the submission reaches the feed the item shows no
-      // TLP and counts as withheld (fail closed).
-      const classified = current.unacknowledged.oldest.some((i: any) => i.alertId === newer.alertId && i.tlp !== null);
-      return chased(current).length === 2 && classified ? current : false;
-    }, { timeoutMs: 60000, description: 'both deliveries on the chase list' });
+    const waiting = await expectEventually(
+      async () => {
+        const current = await stats(`?agency=${tj.id}`);
+        // The routing record can be ahead of the feed: until the submission reaches the feed the item shows no
+        // TLP and counts as withheld (fail closed).
+        const classified = current.unacknowledged.oldest.some(
+          (i: any) => i.alertId === newer.alertId && i.tlp !== null,
+        );
+        return chased(current).length === 2 && classified ? current : false;
+      },
+      { timeoutMs: 60000, description: 'both deliveries on the chase list' },
+    );
     expect(chased(waiting)).toEqual([older.alertId, newer.alertId]);
     const item = waiting.unacknowledged.oldest.find((i: any) => i.alertId === newer.alertId);
-    expect(item).toMatchObject({ version: 1, sender: kz.id, recipient: tj.id, tlp: 'AMBER', headline: body.headline, redacted: false });
+    expect(item).toMatchObject({
+      version: 1,
+      sender: kz.id,
+      recipient: tj.id,
+      tlp: 'AMBER',
+      headline: body.headline,
+      redacted: false,
+    });
     expect(item.ageSeconds).toBeGreaterThanOrEqual(0);
     const total = waiting.unacknowledged.total;
     expect(total).toBeGreaterThanOrEqual(2);
 
-    expect((await api(env.gateway, 'POST', `/v1/alerts/${older.alertId}/ack`, { key: tj.key, body: { version: 1, status: 'received' } })).status).toBe(202);
-    const afterAck = await expectEventually(async () => {
-      const current = await stats(`?agency=${tj.id}`);
-      const ids = chased(current);
-      return ids.length === 1 && ids[0] === newer.alertId ? current : false;
-    }, { timeoutMs: 60000, description: 'the acknowledged delivery leaves the chase list' });
+    expect(
+      (
+        await api(env.gateway, 'POST', `/v1/alerts/${older.alertId}/ack`, {
+          key: tj.key,
+          body: { version: 1, status: 'received' },
+        })
+      ).status,
+    ).toBe(202);
+    const afterAck = await expectEventually(
+      async () => {
+        const current = await stats(`?agency=${tj.id}`);
+        const ids = chased(current);
+        return ids.length === 1 && ids[0] === newer.alertId ? current : false;
+      },
+      { timeoutMs: 60000, description: 'the acknowledged delivery leaves the chase list' },
+    );
     expect(afterAck.unacknowledged.total).toBe(total - 1);
 
     // An update is a new delivery: the ack of version 1 does not cover it.
-    const updated = await api(env.gateway, 'POST', `/v1/alerts/${older.alertId}/versions`, { key: kz.key, body: { ...alertBody([tj.id]), baseVersion: 1 } });
+    const updated = await api(env.gateway, 'POST', `/v1/alerts/${older.alertId}/versions`, {
+      key: kz.key,
+      body: { ...alertBody([tj.id]), baseVersion: 1 },
+    });
     expect(updated.status).toBe(202);
-    const afterUpdate = await expectEventually(async () => {
-      const current = await stats(`?agency=${tj.id}`);
-      return current.unacknowledged.oldest.some((i: any) => i.alertId === older.alertId && i.version === 2) ? current : false;
-    }, { timeoutMs: 60000, description: 'version 2 on the chase list' });
+    const afterUpdate = await expectEventually(
+      async () => {
+        const current = await stats(`?agency=${tj.id}`);
+        return current.unacknowledged.oldest.some((i: any) => i.alertId === older.alertId && i.version === 2)
+          ? current
+          : false;
+      },
+      { timeoutMs: 60000, description: 'version 2 on the chase list' },
+    );
     expect(afterUpdate.unacknowledged.total).toBe(total);
   });
 
   it('shows no headline on the chase list for a RED alert withheld from the centre', async () => {
     const body = alertBody([tj.id], { tlp: 'RED' });
     const red = await submit(kz.key, body);
-    const item = await expectEventually(async () => {
-      const current = await stats(`?agency=${kz.id}`);
-      return current.unacknowledged.oldest.find((i: any) => i.alertId === red.alertId && i.tlp === 'RED');
-    }, { timeoutMs: 60000, description: 'the RED delivery on the chase list' });
+    const item = await expectEventually(
+      async () => {
+        const current = await stats(`?agency=${kz.id}`);
+        return current.unacknowledged.oldest.find((i: any) => i.alertId === red.alertId && i.tlp === 'RED');
+      },
+      { timeoutMs: 60000, description: 'the RED delivery on the chase list' },
+    );
     expect(item).toMatchObject({ redacted: true, headline: null, tlp: 'RED' });
     expect(JSON.stringify(item)).not.toContain(body.headline);
   });

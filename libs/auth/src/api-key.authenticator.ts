@@ -67,7 +67,10 @@ function refusal(record: CredentialRecord): string | null {
  * no valid key. Never the key id a request merely claims: anyone could then lock a victim's key out with 429s by
  * sending garbage under its id, and random ids would each get a fresh budget.
  */
-export async function rateLimitTracker(authenticator: ApiKeyAuthenticator, request: AuthenticatedRequest): Promise<string> {
+export async function rateLimitTracker(
+  authenticator: ApiKeyAuthenticator,
+  request: AuthenticatedRequest,
+): Promise<string> {
   try {
     return `key:${(await authenticator.authenticate(request)).keyId}`;
   } catch (error) {

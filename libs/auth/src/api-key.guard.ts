@@ -39,7 +39,10 @@ export class ApiKeyGuard implements CanActivate {
           details: { method: request.method, path: request.path, allowedRoles: allowed },
         },
       ]);
-      throw new HubError(ErrorCode.Forbidden, `This endpoint needs the role ${allowed.join(' or ')}; the key has role ${principal.role}`);
+      throw new HubError(
+        ErrorCode.Forbidden,
+        `This endpoint needs the role ${allowed.join(' or ')}; the key has role ${principal.role}`,
+      );
     }
     return true;
   }

@@ -8,7 +8,11 @@ import { BootstrapAdminKey, CredentialStore } from './credential-store';
 @Global()
 @Module({})
 export class AuthModule {
-  static forRoot(options: { imports?: DynamicModule[]; store?: Type<CredentialStore>; adminKey?: string | null }): DynamicModule {
+  static forRoot(options: {
+    imports?: DynamicModule[];
+    store?: Type<CredentialStore>;
+    adminKey?: string | null;
+  }): DynamicModule {
     const providers: Provider[] = [
       { provide: BootstrapAdminKey, useValue: { value: options.adminKey ?? null } },
       { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -35,7 +35,10 @@ describe('RateLimitModule', () => {
     @Module({
       providers: [
         ApiKeyAuthenticator,
-        { provide: CredentialStore, useValue: { findByKeyId: async (id: string) => (id === victim.keyId ? record : null) } },
+        {
+          provide: CredentialStore,
+          useValue: { findByKeyId: async (id: string) => (id === victim.keyId ? record : null) },
+        },
         { provide: BootstrapAdminKey, useValue: { value: null } },
       ],
       exports: [ApiKeyAuthenticator],
@@ -62,9 +65,13 @@ describe('RateLimitModule', () => {
 
   it('counts a valid key on its own budget, not the address it comes from, and a forged secret against the address', async () => {
     // The address above is used up; the verified key still has its own budget.
-    expect((await request(app.getHttpServer()).get('/ping').set('authorization', `Bearer ${victim.key}`)).status).toBe(200);
+    expect((await request(app.getHttpServer()).get('/ping').set('authorization', `Bearer ${victim.key}`)).status).toBe(
+      200,
+    );
     const forged = victim.key.slice(0, -4) + (victim.key.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     expect((await request(app.getHttpServer()).get('/ping').set('authorization', `Bearer ${forged}`)).status).toBe(429);
-    expect((await request(app.getHttpServer()).get('/ping').set('authorization', `Bearer ${victim.key}`)).status).toBe(200);
+    expect((await request(app.getHttpServer()).get('/ping').set('authorization', `Bearer ${victim.key}`)).status).toBe(
+      200,
+    );
   });
 });

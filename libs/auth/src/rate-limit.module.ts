@@ -20,7 +20,8 @@ export class RateLimitModule {
           inject: [ApiKeyAuthenticator],
           useFactory: (authenticator: ApiKeyAuthenticator) => ({
             throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: limitPerWindow }],
-            getTracker: (request: Record<string, unknown>) => rateLimitTracker(authenticator, request as unknown as AuthenticatedRequest),
+            getTracker: (request: Record<string, unknown>) =>
+              rateLimitTracker(authenticator, request as unknown as AuthenticatedRequest),
           }),
         }),
       ],

@@ -109,7 +109,8 @@ async function main(): Promise<void> {
       for (const [name, way] of Object.entries(WAYS)) samples[name].push(await cpuMicrosPerMessage(way, batch));
     }
     process.stdout.write(`${shape}, ${MESSAGES} messages, median of ${ROUNDS} rounds, CPU per message:\n`);
-    for (const [name, values] of Object.entries(samples)) process.stdout.write(`  ${name.padEnd(38)} ${median(values).toFixed(1).padStart(7)} µs\n`);
+    for (const [name, values] of Object.entries(samples))
+      process.stdout.write(`  ${name.padEnd(38)} ${median(values).toFixed(1).padStart(7)} µs\n`);
   }
 }
 

@@ -19,8 +19,19 @@ import {
 import { flattenValidationErrors, skippedKeyPaths } from './alert/validate';
 import { AUDIT_EVENT_TYPES, AuditEvent, ROLES } from './audit-event';
 import { AUDIT_EVENT_SCHEMA } from './audit-event.schema';
-import { COMPILED_MESSAGE_CLASSES, compileContractSchema, CompiledValidator, compiledValidatorFor } from './compiled-validation';
-import { normaliseContainerNumber, normaliseDocumentNumber, normaliseImo, normalisePhone, normalisePlate } from './domain/identifiers';
+import {
+  COMPILED_MESSAGE_CLASSES,
+  compileContractSchema,
+  CompiledValidator,
+  compiledValidatorFor,
+} from './compiled-validation';
+import {
+  normaliseContainerNumber,
+  normaliseDocumentNumber,
+  normaliseImo,
+  normalisePhone,
+  normalisePlate,
+} from './domain/identifiers';
 import {
   AlertDeliveredMessage,
   AlertErasedMessage,
@@ -59,26 +70,49 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 // ---------------------------------------------------------------------------------------------------------------
 // Valid documents
 
-const UUIDS = ['3f1c2b9e-8d4a-4c5e-9b7f-0a1b2c3d4e5f', '00000000-0000-4000-8000-000000000000', 'a3bb189e-8bf9-3888-9912-ace4e6543002'];
+const UUIDS = [
+  '3f1c2b9e-8d4a-4c5e-9b7f-0a1b2c3d4e5f',
+  '00000000-0000-4000-8000-000000000000',
+  'a3bb189e-8bf9-3888-9912-ace4e6543002',
+];
 const AGENCIES = ['TJ-DCA', 'KG-BS', 'UZ-NCDC', 'KZ-CUSTOMS', 'CARICC', 'AF-CNPA'];
-const INSTANTS = ['2026-01-01T00:00:00Z', '2026-12-07T05:30:00.123Z', '2030-06-01T12:00:00+05:00', '2024-02-29T23:59:59.999999Z'];
+const INSTANTS = [
+  '2026-01-01T00:00:00Z',
+  '2026-12-07T05:30:00.123Z',
+  '2030-06-01T12:00:00+05:00',
+  '2024-02-29T23:59:59.999999Z',
+];
 const COUNTRIES = ['TJ', 'KG', 'UZ', 'KZ', 'AF', 'TM'];
 const JWS = 'eyJhbGciOiJFZERTQSJ9..c2lnbmF0dXJl';
 
 /** Texts valid as one line, at the boundaries too; `😀` is one code point in two UTF-16 units. */
 function validText(max: number, multiline = false): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.constantFrom('x', 'Heroin via Osh', 'Контейнер с героином', multiline ? 'Two lines\nand\ta tab' : 'one line', 'x'.repeat(max), '😀'.repeat(max)),
-    fc.stringOf(fc.constantFrom('a', 'Z', '0', ' ', '-', 'ж', '😀'), { minLength: 1, maxLength: Math.min(max, 40) }).filter((text) => /\S/u.test(text)),
+    fc.constantFrom(
+      'x',
+      'Heroin via Osh',
+      'Контейнер с героином',
+      multiline ? 'Two lines\nand\ta tab' : 'one line',
+      'x'.repeat(max),
+      '😀'.repeat(max),
+    ),
+    fc
+      .stringOf(fc.constantFrom('a', 'Z', '0', ' ', '-', 'ж', '😀'), { minLength: 1, maxLength: Math.min(max, 40) })
+      .filter((text) => /\S/u.test(text)),
   );
 }
 
-const identifierText = (max: number): fc.Arbitrary<string> => fc.constantFrom('A1234567', '01 KG 123 ABC', 'АБ 12-34/5', 'X', 'Z'.repeat(max));
+const identifierText = (max: number): fc.Arbitrary<string> =>
+  fc.constantFrom('A1234567', '01 KG 123 ABC', 'АБ 12-34/5', 'X', 'Z'.repeat(max));
 
-const optional = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arbitrary, { nil: undefined });
+const optional = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.option(arbitrary, { nil: undefined });
 
 /** Adds `canonical` (as the gateway stamps it) to some identifiers. */
-function stamped<T extends Record<string, unknown>>(subject: fc.Arbitrary<T>, canonicalOf: (subject: T) => string | undefined): fc.Arbitrary<T> {
+function stamped<T extends Record<string, unknown>>(
+  subject: fc.Arbitrary<T>,
+  canonicalOf: (subject: T) => string | undefined,
+): fc.Arbitrary<T> {
   return fc.tuple(subject, fc.boolean()).map(([value, stamp]) => {
     const canonical = canonicalOf(value);
     return stamp && canonical !== undefined ? { ...value, canonical } : value;
@@ -115,7 +149,10 @@ const subject: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     (s) => normalisePlate(s.plate),
   ),
   stamped(
-    fc.record({ type: fc.constant('container'), number: fc.constantFrom('CSQU3054383', 'csqu 305438-3', 'MSCU-123456-6', 'TGHU 8764424') }),
+    fc.record({
+      type: fc.constant('container'),
+      number: fc.constantFrom('CSQU3054383', 'csqu 305438-3', 'MSCU-123456-6', 'TGHU 8764424'),
+    }),
     (s) => normaliseContainerNumber(s.number),
   ),
   fc
@@ -126,9 +163,16 @@ const subject: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
       concealment: optional(validText(500)),
     })
     .map(withoutUndefined),
-  stamped(fc.record({ type: fc.constant('vessel'), imo: fc.constantFrom('IMO 9074729', 'imo9074729', '9074729') }), (s) => normaliseImo(s.imo)),
-  stamped(fc.record({ type: fc.constant('phone'), number: fc.constantFrom('+992372212345', '+992 93 555-12-34', '00992372212345') }), (s) =>
-    normalisePhone(s.number),
+  stamped(
+    fc.record({ type: fc.constant('vessel'), imo: fc.constantFrom('IMO 9074729', 'imo9074729', '9074729') }),
+    (s) => normaliseImo(s.imo),
+  ),
+  stamped(
+    fc.record({
+      type: fc.constant('phone'),
+      number: fc.constantFrom('+992372212345', '+992 93 555-12-34', '00992372212345'),
+    }),
+    (s) => normalisePhone(s.number),
   ),
 );
 
@@ -146,13 +190,21 @@ const alertContent: fc.Arbitrary<Record<string, unknown>> = fc
     tlp: fc.constantFrom(...TLP_LEVELS),
     handlingCode: fc.constantFrom(...HANDLING_CODES),
     handlingConditions: optional(validText(2000, true)),
-    evaluation: fc.record({ source: fc.constantFrom(...SOURCE_RELIABILITIES), information: fc.constantFrom(...INFORMATION_ASSESSMENTS) }),
+    evaluation: fc.record({
+      source: fc.constantFrom(...SOURCE_RELIABILITIES),
+      information: fc.constantFrom(...INFORMATION_ASSESSMENTS),
+    }),
     scope: fc.constantFrom(...DISTRIBUTION_SCOPES),
     recipients: optional(fc.shuffledSubarray(AGENCIES)),
     sharingGroups: optional(fc.shuffledSubarray(['central-asia-customs', 'g1', 'x'.repeat(64)])),
     location: fc.oneof(
       fc.record({ country: fc.constantFrom(...COUNTRIES) }),
-      fc.record({ country: fc.constantFrom(...COUNTRIES), place: validText(200), lat: fc.constantFrom(-90, 0, 37.2, 90), lon: fc.constantFrom(-180, 68.6, 180) }),
+      fc.record({
+        country: fc.constantFrom(...COUNTRIES),
+        place: validText(200),
+        lat: fc.constantFrom(-90, 0, 37.2, 90),
+        lon: fc.constantFrom(-180, 68.6, 180),
+      }),
     ),
     subjects: fc.oneof(fc.constant(undefined), fc.array(subject, { maxLength: 8 })),
     expiresAt: optional(fc.constantFrom(...INSTANTS)),
@@ -171,8 +223,13 @@ const agency = fc.constantFrom(...AGENCIES);
 const instant = fc.constantFrom(...INSTANTS);
 const kind = fc.constantFrom(...DELIVERY_KINDS);
 const version = fc.integer({ min: 1, max: 2 ** 31 - 1 });
-const orNull = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null | undefined> => fc.oneof(fc.constant(undefined), fc.constant(null), arbitrary);
-const text = (max: number): fc.Arbitrary<string> => fc.oneof(fc.constantFrom('x', 'a'.repeat(max), '😀'.repeat(max), ' ', '\n'), fc.string({ minLength: 1, maxLength: 30 }));
+const orNull = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null | undefined> =>
+  fc.oneof(fc.constant(undefined), fc.constant(null), arbitrary);
+const text = (max: number): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.constantFrom('x', 'a'.repeat(max), '😀'.repeat(max), ' ', '\n'),
+    fc.string({ minLength: 1, maxLength: 30 }),
+  );
 
 /** Free-form audit details. Keys that class-transformer treated specially are asserted apart (see above). */
 const details: fc.Arbitrary<Json> = fc.dictionary(
@@ -184,7 +241,10 @@ const details: fc.Arbitrary<Json> = fc.dictionary(
 const record = (fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> =>
   fc.record(fields).map((value) => withoutUndefined(value as Record<string, unknown>));
 
-const VALID: ReadonlyMap<MessageClass, fc.Arbitrary<Record<string, unknown>>> = new Map<MessageClass, fc.Arbitrary<Record<string, unknown>>>([
+const VALID: ReadonlyMap<MessageClass, fc.Arbitrary<Record<string, unknown>>> = new Map<
+  MessageClass,
+  fc.Arbitrary<Record<string, unknown>>
+>([
   [
     AlertSubmittedMessage,
     record({
@@ -226,7 +286,10 @@ const VALID: ReadonlyMap<MessageClass, fc.Arbitrary<Record<string, unknown>>> = 
       version,
       sender: agency,
       decidedAt: instant,
-      deliveries: fc.array(record({ deliveryId: uuid, recipient: agency, kind, withdrawn: orNull(fc.boolean()) }), { minLength: 1, maxLength: 4 }),
+      deliveries: fc.array(record({ deliveryId: uuid, recipient: agency, kind, withdrawn: orNull(fc.boolean()) }), {
+        minLength: 1,
+        maxLength: 4,
+      }),
     }),
   ],
   [
@@ -251,7 +314,12 @@ const VALID: ReadonlyMap<MessageClass, fc.Arbitrary<Record<string, unknown>>> = 
       eventId: text(200),
       type: fc.constantFrom(...AUDIT_EVENT_TYPES),
       at: instant,
-      actor: record({ agencyId: orNull(agency), keyId: orNull(text(64)), role: orNull(fc.constantFrom(...ROLES)), service: orNull(text(64)) }),
+      actor: record({
+        agencyId: orNull(agency),
+        keyId: orNull(text(64)),
+        role: orNull(fc.constantFrom(...ROLES)),
+        service: orNull(text(64)),
+      }),
       alertId: orNull(uuid),
       version: orNull(version),
       recipient: orNull(agency),
@@ -262,7 +330,14 @@ const VALID: ReadonlyMap<MessageClass, fc.Arbitrary<Record<string, unknown>>> = 
   ],
   [
     AgencyRecord,
-    record({ id: agency, name: text(200), country: fc.constantFrom(...COUNTRIES), kind: fc.constantFrom(...AGENCY_KINDS), active: fc.boolean(), updatedAt: instant }),
+    record({
+      id: agency,
+      name: text(200),
+      country: fc.constantFrom(...COUNTRIES),
+      kind: fc.constantFrom(...AGENCY_KINDS),
+      active: fc.boolean(),
+      updatedAt: instant,
+    }),
   ],
   [
     CredentialRecord,
@@ -278,7 +353,13 @@ const VALID: ReadonlyMap<MessageClass, fc.Arbitrary<Record<string, unknown>>> = 
   ],
   [
     SharingGroupRecord,
-    record({ id: text(64), name: text(200), members: fc.shuffledSubarray(AGENCIES), expiresAt: orNull(instant), updatedAt: instant }),
+    record({
+      id: text(64),
+      name: text(200),
+      members: fc.shuffledSubarray(AGENCIES),
+      expiresAt: orNull(instant),
+      updatedAt: instant,
+    }),
   ],
 ]);
 
@@ -287,23 +368,127 @@ const VALID: ReadonlyMap<MessageClass, fc.Arbitrary<Record<string, unknown>>> = 
 
 /** Values that are wrong for most fields and right for some: other types, other enums, near misses. */
 const POOL: Json[] = [
-  null, true, false, 0, -1, 1, 1.5, 2, 4, 5, -0.5, 91, -181, 100_000_000, 100_000_001, 2 ** 31,
-  '', ' ', 'x', '\n', 'a\u0000b', 'two\nlines', 'tab\there', '\u2028',
-  'TJ', 'tj', 'XK', 'UK', 'TJ-DCA', 'tj-dca', 'CARICC', 'T', 'central-asia-customs',
-  ...UUIDS, UUIDS[0].toUpperCase(), 'not-a-uuid', '3f1c2b9e8d4a4c5e9b7f0a1b2c3d4e5f',
-  '2030-06-01T12:00:00Z', '2030-06-01T12:00:00', '2030-02-30T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01', '1984-03-21', '2023-02-29', '21/03/1984',
-  'CSQU3054383', 'CSQU3054384', 'csqu 305438-3', 'CSQA3054383', 'IMO 9074729', 'IMO 9074728', '9074729', 'IMO9074729',
-  '+992372212345', '+0992372212', '+992 93 555-12-34', '00992372212345', '+12',
-  'WDB9634031L123456', 'WDB9634031I123456', 'WDB9634031L12345', '01 KG 123 ABC', '-AB-', 'AB_12',
-  'A1234567', 'a'.repeat(64), 'A'.repeat(64), JWS, 'abc.def.ghi', 'x'.repeat(33),
-  ...SUBJECT_TYPES, 'boat', ...DELIVERY_KINDS, 'delivered', 'withheld', ...ROLES, 'root', ...ERASURE_CAUSES, ...AGENCY_KINDS,
-  'alert.submitted', 'AMBER', 'RED', 'amber', 'H3', 'H4', 'A', 'X', 'D', 'regional', 'restricted', 'actual', 'seizure',
-  [], {}, ['KG-BS'], ['KG-BS', 'KG-BS'], [UUIDS[0]], [null], [[]], { type: 'person', fullName: 'X' }, { type: 'phone' }, { service: 'x' },
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1,
+  1.5,
+  2,
+  4,
+  5,
+  -0.5,
+  91,
+  -181,
+  100_000_000,
+  100_000_001,
+  2 ** 31,
+  '',
+  ' ',
+  'x',
+  '\n',
+  'a\u0000b',
+  'two\nlines',
+  'tab\there',
+  '\u2028',
+  'TJ',
+  'tj',
+  'XK',
+  'UK',
+  'TJ-DCA',
+  'tj-dca',
+  'CARICC',
+  'T',
+  'central-asia-customs',
+  ...UUIDS,
+  UUIDS[0].toUpperCase(),
+  'not-a-uuid',
+  '3f1c2b9e8d4a4c5e9b7f0a1b2c3d4e5f',
+  '2030-06-01T12:00:00Z',
+  '2030-06-01T12:00:00',
+  '2030-02-30T00:00:00Z',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01',
+  '1984-03-21',
+  '2023-02-29',
+  '21/03/1984',
+  'CSQU3054383',
+  'CSQU3054384',
+  'csqu 305438-3',
+  'CSQA3054383',
+  'IMO 9074729',
+  'IMO 9074728',
+  '9074729',
+  'IMO9074729',
+  '+992372212345',
+  '+0992372212',
+  '+992 93 555-12-34',
+  '00992372212345',
+  '+12',
+  'WDB9634031L123456',
+  'WDB9634031I123456',
+  'WDB9634031L12345',
+  '01 KG 123 ABC',
+  '-AB-',
+  'AB_12',
+  'A1234567',
+  'a'.repeat(64),
+  'A'.repeat(64),
+  JWS,
+  'abc.def.ghi',
+  'x'.repeat(33),
+  ...SUBJECT_TYPES,
+  'boat',
+  ...DELIVERY_KINDS,
+  'delivered',
+  'withheld',
+  ...ROLES,
+  'root',
+  ...ERASURE_CAUSES,
+  ...AGENCY_KINDS,
+  'alert.submitted',
+  'AMBER',
+  'RED',
+  'amber',
+  'H3',
+  'H4',
+  'A',
+  'X',
+  'D',
+  'regional',
+  'restricted',
+  'actual',
+  'seizure',
+  [],
+  {},
+  ['KG-BS'],
+  ['KG-BS', 'KG-BS'],
+  [UUIDS[0]],
+  [null],
+  [[]],
+  { type: 'person', fullName: 'X' },
+  { type: 'phone' },
+  { service: 'x' },
 ];
 
-const EXTRA_KEYS = ['extra', 'canonical', 'alertId', 'version', 'type', 'recipients', 'toString', 'constructor', '__proto__', 'lat', 'lon'];
+const EXTRA_KEYS = [
+  'extra',
+  'canonical',
+  'alertId',
+  'version',
+  'type',
+  'recipients',
+  'toString',
+  'constructor',
+  '__proto__',
+  'lat',
+  'lon',
+];
 /** Text limits of the contract, and one past each. */
-const LIMITS = [1, 16, 17, 18, 20, 21, 32, 33, 50, 51, 64, 65, 160, 161, 200, 201, 500, 501, 1000, 1001, 2000, 2001, 8000, 8001];
+const LIMITS = [
+  1, 16, 17, 18, 20, 21, 32, 33, 50, 51, 64, 65, 160, 161, 200, 201, 500, 501, 1000, 1001, 2000, 2001, 8000, 8001,
+];
 /** List limits of the contract, and one past each (not the 10,000 deliveries: the cost of a test, not a rule). */
 const LIST_LIMITS = [1, 2, 20, 21, 50, 51, 100, 101, 500, 501];
 
@@ -314,7 +499,8 @@ type Mutation = (document: Json, choose: (n: number) => number) => void;
 function pathsOf(value: Json, path: Path = [], into: Path[] = []): Path[] {
   into.push(path);
   if (Array.isArray(value)) value.forEach((entry, index) => pathsOf(entry, [...path, index], into));
-  else if (typeof value === 'object' && value !== null) for (const key of Object.keys(value)) pathsOf(value[key], [...path, key], into);
+  else if (typeof value === 'object' && value !== null)
+    for (const key of Object.keys(value)) pathsOf(value[key], [...path, key], into);
   return into;
 }
 
@@ -422,7 +608,10 @@ const MUTATIONS: Mutation[] = [
 
 function mutated(valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Json> {
   return fc
-    .tuple(valid, fc.array(fc.tuple(fc.nat(MUTATIONS.length - 1), fc.infiniteStream(fc.nat())), { minLength: 1, maxLength: 3 }))
+    .tuple(
+      valid,
+      fc.array(fc.tuple(fc.nat(MUTATIONS.length - 1), fc.infiniteStream(fc.nat())), { minLength: 1, maxLength: 3 }),
+    )
     .map(([document, steps]) => {
       const copy = structuredClone(document) as Json;
       for (const [mutation, randomness] of steps) {
@@ -451,7 +640,12 @@ function pointMutants(valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrar
       } else if (Array.isArray(node)) {
         setAt(copy, path, choose(3) === 0 ? structuredClone(POOL[choose(POOL.length)]) : tweakArray(node, choose));
       } else {
-        const options: (Json | undefined)[] = [undefined, structuredClone(POOL[choose(POOL.length)]), [node], JSON.stringify(node)];
+        const options: (Json | undefined)[] = [
+          undefined,
+          structuredClone(POOL[choose(POOL.length)]),
+          [node],
+          JSON.stringify(node),
+        ];
         setAt(copy, path, options[choose(options.length)]);
       }
       mutants.push(copy);
@@ -475,14 +669,20 @@ async function classDecision(messageClass: MessageClass, wire: string): Promise<
     return { accepted: false, paths: null }; // class-transformer threw: a refusal (dead-lettered) without a path
   }
   // The handler's options; `value: true` only lets the flattener name list entries (no effect on the decision).
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: false, validationError: { target: false, value: true } });
+  const errors = await validate(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: false,
+    validationError: { target: false, value: true },
+  });
   if (errors.length > 0) return { accepted: false, paths: flattenValidationErrors(errors).map((error) => error.path) };
   return { accepted: true, value: JSON.parse(JSON.stringify(instance)) };
 }
 
 function compiledDecision(validator: CompiledValidator<object>, wire: string): Decision<string[]> {
   const result = validator.parse(JSON.parse(wire));
-  return result.ok ? { accepted: true, value: result.value } : { accepted: false, paths: result.errors.map((error) => error.path) };
+  return result.ok
+    ? { accepted: true, value: result.value }
+    : { accepted: false, paths: result.errors.map((error) => error.path) };
 }
 
 /** `a.b[2]` is within `a.b` and contains `a.b[2].c`. */
@@ -502,27 +702,35 @@ function detailsKeys(document: unknown): string[] {
       }
     }
   };
-  if (typeof document === 'object' && document !== null && !Array.isArray(document)) walk((document as { details?: unknown }).details);
+  if (typeof document === 'object' && document !== null && !Array.isArray(document))
+    walk((document as { details?: unknown }).details);
   return found;
 }
 
 /** Checks one document; returns what went wrong, or null. */
-async function disagreement(messageClass: MessageClass, validator: CompiledValidator<object>, document: Json): Promise<string | null> {
+async function disagreement(
+  messageClass: MessageClass,
+  validator: CompiledValidator<object>,
+  document: Json,
+): Promise<string | null> {
   const wire = JSON.stringify(document);
   const before = await classDecision(messageClass, wire);
   const after = compiledDecision(validator, wire);
   const keysInDetails = messageClass === AuditEvent ? detailsKeys(JSON.parse(wire)) : [];
   const skippedKeys = skippedKeyPaths(JSON.parse(wire) as object).length > 0;
-  if (after.accepted && !before.accepted) return `looser: the compiled schema accepted what the class refused (${before.paths?.join(", ") ?? "threw"}): ${wire.slice(0, 3000)}`;
+  if (after.accepted && !before.accepted)
+    return `looser: the compiled schema accepted what the class refused (${before.paths?.join(', ') ?? 'threw'}): ${wire.slice(0, 3000)}`;
   if (before.accepted && !after.accepted) {
     if (skippedKeys) return null; // deliberate: refused, as at the HTTP edge
-    return `stricter: the compiled schema refused what the class accepted (${after.paths.join(", ")}): ${wire.slice(0, 3000)}`;
+    return `stricter: the compiled schema refused what the class accepted (${after.paths.join(', ')}): ${wire.slice(0, 3000)}`;
   }
   if (!before.accepted && !after.accepted) {
     if (before.paths === null || skippedKeys) return null;
     // every problem the compiled validator names is one the class named too (at that path, or within or around it)
     const unknown = after.paths.filter((path) => !(before.paths as string[]).some((other) => related(path, other)));
-    return unknown.length === 0 ? null : `refused at ${unknown.join(', ')}, the class at ${before.paths.join(', ')}: ${wire.slice(0, 3000)}`;
+    return unknown.length === 0
+      ? null
+      : `refused at ${unknown.join(', ')}, the class at ${before.paths.join(', ')}: ${wire.slice(0, 3000)}`;
   }
   if (before.accepted && after.accepted) {
     if (keysInDetails.some((key) => key in {})) return null; // deliberate: class-transformer dropped `toString` and the like
@@ -573,12 +781,15 @@ describe('compiled validators decide exactly as the contract classes', () => {
     async (_name, messageClass) => {
       const validator = compiledValidatorFor(messageClass) as CompiledValidator<object>;
       await fc.assert(
-        fc.asyncProperty(pointMutants(VALID.get(messageClass) as fc.Arbitrary<Record<string, unknown>>), async (mutants) => {
-          for (const mutant of mutants) {
-            const problem = await disagreement(messageClass, validator, mutant);
-            if (problem !== null) throw new Error(problem);
-          }
-        }),
+        fc.asyncProperty(
+          pointMutants(VALID.get(messageClass) as fc.Arbitrary<Record<string, unknown>>),
+          async (mutants) => {
+            for (const mutant of mutants) {
+              const problem = await disagreement(messageClass, validator, mutant);
+              if (problem !== null) throw new Error(problem);
+            }
+          },
+        ),
         { numRuns: Math.ceil(RUNS / 10) },
       );
     },
@@ -610,14 +821,34 @@ describe('a schema looser than its class is caught', () => {
 
   const subjects = ['properties', 'alert', 'properties', 'subjects', 'items', 'oneOf'];
   it.each([
-    ['the container check digit', AlertSubmittedMessage, loosened(ALERT_SUBMITTED_SCHEMA, [...subjects, '2', 'properties', 'number'], 'check')],
-    ['the headline length', AlertSubmittedMessage, loosened(ALERT_SUBMITTED_SCHEMA, ['properties', 'alert', 'properties', 'headline'], 'text')],
-    ['the sender pattern', AlertSubmittedMessage, loosened(ALERT_SUBMITTED_SCHEMA, ['properties', 'sender'], 'matches')],
-    ['the canonical identifier', AlertSubmittedMessage, loosened(ALERT_SUBMITTED_SCHEMA, [...subjects, '1'], 'canonicalOf')],
+    [
+      'the container check digit',
+      AlertSubmittedMessage,
+      loosened(ALERT_SUBMITTED_SCHEMA, [...subjects, '2', 'properties', 'number'], 'check'),
+    ],
+    [
+      'the headline length',
+      AlertSubmittedMessage,
+      loosened(ALERT_SUBMITTED_SCHEMA, ['properties', 'alert', 'properties', 'headline'], 'text'),
+    ],
+    [
+      'the sender pattern',
+      AlertSubmittedMessage,
+      loosened(ALERT_SUBMITTED_SCHEMA, ['properties', 'sender'], 'matches'),
+    ],
+    [
+      'the canonical identifier',
+      AlertSubmittedMessage,
+      loosened(ALERT_SUBMITTED_SCHEMA, [...subjects, '1'], 'canonicalOf'),
+    ],
     [
       'the uniqueness of recipients',
       AlertSubmittedMessage,
-      loosened(ALERT_SUBMITTED_SCHEMA, ['properties', 'alert', 'properties', 'distribution', 'properties', 'recipients'], 'list'),
+      loosened(
+        ALERT_SUBMITTED_SCHEMA,
+        ['properties', 'alert', 'properties', 'distribution', 'properties', 'recipients'],
+        'list',
+      ),
     ],
     ['the required fields', AlertSubmittedMessage, loosened(ALERT_SUBMITTED_SCHEMA, [], 'required')],
     ['the audit event types', AuditEvent, loosened(AUDIT_EVENT_SCHEMA, ['properties', 'type'], 'enum')],

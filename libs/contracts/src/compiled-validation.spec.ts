@@ -37,11 +37,22 @@ describe('compiled validation of Kafka messages', () => {
     expect(message).not.toHaveProperty('routedTo');
     expect(message.alert).not.toHaveProperty('injected');
     expect(message.alert.location).toEqual({ country: 'TJ', place: 'Nizhny Panj', lat: 37.2, lon: 68.6 });
-    expect(message.alert.subjects[3]).toEqual({ type: 'consignment', substance: 'heroin', quantityKg: 12.5, concealment: 'false floor' });
+    expect(message.alert.subjects[3]).toEqual({
+      type: 'consignment',
+      substance: 'heroin',
+      quantityKg: 12.5,
+      concealment: 'false floor',
+    });
   });
 
   it('keeps free-form audit details as written', () => {
-    const event = { eventId: 'e1', type: 'inbox.read', at: '2026-12-07T05:00:00Z', actor: { agencyId: 'KG-BS', extra: 1 }, details: { shown: [{ alertId: UUID }] } };
+    const event = {
+      eventId: 'e1',
+      type: 'inbox.read',
+      at: '2026-12-07T05:00:00Z',
+      actor: { agencyId: 'KG-BS', extra: 1 },
+      details: { shown: [{ alertId: UUID }] },
+    };
     const result = audit.parse(event);
     expect(result).toEqual({ ok: true, value: { ...event, actor: { agencyId: 'KG-BS' } } });
   });
@@ -52,18 +63,26 @@ describe('compiled validation of Kafka messages', () => {
     alert.distribution = { scope: 'regional' };
     const result = submitted.parse(submission(alert));
     expect(result.ok && result.value.alert.references).toEqual([]);
-    expect(result.ok && result.value.alert.distribution).toEqual({ scope: 'regional', recipients: [], sharingGroups: [] });
+    expect(result.ok && result.value.alert.distribution).toEqual({
+      scope: 'regional',
+      recipients: [],
+      sharingGroups: [],
+    });
   });
 
   it('names the failing field path, nested content included', () => {
     const alert = validPlainAlert();
     alert.subjects[2] = { type: 'container', number: 'CSQU3054384' };
-    expect(errorsOf(submitted, submission(alert))).toEqual(['alert.subjects[2].number: container number check digit is wrong (expected 3)']);
+    expect(errorsOf(submitted, submission(alert))).toEqual([
+      'alert.subjects[2].number: container number check digit is wrong (expected 3)',
+    ]);
     alert.subjects[2] = { type: 'boat' };
     expect(errorsOf(submitted, submission(alert))).toEqual(['alert.subjects[2].type: must name a known type']);
     const duplicate = validPlainAlert();
     duplicate.distribution.recipients.push('KG-BS');
-    expect(errorsOf(submitted, submission(duplicate))).toEqual(['alert.distribution.recipients[2]: is listed more than once']);
+    expect(errorsOf(submitted, submission(duplicate))).toEqual([
+      'alert.distribution.recipients[2]: is listed more than once',
+    ]);
     const noLon = validPlainAlert();
     delete (noLon.location as Record<string, unknown>).lon;
     expect(errorsOf(submitted, submission(noLon))).toEqual(['alert.location.lon: is required']);
@@ -85,7 +104,9 @@ describe('compiled validation of Kafka messages', () => {
     alert.subjects[1] = { type: 'vehicle', plate: '01 KG 123 ABC', registrationCountry: 'KG', canonical: '01KG123ABC' };
     expect(submitted.parse(submission(alert)).ok).toBe(true);
     alert.subjects[1] = { type: 'vehicle', plate: '01 KG 123 ABC', registrationCountry: 'KG', canonical: '01KG123ABD' };
-    expect(errorsOf(submitted, submission(alert))).toEqual(['alert.subjects[1].canonical: must be the canonical form of the identifier, as the hub stamps it']);
+    expect(errorsOf(submitted, submission(alert))).toEqual([
+      'alert.subjects[1].canonical: must be the canonical form of the identifier, as the hub stamps it',
+    ]);
   });
 
   it('lets null through where the class said @IsOptional, and not where it said OptionalField', () => {
@@ -96,16 +117,25 @@ describe('compiled validation of Kafka messages', () => {
   });
 
   it('refuses keys that class-transformer skipped without a word, at any depth', () => {
-    const withProto = JSON.parse(`{"eventId":"e1","type":"inbox.read","at":"2026-12-07T05:00:00Z","actor":{},"details":{"a":{"__proto__":{"x":1}}}}`) as object;
+    const withProto = JSON.parse(
+      `{"eventId":"e1","type":"inbox.read","at":"2026-12-07T05:00:00Z","actor":{},"details":{"a":{"__proto__":{"x":1}}}}`,
+    ) as object;
     expect(errorsOf(audit, withProto)).toEqual(['details.a.__proto__: is not an accepted field']);
-    const withConstructor = JSON.parse(`{"eventId":"e1","type":"inbox.read","at":"2026-12-07T05:00:00Z","actor":{},"details":{"constructor":1}}`) as object;
+    const withConstructor = JSON.parse(
+      `{"eventId":"e1","type":"inbox.read","at":"2026-12-07T05:00:00Z","actor":{},"details":{"constructor":1}}`,
+    ) as object;
     expect(errorsOf(audit, withConstructor)).toEqual(['details.constructor: is not an accepted field']);
   });
 
   it('pre-checks skipped keys exactly as skippedKeyPaths finds them', () => {
     const key = fc.constantFrom('__proto__', 'constructor', 'toString', 'a', 'type');
     const json = fc.letrec<{ value: unknown }>((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 3 })),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 3 }),
+      ),
     })).value;
     fc.assert(
       fc.property(fc.dictionary(key, json, { maxKeys: 4 }), (document) => {

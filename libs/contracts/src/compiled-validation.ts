@@ -3,8 +3,20 @@ import { AuditEvent } from './audit-event';
 import { AUDIT_EVENT_SCHEMA } from './audit-event.schema';
 import { FieldError } from './alert/field-error';
 import { hasSkippedKey, skippedKeyPaths } from './alert/validate';
-import { AlertDeliveredMessage, AlertErasedMessage, AlertRoutedMessage, AlertSubmittedMessage, MatchNoticeMessage } from './messages';
-import { ALERT_DELIVERED_SCHEMA, ALERT_ERASED_SCHEMA, ALERT_ROUTED_SCHEMA, ALERT_SUBMITTED_SCHEMA, MATCH_NOTICE_SCHEMA } from './messages.schema';
+import {
+  AlertDeliveredMessage,
+  AlertErasedMessage,
+  AlertRoutedMessage,
+  AlertSubmittedMessage,
+  MatchNoticeMessage,
+} from './messages';
+import {
+  ALERT_DELIVERED_SCHEMA,
+  ALERT_ERASED_SCHEMA,
+  ALERT_ROUTED_SCHEMA,
+  ALERT_SUBMITTED_SCHEMA,
+  MATCH_NOTICE_SCHEMA,
+} from './messages.schema';
 import { AgencyRecord, CredentialRecord, SharingGroupRecord } from './reference';
 import { AGENCY_RECORD_SCHEMA, CREDENTIAL_RECORD_SCHEMA, SHARING_GROUP_RECORD_SCHEMA } from './reference.schema';
 import { addContractKeywords, SubPathParams } from './schema-keywords';
@@ -50,7 +62,8 @@ export function compileContractSchema<T>(schema: SchemaObject): CompiledValidato
         return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
       }
       // class-transformer skipped these keys, or threw on a `constructor` where it expected no class: refused, as at the HTTP edge
-      if (hasSkippedKey(plain)) return { ok: false, errors: [{ path: skippedKeyPaths(plain)[0], message: 'is not an accepted field' }] };
+      if (hasSkippedKey(plain))
+        return { ok: false, errors: [{ path: skippedKeyPaths(plain)[0], message: 'is not an accepted field' }] };
       if (validate(plain)) return { ok: true, value: plain as T };
       // The fast validator stops at the first problem; a refused message is rare, so it is examined again for all.
       explain ??= explainingAjv.compile(schema);
@@ -62,17 +75,19 @@ export function compileContractSchema<T>(schema: SchemaObject): CompiledValidato
 
 type MessageClass = abstract new () => object;
 
-const COMPILED: ReadonlyMap<MessageClass, CompiledValidator<object>> = new Map<MessageClass, CompiledValidator<object>>([
-  [AlertSubmittedMessage, compileContractSchema(ALERT_SUBMITTED_SCHEMA)],
-  [AlertDeliveredMessage, compileContractSchema(ALERT_DELIVERED_SCHEMA)],
-  [AlertRoutedMessage, compileContractSchema(ALERT_ROUTED_SCHEMA)],
-  [MatchNoticeMessage, compileContractSchema(MATCH_NOTICE_SCHEMA)],
-  [AlertErasedMessage, compileContractSchema(ALERT_ERASED_SCHEMA)],
-  [AuditEvent, compileContractSchema(AUDIT_EVENT_SCHEMA)],
-  [AgencyRecord, compileContractSchema(AGENCY_RECORD_SCHEMA)],
-  [CredentialRecord, compileContractSchema(CREDENTIAL_RECORD_SCHEMA)],
-  [SharingGroupRecord, compileContractSchema(SHARING_GROUP_RECORD_SCHEMA)],
-]);
+const COMPILED: ReadonlyMap<MessageClass, CompiledValidator<object>> = new Map<MessageClass, CompiledValidator<object>>(
+  [
+    [AlertSubmittedMessage, compileContractSchema(ALERT_SUBMITTED_SCHEMA)],
+    [AlertDeliveredMessage, compileContractSchema(ALERT_DELIVERED_SCHEMA)],
+    [AlertRoutedMessage, compileContractSchema(ALERT_ROUTED_SCHEMA)],
+    [MatchNoticeMessage, compileContractSchema(MATCH_NOTICE_SCHEMA)],
+    [AlertErasedMessage, compileContractSchema(ALERT_ERASED_SCHEMA)],
+    [AuditEvent, compileContractSchema(AUDIT_EVENT_SCHEMA)],
+    [AgencyRecord, compileContractSchema(AGENCY_RECORD_SCHEMA)],
+    [CredentialRecord, compileContractSchema(CREDENTIAL_RECORD_SCHEMA)],
+    [SharingGroupRecord, compileContractSchema(SHARING_GROUP_RECORD_SCHEMA)],
+  ],
+);
 
 /** Every message class with a compiled validator. */
 export const COMPILED_MESSAGE_CLASSES: readonly MessageClass[] = [...COMPILED.keys()];
@@ -98,7 +113,15 @@ function joinPath(path: string, below: string): string {
   return path === '' ? name : `${path}.${name}`;
 }
 
-const TYPE_NAMES: Record<string, string> = { object: 'an object', array: 'an array', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean', null: 'null' };
+const TYPE_NAMES: Record<string, string> = {
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  null: 'null',
+};
 
 function fieldErrorOf(error: ErrorObject): FieldError {
   const path = fieldPathOf(error.instancePath);
@@ -108,14 +131,22 @@ function fieldErrorOf(error: ErrorObject): FieldError {
     case 'dependencies':
       return { path: joinPath(path, String(params.missingProperty)), message: 'is required' };
     case 'type': {
-      const types = String(params.type).split(',').filter((type) => type !== 'null');
+      const types = String(params.type)
+        .split(',')
+        .filter((type) => type !== 'null');
       return { path, message: `must be ${types.map((type) => TYPE_NAMES[type] ?? type).join(' or ')}` };
     }
     case 'enum':
-      return { path, message: `must be one of: ${(params.allowedValues as unknown[]).filter((value) => value !== null).join(', ')}` };
+      return {
+        path,
+        message: `must be one of: ${(params.allowedValues as unknown[]).filter((value) => value !== null).join(', ')}`,
+      };
     case 'discriminator':
       return { path: joinPath(path, String(params.tag)), message: 'must name a known type' };
     default:
-      return { path: params.subPath === undefined ? path : joinPath(path, params.subPath), message: error.message ?? 'is invalid' };
+      return {
+        path: params.subPath === undefined ? path : joinPath(path, params.subPath),
+        message: error.message ?? 'is invalid',
+      };
   }
 }

@@ -15,21 +15,28 @@ const agencyId: SchemaObject = { type: 'string', matches: 'agencyId' };
 const version: SchemaObject = { type: 'integer', minimum: 1 };
 const kind: SchemaObject = { enum: [...DELIVERY_KINDS] };
 const cancelReason: SchemaObject = { type: ['string', 'null'], cvLength: [1, 2000] };
-const signature: SchemaObject = { type: ['string', 'null'], cvLength: [1, ALERT_SIGNATURE_MAX_LENGTH], matches: 'detachedJws' };
+const signature: SchemaObject = {
+  type: ['string', 'null'],
+  cvLength: [1, ALERT_SIGNATURE_MAX_LENGTH],
+  matches: 'detachedJws',
+};
 const withdrawn: SchemaObject = { type: ['boolean', 'null'] };
 
-export const ALERT_SUBMITTED_SCHEMA: SchemaObject = classObject(['messageId', 'kind', 'alertId', 'version', 'sender', 'senderKeyId', 'receivedAt', 'alert'], {
-  messageId: uuid,
-  kind,
-  alertId: uuid,
-  version,
-  sender: agencyId,
-  senderKeyId: { type: 'string', cvLength: [1, 64] },
-  receivedAt: instant,
-  alert: ALERT_CONTENT_SCHEMA,
-  cancelReason,
-  signature,
-});
+export const ALERT_SUBMITTED_SCHEMA: SchemaObject = classObject(
+  ['messageId', 'kind', 'alertId', 'version', 'sender', 'senderKeyId', 'receivedAt', 'alert'],
+  {
+    messageId: uuid,
+    kind,
+    alertId: uuid,
+    version,
+    sender: agencyId,
+    senderKeyId: { type: 'string', cvLength: [1, 64] },
+    receivedAt: instant,
+    alert: ALERT_CONTENT_SCHEMA,
+    cancelReason,
+    signature,
+  },
+);
 
 export const ALERT_DELIVERED_SCHEMA: SchemaObject = classObject(
   ['deliveryId', 'sourceMessageId', 'kind', 'alertId', 'version', 'sender', 'recipient', 'decidedAt'],
@@ -54,20 +61,39 @@ export const ALERT_DELIVERED_SCHEMA: SchemaObject = classObject(
   },
 );
 
-const ROUTED_DELIVERY_SCHEMA: SchemaObject = classObject(['deliveryId', 'recipient', 'kind'], { deliveryId: uuid, recipient: agencyId, kind, withdrawn });
-
-export const ALERT_ROUTED_SCHEMA: SchemaObject = classObject(['sourceMessageId', 'kind', 'alertId', 'version', 'sender', 'decidedAt', 'deliveries'], {
-  sourceMessageId: uuid,
+const ROUTED_DELIVERY_SCHEMA: SchemaObject = classObject(['deliveryId', 'recipient', 'kind'], {
+  deliveryId: uuid,
+  recipient: agencyId,
   kind,
-  alertId: uuid,
-  version,
-  sender: agencyId,
-  decidedAt: instant,
-  deliveries: { type: 'array', minItems: 1, maxItems: ROUTED_DELIVERIES_MAX, items: ROUTED_DELIVERY_SCHEMA },
+  withdrawn,
 });
 
+export const ALERT_ROUTED_SCHEMA: SchemaObject = classObject(
+  ['sourceMessageId', 'kind', 'alertId', 'version', 'sender', 'decidedAt', 'deliveries'],
+  {
+    sourceMessageId: uuid,
+    kind,
+    alertId: uuid,
+    version,
+    sender: agencyId,
+    decidedAt: instant,
+    deliveries: { type: 'array', minItems: 1, maxItems: ROUTED_DELIVERIES_MAX, items: ROUTED_DELIVERY_SCHEMA },
+  },
+);
+
 export const MATCH_NOTICE_SCHEMA: SchemaObject = classObject(
-  ['noticeId', 'correlationId', 'recipient', 'alertId', 'version', 'otherAgencyId', 'otherAlertIds', 'restricted', 'text', 'foundAt'],
+  [
+    'noticeId',
+    'correlationId',
+    'recipient',
+    'alertId',
+    'version',
+    'otherAgencyId',
+    'otherAlertIds',
+    'restricted',
+    'text',
+    'foundAt',
+  ],
   {
     noticeId: uuid,
     correlationId: uuid,

@@ -10,8 +10,23 @@ async function accepts(cls: new () => object, plain: object): Promise<boolean> {
 }
 
 const UUID = '3f1c2b9e-8d4a-4c5e-9b7f-0a1b2c3d4e5f';
-const submitted = { messageId: UUID, kind: 'alert', alertId: UUID, version: 1, sender: 'TJ-DCA', senderKeyId: 'k1', receivedAt: '2026-01-01T00:00:00Z' };
-const routed = { sourceMessageId: UUID, kind: 'alert', alertId: UUID, version: 1, sender: 'TJ-DCA', decidedAt: '2026-01-01T00:00:00Z' };
+const submitted = {
+  messageId: UUID,
+  kind: 'alert',
+  alertId: UUID,
+  version: 1,
+  sender: 'TJ-DCA',
+  senderKeyId: 'k1',
+  receivedAt: '2026-01-01T00:00:00Z',
+};
+const routed = {
+  sourceMessageId: UUID,
+  kind: 'alert',
+  alertId: UUID,
+  version: 1,
+  sender: 'TJ-DCA',
+  decidedAt: '2026-01-01T00:00:00Z',
+};
 const delivery = { deliveryId: UUID, recipient: 'KG-BS', kind: 'alert' };
 const event = { eventId: 'e1', type: 'alert.submitted', at: '2026-01-01T00:00:00Z', details: {} };
 

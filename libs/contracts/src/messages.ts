@@ -1,5 +1,22 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { AlertContent } from './alert/alert-content';
 import { ALERT_SIGNATURE_MAX_LENGTH, DETACHED_COMPACT_JWS } from './signing/alert-signature';
 import { AGENCY_ID_PATTERN } from './reference';
@@ -47,7 +64,11 @@ export class AlertDeliveredMessage {
   @Matches(AGENCY_ID_PATTERN) sender: string;
   @Matches(AGENCY_ID_PATTERN) recipient: string;
   @IsISO8601({ strict: true }) decidedAt: string;
-  @ValidateIf((m: AlertDeliveredMessage) => m.kind !== 'cancel') @IsObject() @ValidateNested() @Type(() => AlertContent) alert?: AlertContent;
+  @ValidateIf((m: AlertDeliveredMessage) => m.kind !== 'cancel')
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AlertContent)
+  alert?: AlertContent;
   @IsOptional() @IsString() @Length(1, 2000) cancelReason?: string;
   /**
    * A recall: the recipient is no longer entitled to the alert (dropped by an update, or deactivated). The gateway
@@ -88,7 +109,13 @@ export class AlertRoutedMessage {
   @IsInt() @Min(1) version: number;
   @Matches(AGENCY_ID_PATTERN) sender: string;
   @IsISO8601({ strict: true }) decidedAt: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROUTED_DELIVERIES_MAX) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RoutedDelivery) deliveries: RoutedDelivery[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ROUTED_DELIVERIES_MAX)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RoutedDelivery)
+  deliveries: RoutedDelivery[];
 }
 
 /**

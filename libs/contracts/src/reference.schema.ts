@@ -8,24 +8,30 @@ import { AGENCY_KINDS } from './reference';
 const instant: SchemaObject = { type: 'string', check: 'iso8601' };
 const optionalInstant: SchemaObject = { type: ['string', 'null'], check: 'iso8601' };
 
-export const AGENCY_RECORD_SCHEMA: SchemaObject = classObject(['id', 'name', 'country', 'kind', 'active', 'updatedAt'], {
-  id: { type: 'string', matches: 'agencyId' },
-  name: { type: 'string', cvLength: [1, 200] },
-  country: { type: 'string', matches: 'countryCode' },
-  kind: { enum: [...AGENCY_KINDS] },
-  active: { type: 'boolean' },
-  updatedAt: instant,
-});
+export const AGENCY_RECORD_SCHEMA: SchemaObject = classObject(
+  ['id', 'name', 'country', 'kind', 'active', 'updatedAt'],
+  {
+    id: { type: 'string', matches: 'agencyId' },
+    name: { type: 'string', cvLength: [1, 200] },
+    country: { type: 'string', matches: 'countryCode' },
+    kind: { enum: [...AGENCY_KINDS] },
+    active: { type: 'boolean' },
+    updatedAt: instant,
+  },
+);
 
-export const CREDENTIAL_RECORD_SCHEMA: SchemaObject = classObject(['keyId', 'agencyId', 'role', 'secretHash', 'updatedAt'], {
-  keyId: { type: 'string', cvLength: [1, 64] },
-  agencyId: { type: 'string', matches: 'agencyId' },
-  role: { enum: [...ROLES] },
-  secretHash: { type: 'string', matches: 'secretHash' },
-  expiresAt: optionalInstant,
-  revokedAt: optionalInstant,
-  updatedAt: instant,
-});
+export const CREDENTIAL_RECORD_SCHEMA: SchemaObject = classObject(
+  ['keyId', 'agencyId', 'role', 'secretHash', 'updatedAt'],
+  {
+    keyId: { type: 'string', cvLength: [1, 64] },
+    agencyId: { type: 'string', matches: 'agencyId' },
+    role: { enum: [...ROLES] },
+    secretHash: { type: 'string', matches: 'secretHash' },
+    expiresAt: optionalInstant,
+    revokedAt: optionalInstant,
+    updatedAt: instant,
+  },
+);
 
 export const SHARING_GROUP_RECORD_SCHEMA: SchemaObject = classObject(['id', 'name', 'members', 'updatedAt'], {
   id: { type: 'string', cvLength: [1, 64] },

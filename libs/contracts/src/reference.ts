@@ -1,4 +1,14 @@
-import { IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches, ArrayMaxSize } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ArrayMaxSize,
+} from 'class-validator';
 import { ROLES, Role } from './audit-event';
 
 /** Agency ids: country + code (TJ-DCA, KG-BS) or a centre id (CARICC). */

@@ -11,10 +11,21 @@ import {
   WRITTEN_CONTAINER_NUMBER_MESSAGE,
   WRITTEN_IMO_NUMBER_MESSAGE,
 } from './domain/decorators';
-import { normaliseContainerNumber, normaliseDocumentNumber, normaliseImo, normalisePhone, normalisePlate } from './domain/identifiers';
+import {
+  normaliseContainerNumber,
+  normaliseDocumentNumber,
+  normaliseImo,
+  normalisePhone,
+  normalisePlate,
+} from './domain/identifiers';
 import { isIsoCalendarDate, isIsoInstant } from './domain/instant';
 import { isIsoCountry } from './domain/iso-country';
-import { writtenContainerNumberProblem, writtenImoNumberProblem, WrittenIdentifierProblem, writtenPhoneNumberProblem } from './domain/written-identifiers';
+import {
+  writtenContainerNumberProblem,
+  writtenImoNumberProblem,
+  WrittenIdentifierProblem,
+  writtenPhoneNumberProblem,
+} from './domain/written-identifiers';
 import { AGENCY_ID_PATTERN, COUNTRY_CODE_PATTERN, SECRET_HASH_PATTERN } from './reference';
 import { DETACHED_COMPACT_JWS } from './signing/alert-signature';
 
@@ -50,9 +61,11 @@ export const STRING_CHECKS = {
   /** @IsIsoCountry() */
   isoCountry: (value) => (isIsoCountry(value) ? null : ISO_COUNTRY_MESSAGE),
   /** @IsContainerNumberAsWritten() */
-  containerNumberAsWritten: (value) => writtenMessage(writtenContainerNumberProblem(value), 'container number', WRITTEN_CONTAINER_NUMBER_MESSAGE),
+  containerNumberAsWritten: (value) =>
+    writtenMessage(writtenContainerNumberProblem(value), 'container number', WRITTEN_CONTAINER_NUMBER_MESSAGE),
   /** @IsImoNumberAsWritten() */
-  imoNumberAsWritten: (value) => writtenMessage(writtenImoNumberProblem(value), 'IMO number', WRITTEN_IMO_NUMBER_MESSAGE),
+  imoNumberAsWritten: (value) =>
+    writtenMessage(writtenImoNumberProblem(value), 'IMO number', WRITTEN_IMO_NUMBER_MESSAGE),
   /** @IsPhoneNumberAsWritten() */
   phoneNumberAsWritten: (value) => writtenPhoneNumberProblem(value),
 } satisfies Record<string, StringProblem>;
@@ -68,7 +81,10 @@ export const MATCH_PATTERNS = {
 export type MatchPatternName = keyof typeof MATCH_PATTERNS;
 
 /** `text.pattern: <name>`: the patterns of TextField rules, by name. */
-export const TEXT_PATTERNS = { identifier: IDENTIFIER_PATTERN, vin: VIN_PATTERN } satisfies Record<string, TextRule['pattern']>;
+export const TEXT_PATTERNS = { identifier: IDENTIFIER_PATTERN, vin: VIN_PATTERN } satisfies Record<
+  string,
+  TextRule['pattern']
+>;
 export type TextPatternName = keyof typeof TEXT_PATTERNS;
 
 /** `list.item: <name>`: the entry predicates of ListField rules, by name. */
@@ -104,11 +120,16 @@ export interface SubPathParams {
 type KeywordFunction = DataValidateFunction & { errors?: Partial<ErrorObject>[] };
 
 /** A keyword validate function that reports `problem`'s message, at `subPath` below the value. */
-function reporting<T>(keyword: string, problem: (value: T) => { message: string; subPath?: string } | null): DataValidateFunction {
+function reporting<T>(
+  keyword: string,
+  problem: (value: T) => { message: string; subPath?: string } | null,
+): DataValidateFunction {
   const validate: KeywordFunction = (data: T) => {
     const found = problem(data);
     if (found === null) return true;
-    validate.errors = [{ keyword, message: found.message, params: found.subPath === undefined ? {} : { subPath: found.subPath } }];
+    validate.errors = [
+      { keyword, message: found.message, params: found.subPath === undefined ? {} : { subPath: found.subPath } },
+    ];
     return false;
   };
   return validate;
@@ -136,7 +157,9 @@ export function addContractKeywords(ajv: Ajv): Ajv {
     schemaType: 'array',
     errors: true,
     compile: ([min, max]: [number, number]) =>
-      reporting('cvLength', (value: string) => (length(value, min, max) ? null : { message: `must be ${min} to ${max} characters long` })),
+      reporting('cvLength', (value: string) =>
+        length(value, min, max) ? null : { message: `must be ${min} to ${max} characters long` },
+      ),
   });
   ajv.addKeyword({
     keyword: 'matches',
@@ -146,7 +169,9 @@ export function addContractKeywords(ajv: Ajv): Ajv {
     compile: (name: MatchPatternName) => {
       const pattern = MATCH_PATTERNS[name];
       if (!pattern) throw new Error(`unknown pattern ${name}`);
-      return reporting('matches', (value: string) => (matches(value, pattern) ? null : { message: `must match ${pattern.source}` }));
+      return reporting('matches', (value: string) =>
+        matches(value, pattern) ? null : { message: `must match ${pattern.source}` },
+      );
     },
   });
   ajv.addKeyword({

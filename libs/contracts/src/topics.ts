@@ -111,4 +111,6 @@ export enum DeadLetterHeader {
 }
 
 /** The topics that carry alert content: their unpublished outbox rows about an erased alert are deleted with it. */
-export const CONTENT_TOPICS: readonly Topic[] = TOPIC_SPECS.filter((spec) => spec.carriesContent).map((spec) => spec.topic);
+export const CONTENT_TOPICS: readonly Topic[] = TOPIC_SPECS.filter((spec) => spec.carriesContent).map(
+  (spec) => spec.topic,
+);

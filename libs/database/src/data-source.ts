@@ -26,6 +26,7 @@ export function appDataSourceOptions(input: AppDataSourceInput): DataSourceOptio
     applicationName: input.applicationName,
     // A lost connection fails the operation at hand, never the process (see ResilientPgClient).
     extra: { max: input.poolSize ?? 10, connectionTimeoutMillis: 5000, Client: ResilientPgClient },
-    poolErrorHandler: (error: Error) => new Logger('PostgreSQL').warn({ err: error.message }, 'idle database connection lost'),
+    poolErrorHandler: (error: Error) =>
+      new Logger('PostgreSQL').warn({ err: error.message }, 'idle database connection lost'),
   };
 }

@@ -17,7 +17,9 @@ export async function runMigrationCommand(
     if (options.schema) await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
     if (command === 'migrate') {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      log(`${options.schema}: ${applied.length} migration(s) applied${applied.length ? ': ' + applied.map((m) => m.name).join(', ') : ''}`);
+      log(
+        `${options.schema}: ${applied.length} migration(s) applied${applied.length ? ': ' + applied.map((m) => m.name).join(', ') : ''}`,
+      );
     } else {
       await dataSource.undoLastMigration({ transaction: 'each' });
       log(`${options.schema}: last migration reverted`);
@@ -50,7 +52,9 @@ export async function provisionRuntimeRole(
   const dataSource = new DataSource({ ...ownerOptions, migrations: [], entities: [] } as DataSourceOptions);
   await dataSource.initialize();
   try {
-    const [{ exists }] = await dataSource.query(`SELECT count(*)::int > 0 AS exists FROM pg_roles WHERE rolname = $1`, [role]);
+    const [{ exists }] = await dataSource.query(`SELECT count(*)::int > 0 AS exists FROM pg_roles WHERE rolname = $1`, [
+      role,
+    ]);
     const quotedPassword = `'${password.replace(/'/g, "''")}'`;
     if (!exists) await dataSource.query(`CREATE ROLE "${role}" LOGIN PASSWORD ${quotedPassword}`);
     else await dataSource.query(`ALTER ROLE "${role}" LOGIN PASSWORD ${quotedPassword}`);

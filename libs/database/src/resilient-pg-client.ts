@@ -16,7 +16,10 @@ export class ResilientPgClient extends Client {
   constructor(config?: string | ClientConfig) {
     super(config);
     this.on('error', (error: Error & { code?: string }) => {
-      logger.warn({ err: error.message, code: error.code }, 'database connection lost; the operation in progress fails and is retried');
+      logger.warn(
+        { err: error.message, code: error.code },
+        'database connection lost; the operation in progress fails and is retried',
+      );
     });
   }
 }

@@ -41,7 +41,11 @@ export function auditEvent(fact: AuditFact): AuditEvent {
  */
 export function auditMessage(service: HubService, fact: AuditFact): OutgoingMessage {
   const event = auditEvent(fact);
-  return { topic: AUDIT_TOPIC_OF[service], key: event.alertId ?? event.actor.agencyId ?? event.actor.service ?? 'hub', value: event };
+  return {
+    topic: AUDIT_TOPIC_OF[service],
+    key: event.alertId ?? event.actor.agencyId ?? event.actor.service ?? 'hub',
+    value: event,
+  };
 }
 
 export type { AuditActor, AuditEventType };

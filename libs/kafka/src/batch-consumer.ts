@@ -80,7 +80,10 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
       this.logger,
     );
     const concurrency = options.partitionsConsumedConcurrently ?? 3;
-    const combined = options.combinePartitions !== false && concurrency > 1 ? new CombinedCalls(options.handle, options.maxBatch) : null;
+    const combined =
+      options.combinePartitions !== false && concurrency > 1
+        ? new CombinedCalls(options.handle, options.maxBatch)
+        : null;
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
     await consumer.run({
@@ -92,9 +95,16 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
           if (!isRunning() || isStale()) return;
           const chunk = batch.messages.slice(start, start + options.maxBatch);
           const stopping = () => !isRunning() || isStale();
-          const contexts = chunk.map((message) => consumed(options.groupId, batch.topic, batch.partition, message, heartbeat, stopping));
+          const contexts = chunk.map((message) =>
+            consumed(options.groupId, batch.topic, batch.partition, message, heartbeat, stopping),
+          );
           try {
-            await this.messages.handleMany(contexts, options.messageClass, options.handle, combined ? (m, a) => combined.call(m, a) : undefined);
+            await this.messages.handleMany(
+              contexts,
+              options.messageClass,
+              options.handle,
+              combined ? (m, a) => combined.call(m, a) : undefined,
+            );
           } catch (error) {
             // Stopping or rebalanced mid-wait: nothing of this chunk is resolved, so it is consumed again.
             if (error instanceof ConsumerStoppingError) return;
@@ -102,7 +112,13 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
           }
           resolveOffset(chunk[chunk.length - 1].offset);
           this.logger.debug(
-            { groupId: options.groupId, topic: batch.topic, partition: batch.partition, from: chunk[0].offset, to: chunk[chunk.length - 1].offset },
+            {
+              groupId: options.groupId,
+              topic: batch.topic,
+              partition: batch.partition,
+              from: chunk[0].offset,
+              to: chunk[chunk.length - 1].offset,
+            },
             'batch handled and resolved',
           );
           await commitOffsetsIfNecessary();

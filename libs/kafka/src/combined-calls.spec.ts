@@ -45,7 +45,12 @@ describe('CombinedCalls', () => {
   it('never combines beyond maxMessages, but lets a larger caller go alone', async () => {
     const { calls, handle } = gatedHandler();
     const combined = new CombinedCalls(handle, 3);
-    const all = [combined.call(['x'], attempt()), combined.call(['a', 'b'], attempt()), combined.call(['c', 'd'], attempt()), combined.call(['e', 'f', 'g', 'h'], attempt())];
+    const all = [
+      combined.call(['x'], attempt()),
+      combined.call(['a', 'b'], attempt()),
+      combined.call(['c', 'd'], attempt()),
+      combined.call(['e', 'f', 'g', 'h'], attempt()),
+    ];
     for (let i = 0; i < 4; i++) {
       await tick();
       calls[i].finish();

@@ -43,7 +43,8 @@ export class CombinedCalls<T> {
       while (queue.length > 0) {
         let count = 1;
         let size = queue[0].messages.length;
-        while (count < queue.length && size + queue[count].messages.length <= this.maxMessages) size += queue[count++].messages.length;
+        while (count < queue.length && size + queue[count].messages.length <= this.maxMessages)
+          size += queue[count++].messages.length;
         const taken = queue.splice(0, count);
         try {
           await this.handle(

@@ -11,10 +11,18 @@ const RESTART_MAX_BACKOFF_MS = 30_000;
  * `restart` (which starts a new consumer) is called after a backoff, doubling up to 30 s while it fails, until it
  * succeeds or `stopping()` says the service is shutting down.
  */
-export function restartWhenAbandoned(consumer: Consumer, restart: () => Promise<void>, stopping: () => boolean, logger: Logger): void {
+export function restartWhenAbandoned(
+  consumer: Consumer,
+  restart: () => Promise<void>,
+  stopping: () => boolean,
+  logger: Logger,
+): void {
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart || stopping()) return;
-    logger.error({ groupId: payload.groupId, err: payload.error.message }, 'consumer crashed and kafkajs will not restart it: starting a new one');
+    logger.error(
+      { groupId: payload.groupId, err: payload.error.message },
+      'consumer crashed and kafkajs will not restart it: starting a new one',
+    );
     const attempt = (delay: number): void => {
       setTimeout(() => {
         if (stopping()) return;

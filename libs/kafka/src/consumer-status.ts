@@ -23,7 +23,10 @@ export class ConsumerStatus {
   private readonly stalled = new Map<string, StalledPartition>();
   private deadLettered = 0;
 
-  failing(origin: { consumer: string; topic: string; partition: number; offset: string }, error: Error): StalledPartition {
+  failing(
+    origin: { consumer: string; topic: string; partition: number; offset: string },
+    error: Error,
+  ): StalledPartition {
     const id = `${origin.consumer}/${origin.topic}/${origin.partition}`;
     const previous = this.stalled.get(id);
     const entry: StalledPartition = {

@@ -8,10 +8,20 @@ describe('isDependencyOutage (the HTTP 503 and batch-splitting hint; never a rea
     [{ code: '28000', message: 'role "hub_gateway" is not permitted to log in' }],
     [{ code: '53300', message: 'sorry, too many clients already' }],
     [{ code: '55000', message: 'database "hub" is not currently accepting connections' }],
-    [{ name: 'QueryFailedError', message: 'wrapped', driverError: { code: '57P01', message: 'terminating connection' } }],
+    [
+      {
+        name: 'QueryFailedError',
+        message: 'wrapped',
+        driverError: { code: '57P01', message: 'terminating connection' },
+      },
+    ],
     [new Error('Connection terminated unexpectedly')],
     [new Error('timeout exceeded when trying to connect')],
-    [Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' })],
+    [
+      Object.assign(new Error('Database connection provided by a query runner was already released'), {
+        name: 'QueryRunnerProviderAlreadyReleasedError',
+      }),
+    ],
     [Object.assign(new Error('broker down'), { name: 'KafkaJSConnectionError' })],
     [new OutboxUnavailableError('Kafka did not acknowledge')],
   ])('treats %o as a dependency outage', (error) => {

@@ -7,13 +7,25 @@ export class OutboxUnavailableError extends Error {}
  * 57 operator intervention (shutdown, terminated backend), 58 system error.
  */
 const OUTAGE_SQLSTATE_CLASSES = new Set(['08', '28', '53', '57', '58']);
-const OUTAGE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const OUTAGE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
 /** Single SQLSTATEs of other classes: a database not accepting connections (ALLOW_CONNECTIONS false), a lock timeout. */
 const OUTAGE_SQLSTATES = new Set(['55000', '55P03']);
 const OUTAGE_MESSAGES =
   /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Query runner already released|already released, cannot continue|Connection is not established/i;
 /** TypeORM's names for "the connection under this query runner died" (it releases the runner on a client error). */
-const OUTAGE_ERROR_NAMES = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError', 'ConnectionIsNotSetError']);
+const OUTAGE_ERROR_NAMES = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+  'ConnectionIsNotSetError',
+]);
 
 /**
  * A dependency (PostgreSQL or Kafka) is down or refusing us, as opposed to a bug or a bad request.

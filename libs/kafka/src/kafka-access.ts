@@ -35,7 +35,14 @@ export const KAFKA_ACCESS: Readonly<Record<HubService, KafkaAccess>> = {
     // The only writer of routing outcomes (the deliveries) and match notices.
     writes: [Topic.AlertsRouted, Topic.MatchNotices, AUDIT_TOPIC_OF[HubService.CoordinationNode], Topic.DeadLetter],
     // The live feed is built from every service's audit facts.
-    reads: [Topic.Agencies, Topic.Credentials, Topic.SharingGroups, Topic.AlertsSubmitted, Topic.AlertErasures, ...AUDIT_TOPICS],
+    reads: [
+      Topic.Agencies,
+      Topic.Credentials,
+      Topic.SharingGroups,
+      Topic.AlertsSubmitted,
+      Topic.AlertErasures,
+      ...AUDIT_TOPICS,
+    ],
   },
   [HubService.AuditLog]: {
     writes: [AUDIT_TOPIC_OF[HubService.AuditLog], Topic.DeadLetter],

@@ -43,8 +43,14 @@ export async function provisionKafka(provisioning: KafkaProvisioning): Promise<v
 export async function applyServiceAcls(admin: Admin, service: HubService): Promise<void> {
   const wanted = aclBindingsOf(service);
   await admin.createAcls({ acl: wanted });
-  const key = (b: { resourceType: number; resourceName: string; resourcePatternType: number; operation: number; permissionType: number; host: string }) =>
-    [b.resourceType, b.resourceName, b.resourcePatternType, b.operation, b.permissionType, b.host].join('|');
+  const key = (b: {
+    resourceType: number;
+    resourceName: string;
+    resourcePatternType: number;
+    operation: number;
+    permissionType: number;
+    host: string;
+  }) => [b.resourceType, b.resourceName, b.resourcePatternType, b.operation, b.permissionType, b.host].join('|');
   const wantedKeys = new Set(wanted.map(key));
   const { resources } = await admin.describeAcls({
     resourceType: AclResourceTypes.ANY,
@@ -55,7 +61,12 @@ export async function applyServiceAcls(admin: Admin, service: HubService): Promi
   });
   const stale = resources.flatMap((resource) =>
     resource.acls
-      .map((acl) => ({ ...acl, resourceType: resource.resourceType, resourceName: resource.resourceName, resourcePatternType: resource.resourcePatternType }))
+      .map((acl) => ({
+        ...acl,
+        resourceType: resource.resourceType,
+        resourceName: resource.resourceName,
+        resourcePatternType: resource.resourcePatternType,
+      }))
       .filter((binding) => !wantedKeys.has(key(binding))),
   );
   if (stale.length > 0) await admin.deleteAcls({ filters: stale });

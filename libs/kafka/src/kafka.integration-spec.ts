@@ -28,7 +28,13 @@ const SERVICE = HubService.AuditLog;
 const TOPIC = AUDIT_TOPIC_OF[SERVICE];
 
 function auditEvent(eventId: string): AuditEvent {
-  return { eventId, type: AuditEventType.AdminAgencyCreated, at: new Date().toISOString(), actor: { service: SERVICE }, details: { run } };
+  return {
+    eventId,
+    type: AuditEventType.AdminAgencyCreated,
+    at: new Date().toISOString(),
+    actor: { service: SERVICE },
+    details: { run },
+  };
 }
 
 /**
@@ -47,7 +53,8 @@ class FlakyConsumer {
       if (!event.eventId.startsWith(`it-${run}`)) return;
       handled.push({ eventId: event.eventId, attempt: handled.filter((h) => h.eventId === event.eventId).length + 1 });
       if (event.eventId.endsWith('stuck') && !releaseStuck) throw new Error('simulated failure nobody anticipated');
-      if (event.eventId.endsWith('refused')) throw new MessageRefusedError('simulated refusal: the message names something that cannot exist');
+      if (event.eventId.endsWith('refused'))
+        throw new MessageRefusedError('simulated refusal: the message names something that cannot exist');
     });
   }
 }
@@ -99,7 +106,12 @@ describe('libs/kafka against the real broker and database', () => {
       transport: Transport.KAFKA,
       options: {
         postfixId: '',
-        client: { clientId: CLIENT_ID, brokers: env.brokers, sasl: kafkaSasl(testKafkaCredentials()), logLevel: logLevel.NOTHING },
+        client: {
+          clientId: CLIENT_ID,
+          brokers: env.brokers,
+          sasl: kafkaSasl(testKafkaCredentials()),
+          logLevel: logLevel.NOTHING,
+        },
         consumer: { groupId: CLIENT_ID },
         subscribe: { fromBeginning: true },
       },
@@ -118,7 +130,9 @@ describe('libs/kafka against the real broker and database', () => {
     await collect(TOPIC, seen);
     const eventId = `it-${run}-plain`;
     await moduleRef.get(KafkaProducer).send([{ topic: TOPIC, key: eventId, value: auditEvent(eventId) }]);
-    const message = await expectEventually(() => seen.find((m) => m.key === eventId), { description: 'message consumed' });
+    const message = await expectEventually(() => seen.find((m) => m.key === eventId), {
+      description: 'message consumed',
+    });
     expect(JSON.parse(message.value).eventId).toBe(eventId);
   });
 
@@ -139,7 +153,9 @@ describe('libs/kafka against the real broker and database', () => {
     await outbox.publish(ids);
     const [{ pending }] = await dataSource.query(`SELECT count(*)::int AS pending FROM ${SCHEMA}.outbox`);
     expect(pending).toBe(0);
-    await expectEventually(() => handled.some((h) => h.eventId === committedId), { description: 'outbox message consumed' });
+    await expectEventually(() => handled.some((h) => h.eventId === committedId), {
+      description: 'outbox message consumed',
+    });
     expect(handled.some((h) => h.eventId === rolledBackId)).toBe(false);
   });
 
@@ -153,13 +169,14 @@ describe('libs/kafka against the real broker and database', () => {
     const fresh = `it-${run}-left-behind-second`;
     // As a replica killed between its commit and its publish leaves it: committed, unpublished, a minute old.
     const insertStale = (eventId: string) =>
-      dataSource.query(`INSERT INTO ${SCHEMA}.outbox (topic, key, value, created_at) VALUES ($1, $2, $3, now() - interval '1 minute')`, [
-        TOPIC,
-        key,
-        JSON.stringify(auditEvent(eventId)),
-      ]);
+      dataSource.query(
+        `INSERT INTO ${SCHEMA}.outbox (topic, key, value, created_at) VALUES ($1, $2, $3, now() - interval '1 minute')`,
+        [TOPIC, key, JSON.stringify(auditEvent(eventId))],
+      );
     await insertStale(leftBehind);
-    const ids = await dataSource.transaction((manager) => outbox.enqueue(manager, [{ topic: TOPIC, key, value: auditEvent(fresh) }]));
+    const ids = await dataSource.transaction((manager) =>
+      outbox.enqueue(manager, [{ topic: TOPIC, key, value: auditEvent(fresh) }]),
+    );
     await outbox.publish(ids);
     const order = await expectEventually(
       () => {
@@ -173,7 +190,9 @@ describe('libs/kafka against the real broker and database', () => {
     // Nobody publishes after this one: the relay finds it on its own.
     const alone = `it-${run}-left-behind-alone`;
     await insertStale(alone);
-    await expectEventually(() => seen.find((m) => m.key === key && m.value.includes(alone)), { description: 'relay published the row' });
+    await expectEventually(() => seen.find((m) => m.key === key && m.value.includes(alone)), {
+      description: 'relay published the row',
+    });
     await expectEventually(
       async () => {
         const [{ pending }] = await dataSource.query(`SELECT count(*)::int AS pending FROM ${SCHEMA}.outbox`);
@@ -183,7 +202,7 @@ describe('libs/kafka against the real broker and database', () => {
     );
   });
 
-  it('waits out a failure that is not the message\'s own, however long, reporting it; never dead-letters it', async () => {
+  it("waits out a failure that is not the message's own, however long, reporting it; never dead-letters it", async () => {
     const deadLetters: { key: string | null; value: string; headers: Record<string, string> }[] = [];
     await collect(Topic.DeadLetter, deadLetters);
     const key = `it-${run}-same-partition`;
@@ -194,18 +213,26 @@ describe('libs/kafka against the real broker and database', () => {
     await producer.send([{ topic: TOPIC, key, value: auditEvent(next) }]);
 
     const status = moduleRef.get(ConsumerStatus);
-    const stalled = await expectEventually(() => status.stalledPartitions().find((p) => p.error.includes('nobody anticipated')), {
-      description: 'the stuck partition reported for /health',
-    });
+    const stalled = await expectEventually(
+      () => status.stalledPartitions().find((p) => p.error.includes('nobody anticipated')),
+      {
+        description: 'the stuck partition reported for /health',
+      },
+    );
     expect(stalled.topic).toBe(TOPIC);
     expect(stalled.consumer).toBe(SERVICE);
     // Well past the five attempts that used to dead-letter it: still waiting, the next message held back in order.
-    await expectEventually(() => handled.filter((h) => h.eventId === stuck).length >= 8, { description: 'eight attempts', timeoutMs: 60000 });
+    await expectEventually(() => handled.filter((h) => h.eventId === stuck).length >= 8, {
+      description: 'eight attempts',
+      timeoutMs: 60000,
+    });
     expect(handled.some((h) => h.eventId === next)).toBe(false);
     expect(deadLetters.some((m) => m.value.includes(stuck))).toBe(false);
 
     releaseStuck = true;
-    await expectEventually(() => handled.some((h) => h.eventId === next), { description: 'next message handled once the failure is gone' });
+    await expectEventually(() => handled.some((h) => h.eventId === next), {
+      description: 'next message handled once the failure is gone',
+    });
     const order = handled.map((h) => h.eventId);
     expect(order.lastIndexOf(stuck)).toBeLessThan(order.indexOf(next));
     expect(status.stalledPartitions().some((p) => p.consumer === SERVICE && p.offset === stalled.offset)).toBe(false);
@@ -232,7 +259,9 @@ describe('libs/kafka against the real broker and database', () => {
     expect(dead.headers[DeadLetterHeader.Error]).toContain('simulated refusal');
     expect(dead.headers[DeadLetterHeader.Attempts]).toBe('1');
     expect(dead.key).toBe(key);
-    await expectEventually(() => handled.some((h) => h.eventId === next), { description: 'next message on the partition handled' });
+    await expectEventually(() => handled.some((h) => h.eventId === next), {
+      description: 'next message on the partition handled',
+    });
     expect(handled.filter((h) => h.eventId === refused)).toHaveLength(1);
   });
 
@@ -240,7 +269,9 @@ describe('libs/kafka against the real broker and database', () => {
     const deadLetters: { key: string | null; value: string; headers: Record<string, string> }[] = [];
     await collect(Topic.DeadLetter, deadLetters);
     const key = `it-${run}-invalid`;
-    await moduleRef.get(KafkaProducer).send([{ topic: TOPIC, key, value: { eventId: `it-${run}-invalid`, type: 'no.such.type' } }]);
+    await moduleRef
+      .get(KafkaProducer)
+      .send([{ topic: TOPIC, key, value: { eventId: `it-${run}-invalid`, type: 'no.such.type' } }]);
     const dead = await expectEventually(
       () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === SERVICE && m.key === key),
       { description: 'invalid message dead-lettered' },
@@ -291,7 +322,11 @@ describe('libs/kafka against the real broker and database', () => {
     );
     expect(dead.headers[DeadLetterHeader.Attempts]).toBe('1');
     // The glitch cost nothing: only the refused and the invalid message went to the dead-letter topic.
-    expect(deadLetters.filter((m) => m.headers[DeadLetterHeader.ConsumerGroup] === groupId && m.value.includes(`it-${run}-batch`))).toHaveLength(2);
+    expect(
+      deadLetters.filter(
+        (m) => m.headers[DeadLetterHeader.ConsumerGroup] === groupId && m.value.includes(`it-${run}-batch`),
+      ),
+    ).toHaveLength(2);
     const invalidDead = await expectEventually(
       () => deadLetters.find((m) => m.headers[DeadLetterHeader.ConsumerGroup] === groupId && m.value.includes(invalid)),
       { description: 'invalid message dead-lettered by the batch consumer' },
@@ -324,7 +359,8 @@ describe('libs/kafka against the real broker and database', () => {
     const idsOf = (k: number) => Array.from({ length: 5 }, (_, i) => `${prefix}-${k}-${i}`);
     const producer = moduleRef.get(KafkaProducer);
     await producer.send([{ topic: TOPIC, key: keys[0], value: auditEvent(stuck) }]);
-    for (let k = 0; k < 3; k++) await producer.send(idsOf(k).map((id) => ({ topic: TOPIC, key: keys[k], value: auditEvent(id) })));
+    for (let k = 0; k < 3; k++)
+      await producer.send(idsOf(k).map((id) => ({ topic: TOPIC, key: keys[k], value: auditEvent(id) })));
 
     let release = false;
     const calls: string[][] = [];
@@ -356,7 +392,9 @@ describe('libs/kafka against the real broker and database', () => {
     expect(Math.max(...calls.map((call) => keysIn(call).size))).toBeGreaterThan(1);
 
     release = true;
-    await expectEventually(() => idsOf(0).every((id) => handled().has(id)), { description: 'the failing partition goes on once released' });
+    await expectEventually(() => idsOf(0).every((id) => handled().has(id)), {
+      description: 'the failing partition goes on once released',
+    });
     const firstDone = [...new Set(succeeded.flat())];
     for (let k = 0; k < 3; k++) {
       const order = firstDone.filter((id) => id.startsWith(`${prefix}-${k}-`));

@@ -20,7 +20,10 @@ export class KafkaModule {
       imports: [TerminusModule],
       providers: [
         { provide: KAFKA_OPTIONS, useValue: options },
-        { provide: KAFKA_CLIENT, useFactory: () => createKafkaClient(options.service, options.brokers, options.credentials) },
+        {
+          provide: KAFKA_CLIENT,
+          useFactory: () => createKafkaClient(options.service, options.brokers, options.credentials),
+        },
         KafkaProducer,
         TopicAdmin,
         KafkaHealthIndicator,
@@ -30,7 +33,18 @@ export class KafkaModule {
         KafkaBatchConsumers,
         ConsumerStatus,
       ],
-      exports: [KAFKA_OPTIONS, KAFKA_CLIENT, KafkaProducer, TopicAdmin, KafkaHealthIndicator, KafkaMessageHandler, OutboxService, AuditPublisher, KafkaBatchConsumers, ConsumerStatus],
+      exports: [
+        KAFKA_OPTIONS,
+        KAFKA_CLIENT,
+        KafkaProducer,
+        TopicAdmin,
+        KafkaHealthIndicator,
+        KafkaMessageHandler,
+        OutboxService,
+        AuditPublisher,
+        KafkaBatchConsumers,
+        ConsumerStatus,
+      ],
     };
   }
 }

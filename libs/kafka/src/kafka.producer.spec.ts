@@ -3,14 +3,20 @@ import { Topic } from '@hub/contracts/topics';
 import { KafkaProducer, partitionOf } from './kafka.producer';
 
 /** A Kafka client whose producer hands each produce call to `send` (the broker itself: kafka.integration-spec). */
-function fakeKafka(send: (record: ProducerRecord) => Promise<void>, partitions: (topic: string) => number = () => 1): Kafka {
+function fakeKafka(
+  send: (record: ProducerRecord) => Promise<void>,
+  partitions: (topic: string) => number = () => 1,
+): Kafka {
   return {
     producer: () => ({ connect: async () => undefined, disconnect: async () => undefined, send }),
     admin: () => ({
       connect: async () => undefined,
       disconnect: async () => undefined,
       fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({
-        topics: topics.map((name) => ({ name, partitions: Array.from({ length: partitions(name) }, (_, partitionId) => ({ partitionId })) })),
+        topics: topics.map((name) => ({
+          name,
+          partitions: Array.from({ length: partitions(name) }, (_, partitionId) => ({ partitionId })),
+        })),
       }),
     }),
   } as unknown as Kafka;
@@ -19,14 +25,26 @@ function fakeKafka(send: (record: ProducerRecord) => Promise<void>, partitions: 
 /** A Kafka client that records the produce calls instead of sending them. */
 function recordingKafka(partitions: Record<string, number>): { kafka: Kafka; calls: ProducerRecord[] } {
   const calls: ProducerRecord[] = [];
-  return { kafka: fakeKafka(async (record) => void calls.push(record), (topic) => partitions[topic]), calls };
+  return {
+    kafka: fakeKafka(
+      async (record) => void calls.push(record),
+      (topic) => partitions[topic],
+    ),
+    calls,
+  };
 }
 
 describe('KafkaProducer', () => {
   it('chooses the partition kafkajs itself would choose for a key', () => {
     const ours = Partitioners.DefaultPartitioner();
     const theirs = Partitioners.DefaultPartitioner();
-    const partitionMetadata = Array.from({ length: 6 }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 }));
+    const partitionMetadata = Array.from({ length: 6 }, (_, partitionId) => ({
+      partitionId,
+      leader: 1,
+      replicas: [1],
+      isr: [1],
+      partitionErrorCode: 0,
+    }));
     const keys = ['KG-BS', 'KZ-CUS', 'TJ-DCA', 'CARICC', '', 'f0e1d2c3-0000-4000-8000-000000000000'];
     const spread = new Set<number>();
     for (const key of keys) {
@@ -42,8 +60,13 @@ describe('KafkaProducer', () => {
     const producer = new KafkaProducer(kafka);
     await producer.onModuleInit();
     const recipients = ['KG-BS', 'KZ-CUS', 'TJ-DCA', 'UZ-NIC', 'TM-BS', 'CARICC'];
-    const messages = recipients.flatMap((recipient) => [1, 2, 3].map((n) => ({ topic: Topic.AlertsDelivered, key: recipient, value: `${recipient}#${n}` })));
-    messages.push({ topic: Topic.AuditEventsFromGateway, key: 'a', value: 'audit-a' }, { topic: Topic.AuditEventsFromGateway, key: 'b', value: 'audit-b' });
+    const messages = recipients.flatMap((recipient) =>
+      [1, 2, 3].map((n) => ({ topic: Topic.AlertsDelivered, key: recipient, value: `${recipient}#${n}` })),
+    );
+    messages.push(
+      { topic: Topic.AuditEventsFromGateway, key: 'a', value: 'audit-a' },
+      { topic: Topic.AuditEventsFromGateway, key: 'b', value: 'audit-b' },
+    );
     await producer.sendSerialized(messages);
 
     for (const call of calls) {
@@ -57,11 +80,13 @@ describe('KafkaProducer', () => {
     expect(sent.sort()).toEqual(messages.map((m) => m.value).sort());
     for (const recipient of recipients) {
       const call = calls.find((c) => c.messages.some((m) => m.key === recipient))!;
-      expect(call.messages.filter((m) => m.key === recipient).map((m) => m.value)).toEqual([1, 2, 3].map((n) => `${recipient}#${n}`));
+      expect(call.messages.filter((m) => m.key === recipient).map((m) => m.value)).toEqual(
+        [1, 2, 3].map((n) => `${recipient}#${n}`),
+      );
     }
   });
 
-  it('sends what callers hand over while a partition\'s request is in flight together in its next request, each caller resolved by its own', async () => {
+  it("sends what callers hand over while a partition's request is in flight together in its next request, each caller resolved by its own", async () => {
     const calls: ProducerRecord[] = [];
     const pending: (() => void)[] = [];
     const kafka = fakeKafka((record) => {
@@ -71,7 +96,10 @@ describe('KafkaProducer', () => {
     const producer = new KafkaProducer(kafka);
     await producer.onModuleInit();
     const done: string[] = [];
-    const send = (value: string) => producer.sendSerialized([{ topic: Topic.AuditEventsFromGateway, key: 'k', value }]).then(() => void done.push(value));
+    const send = (value: string) =>
+      producer
+        .sendSerialized([{ topic: Topic.AuditEventsFromGateway, key: 'k', value }])
+        .then(() => void done.push(value));
     const first = send('a');
     await new Promise((resolve) => setImmediate(resolve));
     const rest = [send('b'), send('c'), send('d')];

@@ -21,7 +21,12 @@ export const MAX_REQUEST_BYTES = 512 * 1024;
 
 /** What a message weighs against MAX_REQUEST_BYTES (64 bytes of record overhead counted for each). */
 export function messageBytes(message: { key: string; value: string; headers?: Record<string, string> | null }): number {
-  return Buffer.byteLength(message.key) + Buffer.byteLength(message.value) + (message.headers ? Buffer.byteLength(JSON.stringify(message.headers)) : 0) + 64;
+  return (
+    Buffer.byteLength(message.key) +
+    Buffer.byteLength(message.value) +
+    (message.headers ? Buffer.byteLength(JSON.stringify(message.headers)) : 0) +
+    64
+  );
 }
 
 /** One caller's messages for one partition, waiting for the partition's next produce request. */
@@ -130,7 +135,10 @@ export class KafkaProducer implements OnModuleInit, OnModuleDestroy {
       while (count < queue.length && bytes + queue[count].bytes <= MAX_REQUEST_BYTES) bytes += queue[count++].bytes;
       const taken = queue.splice(0, count);
       try {
-        await this.produce(topic, taken.flatMap((send) => send.messages));
+        await this.produce(
+          topic,
+          taken.flatMap((send) => send.messages),
+        );
         for (const send of taken) send.resolve();
       } catch (error) {
         if (taken.length > 1 && isMessageTooLarge(error)) {
@@ -159,14 +167,28 @@ export class KafkaProducer implements OnModuleInit, OnModuleDestroy {
 }
 
 /** The partition kafkajs' own partitioner gives a keyed message in a topic of `count` partitions. */
-export function partitionOf(partitioner: ReturnType<typeof Partitioners.DefaultPartitioner>, message: { topic: string; key: string }, count: number): number {
-  const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+export function partitionOf(
+  partitioner: ReturnType<typeof Partitioners.DefaultPartitioner>,
+  message: { topic: string; key: string },
+  count: number,
+): number {
+  const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    replicas: [],
+    isr: [],
+    partitionErrorCode: 0,
+  }));
   return partitioner({ topic: message.topic, partitionMetadata, message: { key: message.key, value: null } });
 }
 
 /** The broker refused a record batch for its size (kafkajs wraps the protocol error; look through its causes). */
 export function isMessageTooLarge(error: unknown): boolean {
-  for (let e = error as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+  for (
+    let e = error as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    depth++
+  ) {
     if (e.type === 'MESSAGE_TOO_LARGE' || e.type === 'RECORD_LIST_TOO_LARGE') return true;
     e = (e.originalError ?? e.cause) as typeof e;
   }

@@ -66,9 +66,13 @@ describe('KafkaMessageHandler validation', () => {
     const alert = { ...validPlainAlert(), unexpected: true } as Record<string, unknown>;
     delete alert.references;
     const received: AlertSubmittedMessage[] = [];
-    await handler.handleMany([contextOf(Buffer.from(JSON.stringify(submission(alert, { routedBy: 'x' }))))], AlertSubmittedMessage, async (messages) => {
-      received.push(...messages);
-    });
+    await handler.handleMany(
+      [contextOf(Buffer.from(JSON.stringify(submission(alert, { routedBy: 'x' }))))],
+      AlertSubmittedMessage,
+      async (messages) => {
+        received.push(...messages);
+      },
+    );
     expect(sent).toEqual([]);
     expect(received).toHaveLength(1);
     expect(received[0]).not.toHaveProperty('routedBy');
@@ -90,13 +94,26 @@ describe('KafkaMessageHandler validation', () => {
     const [deadLetter, fact] = sent;
     expect(deadLetter.topic).toBe(Topic.DeadLetter);
     expect(deadLetter.value).toEqual(JSON.parse(bytes));
-    expect(deadLetter.headers?.[DeadLetterHeader.Error]).toBe('invalid AlertSubmittedMessage: alert.subjects[4].imo: IMO number check digit is wrong (expected 9)');
-    expect(fact.value).toMatchObject({ type: 'message.dead-lettered', details: { error: deadLetter.headers?.[DeadLetterHeader.Error], offset: '7' } });
+    expect(deadLetter.headers?.[DeadLetterHeader.Error]).toBe(
+      'invalid AlertSubmittedMessage: alert.subjects[4].imo: IMO number check digit is wrong (expected 9)',
+    );
+    expect(fact.value).toMatchObject({
+      type: 'message.dead-lettered',
+      details: { error: deadLetter.headers?.[DeadLetterHeader.Error], offset: '7' },
+    });
   });
 
   it('dead-letters an already-parsed payload as it came, not as validation left it', async () => {
     const { handler, sent } = handlerWithRecorder();
-    const record = { id: 'TJ-DCA', name: 'Drug Control Agency', country: 'TJ', kind: 'national-agency', active: 'yes', updatedAt: '2026-12-07T05:00:00Z', note: 'kept' };
+    const record = {
+      id: 'TJ-DCA',
+      name: 'Drug Control Agency',
+      country: 'TJ',
+      kind: 'national-agency',
+      active: 'yes',
+      updatedAt: '2026-12-07T05:00:00Z',
+      note: 'kept',
+    };
     const context = contextOf(record);
     await handler.handle(context, AgencyRecord, record, async () => undefined);
     expect(sent[0].headers?.[DeadLetterHeader.Error]).toBe('invalid AgencyRecord: active: must be a boolean');

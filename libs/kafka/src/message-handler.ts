@@ -128,7 +128,11 @@ export class KafkaMessageHandler {
   }
 
   /** The retry loop for one message: done, refused (dead-lettered), or waited out. */
-  private async runUntilDone<T extends object>(context: ConsumedMessage, message: T, work: (message: T) => Promise<void>): Promise<void> {
+  private async runUntilDone<T extends object>(
+    context: ConsumedMessage,
+    message: T,
+    work: (message: T) => Promise<void>,
+  ): Promise<void> {
     const wait = new Backoff(this.options.retryBackoffMs);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -154,14 +158,24 @@ export class KafkaMessageHandler {
     if (stalled.attempts > 3 && stalled.attempts % 10 !== 0) return;
     const outage = isDependencyOutage(error);
     this.logger.warn(
-      { ...describeOrigin(context), ...extra, attempt: stalled.attempts, waitingSince: stalled.since, outage, err: error.message },
-      outage ? 'dependency unavailable: waiting it out' : 'handler failed: retrying (only a refusal or an invalid message is dead-lettered)',
+      {
+        ...describeOrigin(context),
+        ...extra,
+        attempt: stalled.attempts,
+        waitingSince: stalled.since,
+        outage,
+        err: error.message,
+      },
+      outage
+        ? 'dependency unavailable: waiting it out'
+        : 'handler failed: retrying (only a refusal or an invalid message is dead-lettered)',
     );
   }
 
   private async pause(context: ConsumedMessage, wait: Backoff): Promise<void> {
     await sleep(wait.next());
-    if (context.isStopping?.()) throw new ConsumerStoppingError('consumer stopping: the message will be consumed again');
+    if (context.isStopping?.())
+      throw new ConsumerStoppingError('consumer stopping: the message will be consumed again');
     await context.getHeartbeat()();
   }
 
@@ -230,7 +244,10 @@ export class KafkaMessageHandler {
 }
 
 /** The error a dead letter carries: the class and the failing field paths, e.g. `alert.subjects[2].number: …`. */
-function invalid(messageClass: { name: string }, errors: readonly { path: string; message: string }[]): InvalidMessageError {
+function invalid(
+  messageClass: { name: string },
+  errors: readonly { path: string; message: string }[],
+): InvalidMessageError {
   const details = errors.map((e) => `${e.path}: ${e.message}`);
   return new InvalidMessageError(`invalid ${messageClass.name}: ${details.slice(0, 10).join('; ')}`);
 }
@@ -242,7 +259,8 @@ function describeOrigin(context: ConsumedMessage): { topic: string; partition: n
 function businessIds(message: object): Record<string, unknown> {
   const m = message as Record<string, unknown>;
   const ids: Record<string, unknown> = {};
-  for (const key of ['messageId', 'alertId', 'version', 'deliveryId', 'eventId', 'recipient']) if (m[key] !== undefined) ids[key] = m[key];
+  for (const key of ['messageId', 'alertId', 'version', 'deliveryId', 'eventId', 'recipient'])
+    if (m[key] !== undefined) ids[key] = m[key];
   return ids;
 }
 
@@ -256,7 +274,11 @@ function parseJson(text: string): unknown {
 
 /** The original bytes as a JSON value when they parse, else as a string, so the DLQ keeps what came in. */
 function decodeValue(value: unknown): unknown {
-  const text = Buffer.isBuffer(value) ? value.toString('utf8') : typeof value === 'string' ? value : JSON.stringify(value);
+  const text = Buffer.isBuffer(value)
+    ? value.toString('utf8')
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);
   try {
     return JSON.parse(text);
   } catch {

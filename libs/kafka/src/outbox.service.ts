@@ -6,7 +6,14 @@ import { AuditEventType } from '@hub/contracts/audit-event';
 import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
 import { auditMessage } from './audit.publisher';
 import { OutboxUnavailableError } from './dependency-outage';
-import { isMessageTooLarge, KafkaProducer, MAX_REQUEST_BYTES, messageBytes, OutgoingMessage, SerializedMessage } from './kafka.producer';
+import {
+  isMessageTooLarge,
+  KafkaProducer,
+  MAX_REQUEST_BYTES,
+  messageBytes,
+  OutgoingMessage,
+  SerializedMessage,
+} from './kafka.producer';
 import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
 const BATCH = 500;
@@ -116,7 +123,12 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
    * The INSERT (for a CTE) that writes `messages` as enqueue() would, with the ids in the bigint[] expression
    * `ids` (from idsSql), once per row of `from`; its four array parameters are numbered from `firstParam`.
    */
-  insertSql(messages: OutgoingMessage[], ids: string, from: string, firstParam: number): { sql: string; params: unknown[] } {
+  insertSql(
+    messages: OutgoingMessage[],
+    ids: string,
+    from: string,
+    firstParam: number,
+  ): { sql: string; params: unknown[] } {
     const [topic, key, value, headers] = [0, 1, 2, 3].map((i) => `$${firstParam + i}`);
     return {
       sql: `INSERT INTO "${this.schema}".outbox (id, topic, key, value, headers)
@@ -166,7 +178,8 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         published = await this.flush();
       } catch (error) {
-        if (Date.now() > deadline) throw new OutboxUnavailableError(`Kafka did not acknowledge: ${(error as Error).message}`);
+        if (Date.now() > deadline)
+          throw new OutboxUnavailableError(`Kafka did not acknowledge: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
         continue;
       }
@@ -241,7 +254,9 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       this.timer = null;
       return;
     }
-    await this.checkStale().catch((error: Error) => this.logger.warn({ err: error.message }, 'outbox relay: publish failed, will retry'));
+    await this.checkStale().catch((error: Error) =>
+      this.logger.warn({ err: error.message }, 'outbox relay: publish failed, will retry'),
+    );
   }
 
   /** True when a check lately (outboxStaleCheckTtlMs) found no row older than STALE_AFTER_S, checking if need be. */
@@ -285,7 +300,12 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         const batch = this.toDelete.splice(0);
         await this.dataSource
           .query(`DELETE FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`, [batch])
-          .catch((error: Error) => this.logger.warn({ err: error.message, rows: batch.length }, 'published outbox rows not deleted: the relay will publish them again'));
+          .catch((error: Error) =>
+            this.logger.warn(
+              { err: error.message, rows: batch.length },
+              'published outbox rows not deleted: the relay will publish them again',
+            ),
+          );
       }
     } finally {
       this.deleting = null;
@@ -308,10 +328,14 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       const ids = await this.dataSource.transaction(async (manager): Promise<string[]> => {
         await manager.query(`SET LOCAL lock_timeout = '${DRAIN_LOCK_WAIT_MS}ms'`);
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`outbox:${this.schema}`]);
-        const rows: OutboxRow[] = await manager.query(`SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH}`);
+        const rows: OutboxRow[] = await manager.query(
+          `SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH}`,
+        );
         if (rows.length === 0) return [];
         for (const chunk of chunksOfBytes(rows, MAX_REQUEST_BYTES)) await this.sendOrSplit(chunk);
-        await manager.query(`DELETE FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        await manager.query(`DELETE FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`, [
+          rows.map((r) => r.id),
+        ]);
         return rows.map((row) => String(row.id));
       });
       for (const id of ids) {
@@ -360,7 +384,10 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async deadLetterRow(row: OutboxRow, error: Error): Promise<void> {
     const bytes = Buffer.byteLength(row.value);
-    const reason = `outbox row of ${bytes} bytes refused by the broker for ${row.topic}: ${error.message}`.slice(0, 1000);
+    const reason = `outbox row of ${bytes} bytes refused by the broker for ${row.topic}: ${error.message}`.slice(
+      0,
+      1000,
+    );
     const origin = `outbox:${this.schema}:${row.id}`;
     const headers = {
       [DeadLetterHeader.Topic]: row.topic,
@@ -370,7 +397,10 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       [DeadLetterHeader.Attempts]: '1',
       [DeadLetterHeader.ConsumerGroup]: `${this.options.service}-outbox`,
     };
-    this.logger.error({ origin, topic: row.topic, key: row.key, bytes }, 'outbox row too large for Kafka: dead-lettering it');
+    this.logger.error(
+      { origin, topic: row.topic, key: row.key, bytes },
+      'outbox row too large for Kafka: dead-lettering it',
+    );
     try {
       await this.producer.sendSerialized([{ topic: Topic.DeadLetter, key: row.key, value: row.value, headers }]);
     } catch (dlqError) {
@@ -384,7 +414,14 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         eventId: `dead-letter:${origin}`,
         type: AuditEventType.MessageDeadLettered,
         actor: { service: this.options.service },
-        details: { topic: row.topic, partition: -1, offset: origin, consumer: `${this.options.service}-outbox`, attempts: 1, error: reason },
+        details: {
+          topic: row.topic,
+          partition: -1,
+          offset: origin,
+          consumer: `${this.options.service}-outbox`,
+          attempts: 1,
+          error: reason,
+        },
       }),
     ]);
   }
@@ -395,7 +432,10 @@ function serialized(row: OutboxRow): SerializedMessage {
 }
 
 /** Consecutive rows grouped so that each group's keys, values and headers stay under maxBytes (a larger row alone). */
-export function chunksOfBytes<R extends { key: string; value: string; headers: Record<string, string> | null }>(rows: R[], maxBytes: number): R[][] {
+export function chunksOfBytes<R extends { key: string; value: string; headers: Record<string, string> | null }>(
+  rows: R[],
+  maxBytes: number,
+): R[][] {
   const chunks: R[][] = [];
   let current: R[] = [];
   let size = 0;

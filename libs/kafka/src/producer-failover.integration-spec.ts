@@ -9,7 +9,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every value in the topic, read from the beginning up to the high watermark of each partition. */
 async function valuesIn(kafka: Kafka, admin: Admin): Promise<Set<string>> {
-  const high = new Map((await admin.fetchTopicOffsets(TOPIC)).filter((p) => Number(p.high) > 0).map((p) => [p.partition, Number(p.high)]));
+  const high = new Map(
+    (await admin.fetchTopicOffsets(TOPIC)).filter((p) => Number(p.high) > 0).map((p) => [p.partition, Number(p.high)]),
+  );
   const values = new Set<string>();
   if (high.size === 0) return values;
   const consumer = kafka.consumer({ groupId: `failover-reader-${Date.now()}` });
@@ -56,12 +58,22 @@ describe('KafkaProducer across partition leader changes (3-node cluster)', () =>
     await admin.connect();
     await admin.createTopics({
       waitForLeaders: false, // kafkajs' wait gives up while a node does not know the topic yet: waited for below
-      topics: [{ topic: TOPIC, numPartitions: 6, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+      topics: [
+        {
+          topic: TOPIC,
+          numPartitions: 6,
+          replicationFactor: 3,
+          configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+        },
+      ],
     });
-    await expectEventually(async () => {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [TOPIC] });
-      return topics[0].partitions.filter((p) => p.leader >= 0 && p.isr.length === 3).length === 6;
-    }, { timeoutMs: 60_000, description: 'leaders and full ISRs for every partition' });
+    await expectEventually(
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+        return topics[0].partitions.filter((p) => p.leader >= 0 && p.isr.length === 3).length === 6;
+      },
+      { timeoutMs: 60_000, description: 'leaders and full ISRs for every partition' },
+    );
     producer = new KafkaProducer(kafka);
     await producer.onModuleInit();
   }, 180_000);

@@ -18,7 +18,9 @@ export class SupervisedServerKafka extends ServerKafka {
       this.consumer,
       async () => {
         await super.close().catch(() => undefined);
-        await new Promise<void>((resolve, reject) => void this.listen((error?: unknown) => (error ? reject(error as Error) : resolve())));
+        await new Promise<void>(
+          (resolve, reject) => void this.listen((error?: unknown) => (error ? reject(error as Error) : resolve())),
+        );
       },
       () => this.closing,
       this.supervisor,

@@ -5,7 +5,10 @@ import { expectEventually, testKafka } from '@hub/testing';
 import { DEFAULT_TOPIC_RETENTION_MS, TopicAdmin } from './topic-admin';
 
 async function topicConfig(admin: Admin, topic: string): Promise<Record<string, string>> {
-  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+  });
   return Object.fromEntries(resources[0].configEntries.map((entry) => [entry.configName, entry.configValue]));
 }
 
@@ -43,8 +46,19 @@ describe('TopicAdmin against the real broker', () => {
   it('brings an existing topic created with another retention to the declared configuration, keeps its other overrides, and changes nothing when run again', async () => {
     const run = randomUUID().slice(0, 8);
     const contentRetentionMs = 3 * 24 * 3600 * 1000;
-    const content = { topic: `test.topic-config-content.${run}` as Topic, partitions: 2, compacted: false, carriesContent: true, maxMessageBytes: 2_000_000 } satisfies TopicSpec;
-    const plain = { topic: `test.topic-config-plain.${run}` as Topic, partitions: 1, compacted: false, carriesContent: false } satisfies TopicSpec;
+    const content = {
+      topic: `test.topic-config-content.${run}` as Topic,
+      partitions: 2,
+      compacted: false,
+      carriesContent: true,
+      maxMessageBytes: 2_000_000,
+    } satisfies TopicSpec;
+    const plain = {
+      topic: `test.topic-config-plain.${run}` as Topic,
+      partitions: 1,
+      compacted: false,
+      carriesContent: false,
+    } satisfies TopicSpec;
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -66,8 +80,13 @@ describe('TopicAdmin against the real broker', () => {
       });
       await expectEventually(
         async () => {
-          const { topics } = await admin.fetchTopicMetadata({ topics: [content.topic, plain.topic] }).catch(() => ({ topics: [] }));
-          return topics.length === 2 && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+          const { topics } = await admin
+            .fetchTopicMetadata({ topics: [content.topic, plain.topic] })
+            .catch(() => ({ topics: [] }));
+          return (
+            topics.length === 2 &&
+            topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+          );
         },
         { timeoutMs: 30_000, description: 'the pre-existing topics have leaders' },
       );
@@ -82,14 +101,21 @@ describe('TopicAdmin against the real broker', () => {
       expect(after['segment.ms']).toBe('86400000');
       expect(changes).toEqual(
         expect.arrayContaining([
-          { topic: content.topic, name: 'retention.ms', from: String(DEFAULT_TOPIC_RETENTION_MS), to: String(contentRetentionMs) },
+          {
+            topic: content.topic,
+            name: 'retention.ms',
+            from: String(DEFAULT_TOPIC_RETENTION_MS),
+            to: String(contentRetentionMs),
+          },
           expect.objectContaining({ topic: content.topic, name: 'max.message.bytes', to: '2000000' }),
         ]),
       );
       // The topic without content already had its declared retention: its retention is not among the changes.
       expect(changes.filter((c) => c.topic === plain.topic && c.name === 'retention.ms')).toEqual([]);
       expect((await topicConfig(admin, plain.topic))['segment.ms']).toBe('86400000');
-      expect((await topicConfig(admin, plain.topic))['min.insync.replicas']).toBe(String(options.minInsyncReplicas + 1));
+      expect((await topicConfig(admin, plain.topic))['min.insync.replicas']).toBe(
+        String(options.minInsyncReplicas + 1),
+      );
       expect(changes.filter((c) => c.name === 'min.insync.replicas' && c.topic === plain.topic)).toEqual([]);
 
       expect(await provisioning.ensureTopics([content, plain])).toEqual([]);

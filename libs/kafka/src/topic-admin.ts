@@ -10,7 +10,8 @@ export const DEFAULT_CONTENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /** retention.ms of a non-compacted topic: content topics follow the content policy, the others the default. */
 export function topicRetentionMs(spec: TopicSpec, contentRetentionMs = DEFAULT_CONTENT_RETENTION_MS): number {
-  if (spec.compacted && spec.carriesContent) throw new Error(`${spec.topic}: a compacted topic may never carry alert content`);
+  if (spec.compacted && spec.carriesContent)
+    throw new Error(`${spec.topic}: a compacted topic may never carry alert content`);
   return spec.carriesContent ? contentRetentionMs : DEFAULT_TOPIC_RETENTION_MS;
 }
 
@@ -49,7 +50,10 @@ export class TopicAdmin {
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    @Inject(KAFKA_OPTIONS) private readonly options: Pick<KafkaModuleOptions, 'replicationFactor' | 'minInsyncReplicas'> & { contentRetentionMs?: number },
+    @Inject(KAFKA_OPTIONS)
+    private readonly options: Pick<KafkaModuleOptions, 'replicationFactor' | 'minInsyncReplicas'> & {
+      contentRetentionMs?: number;
+    },
   ) {}
 
   /**
@@ -82,7 +86,10 @@ export class TopicAdmin {
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
-      const changes = await this.reconcileConfigs(admin, specs.filter((spec) => existing.has(spec.topic)));
+      const changes = await this.reconcileConfigs(
+        admin,
+        specs.filter((spec) => existing.has(spec.topic)),
+      );
       const missing = specs.filter((spec) => !existing.has(spec.topic));
       if (missing.length === 0) return changes;
       // Another service (or replica) booting at the same time may create them first: that is success, not a reason
@@ -128,7 +135,10 @@ export class TopicAdmin {
         topic: spec.topic,
         numPartitions: spec.partitions,
         replicationFactor: this.options.replicationFactor,
-        configEntries: Object.entries(declaredTopicConfig(spec, this.options)).map(([name, value]) => ({ name, value })),
+        configEntries: Object.entries(declaredTopicConfig(spec, this.options)).map(([name, value]) => ({
+          name,
+          value,
+        })),
       })),
     });
   }
@@ -150,13 +160,16 @@ export class TopicAdmin {
     const resources = specs.flatMap((spec) => {
       const resource = described.resources.find((r) => r.resourceName === spec.topic);
       if (!resource || resource.errorCode !== 0) {
-        throw new Error(`cannot read the configuration of topic ${spec.topic}: ${resource?.errorMessage ?? 'not described'}`);
+        throw new Error(
+          `cannot read the configuration of topic ${spec.topic}: ${resource?.errorMessage ?? 'not described'}`,
+        );
       }
       const current = new Map(resource.configEntries.map((entry) => [entry.configName, entry]));
       const declared = neverLowerInsync(declaredTopicConfig(spec, this.options), current.get(MIN_INSYNC)?.configValue);
       const differing = Object.entries(declared).filter(([name, value]) => current.get(name)?.configValue !== value);
       if (differing.length === 0) return [];
-      for (const [name, to] of differing) changes.push({ topic: spec.topic, name, from: current.get(name)?.configValue ?? null, to });
+      for (const [name, to] of differing)
+        changes.push({ topic: spec.topic, name, from: current.get(name)?.configValue ?? null, to });
       const keptOverrides = resource.configEntries
         .filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG && !(entry.configName in declared))
         .map((entry) => ({ name: entry.configName, value: entry.configValue }));
@@ -166,7 +179,9 @@ export class TopicAdmin {
     if (resources.length === 0) return [];
     await admin.alterConfigs({ validateOnly: false, resources });
     for (const change of changes) {
-      this.logger.log(`topic ${change.topic}: ${change.name} ${change.from ?? '(unset)'} -> ${change.to} (declared value)`);
+      this.logger.log(
+        `topic ${change.topic}: ${change.name} ${change.from ?? '(unset)'} -> ${change.to} (declared value)`,
+      );
     }
     return changes;
   }
@@ -178,7 +193,10 @@ const MIN_INSYNC = 'min.insync.replicas';
  * min.insync.replicas is only ever raised on an existing topic: a migrate run with a development setting (1) against
  * a production cluster (2) must not weaken what acks=all guarantees there.
  */
-function neverLowerInsync(declared: Record<string, string>, currentValue: string | null | undefined): Record<string, string> {
+function neverLowerInsync(
+  declared: Record<string, string>,
+  currentValue: string | null | undefined,
+): Record<string, string> {
   const current = Number(currentValue);
   if (!Number.isInteger(current) || current <= Number(declared[MIN_INSYNC])) return declared;
   return { ...declared, [MIN_INSYNC]: String(current) };

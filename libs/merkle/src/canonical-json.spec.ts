@@ -20,7 +20,11 @@ const jsonValue = fc.jsonValue();
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and writes no whitespace', () => {
-    const entry = { type: 'alert.delivered', actor: { role: 'agency', agencyId: 'TJ-DCA' }, details: { b: [3, 1, { z: 1, a: 2 }], a: null } };
+    const entry = {
+      type: 'alert.delivered',
+      actor: { role: 'agency', agencyId: 'TJ-DCA' },
+      details: { b: [3, 1, { z: 1, a: 2 }], a: null },
+    };
     expect(canonicalJson(entry)).toBe(
       '{"actor":{"agencyId":"TJ-DCA","role":"agency"},"details":{"a":null,"b":[3,1,{"a":2,"z":1}]},"type":"alert.delivered"}',
     );
@@ -109,7 +113,9 @@ describe('canonicalJson', () => {
     const entry = { seqHint: 1, headline: 'Героин', at: '2025-05-01T00:00:00.000Z' };
     expect(auditEntryLeafBytes(entry).toString('utf8')).toBe(canonicalJson(entry));
     expect(auditEntryLeafHash(entry)).toEqual(leafHash(Buffer.from(canonicalJson(entry), 'utf8')));
-    expect(auditEntryLeafHash({ at: entry.at, headline: entry.headline, seqHint: 1 })).toEqual(auditEntryLeafHash(entry));
+    expect(auditEntryLeafHash({ at: entry.at, headline: entry.headline, seqHint: 1 })).toEqual(
+      auditEntryLeafHash(entry),
+    );
     expect(auditEntryLeafHash({ ...entry, seqHint: 2 })).not.toEqual(auditEntryLeafHash(entry));
   });
 });

@@ -122,7 +122,9 @@ describe('signed checkpoints', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const rsaPem = rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     expect(() => loadEd25519PrivateKey(rsaPem)).toThrow(expect.objectContaining({ code: MerkleErrorCode.InvalidKey }));
-    expect(() => loadEd25519PrivateKey('not a key')).toThrow(expect.objectContaining({ code: MerkleErrorCode.InvalidKey }));
+    expect(() => loadEd25519PrivateKey('not a key')).toThrow(
+      expect.objectContaining({ code: MerkleErrorCode.InvalidKey }),
+    );
     expect(() => loadEd25519PublicKey(exportPublicKeyPem(privateKey).replace('PUBLIC', 'PRIVATE'))).toThrow(
       expect.objectContaining({ code: MerkleErrorCode.InvalidKey }),
     );

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hashToHex, isHash } from './hashing';
 import { MerkleError, MerkleErrorCode } from './merkle-error';
@@ -135,7 +143,8 @@ function describeInvalidCheckpoint(value: unknown): string | undefined {
   const candidate = value as Record<string, unknown>;
   const signedFieldsProblem = describeInvalidSignedFields(candidate);
   if (signedFieldsProblem) return signedFieldsProblem;
-  if (typeof candidate.keyId !== 'string' || !KEY_ID.test(candidate.keyId)) return 'keyId must be a short printable string';
+  if (typeof candidate.keyId !== 'string' || !KEY_ID.test(candidate.keyId))
+    return 'keyId must be a short printable string';
   if (typeof candidate.signature !== 'string' || !isCanonicalSignature(candidate.signature)) {
     return 'signature must be the base64 of 64 bytes';
   }

@@ -12,13 +12,24 @@ import {
   problemsMatchCommitment,
 } from './content-commitment';
 
-const alert = { headline: 'Heroin at Nizhny Pyanj', subjects: [{ type: 'phone', number: '+992 93 555 0101' }], tlp: 'AMBER' };
+const alert = {
+  headline: 'Heroin at Nizhny Pyanj',
+  subjects: [{ type: 'phone', number: '+992 93 555 0101' }],
+  tlp: 'AMBER',
+};
 
 describe('contentCommitment', () => {
   it('is SHA-256 over the domain, a zero byte, the salt and the canonical content (the documented layout)', () => {
     const salt = Buffer.alloc(32, 7);
     const expected = createHash('sha256')
-      .update(Buffer.concat([Buffer.from('hub.alert-content.v1', 'ascii'), Buffer.from([0]), salt, Buffer.from(canonicalJson({ alert }), 'utf8')]))
+      .update(
+        Buffer.concat([
+          Buffer.from('hub.alert-content.v1', 'ascii'),
+          Buffer.from([0]),
+          salt,
+          Buffer.from(canonicalJson({ alert }), 'utf8'),
+        ]),
+      )
       .digest('hex');
     expect(contentCommitment(salt, { alert })).toBe(expected);
   });
@@ -36,8 +47,13 @@ describe('contentCommitment', () => {
         const salt = newContentSalt();
         const commitment = contentCommitment(salt, { alert: { headline } });
         expect(contentMatchesCommitment(commitment, salt.toString('hex'), { alert: { headline } })).toBe(true);
-        if (other !== headline) expect(contentMatchesCommitment(commitment, salt.toString('hex'), { alert: { headline: other } })).toBe(false);
-        expect(contentMatchesCommitment(commitment, newContentSalt().toString('hex'), { alert: { headline } })).toBe(false);
+        if (other !== headline)
+          expect(contentMatchesCommitment(commitment, salt.toString('hex'), { alert: { headline: other } })).toBe(
+            false,
+          );
+        expect(contentMatchesCommitment(commitment, newContentSalt().toString('hex'), { alert: { headline } })).toBe(
+          false,
+        );
       }),
     );
   });
@@ -55,13 +71,22 @@ describe('contentCommitment', () => {
 describe('commitments to notes and rejection problems', () => {
   const layout = (domain: string, salt: Buffer, disclosed: unknown) =>
     createHash('sha256')
-      .update(Buffer.concat([Buffer.from(domain, 'ascii'), Buffer.from([0]), salt, Buffer.from(canonicalJson(disclosed), 'utf8')]))
+      .update(
+        Buffer.concat([
+          Buffer.from(domain, 'ascii'),
+          Buffer.from([0]),
+          salt,
+          Buffer.from(canonicalJson(disclosed), 'utf8'),
+        ]),
+      )
       .digest('hex');
 
   it('use the documented layout, each under its own domain', () => {
     const salt = Buffer.alloc(32, 9);
     const problems = [{ path: 'subjects[0].number', message: 'check digit is wrong' }];
-    expect(ackNoteCommitment(salt, { note: 'Checking with the Osh post' })).toBe(layout('hub.ack-note.v1', salt, { note: 'Checking with the Osh post' }));
+    expect(ackNoteCommitment(salt, { note: 'Checking with the Osh post' })).toBe(
+      layout('hub.ack-note.v1', salt, { note: 'Checking with the Osh post' }),
+    );
     expect(problemsCommitment(salt, { problems })).toBe(layout('hub.rejection-problems.v1', salt, { problems }));
   });
 
@@ -81,11 +106,19 @@ describe('commitments to notes and rejection problems', () => {
         const salt = newContentSalt();
         const hex = salt.toString('hex');
         expect(ackNoteMatchesCommitment(ackNoteCommitment(salt, { note }), hex, { note })).toBe(true);
-        if (other !== note) expect(ackNoteMatchesCommitment(ackNoteCommitment(salt, { note }), hex, { note: other })).toBe(false);
+        if (other !== note)
+          expect(ackNoteMatchesCommitment(ackNoteCommitment(salt, { note }), hex, { note: other })).toBe(false);
         const problems = [{ path, message: note }];
         expect(problemsMatchCommitment(problemsCommitment(salt, { problems }), hex, { problems })).toBe(true);
-        if (other !== note) expect(problemsMatchCommitment(problemsCommitment(salt, { problems }), hex, { problems: [{ path, message: other }] })).toBe(false);
-        expect(ackNoteMatchesCommitment(ackNoteCommitment(salt, { note }), newContentSalt().toString('hex'), { note })).toBe(false);
+        if (other !== note)
+          expect(
+            problemsMatchCommitment(problemsCommitment(salt, { problems }), hex, {
+              problems: [{ path, message: other }],
+            }),
+          ).toBe(false);
+        expect(
+          ackNoteMatchesCommitment(ackNoteCommitment(salt, { note }), newContentSalt().toString('hex'), { note }),
+        ).toBe(false);
       }),
     );
   });

@@ -56,12 +56,22 @@ export function newContentSalt(): Buffer {
 
 /** `hex( SHA-256( domain ‖ 0x00 ‖ salt ‖ UTF-8(canonicalJson(disclosed)) ) )`, the one layout of every commitment. */
 export function saltedCommitment(domain: CommitmentDomain, salt: Buffer, disclosed: unknown): string {
-  if (salt.length !== CONTENT_SALT_BYTES) throw new Error(`a content salt has ${CONTENT_SALT_BYTES} bytes, not ${salt.length}`);
-  return createHash('sha256').update(Buffer.from(`${domain}\u0000`, 'ascii')).update(salt).update(canonicalJson(disclosed), 'utf8').digest('hex');
+  if (salt.length !== CONTENT_SALT_BYTES)
+    throw new Error(`a content salt has ${CONTENT_SALT_BYTES} bytes, not ${salt.length}`);
+  return createHash('sha256')
+    .update(Buffer.from(`${domain}\u0000`, 'ascii'))
+    .update(salt)
+    .update(canonicalJson(disclosed), 'utf8')
+    .digest('hex');
 }
 
 /** Whether a disclosure (with its salt, in hex) is what the log committed to under `domain`. */
-export function matchesSaltedCommitment(domain: CommitmentDomain, commitment: string, saltHex: string, disclosed: unknown): boolean {
+export function matchesSaltedCommitment(
+  domain: CommitmentDomain,
+  commitment: string,
+  saltHex: string,
+  disclosed: unknown,
+): boolean {
   if (!/^[0-9a-f]{64}$/.test(saltHex) || !/^[0-9a-f]{64}$/.test(commitment)) return false;
   const recomputed = Buffer.from(saltedCommitment(domain, Buffer.from(saltHex, 'hex'), disclosed), 'hex');
   return timingSafeEqual(recomputed, Buffer.from(commitment, 'hex'));
@@ -94,7 +104,9 @@ export function problemsCommitment(salt: Buffer, disclosed: DisclosedProblems): 
 }
 
 export function problemsMatchCommitment(commitment: string, saltHex: string, disclosed: DisclosedProblems): boolean {
-  return matchesSaltedCommitment(COMMITMENT_DOMAINS.rejectionProblems, commitment, saltHex, { problems: disclosed.problems });
+  return matchesSaltedCommitment(COMMITMENT_DOMAINS.rejectionProblems, commitment, saltHex, {
+    problems: disclosed.problems,
+  });
 }
 
 /**

@@ -46,7 +46,13 @@ export class FakeAuditLog {
   async checkpointAt(treeSize: number): Promise<Checkpoint> {
     const root = await rootAt(this.store, treeSize);
     const { privateKey, publicKey } = this.signingKey;
-    return signCheckpoint(privateKey, keyIdFor(publicKey), treeSize, root, new Date(Date.UTC(2025, 4, 1, 0, 0, treeSize)));
+    return signCheckpoint(
+      privateKey,
+      keyIdFor(publicKey),
+      treeSize,
+      root,
+      new Date(Date.UTC(2025, 4, 1, 0, 0, treeSize)),
+    );
   }
 
   /** The leaf hash the server keeps in merkle_nodes level 0 for a position, whatever happened to the entry rows. */
@@ -71,7 +77,10 @@ export class FakeAuditLog {
   httpFetch(apiKey: string, pageSize = 1000): typeof fetch & { requests: string[] } {
     const requests: string[] = [];
     const respond = (status: number, body: unknown, contentType = 'application/json') =>
-      new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': contentType } });
+      new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+        status,
+        headers: { 'content-type': contentType },
+      });
     const handler = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       const url = new URL(input instanceof Request ? input.url : input.toString());
       requests.push(`${url.pathname}${url.search}`);
@@ -83,8 +92,18 @@ export class FakeAuditLog {
           return respond(200, this.page(url.searchParams.get('after'), limit));
         }
         case '/v1/audit/export':
-          if (url.searchParams.get('format') !== 'leaves') return respond(400, { error: 'validation', message: 'format' });
-          return respond(200, this.served.map((item) => `${item.seq}\t${item.leafHash ?? ''}\t${typeof item.entry === 'string' ? item.entry : canonicalJson(item.entry)}\n`).join(''), 'text/tab-separated-values');
+          if (url.searchParams.get('format') !== 'leaves')
+            return respond(400, { error: 'validation', message: 'format' });
+          return respond(
+            200,
+            this.served
+              .map(
+                (item) =>
+                  `${item.seq}\t${item.leafHash ?? ''}\t${typeof item.entry === 'string' ? item.entry : canonicalJson(item.entry)}\n`,
+              )
+              .join(''),
+            'text/tab-separated-values',
+          );
         case '/v1/audit/checkpoint':
           return respond(200, this.latestCheckpoint);
         case '/v1/audit/proofs/consistency': {

@@ -116,11 +116,17 @@ async function ctStore(): Promise<InMemoryMerkleNodeStore> {
 describe('RFC 6962 hashing', () => {
   it('hashes a leaf as SHA-256(0x00 || entry) and a node as SHA-256(0x01 || left || right)', () => {
     const entry = Buffer.from('audit entry');
-    expect(leafHash(entry)).toEqual(createHash('sha256').update(Buffer.concat([Buffer.from([0]), entry])).digest());
+    expect(leafHash(entry)).toEqual(
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from([0]), entry]))
+        .digest(),
+    );
     const left = Buffer.alloc(32, 0xaa);
     const right = Buffer.alloc(32, 0xbb);
     expect(nodeHash(left, right)).toEqual(
-      createHash('sha256').update(Buffer.concat([Buffer.from([1]), left, right])).digest(),
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from([1]), left, right]))
+        .digest(),
     );
     expect(nodeHash(left, right)).not.toEqual(nodeHash(right, left));
   });
@@ -162,13 +168,16 @@ describe('RFC 6962 hashing', () => {
     },
   );
 
-  it.each(CT_CONSISTENCY_PROOFS)('generates and verifies the CT consistency proof from $m to $n', async ({ m, n, proof }) => {
-    const store = await ctStore();
-    expect(hexes(await consistencyProof(store, m, n))).toEqual(proof);
-    const rootM = hashFromHex(CT_ROOTS_BY_SIZE[m]);
-    const rootN = hashFromHex(CT_ROOTS_BY_SIZE[n]);
-    expect(verifyConsistency(m, n, rootM, rootN, proof.map(hashFromHex))).toBe(true);
-  });
+  it.each(CT_CONSISTENCY_PROOFS)(
+    'generates and verifies the CT consistency proof from $m to $n',
+    async ({ m, n, proof }) => {
+      const store = await ctStore();
+      expect(hexes(await consistencyProof(store, m, n))).toEqual(proof);
+      const rootM = hashFromHex(CT_ROOTS_BY_SIZE[m]);
+      const rootN = hashFromHex(CT_ROOTS_BY_SIZE[n]);
+      expect(verifyConsistency(m, n, rootM, rootN, proof.map(hashFromHex))).toBe(true);
+    },
+  );
 
   it('splits at the largest power of two strictly below n', () => {
     expect([2, 3, 4, 5, 8, 9, 2 ** 40 + 1].map(largestPowerOfTwoLessThan)).toEqual([1, 2, 2, 4, 4, 8, 2 ** 40]);

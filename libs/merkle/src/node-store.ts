@@ -171,7 +171,10 @@ export async function appendLeaves(
     while (stack.length > 0 && stack[stack.length - 1].level === node.level) {
       const left = stack.pop()!;
       if (!left.hash) {
-        throw new MerkleError(MerkleErrorCode.MissingNode, `node (level ${left.level}, index ${left.index}) was not read`);
+        throw new MerkleError(
+          MerkleErrorCode.MissingNode,
+          `node (level ${left.level}, index ${left.index}) was not read`,
+        );
       }
       node = { level: node.level + 1, index: left.index / 2, hash: nodeHash(left.hash, node.hash) };
       created.push(node);

@@ -56,7 +56,7 @@ class UniformTreeStore implements MerkleNodeStore {
 
 function flipBit(hash: Buffer, bit: number): Buffer {
   const copy = Buffer.from(hash);
-  copy[Math.floor(bit / 8) % copy.length] ^= 1 << bit % 8;
+  copy[Math.floor(bit / 8) % copy.length] ^= 1 << (bit % 8);
   return copy;
 }
 
@@ -71,8 +71,14 @@ type ProofDamage =
 const damageArbitrary: fc.Arbitrary<ProofDamage> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(255) }),
   fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('append' as const), extra: fc.uint8Array({ minLength: 32, maxLength: 32 }).map(Buffer.from) }),
-  fc.record({ kind: fc.constant('prepend' as const), extra: fc.uint8Array({ minLength: 32, maxLength: 32 }).map(Buffer.from) }),
+  fc.record({
+    kind: fc.constant('append' as const),
+    extra: fc.uint8Array({ minLength: 32, maxLength: 32 }).map(Buffer.from),
+  }),
+  fc.record({
+    kind: fc.constant('prepend' as const),
+    extra: fc.uint8Array({ minLength: 32, maxLength: 32 }).map(Buffer.from),
+  }),
   fc.record({ kind: fc.constant('swap' as const), at: fc.nat() }),
 );
 
@@ -137,7 +143,9 @@ describe('store-backed Merkle tree', () => {
       expect(counting.reads).toHaveLength(trailingOnes);
       expect(created).toHaveLength(1 + trailingOnes);
       expect(created[0]).toEqual({ level: 0, index: size, hash: leaves[size] });
-      expect(created[created.length - 1].hash).toEqual(await subtreeHash(store, size + 1 - 2 ** trailingOnes, size + 1));
+      expect(created[created.length - 1].hash).toEqual(
+        await subtreeHash(store, size + 1 - 2 ** trailingOnes, size + 1),
+      );
     }
   });
 
@@ -207,7 +215,9 @@ describe('store-backed Merkle tree', () => {
     expect(verifyInclusion(leaves[0], 0, 0, [], referenceRoots[0])).toBe(false);
     expect(verifyInclusion(leaves[3], -1, 8, proof, referenceRoots[8])).toBe(false);
     expect(verifyInclusion(leaves[3], 3.5, 8, proof, referenceRoots[8])).toBe(false);
-    expect(verifyInclusion(leaves[3], 3, 8, [...proof.slice(0, 2), proof[2].subarray(0, 31)], referenceRoots[8])).toBe(false);
+    expect(verifyInclusion(leaves[3], 3, 8, [...proof.slice(0, 2), proof[2].subarray(0, 31)], referenceRoots[8])).toBe(
+      false,
+    );
     expect(verifyInclusion(leaves[3], 3, 8, proof, referenceRoots[8])).toBe(true);
     await expect(inclusionProof(store, 8, 8)).rejects.toMatchObject({ code: MerkleErrorCode.IndexOutOfRange });
   });

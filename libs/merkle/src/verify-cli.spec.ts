@@ -6,7 +6,12 @@ const API_KEY = 'auditor-secret';
 const BASE_URL = 'http://audit.test';
 
 /** Runs the CLI against a fake server and an in-memory file system, capturing what it prints and writes. */
-async function run(log: FakeAuditLog, argv: string[], files: Record<string, string> = {}, env: Record<string, string> = {}) {
+async function run(
+  log: FakeAuditLog,
+  argv: string[],
+  files: Record<string, string> = {},
+  env: Record<string, string> = {},
+) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const written: Record<string, string> = {};
@@ -42,7 +47,17 @@ describe('verify CLI', () => {
   it('exits 0 and says VERIFIED for an untouched log, then saves the latest checkpoint', async () => {
     const result = await run(
       log,
-      ['--url', BASE_URL, '--key', API_KEY, '--public-key', 'log-key.pem', '--checkpoint', 'saved.json', '--save-checkpoint=next.json'],
+      [
+        '--url',
+        BASE_URL,
+        '--key',
+        API_KEY,
+        '--public-key',
+        'log-key.pem',
+        '--checkpoint',
+        'saved.json',
+        '--save-checkpoint=next.json',
+      ],
       files,
     );
     expect(result.exitCode).toBe(0);
@@ -57,7 +72,18 @@ describe('verify CLI', () => {
     log.served[5] = { ...item, entry: { ...(item.entry as object), recipient: 'UZ-NSS' } };
     const result = await run(
       log,
-      ['--url', BASE_URL, '--key', API_KEY, '--public-key', 'log-key.pem', '--checkpoint', 'saved.json', '--save-checkpoint', 'next.json'],
+      [
+        '--url',
+        BASE_URL,
+        '--key',
+        API_KEY,
+        '--public-key',
+        'log-key.pem',
+        '--checkpoint',
+        'saved.json',
+        '--save-checkpoint',
+        'next.json',
+      ],
       files,
     );
     expect(result.exitCode).toBe(1);

@@ -117,7 +117,8 @@ function parseArguments(argv: readonly string[], env: Record<string, string | un
     values[field] = value;
   }
   if ((values.visibility === undefined) !== (values.at === undefined)) return '--visibility and --at go together';
-  if (values.at !== undefined && Number.isNaN(Date.parse(values.at))) return `--at ${JSON.stringify(values.at)} is not an instant`;
+  if (values.at !== undefined && Number.isNaN(Date.parse(values.at)))
+    return `--at ${JSON.stringify(values.at)} is not an instant`;
   const key = values.key ?? env.AUDITOR_KEY;
   if (!values.url) return '--url is required';
   if (!key) return 'an auditor key is required: --key or AUDITOR_KEY';
@@ -153,7 +154,13 @@ function printResult(
 }
 
 /** Every page of GET /v1/audit/visibility for the agency at the instant, all proven against the first page's tree. */
-async function fetchVisibility(baseUrl: string, apiKey: string, fetchImpl: typeof fetch, agency: string, at: string): Promise<VisibilityAnswerPage[]> {
+async function fetchVisibility(
+  baseUrl: string,
+  apiKey: string,
+  fetchImpl: typeof fetch,
+  agency: string,
+  at: string,
+): Promise<VisibilityAnswerPage[]> {
   const pages: VisibilityAnswerPage[] = [];
   let after: string | null = null;
   do {
@@ -189,24 +196,50 @@ async function checkVisibility(
   const logEntries: VisibilityFact[] = [];
   if (source.streamEntries) {
     for await (const batch of source.streamEntries()) {
-      for (const item of batch) if (item.seq < checkpoint.treeSize && typeof item.entryText === 'string') logEntries.push({ seq: item.seq, entry: item.entryText });
+      for (const item of batch)
+        if (item.seq < checkpoint.treeSize && typeof item.entryText === 'string')
+          logEntries.push({ seq: item.seq, entry: item.entryText });
       if (batch.length > 0 && batch[batch.length - 1].seq >= checkpoint.treeSize - 1) break;
     }
   }
-  const problems = checkVisibilityAnswer(pages, { publicKey: loadEd25519PublicKey(publicKeyPem), agency, at, logEntries: source.streamEntries ? logEntries : undefined });
+  const problems = checkVisibilityAnswer(pages, {
+    publicKey: loadEd25519PublicKey(publicKeyPem),
+    agency,
+    at,
+    logEntries: source.streamEntries ? logEntries : undefined,
+  });
   if (saved) {
-    if (saved.treeSize > checkpoint.treeSize) problems.push(`the answer's checkpoint (size ${checkpoint.treeSize}) is older than the saved one (${saved.treeSize})`);
+    if (saved.treeSize > checkpoint.treeSize)
+      problems.push(
+        `the answer's checkpoint (size ${checkpoint.treeSize}) is older than the saved one (${saved.treeSize})`,
+      );
     else {
       const proof = await source.fetchConsistencyProof(saved.treeSize, checkpoint.treeSize);
-      if (!verifyConsistency(saved.treeSize, checkpoint.treeSize, hashFromHex(saved.rootHash), hashFromHex(checkpoint.rootHash), proof.map(hashFromHex))) {
+      if (
+        !verifyConsistency(
+          saved.treeSize,
+          checkpoint.treeSize,
+          hashFromHex(saved.rootHash),
+          hashFromHex(checkpoint.rootHash),
+          proof.map(hashFromHex),
+        )
+      ) {
         problems.push("the answer's checkpoint does not extend the saved checkpoint");
       }
     }
   }
-  const items = deriveVisibility(pages.flatMap((p) => p.facts), agency, at);
+  const items = deriveVisibility(
+    pages.flatMap((p) => p.facts),
+    agency,
+    at,
+  );
   out(`Visibility of ${agency} at ${at}: ${problems.length === 0 ? 'VERIFIED' : 'VERIFICATION FAILED'}`);
-  out(`  proven against:      checkpoint size ${checkpoint.treeSize}, root ${checkpoint.rootHash}, signed ${checkpoint.timestamp}`);
-  out(`  entitled ${items.entitled.length}, delivered ${items.delivered.length}, read ${items.read.length}, denied ${items.denied.length} (${pages.flatMap((p) => p.facts).length} facts)`);
+  out(
+    `  proven against:      checkpoint size ${checkpoint.treeSize}, root ${checkpoint.rootHash}, signed ${checkpoint.timestamp}`,
+  );
+  out(
+    `  entitled ${items.entitled.length}, delivered ${items.delivered.length}, read ${items.read.length}, denied ${items.denied.length} (${pages.flatMap((p) => p.facts).length} facts)`,
+  );
   for (const problem of problems) out(`  PROBLEM: ${problem}`);
   return problems.length === 0;
 }

@@ -34,7 +34,11 @@ export function createHttpAuditLogSource(options: HttpAuditLogSourceOptions): Ht
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const pageSize = options.pageSize ?? 1000;
 
-  async function get(route: string, query: Record<string, string> = {}, signal?: AbortSignal): Promise<{ response: Response; url: string }> {
+  async function get(
+    route: string,
+    query: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<{ response: Response; url: string }> {
     const url = new URL(`${baseUrl}${route}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     let response: Response;
@@ -58,7 +62,8 @@ export function createHttpAuditLogSource(options: HttpAuditLogSourceOptions): Ht
     }
   }
 
-  const malformed = (url: string, expected: string) => new AuditLogHttpError(`GET ${url} did not return ${expected}`, url);
+  const malformed = (url: string, expected: string) =>
+    new AuditLogHttpError(`GET ${url} did not return ${expected}`, url);
 
   return {
     async fetchEntries(after) {
@@ -140,7 +145,12 @@ export function parseLeafLines(text: string): AuditEntryView[] {
       continue;
     }
     const entryText = line.slice(second + 1);
-    items.push({ seq: Number(line.slice(0, first)), leafHash: line.slice(first + 1, second) || undefined, entry: entryText, entryText });
+    items.push({
+      seq: Number(line.slice(0, first)),
+      leafHash: line.slice(first + 1, second) || undefined,
+      entry: entryText,
+      entryText,
+    });
   }
   return items;
 }

@@ -17,10 +17,7 @@ export interface TreeRebuild {
   badSeqs: number[];
 }
 
-export async function rebuildTree(
-  entryPages: EntryPages,
-  sizesOfInterest: readonly number[],
-): Promise<TreeRebuild> {
+export async function rebuildTree(entryPages: EntryPages, sizesOfInterest: readonly number[]): Promise<TreeRebuild> {
   const tree = new CompactMerkleTree();
   const wanted = new Set(sizesOfInterest);
   const rootsAtSize = new Map<number, Buffer>();
@@ -36,7 +33,9 @@ export async function rebuildTree(
       const expectedSeq = tree.size;
       if (typeof item !== 'object' || item === null || item.seq !== expectedSeq) {
         const served = typeof item === 'object' && item !== null ? JSON.stringify(item.seq) : 'a non-object';
-        problems.push(`expected seq ${expectedSeq} next but the log served ${served}: an entry is missing or out of order`);
+        problems.push(
+          `expected seq ${expectedSeq} next but the log served ${served}: an entry is missing or out of order`,
+        );
         badSeqs.push(expectedSeq);
         stoppedEarly = true;
         break pages;

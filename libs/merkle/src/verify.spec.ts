@@ -3,7 +3,15 @@ import { CompactMerkleTree } from './compact-merkle-tree';
 import { Checkpoint, generateCheckpointKeyPair, keyIdFor, signCheckpoint } from './checkpoint';
 import { emptyTreeHash, hashToHex, leafHash } from './hashing';
 import { FakeAuditLog, sampleAuditEntry, wireItem } from './fake-audit-log.fixture';
-import { AuditEntryView, AuditLogHttpError, createHttpAuditLogSource, parseLeafLines, verifyEntries, verifyLog, verifyLogOverHttp } from './verify';
+import {
+  AuditEntryView,
+  AuditLogHttpError,
+  createHttpAuditLogSource,
+  parseLeafLines,
+  verifyEntries,
+  verifyLog,
+  verifyLogOverHttp,
+} from './verify';
 
 const LOG_SIZE = 1000;
 const SAVED_SIZE = 600;
@@ -117,7 +125,13 @@ describe('verifyLog', () => {
     log.served.push(wireItem(LOG_SIZE, forgedEntry, auditEntryLeafHash(forgedEntry)));
     const forger = generateCheckpointKeyPair();
     const forgedRoot = await rebuiltRoot(log.served);
-    log.latestCheckpoint = signCheckpoint(forger.privateKey, keyIdFor(forger.publicKey), LOG_SIZE + 1, forgedRoot, new Date());
+    log.latestCheckpoint = signCheckpoint(
+      forger.privateKey,
+      keyIdFor(forger.publicKey),
+      LOG_SIZE + 1,
+      forgedRoot,
+      new Date(),
+    );
     const result = await verifyServed(log, saved);
     expect(result.ok).toBe(false);
     expect(result.problems.join('\n')).toMatch(/latest checkpoint names signing key .* but the trusted key is/);
@@ -136,7 +150,11 @@ describe('verifyLog', () => {
   it('reports, without failing, entries appended after the latest signed checkpoint', async () => {
     const laterEntry = sampleAuditEntry(LOG_SIZE);
     log.served.push(wireItem(LOG_SIZE, laterEntry, auditEntryLeafHash(laterEntry)));
-    const result = await verifyLog({ source: log.source(LOG_SIZE + 1), publicKeyPem: log.publicKeyPem, savedCheckpoint: saved });
+    const result = await verifyLog({
+      source: log.source(LOG_SIZE + 1),
+      publicKeyPem: log.publicKeyPem,
+      savedCheckpoint: saved,
+    });
     expect(result).toMatchObject({ ok: true, treeSize: LOG_SIZE, checkedEntries: LOG_SIZE + 1 });
     expect(result.notes.join('\n')).toMatch(/1 entry from seq 1000 on is not yet covered/);
   });
@@ -223,9 +241,19 @@ describe('HTTP audit-log source', () => {
     const saved = log.latestCheckpoint;
     await log.append(50);
     const fetchImpl = log.httpFetch('auditor-key');
-    const result = await verifyLogOverHttp({ baseUrl: 'http://audit.test/', apiKey: 'auditor-key', fetch: fetchImpl, publicKeyPem: log.publicKeyPem, savedCheckpoint: saved });
+    const result = await verifyLogOverHttp({
+      baseUrl: 'http://audit.test/',
+      apiKey: 'auditor-key',
+      fetch: fetchImpl,
+      publicKeyPem: log.publicKeyPem,
+      savedCheckpoint: saved,
+    });
     expect(result).toMatchObject({ ok: true, treeSize: 300, checkedEntries: 300 });
-    expect(fetchImpl.requests).toEqual(['/v1/audit/checkpoint', '/v1/audit/export?format=leaves', '/v1/audit/proofs/consistency?from=250&to=300']);
+    expect(fetchImpl.requests).toEqual([
+      '/v1/audit/checkpoint',
+      '/v1/audit/export?format=leaves',
+      '/v1/audit/proofs/consistency?from=250&to=300',
+    ]);
   });
 
   it('a source without a stream is read page by page, following cursors', async () => {
@@ -233,7 +261,11 @@ describe('HTTP audit-log source', () => {
     const saved = log.latestCheckpoint;
     await log.append(50);
     const fetchImpl = log.httpFetch('auditor-key', 100);
-    const { streamEntries: _unused, ...pagedSource } = createHttpAuditLogSource({ baseUrl: 'http://audit.test/', apiKey: 'auditor-key', fetch: fetchImpl });
+    const { streamEntries: _unused, ...pagedSource } = createHttpAuditLogSource({
+      baseUrl: 'http://audit.test/',
+      apiKey: 'auditor-key',
+      fetch: fetchImpl,
+    });
     const result = await verifyLog({ source: pagedSource, publicKeyPem: log.publicKeyPem, savedCheckpoint: saved });
     expect(result).toMatchObject({ ok: true, treeSize: 300, checkedEntries: 300 });
     expect(fetchImpl.requests).toEqual([
@@ -247,7 +279,11 @@ describe('HTTP audit-log source', () => {
 
   it('raises a typed error carrying the status when the server refuses the key', async () => {
     const log = await FakeAuditLog.withEntries(3);
-    const source = createHttpAuditLogSource({ baseUrl: 'http://audit.test', apiKey: 'wrong', fetch: log.httpFetch('right') });
+    const source = createHttpAuditLogSource({
+      baseUrl: 'http://audit.test',
+      apiKey: 'wrong',
+      fetch: log.httpFetch('right'),
+    });
     await expect(source.fetchLatestCheckpoint()).rejects.toBeInstanceOf(AuditLogHttpError);
     await expect(source.fetchLatestCheckpoint()).rejects.toMatchObject({ status: 401 });
   });

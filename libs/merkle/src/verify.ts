@@ -48,7 +48,15 @@ export async function verifyEntries(input: VerifyEntriesInput): Promise<VerifyLo
   const latest = parseCheckpointOrReport(input.latestCheckpoint, 'latest', problems);
   if (!latest) {
     const root = hashToHex(emptyTreeHash());
-    return { ok: false, treeSize: 0, root, checkedEntries: 0, problems, notes, latestCheckpoint: input.latestCheckpoint };
+    return {
+      ok: false,
+      treeSize: 0,
+      root,
+      checkedEntries: 0,
+      problems,
+      notes,
+      latestCheckpoint: input.latestCheckpoint,
+    };
   }
   const saved = input.savedCheckpoint && parseCheckpointOrReport(input.savedCheckpoint, 'saved', problems);
 
@@ -132,7 +140,9 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRes
   const { source } = options;
   const latestCheckpoint = await source.fetchLatestCheckpoint();
   return verifyEntries({
-    entryPages: source.streamEntries ? firstEntries(source.streamEntries(), latestCheckpoint.treeSize) : pagesUpTo(source, latestCheckpoint.treeSize),
+    entryPages: source.streamEntries
+      ? firstEntries(source.streamEntries(), latestCheckpoint.treeSize)
+      : pagesUpTo(source, latestCheckpoint.treeSize),
     latestCheckpoint,
     publicKey: loadEd25519PublicKey(options.publicKeyPem),
     savedCheckpoint: options.savedCheckpoint,
@@ -219,7 +229,10 @@ async function* pagesUpTo(source: AuditLogSource, treeSize: number): AsyncGenera
 }
 
 /** Batches up to the entry that completes the checkpoint (the stream may hold newer entries). */
-async function* firstEntries(batches: AsyncIterable<readonly AuditEntryView[]>, treeSize: number): AsyncGenerator<readonly AuditEntryView[]> {
+async function* firstEntries(
+  batches: AsyncIterable<readonly AuditEntryView[]>,
+  treeSize: number,
+): AsyncGenerator<readonly AuditEntryView[]> {
   let served = 0;
   for await (const batch of batches) {
     const wanted = batch.length <= treeSize - served ? batch : batch.slice(0, treeSize - served);

@@ -13,11 +13,25 @@ export interface VisibilityItems {
   /** routing.decided named the agency among the delivered candidates of this version */
   entitled: { alertId: string; version: number; reason: string | null; deliveryId: string | null; seq: number }[];
   /** alert.delivered: the version reached the agency's inbox */
-  delivered: { alertId: string; version: number; kind: string | null; deliveryId: string | null; at: string; seq: number }[];
+  delivered: {
+    alertId: string;
+    version: number;
+    kind: string | null;
+    deliveryId: string | null;
+    at: string;
+    seq: number;
+  }[];
   /** inbox.read / inbox.streamed pages and alert.read by the agency */
   read: { alertId: string; version: number | null; deliveryId: string | null; how: string; at: string; seq: number }[];
   /** routing.decided withheld the version from the agency, or an access by the agency was denied */
-  denied: { alertId: string | null; version: number | null; reason: string | null; how: 'withheld' | 'access-denied'; at: string; seq: number }[];
+  denied: {
+    alertId: string | null;
+    version: number | null;
+    reason: string | null;
+    how: 'withheld' | 'access-denied';
+    at: string;
+    seq: number;
+  }[];
 }
 
 export interface VisibilityFact {
@@ -48,14 +62,24 @@ export function deriveVisibility(facts: readonly VisibilityFact[], agency: strin
     const seq = fact.seq;
     const alertId = text(entry.alertId);
     const version = int(entry.version);
-    const details = (typeof entry.details === 'object' && entry.details !== null ? entry.details : {}) as Record<string, unknown>;
+    const details = (typeof entry.details === 'object' && entry.details !== null ? entry.details : {}) as Record<
+      string,
+      unknown
+    >;
     const actorAgency = text(entry.actor?.agencyId);
     switch (entry.type) {
       case 'routing.decided': {
         if (alertId === null || version === null) break;
         // One fact per version (decision 005) …
         for (const delivered of list(details.delivered)) {
-          if (delivered.recipient === agency) items.entitled.push({ alertId, version, reason: text(delivered.reason), deliveryId: text(delivered.deliveryId), seq });
+          if (delivered.recipient === agency)
+            items.entitled.push({
+              alertId,
+              version,
+              reason: text(delivered.reason),
+              deliveryId: text(delivered.deliveryId),
+              seq,
+            });
         }
         for (const group of list(details.withheld)) {
           if (Array.isArray(group.agencies) && group.agencies.includes(agency)) {
@@ -64,7 +88,13 @@ export function deriveVisibility(facts: readonly VisibilityFact[], agency: strin
         }
         // … or, in logs written before it, one fact per candidate.
         if (entry.recipient === agency && entry.decision === 'delivered') {
-          items.entitled.push({ alertId, version, reason: text(entry.reason), deliveryId: text(details.deliveryId), seq });
+          items.entitled.push({
+            alertId,
+            version,
+            reason: text(entry.reason),
+            deliveryId: text(details.deliveryId),
+            seq,
+          });
         }
         if (entry.recipient === agency && entry.decision === 'withheld') {
           items.denied.push({ alertId, version, reason: text(entry.reason), how: 'withheld', at: when, seq });
@@ -73,7 +103,14 @@ export function deriveVisibility(facts: readonly VisibilityFact[], agency: strin
       }
       case 'alert.delivered':
         if (entry.recipient === agency && alertId !== null && version !== null) {
-          items.delivered.push({ alertId, version, kind: text(details.kind), deliveryId: text(details.deliveryId), at: when, seq });
+          items.delivered.push({
+            alertId,
+            version,
+            kind: text(details.kind),
+            deliveryId: text(details.deliveryId),
+            at: when,
+            seq,
+          });
         }
         break;
       case 'inbox.read':
@@ -82,7 +119,14 @@ export function deriveVisibility(facts: readonly VisibilityFact[], agency: strin
         for (const item of list(details.items)) {
           const shown = text(item.alertId);
           if (shown !== null && item.kind !== 'match') {
-            items.read.push({ alertId: shown, version: int(item.version), deliveryId: text(item.deliveryId), how: entry.type, at: when, seq });
+            items.read.push({
+              alertId: shown,
+              version: int(item.version),
+              deliveryId: text(item.deliveryId),
+              how: entry.type,
+              at: when,
+              seq,
+            });
           }
         }
         break;
@@ -92,7 +136,8 @@ export function deriveVisibility(facts: readonly VisibilityFact[], agency: strin
         }
         break;
       case 'access.denied':
-        if (actorAgency === agency) items.denied.push({ alertId, version, reason: text(entry.reason), how: 'access-denied', at: when, seq });
+        if (actorAgency === agency)
+          items.denied.push({ alertId, version, reason: text(entry.reason), how: 'access-denied', at: when, seq });
         break;
       default:
         break;
@@ -103,7 +148,9 @@ export function deriveVisibility(facts: readonly VisibilityFact[], agency: strin
 
 /** The seqs of the facts that prove at least one item. */
 export function provingSeqs(items: VisibilityItems): number[] {
-  return [...new Set([...items.entitled, ...items.delivered, ...items.read, ...items.denied].map((item) => item.seq))].sort((a, b) => a - b);
+  return [
+    ...new Set([...items.entitled, ...items.delivered, ...items.read, ...items.denied].map((item) => item.seq)),
+  ].sort((a, b) => a - b);
 }
 
 export interface ProvenFact extends VisibilityFact {
@@ -112,7 +159,10 @@ export interface ProvenFact extends VisibilityFact {
 }
 
 /** Each fact hashes to its leaf and its inclusion proof leads to the checkpoint's root: the problems, or none. */
-export function checkProvenFacts(facts: readonly ProvenFact[], checkpoint: { treeSize: number; rootHash: string }): string[] {
+export function checkProvenFacts(
+  facts: readonly ProvenFact[],
+  checkpoint: { treeSize: number; rootHash: string },
+): string[] {
   const problems: string[] = [];
   const root = hashFromHex(checkpoint.rootHash);
   for (const fact of facts) {
@@ -124,7 +174,8 @@ export function checkProvenFacts(facts: readonly ProvenFact[], checkpoint: { tre
       problems.push(`seq ${fact.seq}: the inclusion proof is not a list of hashes`);
       continue;
     }
-    if (leaf.toString('hex') !== fact.leafHash?.toLowerCase()) problems.push(`seq ${fact.seq}: the entry does not hash to its leaf hash`);
+    if (leaf.toString('hex') !== fact.leafHash?.toLowerCase())
+      problems.push(`seq ${fact.seq}: the entry does not hash to its leaf hash`);
     else if (!verifyInclusion(leaf, fact.seq, checkpoint.treeSize, proof, root)) {
       problems.push(`seq ${fact.seq}: the inclusion proof does not lead to the checkpoint's root`);
     }
@@ -160,22 +211,32 @@ export function checkVisibilityAnswer(
   if (pages.length === 0) return ['no answer'];
   const problems: string[] = [];
   const checkpoint = pages[0].checkpoint;
-  if (!verifyCheckpointSignature(checkpoint, options.publicKey)) problems.push('the checkpoint of the answer is not signed by the pinned key');
+  if (!verifyCheckpointSignature(checkpoint, options.publicKey))
+    problems.push('the checkpoint of the answer is not signed by the pinned key');
   for (const page of pages) {
-    if (page.agency !== options.agency || page.at !== options.at) problems.push(`a page answers for ${page.agency} at ${page.at}`);
-    if (page.checkpoint.treeSize !== checkpoint.treeSize || page.checkpoint.rootHash !== checkpoint.rootHash) problems.push('the pages are proven against different trees');
+    if (page.agency !== options.agency || page.at !== options.at)
+      problems.push(`a page answers for ${page.agency} at ${page.at}`);
+    if (page.checkpoint.treeSize !== checkpoint.treeSize || page.checkpoint.rootHash !== checkpoint.rootHash)
+      problems.push('the pages are proven against different trees');
   }
   const facts = pages.flatMap((page) => page.facts ?? []);
   problems.push(...checkProvenFacts(facts, checkpoint));
   const served = mergedItems(pages);
   const derived = deriveVisibility(facts, options.agency, options.at);
-  if (canonicalJson(served) !== canonicalJson(derived)) problems.push('the items do not follow from the facts served (deriveVisibility gives another answer)');
+  if (canonicalJson(served) !== canonicalJson(derived))
+    problems.push('the items do not follow from the facts served (deriveVisibility gives another answer)');
   if (options.logEntries) {
-    const fromLog = deriveVisibility(options.logEntries.filter((e) => e.seq < checkpoint.treeSize), options.agency, options.at);
+    const fromLog = deriveVisibility(
+      options.logEntries.filter((e) => e.seq < checkpoint.treeSize),
+      options.agency,
+      options.at,
+    );
     if (canonicalJson(fromLog) !== canonicalJson(derived)) {
       const servedSeqs = new Set(facts.map((f) => f.seq));
       const missing = provingSeqs(fromLog).filter((seq) => !servedSeqs.has(seq));
-      problems.push(`the answer is not complete: the log also proves items in seq ${missing.slice(0, 20).join(', ') || '(changed items)'}`);
+      problems.push(
+        `the answer is not complete: the log also proves items in seq ${missing.slice(0, 20).join(', ') || '(changed items)'}`,
+      );
     }
   }
   return problems;

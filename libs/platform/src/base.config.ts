@@ -41,7 +41,9 @@ export abstract class HubBaseConfig {
 
   /** The admin principal, when KAFKA_ADMIN_PASSWORD is set. */
   get kafkaAdminCredentials(): KafkaCredentials | undefined {
-    return this.KAFKA_ADMIN_PASSWORD ? { username: this.KAFKA_ADMIN_USERNAME, password: this.KAFKA_ADMIN_PASSWORD } : undefined;
+    return this.KAFKA_ADMIN_PASSWORD
+      ? { username: this.KAFKA_ADMIN_USERNAME, password: this.KAFKA_ADMIN_PASSWORD }
+      : undefined;
   }
 
   /**

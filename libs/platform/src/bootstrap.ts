@@ -34,7 +34,10 @@ export interface HybridAppOptions {
  * service uses exist (`main.js migrate` creates them), and the process only listens once it has joined its group.
  */
 export async function bootstrapHybridApp(module: unknown, options: HybridAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(module as never, {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.use(...jsonBodyMiddleware(options.textBodyTypes));
@@ -54,7 +57,12 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
         logCreator: kafkaLogCreator,
         retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
       },
-      consumer: { groupId: options.groupId, sessionTimeout: 30000, heartbeatInterval: 3000, allowAutoTopicCreation: false },
+      consumer: {
+        groupId: options.groupId,
+        sessionTimeout: 30000,
+        heartbeatInterval: 3000,
+        allowAutoTopicCreation: false,
+      },
       subscribe: { fromBeginning: true },
       run: { autoCommit: true, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3 },
     }),
@@ -79,6 +87,9 @@ function keepRunningOnUnhandledRejection(): void {
   if (process.listenerCount('unhandledRejection') > 0) return;
   const logger = new NestLogger('Process');
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled promise rejection');
+    logger.error(
+      { err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) },
+      'unhandled promise rejection',
+    );
   });
 }

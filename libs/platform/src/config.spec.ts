@@ -18,6 +18,8 @@ describe('loadConfig', () => {
 
   it('fails naming the variable and its bad value', () => {
     expect(() => loadConfig(ExampleConfig, { EXAMPLE_PORT: 'ninety' })).toThrow(ConfigError);
-    expect(() => loadConfig(ExampleConfig, { EXAMPLE_PORT: '70000' })).toThrow(/EXAMPLE_PORT=70000: EXAMPLE_PORT must not be greater than 65535/);
+    expect(() => loadConfig(ExampleConfig, { EXAMPLE_PORT: '70000' })).toThrow(
+      /EXAMPLE_PORT=70000: EXAMPLE_PORT must not be greater than 65535/,
+    );
   });
 });

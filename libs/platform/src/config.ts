@@ -57,8 +57,10 @@ export function NotALocalDefaultInProduction(): PropertyDecorator {
       propertyName: String(propertyName),
       validator: {
         validate: (value: unknown, args: ValidationArguments) =>
-          (args.object as { NODE_ENV?: string }).NODE_ENV !== 'production' || !LOCAL_DEFAULT_SECRETS.includes(String(value)),
-        defaultMessage: (args: ValidationArguments) => `${args.property} is the documented local default; set a secret of your own under NODE_ENV=production`,
+          (args.object as { NODE_ENV?: string }).NODE_ENV !== 'production' ||
+          !LOCAL_DEFAULT_SECRETS.includes(String(value)),
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} is the documented local default; set a secret of your own under NODE_ENV=production`,
       },
     });
   };

@@ -30,7 +30,9 @@ export interface CursorStreamSource<T extends CursorItem> {
 export function resumeCursor(lastEventId: string | undefined, after: string | undefined): number {
   const value = lastEventId ?? after ?? '0';
   if (!CURSOR.test(value)) {
-    throw HubError.validation([{ path: lastEventId !== undefined ? 'Last-Event-ID' : 'after', message: 'must be a cursor sent by this stream' }]);
+    throw HubError.validation([
+      { path: lastEventId !== undefined ? 'Last-Event-ID' : 'after', message: 'must be a cursor sent by this stream' },
+    ]);
   }
   return Number(value);
 }
@@ -102,11 +104,20 @@ export async function streamByCursor<T extends CursorItem>(
         if (items.length < batch) break;
       }
     }
-    if (revoked) response.write(`event: error\ndata: ${JSON.stringify({ error: 'unauthorized', message: 'The API key was revoked or has expired' })}\n\n`);
+    if (revoked)
+      response.write(
+        `event: error\ndata: ${JSON.stringify({ error: 'unauthorized', message: 'The API key was revoked or has expired' })}\n\n`,
+      );
   } catch (error) {
-    new Logger('EventStream').warn({ err: (error as Error).message, event: options.eventName }, 'stream ended by an error');
+    new Logger('EventStream').warn(
+      { err: (error as Error).message, event: options.eventName },
+      'stream ended by an error',
+    );
     // Internal messages (SQL, parameters, content) never leave the service: the client reconnects with Last-Event-ID.
-    if (!closed) response.write(`event: error\ndata: ${JSON.stringify({ error: 'unavailable', message: 'The stream was interrupted; reconnect with Last-Event-ID' })}\n\n`);
+    if (!closed)
+      response.write(
+        `event: error\ndata: ${JSON.stringify({ error: 'unavailable', message: 'The stream was interrupted; reconnect with Last-Event-ID' })}\n\n`,
+      );
   } finally {
     clearInterval(keepAlive);
     clearInterval(authCheck);

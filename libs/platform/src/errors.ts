@@ -81,7 +81,12 @@ export class HubError extends Error {
 
   /** The alert existed and the caller may know it, but its content was erased: 410 with the metadata it may see. */
   static gone(alert: Record<string, unknown> & { alertId: string; erasedAt: string }): HubError {
-    return new HubError(ErrorCode.Gone, `The content of alert ${alert.alertId} was erased on ${alert.erasedAt}`, [{ path: 'alertId', message: 'content erased' }], { alert });
+    return new HubError(
+      ErrorCode.Gone,
+      `The content of alert ${alert.alertId} was erased on ${alert.erasedAt}`,
+      [{ path: 'alertId', message: 'content erased' }],
+      { alert },
+    );
   }
 }
 

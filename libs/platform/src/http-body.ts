@@ -25,7 +25,13 @@ export function jsonBodyMiddleware(textTypes: readonly TextBodyType[] = []) {
       if (textTypes.some((accepted) => accepted.pattern.test(type))) return parseText(req, res, next);
       if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
         const also = textTypes.map((t) => ` or ${t.mediaType}`).join('');
-        return send(res, 415, ErrorCode.UnsupportedMediaType, `Content-Type must be application/json${also} (got "${type || 'none'}")`, 'content-type');
+        return send(
+          res,
+          415,
+          ErrorCode.UnsupportedMediaType,
+          `Content-Type must be application/json${also} (got "${type || 'none'}")`,
+          'content-type',
+        );
       }
       return parse(req, res, next);
     },

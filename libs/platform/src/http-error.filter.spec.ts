@@ -9,7 +9,11 @@ describe('loggable (what an unexpected error leaves in the log)', () => {
       parameters: ['{"headline":"secret content"}'],
     });
     const logged = loggable(error);
-    expect(logged).toMatchObject({ name: 'QueryFailedError', message: 'duplicate key value violates unique constraint', code: '23505' });
+    expect(logged).toMatchObject({
+      name: 'QueryFailedError',
+      message: 'duplicate key value violates unique constraint',
+      code: '23505',
+    });
     expect(JSON.stringify(logged)).not.toContain('secret content');
     expect(JSON.stringify(logged)).not.toContain('INSERT INTO');
   });

@@ -33,21 +33,30 @@ export class HubExceptionFilter implements ExceptionFilter {
       return;
     }
     const { status, body } = this.toBody(exception);
-    if (status === HttpStatus.TOO_MANY_REQUESTS && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', '1');
-    if (status === HttpStatus.SERVICE_UNAVAILABLE && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_S));
+    if (status === HttpStatus.TOO_MANY_REQUESTS && !response.hasHeader('Retry-After'))
+      response.setHeader('Retry-After', '1');
+    if (status === HttpStatus.SERVICE_UNAVAILABLE && !response.hasHeader('Retry-After'))
+      response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_S));
     response.status(status).json(body);
   }
 
   private toBody(exception: unknown): { status: number; body: ErrorBody } {
     if (exception instanceof HubError) {
-      return { status: exception.status, body: { error: exception.code, message: exception.message, details: exception.details, ...exception.extra } };
+      return {
+        status: exception.status,
+        body: { error: exception.code, message: exception.message, details: exception.details, ...exception.extra },
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+      const message =
+        typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       const code = CODE_BY_STATUS[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.ValidationFailed);
-      return { status, body: { error: code, message: Array.isArray(message) ? message.join('; ') : String(message), details: [] } };
+      return {
+        status,
+        body: { error: code, message: Array.isArray(message) ? message.join('; ') : String(message), details: [] },
+      };
     }
     if (isDependencyOutage(exception)) {
       // A known dependency being down is not a bug: 503 with Retry-After. Whatever was committed before the
@@ -55,7 +64,11 @@ export class HubExceptionFilter implements ExceptionFilter {
       this.logger.warn({ err: (exception as Error).message }, 'dependency unavailable');
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
-        body: { error: ErrorCode.Unavailable, message: 'A dependency of the hub (database or broker) is unavailable; retry shortly', details: [] },
+        body: {
+          error: ErrorCode.Unavailable,
+          message: 'A dependency of the hub (database or broker) is unavailable; retry shortly',
+          details: [],
+        },
       };
     }
     const errorId = randomUUID();
@@ -75,5 +88,10 @@ export class HubExceptionFilter implements ExceptionFilter {
 export function loggable(error: unknown): { name: string; message: string; code?: string; stack?: string } {
   if (!(error instanceof Error)) return { name: typeof error, message: String(error).slice(0, 500) };
   const code = (error as { code?: unknown }).code;
-  return { name: error.name, message: error.message.slice(0, 500), ...(typeof code === 'string' ? { code } : {}), stack: error.stack };
+  return {
+    name: error.name,
+    message: error.message.slice(0, 500),
+    ...(typeof code === 'string' ? { code } : {}),
+    stack: error.stack,
+  };
 }

@@ -34,7 +34,8 @@ export function runServiceMain<C extends HubBaseConfig>(main: ServiceMain<C>, ar
       }
       return;
     }
-    if (command !== 'serve') throw new Error(`unknown command "${command}" (expected serve, migrate or migrate:revert)`);
+    if (command !== 'serve')
+      throw new Error(`unknown command "${command}" (expected serve, migrate or migrate:revert)`);
     await main.serve(config);
   };
   run().then(
@@ -51,7 +52,9 @@ export function runServiceMain<C extends HubBaseConfig>(main: ServiceMain<C>, ar
 async function migrateKafka(service: HubService, config: HubBaseConfig): Promise<void> {
   const admin = config.kafkaAdminCredentials;
   if (!admin) {
-    process.stdout.write(`${service}: KAFKA_ADMIN_PASSWORD is not set, so Kafka topics and ACLs were left as they are\n`);
+    process.stdout.write(
+      `${service}: KAFKA_ADMIN_PASSWORD is not set, so Kafka topics and ACLs were left as they are\n`,
+    );
     return;
   }
   await provisionKafka({

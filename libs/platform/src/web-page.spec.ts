@@ -16,11 +16,14 @@ describe('loadWebPage', () => {
   it('inlines the linked stylesheet and script and allows exactly them by hash', () => {
     const css = 'body { color: red; }\n';
     const js = "// @ts-check\n(function () { 'use strict'; })();\n";
-    const page = loadWebPage(pageDir({
-      'index.html': '<head><link rel="stylesheet" href="page.css"></head><body><script src="page.js"></script></body>',
-      'page.css': css,
-      'page.js': js,
-    }));
+    const page = loadWebPage(
+      pageDir({
+        'index.html':
+          '<head><link rel="stylesheet" href="page.css"></head><body><script src="page.js"></script></body>',
+        'page.css': css,
+        'page.js': js,
+      }),
+    );
     expect(page.html).toBe(`<head><style>${css}</style></head><body><script>${js}</script></body>`);
     expect(page.contentSecurityPolicy).toContain(`script-src ${hash(js)};`);
     expect(page.contentSecurityPolicy).toContain(`style-src ${hash(css)};`);
@@ -41,7 +44,7 @@ describe('loadWebPage', () => {
   });
 
   it.each([
-    ['the analysts\' dashboard', 'apps/coordination-node/src/dashboard/assets'],
+    ["the analysts' dashboard", 'apps/coordination-node/src/dashboard/assets'],
     ['the agency console', 'apps/agency-gateway/src/console/assets'],
   ])('loads %s from its asset files, with nothing left to fetch', (_name, dir) => {
     const page = loadWebPage(path.resolve(__dirname, '..', '..', '..', dir));

@@ -11,7 +11,8 @@ export async function expectEventually<T>(
   for (;;) {
     try {
       const value = await check();
-      if (value !== false && value !== undefined && value !== null) return value as Exclude<T, false | null | undefined>;
+      if (value !== false && value !== undefined && value !== null)
+        return value as Exclude<T, false | null | undefined>;
       lastError = new Error(`${description}: check returned ${String(value)}`);
     } catch (error) {
       lastError = error;

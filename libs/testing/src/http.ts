@@ -9,7 +9,12 @@ export async function api<T = any>(
   base: string,
   method: string,
   path: string,
-  { key, body, headers = {}, rawBody }: { key?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+  {
+    key,
+    body,
+    headers = {},
+    rawBody,
+  }: { key?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
 ): Promise<ApiResponse<T>> {
   const init: RequestInit = { method, headers: { ...headers } };
   const h = init.headers as Record<string, string>;

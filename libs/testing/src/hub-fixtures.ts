@@ -25,7 +25,10 @@ export interface TestAgency {
   keyId: string;
 }
 
-export async function createAgency(country = 'TJ', kind: 'national-agency' | 'regional-centre' = 'national-agency'): Promise<TestAgency> {
+export async function createAgency(
+  country = 'TJ',
+  kind: 'national-agency' | 'regional-centre' = 'national-agency',
+): Promise<TestAgency> {
   const id = uniqueAgencyId(country);
   const created = await api(env().gateway, 'POST', '/v1/admin/agencies', {
     key: env().adminKey,
@@ -41,7 +44,8 @@ export async function issueKey(agencyId: string, role: 'agency' | 'analyst' | 'a
     key: env().adminKey,
     body: expiresAt ? { role, expiresAt } : { role },
   });
-  if (response.status !== 201) throw new Error(`issue key for ${agencyId}: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`issue key for ${agencyId}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { keyId: string; key: string };
 }
 
@@ -80,11 +84,18 @@ export function alertBody(recipients: string[], overrides: Record<string, unknow
   };
 }
 
-export async function submitAlert(key: string, body: unknown, idempotencyKey: string = randomUUID()): Promise<ApiResponse> {
+export async function submitAlert(
+  key: string,
+  body: unknown,
+  idempotencyKey: string = randomUUID(),
+): Promise<ApiResponse> {
   return api(env().gateway, 'POST', '/v1/alerts', { key, body, headers: { 'idempotency-key': idempotencyKey } });
 }
 
-export async function submitAccepted(key: string, body: unknown): Promise<{ alertId: string; version: number; messageId: string }> {
+export async function submitAccepted(
+  key: string,
+  body: unknown,
+): Promise<{ alertId: string; version: number; messageId: string }> {
   const response = await submitAlert(key, body);
   if (response.status !== 202) throw new Error(`submit: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;

@@ -71,7 +71,11 @@ export async function expectNothingDeadLettered(from: number, agencyIds: string[
  * the sender), and the audit log holds each fact the exchange must produce exactly once: the submission, the
  * routing decision for the recipient, the delivery.
  */
-export async function expectEverythingDelivered(accepted: Accepted[], recipient: { key: string; id: string }, senderId: string): Promise<void> {
+export async function expectEverythingDelivered(
+  accepted: Accepted[],
+  recipient: { key: string; id: string },
+  senderId: string,
+): Promise<void> {
   const alertIds = accepted.map((a) => a.alertId);
   mustHold(new Set(alertIds).size === alertIds.length, () => 'two submissions were given the same alertId');
   await expectEventually(
@@ -79,13 +83,17 @@ export async function expectEverythingDelivered(accepted: Accepted[], recipient:
       const items = await inbox(recipient.key);
       const delivered = new Set(items.map((item) => item.alertId));
       const missing = alertIds.filter((id) => !delivered.has(id));
-      if (missing.length > 0) throw new Error(`${missing.length} of ${alertIds.length} accepted alerts not delivered yet`);
+      if (missing.length > 0)
+        throw new Error(`${missing.length} of ${alertIds.length} accepted alerts not delivered yet`);
       return true;
     },
     { timeoutMs: 120_000, intervalMs: 1000, description: 'every accepted alert delivered' },
   );
   const items = (await inbox(recipient.key)).filter((item) => item.sender === senderId);
-  mustHold(items.length === alertIds.length, () => `${items.length} inbox items for ${alertIds.length} accepted alerts (duplicates or strays)`);
+  mustHold(
+    items.length === alertIds.length,
+    () => `${items.length} inbox items for ${alertIds.length} accepted alerts (duplicates or strays)`,
+  );
   mustHold(new Set(items.map((item) => item.alertId)).size === alertIds.length, () => 'an alert delivered twice');
 
   // The facts the load must have produced, each exactly once per accepted alert: the submission, the routing
@@ -98,7 +106,8 @@ export async function expectEverythingDelivered(accepted: Accepted[], recipient:
           GROUP BY alert_id, type`,
         [alertIds],
       );
-      if (rows.length < alertIds.length * 3) throw new Error(`${rows.length} of ${alertIds.length * 3} audit facts in the log`);
+      if (rows.length < alertIds.length * 3)
+        throw new Error(`${rows.length} of ${alertIds.length * 3} audit facts in the log`);
       return rows;
     },
     { timeoutMs: 120_000, intervalMs: 1000, description: 'every audit fact of the load in the log' },
@@ -110,7 +119,10 @@ export async function expectEverythingDelivered(accepted: Accepted[], recipient:
       WHERE e.type = 'routing.decided' AND e.alert_id = ANY($1::text[]) AND s.agency = $2 AND s.decision = 'delivered'`,
     [alertIds, recipient.id],
   );
-  mustHold(routedToRecipient === alertIds.length, () => `${routedToRecipient} of ${alertIds.length} routing facts name the recipient as delivered`);
+  mustHold(
+    routedToRecipient === alertIds.length,
+    () => `${routedToRecipient} of ${alertIds.length} routing facts name the recipient as delivered`,
+  );
 }
 
 /**
@@ -126,15 +138,27 @@ export async function expectRetriesReturnOriginal(senderKey: string, accepted: A
       headers: { 'idempotency-key': submission.idempotencyKey },
     });
     // Through JSON both ways: fetch's json() builds objects of another realm than jest's, which strict equality tells apart.
-    if (again.status !== 202 || !isDeepStrictEqual(JSON.parse(JSON.stringify(again.body)), JSON.parse(JSON.stringify(submission.response)))) {
-      mismatches.push(`${submission.idempotencyKey}: ${again.status} ${JSON.stringify(again.body)} ≠ ${JSON.stringify(submission.response)}`);
+    if (
+      again.status !== 202 ||
+      !isDeepStrictEqual(JSON.parse(JSON.stringify(again.body)), JSON.parse(JSON.stringify(submission.response)))
+    ) {
+      mismatches.push(
+        `${submission.idempotencyKey}: ${again.status} ${JSON.stringify(again.body)} ≠ ${JSON.stringify(submission.response)}`,
+      );
     }
   }
-  mustHold(mismatches.length === 0, () => `${mismatches.length} retries not answered with the original 202:\n${mismatches.slice(0, 5).join('\n')}`);
+  mustHold(
+    mismatches.length === 0,
+    () => `${mismatches.length} retries not answered with the original 202:\n${mismatches.slice(0, 5).join('\n')}`,
+  );
 }
 
 /** Waits until the load has `more` further submissions accepted: the hub accepts again after a fault. */
-export async function awaitMoreAccepted(load: { acceptedSoFar: () => number }, more: number, description: string): Promise<void> {
+export async function awaitMoreAccepted(
+  load: { acceptedSoFar: () => number },
+  more: number,
+  description: string,
+): Promise<void> {
   const target = load.acceptedSoFar() + more;
   await expectEventually(() => load.acceptedSoFar() >= target, { timeoutMs: 120_000, intervalMs: 250, description });
 }

@@ -54,7 +54,11 @@ export function startAlertLoad(options: {
       try {
         const response = await fetch(`${gateway}/v1/alerts`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${options.senderKey}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+          headers: {
+            authorization: `Bearer ${options.senderKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': idempotencyKey,
+          },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000),
         });

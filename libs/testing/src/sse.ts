@@ -11,7 +11,12 @@ export interface ServerSentEvent {
 export async function readServerSentEvents(
   url: string,
   key: string,
-  { eventName, enough, lastEventId, timeoutMs = 60000 }: { eventName: string; enough: (events: ServerSentEvent[]) => boolean; lastEventId?: string; timeoutMs?: number },
+  {
+    eventName,
+    enough,
+    lastEventId,
+    timeoutMs = 60000,
+  }: { eventName: string; enough: (events: ServerSentEvent[]) => boolean; lastEventId?: string; timeoutMs?: number },
 ): Promise<ServerSentEvent[]> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -22,7 +27,8 @@ export async function readServerSentEvents(
       signal: controller.signal,
     });
     if (response.status !== 200) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-    if (!response.headers.get('content-type')?.includes('text/event-stream')) throw new Error(`${url}: not text/event-stream`);
+    if (!response.headers.get('content-type')?.includes('text/event-stream'))
+      throw new Error(`${url}: not text/event-stream`);
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let buffer = '';
@@ -40,12 +46,14 @@ export async function readServerSentEvents(
           const colon = line.indexOf(':');
           fields.set(line.slice(0, colon), line.slice(colon + 1).replace(/^ /, ''));
         }
-        if (fields.get('event') === eventName) events.push({ id: fields.get('id')!, event: eventName, data: JSON.parse(fields.get('data')!) });
+        if (fields.get('event') === eventName)
+          events.push({ id: fields.get('id')!, event: eventName, data: JSON.parse(fields.get('data')!) });
       }
     }
     return events;
   } catch (error) {
-    if (controller.signal.aborted) throw new Error(`${url}: timed out after ${timeoutMs} ms with ${events.length} events`);
+    if (controller.signal.aborted)
+      throw new Error(`${url}: timed out after ${timeoutMs} ms with ${events.length} events`);
     throw error;
   } finally {
     clearTimeout(timer);

@@ -12,7 +12,16 @@ const { randomUUID } = require('node:crypto');
 const { alertContent } = require('./payload');
 const { hubSource } = require('./hub-source');
 
-const AGENCIES = ['TJ-BENCH01', 'KG-BENCH02', 'KZ-BENCH03', 'UZ-BENCH04', 'TM-BENCH05', 'AZ-BENCH06', 'RU-BENCH07', 'AF-BENCH08'];
+const AGENCIES = [
+  'TJ-BENCH01',
+  'KG-BENCH02',
+  'KZ-BENCH03',
+  'UZ-BENCH04',
+  'TM-BENCH05',
+  'AZ-BENCH06',
+  'RU-BENCH07',
+  'AF-BENCH08',
+];
 /** Each stream batch an agency reads covers this many alerts (the exchange measured ~5 entries per alert). */
 const ALERTS_PER_READ_BATCH = 4;
 
@@ -42,17 +51,34 @@ function factsOf(source, first, count, state) {
         details: {
           messageId,
           idempotencyKey: randomUUID(),
-          commitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: contentCommitment(newContentSalt(), { alert: content, cancelReason: undefined }) },
+          commitment: {
+            scheme: CONTENT_COMMITMENT_SCHEME,
+            hash: contentCommitment(newContentSalt(), { alert: content, cancelReason: undefined }),
+          },
           classification: { category: content.category, tlp: content.tlp, recipients },
         },
       },
     });
     const decisions = AGENCIES.map((candidate) => {
-      if (candidate === sender) return { decision: { recipient: candidate, decision: 'withheld', reason: 'SENDER', asCancel: false }, deliveryId: null };
-      if (recipients.includes(candidate)) return { decision: { recipient: candidate, decision: 'delivered', reason: 'ADDRESSED', asCancel: false }, deliveryId: randomUUID() };
-      return { decision: { recipient: candidate, decision: 'withheld', reason: 'NOT_ADDRESSED', asCancel: false }, deliveryId: null };
+      if (candidate === sender)
+        return {
+          decision: { recipient: candidate, decision: 'withheld', reason: 'SENDER', asCancel: false },
+          deliveryId: null,
+        };
+      if (recipients.includes(candidate))
+        return {
+          decision: { recipient: candidate, decision: 'delivered', reason: 'ADDRESSED', asCancel: false },
+          deliveryId: randomUUID(),
+        };
+      return {
+        decision: { recipient: candidate, decision: 'withheld', reason: 'NOT_ADDRESSED', asCancel: false },
+        deliveryId: null,
+      };
     });
-    out.push({ service: 'coordination-node', fact: routingFact({ alertId, version: 1, sender, kind: 'alert', messageId }, decisions, state.referenceDigest) });
+    out.push({
+      service: 'coordination-node',
+      fact: routingFact({ alertId, version: 1, sender, kind: 'alert', messageId }, decisions, state.referenceDigest),
+    });
     for (const { decision, deliveryId } of decisions) {
       if (!deliveryId) continue;
       const inboxSeq = (state.inboxSeq[decision.recipient] = (state.inboxSeq[decision.recipient] || 0) + 1);
@@ -85,7 +111,12 @@ function factsOf(source, first, count, state) {
               count: items.length,
               fromCursor: items[0].cursor,
               toCursor: items[items.length - 1].cursor,
-              items: items.map(({ alertId: a, version, deliveryId, kind }) => ({ alertId: a, version, deliveryId, kind })),
+              items: items.map(({ alertId: a, version, deliveryId, kind }) => ({
+                alertId: a,
+                version,
+                deliveryId,
+                kind,
+              })),
             },
           },
         });

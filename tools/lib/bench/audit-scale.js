@@ -33,7 +33,17 @@ function loadMerkle(root) {
  * Returns the alert ids (for trail queries), the tree size and root, and the timings.
  */
 async function writeSyntheticLog({ merkle, facts, connect, total, privateKeyPem, log }) {
-  const { canonicalJson, leafHashOfUtf8, appendLeaves, completeSubtreePositions, InMemoryMerkleNodeStore, rootAt, signCheckpoint, keyIdFor, loadEd25519PrivateKey } = merkle;
+  const {
+    canonicalJson,
+    leafHashOfUtf8,
+    appendLeaves,
+    completeSubtreePositions,
+    InMemoryMerkleNodeStore,
+    rootAt,
+    signCheckpoint,
+    keyIdFor,
+    loadEd25519PrivateKey,
+  } = merkle;
   const privateKey = loadEd25519PrivateKey(privateKeyPem);
   const entriesDb = await connect('bench-audit-writer-entries');
   const nodesDb = await connect('bench-audit-writer-nodes');
@@ -83,7 +93,9 @@ async function writeSyntheticLog({ merkle, facts, connect, total, privateKeyPem,
       const byPosition = new Map(nodes.map((node) => [`${node.level}:${node.index}`, node]));
       for (const position of completeSubtreePositions(0, newSize)) {
         const key = `${position.level}:${position.index}`;
-        const hash = byPosition.has(key) ? byPosition.get(key).hash : await frontier.getNode(position.level, position.index);
+        const hash = byPosition.has(key)
+          ? byPosition.get(key).hash
+          : await frontier.getNode(position.level, position.index);
         next.put([{ ...position, hash }]);
       }
       for (const text of canonical) entryBytes += text.length;
@@ -107,9 +119,15 @@ async function writeSyntheticLog({ merkle, facts, connect, total, privateKeyPem,
           entry: canonical[i],
         })),
       );
-      const nodeParams = [nodes.map((n) => n.level), nodes.map((n) => String(n.index)), nodes.map((n) => n.hash.toString('hex'))];
+      const nodeParams = [
+        nodes.map((n) => n.level),
+        nodes.map((n) => String(n.index)),
+        nodes.map((n) => n.hash.toString('hex')),
+      ];
       // What the audit-log's subject index holds for these entries (its own entrySubjects, as its writer inserts them).
-      const subjects = chunk.flatMap(({ subjects: list }, i) => list.map((subject) => ({ seq: String(firstSeq + i), ...subject })));
+      const subjects = chunk.flatMap(({ subjects: list }, i) =>
+        list.map((subject) => ({ seq: String(firstSeq + i), ...subject })),
+      );
       const t1 = performance.now();
       timings.computeMs += t1 - t0;
       await inFlight; // the previous chunk's inserts
@@ -146,7 +164,8 @@ async function writeSyntheticLog({ merkle, facts, connect, total, privateKeyPem,
       ]);
       frontier = next;
       size = newSize;
-      if (size % (CHUNK * 16) === 0 || size === total) log(`audit: ${size.toLocaleString('en-US')} synthetic entries hashed`);
+      if (size % (CHUNK * 16) === 0 || size === total)
+        log(`audit: ${size.toLocaleString('en-US')} synthetic entries hashed`);
     }
     const t2 = performance.now();
     await inFlight;
@@ -156,19 +175,36 @@ async function writeSyntheticLog({ merkle, facts, connect, total, privateKeyPem,
     const rebuild = async (db, list) => {
       for (const index of list) await db.query(index.indexdef);
     };
-    await Promise.all([rebuild(entriesDb, indexes.filter((_, i) => i % 2 === 0)), rebuild(nodesDb, indexes.filter((_, i) => i % 2 === 1))]);
+    await Promise.all([
+      rebuild(
+        entriesDb,
+        indexes.filter((_, i) => i % 2 === 0),
+      ),
+      rebuild(
+        nodesDb,
+        indexes.filter((_, i) => i % 2 === 1),
+      ),
+    ]);
     timings.indexMs = performance.now() - t3;
     const root = await rootAt(frontier, size);
     const seal = signCheckpoint(privateKey, keyIdFor(privateKey), size, root, new Date());
-    await entriesDb.query(`INSERT INTO audit.tree_heads (tree_size, root_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)`, [
-      seal.treeSize,
-      seal.rootHash,
-      seal.timestamp,
-      seal.keyId,
-      seal.signature,
+    await entriesDb.query(
+      `INSERT INTO audit.tree_heads (tree_size, root_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)`,
+      [seal.treeSize, seal.rootHash, seal.timestamp, seal.keyId, seal.signature],
+    );
+    await Promise.all([
+      entriesDb.query('ANALYZE audit.entries'),
+      nodesDb.query('ANALYZE audit.merkle_nodes').then(() => nodesDb.query('ANALYZE audit.entry_subjects')),
     ]);
-    await Promise.all([entriesDb.query('ANALYZE audit.entries'), nodesDb.query('ANALYZE audit.merkle_nodes').then(() => nodesDb.query('ANALYZE audit.entry_subjects'))]);
-    return { alertIds, sample, treeSize: size, rootHash: seal.rootHash, ...timings, averageEntryBytes: Math.round(entryBytes / size), rebuiltIndexes: indexes.map((i) => i.indexname) };
+    return {
+      alertIds,
+      sample,
+      treeSize: size,
+      rootHash: seal.rootHash,
+      ...timings,
+      averageEntryBytes: Math.round(entryBytes / size),
+      rebuiltIndexes: indexes.map((i) => i.indexname),
+    };
   } finally {
     await entriesDb.end().catch(() => undefined);
     await nodesDb.end().catch(() => undefined);
@@ -208,12 +244,23 @@ async function verifyInMemory({ merkle, sample, privateKeyPem }) {
   const checkpoint = merkle.signCheckpoint(privateKey, merkle.keyIdFor(privateKey), tree.size, tree.root(), new Date());
   const pages = [];
   for (let i = 0; i < sample.canonical.length; i += 1000) {
-    pages.push(sample.canonical.slice(i, i + 1000).map((text, k) => ({ seq: i + k, entry: JSON.parse(text), leafHash: sample.leafHashes[i + k].toString('hex') })));
+    pages.push(
+      sample.canonical.slice(i, i + 1000).map((text, k) => ({
+        seq: i + k,
+        entry: JSON.parse(text),
+        leafHash: sample.leafHashes[i + k].toString('hex'),
+      })),
+    );
   }
   const started = performance.now();
   const result = await merkle.verifyEntries({ entryPages: pages, latestCheckpoint: checkpoint, publicKey: privateKey });
   const seconds = (performance.now() - started) / 1000;
-  return { ok: result.ok, checkedEntries: result.checkedEntries, seconds: Math.round(seconds * 100) / 100, entriesPerSecond: Math.round(result.checkedEntries / seconds) };
+  return {
+    ok: result.ok,
+    checkedEntries: result.checkedEntries,
+    seconds: Math.round(seconds * 100) / 100,
+    entriesPerSecond: Math.round(result.checkedEntries / seconds),
+  };
 }
 
 /** libs/merkle verifyEntries fed from PostgreSQL in keyset pages: the verifier's own cost, without HTTP. */
@@ -234,9 +281,19 @@ async function verifyFromDatabase({ merkle, pg, checkpoint, publicKeyPem }) {
     }
   }
   const started = performance.now();
-  const result = await merkle.verifyEntries({ entryPages: pages(), latestCheckpoint: checkpoint, publicKey: merkle.loadEd25519PublicKey(publicKeyPem) });
+  const result = await merkle.verifyEntries({
+    entryPages: pages(),
+    latestCheckpoint: checkpoint,
+    publicKey: merkle.loadEd25519PublicKey(publicKeyPem),
+  });
   const seconds = (performance.now() - started) / 1000;
-  return { ok: result.ok, checkedEntries: result.checkedEntries, seconds: round1(seconds), entriesPerSecond: Math.round(result.checkedEntries / seconds), problems: result.problems.slice(0, 3) };
+  return {
+    ok: result.ok,
+    checkedEntries: result.checkedEntries,
+    seconds: round1(seconds),
+    entriesPerSecond: Math.round(result.checkedEntries / seconds),
+    problems: result.problems.slice(0, 3),
+  };
 }
 
 /** What a run of the verify CLI said: passed or not, how many entries, how fast, and the machine's busy % meanwhile. */
@@ -274,11 +331,18 @@ async function summarizeVerifyProfiles(dir, entries, log) {
       result[name].perThousandEntries = {
         sqlStatements: Math.round((Object.values(c.queries).reduce((a, b) => a + b, 0) / entries) * 1000 * 10) / 10,
         kafkaProduceCalls: Math.round((c.kafka.sends / entries) * 1000 * 10) / 10,
-        topStatements: Object.entries(c.queries).slice(0, 6).map(([sql, n]) => ({ perThousandEntries: Math.round((n / entries) * 10000) / 10, sql })),
+        topStatements: Object.entries(c.queries)
+          .slice(0, 6)
+          .map(([sql, n]) => ({ perThousandEntries: Math.round((n / entries) * 10000) / 10, sql })),
       };
     }
     const p = result[name];
-    log(`audit: profile ${name}: busy ${p.busySeconds} s of ${p.wallSeconds} s; ${p.areas.slice(0, 6).map((a) => `${a.name} ${a.percentOfBusy}%`).join(', ')}`);
+    log(
+      `audit: profile ${name}: busy ${p.busySeconds} s of ${p.wallSeconds} s; ${p.areas
+        .slice(0, 6)
+        .map((a) => `${a.name} ${a.percentOfBusy}%`)
+        .join(', ')}`,
+    );
   }
   return result;
 }
@@ -309,8 +373,12 @@ async function prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root }) {
     key: hub.adminKey,
     body: { id: 'KZ-BENCHAUDIT', name: 'Benchmark auditors', country: 'KZ', kind: 'regional-centre' },
   });
-  if (agency.status !== 201 && agency.status !== 409) throw new Error(`creating the auditors' agency: ${agency.status} ${JSON.stringify(agency.body)}`);
-  const issued = await gateway.request('POST', '/v1/admin/agencies/KZ-BENCHAUDIT/keys', { key: hub.adminKey, body: { role: 'auditor' } });
+  if (agency.status !== 201 && agency.status !== 409)
+    throw new Error(`creating the auditors' agency: ${agency.status} ${JSON.stringify(agency.body)}`);
+  const issued = await gateway.request('POST', '/v1/admin/agencies/KZ-BENCHAUDIT/keys', {
+    key: hub.adminKey,
+    body: { role: 'auditor' },
+  });
   if (issued.status !== 201) throw new Error(`issuing an auditor key: ${issued.status} ${JSON.stringify(issued.body)}`);
   const source = new Client({ connectionString: hub.databaseUrl });
   await source.connect();
@@ -322,7 +390,8 @@ async function prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root }) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await source.end();
-  if (!credentials.some((row) => row.key_id === issued.body.keyId)) throw new Error('the auditor key did not reach the audit-log credential replica');
+  if (!credentials.some((row) => row.key_id === issued.body.keyId))
+    throw new Error('the auditor key did not reach the audit-log credential replica');
 
   const auditHandle = hub.handles.find((h) => h.app === 'audit-log');
   sampler?.retire('audit-log');
@@ -331,18 +400,30 @@ async function prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root }) {
   cleanup.add(`drop database ${auditDatabase}`, async () => {
     const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
     await admin.connect();
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [auditDatabase]);
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [auditDatabase],
+    );
     await admin.query(`DROP DATABASE IF EXISTS "${auditDatabase}"`);
     await admin.end();
   });
   const env = { ...hub.env, DATABASE_URL: hub.auditDatabaseUrl };
-  const migrated = await runProcess(process.execPath, [path.join(root, 'dist', 'apps', 'audit-log', 'main.js'), 'migrate'], env);
-  if (migrated.code !== 0) throw new Error(`audit-log migrate on ${auditDatabase} failed: ${migrated.stderr || migrated.stdout}`);
+  const migrated = await runProcess(
+    process.execPath,
+    [path.join(root, 'dist', 'apps', 'audit-log', 'main.js'), 'migrate'],
+    env,
+  );
+  if (migrated.code !== 0)
+    throw new Error(`audit-log migrate on ${auditDatabase} failed: ${migrated.stderr || migrated.stdout}`);
   const pg = new Client({ connectionString: hub.auditDatabaseUrl, application_name: 'bench-audit-credentials' });
   await pg.connect();
   try {
     for (const row of credentials) {
-      await pg.query('INSERT INTO audit.credentials (key_id, record, updated_at) VALUES ($1, $2, $3)', [row.key_id, JSON.stringify(row.record), row.updated_at]);
+      await pg.query('INSERT INTO audit.credentials (key_id, record, updated_at) VALUES ($1, $2, $3)', [
+        row.key_id,
+        JSON.stringify(row.record),
+        row.updated_at,
+      ]);
     }
   } finally {
     await pg.end();
@@ -350,7 +431,16 @@ async function prepareFreshAuditLog({ hub, cleanup, sampler, gateway, root }) {
   return { auditorKey: issued.body.key };
 }
 
-async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler, deadlineAt = Infinity, profileDir = null }) {
+async function runAuditScale({
+  hub,
+  cleanup,
+  log,
+  entries: total,
+  root,
+  sampler,
+  deadlineAt = Infinity,
+  profileDir = null,
+}) {
   const fs = require('node:fs');
   const { Client } = require('pg');
   const services = require('@hub/testing/local-hub');
@@ -367,7 +457,9 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
     const pg = new Client({ connectionString: AUDIT_DATABASE_URL, application_name: 'bench-audit-writer' });
     await pg.connect();
     try {
-      log(`audit: writing ${total.toLocaleString('en-US')} SYNTHETIC entries into the fresh database ${auditDatabase} (libs/merkle leaves and nodes)`);
+      log(
+        `audit: writing ${total.toLocaleString('en-US')} SYNTHETIC entries into the fresh database ${auditDatabase} (libs/merkle leaves and nodes)`,
+      );
       const started = performance.now();
       const connect = async (name) => {
         const client = new Client({ connectionString: AUDIT_DATABASE_URL, application_name: name });
@@ -376,7 +468,14 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
       };
       const factsModule = require('./audit-facts');
       const facts = { ...factsModule, source: factsModule.factSources(root) };
-      const written = await writeSyntheticLog({ merkle, facts, connect, total, privateKeyPem: fs.readFileSync(hub.signingKey.file, 'utf8'), log });
+      const written = await writeSyntheticLog({
+        merkle,
+        facts,
+        connect,
+        total,
+        privateKeyPem: fs.readFileSync(hub.signingKey.file, 'utf8'),
+        log,
+      });
       const writeSeconds = (performance.now() - started) / 1000;
       steps.write = {
         seconds: round1(writeSeconds),
@@ -393,7 +492,9 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
         )
       ).rows[0];
       steps.write.tableSizes = sizes;
-      log(`audit: written in ${steps.write.seconds} s (hashing ${steps.write.hashingSeconds} s, then waiting for PostgreSQL ${steps.write.waitingForPostgresSeconds} s, index rebuild ${steps.write.indexRebuildSeconds} s); entries ${sizes.entries}, nodes ${sizes.nodes}`);
+      log(
+        `audit: written in ${steps.write.seconds} s (hashing ${steps.write.hashingSeconds} s, then waiting for PostgreSQL ${steps.write.waitingForPostgresSeconds} s, index rebuild ${steps.write.indexRebuildSeconds} s); entries ${sizes.entries}, nodes ${sizes.nodes}`,
+      );
 
       // The audit-log service, now on the million-entry log (profiled during verify with --profile audit-log).
       const serviceEnv = { ...env };
@@ -412,35 +513,60 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
       log(`audit: audit-log restarted on ${auditDatabase}`);
 
       const checkpointResponse = await audit.request('GET', '/v1/audit/checkpoint', { key: auditorKey });
-      if (checkpointResponse.status !== 200) throw new Error(`GET /v1/audit/checkpoint: ${checkpointResponse.status} ${JSON.stringify(checkpointResponse.body)}`);
+      if (checkpointResponse.status !== 200)
+        throw new Error(
+          `GET /v1/audit/checkpoint: ${checkpointResponse.status} ${JSON.stringify(checkpointResponse.body)}`,
+        );
       const checkpoint = checkpointResponse.body;
 
       const treeSize = written.treeSize;
       const random = (n) => Math.floor(Math.random() * n);
       // Warm the connection pool and the plans (not measured).
       for (let i = 0; i < 10; i++) {
-        await audit.request('GET', `/v1/audit/proofs/inclusion?seq=${random(treeSize)}&treeSize=${treeSize}`, { key: auditorKey });
-        await audit.request('GET', `/v1/audit/alerts/${written.alertIds[random(written.alertIds.length)]}/trail`, { key: auditorKey });
+        await audit.request('GET', `/v1/audit/proofs/inclusion?seq=${random(treeSize)}&treeSize=${treeSize}`, {
+          key: auditorKey,
+        });
+        await audit.request('GET', `/v1/audit/alerts/${written.alertIds[random(written.alertIds.length)]}/trail`, {
+          key: auditorKey,
+        });
       }
       let proofChecked = null;
       const inclusion = await latencies(SAMPLES, async (i) => {
         const seq = random(treeSize);
-        const response = await audit.request('GET', `/v1/audit/proofs/inclusion?seq=${seq}&treeSize=${treeSize}`, { key: auditorKey });
+        const response = await audit.request('GET', `/v1/audit/proofs/inclusion?seq=${seq}&treeSize=${treeSize}`, {
+          key: auditorKey,
+        });
         if (i === 0 && response.status === 200) {
           proofChecked = merkle.verifyInclusion
-            ? Boolean(merkle.verifyInclusion(merkle.hashFromHex(response.body.leafHash), seq, treeSize, response.body.proof.map(merkle.hashFromHex), merkle.hashFromHex(written.rootHash)))
+            ? Boolean(
+                merkle.verifyInclusion(
+                  merkle.hashFromHex(response.body.leafHash),
+                  seq,
+                  treeSize,
+                  response.body.proof.map(merkle.hashFromHex),
+                  merkle.hashFromHex(written.rootHash),
+                ),
+              )
             : null;
         }
         return response.status;
       });
-      log(`audit: inclusion proof at ${treeSize.toLocaleString('en-US')} entries p50 ${inclusion.latencyMs.p50} p99 ${inclusion.latencyMs.p99} ms`);
+      log(
+        `audit: inclusion proof at ${treeSize.toLocaleString('en-US')} entries p50 ${inclusion.latencyMs.p50} p99 ${inclusion.latencyMs.p99} ms`,
+      );
       let trailEntries = 0;
       const trail = await latencies(SAMPLES, async () => {
-        const response = await audit.request('GET', `/v1/audit/alerts/${written.alertIds[random(written.alertIds.length)]}/trail`, { key: auditorKey });
+        const response = await audit.request(
+          'GET',
+          `/v1/audit/alerts/${written.alertIds[random(written.alertIds.length)]}/trail`,
+          { key: auditorKey },
+        );
         if (response.status === 200) trailEntries += response.body.items.length;
         return response.status;
       });
-      log(`audit: alert trail p50 ${trail.latencyMs.p50} p99 ${trail.latencyMs.p99} ms (${Math.round(trailEntries / SAMPLES)} entries per trail)`);
+      log(
+        `audit: alert trail p50 ${trail.latencyMs.p50} p99 ${trail.latencyMs.p99} ms (${Math.round(trailEntries / SAMPLES)} entries per trail)`,
+      );
 
       log('audit: verify (CLI over the HTTP API)…');
       if (profileDir) fs.writeFileSync(path.join(profileDir, 'start'), '');
@@ -449,7 +575,9 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
       const cli = await runProcess(
         process.execPath,
         [
-          ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-name=verify-cli.cpuprofile'] : []),
+          ...(profileDir
+            ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-name=verify-cli.cpuprofile']
+            : []),
           path.join(root, 'dist', 'apps', 'audit-log', 'main.js'),
           'verify',
           '--url',
@@ -469,18 +597,33 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
       }
       const verify = { how: 'verify CLI over HTTP', ...verifyOutcome(cli, verifySeconds, verifyBusy) };
       const checked = verify.checkedEntries;
-      log(`audit: verify ${verify.ok ? 'VERIFIED' : 'FAILED'} ${checked.toLocaleString('en-US')} entries in ${verify.seconds} s = ${verify.entriesPerSecond.toLocaleString('en-US')} entries/s`);
-      const inMemory = await verifyInMemory({ merkle, sample: written.sample, privateKeyPem: fs.readFileSync(hub.signingKey.file, 'utf8') });
+      log(
+        `audit: verify ${verify.ok ? 'VERIFIED' : 'FAILED'} ${checked.toLocaleString('en-US')} entries in ${verify.seconds} s = ${verify.entriesPerSecond.toLocaleString('en-US')} entries/s`,
+      );
+      const inMemory = await verifyInMemory({
+        merkle,
+        sample: written.sample,
+        privateKeyPem: fs.readFileSync(hub.signingKey.file, 'utf8'),
+      });
       written.sample = null;
-      log(`audit: library only (verifyEntries on ${inMemory.checkedEntries.toLocaleString('en-US')} parsed entries in memory) ${inMemory.ok ? 'ok' : 'FAILED'} ${inMemory.entriesPerSecond.toLocaleString('en-US')} entries/s`);
+      log(
+        `audit: library only (verifyEntries on ${inMemory.checkedEntries.toLocaleString('en-US')} parsed entries in memory) ${inMemory.ok ? 'ok' : 'FAILED'} ${inMemory.entriesPerSecond.toLocaleString('en-US')} entries/s`,
+      );
       let direct;
       if (Date.now() + verify.seconds * 1000 > deadlineAt) {
         direct = { ok: null, entriesPerSecond: null, seconds: null, skipped: 'not enough time left in the run budget' };
         log('audit: skipping the library-only verify (run budget)');
       } else {
         log('audit: verify (libs/merkle verifyEntries fed from PostgreSQL, no HTTP)…');
-        direct = await verifyFromDatabase({ merkle, pg, checkpoint, publicKeyPem: fs.readFileSync(hub.signingKey.publicFile, 'utf8') });
-        log(`audit: library verify ${direct.ok ? 'ok' : 'FAILED'} ${direct.entriesPerSecond.toLocaleString('en-US')} entries/s`);
+        direct = await verifyFromDatabase({
+          merkle,
+          pg,
+          checkpoint,
+          publicKeyPem: fs.readFileSync(hub.signingKey.publicFile, 'utf8'),
+        });
+        log(
+          `audit: library verify ${direct.ok ? 'ok' : 'FAILED'} ${direct.entriesPerSecond.toLocaleString('en-US')} entries/s`,
+        );
       }
 
       const fmt = (v) => v.toLocaleString('en-US');
@@ -488,7 +631,7 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
         status: 'measured',
         note:
           'SYNTHETIC entries in the current leaf formats (audit-facts.js: one routing fact per version, one fact per stream batch or page; ~6.5 per alert) ' +
-          'written directly with libs/merkle and the audit-log\'s own entry and subject functions; the service then serves and verifies them',
+          "written directly with libs/merkle and the audit-log's own entry and subject functions; the service then serves and verifies them",
         entries: treeSize,
         write: steps.write,
         checkpoint: { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash },
@@ -499,12 +642,32 @@ async function runAuditScale({ hub, cleanup, log, entries: total, root, sampler,
         inclusionProof: { ...inclusion, sampleProofVerified: proofChecked },
         trail: { ...trail, averageEntries: Math.round(trailEntries / SAMPLES) },
         rows: [
-          ['synthetic write (hash + insert), entries/s', `${fmt(steps.write.entriesPerSecond)} (${steps.write.seconds} s; ${steps.write.averageEntryBytes} B/entry; ${sizes.entries} + ${sizes.nodes})`],
-          ['verify CLI over HTTP, entries/s', `${fmt(verify.entriesPerSecond)} (${fmt(checked)} entries in ${verify.seconds} s, ${verify.ok ? 'VERIFIED' : 'FAILED'}; machine busy ${verify.machineBusyPercent} %)`],
-          ['verifyEntries alone, in memory, entries/s', `${fmt(inMemory.entriesPerSecond)} (${fmt(inMemory.checkedEntries)} entries in ${inMemory.seconds} s, ${inMemory.ok ? 'ok' : 'FAILED'})`],
-          ['verifyEntries from PostgreSQL (no HTTP), entries/s', direct.skipped ? `skipped: ${direct.skipped}` : `${fmt(direct.entriesPerSecond)} (${direct.seconds} s, ${direct.ok ? 'ok' : 'FAILED'})`],
-          ['inclusion proof ms p50/p95/p99/max', `${inclusion.latencyMs.p50} / ${inclusion.latencyMs.p95} / ${inclusion.latencyMs.p99} / ${inclusion.latencyMs.max} (${SAMPLES} sequential; machine busy ${inclusion.machineBusyPercent} %)`],
-          ['alert trail ms p50/p95/p99/max', `${trail.latencyMs.p50} / ${trail.latencyMs.p95} / ${trail.latencyMs.p99} / ${trail.latencyMs.max} (${Math.round(trailEntries / SAMPLES)} entries each; machine busy ${trail.machineBusyPercent} %)`],
+          [
+            'synthetic write (hash + insert), entries/s',
+            `${fmt(steps.write.entriesPerSecond)} (${steps.write.seconds} s; ${steps.write.averageEntryBytes} B/entry; ${sizes.entries} + ${sizes.nodes})`,
+          ],
+          [
+            'verify CLI over HTTP, entries/s',
+            `${fmt(verify.entriesPerSecond)} (${fmt(checked)} entries in ${verify.seconds} s, ${verify.ok ? 'VERIFIED' : 'FAILED'}; machine busy ${verify.machineBusyPercent} %)`,
+          ],
+          [
+            'verifyEntries alone, in memory, entries/s',
+            `${fmt(inMemory.entriesPerSecond)} (${fmt(inMemory.checkedEntries)} entries in ${inMemory.seconds} s, ${inMemory.ok ? 'ok' : 'FAILED'})`,
+          ],
+          [
+            'verifyEntries from PostgreSQL (no HTTP), entries/s',
+            direct.skipped
+              ? `skipped: ${direct.skipped}`
+              : `${fmt(direct.entriesPerSecond)} (${direct.seconds} s, ${direct.ok ? 'ok' : 'FAILED'})`,
+          ],
+          [
+            'inclusion proof ms p50/p95/p99/max',
+            `${inclusion.latencyMs.p50} / ${inclusion.latencyMs.p95} / ${inclusion.latencyMs.p99} / ${inclusion.latencyMs.max} (${SAMPLES} sequential; machine busy ${inclusion.machineBusyPercent} %)`,
+          ],
+          [
+            'alert trail ms p50/p95/p99/max',
+            `${trail.latencyMs.p50} / ${trail.latencyMs.p95} / ${trail.latencyMs.p99} / ${trail.latencyMs.max} (${Math.round(trailEntries / SAMPLES)} entries each; machine busy ${trail.machineBusyPercent} %)`,
+          ],
         ],
       };
     } finally {

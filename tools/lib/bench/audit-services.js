@@ -33,7 +33,11 @@ async function serviceProducers(brokers) {
   const { kafkaClientConfig } = require('@hub/testing/local-hub');
   const producers = {};
   for (const service of ['agency-gateway', 'coordination-node']) {
-    const kafka = new Kafka({ clientId: `bench-as-${service}`, ...kafkaClientConfig(brokers, service), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: `bench-as-${service}`,
+      ...kafkaClientConfig(brokers, service),
+      logLevel: logLevel.NOTHING,
+    });
     const producer = kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
     producers[service] = producer;
@@ -46,23 +50,38 @@ function timeExport(baseUrl, key) {
   const base = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const request = http.get({ host: base.hostname, port: base.port, path: '/v1/audit/export?format=leaves', headers: { authorization: `Bearer ${key}` } }, (res) => {
-      let bytes = 0;
-      let lines = 0;
-      res.on('data', (chunk) => {
-        bytes += chunk.length;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-      });
-      res.on('end', () => resolve({ status: res.statusCode, lines, bytes, seconds: (performance.now() - started) / 1000 }));
-      res.on('error', reject);
-    });
+    const request = http.get(
+      {
+        host: base.hostname,
+        port: base.port,
+        path: '/v1/audit/export?format=leaves',
+        headers: { authorization: `Bearer ${key}` },
+      },
+      (res) => {
+        let bytes = 0;
+        let lines = 0;
+        res.on('data', (chunk) => {
+          bytes += chunk.length;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode, lines, bytes, seconds: (performance.now() - started) / 1000 }),
+        );
+        res.on('error', reject);
+      },
+    );
     request.on('error', reject);
   });
 }
 
 /** The plan of one export page in the middle of the log (the SQL the service runs: entryPageSql). */
 async function exportPagePlan(pg, entryPageSql, treeSize) {
-  const { sql, params } = entryPageSql({ filter: {}, afterSeq: Math.floor(treeSize / 2), beforeSeq: treeSize, limit: EXPORT_CHUNK });
+  const { sql, params } = entryPageSql({
+    filter: {},
+    afterSeq: Math.floor(treeSize / 2),
+    beforeSeq: treeSize,
+    limit: EXPORT_CHUNK,
+  });
   const { rows } = await pg.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
   const plan = rows[0]['QUERY PLAN'][0].Plan;
   const all = [];
@@ -107,7 +126,16 @@ async function readBack({ root, auditUrl, auditorKey, publicKeyFile, pg, entryPa
   const started = performance.now();
   const cli = await runProcess(
     process.execPath,
-    [path.join(root, 'dist', 'apps', 'audit-log', 'main.js'), 'verify', '--url', auditUrl, '--key', auditorKey, '--public-key', publicKeyFile],
+    [
+      path.join(root, 'dist', 'apps', 'audit-log', 'main.js'),
+      'verify',
+      '--url',
+      auditUrl,
+      '--key',
+      auditorKey,
+      '--public-key',
+      publicKeyFile,
+    ],
     { PATH: process.env.PATH },
   );
   const verifySeconds = (performance.now() - started) / 1000;
@@ -131,7 +159,16 @@ async function readBack({ root, auditUrl, auditorKey, publicKeyFile, pg, entryPa
   return { statistics: stats, exportPagePlan: plan, verify, export: exportResult };
 }
 
-async function runAuditViaServices({ hub, cleanup, log, entries: target, root, sampler, brokers, appendBudgetSeconds = 600 }) {
+async function runAuditViaServices({
+  hub,
+  cleanup,
+  log,
+  entries: target,
+  root,
+  sampler,
+  brokers,
+  appendBudgetSeconds = 600,
+}) {
   const { Client } = require('pg');
   const services = require('@hub/testing/local-hub');
   const source = factSources(root);
@@ -156,7 +193,8 @@ async function runAuditViaServices({ hub, cleanup, log, entries: target, root, s
 
     pg = new Client({ connectionString: hub.auditDatabaseUrl, application_name: 'bench-audit-observer' });
     await pg.connect();
-    const count = async () => Number((await pg.query('SELECT coalesce(max(seq) + 1, 0)::bigint AS n FROM audit.entries')).rows[0].n);
+    const count = async () =>
+      Number((await pg.query('SELECT coalesce(max(seq) + 1, 0)::bigint AS n FROM audit.entries')).rows[0].n);
     const base = await count(); // the service's own facts at start (none expected)
 
     producers = await serviceProducers(brokers);
@@ -178,7 +216,8 @@ async function runAuditViaServices({ hub, cleanup, log, entries: target, root, s
       alerts += ALERTS_PER_CHUNK;
       const take = facts.slice(0, target - produced);
       const byService = {};
-      for (const { service, fact } of take) (byService[service] = byService[service] || []).push(source.publisher.auditMessage(service, fact));
+      for (const { service, fact } of take)
+        (byService[service] = byService[service] || []).push(source.publisher.auditMessage(service, fact));
       for (const [service, messages] of Object.entries(byService)) {
         for (let i = 0; i < messages.length; i += 1000) {
           const slice = messages.slice(i, i + 1000);
@@ -197,7 +236,9 @@ async function runAuditViaServices({ hub, cleanup, log, entries: target, root, s
       if (Date.now() - lastLog > 10000) {
         lastLog = Date.now();
         appended = (await count()) - base;
-        log(`audit: ${produced.toLocaleString('en-US')} facts produced, ${appended.toLocaleString('en-US')} appended (${Math.round(appended / ((performance.now() - started) / 1000)).toLocaleString('en-US')}/s)`);
+        log(
+          `audit: ${produced.toLocaleString('en-US')} facts produced, ${appended.toLocaleString('en-US')} appended (${Math.round(appended / ((performance.now() - started) / 1000)).toLocaleString('en-US')}/s)`,
+        );
       }
     }
     // Whatever was produced is appended before anything is read back (the last chunk, or the budget's remainder).
@@ -215,10 +256,14 @@ async function runAuditViaServices({ hub, cleanup, log, entries: target, root, s
     log(
       `audit: ${appended.toLocaleString('en-US')} of ${produced.toLocaleString('en-US')} facts appended by the service in ${round1(appendSeconds)} s = ` +
         `${appendRate.toLocaleString('en-US')} entries/s (machine busy ${appendBusy} %)` +
-        (stoppedEarly ? ` — STOPPED at the ${appendBudgetSeconds} s budget before ${target.toLocaleString('en-US')}` : ''),
+        (stoppedEarly
+          ? ` — STOPPED at the ${appendBudgetSeconds} s budget before ${target.toLocaleString('en-US')}`
+          : ''),
     );
     const mix = Object.fromEntries(
-      (await pg.query('SELECT type, count(*)::int AS n FROM audit.entries GROUP BY type ORDER BY 2 DESC')).rows.map((r) => [r.type, r.n]),
+      (await pg.query('SELECT type, count(*)::int AS n FROM audit.entries GROUP BY type ORDER BY 2 DESC')).rows.map(
+        (r) => [r.type, r.n],
+      ),
     );
     const sizes = (
       await pg.query(
@@ -229,10 +274,21 @@ async function runAuditViaServices({ hub, cleanup, log, entries: target, root, s
     await Promise.all(Object.values(producers).map((p) => p.disconnect().catch(() => undefined)));
     producers = null;
 
-    const context = { root, auditUrl, auditorKey, publicKeyFile: hub.signingKey.publicFile, pg, entryPageSql: source.reader.entryPageSql, treeSize, log };
+    const context = {
+      root,
+      auditUrl,
+      auditorKey,
+      publicKeyFile: hub.signingKey.publicFile,
+      pg,
+      entryPageSql: source.reader.entryPageSql,
+      treeSize,
+      log,
+    };
     const before = await readBack({ ...context, label: 'statistics as autovacuum left them' });
     const analyzeStarted = performance.now();
-    const tables = (await pg.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'audit' ORDER BY tablename`)).rows.map((r) => r.tablename);
+    const tables = (
+      await pg.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'audit' ORDER BY tablename`)
+    ).rows.map((r) => r.tablename);
     for (const table of tables) await pg.query(`ANALYZE audit."${table}"`);
     const analyzeSeconds = round1((performance.now() - analyzeStarted) / 1000);
     log(`audit: ANALYZE of ${tables.length} audit tables in ${analyzeSeconds} s`);
@@ -241,19 +297,30 @@ async function runAuditViaServices({ hub, cleanup, log, entries: target, root, s
     const fmt = (v) => (v === null || v === undefined ? '–' : v.toLocaleString('en-US'));
     const statsLine = (r) => {
       const e = r.statistics.find((s) => s.table === 'entries');
-      return e ? `entries: planner estimate ${e.estimatedRows < 0 ? 'none (never analysed)' : `${fmt(e.estimatedRows)} rows`}, ${fmt(e.modifiedSinceAnalyze)} changed since analyze, last autoanalyze ${e.lastAutoanalyze ? new Date(e.lastAutoanalyze).toISOString().slice(11, 19) : 'never'}` : '–';
+      return e
+        ? `entries: planner estimate ${e.estimatedRows < 0 ? 'none (never analysed)' : `${fmt(e.estimatedRows)} rows`}, ${fmt(e.modifiedSinceAnalyze)} changed since analyze, last autoanalyze ${e.lastAutoanalyze ? new Date(e.lastAutoanalyze).toISOString().slice(11, 19) : 'never'}`
+        : '–';
     };
     const readRows = (label, r) => [
       [`${label}: statistics`, statsLine(r)],
-      [`${label}: verify CLI over HTTP, entries/s`, `${fmt(r.verify.entriesPerSecond)} (${fmt(r.verify.checkedEntries)} entries in ${r.verify.seconds} s, ${r.verify.ok ? 'VERIFIED' : 'FAILED'}; machine busy ${r.verify.machineBusyPercent} %)`],
-      [`${label}: export ?format=leaves, entries/s`, `${fmt(r.export.entriesPerSecond)} (${fmt(r.export.lines)} lines, ${r.export.megabytes} MB in ${r.export.seconds} s, HTTP ${r.export.status}; machine busy ${r.export.machineBusyPercent} %)`],
-      [`${label}: plan of an export page`, `${r.exportPagePlan.hasSort ? 'HAS a Sort' : 'no Sort'}${r.exportPagePlan.hasSeqScan ? ', HAS a Seq Scan' : ''}: ${r.exportPagePlan.nodes.join(' → ')}`],
+      [
+        `${label}: verify CLI over HTTP, entries/s`,
+        `${fmt(r.verify.entriesPerSecond)} (${fmt(r.verify.checkedEntries)} entries in ${r.verify.seconds} s, ${r.verify.ok ? 'VERIFIED' : 'FAILED'}; machine busy ${r.verify.machineBusyPercent} %)`,
+      ],
+      [
+        `${label}: export ?format=leaves, entries/s`,
+        `${fmt(r.export.entriesPerSecond)} (${fmt(r.export.lines)} lines, ${r.export.megabytes} MB in ${r.export.seconds} s, HTTP ${r.export.status}; machine busy ${r.export.machineBusyPercent} %)`,
+      ],
+      [
+        `${label}: plan of an export page`,
+        `${r.exportPagePlan.hasSort ? 'HAS a Sort' : 'no Sort'}${r.exportPagePlan.hasSeqScan ? ', HAS a Seq Scan' : ''}: ${r.exportPagePlan.nodes.join(' → ')}`,
+      ],
     ];
     return {
       status: 'measured',
       mode: 'through the services',
       note:
-        'written THROUGH THE SERVICES: facts in the current leaf formats produced in bulk to audit.events.<service>.v1 with each service\'s own ' +
+        "written THROUGH THE SERVICES: facts in the current leaf formats produced in bulk to audit.events.<service>.v1 with each service's own " +
         'Kafka principal, appended by the real audit-log service (consumer, validation, dedup, Merkle tree, seals, subject index)',
       entries: treeSize,
       append: {
@@ -279,7 +346,12 @@ async function runAuditViaServices({ hub, cleanup, log, entries: target, root, s
           `${fmt(appendRate)} (${fmt(appended)} entries in ${round1(appendSeconds)} s; machine busy ${appendBusy} %)` +
             (stoppedEarly ? ` — STOPPED at the ${appendBudgetSeconds} s budget, before ${fmt(target)}` : ''),
         ],
-        ['entry mix', Object.entries(mix).map(([t, v]) => `${t} ${fmt(v)}`).join(', ')],
+        [
+          'entry mix',
+          Object.entries(mix)
+            .map(([t, v]) => `${t} ${fmt(v)}`)
+            .join(', '),
+        ],
         ['table sizes', `entries ${sizes.entries}, merkle_nodes ${sizes.nodes}, entry_subjects ${sizes.subjects}`],
         ...readRows('before ANALYZE', before),
         ['ANALYZE of the audit schema', `${analyzeSeconds} s (${tables.length} tables)`],

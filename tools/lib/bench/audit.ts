@@ -31,7 +31,11 @@ export async function auditProbe({ pg, brokers }: { pg: Pool; brokers: string[] 
     return { available: false, reason: 'no entries table in the audit schema after the audit-log migrations' };
   }
   const table = `audit."${rows[0].table_name}"`;
-  const admin = new Kafka({ clientId: 'bench-audit-probe', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'bench-audit-probe',
+    ...kafkaClientConfig(brokers),
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   const count = async () => {
     const result = await pg.query<{ n: string }>(`SELECT coalesce(max(seq) + 1, 0)::bigint AS n FROM ${table}`);

@@ -113,10 +113,20 @@ async function latencyAtRate(kafka, producer, pool, { topic, seconds, rate }) {
 
 async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
   const { Kafka, logLevel } = require('kafkajs');
-  const kafka = new Kafka({ clientId: 'bench-baseline', ...require('@hub/testing/local-hub').kafkaClientConfig(brokers), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'bench-baseline',
+    ...require('@hub/testing/local-hub').kafkaClientConfig(brokers),
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = { warmup: 'bench.baseline.warmup.v1', batched: 'bench.baseline.batched.v1', single: 'bench.baseline.single.v1', singleHub: 'bench.baseline.single-hub.v1', latency: 'bench.baseline.latency.v1' };
+  const topics = {
+    warmup: 'bench.baseline.warmup.v1',
+    batched: 'bench.baseline.batched.v1',
+    single: 'bench.baseline.single.v1',
+    singleHub: 'bench.baseline.single-hub.v1',
+    latency: 'bench.baseline.latency.v1',
+  };
   await admin.createTopics({
     // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a cluster's other brokers answer for a moment.
     waitForLeaders: false,
@@ -126,8 +136,17 @@ async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
   // Every partition led and fully replicated before the first send; on a cluster, a moment more for every broker's
   // metadata to catch up.
   for (let attempt = 0; ; attempt++) {
-    const described = await admin.fetchTopicMetadata({ topics: Object.values(topics) }).then((m) => m.topics, () => []);
-    const ready = described.length === Object.keys(topics).length && described.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length));
+    const described = await admin.fetchTopicMetadata({ topics: Object.values(topics) }).then(
+      (m) => m.topics,
+      () => [],
+    );
+    const ready =
+      described.length === Object.keys(topics).length &&
+      described.every(
+        (t) =>
+          t.partitions.length === PARTITIONS &&
+          t.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length),
+      );
     if (ready) break;
     if (attempt >= 120) throw new Error('baseline topics have no leaders after 60 s');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -142,24 +161,54 @@ async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
     // Not measured: JIT-warms the broker and creates __consumer_offsets, which every consumer group below needs.
     await throughput(kafka, producer, pool, { topic: topics.warmup, seconds: 3, batchSize: 100, inFlight: 4 });
     log(`baseline: batched sends (100 messages per send, 4 in flight) for ${seconds} s`);
-    const batched = await throughput(kafka, producer, pool, { topic: topics.batched, seconds, batchSize: 100, inFlight: 4 });
+    const batched = await throughput(kafka, producer, pool, {
+      topic: topics.batched,
+      seconds,
+      batchSize: 100,
+      inFlight: 4,
+    });
     log(`baseline: batched ${batched.messagesPerSecond} msg/s`);
     log(`baseline: one message per send, 64 in flight, for ${seconds} s`);
-    const single = await throughput(kafka, producer, pool, { topic: topics.single, seconds, batchSize: 1, inFlight: 64 });
+    const single = await throughput(kafka, producer, pool, {
+      topic: topics.single,
+      seconds,
+      batchSize: 1,
+      inFlight: 64,
+    });
     log(`baseline: single ${single.messagesPerSecond} msg/s`);
     // The hub's own producer settings since issue 10 (libs/kafka/src/kafka.producer.ts): not idempotent, one request
     // in flight per broker. What that costs against kafkajs' idempotent producer above, same load.
-    log(`baseline: one message per send, 64 in flight, the hub's producer settings (not idempotent, 1 request in flight), for ${seconds} s`);
+    log(
+      `baseline: one message per send, 64 in flight, the hub's producer settings (not idempotent, 1 request in flight), for ${seconds} s`,
+    );
     const hubProducer = kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await hubProducer.connect();
-    const singleHubSettings = await throughput(kafka, hubProducer, pool, { topic: topics.singleHub, seconds, batchSize: 1, inFlight: 64 }).finally(() =>
-      hubProducer.disconnect().catch(() => undefined),
-    );
+    const singleHubSettings = await throughput(kafka, hubProducer, pool, {
+      topic: topics.singleHub,
+      seconds,
+      batchSize: 1,
+      inFlight: 64,
+    }).finally(() => hubProducer.disconnect().catch(() => undefined));
     log(`baseline: single, hub's producer settings ${singleHubSettings.messagesPerSecond} msg/s`);
     log(`baseline: latency at ${rate} msg/s for ${Math.min(seconds, 10)} s`);
-    const latency = await latencyAtRate(kafka, producer, pool, { topic: topics.latency, seconds: Math.min(seconds, 10), rate });
-    log(`baseline: produce→consume p50 ${latency.latencyMs.p50} ms, p99 ${latency.latencyMs.p99} ms (machine busy ${latency.machineBusyPercent} %)`);
-    return { messageBytes, partitions: PARTITIONS, acks: -1, idempotent: true, batched, single, singleHubSettings, latency };
+    const latency = await latencyAtRate(kafka, producer, pool, {
+      topic: topics.latency,
+      seconds: Math.min(seconds, 10),
+      rate,
+    });
+    log(
+      `baseline: produce→consume p50 ${latency.latencyMs.p50} ms, p99 ${latency.latencyMs.p99} ms (machine busy ${latency.machineBusyPercent} %)`,
+    );
+    return {
+      messageBytes,
+      partitions: PARTITIONS,
+      acks: -1,
+      idempotent: true,
+      batched,
+      single,
+      singleHubSettings,
+      latency,
+    };
   } finally {
     await producer.disconnect().catch(() => undefined);
   }

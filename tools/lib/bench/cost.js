@@ -39,7 +39,11 @@ async function topicTotals(admin) {
 }
 
 async function databaseTransactions(pg, database) {
-  const row = (await pg.query(`SELECT (xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = $1`, [database])).rows[0];
+  const row = (
+    await pg.query(`SELECT (xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = $1`, [
+      database,
+    ])
+  ).rows[0];
   return Number(row.n);
 }
 
@@ -62,7 +66,9 @@ async function drain(ctx, phase, deadline) {
   let last = null;
   while (Date.now() < deadline) {
     const audit = await ctx.audit.waitFor(await ctx.audit.expectedTotal(), Math.min(deadline, Date.now() + 5000));
-    const caughtUp = ctx.diagnostics ? await ctx.diagnostics.waitCaughtUp(Math.min(deadline, Date.now() + 5000)) : { ok: true };
+    const caughtUp = ctx.diagnostics
+      ? await ctx.diagnostics.waitCaughtUp(Math.min(deadline, Date.now() + 5000))
+      : { ok: true };
     const totals = JSON.stringify(await topicTotals(ctx.admin));
     if (audit.ok && caughtUp.ok && totals === last) {
       stable = true;
@@ -95,7 +101,9 @@ function delta(before, after, alerts) {
   return {
     seconds: round1(seconds),
     kafkaMessagesByTopic,
-    kafkaMessages: per(Object.values(after.topics).reduce((a, b) => a + b, 0) - Object.values(before.topics).reduce((a, b) => a + b, 0)),
+    kafkaMessages: per(
+      Object.values(after.topics).reduce((a, b) => a + b, 0) - Object.values(before.topics).reduce((a, b) => a + b, 0),
+    ),
     auditEntries: per(after.auditSeq - before.auditSeq),
     databaseTransactions: per(after.transactions - before.transactions),
     services,
@@ -175,9 +183,10 @@ async function costBatch(ctx, { kind, count, rate, knownAgencies }) {
   ).rows[0].c;
   const inboxRows = Number(
     (
-      await ctx.pg.query(`SELECT count(*)::bigint AS n FROM gateway.inbox WHERE alert_id = ANY($1::uuid[]) AND kind <> 'match'`, [
-        [...tracker.alerts.values()].filter((r) => r.phase === phase).map((r) => r.alertId),
-      ])
+      await ctx.pg.query(
+        `SELECT count(*)::bigint AS n FROM gateway.inbox WHERE alert_id = ANY($1::uuid[]) AND kind <> 'match'`,
+        [[...tracker.alerts.values()].filter((r) => r.phase === phase).map((r) => r.alertId)],
+      )
     ).rows[0].n,
   );
   const result = {
@@ -190,15 +199,23 @@ async function costBatch(ctx, { kind, count, rate, knownAgencies }) {
     complete,
     deliveriesPerAlert: phase.accepted ? round1(inboxRows / phase.accepted) : null,
     ...counted,
-    auditEntriesByType: Object.fromEntries(byType.map((r) => [r.type, Math.round((r.n / Math.max(1, phase.accepted)) * 100) / 100])),
+    auditEntriesByType: Object.fromEntries(
+      byType.map((r) => [r.type, Math.round((r.n / Math.max(1, phase.accepted)) * 100) / 100]),
+    ),
   };
   if (counted) {
     // The idle share of the batch's window, per alert: what the services would have run with no traffic at all.
     for (const [app, rate] of Object.entries(ctx.idle)) {
       const idlePerAlert = (rate.sqlStatementsPerSecond * counted.seconds) / phase.accepted;
-      result.services[app].sqlStatementsAboveIdle = Math.max(0, Math.round((result.services[app].sqlStatements - idlePerAlert) * 100) / 100);
+      result.services[app].sqlStatementsAboveIdle = Math.max(
+        0,
+        Math.round((result.services[app].sqlStatements - idlePerAlert) * 100) / 100,
+      );
       const idleCommits = (rate.commitsPerSecond * counted.seconds) / phase.accepted;
-      result.services[app].commitsAboveIdle = Math.max(0, Math.round((result.services[app].commits - idleCommits) * 100) / 100);
+      result.services[app].commitsAboveIdle = Math.max(
+        0,
+        Math.round((result.services[app].commits - idleCommits) * 100) / 100,
+      );
     }
   }
   log(
@@ -216,27 +233,37 @@ async function costBatch(ctx, { kind, count, rate, knownAgencies }) {
 async function runCost(ctx, { alertsPerBatch, rate, largeAgencyCount }) {
   const { Kafka, logLevel } = require('kafkajs');
   const { kafkaClientConfig } = require('@hub/testing/local-hub');
-  const admin = new Kafka({ clientId: 'bench-cost', ...kafkaClientConfig(ctx.brokers), logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'bench-cost',
+    ...kafkaClientConfig(ctx.brokers),
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   const started = performance.now();
   try {
     const run = { ...ctx, admin, offset: 5000000 };
     run.idle = await idleRates(run, 3);
-    ctx.log(`cost: idle ${Object.entries(run.idle).map(([app, r]) => `${app} ${r.sqlStatementsPerSecond} statements/s`).join(', ')}`);
+    ctx.log(
+      `cost: idle ${Object.entries(run.idle)
+        .map(([app, r]) => `${app} ${r.sqlStatementsPerSecond} statements/s`)
+        .join(', ')}`,
+    );
     const batches = [];
     const small = ctx.posters.length;
-    for (const kind of ['restricted', 'regional']) batches.push(await costBatch(run, { kind, count: alertsPerBatch, rate, knownAgencies: small }));
+    for (const kind of ['restricted', 'regional'])
+      batches.push(await costBatch(run, { kind, count: alertsPerBatch, rate, knownAgencies: small }));
     if (largeAgencyCount > small) {
       ctx.log(`cost: onboarding ${largeAgencyCount - small} more agencies (${largeAgencyCount} known)`);
       await ctx.onboard(largeAgencyCount - small);
       // Routing must know them before it is measured: every consumer (reference data included) caught up.
       if (ctx.diagnostics) await ctx.diagnostics.waitCaughtUp(Date.now() + 60000);
       await sleep(1000);
-      for (const kind of ['restricted', 'regional']) batches.push(await costBatch(run, { kind, count: alertsPerBatch, rate, knownAgencies: largeAgencyCount }));
+      for (const kind of ['restricted', 'regional'])
+        batches.push(await costBatch(run, { kind, count: alertsPerBatch, rate, knownAgencies: largeAgencyCount }));
     }
     return {
       note:
-        'per accepted alert; Kafka messages from topic end offsets (all topics), audit entries from the log\'s seq range, SQL statements and COMMITs ' +
+        "per accepted alert; Kafka messages from topic end offsets (all topics), audit entries from the log's seq range, SQL statements and COMMITs " +
         'counted in each service (count-preload.js; "above idle" subtracts the same service\'s idle rate over the batch\'s window), database ' +
         'transactions from pg_stat_database. Only the original agencies post and hold streams (inbox.streamed facts); onboarded ones only receive.',
       alertsPerBatch,

@@ -37,7 +37,11 @@ class Diagnostics {
 
   async start() {
     const { Kafka, logLevel } = require('kafkajs');
-    this.admin = new Kafka({ clientId: 'bench-diagnostics', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).admin();
+    this.admin = new Kafka({
+      clientId: 'bench-diagnostics',
+      ...kafkaClientConfig(this.brokers),
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await this.admin.connect();
     const existing = new Set(await this.admin.listTopics());
     this.deliveryTopics = DELIVERY_TOPICS.filter((topic) => existing.has(topic));
@@ -97,7 +101,10 @@ class Diagnostics {
     };
     for (const [groupId, topics] of await this.groupTopics()) {
       for (const topic of topics) {
-        const [offsets, committed] = await Promise.all([endsOf(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
+        const [offsets, committed] = await Promise.all([
+          endsOf(topic),
+          this.admin.fetchOffsets({ groupId, topics: [topic] }),
+        ]);
         const end = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
         const low = new Map(offsets.map((p) => [p.partition, Number(p.low)]));
         let lag = 0;
@@ -176,9 +183,18 @@ class Diagnostics {
       const offsets = await this.admin.fetchTopicOffsets(topic);
       topics[topic] = offsets.reduce((acc, p) => acc + Number(p.high), 0);
     }
-    const db = (await this.pg.query(`SELECT xact_commit::bigint AS commits, xact_rollback::bigint AS rollbacks FROM pg_stat_database WHERE datname = $1`, [this.database])).rows[0];
+    const db = (
+      await this.pg.query(
+        `SELECT xact_commit::bigint AS commits, xact_rollback::bigint AS rollbacks FROM pg_stat_database WHERE datname = $1`,
+        [this.database],
+      )
+    ).rows[0];
     const tables = {};
-    for (const row of (await this.pg.query(`SELECT schemaname || '.' || relname AS t, n_tup_ins::bigint AS ins, n_tup_upd::bigint AS upd, n_tup_del::bigint AS del FROM pg_stat_user_tables`)).rows) {
+    for (const row of (
+      await this.pg.query(
+        `SELECT schemaname || '.' || relname AS t, n_tup_ins::bigint AS ins, n_tup_upd::bigint AS upd, n_tup_del::bigint AS del FROM pg_stat_user_tables`,
+      )
+    ).rows) {
       tables[row.t] = { inserted: Number(row.ins), updated: Number(row.upd), deleted: Number(row.del) };
     }
     return { topics, commits: Number(db.commits), rollbacks: Number(db.rollbacks), tables };
@@ -189,7 +205,8 @@ class Diagnostics {
     if (!before || !after || alerts === 0) return null;
     const per = (a, b) => Math.round(((a - b) / alerts) * 100) / 100;
     const kafkaMessages = {};
-    for (const topic of Object.keys(after.topics)) kafkaMessages[topic] = per(after.topics[topic], before.topics[topic] || 0);
+    for (const topic of Object.keys(after.topics))
+      kafkaMessages[topic] = per(after.topics[topic], before.topics[topic] || 0);
     const rows = [];
     for (const [table, now] of Object.entries(after.tables)) {
       const was = before.tables[table] || { inserted: 0, updated: 0, deleted: 0 };
@@ -218,7 +235,11 @@ class Diagnostics {
           .sort((a, b) => b[1] - a[1]),
       );
     }
-    return { maxConsumerLag: phase.lag, consumerLagEverySecond: phase.lagSeries, averageBusyDatabaseConnections: connections };
+    return {
+      maxConsumerLag: phase.lag,
+      consumerLagEverySecond: phase.lagSeries,
+      averageBusyDatabaseConnections: connections,
+    };
   }
 }
 
@@ -240,7 +261,9 @@ class StageObserver {
   /** alerts.deliveries.v1: {alertId, recipient, …}; alerts.routed.v1: {alertId, deliveries: [{recipient, …}]}. */
   recordDelivery(topic, value, ts) {
     const parsed = JSON.parse(value.toString());
-    const recipients = Array.isArray(parsed.deliveries) ? parsed.deliveries.map((d) => d && d.recipient) : [parsed.recipient];
+    const recipients = Array.isArray(parsed.deliveries)
+      ? parsed.deliveries.map((d) => d && d.recipient)
+      : [parsed.recipient];
     for (const recipient of recipients) {
       const key = `${parsed.alertId}:${recipient}`;
       if (!this.deliveredAt.has(key)) this.deliveredAt.set(key, ts);
@@ -250,12 +273,20 @@ class StageObserver {
 
   async start() {
     const { Kafka, logLevel } = require('kafkajs');
-    this.consumer = new Kafka({ clientId: 'bench-stage-observer', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).consumer({
+    this.consumer = new Kafka({
+      clientId: 'bench-stage-observer',
+      ...kafkaClientConfig(this.brokers),
+      logLevel: logLevel.NOTHING,
+    }).consumer({
       groupId: `bench-stage-observer-${Date.now()}`,
       maxWaitTimeInMs: 100,
     });
     await this.consumer.connect();
-    const admin = new Kafka({ clientId: 'bench-stage-observer-admin', ...kafkaClientConfig(this.brokers), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'bench-stage-observer-admin',
+      ...kafkaClientConfig(this.brokers),
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     const existing = new Set(await admin.listTopics());
     await admin.disconnect();

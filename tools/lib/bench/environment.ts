@@ -38,11 +38,13 @@ export const DEFAULT_PORT_BASE = 23000;
 /** Logs, counters and the run's key: .hub/bench for the default base, .hub/bench-<base> otherwise. */
 const benchDirFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? BENCH_DIR : `${BENCH_DIR}-${base}`);
 /** Each service's port for a port base (base, base+1, base+2: the apps' order in the app table). */
-const portsFrom = (base: number) => Object.fromEntries(APPS.map((app) => [app, base + PORT_OFFSET[app]])) as Record<AppName, number>;
+const portsFrom = (base: number) =>
+  Object.fromEntries(APPS.map((app) => [app, base + PORT_OFFSET[app]])) as Record<AppName, number>;
 /** The broker's client and controller ports for a port base (29092/29093 for the default base). */
 export const brokerPortsFrom = (base: number) => ({ port: base + 6092, controllerPort: base + 6093 });
 /** The bench database of a port base: hub_bench for the default, hub_bench_<base> otherwise. */
-export const databaseNameFor = (base = DEFAULT_PORT_BASE) => (base === DEFAULT_PORT_BASE ? 'hub_bench' : `hub_bench_${base}`);
+export const databaseNameFor = (base = DEFAULT_PORT_BASE) =>
+  base === DEFAULT_PORT_BASE ? 'hub_bench' : `hub_bench_${base}`;
 export const databaseUrlFor = (name: string) => `${SERVER_URL}/${name}`;
 export const DATABASE_URL = databaseUrlFor(databaseNameFor());
 
@@ -60,10 +62,15 @@ function benchSigningKey(dir: string): { file: string; publicFile: string; priva
 /** Fails early when another process listens on one of the service ports (never touches it). */
 export async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBroker = true } = {}): Promise<void> {
   const broker = brokerPortsFrom(portBase);
-  const wanted: Record<string, number> = { ...portsFrom(portBase), ...(withBroker ? { 'bench broker': broker.port, 'bench broker controller': broker.controllerPort } : {}) };
+  const wanted: Record<string, number> = {
+    ...portsFrom(portBase),
+    ...(withBroker ? { 'bench broker': broker.port, 'bench broker controller': broker.controllerPort } : {}),
+  };
   for (const [what, port] of Object.entries(wanted)) {
     if (await portOpen(port)) {
-      throw new Error(`port ${port} (${what}) is already in use by another process; stop it or pass --port-base <another base>`);
+      throw new Error(
+        `port ${port} (${what}) is already in use by another process; stop it or pass --port-base <another base>`,
+      );
     }
   }
 }
@@ -78,12 +85,29 @@ export interface BenchBroker {
  * cluster from the same jars instead (replication factor 3, min.insync.replicas 2: the production shape), its nodes on
  * base+6100..6102 and their controllers on base+6110..6112.
  */
-export async function startBroker({ cleanup, portBase = DEFAULT_PORT_BASE, brokers = 1 }: { cleanup: CleanupRegistry; portBase?: number; brokers?: number }): Promise<BenchBroker> {
+export async function startBroker({
+  cleanup,
+  portBase = DEFAULT_PORT_BASE,
+  brokers = 1,
+}: {
+  cleanup: CleanupRegistry;
+  portBase?: number;
+  brokers?: number;
+}): Promise<BenchBroker> {
   // This working copy's instance (.hub/kafka/bench); another base gets its own ports and data directory, so two
   // runs with different bases never stop each other's broker.
-  Object.assign(INSTANCES.bench, brokerPortsFrom(portBase), portBase === DEFAULT_PORT_BASE ? {} : { dir: `${INSTANCES.bench.dir}-${portBase}` });
+  Object.assign(
+    INSTANCES.bench,
+    brokerPortsFrom(portBase),
+    portBase === DEFAULT_PORT_BASE ? {} : { dir: `${INSTANCES.bench.dir}-${portBase}` },
+  );
   if (brokers === 3) {
-    const cluster = await startKafkaCluster({ dir: `${INSTANCES.bench.dir}-cluster`, nodes: 3, basePort: portBase + 6100, controllerBasePort: portBase + 6110 });
+    const cluster = await startKafkaCluster({
+      dir: `${INSTANCES.bench.dir}-cluster`,
+      nodes: 3,
+      basePort: portBase + 6100,
+      controllerBasePort: portBase + 6110,
+    });
     cleanup.add('kafka cluster bench', () => cluster.stop());
     return { brokers: cluster.brokers, pids: cluster.nodes.map((node) => node.pid() as number) };
   }
@@ -137,7 +161,14 @@ export async function startHub({
     // The bench's own checkpoint key: the dev key in .hub/audit-signing-key.pem is neither used nor created.
     AUDIT_SIGNING_KEY_FILE: signingKey.file,
   };
-  for (const name of ['GATEWAY_DATABASE_URL', 'COORDINATION_DATABASE_URL', 'AUDIT_DATABASE_URL', 'AUDIT_SIGNING_KEY', 'NODE_OPTIONS']) delete env[name];
+  for (const name of [
+    'GATEWAY_DATABASE_URL',
+    'COORDINATION_DATABASE_URL',
+    'AUDIT_DATABASE_URL',
+    'AUDIT_SIGNING_KEY',
+    'NODE_OPTIONS',
+  ])
+    delete env[name];
   migrateAll(env);
 
   const logDir = path.join(benchDir, 'logs');
@@ -148,7 +179,12 @@ export async function startHub({
   const handles: ServiceHandle[] = [];
   for (const app of APPS) {
     // Every service counts its SQL statements, COMMITs and Kafka sends (count-preload.js) for the cost table.
-    const appEnv: NodeJS.ProcessEnv = { ...env, NODE_OPTIONS: `--require ${path.join(__dirname, 'count-preload.js')}`, BENCH_COUNT_DIR: countDir, BENCH_COUNT_NAME: app };
+    const appEnv: NodeJS.ProcessEnv = {
+      ...env,
+      NODE_OPTIONS: `--require ${path.join(__dirname, 'count-preload.js')}`,
+      BENCH_COUNT_DIR: countDir,
+      BENCH_COUNT_NAME: app,
+    };
     if (profileDir && profileApps.includes(app)) {
       appEnv.NODE_OPTIONS += ` --require ${path.join(__dirname, 'profile-preload.js')}`;
       appEnv.BENCH_PROFILE_DIR = profileDir;
@@ -159,7 +195,9 @@ export async function startHub({
     handles.push(handle);
   }
   await Promise.all(handles.map((handle) => waitHealthy(handle)));
-  log(`services healthy: ${handles.map((h) => `${h.app} :${h.port} (pid ${h.child.pid})`).join(', ')}; logs in ${path.relative(ROOT, logDir)}`);
+  log(
+    `services healthy: ${handles.map((h) => `${h.app} :${h.port} (pid ${h.child.pid})`).join(', ')}; logs in ${path.relative(ROOT, logDir)}`,
+  );
   return {
     env,
     signingKey,
@@ -169,7 +207,9 @@ export async function startHub({
     databaseUrl,
     auditDatabaseName: `${databaseName}_audit`,
     auditDatabaseUrl: databaseUrlFor(`${databaseName}_audit`),
-    urls: Object.fromEntries(Object.entries(portsFrom(portBase)).map(([app, port]) => [app, `http://127.0.0.1:${port}`])) as Record<AppName, string>,
+    urls: Object.fromEntries(
+      Object.entries(portsFrom(portBase)).map(([app, port]) => [app, `http://127.0.0.1:${port}`]),
+    ) as Record<AppName, string>,
     logDir,
     counters: serviceCounters(countDir, APPS),
   };
@@ -177,19 +217,40 @@ export async function startHub({
 
 /** PostgreSQL settings that decide what a commit costs and how much is cached (recorded with every run). */
 export async function postgresSettings(pg: Pool): Promise<Record<string, string>> {
-  const names = ['fsync', 'synchronous_commit', 'shared_buffers', 'wal_level', 'full_page_writes', 'commit_delay', 'max_connections', 'work_mem'];
-  const { rows } = await pg.query<{ name: string; setting: string; unit: string | null }>(`SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1::text[])`, [names]);
+  const names = [
+    'fsync',
+    'synchronous_commit',
+    'shared_buffers',
+    'wal_level',
+    'full_page_writes',
+    'commit_delay',
+    'max_connections',
+    'work_mem',
+  ];
+  const { rows } = await pg.query<{ name: string; setting: string; unit: string | null }>(
+    `SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1::text[])`,
+    [names],
+  );
   const settings: Record<string, string> = {};
   for (const row of rows) {
     // shared_buffers is in 8 kB pages: say it in MB.
-    settings[row.name] = row.unit === '8kB' ? `${Math.round((Number(row.setting) * 8) / 1024)} MB` : row.unit ? `${row.setting} ${row.unit}` : row.setting;
+    settings[row.name] =
+      row.unit === '8kB'
+        ? `${Math.round((Number(row.setting) * 8) / 1024)} MB`
+        : row.unit
+          ? `${row.setting} ${row.unit}`
+          : row.setting;
   }
   return settings;
 }
 
 /** The broker's replication as the hub's topics got it: brokers in the cluster, replicas per partition, min ISR. */
 export async function brokerFacts(brokers: string[]) {
-  const admin = new Kafka({ clientId: 'bench-broker-facts', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'bench-broker-facts',
+    ...kafkaClientConfig(brokers),
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     const cluster = await admin.describeCluster();
@@ -198,7 +259,13 @@ export async function brokerFacts(brokers: string[]) {
     const replicas = [...new Set(metadata.flatMap((t) => t.partitions.map((p) => p.replicas.length)))].sort();
     const described = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.BROKER, name: String(cluster.brokers[0].nodeId), configNames: ['default.replication.factor', 'min.insync.replicas'] }],
+      resources: [
+        {
+          type: ConfigResourceTypes.BROKER,
+          name: String(cluster.brokers[0].nodeId),
+          configNames: ['default.replication.factor', 'min.insync.replicas'],
+        },
+      ],
     });
     const config = Object.fromEntries(described.resources[0].configEntries.map((e) => [e.configName, e.configValue]));
     return {
@@ -229,7 +296,10 @@ function serviceCounters(dir: string, apps: readonly AppName[]) {
       for (const app of apps) {
         for (;;) {
           try {
-            const answer = JSON.parse(fs.readFileSync(path.join(dir, `${app}.json`), 'utf8')) as { token: string; counts: ServiceCounts };
+            const answer = JSON.parse(fs.readFileSync(path.join(dir, `${app}.json`), 'utf8')) as {
+              token: string;
+              counts: ServiceCounts;
+            };
             if (answer.token === token) {
               result[app] = answer.counts;
               break;
@@ -237,7 +307,8 @@ function serviceCounters(dir: string, apps: readonly AppName[]) {
           } catch {
             /* not written yet */
           }
-          if (Date.now() > deadline) throw new Error(`${app} did not report its statement and message counts (count-preload.js)`);
+          if (Date.now() > deadline)
+            throw new Error(`${app} did not report its statement and message counts (count-preload.js)`);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       }

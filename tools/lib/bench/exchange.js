@@ -32,10 +32,19 @@ async function createAgencies(client, adminKey, count, { from = 0 } = {}) {
     const id = `${COUNTRIES[i % COUNTRIES.length]}-BENCH${String(i + 1).padStart(2, '0')}`;
     const created = await client.request('POST', '/v1/admin/agencies', {
       key: adminKey,
-      body: { id, name: `Benchmark agency ${i + 1}`, country: COUNTRIES[i % COUNTRIES.length], kind: 'national-agency' },
+      body: {
+        id,
+        name: `Benchmark agency ${i + 1}`,
+        country: COUNTRIES[i % COUNTRIES.length],
+        kind: 'national-agency',
+      },
     });
-    if (created.status !== 201) throw new Error(`create agency ${id}: ${created.status} ${JSON.stringify(created.body)}`);
-    const issued = await client.request('POST', `/v1/admin/agencies/${id}/keys`, { key: adminKey, body: { role: 'agency' } });
+    if (created.status !== 201)
+      throw new Error(`create agency ${id}: ${created.status} ${JSON.stringify(created.body)}`);
+    const issued = await client.request('POST', `/v1/admin/agencies/${id}/keys`, {
+      key: adminKey,
+      body: { role: 'agency' },
+    });
     if (issued.status !== 201) throw new Error(`issue key for ${id}: ${issued.status} ${JSON.stringify(issued.body)}`);
     agencies.push({ id, key: issued.body.key });
   }
@@ -52,7 +61,10 @@ async function createAgencies(client, adminKey, count, { from = 0 } = {}) {
   agencies.forEach((agency, index) => {
     agency.bodies = Array.from({ length: BODIES_PER_AGENCY }, (_, n) => {
       const recipients = recipientsFor(index, n, agencies);
-      return { json: JSON.stringify(alertContent(index * BODIES_PER_AGENCY + n, recipients)), recipients: recipients.length };
+      return {
+        json: JSON.stringify(alertContent(index * BODIES_PER_AGENCY + n, recipients)),
+        recipients: recipients.length,
+      };
     });
   });
   return agencies;
@@ -160,7 +172,12 @@ class Tracker {
       return;
     }
     phase.visible++;
-    phase.hops.push({ alertId: record.alertId, recipient, acceptedEpoch: performance.timeOrigin + record.acceptedAt, visibleEpoch: performance.timeOrigin + arrived });
+    phase.hops.push({
+      alertId: record.alertId,
+      recipient,
+      acceptedEpoch: performance.timeOrigin + record.acceptedAt,
+      visibleEpoch: performance.timeOrigin + arrived,
+    });
     phase.deliveryMs.push(Math.max(0, arrived - record.acceptedAt));
     phase.totalMs.push(arrived - record.intendedAt);
     phase.lastVisible = Math.max(phase.lastVisible ?? 0, arrived);
@@ -184,7 +201,8 @@ async function postAlert(client, tracker, agencies, n, intendedAt) {
       headers: { 'idempotency-key': randomUUID() },
     });
     const acceptedAt = performance.now();
-    if (response.status === 202) tracker.accepted(phase, response.body.alertId, body.recipients, intendedAt, acceptedAt);
+    if (response.status === 202)
+      tracker.accepted(phase, response.body.alertId, body.recipients, intendedAt, acceptedAt);
     else {
       tracker.failed(phase, String(response.status));
       if (!phase.firstError) phase.firstError = `${response.status} ${JSON.stringify(response.body).slice(0, 500)}`;
@@ -240,7 +258,13 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
   await load();
   const postedAt = performance.now();
   const lagAtEndOfPosting = ctx.diagnostics ? await ctx.diagnostics.lagNow().catch(() => null) : null;
-  log(`${name}: ${phase.accepted} alerts accepted (${Object.entries(phase.errors).map(([k, v]) => `${v}×${k}`).join(', ') || 'no errors'}); draining…`);
+  log(
+    `${name}: ${phase.accepted} alerts accepted (${
+      Object.entries(phase.errors)
+        .map(([k, v]) => `${v}×${k}`)
+        .join(', ') || 'no errors'
+    }); draining…`,
+  );
   if (phase.firstError) log(`${name}: first error: ${phase.firstError}`);
 
   const deadline = Date.now() + drainTimeoutMs;
@@ -255,7 +279,9 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
     const auditDoneAt = performance.now();
     const appended = reached.count - auditBefore;
     auditResult = {
-      status: reached.ok ? 'complete' : `incomplete: ${reached.count} of ${target} events appended after the drain timeout`,
+      status: reached.ok
+        ? 'complete'
+        : `incomplete: ${reached.count} of ${target} events appended after the drain timeout`,
       appended,
       eventsOnTopic: target,
       entriesPerSecond: Math.round(appended / ((auditDoneAt - startedAt) / 1000)),
@@ -288,14 +314,21 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
   const phaseSeconds = (caughtUpAt - startedAt) / 1000;
   const pipelineOverPhase = tracker.arrivedBetween(startedAt, caughtUpAt) / phaseSeconds;
   const auditComplete = !audit.available || auditResult.status === 'complete';
-  const drained = phase.visible >= phase.expected && auditComplete && (!diagnostics || diagnostics.allConsumersCaughtUp);
+  const drained =
+    phase.visible >= phase.expected && auditComplete && (!diagnostics || diagnostics.allConsumersCaughtUp);
   const incomplete = [];
-  if (phase.visible < phase.expected) incomplete.push(`${phase.visible} of ${phase.expected} deliveries on the streams`);
+  if (phase.visible < phase.expected)
+    incomplete.push(`${phase.visible} of ${phase.expected} deliveries on the streams`);
   if (!auditComplete) incomplete.push(auditResult.status);
-  if (diagnostics && !diagnostics.allConsumersCaughtUp) incomplete.push(`consumers still lagging: ${JSON.stringify(Object.fromEntries(Object.entries(diagnostics.consumerLagAtEnd || {}).filter(([, v]) => v > 0)))}`);
+  if (diagnostics && !diagnostics.allConsumersCaughtUp)
+    incomplete.push(
+      `consumers still lagging: ${JSON.stringify(Object.fromEntries(Object.entries(diagnostics.consumerLagAtEnd || {}).filter(([, v]) => v > 0)))}`,
+    );
   // CPU of everything on the machine this bench did not start (others' tests and builds), in % of one core.
   const measuredPercent = Object.values(resources.cpuPercentOfOneCore).reduce((a, b) => a + b, 0);
-  resources.otherProcessesPercentOfOneCore = round1(Math.max(0, (resources.machineBusyPercent * require('node:os').cpus().length) - measuredPercent));
+  resources.otherProcessesPercentOfOneCore = round1(
+    Math.max(0, resources.machineBusyPercent * require('node:os').cpus().length - measuredPercent),
+  );
   const cpuMsPerAlert = {};
   if (drained && phase.accepted > 0) {
     for (const [proc, percent] of Object.entries(resources.cpuPercentOfOneCore)) {
@@ -340,7 +373,9 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
     },
     drainedCompletely: drained,
     incomplete: drained ? null : incomplete,
-    cpuMsPerAlertAboveIdle: drained ? cpuMsPerAlert : 'n/a (the phase did not drain completely, so CPU time cannot be attributed per alert)',
+    cpuMsPerAlertAboveIdle: drained
+      ? cpuMsPerAlert
+      : 'n/a (the phase did not drain completely, so CPU time cannot be attributed per alert)',
     latencyMs: {
       submit: summarize(phase.submitMs),
       delivery: summarize(phase.deliveryMs),
@@ -366,7 +401,24 @@ async function runPhase(ctx, name, load, { onStart, onDrained } = {}) {
  * The whole end-to-end section against an environment from environment.startHub(). `audit` comes from
  * audit.js (auditProbe) and says whether the audit log can be counted.
  */
-async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, log, agencies: agencyCount, rate, seconds, concurrency, warmupSeconds, onSaturationStart, onSaturationEnd, cost = null, brokers }) {
+async function runExchange({
+  envInfo,
+  sampler,
+  diagnostics,
+  stages,
+  audit,
+  pg,
+  log,
+  agencies: agencyCount,
+  rate,
+  seconds,
+  concurrency,
+  warmupSeconds,
+  onSaturationStart,
+  onSaturationEnd,
+  cost = null,
+  brokers,
+}) {
   const gateway = envInfo.urls['agency-gateway'];
   const client = createClient(gateway, { maxSockets: Math.max(256, concurrency * 2) });
   const streams = [];
@@ -376,10 +428,16 @@ async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, l
     const tracker = new Tracker();
     const streamErrors = [];
     for (const agency of agencies) {
-      const stream = openEventStream(gateway, '/v1/inbox/stream', agency.key, (event, data, arrived) => {
-        if (event === 'delivery') tracker.onDelivery(data, arrived, agency.id);
-        else if (event === 'error') streamErrors.push(`${agency.id}: ${JSON.stringify(data)}`);
-      }, { onError: (error) => streamErrors.push(`${agency.id}: ${error.message}`) });
+      const stream = openEventStream(
+        gateway,
+        '/v1/inbox/stream',
+        agency.key,
+        (event, data, arrived) => {
+          if (event === 'delivery') tracker.onDelivery(data, arrived, agency.id);
+          else if (event === 'error') streamErrors.push(`${agency.id}: ${JSON.stringify(data)}`);
+        },
+        { onError: (error) => streamErrors.push(`${agency.id}: ${error.message}`) },
+      );
       streams.push(stream);
       await stream.ready;
     }
@@ -394,7 +452,8 @@ async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, l
       audit,
       // Bounded so that an overloaded exchange still ends the run in time; the result then says INCOMPLETE.
       drainTimeoutMs: Math.max(40000, seconds * 3000),
-      inboxCount: async () => Number((await pg.query("SELECT count(*)::bigint AS n FROM gateway.inbox WHERE kind <> 'match'")).rows[0].n),
+      inboxCount: async () =>
+        Number((await pg.query("SELECT count(*)::bigint AS n FROM gateway.inbox WHERE kind <> 'match'")).rows[0].n),
     };
 
     // Readiness: one alert per agency must reach every recipient (reference data replicated to the node).
@@ -403,7 +462,9 @@ async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, l
     const readyDeadline = Date.now() + 90000;
     while (ready.visible < ready.expected && Date.now() < readyDeadline) await sleep(50);
     if (ready.visible < ready.expected) {
-      throw new Error(`readiness: only ${ready.visible} of ${ready.expected} deliveries arrived (${JSON.stringify(ready.errors)} ${ready.firstError || ''})`);
+      throw new Error(
+        `readiness: only ${ready.visible} of ${ready.expected} deliveries arrived (${JSON.stringify(ready.errors)} ${ready.firstError || ''})`,
+      );
     }
     log(`readiness: ${ready.accepted} alerts delivered to ${ready.visible} inboxes`);
 
@@ -419,7 +480,11 @@ async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, l
     sampler.mark('idle');
     await sleep(5000);
     ctx.idle = sampler.end();
-    log(`idle: ${Object.entries(ctx.idle.cpuPercentOfOneCore).map(([k, v]) => `${k} ${v}%`).join(', ')}`);
+    log(
+      `idle: ${Object.entries(ctx.idle.cpuPercentOfOneCore)
+        .map(([k, v]) => `${k} ${v}%`)
+        .join(', ')}`,
+    );
 
     let offset = 100000;
     const fixedLoad = () => openLoop(client, tracker, agencies, { rate, seconds, offset: (offset += 1000000) });
@@ -427,18 +492,24 @@ async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, l
     log(`fixed load: ${fixedLoad.describe}`);
     const fixed = await runPhase(ctx, 'fixed-rate', fixedLoad);
 
-    const saturationLoad = () => closedLoop(client, tracker, agencies, { concurrency, seconds, offset: (offset += 1000000) });
+    const saturationLoad = () =>
+      closedLoop(client, tracker, agencies, { concurrency, seconds, offset: (offset += 1000000) });
     saturationLoad.describe = `closed loop, ${concurrency} requests in flight for ${seconds} s`;
     log(`saturation: ${saturationLoad.describe}`);
     // Profiles (--profile) cover the saturation phase from its first request until every consumer has caught up.
-    const saturation = await runPhase(ctx, 'saturation', saturationLoad, { onStart: onSaturationStart, onDrained: onSaturationEnd });
+    const saturation = await runPhase(ctx, 'saturation', saturationLoad, {
+      onStart: onSaturationStart,
+      onDrained: onSaturationEnd,
+    });
 
     let costResult = { status: 'skipped (--cost-alerts 0)' };
     if (cost && cost.alertsPerBatch > 0) {
       if (!audit.available) costResult = { status: 'n/a (audit-log not built)' };
       else {
         const { runCost } = require('./cost');
-        log(`cost: ${cost.alertsPerBatch} restricted and ${cost.alertsPerBatch} regional alerts at ${cost.rate}/s, with ${agencies.length} then ${cost.largeAgencyCount} known agencies`);
+        log(
+          `cost: ${cost.alertsPerBatch} restricted and ${cost.alertsPerBatch} regional alerts at ${cost.rate}/s, with ${agencies.length} then ${cost.largeAgencyCount} known agencies`,
+        );
         costResult = await runCost(
           {
             client,
@@ -464,7 +535,9 @@ async function runExchange({ envInfo, sampler, diagnostics, stages, audit, pg, l
       idleCpuPercentOfOneCore: ctx.idle ? ctx.idle.cpuPercentOfOneCore : null,
       agencies: agencies.length,
       recipientsPerAlert: 'restricted scope, explicit recipients cycling 2, 3, 4 (average 3)',
-      bodyBytes: Math.round(agencies[0].bodies.reduce((acc, b) => acc + Buffer.byteLength(b.json), 0) / agencies[0].bodies.length),
+      bodyBytes: Math.round(
+        agencies[0].bodies.reduce((acc, b) => acc + Buffer.byteLength(b.json), 0) / agencies[0].bodies.length,
+      ),
       fixed,
       saturation,
       streamErrors: streamErrors.slice(0, 20),

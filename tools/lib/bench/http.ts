@@ -22,7 +22,11 @@ export function createClient(baseUrl: string, { maxSockets = 256 }: { maxSockets
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
 
   /** Resolves to { status, body, headers } (body parsed when JSON); rejects only on transport errors. */
-  function request(method: string, path: string, { key, body, headers = {}, timeoutMs = 60000 }: RequestOptions = {}): Promise<HttpResponse> {
+  function request(
+    method: string,
+    path: string,
+    { key, body, headers = {}, timeoutMs = 60000 }: RequestOptions = {},
+  ): Promise<HttpResponse> {
     const payload = body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -34,7 +38,9 @@ export function createClient(baseUrl: string, { maxSockets = 256 }: { maxSockets
           agent,
           headers: {
             ...(key ? { authorization: `Bearer ${key}` } : {}),
-            ...(payload !== null ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+            ...(payload !== null
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              : {}),
             ...headers,
           },
         },
@@ -75,7 +81,10 @@ export function openEventStream(
   path: string,
   key: string,
   onEvent: (event: string, data: any, arrivedMs: number, id: string | null) => void,
-  { onError = () => undefined, headers = {} }: { onError?: (error: Error) => void; headers?: Record<string, string> } = {},
+  {
+    onError = () => undefined,
+    headers = {},
+  }: { onError?: (error: Error) => void; headers?: Record<string, string> } = {},
 ) {
   const base = new URL(baseUrl);
   let request: http.ClientRequest | null = null;
@@ -83,7 +92,12 @@ export function openEventStream(
   const stats = { events: 0, bytes: 0, errors: 0 };
   const ready = new Promise<void>((resolve, reject) => {
     request = http.get(
-      { host: base.hostname, port: base.port, path, headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream', ...headers } },
+      {
+        host: base.hostname,
+        port: base.port,
+        path,
+        headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream', ...headers },
+      },
       (res) => {
         if (res.statusCode !== 200) {
           reject(new Error(`GET ${path} answered ${res.statusCode}`));

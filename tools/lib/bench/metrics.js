@@ -10,7 +10,14 @@ function summarize(values) {
   const at = (p) => values[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))];
   const round = (v) => Math.round(v * 10) / 10;
   const sum = values.reduce((acc, v) => acc + v, 0);
-  return { count: values.length, p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), max: round(values[values.length - 1]), mean: round(sum / values.length) };
+  return {
+    count: values.length,
+    p50: round(at(50)),
+    p95: round(at(95)),
+    p99: round(at(99)),
+    max: round(values[values.length - 1]),
+    mean: round(sum / values.length),
+  };
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -114,7 +121,13 @@ class ResourceSampler {
     const cpu = {};
     for (const [name, pid] of Object.entries(this.processes)) cpu[name] = cpuSeconds(pid);
     for (const name of Object.keys(this.groups)) cpu[name] = this.groupCpuSeconds(name);
-    this.phases[phase] = { startedAt: Date.now(), cpuAtStart: cpu, machineAtStart: machineCpu(), peakRssKb: {}, selfCpuAtStart: process.cpuUsage() };
+    this.phases[phase] = {
+      startedAt: Date.now(),
+      cpuAtStart: cpu,
+      machineAtStart: machineCpu(),
+      peakRssKb: {},
+      selfCpuAtStart: process.cpuUsage(),
+    };
   }
 
   /** Ends the current phase; returns { seconds, cpuPercent: {name: % of one core}, machineBusyPercent, peakRssMb }. */
@@ -125,13 +138,17 @@ class ResourceSampler {
     const cpuPercent = {};
     for (const [name, pid] of Object.entries(this.processes)) {
       const now = cpuSeconds(pid);
-      if (now !== null && phase.cpuAtStart[name] !== null) cpuPercent[name] = round1(((now - phase.cpuAtStart[name]) / seconds) * 100);
+      if (now !== null && phase.cpuAtStart[name] !== null)
+        cpuPercent[name] = round1(((now - phase.cpuAtStart[name]) / seconds) * 100);
     }
-    for (const name of Object.keys(this.groups)) cpuPercent[name] = round1(((this.groupCpuSeconds(name) - phase.cpuAtStart[name]) / seconds) * 100);
+    for (const name of Object.keys(this.groups))
+      cpuPercent[name] = round1(((this.groupCpuSeconds(name) - phase.cpuAtStart[name]) / seconds) * 100);
     const self = process.cpuUsage(phase.selfCpuAtStart);
     cpuPercent['bench client (this process)'] = round1(((self.user + self.system) / 1e6 / seconds) * 100);
     const machine = machineCpu();
-    const machineBusyPercent = round1(((machine.busy - phase.machineAtStart.busy) / (machine.total - phase.machineAtStart.total)) * 100);
+    const machineBusyPercent = round1(
+      ((machine.busy - phase.machineAtStart.busy) / (machine.total - phase.machineAtStart.total)) * 100,
+    );
     const peakRssMb = {};
     for (const [name, kb] of Object.entries(phase.peakRssKb)) peakRssMb[name] = Math.round(kb / 1024);
     this.phase = null;

@@ -6,7 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { iso6346CheckDigit } from '@hub/contracts/domain/iso6346';
 
 const COUNTRIES = ['TJ', 'KG', 'KZ', 'UZ', 'TM', 'AZ', 'RU', 'AF', 'CN', 'IR', 'PK', 'MN', 'GE', 'AM', 'TR', 'BY'];
-const PLACES = ['Nizhny Pyanj', 'Khorgos Gateway dry port', 'Termez', 'Osh', 'Port of Baku (Alat)', 'Troitsk', 'Dostyk', 'Irkeshtam'];
+const PLACES = [
+  'Nizhny Pyanj',
+  'Khorgos Gateway dry port',
+  'Termez',
+  'Osh',
+  'Port of Baku (Alat)',
+  'Troitsk',
+  'Dostyk',
+  'Irkeshtam',
+];
 const SUBSTANCES = ['heroin', 'opium', 'hashish', 'methamphetamine', 'acetic anhydride'];
 
 /** ISO 6346 container number with a valid check digit (owner code + U + 6 digits), by the contracts' own rule. */

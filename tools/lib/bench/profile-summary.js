@@ -33,7 +33,9 @@ function summarizeProfile(file, { top = 15 } = {}) {
     selfUs.set(id, (selfUs.get(id) || 0) + (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0));
   }
   const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
-  const idleUs = profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').reduce((acc, n) => acc + (selfUs.get(n.id) || 0), 0);
+  const idleUs = profile.nodes
+    .filter((n) => n.callFrame.functionName === '(idle)')
+    .reduce((acc, n) => acc + (selfUs.get(n.id) || 0), 0);
   const busyUs = totalUs - idleUs;
 
   const areas = new Map();
@@ -78,5 +80,6 @@ function summarizeProfile(file, { top = 15 } = {}) {
 module.exports = { summarizeProfile };
 
 if (require.main === module) {
-  for (const file of process.argv.slice(2)) process.stdout.write(`${JSON.stringify(summarizeProfile(file, { top: 30 }), null, 2)}\n`);
+  for (const file of process.argv.slice(2))
+    process.stdout.write(`${JSON.stringify(summarizeProfile(file, { top: 30 }), null, 2)}\n`);
 }

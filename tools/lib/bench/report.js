@@ -28,19 +28,26 @@ function goals(results) {
     goal: 'audit verify ≥ 200,000 entries/s',
     measured: verify
       ? `${n(verify.entriesPerSecond)} entries/s (${verify.how})` +
-        (results.audit.verifyLibraryInMemory ? `; library alone ${n(results.audit.verifyLibraryInMemory.entriesPerSecond)}` : '')
+        (results.audit.verifyLibraryInMemory
+          ? `; library alone ${n(results.audit.verifyLibraryInMemory.entriesPerSecond)}`
+          : '')
       : (results.audit && results.audit.status) || 'not run',
     met: verify ? verify.entriesPerSecond >= 200000 : null,
   });
   const rss = results.peakRssMb || {};
   const peaks = {};
   for (const service of ['agency-gateway', 'coordination-node', 'audit-log']) {
-    const values = Object.entries(rss).filter(([name]) => name === service || name.startsWith(`${service} (`)).map(([, mb]) => mb);
+    const values = Object.entries(rss)
+      .filter(([name]) => name === service || name.startsWith(`${service} (`))
+      .map(([, mb]) => mb);
     if (values.length) peaks[service] = Math.max(...values);
   }
   list.push({
     goal: 'each service < 250 MB RSS',
-    measured: Object.entries(peaks).map(([s, mb]) => `${s} ${mb} MB`).join(', ') || 'not run',
+    measured:
+      Object.entries(peaks)
+        .map(([s, mb]) => `${s} ${mb} MB`)
+        .join(', ') || 'not run',
     met: Object.keys(peaks).length ? Object.values(peaks).every((mb) => mb < 250) : null,
   });
   return list;
@@ -57,7 +64,10 @@ function ratios(results) {
     alertsPerSecondOverBatchedBaseline: r(sustained, base.batched.messagesPerSecond),
     alertsPerSecondOverSingleSendBaseline: r(sustained, base.single.messagesPerSecond),
     // send → inbox (what a sender experiences) at the fixed rate, over the raw produce → consume p99.
-    fixedRateP99OverBaselineP99: results.endToEnd.fixed && base.latency.latencyMs.p99 ? Math.round((results.endToEnd.fixed.latencyMs.total.p99 / base.latency.latencyMs.p99) * 10) / 10 : null,
+    fixedRateP99OverBaselineP99:
+      results.endToEnd.fixed && base.latency.latencyMs.p99
+        ? Math.round((results.endToEnd.fixed.latencyMs.total.p99 / base.latency.latencyMs.p99) * 10) / 10
+        : null,
   };
 }
 
@@ -76,7 +86,9 @@ function renderTable(results) {
   );
   if (m.postgresSettings) {
     const ps = m.postgresSettings;
-    lines.push(`  PostgreSQL: fsync ${ps.fsync}, synchronous_commit ${ps.synchronous_commit}, shared_buffers ${ps.shared_buffers}, wal_level ${ps.wal_level}, commit_delay ${ps.commit_delay}`);
+    lines.push(
+      `  PostgreSQL: fsync ${ps.fsync}, synchronous_commit ${ps.synchronous_commit}, shared_buffers ${ps.shared_buffers}, wal_level ${ps.wal_level}, commit_delay ${ps.commit_delay}`,
+    );
   }
   if (m.kafkaBroker) {
     const kb = m.kafkaBroker;
@@ -89,13 +101,19 @@ function renderTable(results) {
   const b = results.baseline;
   lines.push('');
   if (b) {
-    lines.push(`BASELINE — raw kafkajs produce→consume, bench broker, acks=-1, idempotent, ${b.partitions} partitions, ${n(b.messageBytes)}-byte AlertSubmittedMessage`);
+    lines.push(
+      `BASELINE — raw kafkajs produce→consume, bench broker, acks=-1, idempotent, ${b.partitions} partitions, ${n(b.messageBytes)}-byte AlertSubmittedMessage`,
+    );
     lines.push(`  ${pad('batched (100 per send, 4 sends in flight)', 52)} ${n(b.batched.messagesPerSecond)} msg/s`);
     lines.push(`  ${pad('one message per send (64 sends in flight)', 52)} ${n(b.single.messagesPerSecond)} msg/s`);
     if (b.singleHubSettings) {
-      lines.push(`  ${pad("the same with the hub's producer (not idempotent, 1 req. in flight)", 52)} ${n(b.singleHubSettings.messagesPerSecond)} msg/s`);
+      lines.push(
+        `  ${pad("the same with the hub's producer (not idempotent, 1 req. in flight)", 52)} ${n(b.singleHubSettings.messagesPerSecond)} msg/s`,
+      );
     }
-    lines.push(`  ${pad(`produce→consume latency at ${b.latency.rate} msg/s (ms)`, 52)} p50/p95/p99/max ${lat(b.latency.latencyMs)} (machine busy ${n(b.latency.machineBusyPercent)} %)`);
+    lines.push(
+      `  ${pad(`produce→consume latency at ${b.latency.rate} msg/s (ms)`, 52)} p50/p95/p99/max ${lat(b.latency.latencyMs)} (machine busy ${n(b.latency.machineBusyPercent)} %)`,
+    );
   } else lines.push(`BASELINE — ${results.baselineStatus || 'not run'}`);
 
   const e = results.endToEnd;
@@ -103,52 +121,126 @@ function renderTable(results) {
   if (e) {
     const f = e.fixed;
     const s = e.saturation;
-    lines.push(`END TO END — ${e.agencies} agencies, ${e.recipientsPerAlert}; HTTP 202 → Kafka → routing → Kafka → inbox → SSE`);
+    lines.push(
+      `END TO END — ${e.agencies} agencies, ${e.recipientsPerAlert}; HTTP 202 → Kafka → routing → Kafka → inbox → SSE`,
+    );
     const row = (label, a, c) => lines.push(`  ${pad(label, 40)} ${pad(a, 30)} ${c}`);
-    row('', `fixed rate (${results.options.rate}/s, open loop)`, `saturation (${results.options.concurrency} in flight)`);
+    row(
+      '',
+      `fixed rate (${results.options.rate}/s, open loop)`,
+      `saturation (${results.options.concurrency} in flight)`,
+    );
     row('alerts accepted (202) per second', n(f.acceptedPerSecond), n(s.acceptedPerSecond));
     row('alerts per second, end to end', n(f.alertsPerSecond), n(s.alertsPerSecond));
     row('deliveries per second', n(f.deliveriesPerSecond), n(s.deliveriesPerSecond));
-    row('pipeline output while posting (deliv./s)', n(f.pipelineDeliveriesPerSecondWhilePosting), n(s.pipelineDeliveriesPerSecondWhilePosting));
-    const pipe = (p) => (p.pipeline ? `${n(p.pipeline.alertsPerSecond)} (${n(p.pipeline.deliveriesPerSecond)} deliv./s)` : '–');
+    row(
+      'pipeline output while posting (deliv./s)',
+      n(f.pipelineDeliveriesPerSecondWhilePosting),
+      n(s.pipelineDeliveriesPerSecondWhilePosting),
+    );
+    const pipe = (p) =>
+      p.pipeline ? `${n(p.pipeline.alertsPerSecond)} (${n(p.pipeline.deliveriesPerSecond)} deliv./s)` : '–';
     row('pipeline output over the phase, alerts/s', pipe(f), pipe(s));
-    row('audit entries per second', f.audit.entriesPerSecond !== undefined ? n(f.audit.entriesPerSecond) : f.audit.status, s.audit.entriesPerSecond !== undefined ? n(s.audit.entriesPerSecond) : s.audit.status);
+    row(
+      'audit entries per second',
+      f.audit.entriesPerSecond !== undefined ? n(f.audit.entriesPerSecond) : f.audit.status,
+      s.audit.entriesPerSecond !== undefined ? n(s.audit.entriesPerSecond) : s.audit.status,
+    );
     // Every latency figure with how busy the machine was over the same phase: queueing on a saturated machine is
     // not the path's latency.
     const busy = (p) => `busy ${n(p.resources.machineBusyPercent)} %`;
-    row('machine busy % (all cores, whole phase)', n(f.resources.machineBusyPercent), n(s.resources.machineBusyPercent));
-    row('send → inbox ms p50/p95/p99/max', `${lat(f.latencyMs.total)} (${busy(f)})`, `${lat(s.latencyMs.total)} (${busy(s)})`);
-    row('202 → inbox ms p50/p95/p99/max', `${lat(f.latencyMs.delivery)} (${busy(f)})`, `${lat(s.latencyMs.delivery)} (${busy(s)})`);
-    row('send → 202 ms p50/p95/p99/max', `${lat(f.latencyMs.submit)} (${busy(f)})`, `${lat(s.latencyMs.submit)} (${busy(s)})`);
+    row(
+      'machine busy % (all cores, whole phase)',
+      n(f.resources.machineBusyPercent),
+      n(s.resources.machineBusyPercent),
+    );
+    row(
+      'send → inbox ms p50/p95/p99/max',
+      `${lat(f.latencyMs.total)} (${busy(f)})`,
+      `${lat(s.latencyMs.total)} (${busy(s)})`,
+    );
+    row(
+      '202 → inbox ms p50/p95/p99/max',
+      `${lat(f.latencyMs.delivery)} (${busy(f)})`,
+      `${lat(s.latencyMs.delivery)} (${busy(s)})`,
+    );
+    row(
+      'send → 202 ms p50/p95/p99/max',
+      `${lat(f.latencyMs.submit)} (${busy(f)})`,
+      `${lat(s.latencyMs.submit)} (${busy(s)})`,
+    );
     if (f.latencyMs.hops) {
       const hop = (p, key) => `${lat(p.latencyMs.hops[key])} (${busy(p)})`;
-      row('  hop: routing (submitted → delivery msg)', hop(f, 'routingSubmittedToDeliveryInKafka'), hop(s, 'routingSubmittedToDeliveryInKafka'));
-      row('  hop: delivery msg → recipient stream', hop(f, 'deliveryInKafkaToRecipientStream'), hop(s, 'deliveryInKafkaToRecipientStream'));
-      const topics = Object.keys({ ...f.latencyMs.hops.deliveryTopicRecords, ...s.latencyMs.hops.deliveryTopicRecords });
+      row(
+        '  hop: routing (submitted → delivery msg)',
+        hop(f, 'routingSubmittedToDeliveryInKafka'),
+        hop(s, 'routingSubmittedToDeliveryInKafka'),
+      );
+      row(
+        '  hop: delivery msg → recipient stream',
+        hop(f, 'deliveryInKafkaToRecipientStream'),
+        hop(s, 'deliveryInKafkaToRecipientStream'),
+      );
+      const topics = Object.keys({
+        ...f.latencyMs.hops.deliveryTopicRecords,
+        ...s.latencyMs.hops.deliveryTopicRecords,
+      });
       if (topics.length) row('  (delivery messages read from)', topics.join(', '), '');
     }
-    lines.push('  (send = the request\'s intended start: its slot in the open loop, or when the closed loop sent it; inbox = arrival on the recipient\'s stream)');
-    row('alerts / deliveries (complete?)', `${n(f.accepted)} / ${n(f.deliveriesVisible)} (${f.complete ? 'yes' : 'NO'})`, `${n(s.accepted)} / ${n(s.deliveriesVisible)} (${s.complete ? 'yes' : 'NO'})`);
+    lines.push(
+      "  (send = the request's intended start: its slot in the open loop, or when the closed loop sent it; inbox = arrival on the recipient's stream)",
+    );
+    row(
+      'alerts / deliveries (complete?)',
+      `${n(f.accepted)} / ${n(f.deliveriesVisible)} (${f.complete ? 'yes' : 'NO'})`,
+      `${n(s.accepted)} / ${n(s.deliveriesVisible)} (${s.complete ? 'yes' : 'NO'})`,
+    );
     row('drain after the last post (s)', n(f.drainSecondsAfterLastPost), n(s.drainSecondsAfterLastPost));
-    const drained = (p) => (p.drainedCompletely ? 'yes' : `INCOMPLETE${p.incomplete ? `: ${p.incomplete.join('; ')}` : ''}`);
+    const drained = (p) =>
+      p.drainedCompletely ? 'yes' : `INCOMPLETE${p.incomplete ? `: ${p.incomplete.join('; ')}` : ''}`;
     row('drained (deliveries, audit log, consumer lag)', drained(f), drained(s));
     row('HTTP errors', JSON.stringify(f.errors), JSON.stringify(s.errors));
     for (const proc of Object.keys(s.resources.cpuPercentOfOneCore)) {
-      row(`CPU % of one core: ${proc}`, n(f.resources.cpuPercentOfOneCore[proc]), n(s.resources.cpuPercentOfOneCore[proc]));
+      row(
+        `CPU % of one core: ${proc}`,
+        n(f.resources.cpuPercentOfOneCore[proc]),
+        n(s.resources.cpuPercentOfOneCore[proc]),
+      );
     }
-    row('CPU % of one core: other processes', n(f.resources.otherProcessesPercentOfOneCore), n(s.resources.otherProcessesPercentOfOneCore));
+    row(
+      'CPU % of one core: other processes',
+      n(f.resources.otherProcessesPercentOfOneCore),
+      n(s.resources.otherProcessesPercentOfOneCore),
+    );
     if (typeof f.cpuMsPerAlertAboveIdle === 'object' || typeof s.cpuMsPerAlertAboveIdle === 'object') {
-      const total = (c) => (typeof c === 'object' ? n(Math.round(Object.entries(c).filter(([k]) => !k.startsWith('bench client')).reduce((a, [, v]) => a + v, 0))) : 'n/a (not drained)');
+      const total = (c) =>
+        typeof c === 'object'
+          ? n(
+              Math.round(
+                Object.entries(c)
+                  .filter(([k]) => !k.startsWith('bench client'))
+                  .reduce((a, [, v]) => a + v, 0),
+              ),
+            )
+          : 'n/a (not drained)';
       row('hub CPU ms per alert (above idle)', total(f.cpuMsPerAlertAboveIdle), total(s.cpuMsPerAlertAboveIdle));
     }
-    for (const proc of Object.keys(s.resources.peakRssMb)) row(`peak RSS MB: ${proc}`, n(f.resources.peakRssMb[proc]), n(s.resources.peakRssMb[proc]));
+    for (const proc of Object.keys(s.resources.peakRssMb))
+      row(`peak RSS MB: ${proc}`, n(f.resources.peakRssMb[proc]), n(s.resources.peakRssMb[proc]));
     if (s.diagnostics) {
       for (const key of Object.keys(s.diagnostics.maxConsumerLag)) {
-        row(`max consumer lag: ${key}`, n(f.diagnostics && f.diagnostics.maxConsumerLag[key]), n(s.diagnostics.maxConsumerLag[key]));
+        row(
+          `max consumer lag: ${key}`,
+          n(f.diagnostics && f.diagnostics.maxConsumerLag[key]),
+          n(s.diagnostics.maxConsumerLag[key]),
+        );
       }
       const busiest = (d) => {
         if (!d) return '–';
-        const all = Object.values(d.averageBusyDatabaseConnections).reduce((acc, states) => acc + Object.values(states).reduce((a, b) => a + b, 0), 0);
+        const all = Object.values(d.averageBusyDatabaseConnections).reduce(
+          (acc, states) => acc + Object.values(states).reduce((a, b) => a + b, 0),
+          0,
+        );
         return n(Math.round(all * 10) / 10);
       };
       row('busy PostgreSQL connections (average)', busiest(f.diagnostics), busiest(s.diagnostics));
@@ -166,9 +258,14 @@ function renderTable(results) {
 
   lines.push('');
   lines.push('GOALS (reported, not asserted)');
-  for (const g of results.goals) lines.push(`  ${pad(g.goal, 46)} ${pad(g.measured, 56)} ${g.met === null ? 'n/a' : g.met ? 'met' : 'NOT met'}`);
+  for (const g of results.goals)
+    lines.push(`  ${pad(g.goal, 46)} ${pad(g.measured, 56)} ${g.met === null ? 'n/a' : g.met ? 'met' : 'NOT met'}`);
   lines.push('');
-  lines.push(`  peak RSS over the whole run (VmHWM): ${Object.entries(results.peakRssMb || {}).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
+  lines.push(
+    `  peak RSS over the whole run (VmHWM): ${Object.entries(results.peakRssMb || {})
+      .map(([k, v]) => `${k} ${v} MB`)
+      .join(', ')}`,
+  );
   lines.push(`  results: ${results.resultsFile}`);
   lines.push('');
   const r = results.ratios;
@@ -190,36 +287,83 @@ function renderCost(cost) {
     return lines;
   }
   const kinds = ['restricted', 'regional'];
-  const batches = [...cost.batches].sort((x, y) => (x.kind === y.kind ? x.knownAgencies - y.knownAgencies : kinds.indexOf(x.kind) - kinds.indexOf(y.kind)));
+  const batches = [...cost.batches].sort((x, y) =>
+    x.kind === y.kind ? x.knownAgencies - y.knownAgencies : kinds.indexOf(x.kind) - kinds.indexOf(y.kind),
+  );
   lines.push(
     `COST PER ALERT — batches of ${n(cost.alertsPerBatch)} alerts at ${n(cost.rate)}/s, each drained; counted per accepted alert ` +
       `(${n(cost.seconds)} s in all)`,
   );
   const width = 16;
   const row = (label, values) => lines.push(`  ${pad(label, 52)} ${values.map((v) => pad(v, width)).join(' ')}`);
-  row('', batches.map((b) => `${b.kind}, ${b.knownAgencies}`));
-  row('routing candidates per version (routing fact)', batches.map((b) => n(b.routingCandidatesPerVersion)));
-  row('deliveries (inbox rows) per alert', batches.map((b) => n(b.deliveriesPerAlert)));
-  row('Kafka messages, all topics', batches.map((b) => n(b.kafkaMessages)));
+  row(
+    '',
+    batches.map((b) => `${b.kind}, ${b.knownAgencies}`),
+  );
+  row(
+    'routing candidates per version (routing fact)',
+    batches.map((b) => n(b.routingCandidatesPerVersion)),
+  );
+  row(
+    'deliveries (inbox rows) per alert',
+    batches.map((b) => n(b.deliveriesPerAlert)),
+  );
+  row(
+    'Kafka messages, all topics',
+    batches.map((b) => n(b.kafkaMessages)),
+  );
   const topics = [...new Set(batches.flatMap((b) => Object.keys(b.kafkaMessagesByTopic || {})))].sort();
-  for (const topic of topics) row(`  ${topic}`, batches.map((b) => n((b.kafkaMessagesByTopic || {})[topic] || 0)));
-  row('audit entries, all types', batches.map((b) => n(b.auditEntries)));
+  for (const topic of topics)
+    row(
+      `  ${topic}`,
+      batches.map((b) => n((b.kafkaMessagesByTopic || {})[topic] || 0)),
+    );
+  row(
+    'audit entries, all types',
+    batches.map((b) => n(b.auditEntries)),
+  );
   const types = [...new Set(batches.flatMap((b) => Object.keys(b.auditEntriesByType || {})))].sort();
-  for (const type of types) row(`  ${type}`, batches.map((b) => n((b.auditEntriesByType || {})[type] || 0)));
+  for (const type of types)
+    row(
+      `  ${type}`,
+      batches.map((b) => n((b.auditEntriesByType || {})[type] || 0)),
+    );
   const apps = [...new Set(batches.flatMap((b) => Object.keys(b.services || {})))];
   for (const app of apps) {
-    row(`SQL statements: ${app} (all / above idle)`, batches.map((b) => (b.services ? `${n(b.services[app].sqlStatements)} / ${n(b.services[app].sqlStatementsAboveIdle)}` : '–')));
+    row(
+      `SQL statements: ${app} (all / above idle)`,
+      batches.map((b) =>
+        b.services ? `${n(b.services[app].sqlStatements)} / ${n(b.services[app].sqlStatementsAboveIdle)}` : '–',
+      ),
+    );
   }
   for (const app of apps) {
-    row(`COMMITs: ${app} (all / above idle)`, batches.map((b) => (b.services ? `${n(b.services[app].commits)} / ${n(b.services[app].commitsAboveIdle)}` : '–')));
+    row(
+      `COMMITs: ${app} (all / above idle)`,
+      batches.map((b) => (b.services ? `${n(b.services[app].commits)} / ${n(b.services[app].commitsAboveIdle)}` : '–')),
+    );
   }
-  for (const app of apps) row(`Kafka produce calls: ${app}`, batches.map((b) => (b.services ? n(b.services[app].produceCalls) : '–')));
-  row('DB transactions (pg_stat_database; bench observer incl.)', batches.map((b) => n(b.databaseTransactions)));
-  row('drained completely', batches.map((b) => (b.complete ? 'yes' : 'INCOMPLETE')));
-  lines.push(
-    `  idle, per second: ${Object.entries(cost.idle || {}).map(([app, r]) => `${app} ${n(r.sqlStatementsPerSecond)} statements, ${n(r.commitsPerSecond)} COMMITs`).join('; ')}`,
+  for (const app of apps)
+    row(
+      `Kafka produce calls: ${app}`,
+      batches.map((b) => (b.services ? n(b.services[app].produceCalls) : '–')),
+    );
+  row(
+    'DB transactions (pg_stat_database; bench observer incl.)',
+    batches.map((b) => n(b.databaseTransactions)),
   );
-  lines.push('  only the original agencies post and hold inbox streams; onboarded ones receive regional alerts into their inboxes and read nothing');
+  row(
+    'drained completely',
+    batches.map((b) => (b.complete ? 'yes' : 'INCOMPLETE')),
+  );
+  lines.push(
+    `  idle, per second: ${Object.entries(cost.idle || {})
+      .map(([app, r]) => `${app} ${n(r.sqlStatementsPerSecond)} statements, ${n(r.commitsPerSecond)} COMMITs`)
+      .join('; ')}`,
+  );
+  lines.push(
+    '  only the original agencies post and hold inbox streams; onboarded ones receive regional alerts into their inboxes and read nothing',
+  );
   return lines;
 }
 

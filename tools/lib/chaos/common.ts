@@ -19,10 +19,18 @@ export const elapsedSeconds = () => Math.round((Date.now() - started) / 1000);
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it holds (true) or the time is up (false); a check that throws counts as not yet. */
-export async function until(check: () => Promise<boolean> | boolean, { timeoutMs = 60_000, intervalMs = 500 } = {}): Promise<boolean> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  { timeoutMs = 60_000, intervalMs = 500 } = {},
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await Promise.resolve().then(check).catch(() => false)) return true;
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return true;
     if (Date.now() > deadline) return false;
     await sleep(intervalMs);
   }

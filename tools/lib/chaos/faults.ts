@@ -88,7 +88,10 @@ export function defineFaults(topology: Topology, kafkaAdmin: Admin, producer: Pr
     inject: () =>
       owner(async (c) => {
         await c.query(`ALTER DATABASE ${DATABASE} ALLOW_CONNECTIONS false`);
-        await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [DATABASE]);
+        await c.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+          [DATABASE],
+        );
       }),
     heal: () => owner((c) => c.query(`ALTER DATABASE ${DATABASE} ALLOW_CONNECTIONS true`)),
   });
@@ -96,7 +99,11 @@ export function defineFaults(topology: Topology, kafkaAdmin: Admin, producer: Pr
     name: 'a poison message on each exchange topic (partition 0)',
     inject: async () => {
       for (const topic of POISONED_TOPICS) {
-        const [meta] = await producer.send({ topic, acks: -1, messages: [{ key: 'chaos-poison', value: `{not json: chaos poison ${randomUUID()}`, partition: 0 }] });
+        const [meta] = await producer.send({
+          topic,
+          acks: -1,
+          messages: [{ key: 'chaos-poison', value: `{not json: chaos poison ${randomUUID()}`, partition: 0 }],
+        });
         poisons.push({ topic, partition: 0, offset: meta.baseOffset as string });
       }
       return poisons.map((p) => `${p.topic}@${p.offset}`).join(' ');
@@ -118,7 +125,10 @@ export function selectFaults(faults: Fault[], words: string[], repeat: number): 
 }
 
 /** Each fault in turn under the load: inject, hold, heal, then wait until what was in flight at the fault arrived. */
-export async function runFaults(selected: Fault[], { load, topology, holdMs }: { load: Load; topology: Topology; holdMs: number }): Promise<FaultResult[]> {
+export async function runFaults(
+  selected: Fault[],
+  { load, topology, holdMs }: { load: Load; topology: Topology; holdMs: number },
+): Promise<FaultResult[]> {
   const results: FaultResult[] = [];
   for (const fault of selected) results.push(await runFault(fault, load, topology, fault.holdMs ?? holdMs));
   return results;

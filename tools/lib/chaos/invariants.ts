@@ -56,10 +56,15 @@ async function readInbox(client: HttpClient, agency: ChaosAgency): Promise<Inbox
 }
 
 /** 1. Exactly once per entitled recipient, nothing to anyone else (inboxes and streams). */
-async function checkDeliveries({ load, agencies }: InvariantInputs, client: HttpClient, fail: (line: string) => void): Promise<void> {
+async function checkDeliveries(
+  { load, agencies }: InvariantInputs,
+  client: HttpClient,
+  fail: (line: string) => void,
+): Promise<void> {
   const expected = load.expected();
   let inboxes = new Map<string, InboxItem[]>();
-  const holds = (d: ExpectedDelivery) => (inboxes.get(d.recipient) ?? []).some((i) => i.alertId === d.alertId && i.version === d.version);
+  const holds = (d: ExpectedDelivery) =>
+    (inboxes.get(d.recipient) ?? []).some((i) => i.alertId === d.alertId && i.version === d.version);
   const complete = await until(
     async () => {
       inboxes = new Map();
@@ -70,19 +75,29 @@ async function checkDeliveries({ load, agencies }: InvariantInputs, client: Http
   );
   if (!complete) {
     const missing = expected.filter((d) => !holds(d));
-    fail(`${missing.length} of ${expected.length} accepted deliveries never reached their recipient (first: ${JSON.stringify(missing.slice(0, 3))})`);
+    fail(
+      `${missing.length} of ${expected.length} accepted deliveries never reached their recipient (first: ${JSON.stringify(missing.slice(0, 3))})`,
+    );
   }
   for (const agency of agencies) {
     const counts = new Map<string, number>();
     for (const item of inboxes.get(agency.id) ?? []) {
       const alert = load.ledger.alerts.get(item.alertId);
-      if (!alert || !alert.recipients.includes(agency.id)) fail(`${agency.id} holds ${item.alertId} v${item.version}, which was not addressed to it`);
-      else if (!alert.versions.some((v) => v.version === item.version)) fail(`${agency.id} holds ${item.alertId} v${item.version}, a version no client was promised`);
+      if (!alert || !alert.recipients.includes(agency.id))
+        fail(`${agency.id} holds ${item.alertId} v${item.version}, which was not addressed to it`);
+      else if (!alert.versions.some((v) => v.version === item.version))
+        fail(`${agency.id} holds ${item.alertId} v${item.version}, a version no client was promised`);
       const k = `${item.alertId}:${item.version}`;
       counts.set(k, (counts.get(k) || 0) + 1);
     }
     const dup = [...counts.entries()].filter(([, n]) => n > 1);
-    if (dup.length) fail(`${agency.id}: ${dup.length} alert versions delivered more than once (${dup.slice(0, 3).map(([k]) => k).join(', ')})`);
+    if (dup.length)
+      fail(
+        `${agency.id}: ${dup.length} alert versions delivered more than once (${dup
+          .slice(0, 3)
+          .map(([k]) => k)
+          .join(', ')})`,
+      );
   }
   for (const [id, seen] of load.ledger.streamed) {
     for (const key of seen) {
@@ -93,17 +108,35 @@ async function checkDeliveries({ load, agencies }: InvariantInputs, client: Http
 }
 
 function sortKeys(value: unknown): unknown {
-  return value && typeof value === 'object' ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]])) : value;
+  return value && typeof value === 'object'
+    ? Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((k) => [k, (value as Record<string, unknown>)[k]]),
+      )
+    : value;
 }
 
 /** 2. Each retry returned the original 202. */
-async function checkRetries({ load }: InvariantInputs, client: HttpClient, fail: (line: string) => void): Promise<void> {
+async function checkRetries(
+  { load }: InvariantInputs,
+  client: HttpClient,
+  fail: (line: string) => void,
+): Promise<void> {
   let mismatched = 0;
   for (const s of load.ledger.submissions) {
-    const again = await client.request('POST', '/v1/alerts', { key: s.sender.key, body: s.body, headers: { 'idempotency-key': s.idempotencyKey } });
-    if (again.status !== 202 || JSON.stringify(sortKeys(again.body)) !== JSON.stringify(sortKeys(s.response))) mismatched++;
+    const again = await client.request('POST', '/v1/alerts', {
+      key: s.sender.key,
+      body: s.body,
+      headers: { 'idempotency-key': s.idempotencyKey },
+    });
+    if (again.status !== 202 || JSON.stringify(sortKeys(again.body)) !== JSON.stringify(sortKeys(s.response)))
+      mismatched++;
   }
-  if (mismatched) fail(`${mismatched} of ${load.ledger.submissions.length} submissions answered a retry with something other than the original 202`);
+  if (mismatched)
+    fail(
+      `${mismatched} of ${load.ledger.submissions.length} submissions answered a retry with something other than the original 202`,
+    );
 }
 
 const FACT_OF_VERSION = { alert: 'alert.submitted', update: 'alert.updated', cancel: 'alert.cancelled' } as const;
@@ -116,14 +149,22 @@ async function checkAuditFacts({ load }: InvariantInputs, fail: (line: string) =
   await db.connect();
   try {
     const facts = (
-      await db.query<{ type: string; alert_id: string; version: number; recipient: string | null; actor_agency: string | null; n: number }>(
+      await db.query<{
+        type: string;
+        alert_id: string;
+        version: number;
+        recipient: string | null;
+        actor_agency: string | null;
+        n: number;
+      }>(
         `SELECT type, alert_id, version, recipient, actor_agency, count(*)::int AS n FROM audit.entries
           WHERE alert_id = ANY($1::text[]) AND type IN ('alert.submitted','alert.updated','alert.cancelled','alert.delivered','alert.acked')
           GROUP BY 1, 2, 3, 4, 5`,
         [ids],
       )
     ).rows;
-    const party = (f: (typeof facts)[number]) => (f.type === 'alert.delivered' ? f.recipient : f.type === 'alert.acked' ? f.actor_agency : '');
+    const party = (f: (typeof facts)[number]) =>
+      f.type === 'alert.delivered' ? f.recipient : f.type === 'alert.acked' ? f.actor_agency : '';
     const index = new Map(facts.map((f) => [`${f.type}|${f.alert_id}|${f.version}|${party(f)}`, f.n]));
     const want: string[] = [];
     for (const alert of load.ledger.alerts.values()) {
@@ -134,10 +175,21 @@ async function checkAuditFacts({ load }: InvariantInputs, fail: (line: string) =
     const missing = want.filter((k) => !index.has(k));
     const doubled = [...index.entries()].filter(([, n]) => n > 1);
     const extra = [...index.keys()].filter((k) => !want.includes(k) && k.startsWith('alert.delivered'));
-    if (missing.length) fail(`${missing.length} of ${want.length} audit facts missing (first: ${missing.slice(0, 3).join(', ')})`);
-    if (doubled.length) fail(`${doubled.length} audit facts held more than once (first: ${doubled.slice(0, 3).map(([k]) => k).join(', ')})`);
+    if (missing.length)
+      fail(`${missing.length} of ${want.length} audit facts missing (first: ${missing.slice(0, 3).join(', ')})`);
+    if (doubled.length)
+      fail(
+        `${doubled.length} audit facts held more than once (first: ${doubled
+          .slice(0, 3)
+          .map(([k]) => k)
+          .join(', ')})`,
+      );
     if (extra.length) fail(`${extra.length} delivery facts for deliveries nobody was entitled to`);
-    const [{ total, distinct }] = (await db.query<{ total: number; distinct: number }>(`SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS distinct FROM audit.entries`)).rows;
+    const [{ total, distinct }] = (
+      await db.query<{ total: number; distinct: number }>(
+        `SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS distinct FROM audit.entries`,
+      )
+    ).rows;
     if (total !== distinct) fail(`${total - distinct} audit events appended twice`);
     log(`audit: ${want.length} expected facts checked, ${total} entries in the log`);
   } finally {
@@ -148,16 +200,25 @@ async function checkAuditFacts({ load }: InvariantInputs, fail: (line: string) =
 /** 4. verify against the checkpoint saved before the first fault. */
 function checkVerify({ verify, checkpointFile }: InvariantInputs, fail: (line: string) => void): void {
   const verified = verify(['--checkpoint', checkpointFile]);
-  if (verified.status !== 0) fail(`verify against the pre-fault checkpoint: ${verified.stdout.trim().split('\n').slice(-3).join(' / ')}`);
+  if (verified.status !== 0)
+    fail(`verify against the pre-fault checkpoint: ${verified.stdout.trim().split('\n').slice(-3).join(' / ')}`);
   else log(`verify: ${verified.stdout.trim().split('\n').pop()}`);
 }
 
 /** 5. Poison messages dead-lettered with their origin; their partitions moved on; nothing good dead-lettered. */
-async function checkDeadLetters({ poisons, kafka, kafkaAdmin }: InvariantInputs, fail: (line: string) => void): Promise<void> {
+async function checkDeadLetters(
+  { poisons, kafka, kafkaAdmin }: InvariantInputs,
+  fail: (line: string) => void,
+): Promise<void> {
   const deadLetters = await readTopic(kafka, Topic.DeadLetter);
   for (const poison of poisons) {
-    const found = deadLetters.filter((r) => r.headers[DeadLetterHeader.Topic] === poison.topic && r.headers[DeadLetterHeader.Offset] === String(poison.offset));
-    if (found.length === 0) fail(`poison ${poison.topic}@${poison.offset} is not on the dead-letter topic with its origin`);
+    const found = deadLetters.filter(
+      (r) =>
+        r.headers[DeadLetterHeader.Topic] === poison.topic &&
+        r.headers[DeadLetterHeader.Offset] === String(poison.offset),
+    );
+    if (found.length === 0)
+      fail(`poison ${poison.topic}@${poison.offset} is not on the dead-letter topic with its origin`);
     const groups = (await kafkaAdmin.listGroups()).groups.map((g) => g.groupId);
     let consumers = 0;
     for (const groupId of groups) {
@@ -165,12 +226,18 @@ async function checkDeadLetters({ poisons, kafka, kafkaAdmin }: InvariantInputs,
       const committed = offsets ? offsets.partitions.find((p) => p.partition === poison.partition) : null;
       if (!committed || Number(committed.offset) < 0) continue;
       consumers++;
-      if (Number(committed.offset) <= Number(poison.offset)) fail(`group ${groupId} is still at ${committed.offset} on ${poison.topic}/${poison.partition}, behind the poison at ${poison.offset}`);
+      if (Number(committed.offset) <= Number(poison.offset))
+        fail(
+          `group ${groupId} is still at ${committed.offset} on ${poison.topic}/${poison.partition}, behind the poison at ${poison.offset}`,
+        );
     }
     if (consumers === 0) fail(`no consumer group committed past ${poison.topic}/${poison.partition}`);
   }
   const wrongly = deadLetters.filter((r) => !r.value.includes('chaos poison'));
-  if (wrongly.length) fail(`${wrongly.length} good messages were dead-lettered (first from ${wrongly[0].headers[DeadLetterHeader.Topic]}: ${wrongly[0].headers[DeadLetterHeader.Error]})`);
+  if (wrongly.length)
+    fail(
+      `${wrongly.length} good messages were dead-lettered (first from ${wrongly[0].headers[DeadLetterHeader.Topic]}: ${wrongly[0].headers[DeadLetterHeader.Error]})`,
+    );
   log(`dead letters: ${deadLetters.length} (poison messages: ${poisons.length})`);
 }
 
@@ -181,7 +248,9 @@ async function readTopic(kafka: Kafka, topic: string): Promise<{ value: string; 
   const offsets = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
   const records: { value: string; headers: Record<string, string> }[] = [];
-  const remaining = new Map(offsets.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
+  const remaining = new Map(
+    offsets.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]),
+  );
   if (remaining.size === 0) return records;
   const consumer = kafka.consumer({ groupId: `chaos-reader-${randomUUID()}` });
   await consumer.connect();

@@ -63,17 +63,42 @@ const retryable = (status: number) => status === 0 || status === 409 || status =
  * The load and its ledger: every alert version a client was promised (202), whom it is for, every delivery seen on
  * the streams, every status with its time. `clients` clients post, update and cancel; one inbox stream per agency.
  */
-export function createLoad({ gateways, agencies, clients }: { gateways: string[]; agencies: ChaosAgency[]; clients: number }): Load {
+export function createLoad({
+  gateways,
+  agencies,
+  clients,
+}: {
+  gateways: string[];
+  agencies: ChaosAgency[];
+  clients: number;
+}): Load {
   const http = gateways.map((url) => createClient(url, { maxSockets: 64 }));
-  const ledger: Ledger = { alerts: new Map(), submissions: [], acks: [], statuses: [], streamed: new Map(), retriedTo202: 0 };
+  const ledger: Ledger = {
+    alerts: new Map(),
+    submissions: [],
+    acks: [],
+    statuses: [],
+    streamed: new Map(),
+    retriedTo202: 0,
+  };
   let stopping = false;
   const senders = agencies.filter((a) => a.sends);
 
-  async function request(method: string, urlPath: string, { key, body, headers }: { key: string; body?: unknown; headers?: Record<string, string> }, gatewayIndex: number) {
+  async function request(
+    method: string,
+    urlPath: string,
+    { key, body, headers }: { key: string; body?: unknown; headers?: Record<string, string> },
+    gatewayIndex: number,
+  ) {
     const at = Date.now();
     let response: { status: number; body: any };
     try {
-      response = await http[gatewayIndex % http.length].request(method, urlPath, { key, body, headers, timeoutMs: 10_000 });
+      response = await http[gatewayIndex % http.length].request(method, urlPath, {
+        key,
+        body,
+        headers,
+        timeoutMs: 10_000,
+      });
     } catch {
       response = { status: 0, body: null };
     }
@@ -86,13 +111,19 @@ export function createLoad({ gateways, agencies, clients }: { gateways: string[]
     const idempotencyKey = randomUUID();
     let backoff = 100;
     for (let attempt = 0; attempt < 200; attempt++) {
-      const response = await request('POST', '/v1/alerts', { key: sender.key, body, headers: { 'idempotency-key': idempotencyKey } }, n + attempt);
+      const response = await request(
+        'POST',
+        '/v1/alerts',
+        { key: sender.key, body, headers: { 'idempotency-key': idempotencyKey } },
+        n + attempt,
+      );
       if (response.status === 202) {
         if (attempt > 0) ledger.retriedTo202++;
         ledger.submissions.push({ idempotencyKey, body, response: response.body, sender });
         return response.body as { alertId: string };
       }
-      if (!retryable(response.status)) throw new Error(`submission refused ${response.status} ${JSON.stringify(response.body)}`);
+      if (!retryable(response.status))
+        throw new Error(`submission refused ${response.status} ${JSON.stringify(response.body)}`);
       await sleep(backoff);
       backoff = Math.min(backoff * 2, 2000);
     }
@@ -100,8 +131,16 @@ export function createLoad({ gateways, agencies, clients }: { gateways: string[]
   }
 
   /** An update or cancel: on an ambiguous answer followed by 409, the sender's view tells whether it took effect. */
-  async function change(sender: ChaosAgency, alert: LedgerAlert, kind: 'update' | 'cancel', n: number): Promise<number> {
-    const body = kind === 'update' ? { ...alert.body, headline: `${alert.body.headline} (upd)`.slice(0, 160), baseVersion: alert.version } : { reason: 'Cleared after inspection' };
+  async function change(
+    sender: ChaosAgency,
+    alert: LedgerAlert,
+    kind: 'update' | 'cancel',
+    n: number,
+  ): Promise<number> {
+    const body =
+      kind === 'update'
+        ? { ...alert.body, headline: `${alert.body.headline} (upd)`.slice(0, 160), baseVersion: alert.version }
+        : { reason: 'Cleared after inspection' };
     const urlPath = kind === 'update' ? `/v1/alerts/${alert.alertId}/versions` : `/v1/alerts/${alert.alertId}/cancel`;
     let ambiguous = false;
     let backoff = 100;
@@ -113,7 +152,8 @@ export function createLoad({ gateways, agencies, clients }: { gateways: string[]
         if (view.status === 200 && view.body.version === alert.version + 1) return view.body.version;
       }
       if (response.status === 0 || response.status >= 500) ambiguous = true;
-      else if (!retryable(response.status)) throw new Error(`${kind} refused ${response.status} ${JSON.stringify(response.body)}`);
+      else if (!retryable(response.status))
+        throw new Error(`${kind} refused ${response.status} ${JSON.stringify(response.body)}`);
       await sleep(backoff);
       backoff = Math.min(backoff * 2, 2000);
     }
@@ -145,7 +185,11 @@ export function createLoad({ gateways, agencies, clients }: { gateways: string[]
       subjects: [{ type: 'consignment', substance: 'heroin', quantityKg: 1 + (seq % 50) }],
       references: [],
     };
-    if (roll < 3) return { body: { ...base, tlp: 'GREEN', distribution: { scope: 'regional', recipients: [], sharingGroups: [] } }, recipients: others.map((a) => a.id) };
+    if (roll < 3)
+      return {
+        body: { ...base, tlp: 'GREEN', distribution: { scope: 'regional', recipients: [], sharingGroups: [] } },
+        recipients: others.map((a) => a.id),
+      };
     const recipients = pick(roll < 5 ? 1 : 2);
     const tlp = roll < 5 ? 'RED' : 'AMBER';
     return { body: { ...base, tlp, distribution: { scope: 'restricted', recipients, sharingGroups: [] } }, recipients };
@@ -174,7 +218,15 @@ export function createLoad({ gateways, agencies, clients }: { gateways: string[]
         } else {
           const { body, recipients } = newAlertBody(sender);
           const accepted = await submit(sender, body, n);
-          ledger.alerts.set(accepted.alertId, { alertId: accepted.alertId, sender: sender.id, recipients, body, version: 1, versions: [{ version: 1, kind: 'alert' }], acceptedAt: Date.now() });
+          ledger.alerts.set(accepted.alertId, {
+            alertId: accepted.alertId,
+            sender: sender.id,
+            recipients,
+            body,
+            version: 1,
+            versions: [{ version: 1, kind: 'alert' }],
+            acceptedAt: Date.now(),
+          });
         }
       } catch (error) {
         log(`client ${n}: ${(error as Error).message}`);
@@ -190,7 +242,12 @@ export function createLoad({ gateways, agencies, clients }: { gateways: string[]
     ledger.streamed.set(agency.id, seen);
     const connect = (attempt: number) => {
       if (stopping) return;
-      const onEvent = (_event: string, data: { alertId?: string; version?: number; kind?: string } | null, _arrived: number, id: string | null) => {
+      const onEvent = (
+        _event: string,
+        data: { alertId?: string; version?: number; kind?: string } | null,
+        _arrived: number,
+        id: string | null,
+      ) => {
         if (id) state.lastId = id;
         if (!data || !data.alertId) return;
         const deliveryKey = `${data.alertId}:${data.version}`;
@@ -199,7 +256,12 @@ export function createLoad({ gateways, agencies, clients }: { gateways: string[]
         if (data.kind === 'alert' && Math.random() < 0.5) {
           const alertId = data.alertId;
           const version = data.version as number;
-          void request('POST', `/v1/alerts/${alertId}/ack`, { key: agency.key, body: { version, status: 'received' } }, attempt).then((r) => {
+          void request(
+            'POST',
+            `/v1/alerts/${alertId}/ack`,
+            { key: agency.key, body: { version, status: 'received' } },
+            attempt,
+          ).then((r) => {
             if (r.status === 202) ledger.acks.push({ alertId, version, agency: agency.id });
           });
         }
@@ -212,10 +274,16 @@ export function createLoad({ gateways, agencies, clients }: { gateways: string[]
         state.stream?.close();
         setTimeout(() => connect(attempt + 1), 1000);
       };
-      state.stream = openEventStream(gateways[(index + attempt) % gateways.length], '/v1/inbox/stream', agency.key, onEvent, {
-        onError: retry,
-        headers: state.lastId ? { 'last-event-id': state.lastId } : {},
-      });
+      state.stream = openEventStream(
+        gateways[(index + attempt) % gateways.length],
+        '/v1/inbox/stream',
+        agency.key,
+        onEvent,
+        {
+          onError: retry,
+          headers: state.lastId ? { 'last-event-id': state.lastId } : {},
+        },
+      );
       state.stream.ready.catch(retry);
     };
     connect(0);
@@ -226,7 +294,9 @@ export function createLoad({ gateways, agencies, clients }: { gateways: string[]
   const expected = (): ExpectedDelivery[] => {
     const deliveries: ExpectedDelivery[] = [];
     for (const alert of ledger.alerts.values()) {
-      for (const v of alert.versions) for (const r of alert.recipients) deliveries.push({ alertId: alert.alertId, version: v.version, kind: v.kind, recipient: r });
+      for (const v of alert.versions)
+        for (const r of alert.recipients)
+          deliveries.push({ alertId: alert.alertId, version: v.version, kind: v.kind, recipient: r });
     }
     return deliveries;
   };

@@ -27,7 +27,12 @@ export interface ChaosSummary {
 }
 
 /** The run's figures: what the load did, each fault's result, the failed invariants. */
-export function summarize(load: Load, faults: FaultResult[], failures: string[], options: { hold: number; clients: number }): ChaosSummary {
+export function summarize(
+  load: Load,
+  faults: FaultResult[],
+  failures: string[],
+  options: { hold: number; clients: number },
+): ChaosSummary {
   const { ledger } = load;
   return {
     at: new Date().toISOString(),
@@ -42,7 +47,10 @@ export function summarize(load: Load, faults: FaultResult[], failures: string[],
     retriedTo202: ledger.retriedTo202,
     streamReconnects: load.streams.reduce((n, s) => n + s.reconnects, 0),
     streamDuplicates: load.streams.reduce((n, s) => n + s.duplicates, 0),
-    statuses: ledger.statuses.reduce<Record<string, number>>((m, s) => ({ ...m, [s.status]: (m[s.status] || 0) + 1 }), {}),
+    statuses: ledger.statuses.reduce<Record<string, number>>(
+      (m, s) => ({ ...m, [s.status]: (m[s.status] || 0) + 1 }),
+      {},
+    ),
     faults,
     failures,
   };
@@ -58,7 +66,8 @@ export function writeReport(summary: ChaosSummary): void {
 }
 
 function printTable(summary: ChaosSummary): void {
-  const rss = (f: FaultResult) => `${f.peakRssMb['agency-gateway'] || 0} / ${f.peakRssMb['coordination-node'] || 0} / ${f.peakRssMb['audit-log'] || 0}`;
+  const rss = (f: FaultResult) =>
+    `${f.peakRssMb['agency-gateway'] || 0} / ${f.peakRssMb['coordination-node'] || 0} / ${f.peakRssMb['audit-log'] || 0}`;
   const lines = [
     '',
     `chaos run ${summary.at} on ${summary.commit}: ${summary.totalS} s, ${summary.alerts} alerts, ${summary.versions} versions, ${summary.deliveries} deliveries, ${summary.acks} acks, ${summary.clients} clients`,

@@ -2,7 +2,19 @@ import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { APPS, AppName, BrokerCluster, kafkaEnvironment, migrateAll, PORT_VARIABLE, ROOT, ServiceHandle, startKafkaCluster, startService, waitHealthy } from '@hub/testing/local-hub';
+import {
+  APPS,
+  AppName,
+  BrokerCluster,
+  kafkaEnvironment,
+  migrateAll,
+  PORT_VARIABLE,
+  ROOT,
+  ServiceHandle,
+  startKafkaCluster,
+  startService,
+  waitHealthy,
+} from '@hub/testing/local-hub';
 import { createClient } from '../bench/http';
 import type { CleanupRegistry } from '../cleanup';
 import { ensureDatabase } from '../postgres';
@@ -51,7 +63,11 @@ function replicaSet(env: NodeJS.ProcessEnv, logRoot: string): Replica[] {
         url: `http://127.0.0.1:${port}`,
         handle: null,
         start: () => {
-          const handle = startService(app, { ...env, [PORT_VARIABLE[app]]: String(port) }, path.join(logRoot, `replica-${r + 1}`));
+          const handle = startService(
+            app,
+            { ...env, [PORT_VARIABLE[app]]: String(port) },
+            path.join(logRoot, `replica-${r + 1}`),
+          );
           replica.handle = handle;
           return waitHealthy(handle, 120_000);
         },
@@ -75,7 +91,12 @@ function signingKeyFiles(): { signingKeyFile: string; publicKeyFile: string } {
 /** The 3-node cluster, the fresh database, the six replicas (each registered for cleanup), then the agencies. */
 export async function startTopology(logLevel: string, cleanup: CleanupRegistry): Promise<Topology> {
   fs.mkdirSync(CHAOS_DIR, { recursive: true });
-  const cluster = await startKafkaCluster({ dir: path.join(ROOT, '.hub', 'kafka', 'chaos'), nodes: 3, basePort: BROKER_PORT, controllerBasePort: CONTROLLER_PORT });
+  const cluster = await startKafkaCluster({
+    dir: path.join(ROOT, '.hub', 'kafka', 'chaos'),
+    nodes: 3,
+    basePort: BROKER_PORT,
+    controllerBasePort: CONTROLLER_PORT,
+  });
   cleanup.add('kafka cluster', () => cluster.stop());
   await ensureDatabase(DATABASE_URL, { fresh: true });
   const owner = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
@@ -87,7 +108,9 @@ export async function startTopology(logLevel: string, cleanup: CleanupRegistry):
       await client.end();
     }
   };
-  cleanup.add('database connections allowed', () => owner((c) => c.query(`ALTER DATABASE ${DATABASE} ALLOW_CONNECTIONS true`)));
+  cleanup.add('database connections allowed', () =>
+    owner((c) => c.query(`ALTER DATABASE ${DATABASE} ALLOW_CONNECTIONS true`)),
+  );
   const { signingKeyFile, publicKeyFile } = signingKeyFiles();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -103,7 +126,14 @@ export async function startTopology(logLevel: string, cleanup: CleanupRegistry):
     AUDIT_SIGNING_KEY_FILE: signingKeyFile,
     ...Object.fromEntries(APPS.map((app, index) => [PORT_VARIABLE[app], String(PORT_BASE + index)])),
   };
-  for (const name of ['GATEWAY_DATABASE_URL', 'COORDINATION_DATABASE_URL', 'AUDIT_DATABASE_URL', 'AUDIT_SIGNING_KEY', 'NODE_OPTIONS']) delete env[name];
+  for (const name of [
+    'GATEWAY_DATABASE_URL',
+    'COORDINATION_DATABASE_URL',
+    'AUDIT_DATABASE_URL',
+    'AUDIT_SIGNING_KEY',
+    'NODE_OPTIONS',
+  ])
+    delete env[name];
   migrateAll(env);
   const logRoot = path.join(CHAOS_DIR, 'logs');
   fs.rmSync(logRoot, { recursive: true, force: true });
@@ -111,7 +141,9 @@ export async function startTopology(logLevel: string, cleanup: CleanupRegistry):
   for (const replica of replicas) cleanup.add(`service ${replica.name}`, () => replica.stop());
   // All six at once on a fresh cluster: they race to create the same topics, which must not cost any of them its boot.
   await Promise.all(replicas.map((r) => r.start()));
-  log(`hub up: ${replicas.map((r) => `${r.name} :${r.port}`).join(', ')}; brokers ${cluster.brokers.join(',')}; database ${DATABASE}`);
+  log(
+    `hub up: ${replicas.map((r) => `${r.name} :${r.port}`).join(', ')}; brokers ${cluster.brokers.join(',')}; database ${DATABASE}`,
+  );
   const gateways = replicas.filter((r) => r.app === 'agency-gateway').map((r) => r.url);
   const { agencies, auditorKey } = await enrolAgencies(gateways);
   const audits = replicas.filter((r) => r.app === 'audit-log').map((r) => r.url);
@@ -135,7 +167,9 @@ async function enrolAgencies(gateways: string[]): Promise<{ agencies: ChaosAgenc
   const admin = async (method: string, urlPath: string, body: unknown) => {
     let response: { status: number; body: any } = { status: 0, body: null };
     for (let attempt = 0; attempt < 60; attempt++) {
-      response = await adminClient.request(method, urlPath, { key: ADMIN_KEY, body }).catch(() => ({ status: 0, body: null }));
+      response = await adminClient
+        .request(method, urlPath, { key: ADMIN_KEY, body })
+        .catch(() => ({ status: 0, body: null }));
       if (response.status !== 0 && response.status !== 409 && response.status < 500) return response;
       await sleep(1000);
     }
@@ -143,8 +177,14 @@ async function enrolAgencies(gateways: string[]): Promise<{ agencies: ChaosAgenc
   };
   const agencies: ChaosAgency[] = [];
   for (const [id, kind, sends] of CHAOS_AGENCIES) {
-    const created = await admin('POST', '/v1/admin/agencies', { id, name: id, country: id === 'CARICC' ? 'KZ' : id.slice(0, 2), kind });
-    if (created.status !== 201) throw new Error(`create agency ${id}: ${created.status} ${JSON.stringify(created.body)}`);
+    const created = await admin('POST', '/v1/admin/agencies', {
+      id,
+      name: id,
+      country: id === 'CARICC' ? 'KZ' : id.slice(0, 2),
+      kind,
+    });
+    if (created.status !== 201)
+      throw new Error(`create agency ${id}: ${created.status} ${JSON.stringify(created.body)}`);
     const key = await admin('POST', `/v1/admin/agencies/${id}/keys`, { role: 'agency' });
     agencies.push({ id, key: key.body.key, sends });
   }
@@ -153,7 +193,12 @@ async function enrolAgencies(gateways: string[]): Promise<{ agencies: ChaosAgenc
   for (const gateway of gateways) {
     const client = createClient(gateway);
     for (const agency of agencies) {
-      if (!(await until(async () => (await client.request('GET', '/v1/inbox?limit=1', { key: agency.key })).status === 200))) throw new Error(`${agency.id}'s key unknown at ${gateway}`);
+      if (
+        !(await until(
+          async () => (await client.request('GET', '/v1/inbox?limit=1', { key: agency.key })).status === 200,
+        ))
+      )
+        throw new Error(`${agency.id}'s key unknown at ${gateway}`);
     }
     client.close();
   }

@@ -11,7 +11,13 @@ import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, HubError } from '@hub/platform/errors';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 import { ReferenceChanges } from '../reference/reference-changes';
-import { agencyMessage, agencyRecord, credentialMessage, sharingGroupMessage, sharingGroupRecord } from '../reference/reference.records';
+import {
+  agencyMessage,
+  agencyRecord,
+  credentialMessage,
+  sharingGroupMessage,
+  sharingGroupRecord,
+} from '../reference/reference.records';
 import { CreateAgencyRequest, CreateSharingGroupRequest, IssueKeyRequest, UpdateAgencyRequest } from './dto/admin.dto';
 
 /**
@@ -29,13 +35,23 @@ export class AdminService {
   async createAgency(admin: Principal, request: CreateAgencyRequest) {
     const row = await this.change(async (manager) => {
       if (await manager.existsBy(AgencyEntity, { id: request.id })) {
-        throw new HubError(ErrorCode.Conflict, `Agency ${request.id} already exists`, [{ path: 'id', message: 'already exists' }]);
+        throw new HubError(ErrorCode.Conflict, `Agency ${request.id} already exists`, [
+          { path: 'id', message: 'already exists' },
+        ]);
       }
       const now = new Date();
       const agency = await manager.save(AgencyEntity, { ...request, active: true, createdAt: now, updatedAt: now });
       return {
         result: agency,
-        messages: [agencyMessage(agency), auditMessage(HubService.AgencyGateway, { type: AuditEventType.AdminAgencyCreated, actor: actorOf(admin), recipient: agency.id, details: { agency: agencyRecord(agency) } })],
+        messages: [
+          agencyMessage(agency),
+          auditMessage(HubService.AgencyGateway, {
+            type: AuditEventType.AdminAgencyCreated,
+            actor: actorOf(admin),
+            recipient: agency.id,
+            details: { agency: agencyRecord(agency) },
+          }),
+        ],
       };
     });
     return agencyRecord(row);
@@ -62,7 +78,10 @@ export class AdminService {
             actor: actorOf(admin),
             recipient: id,
             reason: request.active ? 'activated' : 'deactivated',
-            details: { agency: agencyRecord(agency), ...(request.active ? {} : { revokedKeyIds: revoked.map((key) => key.keyId) }) },
+            details: {
+              agency: agencyRecord(agency),
+              ...(request.active ? {} : { revokedKeyIds: revoked.map((key) => key.keyId) }),
+            },
           }),
         ],
       };
@@ -71,7 +90,10 @@ export class AdminService {
   }
 
   private async revokeAllKeys(manager: EntityManager, agencyId: string, at: Date): Promise<ApiKeyEntity[]> {
-    const keys = await manager.find(ApiKeyEntity, { where: { agencyId, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+    const keys = await manager.find(ApiKeyEntity, {
+      where: { agencyId, revokedAt: IsNull() },
+      lock: { mode: 'pessimistic_write' },
+    });
     for (const key of keys) {
       key.revokedAt = at;
       key.updatedAt = at;
@@ -94,7 +116,9 @@ export class AdminService {
       if (!agency) throw HubError.notFound('agency');
       // The analyst role sees what the regional centre sees (the live feed of all exchanges): only the centre's.
       if (request.role === Role.Analyst && agency.kind !== 'regional-centre') {
-        throw HubError.validation([{ path: 'role', message: `analyst keys belong to the regional centre; ${agencyId} is a ${agency.kind}` }]);
+        throw HubError.validation([
+          { path: 'role', message: `analyst keys belong to the regional centre; ${agencyId} is a ${agency.kind}` },
+        ]);
       }
       const now = new Date();
       const key = await manager.save(ApiKeyEntity, {
@@ -109,10 +133,24 @@ export class AdminService {
       });
       return {
         result: key,
-        messages: [credentialMessage(key), auditMessage(HubService.AgencyGateway, { type: AuditEventType.AdminKeyIssued, actor: actorOf(admin), recipient: agencyId, details: { keyId: key.keyId, role: key.role, expiresAt: request.expiresAt ?? null } })],
+        messages: [
+          credentialMessage(key),
+          auditMessage(HubService.AgencyGateway, {
+            type: AuditEventType.AdminKeyIssued,
+            actor: actorOf(admin),
+            recipient: agencyId,
+            details: { keyId: key.keyId, role: key.role, expiresAt: request.expiresAt ?? null },
+          }),
+        ],
       };
     });
-    return { keyId: row.keyId, key: issued.key, agencyId, role: row.role, expiresAt: row.expiresAt?.toISOString() ?? null };
+    return {
+      keyId: row.keyId,
+      key: issued.key,
+      agencyId,
+      role: row.role,
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+    };
   }
 
   async revokeKey(admin: Principal, keyId: string): Promise<void> {
@@ -126,7 +164,15 @@ export class AdminService {
       }
       return {
         result: key,
-        messages: [credentialMessage(key), auditMessage(HubService.AgencyGateway, { type: AuditEventType.AdminKeyRevoked, actor: actorOf(admin), recipient: key.agencyId, details: { keyId } })],
+        messages: [
+          credentialMessage(key),
+          auditMessage(HubService.AgencyGateway, {
+            type: AuditEventType.AdminKeyRevoked,
+            actor: actorOf(admin),
+            recipient: key.agencyId,
+            details: { keyId },
+          }),
+        ],
       };
     });
   }
@@ -137,10 +183,14 @@ export class AdminService {
     }
     const row = await this.change(async (manager) => {
       if (await manager.existsBy(SharingGroupEntity, { id: request.id })) {
-        throw new HubError(ErrorCode.Conflict, `Sharing group ${request.id} already exists`, [{ path: 'id', message: 'already exists' }]);
+        throw new HubError(ErrorCode.Conflict, `Sharing group ${request.id} already exists`, [
+          { path: 'id', message: 'already exists' },
+        ]);
       }
       const known = new Set((await manager.findBy(AgencyEntity, { id: In(request.members) })).map((a) => a.id));
-      const unknown = request.members.flatMap((member, i) => (known.has(member) ? [] : [{ path: `members[${i}]`, message: `unknown agency ${member}` }]));
+      const unknown = request.members.flatMap((member, i) =>
+        known.has(member) ? [] : [{ path: `members[${i}]`, message: `unknown agency ${member}` }],
+      );
       if (unknown.length > 0) throw HubError.validation(unknown);
       const now = new Date();
       const group = await manager.save(SharingGroupEntity, {
@@ -153,7 +203,14 @@ export class AdminService {
       });
       return {
         result: group,
-        messages: [sharingGroupMessage(group), auditMessage(HubService.AgencyGateway, { type: AuditEventType.AdminGroupCreated, actor: actorOf(admin), details: { group: sharingGroupRecord(group) } })],
+        messages: [
+          sharingGroupMessage(group),
+          auditMessage(HubService.AgencyGateway, {
+            type: AuditEventType.AdminGroupCreated,
+            actor: actorOf(admin),
+            details: { group: sharingGroupRecord(group) },
+          }),
+        ],
       };
     });
     return sharingGroupRecord(row);
@@ -164,7 +221,9 @@ export class AdminService {
     return { items: rows.map(sharingGroupRecord) };
   }
 
-  private async change<T>(work: (manager: EntityManager) => Promise<{ result: T; messages: OutgoingMessage[] }>): Promise<T> {
+  private async change<T>(
+    work: (manager: EntityManager) => Promise<{ result: T; messages: OutgoingMessage[] }>,
+  ): Promise<T> {
     const { result, ids } = await this.dataSource.transaction(async (manager) => {
       const { result, messages } = await work(manager);
       return { result, ids: await this.outbox.enqueue(manager, messages) };

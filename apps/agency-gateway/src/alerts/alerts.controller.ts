@@ -4,7 +4,13 @@ import type { Response } from 'express';
 import { Principal } from '@hub/auth/principal';
 import { CurrentPrincipal, Roles } from '@hub/auth/roles.decorator';
 import { Role } from '@hub/contracts/audit-event';
-import { AckRequest, CancelAlertRequest, ForwardAlertRequest, SubmitAlertRequest, UpdateAlertRequest } from '@hub/contracts/alert/requests';
+import {
+  AckRequest,
+  CancelAlertRequest,
+  ForwardAlertRequest,
+  SubmitAlertRequest,
+  UpdateAlertRequest,
+} from '@hub/contracts/alert/requests';
 import { AlertIdPipe } from './alert-id.pipe';
 import { SentAlertsQuery } from './sent-alerts.query';
 import { AcknowledgeAlert } from './use-cases/acknowledge-alert';
@@ -44,7 +50,11 @@ export class AlertsController {
   @Post()
   @HttpCode(202)
   @ApiBody({ type: SubmitAlertRequest })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1-128 characters; a retry with the same key and body returns the same answer' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '1-128 characters; a retry with the same key and body returns the same answer',
+  })
   @ApiHeader(SIGNATURE_HEADER_DOC)
   @ApiConsumes('application/json', CAP_MEDIA_TYPE)
   submit(
@@ -55,7 +65,8 @@ export class AlertsController {
     @Body() body: unknown,
   ) {
     // A CAP 1.2 <alert> (docs/interchange.md) is mapped to the same body and goes through the same checks.
-    if (contentType && CAP_CONTENT_TYPE.test(contentType)) return this.interchange.submitCap(principal, idempotencyKey, body, signature);
+    if (contentType && CAP_CONTENT_TYPE.test(contentType))
+      return this.interchange.submitCap(principal, idempotencyKey, body, signature);
     return this.submission.submit(principal, idempotencyKey, body, signature);
   }
 
@@ -75,7 +86,11 @@ export class AlertsController {
   @Post(':alertId/cancel')
   @HttpCode(202)
   @ApiBody({ type: CancelAlertRequest })
-  cancel(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
+  cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Body() body: unknown,
+  ) {
     return this.versions.cancel(principal, alertId, body);
   }
 
@@ -102,7 +117,11 @@ export class AlertsController {
 
   @Get(':alertId')
   @ApiProduces('application/json', CAP_MEDIA_TYPE, STIX_MEDIA_TYPE)
-  @ApiHeader({ name: 'Accept', required: false, description: `application/json (default), ${CAP_MEDIA_TYPE} (a CAP 1.2 <alert>) or ${STIX_MEDIA_TYPE} (a STIX 2.1 bundle)` })
+  @ApiHeader({
+    name: 'Accept',
+    required: false,
+    description: `application/json (default), ${CAP_MEDIA_TYPE} (a CAP 1.2 <alert>) or ${STIX_MEDIA_TYPE} (a STIX 2.1 bundle)`,
+  })
   async read(
     @CurrentPrincipal() principal: Principal,
     @Param('alertId', AlertIdPipe) alertId: string,
@@ -116,7 +135,11 @@ export class AlertsController {
   @Post(':alertId/ack')
   @HttpCode(202)
   @ApiBody({ type: AckRequest })
-  acknowledge(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: unknown) {
+  acknowledge(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Body() body: unknown,
+  ) {
     return this.acknowledgement.acknowledge(principal, alertId, body);
   }
 }

@@ -20,7 +20,14 @@ import { AppendVersion } from './use-cases/append-version';
 import { ForwardAlert } from './use-cases/forward-alert';
 import { SubmitAlert } from './use-cases/submit-alert';
 
-const REPOSITORIES = [AlertsRepository, AlertVersionsRepository, IdempotencyKeysRepository, DeliveriesRepository, AcksRepository, RejectionsRepository];
+const REPOSITORIES = [
+  AlertsRepository,
+  AlertVersionsRepository,
+  IdempotencyKeysRepository,
+  DeliveriesRepository,
+  AcksRepository,
+  RejectionsRepository,
+];
 const ADMISSION = [ContentCheck, ReferenceCheck, SignatureCheck, SenderCheck, Refusals];
 const USE_CASES = [SubmitAlert, AppendVersion, ForwardAlert, AcknowledgeAlert, AlertReads];
 

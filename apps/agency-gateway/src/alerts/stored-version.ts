@@ -5,7 +5,12 @@ import { AlertContent } from '@hub/contracts/alert/alert-content';
 import { signatureHash } from '@hub/contracts/signing/alert-signature';
 import { AlertSubmittedMessage, DeliveryKind } from '@hub/contracts/messages';
 import { HubService, Topic } from '@hub/contracts/topics';
-import { ackNoteCommitment, CONTENT_COMMITMENT_SCHEME, contentCommitment, newContentSalt } from '@hub/merkle/content-commitment';
+import {
+  ackNoteCommitment,
+  CONTENT_COMMITMENT_SCHEME,
+  contentCommitment,
+  newContentSalt,
+} from '@hub/merkle/content-commitment';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { RetentionPolicy, retentionEnd } from '../erasure/retention-policy';
@@ -53,7 +58,11 @@ function committed(message: AlertSubmittedMessage): StoredVersion {
   const salt = newContentSalt();
   // Over the content as stored and disclosed (JSON: absent optional fields left out), not the parsed class instance.
   const asStored = JSON.parse(JSON.stringify(message.alert)) as unknown;
-  return { message, salt, commitment: contentCommitment(salt, { alert: asStored, cancelReason: message.cancelReason }) };
+  return {
+    message,
+    salt,
+    commitment: contentCommitment(salt, { alert: asStored, cancelReason: message.cancelReason }),
+  };
 }
 
 /** A fresh salt per note and the commitment to the note under it (alert.acked holds only the commitment). */
@@ -67,9 +76,18 @@ export function committedNote(text: string): CommittedNote {
  * cancelled), which commits to the content instead of holding it. `signature` is named in the fact of a submission
  * and an update only.
  */
-export function versionMessages(principal: Principal, stored: StoredVersion, extraDetails: Record<string, unknown> = {}): OutgoingMessage[] {
+export function versionMessages(
+  principal: Principal,
+  stored: StoredVersion,
+  extraDetails: Record<string, unknown> = {},
+): OutgoingMessage[] {
   const { message } = stored;
-  const type = message.kind === 'alert' ? AuditEventType.AlertSubmitted : message.kind === 'cancel' ? AuditEventType.AlertCancelled : AuditEventType.AlertUpdated;
+  const type =
+    message.kind === 'alert'
+      ? AuditEventType.AlertSubmitted
+      : message.kind === 'cancel'
+        ? AuditEventType.AlertCancelled
+        : AuditEventType.AlertUpdated;
   return [
     { topic: Topic.AlertsSubmitted, key: message.alertId, value: message },
     auditMessage(HubService.AgencyGateway, {
@@ -100,7 +118,11 @@ export function retainUntil(message: AlertSubmittedMessage, policy: RetentionPol
 function committedDetails({ message, commitment }: StoredVersion): Record<string, unknown> {
   return {
     commitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: commitment },
-    classification: { category: message.alert.category, tlp: message.alert.tlp, recipients: message.alert.distribution?.recipients ?? [] },
+    classification: {
+      category: message.alert.category,
+      tlp: message.alert.tlp,
+      recipients: message.alert.distribution?.recipients ?? [],
+    },
   };
 }
 

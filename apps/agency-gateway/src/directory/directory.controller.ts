@@ -30,11 +30,26 @@ export class DirectoryController {
   async list(@CurrentPrincipal() principal: Principal): Promise<DirectoryView> {
     const view = await this.reference.records();
     const now = new Date();
-    const describe = (a: { id: string; name: string; country: string; kind: string }) => ({ id: a.id, name: a.name, country: a.country, kind: a.kind });
+    const describe = (a: { id: string; name: string; country: string; kind: string }) => ({
+      id: a.id,
+      name: a.name,
+      country: a.country,
+      kind: a.kind,
+    });
     const self = view.agencies.find((a) => a.id === principal.agencyId);
     return {
-      self: self ? describe(self) : { id: principal.agencyId, name: principal.agencyId, country: principal.agencyId.slice(0, 2), kind: 'national-agency' },
-      agencies: view.agencies.filter((a) => a.active && a.id !== principal.agencyId).map(describe).sort((a, b) => a.id.localeCompare(b.id)),
+      self: self
+        ? describe(self)
+        : {
+            id: principal.agencyId,
+            name: principal.agencyId,
+            country: principal.agencyId.slice(0, 2),
+            kind: 'national-agency',
+          },
+      agencies: view.agencies
+        .filter((a) => a.active && a.id !== principal.agencyId)
+        .map(describe)
+        .sort((a, b) => a.id.localeCompare(b.id)),
       sharingGroups: view.sharingGroups
         .filter((g) => !isGroupExpired(g, now))
         .map((g) => ({ id: g.id, name: g.name, members: [...g.members], expiresAt: g.expiresAt ?? null }))

@@ -3,7 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
-import { CONTENT_COMMITMENT_SCHEME, DisclosedAckNote, DisclosedContent, DisclosedProblems } from '@hub/merkle/content-commitment';
+import {
+  CONTENT_COMMITMENT_SCHEME,
+  DisclosedAckNote,
+  DisclosedContent,
+  DisclosedProblems,
+} from '@hub/merkle/content-commitment';
 import { AuditPublisher } from '@hub/kafka/audit.publisher';
 import { ErrorCode, HubError } from '@hub/platform/errors';
 import { AcksRepository } from '../alerts/persistence/acks.repository';
@@ -60,7 +65,13 @@ export class CommitmentDisclosure {
 
   async disclose(principal: Principal, alertId: string, version: number): Promise<CommitmentDisclosureView> {
     await this.audit.publish([
-      { type: AuditEventType.AuditQueried, actor: actorOf(principal), alertId, version, details: { query: 'commitment-disclosure' } },
+      {
+        type: AuditEventType.AuditQueried,
+        actor: actorOf(principal),
+        alertId,
+        version,
+        details: { query: 'commitment-disclosure' },
+      },
     ]);
     const [row]: {
       kind: string;
@@ -78,10 +89,21 @@ export class CommitmentDisclosure {
     );
     if (!row) throw HubError.notFound('alert version');
     if (row.erased_at) {
-      throw HubError.gone({ alertId, version, kind: row.kind, sender: row.sender, receivedAt: row.received_at.toISOString(), commitment: row.commitment, erasedAt: row.erased_at.toISOString() });
+      throw HubError.gone({
+        alertId,
+        version,
+        kind: row.kind,
+        sender: row.sender,
+        receivedAt: row.received_at.toISOString(),
+        commitment: row.commitment,
+        erasedAt: row.erased_at.toISOString(),
+      });
     }
     // Versions accepted before commitments existed have their content in the audit entry itself.
-    if (!row.content_salt || !row.commitment) throw HubError.notFound('commitment (this version predates content commitments: its audit entry holds the content)');
+    if (!row.content_salt || !row.commitment)
+      throw HubError.notFound(
+        'commitment (this version predates content commitments: its audit entry holds the content)',
+      );
     return {
       alertId,
       version,
@@ -97,30 +119,75 @@ export class CommitmentDisclosure {
 
   async discloseAckNote(principal: Principal, alertId: string, ackId: string): Promise<AckNoteDisclosureView> {
     await this.audit.publish([
-      { type: AuditEventType.AuditQueried, actor: actorOf(principal), alertId, details: { query: 'ack-note-disclosure', eventId: `ack:${ackId}` } },
+      {
+        type: AuditEventType.AuditQueried,
+        actor: actorOf(principal),
+        alertId,
+        details: { query: 'ack-note-disclosure', eventId: `ack:${ackId}` },
+      },
     ]);
     const ack = await new AcksRepository(this.dataSource).withNote(alertId, ackId);
     if (!ack) throw HubError.notFound('acknowledgement');
-    const metadata = { alertId, ackId, eventId: `ack:${ackId}`, version: ack.version, recipient: ack.recipient, status: ack.status, ackedAt: ack.ackedAt.toISOString() };
+    const metadata = {
+      alertId,
+      ackId,
+      eventId: `ack:${ackId}`,
+      version: ack.version,
+      recipient: ack.recipient,
+      status: ack.status,
+      ackedAt: ack.ackedAt.toISOString(),
+    };
     // Acks without a note (and notes written before commitments, whose fact holds the note itself) have nothing to open.
-    if (!ack.noteCommitment) throw HubError.notFound('note commitment (this acknowledgement has none: no note, or its audit entry holds the note itself)');
-    if (ack.alertErasedAt) throw HubError.gone({ ...metadata, commitment: ack.noteCommitment, erasedAt: ack.alertErasedAt.toISOString() });
+    if (!ack.noteCommitment)
+      throw HubError.notFound(
+        'note commitment (this acknowledgement has none: no note, or its audit entry holds the note itself)',
+      );
+    if (ack.alertErasedAt)
+      throw HubError.gone({ ...metadata, commitment: ack.noteCommitment, erasedAt: ack.alertErasedAt.toISOString() });
     if (ack.note === null || !ack.noteSalt) throw HubError.notFound('note');
-    return { ...metadata, scheme: CONTENT_COMMITMENT_SCHEME, commitment: ack.noteCommitment, salt: ack.noteSalt.toString('hex'), disclosed: { note: ack.note } };
+    return {
+      ...metadata,
+      scheme: CONTENT_COMMITMENT_SCHEME,
+      commitment: ack.noteCommitment,
+      salt: ack.noteSalt.toString('hex'),
+      disclosed: { note: ack.note },
+    };
   }
 
   async discloseRejection(principal: Principal, eventId: string): Promise<RejectionDisclosureView> {
-    await this.audit.publish([{ type: AuditEventType.AuditQueried, actor: actorOf(principal), details: { query: 'rejection-disclosure', eventId } }]);
+    await this.audit.publish([
+      {
+        type: AuditEventType.AuditQueried,
+        actor: actorOf(principal),
+        details: { query: 'rejection-disclosure', eventId },
+      },
+    ]);
     const rejection = await new RejectionsRepository(this.dataSource).find(eventId);
     // Rejections recorded before commitments hold their problems in the audit entry itself, and have no row.
-    if (!rejection) throw HubError.notFound('rejection (none recorded under this eventId: rejections before commitments hold their problems in the audit entry)');
-    const metadata = { eventId, sender: rejection.sender, alertId: rejection.alertId, rejectedAt: rejection.rejectedAt.toISOString() };
+    if (!rejection)
+      throw HubError.notFound(
+        'rejection (none recorded under this eventId: rejections before commitments hold their problems in the audit entry)',
+      );
+    const metadata = {
+      eventId,
+      sender: rejection.sender,
+      alertId: rejection.alertId,
+      rejectedAt: rejection.rejectedAt.toISOString(),
+    };
     if (rejection.erasedAt || !rejection.problems || !rejection.salt) {
       // Erased at the end of its retention or with the alert it concerned; the fact and its commitment stay in the log.
-      throw new HubError(ErrorCode.Gone, `The problems of rejection ${eventId} were erased on ${rejection.erasedAt?.toISOString() ?? 'an earlier date'}`, [
-        { path: 'eventId', message: 'problems erased' },
-      ]);
+      throw new HubError(
+        ErrorCode.Gone,
+        `The problems of rejection ${eventId} were erased on ${rejection.erasedAt?.toISOString() ?? 'an earlier date'}`,
+        [{ path: 'eventId', message: 'problems erased' }],
+      );
     }
-    return { ...metadata, scheme: CONTENT_COMMITMENT_SCHEME, commitment: rejection.commitment, salt: rejection.salt.toString('hex'), disclosed: { problems: rejection.problems } };
+    return {
+      ...metadata,
+      scheme: CONTENT_COMMITMENT_SCHEME,
+      commitment: rejection.commitment,
+      salt: rejection.salt.toString('hex'),
+      disclosed: { problems: rejection.problems },
+    };
   }
 }

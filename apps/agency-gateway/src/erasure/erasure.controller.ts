@@ -19,7 +19,11 @@ export class ErasureController {
   /** Erasure on a lawful request: the content, salts and identifiers go at once, everywhere; 202 once announced. */
   @Post(':alertId/erase')
   @HttpCode(202)
-  erase(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Body() body: EraseAlertRequest) {
+  erase(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Body() body: EraseAlertRequest,
+  ) {
     return this.erasure.eraseOnRequest(principal, alertId, body.reason);
   }
 }
@@ -37,15 +41,27 @@ export class CommitmentController {
   constructor(private readonly disclosure: CommitmentDisclosure) {}
 
   @Get(':alertId/versions/:version/commitment')
-  commitment(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Param('version') version: string) {
-    if (!/^[1-9][0-9]{0,8}$/.test(version)) throw HubError.validation([{ path: 'version', message: 'must be a positive integer' }]);
+  commitment(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Param('version') version: string,
+  ) {
+    if (!/^[1-9][0-9]{0,8}$/.test(version))
+      throw HubError.validation([{ path: 'version', message: 'must be a positive integer' }]);
     return this.disclosure.disclose(principal, alertId, Number(version));
   }
 
   /** An ack's note and salt, to recompute `details.noteCommitment` of its alert.acked entry (eventId `ack:<ackId>`). */
   @Get(':alertId/acks/:ackId/commitment')
-  ackNoteCommitment(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string, @Param('ackId') ackId: string) {
-    if (!/^[1-9][0-9]{0,17}$/.test(ackId)) throw HubError.validation([{ path: 'ackId', message: 'must be a positive integer (the number in the fact\'s eventId ack:<ackId>)' }]);
+  ackNoteCommitment(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Param('ackId') ackId: string,
+  ) {
+    if (!/^[1-9][0-9]{0,17}$/.test(ackId))
+      throw HubError.validation([
+        { path: 'ackId', message: "must be a positive integer (the number in the fact's eventId ack:<ackId>)" },
+      ]);
     return this.disclosure.discloseAckNote(principal, alertId, ackId);
   }
 }
@@ -64,7 +80,9 @@ export class RejectionCommitmentController {
   @Get(':eventId/commitment')
   rejectionCommitment(@CurrentPrincipal() principal: Principal, @Param('eventId') eventId: string) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(eventId)) {
-      throw HubError.validation([{ path: 'eventId', message: 'must be the eventId (a UUID) of an alert.rejected entry' }]);
+      throw HubError.validation([
+        { path: 'eventId', message: 'must be the eventId (a UUID) of an alert.rejected entry' },
+      ]);
     }
     return this.disclosure.discloseRejection(principal, eventId);
   }

@@ -5,5 +5,8 @@ import { ErasureService } from './erasure.service';
 import { RetentionJob } from './retention.job';
 
 /** Retention and erasure of alert content (docs/decisions/008-retention-and-erasure.md). */
-@Module({ controllers: [ErasureController, CommitmentController, RejectionCommitmentController], providers: [ErasureService, RetentionJob, CommitmentDisclosure] })
+@Module({
+  controllers: [ErasureController, CommitmentController, RejectionCommitmentController],
+  providers: [ErasureService, RetentionJob, CommitmentDisclosure],
+})
 export class ErasureModule {}

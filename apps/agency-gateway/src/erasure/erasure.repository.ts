@@ -27,7 +27,11 @@ export class ErasureRepository {
   constructor(private readonly db: EntityManager) {}
 
   /** Marks and erases the alerts not erased yet; returns those (others were erased before and change nothing). */
-  async erase(alertIds: readonly string[], record: ErasureRecord, erasedAt: Date): Promise<{ alertId: string; version: number; sender: string }[]> {
+  async erase(
+    alertIds: readonly string[],
+    record: ErasureRecord,
+    erasedAt: Date,
+  ): Promise<{ alertId: string; version: number; sender: string }[]> {
     if (alertIds.length === 0) return [];
     const marked: { alert_id: string; current_version: number; sender: string }[] = await this.db.query(
       // (as a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], not rows)
@@ -39,7 +43,10 @@ export class ErasureRepository {
     );
     const ids = marked.map((row) => row.alert_id);
     if (ids.length === 0) return [];
-    await this.db.query(`UPDATE gateway.alert_versions SET content = NULL, content_salt = NULL, cancel_reason = NULL WHERE alert_id = ANY($1::uuid[])`, [ids]);
+    await this.db.query(
+      `UPDATE gateway.alert_versions SET content = NULL, content_salt = NULL, cancel_reason = NULL WHERE alert_id = ANY($1::uuid[])`,
+      [ids],
+    );
     await this.db.query(
       `UPDATE gateway.inbox SET has_content = false, cancel_reason = NULL, erased = true,
               match = CASE WHEN kind = 'match' THEN match || jsonb_build_object('text', $2::text, 'otherAlertIds', '[]'::jsonb) END
@@ -54,8 +61,14 @@ export class ErasureRepository {
     );
     await new AcksRepository(this.db).eraseNotes(ids);
     await new RejectionsRepository(this.db).eraseOfAlerts(ids, erasedAt);
-    await this.db.query(`UPDATE gateway.idempotency_keys SET request_hash = $2 WHERE alert_id = ANY($1::uuid[])`, [ids, ERASED_REQUEST_HASH]);
-    await this.db.query(`DELETE FROM gateway.outbox WHERE topic = ANY($1::text[]) AND (value::jsonb ->> 'alertId') = ANY($2::text[])`, [CONTENT_TOPICS, ids]);
+    await this.db.query(`UPDATE gateway.idempotency_keys SET request_hash = $2 WHERE alert_id = ANY($1::uuid[])`, [
+      ids,
+      ERASED_REQUEST_HASH,
+    ]);
+    await this.db.query(
+      `DELETE FROM gateway.outbox WHERE topic = ANY($1::text[]) AND (value::jsonb ->> 'alertId') = ANY($2::text[])`,
+      [CONTENT_TOPICS, ids],
+    );
     return marked.map((row) => ({ alertId: row.alert_id, version: row.current_version, sender: row.sender }));
   }
 
@@ -69,7 +82,10 @@ export class ErasureRepository {
   }
 
   async exists(alertId: string): Promise<{ erased_at: Date | null } | null> {
-    const [row]: { erased_at: Date | null }[] = await this.db.query(`SELECT erased_at FROM gateway.alerts WHERE alert_id = $1`, [alertId]);
+    const [row]: { erased_at: Date | null }[] = await this.db.query(
+      `SELECT erased_at FROM gateway.alerts WHERE alert_id = $1`,
+      [alertId],
+    );
     return row ?? null;
   }
 }

@@ -30,14 +30,22 @@ export class ErasureService {
   ) {}
 
   /** An admin's lawful request: one audited fact naming who asked and why. Erasing twice is one erasure (202 again). */
-  async eraseOnRequest(principal: Principal, alertId: string, reason: string): Promise<{ alertId: string; erasedAt: string }> {
+  async eraseOnRequest(
+    principal: Principal,
+    alertId: string,
+    reason: string,
+  ): Promise<{ alertId: string; erasedAt: string }> {
     const erasedAt = new Date();
     const outcome = await this.dataSource.transaction(async (manager) => {
       const repository = new ErasureRepository(manager);
       const existing = await repository.exists(alertId);
       if (!existing) throw HubError.notFound('alert');
       if (existing.erased_at) return { ids: [], erasedAt: existing.erased_at };
-      const [erased] = await repository.erase([alertId], { cause: 'request', requestedBy: { agencyId: principal.agencyId, keyId: principal.keyId }, reason }, erasedAt);
+      const [erased] = await repository.erase(
+        [alertId],
+        { cause: 'request', requestedBy: { agencyId: principal.agencyId, keyId: principal.keyId }, reason },
+        erasedAt,
+      );
       // Erased in between by the retention job: that erasure stands.
       if (!erased) return { ids: [], erasedAt: (await repository.exists(alertId))?.erased_at ?? erasedAt };
       const ids = await this.outbox.enqueue(manager, [
@@ -88,7 +96,8 @@ export class ErasureService {
     });
     await this.outbox.publish(outcome.ids);
     if (outcome.erased.length > 0) this.logger.log({ count: outcome.erased.length }, 'retention ended: alerts erased');
-    if (outcome.rejections.length > 0) this.logger.log({ count: outcome.rejections.length }, 'retention ended: rejection problems erased');
+    if (outcome.rejections.length > 0)
+      this.logger.log({ count: outcome.rejections.length }, 'retention ended: rejection problems erased');
     return { alertIds: outcome.erased.map((e) => e.alertId), rejections: outcome.rejections };
   }
 }

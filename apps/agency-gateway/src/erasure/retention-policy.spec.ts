@@ -5,12 +5,16 @@ const received = new Date('2026-01-01T00:00:00.000Z');
 
 describe('retentionEnd', () => {
   it('is expiresAt plus the grace when the alert has an expiry', () => {
-    expect(retentionEnd({ category: 'seizure', expiresAt: '2026-02-01T00:00:00.000Z' }, received, policy).toISOString()).toBe('2026-02-01T00:01:00.000Z');
+    expect(
+      retentionEnd({ category: 'seizure', expiresAt: '2026-02-01T00:00:00.000Z' }, received, policy).toISOString(),
+    ).toBe('2026-02-01T00:01:00.000Z');
   });
 
   it('is the receipt plus the category default without an expiry, else the general default', () => {
     expect(retentionEnd({ category: 'seizure' }, received, policy).toISOString()).toBe('2026-01-01T02:00:00.000Z');
-    expect(retentionEnd({ category: 'route-intelligence' }, received, policy).toISOString()).toBe('2026-01-01T01:00:00.000Z');
+    expect(retentionEnd({ category: 'route-intelligence' }, received, policy).toISOString()).toBe(
+      '2026-01-01T01:00:00.000Z',
+    );
   });
 });
 
@@ -18,7 +22,10 @@ describe('RETENTION_BY_CATEGORY', () => {
   it('accepts known categories with whole seconds, and nothing', () => {
     expect(CATEGORY_RETENTION_PATTERN.test('seizure=63072000,person-of-interest=31536000')).toBe(true);
     expect(CATEGORY_RETENTION_PATTERN.test('')).toBe(true);
-    expect(parseCategoryRetention('seizure=10, person-of-interest=20')).toEqual({ seizure: 10, 'person-of-interest': 20 });
+    expect(parseCategoryRetention('seizure=10, person-of-interest=20')).toEqual({
+      seizure: 10,
+      'person-of-interest': 20,
+    });
   });
 
   it('refuses unknown categories and non-numbers', () => {

@@ -11,7 +11,11 @@ const EVENT_NAME = 'delivery';
  * into it is decided by InboxStreams (`open`, which returns the function to call when the client leaves).
  * Resolves when the stream is over.
  */
-export function serveEvents(request: Request, response: Response, open: (sink: StreamSink) => () => void): Promise<void> {
+export function serveEvents(
+  request: Request,
+  response: Response,
+  open: (sink: StreamSink) => () => void,
+): Promise<void> {
   response.status(200);
   response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   response.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -40,7 +44,8 @@ export function serveEvents(request: Request, response: Response, open: (sink: S
         }
       },
       end: (reason: StreamEnd) => {
-        if (!over && reason !== 'shutdown') response.write(`event: error\ndata: ${JSON.stringify(ERROR_EVENTS[reason])}\n\n`);
+        if (!over && reason !== 'shutdown')
+          response.write(`event: error\ndata: ${JSON.stringify(ERROR_EVENTS[reason])}\n\n`);
         finish();
       },
     };

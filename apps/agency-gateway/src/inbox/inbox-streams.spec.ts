@@ -17,12 +17,16 @@ class FakeInbox {
 
   add(recipient: string, count: number): InboxTail {
     const items = this.rows.get(recipient) ?? [];
-    for (let i = 0; i < count; i++) items.push({ cursor: String(items.length + 1), deliveryId: `${recipient}-${items.length + 1}` } as InboxItem);
+    for (let i = 0; i < count; i++)
+      items.push({ cursor: String(items.length + 1), deliveryId: `${recipient}-${items.length + 1}` } as InboxItem);
     this.rows.set(recipient, items);
     return { recipient, lastSeq: items.length };
   }
 
-  async newItems(streams: readonly { recipient: string; after: number }[], limit: number): Promise<Map<string, InboxItem[]>> {
+  async newItems(
+    streams: readonly { recipient: string; after: number }[],
+    limit: number,
+  ): Promise<Map<string, InboxItem[]>> {
     this.reads.push([...streams]);
     const found = new Map<string, InboxItem[]>();
     for (const { recipient, after } of streams) {
@@ -33,7 +37,12 @@ class FakeInbox {
   }
 
   async recordStreamed(batches: readonly { principal: Principal; items: InboxItem[] }[]): Promise<void> {
-    this.facts.push(batches.map(({ principal, items }) => ({ agencyId: principal.agencyId, cursors: items.map((item) => item.cursor) })));
+    this.facts.push(
+      batches.map(({ principal, items }) => ({
+        agencyId: principal.agencyId,
+        cursors: items.map((item) => item.cursor),
+      })),
+    );
   }
 }
 

@@ -78,7 +78,15 @@ export class InboxStreams implements OnModuleInit, OnModuleDestroy {
 
   /** A stream of `principal`'s inbox after `startAfter`; returns the function that closes it (the client left). */
   open(principal: Principal, startAfter: number, sink: StreamSink): () => void {
-    const stream: OpenStream = { principal, recipient: principal.agencyId, cursor: startAfter, covered: startAfter, writing: false, closed: false, sink };
+    const stream: OpenStream = {
+      principal,
+      recipient: principal.agencyId,
+      cursor: startAfter,
+      covered: startAfter,
+      writing: false,
+      closed: false,
+      sink,
+    };
     let streams = this.byRecipient.get(stream.recipient);
     if (!streams) this.byRecipient.set(stream.recipient, (streams = new Set()));
     streams.add(stream);
@@ -143,7 +151,12 @@ export class InboxStreams implements OnModuleInit, OnModuleDestroy {
         return valid[i] && !stream.closed;
       });
       if (readable.length === 0) return;
-      const pairs = new Map(readable.map((stream) => [streamKey(stream.recipient, stream.cursor), { recipient: stream.recipient, after: stream.cursor }]));
+      const pairs = new Map(
+        readable.map((stream) => [
+          streamKey(stream.recipient, stream.cursor),
+          { recipient: stream.recipient, after: stream.cursor },
+        ]),
+      );
       const found = await this.inbox.newItems([...pairs.values()], STREAM_BATCH);
       const batches = readable.flatMap((stream) => {
         const items = found.get(streamKey(stream.recipient, stream.cursor)) ?? [];
@@ -154,7 +167,10 @@ export class InboxStreams implements OnModuleInit, OnModuleDestroy {
       for (const { stream, items } of batches) this.hand(stream, items);
     } catch (error) {
       // As before: the stream ends with an `unavailable` event and the client resumes with Last-Event-ID.
-      this.logger.warn({ err: (error as Error).message, streams: round.length }, 'inbox streams: a round failed; ending its streams');
+      this.logger.warn(
+        { err: (error as Error).message, streams: round.length },
+        'inbox streams: a round failed; ending its streams',
+      );
       for (const stream of round) this.end(stream, 'unavailable');
     }
   }

@@ -69,7 +69,11 @@ export class InboxController {
    */
   @Get(':deliveryId')
   @ApiProduces('application/json', CAP_MEDIA_TYPE, STIX_MEDIA_TYPE)
-  @ApiHeader({ name: 'Accept', required: false, description: `application/json (default), ${CAP_MEDIA_TYPE} or ${STIX_MEDIA_TYPE}` })
+  @ApiHeader({
+    name: 'Accept',
+    required: false,
+    description: `application/json (default), ${CAP_MEDIA_TYPE} or ${STIX_MEDIA_TYPE}`,
+  })
   async item(
     @CurrentPrincipal() principal: Principal,
     @Param('deliveryId') deliveryId: string,

@@ -6,5 +6,9 @@ import { InboxStreams } from './inbox-streams';
 import { InboxNotifier } from './inbox.notifier';
 import { InboxService } from './inbox.service';
 
-@Module({ imports: [AlertsModule], controllers: [InboxController], providers: [InboxService, InboxNotifier, InboxStreams, DeliveriesConsumer] })
+@Module({
+  imports: [AlertsModule],
+  controllers: [InboxController],
+  providers: [InboxService, InboxNotifier, InboxStreams, DeliveriesConsumer],
+})
 export class InboxModule {}

@@ -3,7 +3,9 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export class InboxQuery {
-  @ApiPropertyOptional({ description: 'cursor from a previous page (nextCursor), or omitted to start at the beginning' })
+  @ApiPropertyOptional({
+    description: 'cursor from a previous page (nextCursor), or omitted to start at the beginning',
+  })
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'after must be a cursor returned by a previous page' })
   after?: string;

@@ -93,7 +93,11 @@ function noticeEntry(notice: MatchNoticeMessage): InboxEntry {
     cancelReason: null,
     match,
     withdrawn: false,
-    auditDetails: { correlationId: notice.correlationId, otherAgencyId: notice.otherAgencyId, restricted: notice.restricted },
+    auditDetails: {
+      correlationId: notice.correlationId,
+      otherAgencyId: notice.otherAgencyId,
+      restricted: notice.restricted,
+    },
   };
 }
 
@@ -255,7 +259,13 @@ export class InboxService {
           alertId: delivery.alertId,
           version: delivery.version,
           recipient: delivery.recipient,
-          details: { deliveryId: delivery.deliveryId, kind: delivery.kind, sender: delivery.sender, inboxSeq: seq, ...delivery.auditDetails },
+          details: {
+            deliveryId: delivery.deliveryId,
+            kind: delivery.kind,
+            sender: delivery.sender,
+            inboxSeq: seq,
+            ...delivery.auditDetails,
+          },
         };
       }),
     );
@@ -268,8 +278,14 @@ export class InboxService {
    * reason, unless a later version made it a recipient again. Runs in the delivery transaction, after the insert
    * (so it sees the rows the batch itself stored), on the rows stored now.
    */
-  private async enforceWithdrawals(manager: EntityManager, stored: readonly StoredRow[], deliveries: readonly InboxEntry[]): Promise<void> {
-    const seqOf = new Map(stored.filter((row) => row.delivery_id !== null && row.fresh).map((row) => [row.delivery_id, row.seq]));
+  private async enforceWithdrawals(
+    manager: EntityManager,
+    stored: readonly StoredRow[],
+    deliveries: readonly InboxEntry[],
+  ): Promise<void> {
+    const seqOf = new Map(
+      stored.filter((row) => row.delivery_id !== null && row.fresh).map((row) => [row.delivery_id, row.seq]),
+    );
     const fresh = deliveries.flatMap((delivery) => {
       const seq = seqOf.get(delivery.deliveryId.toLowerCase());
       return seq === undefined ? [] : [{ delivery, seq }];
@@ -279,7 +295,11 @@ export class InboxService {
       await manager.query(
         `UPDATE gateway.inbox i SET has_content = false FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS w(recipient, alert_id, seq)
          WHERE i.recipient = w.recipient AND i.alert_id = w.alert_id AND i.seq < w.seq AND i.has_content`,
-        [withdrawn.map(({ delivery }) => delivery.recipient), withdrawn.map(({ delivery }) => delivery.alertId), withdrawn.map(({ seq }) => seq)],
+        [
+          withdrawn.map(({ delivery }) => delivery.recipient),
+          withdrawn.map(({ delivery }) => delivery.alertId),
+          withdrawn.map(({ seq }) => seq),
+        ],
       );
     }
     const cancels = fresh.filter(({ delivery }) => delivery.kind === 'cancel' && !delivery.withdrawn);
@@ -289,7 +309,11 @@ export class InboxService {
          WHERE i.recipient = c.recipient AND i.alert_id = c.alert_id AND i.seq = c.seq
            AND (SELECT p.withdrawn FROM gateway.inbox p WHERE p.recipient = c.recipient AND p.alert_id = c.alert_id AND p.seq < c.seq
                 AND p.kind <> 'match' ORDER BY p.seq DESC LIMIT 1)`,
-        [cancels.map(({ delivery }) => delivery.recipient), cancels.map(({ delivery }) => delivery.alertId), cancels.map(({ seq }) => seq)],
+        [
+          cancels.map(({ delivery }) => delivery.recipient),
+          cancels.map(({ delivery }) => delivery.alertId),
+          cancels.map(({ seq }) => seq),
+        ],
       );
     }
   }
@@ -303,20 +327,33 @@ export class InboxService {
   }
 
   async item(recipient: string, deliveryId: string): Promise<InboxItem | null> {
-    const rows: InboxRow[] = await this.dataSource.query(`SELECT * FROM gateway.inbox_items WHERE recipient = $1 AND delivery_id = $2`, [recipient, deliveryId]);
+    const rows: InboxRow[] = await this.dataSource.query(
+      `SELECT * FROM gateway.inbox_items WHERE recipient = $1 AND delivery_id = $2`,
+      [recipient, deliveryId],
+    );
     return rows.length > 0 ? inboxItem(rows[0]) : null;
   }
 
   /** An inbox item asked for that is not the caller's (or does not exist): a denied access, audited. */
   async recordDenied(principal: Principal, deliveryId: string): Promise<void> {
-    await this.audit.publish([{ type: AuditEventType.AccessDenied, actor: actorOf(principal), reason: 'not-your-delivery', details: { action: 'inbox-item', deliveryId } }]);
+    await this.audit.publish([
+      {
+        type: AuditEventType.AccessDenied,
+        actor: actorOf(principal),
+        reason: 'not-your-delivery',
+        details: { action: 'inbox-item', deliveryId },
+      },
+    ]);
   }
 
   /**
    * The new items of several streams in one statement: for each (recipient, after) pair, at most `limit` items
    * after that cursor, in cursor order. Keyed by streamKey(recipient, after).
    */
-  async newItems(streams: readonly { recipient: string; after: number }[], limit: number): Promise<Map<string, InboxItem[]>> {
+  async newItems(
+    streams: readonly { recipient: string; after: number }[],
+    limit: number,
+  ): Promise<Map<string, InboxItem[]>> {
     const found = new Map<string, InboxItem[]>();
     if (streams.length === 0) return found;
     const rows: (InboxRow & { stream_after: string })[] = await this.dataSource.query(
@@ -348,7 +385,10 @@ export class InboxService {
     await this.recordBatches(batches, 'streamed');
   }
 
-  private async recordBatches(batches: readonly { principal: Principal; items: InboxItem[] }[], how: 'read' | 'streamed'): Promise<void> {
+  private async recordBatches(
+    batches: readonly { principal: Principal; items: InboxItem[] }[],
+    how: 'read' | 'streamed',
+  ): Promise<void> {
     const facts: AuditFact[] = batches
       .filter(({ items }) => items.length > 0)
       .map(({ principal, items }) => ({
@@ -358,7 +398,12 @@ export class InboxService {
           count: items.length,
           fromCursor: items[0].cursor,
           toCursor: items[items.length - 1].cursor,
-          items: items.map((item) => ({ alertId: item.alertId, version: item.version, deliveryId: item.deliveryId, kind: item.kind })),
+          items: items.map((item) => ({
+            alertId: item.alertId,
+            version: item.version,
+            deliveryId: item.deliveryId,
+            kind: item.kind,
+          })),
         },
       }));
     if (facts.length > 0) await this.audit.publish(facts);

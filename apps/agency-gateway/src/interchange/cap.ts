@@ -53,7 +53,8 @@ export function toCapXml(view: InterchangeView): string {
     alert.addresses = content.distribution.recipients.join(' ');
   }
   if (view.cancelReason) alert.note = view.cancelReason;
-  if (view.previous) alert.references = `${view.sender},${identifierOf(view.alertId, view.previous.version)},${capDateTime(view.previous.at)}`;
+  if (view.previous)
+    alert.references = `${view.sender},${identifierOf(view.alertId, view.previous.version)},${capDateTime(view.previous.at)}`;
   if (content && content.references.length > 0) alert.incidents = content.references.join(' ');
   if (!content) {
     // No content to show (a cancel delivery, a withdrawn alert): the envelope only. CAP allows an alert without <info>.
@@ -79,7 +80,9 @@ export function toCapXml(view: InterchangeView): string {
       parameter(CAP_PARAMETER.evaluationSource, content.evaluation.source),
       parameter(CAP_PARAMETER.evaluationInformation, content.evaluation.information),
       ...content.distribution.sharingGroups.map((group) => parameter(CAP_PARAMETER.sharingGroup, group)),
-      ...withoutHubStampedSubjectFields(content.subjects).map((subject) => parameter(CAP_PARAMETER.subject, JSON.stringify(subject))),
+      ...withoutHubStampedSubjectFields(content.subjects).map((subject) =>
+        parameter(CAP_PARAMETER.subject, JSON.stringify(subject)),
+      ),
     ],
     area: {
       areaDesc: content.location.place ?? content.location.country,
@@ -94,20 +97,66 @@ export function toCapXml(view: InterchangeView): string {
 }
 
 function build(alert: Record<string, unknown>): string {
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: false });
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: false,
+  });
   return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ alert })}`;
 }
 
 /** Elements of CAP 1.2 the hub has no place for: refused by name, never silently dropped. */
 const UNSUPPORTED_ALERT = ['source', 'code', 'note', 'references'];
-const UNSUPPORTED_INFO = ['responseType', 'audience', 'eventCode', 'effective', 'onset', 'instruction', 'web', 'contact', 'resource'];
+const UNSUPPORTED_INFO = [
+  'responseType',
+  'audience',
+  'eventCode',
+  'effective',
+  'onset',
+  'instruction',
+  'web',
+  'contact',
+  'resource',
+];
 const UNSUPPORTED_AREA = ['polygon', 'altitude', 'ceiling'];
 /** What the hub reads, per element; anything else under them is not CAP 1.2 (or is a signature, which is refused too). */
-const READ_ALERT = ['@_xmlns', 'identifier', 'sender', 'sent', 'status', 'msgType', 'scope', 'restriction', 'addresses', 'incidents', 'info'];
-const READ_INFO = ['language', 'category', 'event', 'urgency', 'severity', 'certainty', 'expires', 'senderName', 'headline', 'description', 'parameter', 'area'];
+const READ_ALERT = [
+  '@_xmlns',
+  'identifier',
+  'sender',
+  'sent',
+  'status',
+  'msgType',
+  'scope',
+  'restriction',
+  'addresses',
+  'incidents',
+  'info',
+];
+const READ_INFO = [
+  'language',
+  'category',
+  'event',
+  'urgency',
+  'severity',
+  'certainty',
+  'expires',
+  'senderName',
+  'headline',
+  'description',
+  'parameter',
+  'area',
+];
 const READ_AREA = ['areaDesc', 'circle', 'geocode'];
 
-function unknownElements(element: Record<string, unknown>, read: string[], unsupported: string[], path: string): FieldError[] {
+function unknownElements(
+  element: Record<string, unknown>,
+  read: string[],
+  unsupported: string[],
+  path: string,
+): FieldError[] {
   return Object.keys(element)
     .filter((key) => !key.startsWith('@_') && !read.includes(key) && !unsupported.includes(key))
     .map((key) => ({ path: `${path}/${key}`, message: 'is not an element of CAP 1.2 that the hub accepts' }));
@@ -121,11 +170,16 @@ export type CapReading = { ok: true; body: Record<string, unknown> } | { ok: fal
  */
 export function fromCapXml(xml: string, caller: string): CapReading {
   const problem = (path: string, message: string): CapReading => ({ ok: false, errors: [{ path, message }] });
-  if (typeof xml !== 'string' || xml.trim() === '') return problem('alert', 'the body must be a CAP 1.2 <alert> document');
+  if (typeof xml !== 'string' || xml.trim() === '')
+    return problem('alert', 'the body must be a CAP 1.2 <alert> document');
   // No DTDs: entity expansion is how XML bombs work, and CAP needs none.
   if (/<!DOCTYPE/i.test(xml)) return problem('alert', 'a DOCTYPE is not accepted');
   const wellFormed = XMLValidator.validate(xml);
-  if (wellFormed !== true) return problem('alert', `is not well-formed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line}, column ${wellFormed.err.col})`);
+  if (wellFormed !== true)
+    return problem(
+      'alert',
+      `is not well-formed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line}, column ${wellFormed.err.col})`,
+    );
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
@@ -137,51 +191,82 @@ export function fromCapXml(xml: string, caller: string): CapReading {
   });
   // The namespace first (the element parser below drops prefixes and xmlns attributes): <alert xmlns="…cap:1.2">
   // or <p:alert xmlns:p="…cap:1.2">.
-  const raw = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false }).parse(xml) as Record<string, any>;
+  const raw = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false }).parse(
+    xml,
+  ) as Record<string, any>;
   const rootName = Object.keys(raw).find((key) => key !== '?xml') ?? '';
   const prefix = rootName.includes(':') ? rootName.slice(0, rootName.indexOf(':')) : null;
   const declared = raw[rootName]?.[prefix ? `@_xmlns:${prefix}` : '@_xmlns'];
   const document = parser.parse(xml) as Record<string, unknown>;
   const root = Object.keys(document).filter((key) => key !== '?xml');
-  if (root.length !== 1 || root[0] !== 'alert') return problem('alert', `the document element must be a CAP <alert> (got <${root.join('>, <')}>)`);
+  if (root.length !== 1 || root[0] !== 'alert')
+    return problem('alert', `the document element must be a CAP <alert> (got <${root.join('>, <')}>)`);
   const alert = document.alert as Record<string, any>;
   if (typeof alert !== 'object' || alert === null) return problem('alert', 'is empty');
-  if (declared !== CAP_NAMESPACE) return problem('alert', `must be in the CAP 1.2 namespace ${CAP_NAMESPACE} (got ${typeof declared === 'string' ? declared : 'none'})`);
+  if (declared !== CAP_NAMESPACE)
+    return problem(
+      'alert',
+      `must be in the CAP 1.2 namespace ${CAP_NAMESPACE} (got ${typeof declared === 'string' ? declared : 'none'})`,
+    );
 
   const errors: FieldError[] = [];
-  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : value === undefined ? undefined : String(value));
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' ? value : value === undefined ? undefined : String(value);
   for (const required of ['identifier', 'sender', 'sent', 'status', 'msgType', 'scope']) {
     if (alert[required] === undefined) errors.push({ path: `alert/${required}`, message: 'is required by CAP 1.2' });
   }
   errors.push(...unknownElements(alert, READ_ALERT, UNSUPPORTED_ALERT, 'alert'));
   for (const name of UNSUPPORTED_ALERT) {
-    if (alert[name] !== undefined) errors.push({ path: `alert/${name}`, message: 'is not supported here (POST /v1/alerts takes a new alert: msgType Alert, no <references>)' });
+    if (alert[name] !== undefined)
+      errors.push({
+        path: `alert/${name}`,
+        message: 'is not supported here (POST /v1/alerts takes a new alert: msgType Alert, no <references>)',
+      });
   }
   if (alert.msgType !== undefined && alert.msgType !== 'Alert') {
-    errors.push({ path: 'alert/msgType', message: `must be Alert for a new alert (got ${text(alert.msgType)}); updates and cancels are JSON (POST /v1/alerts/{id}/versions, …/cancel)` });
+    errors.push({
+      path: 'alert/msgType',
+      message: `must be Alert for a new alert (got ${text(alert.msgType)}); updates and cancels are JSON (POST /v1/alerts/{id}/versions, …/cancel)`,
+    });
   }
-  if (alert.sender !== undefined && text(alert.sender) !== caller) errors.push({ path: 'alert/sender', message: `must be your agency id ${caller}` });
-  if (alert.sent !== undefined && contractInstant(text(alert.sent) ?? '') === null) errors.push({ path: 'alert/sent', message: 'must be a CAP dateTime' });
+  if (alert.sender !== undefined && text(alert.sender) !== caller)
+    errors.push({ path: 'alert/sender', message: `must be your agency id ${caller}` });
+  if (alert.sent !== undefined && contractInstant(text(alert.sent) ?? '') === null)
+    errors.push({ path: 'alert/sent', message: 'must be a CAP dateTime' });
   const infos = (alert.info ?? []) as Record<string, any>[];
   if (infos.length !== 1) errors.push({ path: 'alert/info', message: `must occur exactly once (got ${infos.length})` });
   const scope = text(alert.scope);
   if (scope !== undefined && scope !== 'Private' && scope !== 'Restricted') {
-    errors.push({ path: 'alert/scope', message: 'must be Private (the addressed agencies and sharing groups) or Restricted (regional)' });
+    errors.push({
+      path: 'alert/scope',
+      message: 'must be Private (the addressed agencies and sharing groups) or Restricted (regional)',
+    });
   }
   if (errors.length > 0 || infos.length !== 1) return { ok: false, errors };
 
   const info = infos[0];
-  if (typeof info !== 'object' || info === null) return { ok: false, errors: [{ path: 'alert/info', message: 'must hold the alert (event, urgency, …)' }] };
+  if (typeof info !== 'object' || info === null)
+    return { ok: false, errors: [{ path: 'alert/info', message: 'must hold the alert (event, urgency, …)' }] };
   errors.push(...unknownElements(info, READ_INFO, UNSUPPORTED_INFO, 'alert/info'));
   for (const name of UNSUPPORTED_INFO) {
-    if (info[name] !== undefined) errors.push({ path: `alert/info/${name}`, message: 'is not supported by the hub (the contract has no such field)' });
+    if (info[name] !== undefined)
+      errors.push({
+        path: `alert/info/${name}`,
+        message: 'is not supported by the hub (the contract has no such field)',
+      });
   }
   const areas = (info.area ?? []) as Record<string, any>[];
-  if (areas.length !== 1) errors.push({ path: 'alert/info/area', message: `must occur exactly once (got ${areas.length})` });
+  if (areas.length !== 1)
+    errors.push({ path: 'alert/info/area', message: `must occur exactly once (got ${areas.length})` });
   const area = areas[0] ?? {};
-  if (typeof area === 'object' && area !== null) errors.push(...unknownElements(area, READ_AREA, UNSUPPORTED_AREA, 'alert/info/area'));
+  if (typeof area === 'object' && area !== null)
+    errors.push(...unknownElements(area, READ_AREA, UNSUPPORTED_AREA, 'alert/info/area'));
   for (const name of UNSUPPORTED_AREA) {
-    if (area[name] !== undefined) errors.push({ path: `alert/info/area/${name}`, message: 'is not supported by the hub (give a <circle> with radius 0 for a point)' });
+    if (area[name] !== undefined)
+      errors.push({
+        path: `alert/info/area/${name}`,
+        message: 'is not supported by the hub (give a <circle> with radius 0 for a point)',
+      });
   }
 
   const parameters = new Map<string, string[]>();
@@ -189,13 +274,23 @@ export function fromCapXml(xml: string, caller: string): CapReading {
     const name = text(entry?.valueName);
     const value = text(entry?.value) ?? '';
     if (!name || !(Object.values(CAP_PARAMETER) as string[]).includes(name)) {
-      errors.push({ path: `alert/info/parameter[${index + 1}]/valueName`, message: `${name ?? '(none)'} is not an accepted parameter (${Object.values(CAP_PARAMETER).join(', ')})` });
+      errors.push({
+        path: `alert/info/parameter[${index + 1}]/valueName`,
+        message: `${name ?? '(none)'} is not an accepted parameter (${Object.values(CAP_PARAMETER).join(', ')})`,
+      });
       continue;
     }
     parameters.set(name, [...(parameters.get(name) ?? []), value]);
   }
-  for (const single of [CAP_PARAMETER.tlp, CAP_PARAMETER.handlingCode, CAP_PARAMETER.handlingConditions, CAP_PARAMETER.evaluationSource, CAP_PARAMETER.evaluationInformation]) {
-    if ((parameters.get(single)?.length ?? 0) > 1) errors.push({ path: `alert/info/parameter[${single}]`, message: 'must occur at most once' });
+  for (const single of [
+    CAP_PARAMETER.tlp,
+    CAP_PARAMETER.handlingCode,
+    CAP_PARAMETER.handlingConditions,
+    CAP_PARAMETER.evaluationSource,
+    CAP_PARAMETER.evaluationInformation,
+  ]) {
+    if ((parameters.get(single)?.length ?? 0) > 1)
+      errors.push({ path: `alert/info/parameter[${single}]`, message: 'must occur at most once' });
   }
   const one = (name: string) => parameters.get(name)?.[0];
 
@@ -204,14 +299,18 @@ export function fromCapXml(xml: string, caller: string): CapReading {
     try {
       subjects.push(JSON.parse(json));
     } catch {
-      errors.push({ path: `alert/info/parameter[subject][${index}]/value`, message: 'must be a JSON object (a subject of the contract)' });
+      errors.push({
+        path: `alert/info/parameter[subject][${index}]/value`,
+        message: 'must be a JSON object (a subject of the contract)',
+      });
     }
   }
 
   const geocodes = (area.geocode ?? []) as Record<string, unknown>[];
   const country = text(geocodes.find((g) => text(g?.valueName) === GEOCODE_COUNTRY)?.value);
   const circles = (area.circle ?? []) as unknown[];
-  if (circles.length > 1) errors.push({ path: 'alert/info/area/circle', message: 'must occur at most once (one point)' });
+  if (circles.length > 1)
+    errors.push({ path: 'alert/info/area/circle', message: 'must occur at most once (one point)' });
   let lat: number | undefined;
   let lon: number | undefined;
   if (circles.length === 1) {
@@ -224,8 +323,14 @@ export function fromCapXml(xml: string, caller: string): CapReading {
 
   const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
   const information = one(CAP_PARAMETER.evaluationInformation);
-  const addresses = text(alert.addresses)?.split(/\s+/).filter((a) => a.length > 0) ?? [];
-  const incidents = text(alert.incidents)?.split(/\s+/).filter((a) => a.length > 0) ?? [];
+  const addresses =
+    text(alert.addresses)
+      ?.split(/\s+/)
+      .filter((a) => a.length > 0) ?? [];
+  const incidents =
+    text(alert.incidents)
+      ?.split(/\s+/)
+      .filter((a) => a.length > 0) ?? [];
   const expires = text(info.expires);
   const body: Record<string, unknown> = {
     status: lower(text(alert.status)),
@@ -237,7 +342,9 @@ export function fromCapXml(xml: string, caller: string): CapReading {
     ...(info.description !== undefined ? { description: text(info.description) } : {}),
     tlp: one(CAP_PARAMETER.tlp)?.replace(/^TLP:/i, ''),
     handlingCode: one(CAP_PARAMETER.handlingCode),
-    ...(one(CAP_PARAMETER.handlingConditions) !== undefined ? { handlingConditions: one(CAP_PARAMETER.handlingConditions) } : {}),
+    ...(one(CAP_PARAMETER.handlingConditions) !== undefined
+      ? { handlingConditions: one(CAP_PARAMETER.handlingConditions) }
+      : {}),
     evaluation: {
       source: one(CAP_PARAMETER.evaluationSource),
       information: information !== undefined && /^\d+$/.test(information) ? Number(information) : information,
@@ -277,7 +384,10 @@ const CAP_PATHS: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^location\.country$|^location$/, () => `alert/info/area/geocode[${GEOCODE_COUNTRY}]`],
   [/^location\.place$/, () => 'alert/info/area/areaDesc'],
   [/^location\.(lat|lon)$/, () => 'alert/info/area/circle'],
-  [/^subjects\[(\d+)\](?:\.(.+))?$/, (m) => `alert/info/parameter[${CAP_PARAMETER.subject}][${m[1]}]/value${m[2] ? ` (${m[2]})` : ''}`],
+  [
+    /^subjects\[(\d+)\](?:\.(.+))?$/,
+    (m) => `alert/info/parameter[${CAP_PARAMETER.subject}][${m[1]}]/value${m[2] ? ` (${m[2]})` : ''}`,
+  ],
   [/^subjects$/, () => `alert/info/parameter[${CAP_PARAMETER.subject}]`],
   [/^references(\[\d+\])?$/, () => 'alert/incidents'],
 ];

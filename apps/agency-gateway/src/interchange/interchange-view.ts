@@ -26,7 +26,10 @@ export type VersionTimes = ReadonlyMap<number, string>;
 
 function times(version: number, fallback: string, received: VersionTimes): Pick<InterchangeView, 'at' | 'previous'> {
   const previousAt = received.get(version - 1);
-  return { at: received.get(version) ?? fallback, previous: version > 1 && previousAt ? { version: version - 1, at: previousAt } : null };
+  return {
+    at: received.get(version) ?? fallback,
+    previous: version > 1 && previousAt ? { version: version - 1, at: previousAt } : null,
+  };
 }
 
 export function fromSenderView(view: SenderAlertView, received: VersionTimes): InterchangeView {
@@ -55,7 +58,10 @@ export function fromInboxItem(item: InboxItem, received: VersionTimes): Intercha
 
 /** A version as a recipient holds it: the recipient's view and an inbox item carry the same fields. */
 function fromDelivered(
-  view: Pick<RecipientAlertView, 'alertId' | 'version' | 'kind' | 'sender' | 'deliveredAt' | 'cancelReason' | 'alert' | 'signature'>,
+  view: Pick<
+    RecipientAlertView,
+    'alertId' | 'version' | 'kind' | 'sender' | 'deliveredAt' | 'cancelReason' | 'alert' | 'signature'
+  >,
   received: VersionTimes,
 ): InterchangeView {
   return {

@@ -25,7 +25,11 @@ export class InterchangeService {
     private readonly refusals: Refusals,
   ) {}
 
-  async renderAlert(view: SenderAlertView | RecipientAlertView, representation: Representation, response: Response): Promise<unknown> {
+  async renderAlert(
+    view: SenderAlertView | RecipientAlertView,
+    representation: Representation,
+    response: Response,
+  ): Promise<unknown> {
     if (representation === 'json') return view;
     const received = await this.versionTimes(view.alertId, view.version);
     const interchange = 'recipients' in view ? fromSenderView(view, received) : fromRecipientView(view, received);
@@ -35,13 +39,24 @@ export class InterchangeService {
   async renderInboxItem(item: InboxItem, representation: Representation, response: Response): Promise<unknown> {
     if (representation === 'json') return item;
     if (item.kind === 'match') {
-      throw new HubError(ErrorCode.NotAcceptable, 'A match notice is not an alert: it has no CAP or STIX form', [{ path: 'Accept', message: 'use application/json for match notices' }]);
+      throw new HubError(ErrorCode.NotAcceptable, 'A match notice is not an alert: it has no CAP or STIX form', [
+        { path: 'Accept', message: 'use application/json for match notices' },
+      ]);
     }
-    return this.render(fromInboxItem(item, await this.versionTimes(item.alertId, item.version)), representation, response);
+    return this.render(
+      fromInboxItem(item, await this.versionTimes(item.alertId, item.version)),
+      representation,
+      response,
+    );
   }
 
   /** POST /v1/alerts with a CAP 1.2 body: the same submission, the same checks and audit, errors named by element. */
-  async submitCap(principal: Principal, idempotencyKey: string | undefined, xml: unknown, signature: string | undefined): Promise<AcceptedResponse> {
+  async submitCap(
+    principal: Principal,
+    idempotencyKey: string | undefined,
+    xml: unknown,
+    signature: string | undefined,
+  ): Promise<AcceptedResponse> {
     const reading = fromCapXml(typeof xml === 'string' ? xml : '', principal.agencyId);
     if (!reading.ok) {
       await this.refusals.recordRejection(principal, null, reading.errors);
@@ -51,7 +66,11 @@ export class InterchangeService {
       return await this.submission.submit(principal, idempotencyKey, reading.body, signature);
     } catch (error) {
       if (error instanceof HubError && error.code === ErrorCode.ValidationFailed) {
-        const details = error.details.map((d) => (d.path === 'Idempotency-Key' || d.path === 'Alert-Signature' ? d : { path: capPathOf(d.path), message: `${d.path}: ${d.message}` }));
+        const details = error.details.map((d) =>
+          d.path === 'Idempotency-Key' || d.path === 'Alert-Signature'
+            ? d
+            : { path: capPathOf(d.path), message: `${d.path}: ${d.message}` },
+        );
         throw HubError.validation(details);
       }
       throw error;

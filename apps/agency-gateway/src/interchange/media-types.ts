@@ -26,10 +26,13 @@ export function negotiate(accept: string | undefined): Representation {
     .sort((a, b) => b.q - a.q);
   for (const range of ranges) {
     if (range.type === 'application/cap+xml') return 'cap';
-    if (range.type === 'application/stix+json' && (range.version === undefined || range.version === '2.1')) return 'stix';
+    if (range.type === 'application/stix+json' && (range.version === undefined || range.version === '2.1'))
+      return 'stix';
     if (['application/json', 'application/*', '*/*'].includes(range.type)) return 'json';
   }
-  throw new HubError(ErrorCode.NotAcceptable, `Accept names no representation this endpoint has (application/json, ${CAP_MEDIA_TYPE}, ${STIX_MEDIA_TYPE})`, [
-    { path: 'Accept', message: `"${accept}" is not acceptable` },
-  ]);
+  throw new HubError(
+    ErrorCode.NotAcceptable,
+    `Accept names no representation this endpoint has (application/json, ${CAP_MEDIA_TYPE}, ${STIX_MEDIA_TYPE})`,
+    [{ path: 'Accept', message: `"${accept}" is not acceptable` }],
+  );
 }

@@ -26,11 +26,16 @@ function expectWellFormed(bundle: Sdo): Map<string, Sdo> {
     byId.set(object.id, object);
   }
   for (const object of byId.values()) {
-    const refs = [...(object.object_refs ?? []), ...(object.object_marking_refs ?? []), ...(object.created_by_ref ? [object.created_by_ref] : [])];
+    const refs = [
+      ...(object.object_refs ?? []),
+      ...(object.object_marking_refs ?? []),
+      ...(object.created_by_ref ? [object.created_by_ref] : []),
+    ];
     for (const ref of refs) expect(byId.has(ref)).toBe(true);
     for (const key of Object.keys(object)) expect(key).toMatch(/^[a-z0-9_]+$/);
     // custom properties: x_ prefix, 3 to 250 characters
-    for (const key of Object.keys(object).filter((k) => k.startsWith('x_'))) expect(key).toMatch(/^x_[a-z0-9_]{1,248}$/);
+    for (const key of Object.keys(object).filter((k) => k.startsWith('x_')))
+      expect(key).toMatch(/^x_[a-z0-9_]{1,248}$/);
   }
   return byId;
 }
@@ -41,15 +46,46 @@ describe('STIX 2.1 out', () => {
     const bundle = toStixBundle(view(content, { signature: 'header..signature' }));
     const objects = expectWellFormed(bundle);
     const report = [...objects.values()].find((o) => o.type === 'report')!;
-    expect(report).toMatchObject({ name: content.headline, description: content.description, published: '2026-12-01T10:15:30.123Z', labels: ['suspicious-shipment'], report_types: ['threat-report'] });
-    expect(objects.get(report.created_by_ref)).toMatchObject({ type: 'identity', name: 'TJ-DCA', identity_class: 'organization' });
+    expect(report).toMatchObject({
+      name: content.headline,
+      description: content.description,
+      published: '2026-12-01T10:15:30.123Z',
+      labels: ['suspicious-shipment'],
+      report_types: ['threat-report'],
+    });
+    expect(objects.get(report.created_by_ref)).toMatchObject({
+      type: 'identity',
+      name: 'TJ-DCA',
+      identity_class: 'organization',
+    });
     expect(report.object_marking_refs).toEqual([TLP2_MARKING_IDS.AMBER]);
-    expect(objects.get(TLP2_MARKING_IDS.AMBER)).toMatchObject({ type: 'marking-definition', name: 'TLP:AMBER', extensions: { 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': { extension_type: 'property-extension', tlp_2_0: 'amber' } } });
+    expect(objects.get(TLP2_MARKING_IDS.AMBER)).toMatchObject({
+      type: 'marking-definition',
+      name: 'TLP:AMBER',
+      extensions: {
+        'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': {
+          extension_type: 'property-extension',
+          tlp_2_0: 'amber',
+        },
+      },
+    });
     const refTypes = report.object_refs.map((ref: string) => objects.get(ref)!.type).sort();
     expect(refTypes).toEqual(['identity', 'identity', 'location']);
     expect([...objects.values()].find((o) => o.identity_class === 'individual')).toMatchObject({ name: 'Ivan Petrov' });
-    expect([...objects.values()].find((o) => o.type === 'location')).toMatchObject({ country: 'TJ', latitude: 37.2, longitude: 68.6, name: 'Nizhny Panj' });
-    expect(report.x_hub_alert).toMatchObject({ alertId: view(null).alertId, version: 1, kind: 'alert', sender: 'TJ-DCA', signature: 'header..signature', content });
+    expect([...objects.values()].find((o) => o.type === 'location')).toMatchObject({
+      country: 'TJ',
+      latitude: 37.2,
+      longitude: 68.6,
+      name: 'Nizhny Panj',
+    });
+    expect(report.x_hub_alert).toMatchObject({
+      alertId: view(null).alertId,
+      version: 1,
+      kind: 'alert',
+      sender: 'TJ-DCA',
+      signature: 'header..signature',
+      content,
+    });
   });
 
   it('every TLP level maps to its published TLP 2.0 marking-definition id', () => {

@@ -31,7 +31,10 @@ export function tlpMarkingDefinition(tlp: TlpLevel): Record<string, unknown> {
 const HUB_NAMESPACE = '4c1b3f0e-6a0d-5b8e-9f21-7e1d2c3b4a50';
 
 function uuidV5(name: string, namespace = HUB_NAMESPACE): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  const hash = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
@@ -55,7 +58,15 @@ export function agencyIdentityId(agencyId: string): string {
 export function toStixBundle(view: InterchangeView): Record<string, unknown> {
   const at = stixTime(view.at);
   const sender = agencyIdentityId(view.sender);
-  const identity = { type: 'identity', spec_version: '2.1', id: sender, created: at, modified: at, name: view.sender, identity_class: 'organization' };
+  const identity = {
+    type: 'identity',
+    spec_version: '2.1',
+    id: sender,
+    created: at,
+    modified: at,
+    name: view.sender,
+    identity_class: 'organization',
+  };
   const objects: Record<string, unknown>[] = [identity];
   const content = view.alert;
   const reportId = `report--${uuidV5(`alert:${view.alertId}:${view.version}`)}`;
@@ -102,7 +113,13 @@ export function toStixBundle(view: InterchangeView): Record<string, unknown> {
     object_refs: refs,
     ...(content ? { labels: [content.category], object_marking_refs: marking } : {}),
     ...(view.kind === 'cancel' ? { revoked: true } : {}),
-    external_references: [{ source_name: 'alert-exchange-hub', external_id: `${view.alertId}.v${view.version}`, description: `alert ${view.alertId} version ${view.version}` }],
+    external_references: [
+      {
+        source_name: 'alert-exchange-hub',
+        external_id: `${view.alertId}.v${view.version}`,
+        description: `alert ${view.alertId} version ${view.version}`,
+      },
+    ],
     x_hub_alert: {
       alertId: view.alertId,
       version: view.version,

@@ -93,7 +93,17 @@ export class GatewayExchange1764201600100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['acks', 'inbox', 'inbox_counters', 'idempotency_keys', 'alert_versions', 'alerts', 'sharing_groups', 'api_keys', 'agencies']) {
+    for (const table of [
+      'acks',
+      'inbox',
+      'inbox_counters',
+      'idempotency_keys',
+      'alert_versions',
+      'alerts',
+      'sharing_groups',
+      'api_keys',
+      'agencies',
+    ]) {
       await q.query(`DROP TABLE gateway.${table}`);
     }
   }

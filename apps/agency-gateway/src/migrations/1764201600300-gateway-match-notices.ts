@@ -11,7 +11,9 @@ export class GatewayMatchNotices1764201600300 implements MigrationInterface {
     await q.query(`ALTER TABLE gateway.inbox ADD COLUMN match jsonb`);
     // GET /v1/alerts lists an agency's own alerts newest first.
     await q.query(`CREATE INDEX alerts_sender_created ON gateway.alerts (sender, created_at DESC)`);
-    await q.query(`ALTER TABLE gateway.inbox ADD CONSTRAINT inbox_match_has_no_content CHECK ((kind = 'match') = (match IS NOT NULL) AND (kind <> 'match' OR alert IS NULL))`);
+    await q.query(
+      `ALTER TABLE gateway.inbox ADD CONSTRAINT inbox_match_has_no_content CHECK ((kind = 'match') = (match IS NOT NULL) AND (kind <> 'match' OR alert IS NULL))`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -11,7 +11,9 @@ export class GatewayRetention1764201600500 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE gateway.alert_versions ALTER COLUMN content DROP NOT NULL`);
     await q.query(`ALTER TABLE gateway.alert_versions ADD COLUMN content_salt bytea, ADD COLUMN commitment char(64)`);
-    await q.query(`ALTER TABLE gateway.alerts ADD COLUMN retain_until timestamptz, ADD COLUMN erased_at timestamptz, ADD COLUMN erasure jsonb`);
+    await q.query(
+      `ALTER TABLE gateway.alerts ADD COLUMN retain_until timestamptz, ADD COLUMN erased_at timestamptz, ADD COLUMN erasure jsonb`,
+    );
     await q.query(`CREATE INDEX alerts_retention_due ON gateway.alerts (retain_until) WHERE erased_at IS NULL`);
     await q.query(`ALTER TABLE gateway.inbox ADD COLUMN erased boolean NOT NULL DEFAULT false`);
   }

@@ -15,7 +15,9 @@ export class GatewayInboxByReference1764201600600 implements MigrationInterface 
     await q.query(`UPDATE gateway.inbox SET has_content = true WHERE alert IS NOT NULL`);
     // (Dropping `alert` drops the CHECK that named it: the same rule, on the new column.)
     await q.query(`ALTER TABLE gateway.inbox DROP COLUMN alert, DROP COLUMN signature`);
-    await q.query(`ALTER TABLE gateway.inbox ADD CONSTRAINT inbox_match_has_no_content CHECK ((kind = 'match') = (match IS NOT NULL) AND (kind <> 'match' OR NOT has_content))`);
+    await q.query(
+      `ALTER TABLE gateway.inbox ADD CONSTRAINT inbox_match_has_no_content CHECK ((kind = 'match') = (match IS NOT NULL) AND (kind <> 'match' OR NOT has_content))`,
+    );
     await q.query(INBOX_ITEMS_VIEW);
   }
 
@@ -28,7 +30,9 @@ export class GatewayInboxByReference1764201600600 implements MigrationInterface 
     );
     await q.query(`ALTER TABLE gateway.inbox DROP CONSTRAINT inbox_match_has_no_content`);
     await q.query(`ALTER TABLE gateway.inbox DROP COLUMN has_content`);
-    await q.query(`ALTER TABLE gateway.inbox ADD CONSTRAINT inbox_match_has_no_content CHECK ((kind = 'match') = (match IS NOT NULL) AND (kind <> 'match' OR alert IS NULL))`);
+    await q.query(
+      `ALTER TABLE gateway.inbox ADD CONSTRAINT inbox_match_has_no_content CHECK ((kind = 'match') = (match IS NOT NULL) AND (kind <> 'match' OR alert IS NULL))`,
+    );
   }
 }
 

@@ -31,13 +31,14 @@ export class GatewayCredentialStore extends CredentialStore {
   }
 
   private async read(keyId: string): Promise<CredentialRecord | null> {
-    const [row]: (ApiKeyRow & { agency_active: boolean | null; agency_updated_at: Date | null })[] = await this.dataSource.query(
-      `SELECT k.key_id, k.agency_id, k.role, k.secret_hash, k.expires_at, k.revoked_at, k.updated_at,
+    const [row]: (ApiKeyRow & { agency_active: boolean | null; agency_updated_at: Date | null })[] =
+      await this.dataSource.query(
+        `SELECT k.key_id, k.agency_id, k.role, k.secret_hash, k.expires_at, k.revoked_at, k.updated_at,
               a.active AS agency_active, a.updated_at AS agency_updated_at
        FROM gateway.api_keys k LEFT JOIN gateway.agencies a ON a.id = k.agency_id
        WHERE k.key_id = $1`,
-      [keyId],
-    );
+        [keyId],
+      );
     if (!row) return null;
     const record = credentialRecord({
       keyId: row.key_id,
@@ -48,7 +49,8 @@ export class GatewayCredentialStore extends CredentialStore {
       revokedAt: row.revoked_at,
       updatedAt: row.updated_at,
     });
-    if (row.agency_active === false && row.agency_updated_at && !record.revokedAt) record.revokedAt = row.agency_updated_at.toISOString();
+    if (row.agency_active === false && row.agency_updated_at && !record.revokedAt)
+      record.revokedAt = row.agency_updated_at.toISOString();
     return record;
   }
 }

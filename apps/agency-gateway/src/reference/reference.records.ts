@@ -5,7 +5,14 @@ import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from './reference.enti
 
 /** Gateway rows → the records other services replicate from the compacted reference topics. */
 export function agencyRecord(row: Omit<AgencyEntity, 'createdAt'>): AgencyRecord {
-  return { id: row.id, name: row.name, country: row.country, kind: row.kind, active: row.active, updatedAt: row.updatedAt.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    country: row.country,
+    kind: row.kind,
+    active: row.active,
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 export function credentialRecord(row: Omit<ApiKeyEntity, 'createdAt'>): CredentialRecord {
@@ -30,8 +37,16 @@ export function sharingGroupRecord(row: Omit<SharingGroupEntity, 'createdAt'>): 
   };
 }
 
-export const agencyMessage = (row: AgencyEntity): OutgoingMessage => ({ topic: Topic.Agencies, key: row.id, value: agencyRecord(row) });
-export const credentialMessage = (row: ApiKeyEntity): OutgoingMessage => ({ topic: Topic.Credentials, key: row.keyId, value: credentialRecord(row) });
+export const agencyMessage = (row: AgencyEntity): OutgoingMessage => ({
+  topic: Topic.Agencies,
+  key: row.id,
+  value: agencyRecord(row),
+});
+export const credentialMessage = (row: ApiKeyEntity): OutgoingMessage => ({
+  topic: Topic.Credentials,
+  key: row.keyId,
+  value: credentialRecord(row),
+});
 export const sharingGroupMessage = (row: SharingGroupEntity): OutgoingMessage => ({
   topic: Topic.SharingGroups,
   key: row.id,

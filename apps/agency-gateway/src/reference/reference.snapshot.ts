@@ -25,7 +25,9 @@ export class GatewayReference {
  */
 @Injectable()
 export class ReferenceSnapshot {
-  private readonly reads = new RecentReads<'all', { records: ReferenceRecords; reference: GatewayReference }>(REFERENCE_READ_TTL_MS);
+  private readonly reads = new RecentReads<'all', { records: ReferenceRecords; reference: GatewayReference }>(
+    REFERENCE_READ_TTL_MS,
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -61,9 +63,26 @@ export class ReferenceSnapshot {
     const sharingGroups: SharingGroupRecord[] = [];
     for (const row of rows) {
       if (row.row_type === 'agency') {
-        agencies.push(agencyRecord({ id: row.id, name: row.name, country: row.country!, kind: row.kind!, active: row.active!, updatedAt: row.updated_at }));
+        agencies.push(
+          agencyRecord({
+            id: row.id,
+            name: row.name,
+            country: row.country!,
+            kind: row.kind!,
+            active: row.active!,
+            updatedAt: row.updated_at,
+          }),
+        );
       } else {
-        sharingGroups.push(sharingGroupRecord({ id: row.id, name: row.name, members: row.members!, expiresAt: row.expires_at, updatedAt: row.updated_at }));
+        sharingGroups.push(
+          sharingGroupRecord({
+            id: row.id,
+            name: row.name,
+            members: row.members!,
+            expiresAt: row.expires_at,
+            updatedAt: row.updated_at,
+          }),
+        );
       }
     }
     return { agencies, sharingGroups };

@@ -6,7 +6,8 @@ import { minimalPlainAlert } from '@hub/contracts/alert/alert.fixtures';
 import { readPublicKey, verifyAlertSignature } from './signing-key';
 
 const SCRIPT = join(__dirname, '../../../../scripts/sign-alert.js');
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [SCRIPT, ...args], { input, encoding: 'utf8' });
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [SCRIPT, ...args], { input, encoding: 'utf8' });
 
 /** The README's client helper (Node built-ins only) and the gateway agree on what is signed. */
 describe('scripts/sign-alert.js', () => {
@@ -16,17 +17,32 @@ describe('scripts/sign-alert.js', () => {
     const { jwk } = JSON.parse(run(['keygen', keyFile]).stdout);
     const read = await readPublicKey({ jwk });
     if (!read.ok) throw new Error(read.problem.message);
-    const key = { kid: read.kid, agencyId: 'TJ-DCA', jwk: read.jwk, validFrom: new Date(0), validUntil: null, revokedAt: null };
+    const key = {
+      kid: read.kid,
+      agencyId: 'TJ-DCA',
+      jwk: read.jwk,
+      validFrom: new Date(0),
+      validUntil: null,
+      revokedAt: null,
+    };
 
     // the body leaves the optional lists out: the script signs them as [] because the hub stores them so
     const { references: _r, ...body } = minimalPlainAlert();
     const signature = run(['sign', keyFile, read.kid], JSON.stringify(body)).stdout.trim();
     const stored = { ...minimalPlainAlert(), subjects: [] };
-    expect(await verifyAlertSignature(signature, stored, 'TJ-DCA', async () => key, new Date())).toEqual({ ok: true, kid: read.kid });
+    expect(await verifyAlertSignature(signature, stored, 'TJ-DCA', async () => key, new Date())).toEqual({
+      ok: true,
+      kid: read.kid,
+    });
 
     const keysFile = join(dir, 'keys.json');
-    writeFileSync(keysFile, JSON.stringify({ keys: [{ kid: read.kid, jwk: read.jwk, status: 'active', validFrom: '1970-01-01T00:00:00Z' }] }));
+    writeFileSync(
+      keysFile,
+      JSON.stringify({ keys: [{ kid: read.kid, jwk: read.jwk, status: 'active', validFrom: '1970-01-01T00:00:00Z' }] }),
+    );
     expect(run(['verify', keysFile], JSON.stringify({ alert: stored, signature })).status).toBe(0);
-    expect(run(['verify', keysFile], JSON.stringify({ alert: { ...stored, headline: 'changed' }, signature })).status).toBe(1);
+    expect(
+      run(['verify', keysFile], JSON.stringify({ alert: { ...stored, headline: 'changed' }, signature })).status,
+    ).toBe(1);
   });
 });

@@ -5,7 +5,11 @@ import { readPublicKey, SigningKeyState, signingPayload, verifyAlertSignature } 
 const b64url = (bytes: Buffer | string) => Buffer.from(bytes).toString('base64url');
 
 /** Signs with Node's own crypto, exactly as docs/signatures.md tells a client to. */
-function detachedJws(privateKey: ReturnType<typeof generateKeyPairSync>['privateKey'], header: object, content: object): string {
+function detachedJws(
+  privateKey: ReturnType<typeof generateKeyPairSync>['privateKey'],
+  header: object,
+  content: object,
+): string {
   const protectedHeader = b64url(JSON.stringify(header));
   const payload = b64url(Buffer.from(signingPayload(content)));
   return `${protectedHeader}..${b64url(sign(null, Buffer.from(`${protectedHeader}.${payload}`), privateKey))}`;
@@ -21,7 +25,14 @@ describe('origin signatures', () => {
   beforeEach(async () => {
     const read = await readPublicKey({ jwk: jwk as Record<string, unknown> });
     if (!read.ok) throw new Error(read.problem.message);
-    key = { kid: read.kid, agencyId: 'TJ-DCA', jwk: read.jwk, validFrom: new Date('2026-01-01T00:00:00Z'), validUntil: null, revokedAt: null };
+    key = {
+      kid: read.kid,
+      agencyId: 'TJ-DCA',
+      jwk: read.jwk,
+      validFrom: new Date('2026-01-01T00:00:00Z'),
+      validUntil: null,
+      revokedAt: null,
+    };
   });
 
   it('the kid is the RFC 7638 thumbprint, the same from a JWK or from PEM', async () => {
@@ -31,10 +42,20 @@ describe('origin signatures', () => {
   });
 
   it('refuses private keys and keys that are not Ed25519', async () => {
-    expect(await readPublicKey({ jwk: privateKey.export({ format: 'jwk' }) as Record<string, unknown> })).toMatchObject({ ok: false, problem: { path: 'jwk.d' } });
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    expect(await readPublicKey({ publicKeyPem: rsa })).toMatchObject({ ok: false, problem: { path: 'publicKeyPem', message: expect.stringContaining('Ed25519') } });
-    expect(await readPublicKey({ publicKeyPem: 'not a key' })).toMatchObject({ ok: false, problem: { path: 'publicKeyPem' } });
+    expect(await readPublicKey({ jwk: privateKey.export({ format: 'jwk' }) as Record<string, unknown> })).toMatchObject(
+      { ok: false, problem: { path: 'jwk.d' } },
+    );
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    expect(await readPublicKey({ publicKeyPem: rsa })).toMatchObject({
+      ok: false,
+      problem: { path: 'publicKeyPem', message: expect.stringContaining('Ed25519') },
+    });
+    expect(await readPublicKey({ publicKeyPem: 'not a key' })).toMatchObject({
+      ok: false,
+      problem: { path: 'publicKeyPem' },
+    });
   });
 
   it('accepts a signature over the content, and the hub-stamped canonical fields do not count', async () => {
@@ -55,9 +76,13 @@ describe('origin signatures', () => {
       return result.ok ? 'verified' : `${result.problem.path}: ${result.problem.message}`;
     };
     expect(await problem(jws, { ...content, headline: 'Altered' })).toMatch(/^Alert-Signature: bad signature/);
-    expect(await problem(detachedJws(privateKey, { alg: 'EdDSA', kid: 'nope' }, content))).toMatch(/unknown signing key nope for TJ-DCA/);
+    expect(await problem(detachedJws(privateKey, { alg: 'EdDSA', kid: 'nope' }, content))).toMatch(
+      /unknown signing key nope for TJ-DCA/,
+    );
     expect(await problem(jws, content, 'KG-DCS')).toMatch(/unknown signing key .* for KG-DCS/);
-    expect(await problem(detachedJws(privateKey, { alg: 'ES256', kid: key.kid }, content))).toMatch(/alg must be EdDSA/);
+    expect(await problem(detachedJws(privateKey, { alg: 'ES256', kid: key.kid }, content))).toMatch(
+      /alg must be EdDSA/,
+    );
     expect(await problem(detachedJws(privateKey, { alg: 'EdDSA' }, content))).toMatch(/kid/);
     expect(await problem(jws.replace('..', '.e30.'))).toMatch(/detached/);
     key.revokedAt = new Date('2026-11-30T00:00:00Z');

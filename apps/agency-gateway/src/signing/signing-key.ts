@@ -1,7 +1,19 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { base64url, calculateJwkThumbprint, decodeProtectedHeader, flattenedVerify, importJWK, ProtectedHeaderParameters } from 'jose';
+import {
+  base64url,
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  flattenedVerify,
+  importJWK,
+  ProtectedHeaderParameters,
+} from 'jose';
 import { canonicalJson } from '@hub/merkle/canonical-json';
-import { ALERT_SIGNATURE_HEADER, ALERT_SIGNATURE_MAX_LENGTH, DETACHED_COMPACT_JWS, signedAlertContent } from '@hub/contracts/signing/alert-signature';
+import {
+  ALERT_SIGNATURE_HEADER,
+  ALERT_SIGNATURE_MAX_LENGTH,
+  DETACHED_COMPACT_JWS,
+  signedAlertContent,
+} from '@hub/contracts/signing/alert-signature';
 import { FieldError } from '@hub/platform/errors';
 
 /** An Ed25519 public key as a JWK (RFC 8037): the only members the hub keeps. */
@@ -17,12 +29,16 @@ export type KeyProblem = { ok: false; problem: FieldError };
  * A registration's public key, given as a JWK or as SPKI PEM, checked to be an Ed25519 public key, with its kid:
  * the RFC 7638 JWK thumbprint (SHA-256, base64url), which anyone can recompute from the key itself.
  */
-export async function readPublicKey(input: { jwk?: Record<string, unknown>; publicKeyPem?: string }): Promise<{ ok: true; jwk: PublicEd25519Jwk; kid: string } | KeyProblem> {
+export async function readPublicKey(input: {
+  jwk?: Record<string, unknown>;
+  publicKeyPem?: string;
+}): Promise<{ ok: true; jwk: PublicEd25519Jwk; kid: string } | KeyProblem> {
   const path = input.jwk !== undefined ? 'jwk' : 'publicKeyPem';
   let key: KeyObject;
   try {
     if (input.jwk !== undefined) {
-      if ('d' in input.jwk) return { ok: false, problem: { path: 'jwk.d', message: 'is a private key member: send only the public key' } };
+      if ('d' in input.jwk)
+        return { ok: false, problem: { path: 'jwk.d', message: 'is a private key member: send only the public key' } };
       key = createPublicKey({ key: input.jwk as never, format: 'jwk' });
     } else {
       key = createPublicKey({ key: input.publicKeyPem ?? '', format: 'pem' });
@@ -31,7 +47,10 @@ export async function readPublicKey(input: { jwk?: Record<string, unknown>; publ
     return { ok: false, problem: { path, message: `is not a public key (${(error as Error).message})` } };
   }
   if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519') {
-    return { ok: false, problem: { path, message: `must be an Ed25519 public key (got ${key.asymmetricKeyType ?? key.type})` } };
+    return {
+      ok: false,
+      problem: { path, message: `must be an Ed25519 public key (got ${key.asymmetricKeyType ?? key.type})` },
+    };
   }
   const exported = key.export({ format: 'jwk' });
   const jwk: PublicEd25519Jwk = { kty: 'OKP', crv: 'Ed25519', x: String(exported.x) };
@@ -87,13 +106,16 @@ export async function verifyAlertSignature(
     return refuse('the JWS header is not base64url-encoded JSON');
   }
   if (header.alg !== 'EdDSA') return refuse(`alg must be EdDSA (got ${String(header.alg)})`);
-  if (typeof header.kid !== 'string' || header.kid.length === 0) return refuse('the JWS header must name the signing key in kid');
-  if (header.crit !== undefined || header.b64 !== undefined) return refuse('crit and b64 are not supported: sign the base64url-encoded payload (RFC 7515)');
+  if (typeof header.kid !== 'string' || header.kid.length === 0)
+    return refuse('the JWS header must name the signing key in kid');
+  if (header.crit !== undefined || header.b64 !== undefined)
+    return refuse('crit and b64 are not supported: sign the base64url-encoded payload (RFC 7515)');
   const key = await findKey(header.kid);
   if (!key || key.agencyId !== sender) return refuse(`unknown signing key ${header.kid} for ${sender}`);
   const status = keyStatus(key, now);
   if (status === 'revoked') return refuse(`signing key ${key.kid} was revoked at ${key.revokedAt!.toISOString()}`);
-  if (status === 'not-yet-valid') return refuse(`signing key ${key.kid} is not valid before ${key.validFrom.toISOString()}`);
+  if (status === 'not-yet-valid')
+    return refuse(`signing key ${key.kid} is not valid before ${key.validFrom.toISOString()}`);
   if (status === 'expired') return refuse(`signing key ${key.kid} expired at ${key.validUntil!.toISOString()}`);
   try {
     await flattenedVerify(
@@ -102,7 +124,9 @@ export async function verifyAlertSignature(
       { algorithms: ['EdDSA'] },
     );
   } catch {
-    return refuse(`bad signature: it does not verify with key ${key.kid} over the canonical JSON (RFC 8785) of the alert content as the hub stores it (docs/signatures.md)`);
+    return refuse(
+      `bad signature: it does not verify with key ${key.kid} over the canonical JSON (RFC 8785) of the alert content as the hub stores it (docs/signatures.md)`,
+    );
   }
   return { ok: true, kid: key.kid };
 }

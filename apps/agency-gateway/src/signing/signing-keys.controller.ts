@@ -21,7 +21,12 @@ export class SigningKeysAdminController {
 
   @Post('signing-keys/:kid/revoke')
   @HttpCode(200)
-  revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('kid') kid: string, @Body() body: RevokeSigningKeyRequest) {
+  revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Param('kid') kid: string,
+    @Body() body: RevokeSigningKeyRequest,
+  ) {
     return this.signingKeys.revoke(principal, id, kid, body);
   }
 

@@ -39,7 +39,9 @@ function row(raw: RawRow): SigningKeyRow {
 export class SigningKeysRepository {
   constructor(private readonly db: SqlRunner) {}
 
-  async insert(key: Omit<SigningKeyRow, 'createdAt' | 'revokedAt' | 'revocationReason'>): Promise<SigningKeyRow | null> {
+  async insert(
+    key: Omit<SigningKeyRow, 'createdAt' | 'revokedAt' | 'revocationReason'>,
+  ): Promise<SigningKeyRow | null> {
     const rows: RawRow[] = await this.db.query(
       `INSERT INTO gateway.signing_keys (kid, agency_id, public_jwk, valid_from, valid_until, registered_by)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kid) DO NOTHING RETURNING ${COLUMNS}`,
@@ -49,21 +51,34 @@ export class SigningKeysRepository {
   }
 
   async find(kid: string, forUpdate = false): Promise<SigningKeyRow | null> {
-    const rows: RawRow[] = await this.db.query(`SELECT ${COLUMNS} FROM gateway.signing_keys WHERE kid = $1${forUpdate ? ' FOR UPDATE' : ''}`, [kid]);
+    const rows: RawRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM gateway.signing_keys WHERE kid = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [kid],
+    );
     return rows.length > 0 ? row(rows[0]) : null;
   }
 
   async listFor(agencyId: string): Promise<SigningKeyRow[]> {
-    const rows: RawRow[] = await this.db.query(`SELECT ${COLUMNS} FROM gateway.signing_keys WHERE agency_id = $1 ORDER BY created_at, kid`, [agencyId]);
+    const rows: RawRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM gateway.signing_keys WHERE agency_id = $1 ORDER BY created_at, kid`,
+      [agencyId],
+    );
     return rows.map(row);
   }
 
   async endValidity(kid: string, validUntil: Date): Promise<void> {
-    await this.db.query(`UPDATE gateway.signing_keys SET valid_until = LEAST(COALESCE(valid_until, $2), $2) WHERE kid = $1`, [kid, validUntil]);
+    await this.db.query(
+      `UPDATE gateway.signing_keys SET valid_until = LEAST(COALESCE(valid_until, $2), $2) WHERE kid = $1`,
+      [kid, validUntil],
+    );
   }
 
   async revoke(kid: string, revokedAt: Date, reason: string | null): Promise<void> {
-    await this.db.query(`UPDATE gateway.signing_keys SET revoked_at = $2, revocation_reason = $3 WHERE kid = $1`, [kid, revokedAt, reason]);
+    await this.db.query(`UPDATE gateway.signing_keys SET revoked_at = $2, revocation_reason = $3 WHERE kid = $1`, [
+      kid,
+      revokedAt,
+      reason,
+    ]);
   }
 
   async requiresSignatures(agencyId: string): Promise<boolean> {

@@ -34,7 +34,9 @@ function view(key: SigningKeyRow, now = new Date()): SigningKeyView {
     kid: key.kid,
     agencyId: key.agencyId,
     jwk: { ...key.jwk, kid: key.kid, alg: 'EdDSA', use: 'sig' },
-    publicKeyPem: createPublicKey({ key: { ...key.jwk }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString(),
+    publicKeyPem: createPublicKey({ key: { ...key.jwk }, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString(),
     validFrom: key.validFrom.toISOString(),
     validUntil: key.validUntil?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
@@ -70,28 +72,53 @@ export class SigningKeysService {
     if (!key.ok) throw HubError.validation([key.problem]);
     const validFrom = request.validFrom ? new Date(request.validFrom) : new Date();
     const validUntil = request.validUntil ? new Date(request.validUntil) : null;
-    if (validUntil && validUntil <= validFrom) throw HubError.validation([{ path: 'validUntil', message: 'must be after validFrom' }]);
+    if (validUntil && validUntil <= validFrom)
+      throw HubError.validation([{ path: 'validUntil', message: 'must be after validFrom' }]);
     return this.change(principal, async (manager, keys) => {
       await this.assertAgencyExists(manager, agencyId);
       if (request.replaces !== undefined) {
         const old = await keys.find(request.replaces, true);
-        if (!old || old.agencyId !== agencyId) throw HubError.validation([{ path: 'replaces', message: `no signing key ${request.replaces} of ${agencyId}` }]);
+        if (!old || old.agencyId !== agencyId)
+          throw HubError.validation([
+            { path: 'replaces', message: `no signing key ${request.replaces} of ${agencyId}` },
+          ]);
         await keys.endValidity(old.kid, validFrom);
       }
-      const stored = await keys.insert({ kid: key.kid, agencyId, jwk: key.jwk, validFrom, validUntil, registeredBy: principal.keyId });
-      if (!stored) throw new HubError(ErrorCode.Conflict, `Signing key ${key.kid} is already registered`, [{ path: 'jwk', message: 'this key is already registered' }]);
+      const stored = await keys.insert({
+        kid: key.kid,
+        agencyId,
+        jwk: key.jwk,
+        validFrom,
+        validUntil,
+        registeredBy: principal.keyId,
+      });
+      if (!stored)
+        throw new HubError(ErrorCode.Conflict, `Signing key ${key.kid} is already registered`, [
+          { path: 'jwk', message: 'this key is already registered' },
+        ]);
       return {
         result: view(stored),
         audit: {
           type: AuditEventType.SigningKeyRegistered,
           recipient: agencyId,
-          details: { kid: stored.kid, jwk: stored.jwk, validFrom: stored.validFrom.toISOString(), validUntil: stored.validUntil?.toISOString() ?? null, replaces: request.replaces ?? null },
+          details: {
+            kid: stored.kid,
+            jwk: stored.jwk,
+            validFrom: stored.validFrom.toISOString(),
+            validUntil: stored.validUntil?.toISOString() ?? null,
+            replaces: request.replaces ?? null,
+          },
         },
       };
     });
   }
 
-  async revoke(principal: Principal, agencyId: string, kid: string, request: RevokeSigningKeyRequest): Promise<SigningKeyView> {
+  async revoke(
+    principal: Principal,
+    agencyId: string,
+    kid: string,
+    request: RevokeSigningKeyRequest,
+  ): Promise<SigningKeyView> {
     this.assertMayManage(principal, agencyId);
     const revokedAt = request.revokedAt ? new Date(request.revokedAt) : new Date();
     return this.change(principal, async (_manager, keys) => {
@@ -103,19 +130,31 @@ export class SigningKeysService {
       const revoked = (await keys.find(kid))!;
       return {
         result: view(revoked),
-        audit: { type: AuditEventType.SigningKeyRevoked, recipient: agencyId, details: { kid, revokedAt: revokedAt.toISOString(), reason: request.reason ?? null } },
+        audit: {
+          type: AuditEventType.SigningKeyRevoked,
+          recipient: agencyId,
+          details: { kid, revokedAt: revokedAt.toISOString(), reason: request.reason ?? null },
+        },
       };
     });
   }
 
-  async setPolicy(principal: Principal, agencyId: string, request: SigningPolicyRequest): Promise<{ agencyId: string; requireSignatures: boolean }> {
+  async setPolicy(
+    principal: Principal,
+    agencyId: string,
+    request: SigningPolicyRequest,
+  ): Promise<{ agencyId: string; requireSignatures: boolean }> {
     this.assertMayManage(principal, agencyId);
     return this.change(principal, async (manager, keys) => {
       await this.assertAgencyExists(manager, agencyId);
       await keys.setPolicy(agencyId, request.requireSignatures);
       return {
         result: { agencyId, requireSignatures: request.requireSignatures },
-        audit: { type: AuditEventType.SigningPolicyChanged, recipient: agencyId, details: { requireSignatures: request.requireSignatures } },
+        audit: {
+          type: AuditEventType.SigningPolicyChanged,
+          recipient: agencyId,
+          details: { requireSignatures: request.requireSignatures },
+        },
       };
     });
   }
@@ -125,7 +164,11 @@ export class SigningKeysService {
     const keys = new SigningKeysRepository(this.dataSource);
     await this.assertAgencyExists(this.dataSource.manager, agencyId);
     const now = new Date();
-    return { agencyId, requireSignatures: await keys.requiresSignatures(agencyId), keys: (await keys.listFor(agencyId)).map((key) => view(key, now)) };
+    return {
+      agencyId,
+      requireSignatures: await keys.requiresSignatures(agencyId),
+      keys: (await keys.listFor(agencyId)).map((key) => view(key, now)),
+    };
   }
 
   /**
@@ -136,7 +179,10 @@ export class SigningKeysService {
     const keys = new SigningKeysRepository(this.dataSource);
     if (signature === undefined || signature === '') {
       return (await this.policies.get(sender, () => keys.requiresSignatures(sender)))
-        ? { path: 'Alert-Signature', message: `is required: ${sender} requires an origin signature on every alert it sends` }
+        ? {
+            path: 'Alert-Signature',
+            message: `is required: ${sender} requires an origin signature on every alert it sends`,
+          }
         : null;
     }
     const verified = await verifyAlertSignature(signature, content, sender, (kid) => keys.find(kid), new Date());
@@ -146,9 +192,11 @@ export class SigningKeysService {
   /** The admin manages every agency's keys; an agency only its own (other agencies' keys are public, hence 403, not 404). */
   private assertMayManage(principal: Principal, agencyId: string): void {
     if (principal.role === Role.Admin || principal.agencyId === agencyId) return;
-    throw new HubError(ErrorCode.Forbidden, `An agency may manage only its own signing keys (you are ${principal.agencyId})`, [
-      { path: 'id', message: `is not your agency` },
-    ]);
+    throw new HubError(
+      ErrorCode.Forbidden,
+      `An agency may manage only its own signing keys (you are ${principal.agencyId})`,
+      [{ path: 'id', message: `is not your agency` }],
+    );
   }
 
   private async assertAgencyExists(db: { query: EntityManager['query'] }, agencyId: string): Promise<void> {
@@ -159,11 +207,21 @@ export class SigningKeysService {
   /** The change, its audit fact (actor: the caller) and the outbox in one transaction; answered once Kafka has the fact. */
   private async change<T>(
     principal: Principal,
-    work: (manager: EntityManager, keys: SigningKeysRepository) => Promise<{ result: T; audit: { type: AuditEventType; recipient: string; details: Record<string, unknown> } | null }>,
+    work: (
+      manager: EntityManager,
+      keys: SigningKeysRepository,
+    ) => Promise<{
+      result: T;
+      audit: { type: AuditEventType; recipient: string; details: Record<string, unknown> } | null;
+    }>,
   ): Promise<T> {
     const { result, ids } = await this.dataSource.transaction(async (manager) => {
       const { result, audit } = await work(manager, new SigningKeysRepository(manager));
-      const ids = audit ? await this.outbox.enqueue(manager, [auditMessage(HubService.AgencyGateway, { ...audit, actor: actorOf(principal) })]) : [];
+      const ids = audit
+        ? await this.outbox.enqueue(manager, [
+            auditMessage(HubService.AgencyGateway, { ...audit, actor: actorOf(principal) }),
+          ])
+        : [];
       return { result, ids };
     });
     this.changes.changed();

@@ -31,7 +31,11 @@ export class AuditEntriesReader {
   async entriesPage(query: EntriesQuery): Promise<EntryPage> {
     assertTimeRange(query);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.page({ filter: query, afterSeq: query.after === undefined ? undefined : Number(query.after), limit });
+    const rows = await this.page({
+      filter: query,
+      afterSeq: query.after === undefined ? undefined : Number(query.after),
+      limit,
+    });
     const items = rows.map(entryView);
     return { items, nextCursor: items.length === limit ? String(items[items.length - 1].seq) : null };
   }
@@ -43,7 +47,11 @@ export class AuditEntriesReader {
    */
   async trail(alertId: string, query: PageQuery = {}): Promise<EntryPage> {
     const limit = query.limit ?? MAX_PAGE_SIZE;
-    const rows = await this.page({ filter: { alertId }, afterSeq: query.after === undefined ? undefined : Number(query.after), limit });
+    const rows = await this.page({
+      filter: { alertId },
+      afterSeq: query.after === undefined ? undefined : Number(query.after),
+      limit,
+    });
     const items = rows.map(entryView);
     return { items, nextCursor: items.length === limit ? String(items[items.length - 1].seq) : null };
   }
@@ -57,7 +65,11 @@ export class AuditEntriesReader {
  * One page: the entries, and — for a chunk of the whole log (export, verify) — their leaf hashes read as a range of
  * their own and matched by seq, so neither read joins the other (see entryPageSql).
  */
-export async function readEntryPage(db: SqlRunner, request: EntryPageRequest, schema = 'audit'): Promise<StoredEntryRow[]> {
+export async function readEntryPage(
+  db: SqlRunner,
+  request: EntryPageRequest,
+  schema = 'audit',
+): Promise<StoredEntryRow[]> {
   const { sql, params, leafHashes } = entryPageSql(request, schema);
   if (!leafHashes) return db.query(sql, params);
   const [rows, hashes]: [Omit<StoredEntryRow, 'leaf_hash'>[], { seq: string; hash: Buffer }[]] = await Promise.all([
@@ -65,7 +77,9 @@ export async function readEntryPage(db: SqlRunner, request: EntryPageRequest, sc
     db.query(leafHashes.sql, leafHashes.params),
   ]);
   const bySeq = new Map(hashes.map((row) => [row.seq, row.hash]));
-  return rows.map((row) => ({ ...row, leaf_hash: bySeq.get(row.seq) ?? null })).sort((a, b) => Number(a.seq) - Number(b.seq));
+  return rows
+    .map((row) => ({ ...row, leaf_hash: bySeq.get(row.seq) ?? null }))
+    .sort((a, b) => Number(a.seq) - Number(b.seq));
 }
 
 /**
@@ -140,12 +154,18 @@ export function entryPageSql(
         `(e.actor_agency = ${agency} OR e.recipient = ${agency} OR EXISTS (SELECT 1 FROM ${schema}.entry_subjects t WHERE t.seq = e.seq AND t.agency = ${agency}))`,
       );
     }
-    branches.push(`(SELECT e.seq FROM ${schema}.entries e WHERE ${where(`e.alert_id = ${alertId}`, ...agencyToo)} ORDER BY e.seq LIMIT ${take})`);
+    branches.push(
+      `(SELECT e.seq FROM ${schema}.entries e WHERE ${where(`e.alert_id = ${alertId}`, ...agencyToo)} ORDER BY e.seq LIMIT ${take})`,
+    );
     branches.push(viaSubjects('alert_id', alertId, agencyToo));
   } else {
     const agency = bind(filter.agency);
-    branches.push(`(SELECT e.seq FROM ${schema}.entries e WHERE ${where(`e.actor_agency = ${agency}`)} ORDER BY e.seq LIMIT ${take})`);
-    branches.push(`(SELECT e.seq FROM ${schema}.entries e WHERE ${where(`e.recipient = ${agency}`)} ORDER BY e.seq LIMIT ${take})`);
+    branches.push(
+      `(SELECT e.seq FROM ${schema}.entries e WHERE ${where(`e.actor_agency = ${agency}`)} ORDER BY e.seq LIMIT ${take})`,
+    );
+    branches.push(
+      `(SELECT e.seq FROM ${schema}.entries e WHERE ${where(`e.recipient = ${agency}`)} ORDER BY e.seq LIMIT ${take})`,
+    );
     branches.push(viaSubjects('agency', agency));
   }
   return {

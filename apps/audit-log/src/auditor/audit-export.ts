@@ -9,7 +9,11 @@ import { TreeService } from './tree.service';
 const EXPORT_CHUNK = 10000;
 
 const FORMATS: Record<ExportFormat, { contentType: string; header: string; line: (row: StoredEntryRow) => string }> = {
-  ndjson: { contentType: 'application/x-ndjson; charset=utf-8', header: '', line: (row) => `${JSON.stringify(entryView(row))}\n` },
+  ndjson: {
+    contentType: 'application/x-ndjson; charset=utf-8',
+    header: '',
+    line: (row) => `${JSON.stringify(entryView(row))}\n`,
+  },
   csv: { contentType: 'text/csv; charset=utf-8', header: csvHeader(), line: csvRow },
   // For verifiers: the stored leaf text verbatim (what the leaf hash covers), no parsing or re-serialising.
   leaves: {
@@ -43,7 +47,8 @@ export class AuditExporter {
     response.setHeader('X-Audit-Tree-Size', String(treeSize));
     try {
       if (header && !(await writeWithBackpressure(response, header))) return;
-      const chunkAfter = (afterSeq: number | undefined) => this.reader.page({ filter, afterSeq, beforeSeq: treeSize, limit: EXPORT_CHUNK });
+      const chunkAfter = (afterSeq: number | undefined) =>
+        this.reader.page({ filter, afterSeq, beforeSeq: treeSize, limit: EXPORT_CHUNK });
       let next = chunkAfter(undefined);
       for (;;) {
         const rows = await next;

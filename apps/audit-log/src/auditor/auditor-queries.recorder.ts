@@ -16,10 +16,15 @@ export class AuditorQueriesRecorder {
 
   async record(principal: Principal, endpoint: string, query: object = {}): Promise<void> {
     try {
-      await this.audit.publish([{ type: AuditEventType.AuditQueried, actor: actorOf(principal), details: { endpoint, query: { ...query } } }]);
+      await this.audit.publish([
+        { type: AuditEventType.AuditQueried, actor: actorOf(principal), details: { endpoint, query: { ...query } } },
+      ]);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message, endpoint }, 'could not record an auditor query');
-      throw new HubError(ErrorCode.Unavailable, 'The query cannot be recorded in the audit log right now, so it is not answered; try again shortly');
+      throw new HubError(
+        ErrorCode.Unavailable,
+        'The query cannot be recorded in the audit log right now, so it is not answered; try again shortly',
+      );
     }
   }
 }

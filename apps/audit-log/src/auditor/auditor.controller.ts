@@ -8,7 +8,15 @@ import { CheckpointKey } from '../signing/checkpoint-key';
 import { AuditEntriesReader, EntryPage } from './audit-entries.reader';
 import { AuditExporter } from './audit-export';
 import { AuditorQueriesRecorder } from './auditor-queries.recorder';
-import { AlertTrailParams, ConsistencyProofQuery, EntriesQuery, ExportQuery, InclusionProofQuery, PageQuery, VisibilityQuery } from './dto/auditor.queries';
+import {
+  AlertTrailParams,
+  ConsistencyProofQuery,
+  EntriesQuery,
+  ExportQuery,
+  InclusionProofQuery,
+  PageQuery,
+  VisibilityQuery,
+} from './dto/auditor.queries';
 import { VISIBILITY_PAGE_MAX, VisibilityAnswer, VisibilityService } from './visibility.service';
 import { ConsistencyProofView, InclusionProofView, TreeService } from './tree.service';
 
@@ -49,25 +57,37 @@ export class AuditorController {
 
   /** For a first look only: an auditor should pin this key out of band, since a rogue server could swap both. */
   @Get('public-key')
-  async publicKey(@CurrentPrincipal() principal: Principal): Promise<{ algorithm: 'Ed25519'; keyId: string; publicKeyPem: string }> {
+  async publicKey(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ algorithm: 'Ed25519'; keyId: string; publicKeyPem: string }> {
     await this.recorder.record(principal, 'GET /v1/audit/public-key');
     return { algorithm: 'Ed25519', keyId: this.key.keyId, publicKeyPem: this.key.publicKeyPem };
   }
 
   @Get('proofs/inclusion')
-  async inclusionProof(@CurrentPrincipal() principal: Principal, @Query() query: InclusionProofQuery): Promise<InclusionProofView> {
+  async inclusionProof(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: InclusionProofQuery,
+  ): Promise<InclusionProofView> {
     await this.recorder.record(principal, 'GET /v1/audit/proofs/inclusion', query);
     return this.tree.inclusionProof(query.seq, query.treeSize);
   }
 
   @Get('proofs/consistency')
-  async consistencyProof(@CurrentPrincipal() principal: Principal, @Query() query: ConsistencyProofQuery): Promise<ConsistencyProofView> {
+  async consistencyProof(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ConsistencyProofQuery,
+  ): Promise<ConsistencyProofView> {
     await this.recorder.record(principal, 'GET /v1/audit/proofs/consistency', query);
     return this.tree.consistencyProof(query.from, query.to);
   }
 
   @Get('export')
-  async export(@CurrentPrincipal() principal: Principal, @Query() query: ExportQuery, @Res() response: Response): Promise<void> {
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ExportQuery,
+    @Res() response: Response,
+  ): Promise<void> {
     await this.recorder.record(principal, 'GET /v1/audit/export', query);
     const { format = 'ndjson', ...filter } = query;
     await this.exporter.stream(filter, format, response);
@@ -79,9 +99,19 @@ export class AuditorController {
    * proves it, against a checkpoint signed now (so at or after T). Paged over the facts naming the agency.
    */
   @Get('visibility')
-  async visibility(@CurrentPrincipal() principal: Principal, @Query() query: VisibilityQuery): Promise<VisibilityAnswer> {
+  async visibility(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: VisibilityQuery,
+  ): Promise<VisibilityAnswer> {
     await this.recorder.record(principal, 'GET /v1/audit/visibility', query);
     const limit = Math.min(query.limit ?? VISIBILITY_PAGE_MAX, VISIBILITY_PAGE_MAX);
-    return this.visibilityService.visibility(principal.keyId, query.agency, query.at, query.after === undefined ? undefined : Number(query.after), limit, query.treeSize);
+    return this.visibilityService.visibility(
+      principal.keyId,
+      query.agency,
+      query.at,
+      query.after === undefined ? undefined : Number(query.after),
+      limit,
+      query.treeSize,
+    );
   }
 }

@@ -52,7 +52,9 @@ describe('entry pages on a large log without statistics', () => {
         `INSERT INTO ${SCHEMA}.merkle_nodes (level, idx, hash) SELECT 0, i, sha256(i::text::bytea) FROM generate_series(0, ${ENTRIES - 1}) i`,
       );
       // A fact naming alert a42 among others (an inbox page at seq 5), found only through entry_subjects.
-      await db.query(`INSERT INTO ${SCHEMA}.entry_subjects (seq, alert_id, version, agency) VALUES (5, 'a42', 1, 'KG-DCS')`);
+      await db.query(
+        `INSERT INTO ${SCHEMA}.entry_subjects (seq, alert_id, version, agency) VALUES (5, 'a42', 1, 'KG-DCS')`,
+      );
     });
   }, 120_000);
 
@@ -70,25 +72,35 @@ describe('entry pages on a large log without statistics', () => {
   const plan = (request: Parameters<typeof entryPageSql>[0]) => explain(entryPageSql(request, SCHEMA));
   /** The page as the service reads it (entries, and a chunk's leaf hashes as a range of their own). */
   const read = (request: Parameters<typeof entryPageSql>[0]) =>
-    asOwner((db) => readEntryPage({ query: async (sql, params) => (await db.query(sql, params)).rows }, request, SCHEMA));
+    asOwner((db) =>
+      readEntryPage({ query: async (sql, params) => (await db.query(sql, params)).rows }, request, SCHEMA),
+    );
 
-  it.each([0, 150_000, 289_999])('an export or verify chunk after seq %i is a primary-key read bounded to the chunk', async (after) => {
-    const limit = 10_000;
-    const planned = await plan({ filter: {}, afterSeq: after, beforeSeq: ENTRIES, limit });
-    expect(planned.filter((node) => node['Node Type'] === 'Seq Scan')).toEqual([]);
-    // Every index read of the log is bounded above by the end of the chunk, so whatever sorts or joins sit on top
-    // of it handle at most one chunk, never the rest of the log.
-    const indexReads = planned.filter((node) => node['Index Cond'] !== undefined && /entries_pkey/.test(JSON.stringify(node)));
-    expect(indexReads.length).toBeGreaterThan(0);
-    for (const node of indexReads) expect(node['Index Cond']).toContain(`seq <= '${after + limit}'::bigint`);
-    // The leaf hashes are the same range of merkle_nodes' primary key, read on their own: bounded to the chunk too.
-    const leafHashes = entryPageSql({ filter: {}, afterSeq: after, beforeSeq: ENTRIES, limit }, SCHEMA).leafHashes!;
-    const hashReads = await explain(leafHashes);
-    expect(hashReads.filter((node) => node['Node Type'] === 'Seq Scan' || node['Node Type'] === 'Sort')).toEqual([]);
-    const bounded = hashReads.filter((node) => /merkle_nodes_pkey/.test(JSON.stringify(node)) && node['Index Cond'] !== undefined);
-    expect(bounded.length).toBeGreaterThan(0);
-    for (const node of bounded) expect(node['Index Cond']).toContain(`idx <= '${Math.min(after + limit, ENTRIES - 1)}'::bigint`);
-  });
+  it.each([0, 150_000, 289_999])(
+    'an export or verify chunk after seq %i is a primary-key read bounded to the chunk',
+    async (after) => {
+      const limit = 10_000;
+      const planned = await plan({ filter: {}, afterSeq: after, beforeSeq: ENTRIES, limit });
+      expect(planned.filter((node) => node['Node Type'] === 'Seq Scan')).toEqual([]);
+      // Every index read of the log is bounded above by the end of the chunk, so whatever sorts or joins sit on top
+      // of it handle at most one chunk, never the rest of the log.
+      const indexReads = planned.filter(
+        (node) => node['Index Cond'] !== undefined && /entries_pkey/.test(JSON.stringify(node)),
+      );
+      expect(indexReads.length).toBeGreaterThan(0);
+      for (const node of indexReads) expect(node['Index Cond']).toContain(`seq <= '${after + limit}'::bigint`);
+      // The leaf hashes are the same range of merkle_nodes' primary key, read on their own: bounded to the chunk too.
+      const leafHashes = entryPageSql({ filter: {}, afterSeq: after, beforeSeq: ENTRIES, limit }, SCHEMA).leafHashes!;
+      const hashReads = await explain(leafHashes);
+      expect(hashReads.filter((node) => node['Node Type'] === 'Seq Scan' || node['Node Type'] === 'Sort')).toEqual([]);
+      const bounded = hashReads.filter(
+        (node) => /merkle_nodes_pkey/.test(JSON.stringify(node)) && node['Index Cond'] !== undefined,
+      );
+      expect(bounded.length).toBeGreaterThan(0);
+      for (const node of bounded)
+        expect(node['Index Cond']).toContain(`idx <= '${Math.min(after + limit, ENTRIES - 1)}'::bigint`);
+    },
+  );
 
   it.each([
     ['an alert trail', { alertId: 'a42' }],
@@ -98,7 +110,7 @@ describe('entry pages on a large log without statistics', () => {
     expect(planned.filter((node) => node['Node Type'] === 'Seq Scan')).toEqual([]);
   });
 
-  it('a trail page holds the alert\'s own entries and the facts naming it among others, in log order', async () => {
+  it("a trail page holds the alert's own entries and the facts naming it among others, in log order", async () => {
     const { sql, params } = entryPageSql({ filter: { alertId: 'a42' }, limit: 4 }, SCHEMA);
     const rows = await asOwner(async (db) => (await db.query(sql, params)).rows as { seq: string }[]);
     expect(rows.map((row) => row.seq)).toEqual(['5', '42', '1042', '2042']);
@@ -111,7 +123,9 @@ describe('entry pages on a large log without statistics', () => {
     const rows = await read({ filter: {}, afterSeq: 149_999, beforeSeq: ENTRIES, limit: 5 });
     expect(rows.map((row) => row.seq)).toEqual(['150000', '150001', '150002', '150003', '150004']);
     // Each row with its own leaf (the test data's hash of its seq), not a neighbour's.
-    const expected = await asOwner(async (db) => (await db.query(`SELECT encode(sha256('150003'::bytea), 'hex') AS h`)).rows[0].h as string);
+    const expected = await asOwner(
+      async (db) => (await db.query(`SELECT encode(sha256('150003'::bytea), 'hex') AS h`)).rows[0].h as string,
+    );
     expect(rows.every((row) => Buffer.isBuffer(row.leaf_hash) && row.leaf_hash.length === 32)).toBe(true);
     expect(rows[3].leaf_hash!.toString('hex')).toBe(expected);
   });

@@ -44,10 +44,13 @@ function parseCsvLine(line: string): string[] {
 }
 
 describe('csvField', () => {
-  it.each(['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd'])('neutralises a cell a spreadsheet would run as a formula: %s', (value) => {
-    const field = csvField(value);
-    expect(parseCsvLine(field)[0]).toBe(`'${value}`);
-  });
+  it.each(['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd'])(
+    'neutralises a cell a spreadsheet would run as a formula: %s',
+    (value) => {
+      const field = csvField(value);
+      expect(parseCsvLine(field)[0]).toBe(`'${value}`);
+    },
+  );
 
   it('leaves ordinary text, numbers and ids as they are', () => {
     expect(csvField('Cleared after inspection')).toBe('Cleared after inspection');
@@ -104,7 +107,13 @@ describe('entryView', () => {
 
   it('answers null for optional fields the entry does not state', () => {
     const { alertId: _a, version: _v, recipient: _r, decision: _d, reason: _re, ...bare } = entry;
-    expect(entryView(storedRow(0, bare))).toMatchObject({ alertId: null, version: null, recipient: null, decision: null, reason: null });
+    expect(entryView(storedRow(0, bare))).toMatchObject({
+      alertId: null,
+      version: null,
+      recipient: null,
+      decision: null,
+      reason: null,
+    });
   });
 
   it('serves an entry that no longer parses as its raw text, whose hash then differs from the leaf', () => {
@@ -129,14 +138,23 @@ describe('CSV export', () => {
     const values = parseCsvLine(line.slice(0, -2));
     expect(values).toHaveLength(CSV_COLUMNS.length);
     const byColumn = Object.fromEntries(CSV_COLUMNS.map((column, i) => [column, values[i]]));
-    expect(byColumn).toMatchObject({ seq: '7', type: 'routing.decided', actor_service: 'coordination-node', actor_agency: '', decision: 'withheld' });
+    expect(byColumn).toMatchObject({
+      seq: '7',
+      type: 'routing.decided',
+      actor_service: 'coordination-node',
+      actor_agency: '',
+      decision: 'withheld',
+    });
     expect(JSON.parse(byColumn.details)).toEqual(entry.details);
   });
 
   it('writes the stored leaf text byte for byte, so SHA-256(0x00 || entry) is the leaf_hash column', () => {
     const values = parseCsvLine(csvRow(storedRow(7)).slice(0, -2));
     const entryText = values[CSV_COLUMNS.indexOf('entry')];
-    const leafHash = createHash('sha256').update(Buffer.from([0])).update(entryText, 'utf8').digest('hex');
+    const leafHash = createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(entryText, 'utf8')
+      .digest('hex');
     expect(leafHash).toBe(values[CSV_COLUMNS.indexOf('leaf_hash')]);
   });
 

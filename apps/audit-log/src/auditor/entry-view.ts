@@ -44,7 +44,8 @@ export interface RoutingDecisionView {
 
 export function entryView(row: StoredEntryRow): AuditEntryView {
   const entry = parseStoredEntry(row.entry);
-  const fields = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : {};
+  const fields =
+    typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : {};
   return {
     seq: Number(row.seq),
     at: stringOrNull(fields.at),
@@ -80,7 +81,9 @@ function stringOrNull(value: unknown): string | null {
 }
 
 function objectOrNull(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 export const CSV_COLUMNS = [
@@ -149,20 +152,29 @@ function routingDecisions(fields: Record<string, unknown>): RoutingDecisionView[
   if (!Array.isArray(details.delivered) && !Array.isArray(details.withheld)) {
     const recipient = stringOrNull(fields.recipient);
     const decision = fields.decision === 'delivered' || fields.decision === 'withheld' ? fields.decision : null;
-    return recipient && decision ? [{ recipient, decision, reason: stringOrNull(fields.reason), deliveryId: stringOrNull(details.deliveryId) }] : [];
+    return recipient && decision
+      ? [{ recipient, decision, reason: stringOrNull(fields.reason), deliveryId: stringOrNull(details.deliveryId) }]
+      : [];
   }
   const views: RoutingDecisionView[] = [];
   for (const item of Array.isArray(details.delivered) ? details.delivered : []) {
     const d = objectOrNull(item);
     const recipient = d && stringOrNull(d.recipient);
-    if (d && recipient) views.push({ recipient, decision: 'delivered', reason: stringOrNull(d.reason), deliveryId: stringOrNull(d.deliveryId) });
+    if (d && recipient)
+      views.push({
+        recipient,
+        decision: 'delivered',
+        reason: stringOrNull(d.reason),
+        deliveryId: stringOrNull(d.deliveryId),
+      });
   }
   for (const item of Array.isArray(details.withheld) ? details.withheld : []) {
     const group = objectOrNull(item);
     if (!group || !Array.isArray(group.agencies)) continue;
     for (const agency of group.agencies) {
       const recipient = stringOrNull(agency);
-      if (recipient) views.push({ recipient, decision: 'withheld', reason: stringOrNull(group.reason), deliveryId: null });
+      if (recipient)
+        views.push({ recipient, decision: 'withheld', reason: stringOrNull(group.reason), deliveryId: null });
     }
   }
   return views;

@@ -45,27 +45,43 @@ export class TreeService {
         const checkpoint = this.key.sign(sealed.treeSize, sealed.root);
         await manager.query(
           `INSERT INTO audit.checkpoints (tree_size, root_hash, signed_at, key_id, signature, requested_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [checkpoint.treeSize, checkpoint.rootHash, checkpoint.timestamp, checkpoint.keyId, checkpoint.signature, requestedByKeyId],
+          [
+            checkpoint.treeSize,
+            checkpoint.rootHash,
+            checkpoint.timestamp,
+            checkpoint.keyId,
+            checkpoint.signature,
+            requestedByKeyId,
+          ],
         );
         return checkpoint;
       });
     } catch (error) {
       if (!(error instanceof LogIntegrityError)) throw error;
-      this.logger.error({ err: error.message, seq: error.seq }, 'refusing to sign a checkpoint: the log fails its integrity check');
-      throw new HubError(ErrorCode.Internal, `The audit log failed its integrity check, so no checkpoint is signed: ${error.message}`);
+      this.logger.error(
+        { err: error.message, seq: error.seq },
+        'refusing to sign a checkpoint: the log fails its integrity check',
+      );
+      throw new HubError(
+        ErrorCode.Internal,
+        `The audit log failed its integrity check, so no checkpoint is signed: ${error.message}`,
+      );
     }
   }
 
   /** The size of the newest sealed tree: every proof up to it can be served. */
   async currentTreeSize(): Promise<number> {
-    const [{ size }]: { size: string }[] = await this.dataSource.query(`SELECT coalesce(max(tree_size), 0)::text AS size FROM audit.tree_heads`);
+    const [{ size }]: { size: string }[] = await this.dataSource.query(
+      `SELECT coalesce(max(tree_size), 0)::text AS size FROM audit.tree_heads`,
+    );
     return Number(size);
   }
 
   async inclusionProof(seq: number, requestedTreeSize: number | undefined): Promise<InclusionProofView> {
     const current = await this.currentTreeSize();
     const treeSize = requestedTreeSize ?? current;
-    if (treeSize > current) throw HubError.validation([{ path: 'treeSize', message: `must not exceed the current tree size ${current}` }]);
+    if (treeSize > current)
+      throw HubError.validation([{ path: 'treeSize', message: `must not exceed the current tree size ${current}` }]);
     if (seq >= treeSize) {
       throw HubError.validation([{ path: 'seq', message: `must be below the tree size ${treeSize}` }]);
     }
@@ -77,7 +93,8 @@ export class TreeService {
   async consistencyProof(from: number, requestedTo: number | undefined): Promise<ConsistencyProofView> {
     const current = await this.currentTreeSize();
     const to = requestedTo ?? current;
-    if (to > current) throw HubError.validation([{ path: 'to', message: `must not exceed the current tree size ${current}` }]);
+    if (to > current)
+      throw HubError.validation([{ path: 'to', message: `must not exceed the current tree size ${current}` }]);
     if (from > to) throw HubError.validation([{ path: 'from', message: `must not exceed to (${to})` }]);
     const proof = await consistencyProof(new PostgresMerkleNodeStore(this.dataSource), from, to);
     return { from, to, proof: proof.map(hashToHex) };

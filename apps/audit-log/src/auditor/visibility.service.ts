@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Checkpoint, deriveVisibility, hashToHex, inclusionProof, ProvenFact, provingSeqs, VisibilityItems } from '@hub/merkle';
+import {
+  Checkpoint,
+  deriveVisibility,
+  hashToHex,
+  inclusionProof,
+  ProvenFact,
+  provingSeqs,
+  VisibilityItems,
+} from '@hub/merkle';
 import { HubError } from '@hub/platform/errors';
 import { PostgresMerkleNodeStore } from '../log/postgres-node-store';
 import { AuditEntriesReader } from './audit-entries.reader';
@@ -33,17 +41,30 @@ export class VisibilityService {
     private readonly tree: TreeService,
   ) {}
 
-  async visibility(requestedBy: string, agency: string, at: string, afterSeq: number | undefined, limit: number, treeSize?: number): Promise<VisibilityAnswer> {
+  async visibility(
+    requestedBy: string,
+    agency: string,
+    at: string,
+    afterSeq: number | undefined,
+    limit: number,
+    treeSize?: number,
+  ): Promise<VisibilityAnswer> {
     if (Date.parse(at) > Date.now()) throw HubError.validation([{ path: 'at', message: 'must not be in the future' }]);
     const checkpoint = await this.tree.issueCheckpoint(requestedBy);
     if (treeSize !== undefined && treeSize > checkpoint.treeSize) {
-      throw HubError.validation([{ path: 'treeSize', message: `must not exceed the current tree size ${checkpoint.treeSize}` }]);
+      throw HubError.validation([
+        { path: 'treeSize', message: `must not exceed the current tree size ${checkpoint.treeSize}` },
+      ]);
     }
     const size = treeSize ?? checkpoint.treeSize;
     // Facts stamped after T are left out by the query (exclusive `to`) and again by deriveVisibility.
     const to = new Date(Date.parse(at) + 1).toISOString();
     const rows = await this.entries.page({ filter: { agency, to }, afterSeq, beforeSeq: size, limit });
-    const facts = rows.map((row) => ({ seq: Number(row.seq), entry: row.entry, leafHash: row.leaf_hash ? hashToHex(row.leaf_hash) : '' }));
+    const facts = rows.map((row) => ({
+      seq: Number(row.seq),
+      entry: row.entry,
+      leafHash: row.leaf_hash ? hashToHex(row.leaf_hash) : '',
+    }));
     const items = deriveVisibility(facts, agency, at);
     const proving = new Set(provingSeqs(items));
     const store = new PostgresMerkleNodeStore(this.dataSource);
@@ -65,11 +86,21 @@ export class VisibilityService {
 
   /** A checkpoint this service signed earlier for `size` (every issued checkpoint is kept in audit.checkpoints). */
   private async checkpointOfSize(size: number): Promise<Checkpoint> {
-    const [row]: { root_hash: string; signed_at: string; key_id: string; signature: string }[] = await this.dataSource.query(
-      `SELECT root_hash, signed_at, key_id, signature FROM audit.checkpoints WHERE tree_size = $1 ORDER BY id DESC LIMIT 1`,
-      [size],
-    );
-    if (!row) throw HubError.validation([{ path: 'treeSize', message: `no signed checkpoint of size ${size}: page with the treeSize of the first page` }]);
-    return { treeSize: size, rootHash: row.root_hash, timestamp: row.signed_at, keyId: row.key_id, signature: row.signature };
+    const [row]: { root_hash: string; signed_at: string; key_id: string; signature: string }[] =
+      await this.dataSource.query(
+        `SELECT root_hash, signed_at, key_id, signature FROM audit.checkpoints WHERE tree_size = $1 ORDER BY id DESC LIMIT 1`,
+        [size],
+      );
+    if (!row)
+      throw HubError.validation([
+        { path: 'treeSize', message: `no signed checkpoint of size ${size}: page with the treeSize of the first page` },
+      ]);
+    return {
+      treeSize: size,
+      rootHash: row.root_hash,
+      timestamp: row.signed_at,
+      keyId: row.key_id,
+      signature: row.signature,
+    };
   }
 }

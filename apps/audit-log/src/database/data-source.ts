@@ -3,7 +3,10 @@ import { appDataSourceOptions } from '@hub/database/data-source';
 import { AuditInitial1764201600002 } from '../migrations/1764201600002-audit-initial';
 import { AuditCredentialsUnapplied1764201600402 } from '../migrations/1764201600402-audit-credentials-unapplied';
 import { APPEND_ONLY_TABLES, AuditLog1764201600102 } from '../migrations/1764201600102-audit-log';
-import { APPEND_ONLY_INDEX_TABLES, AuditEntrySubjects1764201600302 } from '../migrations/1764201600302-audit-entry-subjects';
+import {
+  APPEND_ONLY_INDEX_TABLES,
+  AuditEntrySubjects1764201600302,
+} from '../migrations/1764201600302-audit-entry-subjects';
 import { AuditDropTimeIndex1764201600602 } from '../migrations/1764201600602-audit-drop-time-index';
 
 export const AUDIT_SCHEMA = 'audit';
@@ -16,7 +19,13 @@ export function auditDataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: AUDIT_SCHEMA,
     entities: [],
-    migrations: [AuditInitial1764201600002, AuditLog1764201600102, AuditEntrySubjects1764201600302, AuditCredentialsUnapplied1764201600402, AuditDropTimeIndex1764201600602],
+    migrations: [
+      AuditInitial1764201600002,
+      AuditLog1764201600102,
+      AuditEntrySubjects1764201600302,
+      AuditCredentialsUnapplied1764201600402,
+      AuditDropTimeIndex1764201600602,
+    ],
     applicationName: 'audit-log',
     poolSize: 20,
   });

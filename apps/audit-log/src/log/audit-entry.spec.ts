@@ -1,7 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AuditEvent, AuditEventType, Role } from '@hub/contracts/audit-event';
-import { auditEntryLeafHash, canonicalJson, generateCheckpointKeyPair, keyIdFor, rootFromLeafHashes, signCheckpoint, verifyEntries } from '@hub/merkle';
+import {
+  auditEntryLeafHash,
+  canonicalJson,
+  generateCheckpointKeyPair,
+  keyIdFor,
+  rootFromLeafHashes,
+  signCheckpoint,
+  verifyEntries,
+} from '@hub/merkle';
 import { auditEntryOf, prepareEntry } from './audit-entry';
 
 /** An AuditEvent as the consumer sees it: parsed from JSON into the contract class and validated. */
@@ -37,7 +45,9 @@ describe('auditEntryOf', () => {
     const actor = { agencyId: 'TJ-DCA', keyId: '0123456789abcdef', role: Role.Agency };
     const event = consumed({ ...delivered, actor });
     expect(() => canonicalJson(event)).toThrow(/undefined/);
-    expect(canonicalJson(auditEntryOf(event, 'agency-gateway'))).toBe(canonicalJson({ ...delivered, actor, producer: 'agency-gateway' }));
+    expect(canonicalJson(auditEntryOf(event, 'agency-gateway'))).toBe(
+      canonicalJson({ ...delivered, actor, producer: 'agency-gateway' }),
+    );
   });
 
   it('is the same leaf for the same event however its JSON was ordered (a redelivery hashes identically)', () => {
@@ -54,7 +64,9 @@ describe('prepareEntry', () => {
   });
 
   it('keeps the event time for range queries, or null when it is not an instant with an offset', () => {
-    expect(prepareEntry(gateway({ ...delivered, at: '2026-05-01T15:00:00+05:00' })).atInstant).toBe('2026-05-01T10:00:00.000Z');
+    expect(prepareEntry(gateway({ ...delivered, at: '2026-05-01T15:00:00+05:00' })).atInstant).toBe(
+      '2026-05-01T10:00:00.000Z',
+    );
     expect(prepareEntry(gateway({ ...delivered, at: '2026-05-01T15:00:00' })).atInstant).toBeNull();
   });
 
@@ -65,21 +77,45 @@ describe('prepareEntry', () => {
     const { privateKey, publicKey } = generateCheckpointKeyPair();
     const root = rootFromLeafHashes(entries.map((e) => e.leafHash));
     const checkpoint = signCheckpoint(privateKey, keyIdFor(publicKey), entries.length, root, new Date());
-    const served = entries.map((e, seq) => ({ seq, entry: JSON.parse(e.canonical) as unknown, leafHash: e.leafHash.toString('hex') }));
+    const served = entries.map((e, seq) => ({
+      seq,
+      entry: JSON.parse(e.canonical) as unknown,
+      leafHash: e.leafHash.toString('hex'),
+    }));
     const result = await verifyEntries({ entryPages: [served], latestCheckpoint: checkpoint, publicKey });
     expect(result).toMatchObject({ ok: true, treeSize: 37 });
   });
 
   it('keeps entries appended before `producer` existed verifying: they hash as stored, beside new ones that carry it', async () => {
     // Stored before the change: the event as stated, no producer. Its leaf is what an earlier checkpoint committed to.
-    const before = Array.from({ length: 5 }, (_, i) => prepareEntry({ ...delivered, eventId: `delivered:old-${i}`, details: { ...delivered.details } }));
+    const before = Array.from({ length: 5 }, (_, i) =>
+      prepareEntry({ ...delivered, eventId: `delivered:old-${i}`, details: { ...delivered.details } }),
+    );
     expect(before.every((e) => !('producer' in JSON.parse(e.canonical)))).toBe(true);
-    const after = Array.from({ length: 4 }, (_, i) => prepareEntry(gateway({ ...delivered, eventId: `delivered:new-${i}` })));
+    const after = Array.from({ length: 4 }, (_, i) =>
+      prepareEntry(gateway({ ...delivered, eventId: `delivered:new-${i}` })),
+    );
     const { privateKey, publicKey } = generateCheckpointKeyPair();
     const log = [...before, ...after];
-    const sign = (size: number) => signCheckpoint(privateKey, keyIdFor(publicKey), size, rootFromLeafHashes(log.slice(0, size).map((e) => e.leafHash)), new Date());
-    const served = log.map((e, seq) => ({ seq, entry: JSON.parse(e.canonical) as unknown, leafHash: e.leafHash.toString('hex') }));
-    const result = await verifyEntries({ entryPages: [served], latestCheckpoint: sign(log.length), savedCheckpoint: sign(before.length), publicKey });
+    const sign = (size: number) =>
+      signCheckpoint(
+        privateKey,
+        keyIdFor(publicKey),
+        size,
+        rootFromLeafHashes(log.slice(0, size).map((e) => e.leafHash)),
+        new Date(),
+      );
+    const served = log.map((e, seq) => ({
+      seq,
+      entry: JSON.parse(e.canonical) as unknown,
+      leafHash: e.leafHash.toString('hex'),
+    }));
+    const result = await verifyEntries({
+      entryPages: [served],
+      latestCheckpoint: sign(log.length),
+      savedCheckpoint: sign(before.length),
+      publicKey,
+    });
     expect(result).toMatchObject({ ok: true, treeSize: log.length });
   });
 });

@@ -102,23 +102,39 @@ const MAX_SUBJECTS_PER_ENTRY = 5000;
 export function entrySubjects(entry: AuditEntry): EntrySubject[] {
   const subjects: EntrySubject[] = [];
   const details = entry.details ?? {};
-  const text = (value: unknown) => (typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : null);
+  const text = (value: unknown) =>
+    typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : null;
   const int = (value: unknown) => (Number.isInteger(value) ? (value as number) : null);
   for (const item of records(details.items)) {
-    subjects.push({ alertId: text(item.alertId), version: int(item.version), agency: entry.actor.agencyId ?? null, decision: null, reason: null });
+    subjects.push({
+      alertId: text(item.alertId),
+      version: int(item.version),
+      agency: entry.actor.agencyId ?? null,
+      decision: null,
+      reason: null,
+    });
   }
   const alertId = entry.alertId ?? null;
   const version = entry.version ?? null;
   for (const delivered of records(details.delivered)) {
-    subjects.push({ alertId, version, agency: text(delivered.recipient), decision: 'delivered', reason: text(delivered.reason) });
+    subjects.push({
+      alertId,
+      version,
+      agency: text(delivered.recipient),
+      decision: 'delivered',
+      reason: text(delivered.reason),
+    });
   }
   for (const group of records(details.withheld)) {
     const agencies = Array.isArray(group.agencies) ? group.agencies : [];
-    for (const agency of agencies) subjects.push({ alertId, version, agency: text(agency), decision: 'withheld', reason: text(group.reason) });
+    for (const agency of agencies)
+      subjects.push({ alertId, version, agency: text(agency), decision: 'withheld', reason: text(group.reason) });
   }
   return subjects.filter((s) => s.alertId !== null || s.agency !== null).slice(0, MAX_SUBJECTS_PER_ENTRY);
 }
 
 function records(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)) : [];
+  return Array.isArray(value)
+    ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v))
+    : [];
 }

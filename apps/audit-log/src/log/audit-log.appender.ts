@@ -33,7 +33,11 @@ export class AuditLogAppender {
    * Appends consecutive events (one partition's batch) in order, as written by `producer` (the service whose audit
    * topic they came on); resolves once all are in the log.
    */
-  async appendAll(events: readonly AuditEvent[], producer: HubService, heartbeat: () => Promise<void>): Promise<AppendResult[]> {
+  async appendAll(
+    events: readonly AuditEvent[],
+    producer: HubService,
+    heartbeat: () => Promise<void>,
+  ): Promise<AppendResult[]> {
     const entries = events.map((event) => auditEntryOf(event, producer));
     for (;;) {
       try {
@@ -53,6 +57,9 @@ export class AuditLogAppender {
   private reportHalt(error: LogIntegrityError): void {
     if (error.message === this.lastHaltLog.message && Date.now() - this.lastHaltLog.at < HALTED_LOG_EVERY_MS) return;
     this.lastHaltLog = { at: Date.now(), message: error.message };
-    this.logger.error({ err: error.message, seq: error.seq }, 'audit log integrity check failed: appending is halted until the log is restored');
+    this.logger.error(
+      { err: error.message, seq: error.seq },
+      'audit log integrity check failed: appending is halted until the log is restored',
+    );
   }
 }

@@ -118,15 +118,18 @@ export class AuditLogWriter {
         if (recordedEntry === undefined) return { eventId: entry.eventId, seq: append(entry), appended: true };
         // A redelivery states the same fact byte for byte. Different content under a recorded eventId is refused
         // (whoever wrote first keeps the id) and recorded as an alarm, once per distinct offered content.
-        if (canonicalJson(entry) !== recordedEntry.canonical) alarm(entry, IntegrityAlarmReason.ContentMismatch, recordedEntry.seq);
+        if (canonicalJson(entry) !== recordedEntry.canonical)
+          alarm(entry, IntegrityAlarmReason.ContentMismatch, recordedEntry.seq);
         return { eventId: entry.eventId, seq: recordedEntry.seq, appended: false };
       });
       if (alarms.length > 0) {
-        const raised: { event_id: string }[] = await manager.query(`SELECT event_id FROM audit.entries WHERE event_id = ANY($1::text[])`, [
-          [...new Set(alarms.map((a) => a.eventId))],
-        ]);
+        const raised: { event_id: string }[] = await manager.query(
+          `SELECT event_id FROM audit.entries WHERE event_id = ANY($1::text[])`,
+          [[...new Set(alarms.map((a) => a.eventId))]],
+        );
         const raisedBefore = new Set(raised.map((row) => row.event_id));
-        for (const raisedAlarm of alarms) if (!raisedBefore.has(raisedAlarm.eventId) && !known.has(raisedAlarm.eventId)) append(raisedAlarm);
+        for (const raisedAlarm of alarms)
+          if (!raisedBefore.has(raisedAlarm.eventId) && !known.has(raisedAlarm.eventId)) append(raisedAlarm);
       }
       if (fresh.length === 0) {
         next = tip;
@@ -159,15 +162,24 @@ export class AuditLogWriter {
 }
 
 /** The nodes the fresh entries complete, the new root, and the new tip (its frontier only: memory stays O(log n)). */
-async function extendTree(tip: TreeTip, fresh: readonly PreparedEntry[]): Promise<TreeTip & { nodes: StoredMerkleNode[] }> {
-  const nodes = await appendLeaves(tip.frontier, tip.treeSize, fresh.map((entry) => entry.leafHash));
+async function extendTree(
+  tip: TreeTip,
+  fresh: readonly PreparedEntry[],
+): Promise<TreeTip & { nodes: StoredMerkleNode[] }> {
+  const nodes = await appendLeaves(
+    tip.frontier,
+    tip.treeSize,
+    fresh.map((entry) => entry.leafHash),
+  );
   const treeSize = tip.treeSize + fresh.length;
   const all = new InMemoryMerkleNodeStore();
   all.put(nodes);
   const positions = completeSubtreePositions(0, treeSize);
   const created = new Set(nodes.map((node) => `${node.level}:${node.index}`));
   const hashes = await Promise.all(
-    positions.map((p) => (created.has(`${p.level}:${p.index}`) ? all.getNode(p.level, p.index) : tip.frontier.getNode(p.level, p.index))),
+    positions.map((p) =>
+      created.has(`${p.level}:${p.index}`) ? all.getNode(p.level, p.index) : tip.frontier.getNode(p.level, p.index),
+    ),
   );
   const frontier = new InMemoryMerkleNodeStore();
   frontier.put(positions.map((position, i) => ({ ...position, hash: hashes[i] })));
@@ -176,7 +188,10 @@ async function extendTree(tip: TreeTip, fresh: readonly PreparedEntry[]): Promis
 
 /** 23505: the write collided with a row someone else wrote (see AuditLogWriter: a stale tip). */
 function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === '23505' || (error as { driverError?: { code?: string } } | null)?.driverError?.code === '23505';
+  return (
+    (error as { code?: string } | null)?.code === '23505' ||
+    (error as { driverError?: { code?: string } } | null)?.driverError?.code === '23505'
+  );
 }
 
 /**
@@ -190,8 +205,11 @@ async function writeAppend(
   nodes: readonly StoredMerkleNode[],
   seal: Checkpoint,
 ): Promise<void> {
-  const column = <T>(pick: (prepared: PreparedEntry) => T | undefined) => fresh.map((prepared) => pick(prepared) ?? null);
-  const subjects = fresh.flatMap((prepared, i) => entrySubjects(prepared.entry).map((subject) => ({ seq: String(firstSeq + i), ...subject })));
+  const column = <T>(pick: (prepared: PreparedEntry) => T | undefined) =>
+    fresh.map((prepared) => pick(prepared) ?? null);
+  const subjects = fresh.flatMap((prepared, i) =>
+    entrySubjects(prepared.entry).map((subject) => ({ seq: String(firstSeq + i), ...subject })),
+  );
   await db.query(
     `WITH entries AS (
        INSERT INTO audit.entries
@@ -259,7 +277,11 @@ export function claimsAnotherService(entry: AuditEntry): boolean {
  * not the content; its own eventId is derived from that hash, so the same offer redelivered raises the alarm once.
  * Its producer is the audit log itself.
  */
-export function integrityAlarm(offered: AuditEntry, reason: IntegrityAlarmReason, recordedSeq: number | null): AuditEntry {
+export function integrityAlarm(
+  offered: AuditEntry,
+  reason: IntegrityAlarmReason,
+  recordedSeq: number | null,
+): AuditEntry {
   const offeredSha256 = createHash('sha256').update(canonicalJson(offered)).digest('hex');
   return {
     eventId: `integrity-alarm:${offeredSha256}`,

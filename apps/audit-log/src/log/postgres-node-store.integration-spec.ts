@@ -69,7 +69,9 @@ describe('the Merkle tree stored in PostgreSQL (merkle_nodes)', () => {
   it('serves inclusion proofs that verify, reading O(log n) nodes', async () => {
     for (const treeSize of [1, 2, 3, 7, 8, 9, 64, 100, 255, 256, 257, LEAVES]) {
       const root = rootFromLeafHashes(leaves.slice(0, treeSize));
-      for (const index of new Set([0, 1, Math.floor(treeSize / 2), treeSize - 2, treeSize - 1].filter((i) => i >= 0 && i < treeSize))) {
+      for (const index of new Set(
+        [0, 1, Math.floor(treeSize / 2), treeSize - 2, treeSize - 1].filter((i) => i >= 0 && i < treeSize),
+      )) {
         store.positionsRead = 0;
         const proof = await inclusionProof(store, index, treeSize);
         expect(store.positionsRead).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(treeSize + 1)));
@@ -80,12 +82,29 @@ describe('the Merkle tree stored in PostgreSQL (merkle_nodes)', () => {
   });
 
   it('serves consistency proofs that verify, reading O(log n) nodes', async () => {
-    for (const [from, to] of [[1, 2], [3, 7], [4, 8], [6, 8], [7, 64], [100, 255], [128, 256], [255, 257], [1, LEAVES], [LEAVES - 1, LEAVES]]) {
+    for (const [from, to] of [
+      [1, 2],
+      [3, 7],
+      [4, 8],
+      [6, 8],
+      [7, 64],
+      [100, 255],
+      [128, 256],
+      [255, 257],
+      [1, LEAVES],
+      [LEAVES - 1, LEAVES],
+    ]) {
       store.positionsRead = 0;
       const proof = await consistencyProof(store, from, to);
       expect(store.positionsRead).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(to + 1)) + 2);
       expect(proof).toEqual(await consistencyProof(reference, from, to));
-      const ok = verifyConsistency(from, to, rootFromLeafHashes(leaves.slice(0, from)), rootFromLeafHashes(leaves.slice(0, to)), proof);
+      const ok = verifyConsistency(
+        from,
+        to,
+        rootFromLeafHashes(leaves.slice(0, from)),
+        rootFromLeafHashes(leaves.slice(0, to)),
+        proof,
+      );
       expect(ok).toBe(true);
     }
   });

@@ -1,4 +1,12 @@
-import { appendLeaves, emptyTreeHash, generateCheckpointKeyPair, hashToHex, InMemoryMerkleNodeStore, leafHash, rootFromLeafHashes } from '@hub/merkle';
+import {
+  appendLeaves,
+  emptyTreeHash,
+  generateCheckpointKeyPair,
+  hashToHex,
+  InMemoryMerkleNodeStore,
+  leafHash,
+  rootFromLeafHashes,
+} from '@hub/merkle';
 import { CheckpointKey } from '../signing/checkpoint-key';
 import { LogIntegrityError, SealedTreeReader } from './sealed-tree';
 import { SqlRunner } from './postgres-node-store';
@@ -43,9 +51,19 @@ describe('SealedTreeReader', () => {
 
   it.each([
     ['entries without any seal', database(null, 3), /holds entries but no tree head sealed/, 0],
-    ['entries appended behind its back', database(seal, 6), /entries from seq 5 on were not appended by this service/, 5],
+    [
+      'entries appended behind its back',
+      database(seal, 6),
+      /entries from seq 5 on were not appended by this service/,
+      5,
+    ],
     ['entries cut off the end', database(seal, 4), /covers 5 entries but the log ends at seq 3/, 4],
-    ['a seal whose root was changed', database({ ...seal, rootHash: hashToHex(emptyTreeHash()) }, 5), /is not signed by this service's key/, undefined],
+    [
+      'a seal whose root was changed',
+      database({ ...seal, rootHash: hashToHex(emptyTreeHash()) }, 5),
+      /is not signed by this service's key/,
+      undefined,
+    ],
   ])('refuses %s', async (_case, db, message, seq) => {
     const problem = await integrityProblem(reader.newest(db));
     expect(problem.message).toMatch(message);
@@ -62,7 +80,11 @@ describe('SealedTreeReader', () => {
     store.put(await appendLeaves(store, 0, leaves));
     await expect(reader.assertNodesMatch(store, { treeSize: 5, root })).resolves.toBeUndefined();
     store.put([{ level: 0, index: 4, hash: leafHash(Buffer.from('forged')) }]);
-    await expect(reader.assertNodesMatch(store, { treeSize: 5, root })).rejects.toThrow(/stored Merkle nodes give root .* but this service sealed/);
-    await expect(reader.assertNodesMatch(new InMemoryMerkleNodeStore(), { treeSize: 5, root })).rejects.toThrow(LogIntegrityError);
+    await expect(reader.assertNodesMatch(store, { treeSize: 5, root })).rejects.toThrow(
+      /stored Merkle nodes give root .* but this service sealed/,
+    );
+    await expect(reader.assertNodesMatch(new InMemoryMerkleNodeStore(), { treeSize: 5, root })).rejects.toThrow(
+      LogIntegrityError,
+    );
   });
 });

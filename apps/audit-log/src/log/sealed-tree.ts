@@ -40,7 +40,9 @@ export class SealedTreeReader {
       `SELECT tree_size::text AS "treeSize", root_hash AS "rootHash", signed_at AS timestamp, key_id AS "keyId", signature
        FROM audit.tree_heads ORDER BY tree_size DESC LIMIT 1`,
     );
-    const [{ next }]: { next: string }[] = await db.query(`SELECT coalesce(max(seq) + 1, 0)::text AS next FROM audit.entries`);
+    const [{ next }]: { next: string }[] = await db.query(
+      `SELECT coalesce(max(seq) + 1, 0)::text AS next FROM audit.entries`,
+    );
     const nextSeq = Number(next);
     if (!head) {
       if (nextSeq > 0) throw new LogIntegrityError(`the log holds entries but no tree head sealed by this service`, 0);
@@ -74,7 +76,9 @@ export class SealedTreeReader {
     try {
       root = await rootAt(store, sealed.treeSize);
     } catch (error) {
-      throw new LogIntegrityError(`the Merkle nodes of the sealed tree (size ${sealed.treeSize}) cannot be read: ${(error as Error).message}`);
+      throw new LogIntegrityError(
+        `the Merkle nodes of the sealed tree (size ${sealed.treeSize}) cannot be read: ${(error as Error).message}`,
+      );
     }
     if (!root.equals(sealed.root)) {
       throw new LogIntegrityError(

@@ -49,7 +49,9 @@ export class AuditLog1764201600102 implements MigrationInterface {
     )`);
     await q.query(`CREATE INDEX entries_by_alert ON audit.entries (alert_id, seq) WHERE alert_id IS NOT NULL`);
     await q.query(`CREATE INDEX entries_by_type ON audit.entries (type, seq)`);
-    await q.query(`CREATE INDEX entries_by_actor_agency ON audit.entries (actor_agency, seq) WHERE actor_agency IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX entries_by_actor_agency ON audit.entries (actor_agency, seq) WHERE actor_agency IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX entries_by_recipient ON audit.entries (recipient, seq) WHERE recipient IS NOT NULL`);
     await q.query(`CREATE INDEX entries_by_time ON audit.entries (at, seq)`);
     await q.query(merkleNodesTableSql('audit'));

@@ -21,8 +21,12 @@ export class AuditEntrySubjects1764201600302 implements MigrationInterface {
       decision text,
       reason text
     )`);
-    await q.query(`CREATE INDEX entry_subjects_by_alert ON audit.entry_subjects (alert_id, seq) WHERE alert_id IS NOT NULL`);
-    await q.query(`CREATE INDEX entry_subjects_by_agency ON audit.entry_subjects (agency, seq) WHERE agency IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX entry_subjects_by_alert ON audit.entry_subjects (alert_id, seq) WHERE alert_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX entry_subjects_by_agency ON audit.entry_subjects (agency, seq) WHERE agency IS NOT NULL`,
+    );
     await q.query(`REVOKE ALL ON audit.entry_subjects FROM PUBLIC`);
     await q.query(
       `CREATE TRIGGER entry_subjects_refuse_change BEFORE UPDATE OR DELETE ON audit.entry_subjects FOR EACH ROW EXECUTE FUNCTION audit.refuse_log_change()`,

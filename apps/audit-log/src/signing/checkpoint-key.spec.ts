@@ -26,7 +26,10 @@ describe('loadCheckpointKey', () => {
   it('takes the key from AUDIT_SIGNING_KEY, also written on one line with \\n escapes', () => {
     const pem = pkcs8Pem();
     const fromText = loadCheckpointKey({ ...none, AUDIT_SIGNING_KEY: pem }, { cwd: directory });
-    const fromOneLine = loadCheckpointKey({ ...none, AUDIT_SIGNING_KEY: pem.replace(/\n/g, '\\n') }, { cwd: directory });
+    const fromOneLine = loadCheckpointKey(
+      { ...none, AUDIT_SIGNING_KEY: pem.replace(/\n/g, '\\n') },
+      { cwd: directory },
+    );
     expect(fromOneLine.keyId).toBe(fromText.keyId);
     expect(fromText.source).toBe('AUDIT_SIGNING_KEY');
     expect(fs.existsSync(path.join(directory, LOCAL_SIGNING_KEY_FILE))).toBe(false);
@@ -34,7 +37,10 @@ describe('loadCheckpointKey', () => {
 
   it('takes the key from AUDIT_SIGNING_KEY_FILE, relative to the working directory', () => {
     fs.writeFileSync(path.join(directory, 'secret.pem'), pkcs8Pem());
-    const key = loadCheckpointKey({ ...none, AUDIT_SIGNING_KEY_FILE: 'secret.pem' }, { cwd: directory, nodeEnv: 'production' });
+    const key = loadCheckpointKey(
+      { ...none, AUDIT_SIGNING_KEY_FILE: 'secret.pem' },
+      { cwd: directory, nodeEnv: 'production' },
+    );
     expect(key.source).toBe(path.join(directory, 'secret.pem'));
   });
 
@@ -59,8 +65,16 @@ describe('loadCheckpointKey', () => {
 
   it.each([
     [{ AUDIT_SIGNING_KEY: 'x', AUDIT_SIGNING_KEY_FILE: 'y' }, undefined, /both set/],
-    [{ ...none, AUDIT_SIGNING_KEY: 'not a key' }, undefined, /AUDIT_SIGNING_KEY: the value is not an Ed25519 private key/],
-    [{ ...none, AUDIT_SIGNING_KEY_FILE: 'missing.pem' }, undefined, /AUDIT_SIGNING_KEY_FILE=".*missing.pem": cannot read/],
+    [
+      { ...none, AUDIT_SIGNING_KEY: 'not a key' },
+      undefined,
+      /AUDIT_SIGNING_KEY: the value is not an Ed25519 private key/,
+    ],
+    [
+      { ...none, AUDIT_SIGNING_KEY_FILE: 'missing.pem' },
+      undefined,
+      /AUDIT_SIGNING_KEY_FILE=".*missing.pem": cannot read/,
+    ],
     [none, 'production', /AUDIT_SIGNING_KEY_FILE \(or AUDIT_SIGNING_KEY\) is required in production/],
   ])('fails at boot naming the variable: %j (NODE_ENV %s)', (config, nodeEnv, message) => {
     expect(() => loadCheckpointKey(config, { cwd: directory, nodeEnv })).toThrow(ConfigError);
@@ -70,6 +84,8 @@ describe('loadCheckpointKey', () => {
   it('refuses a key of another type', () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    expect(() => loadCheckpointKey({ ...none, AUDIT_SIGNING_KEY: pem }, { cwd: directory })).toThrow(/not an Ed25519 private key/);
+    expect(() => loadCheckpointKey({ ...none, AUDIT_SIGNING_KEY: pem }, { cwd: directory })).toThrow(
+      /not an Ed25519 private key/,
+    );
   });
 });

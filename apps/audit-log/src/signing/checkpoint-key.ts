@@ -64,14 +64,22 @@ export function loadCheckpointKey(
   const pemText = config.AUDIT_SIGNING_KEY.trim();
   const file = config.AUDIT_SIGNING_KEY_FILE.trim();
   if (pemText && file) {
-    throw new ConfigError('Invalid configuration:\n  AUDIT_SIGNING_KEY and AUDIT_SIGNING_KEY_FILE are both set: set only one');
+    throw new ConfigError(
+      'Invalid configuration:\n  AUDIT_SIGNING_KEY and AUDIT_SIGNING_KEY_FILE are both set: set only one',
+    );
   }
   if (pemText) {
-    return new CheckpointKey(parseKey(pemText.replace(/\\n/g, '\n'), 'AUDIT_SIGNING_KEY', 'the value'), 'AUDIT_SIGNING_KEY');
+    return new CheckpointKey(
+      parseKey(pemText.replace(/\\n/g, '\n'), 'AUDIT_SIGNING_KEY', 'the value'),
+      'AUDIT_SIGNING_KEY',
+    );
   }
   if (file) {
     const keyPath = path.resolve(cwd, file);
-    return new CheckpointKey(parseKey(readKeyFile(keyPath, 'AUDIT_SIGNING_KEY_FILE'), 'AUDIT_SIGNING_KEY_FILE', keyPath), keyPath);
+    return new CheckpointKey(
+      parseKey(readKeyFile(keyPath, 'AUDIT_SIGNING_KEY_FILE'), 'AUDIT_SIGNING_KEY_FILE', keyPath),
+      keyPath,
+    );
   }
   if (nodeEnv === 'production') {
     throw new ConfigError(
@@ -80,14 +88,19 @@ export function loadCheckpointKey(
     );
   }
   const localPath = path.resolve(cwd, LOCAL_SIGNING_KEY_FILE);
-  return new CheckpointKey(parseKey(createLocalKeyOnce(localPath), 'the generated local key', localPath), `${localPath} (local key)`);
+  return new CheckpointKey(
+    parseKey(createLocalKeyOnce(localPath), 'the generated local key', localPath),
+    `${localPath} (local key)`,
+  );
 }
 
 function parseKey(pem: string, variable: string, where: string): KeyObject {
   try {
     return loadEd25519PrivateKey(pem);
   } catch (error) {
-    throw new ConfigError(`Invalid configuration:\n  ${variable}: ${where} is not an Ed25519 private key in PEM: ${(error as Error).message}`);
+    throw new ConfigError(
+      `Invalid configuration:\n  ${variable}: ${where} is not an Ed25519 private key in PEM: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -95,7 +108,9 @@ function readKeyFile(keyPath: string, variable: string): string {
   try {
     return fs.readFileSync(keyPath, 'utf8');
   } catch (error) {
-    throw new ConfigError(`Invalid configuration:\n  ${variable}="${keyPath}": cannot read the key file: ${(error as Error).message}`);
+    throw new ConfigError(
+      `Invalid configuration:\n  ${variable}="${keyPath}": cannot read the key file: ${(error as Error).message}`,
+    );
   }
 }
 

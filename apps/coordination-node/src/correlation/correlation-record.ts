@@ -63,7 +63,9 @@ export interface CorrelationInput {
  */
 export function describeCorrelation(input: CorrelationInput): CorrelationRecord | null {
   const { trigger, identifier } = input;
-  const matches = input.matches.filter((match) => match.agencyId !== trigger.agencyId && match.alertId !== trigger.alertId);
+  const matches = input.matches.filter(
+    (match) => match.agencyId !== trigger.agencyId && match.alertId !== trigger.alertId,
+  );
   if (matches.length === 0) return null;
 
   const restrictedFor = (own: CorrelatedAlert, other: CorrelatedAlert) =>
@@ -74,11 +76,23 @@ export function describeCorrelation(input: CorrelationInput): CorrelationRecord 
   for (const match of matches) byAgency.set(match.agencyId, [...(byAgency.get(match.agencyId) ?? []), match]);
   for (const [otherAgencyId, theirs] of byAgency) {
     const restricted = theirs.some((other) => restrictedFor(trigger, other));
-    notices.push({ agencyId: trigger.agencyId, alertId: trigger.alertId, otherAgencyId, otherAlertIds: restricted ? [] : theirs.map((a) => a.alertId), restricted });
+    notices.push({
+      agencyId: trigger.agencyId,
+      alertId: trigger.alertId,
+      otherAgencyId,
+      otherAlertIds: restricted ? [] : theirs.map((a) => a.alertId),
+      restricted,
+    });
   }
   for (const match of matches) {
     const restricted = restrictedFor(match, trigger);
-    notices.push({ agencyId: match.agencyId, alertId: match.alertId, otherAgencyId: trigger.agencyId, otherAlertIds: restricted ? [] : [trigger.alertId], restricted });
+    notices.push({
+      agencyId: match.agencyId,
+      alertId: match.alertId,
+      otherAgencyId: trigger.agencyId,
+      otherAlertIds: restricted ? [] : [trigger.alertId],
+      restricted,
+    });
   }
 
   const involved = [trigger, ...matches];
@@ -88,7 +102,9 @@ export function describeCorrelation(input: CorrelationInput): CorrelationRecord 
     alerts: involved.map((alert) => ({ alertId: alert.alertId, agencyId: alert.agencyId })),
     agencies: [...new Set(involved.map((alert) => alert.agencyId))],
     restricted: notices.some((notice) => notice.restricted),
-    withheldFromCentre: involved.some((alert) => isWithheldFromCentre(alert.tlp, alert.recipients, input.regionalCentreId)),
+    withheldFromCentre: involved.some((alert) =>
+      isWithheldFromCentre(alert.tlp, alert.recipients, input.regionalCentreId),
+    ),
     notices,
   };
 }
@@ -101,7 +117,10 @@ export function renderNotice(notice: CorrelationNotice, identifier: Identifier |
   if (notice.restricted || notice.otherAlertIds.length === 0) {
     return `Your alert ${notice.alertId} matches an alert of ${notice.otherAgencyId} that is not shared with you. Contact ${notice.otherAgencyId}.`;
   }
-  const which = notice.otherAlertIds.length === 1 ? `alert ${notice.otherAlertIds[0]}` : `alerts ${notice.otherAlertIds.join(', ')}`;
+  const which =
+    notice.otherAlertIds.length === 1
+      ? `alert ${notice.otherAlertIds[0]}`
+      : `alerts ${notice.otherAlertIds.join(', ')}`;
   const on = identifier ? ` on ${IDENTIFIER_LABELS[identifier.kind]} ${identifier.key}` : '';
   return `Your alert ${notice.alertId} matches ${which} of ${notice.otherAgencyId}${on}.`;
 }
@@ -109,20 +128,31 @@ export function renderNotice(notice: CorrelationNotice, identifier: Identifier |
 /** Deterministic, so that a retried transaction records (and audits) the same correlation, not a second one. */
 export function correlationIdFor(alertId: string, identifier: Identifier, identifierHashKey?: string): string {
   // The id is in the audit log, which outlives the content: with a key, it does not let anyone test a guessed number.
-  const key = identifierHashKey ? identifierKeyHash(identifierHashKey, identifier.kind, identifier.key) : identifier.key;
+  const key = identifierHashKey
+    ? identifierKeyHash(identifierHashKey, identifier.kind, identifier.key)
+    : identifier.key;
   return nameBasedUuid(`correlation\n${alertId}\n${identifier.kind}\n${key}`);
 }
 
 /** Deterministic: a retried transaction or a redelivered message produces the same notice, which the inbox stores once. */
-export function matchNoticeIdFor(correlationId: string, notice: Pick<CorrelationNotice, 'agencyId' | 'alertId' | 'otherAgencyId'>): string {
-  return nameBasedUuid(`match-notice\n${correlationId}\n${notice.agencyId}\n${notice.alertId}\n${notice.otherAgencyId}`);
+export function matchNoticeIdFor(
+  correlationId: string,
+  notice: Pick<CorrelationNotice, 'agencyId' | 'alertId' | 'otherAgencyId'>,
+): string {
+  return nameBasedUuid(
+    `match-notice\n${correlationId}\n${notice.agencyId}\n${notice.alertId}\n${notice.otherAgencyId}`,
+  );
 }
 
 /**
  * The inbox notices of a correlation, one per notice of the record, each with exactly the text the record decides
  * for its owner (the same text the correlation.found audit event holds). A restricted notice carries no other alert id.
  */
-export function matchNoticesOf(record: CorrelationRecord, versionOf: (alertId: string) => number, foundAt: string): MatchNoticeMessage[] {
+export function matchNoticesOf(
+  record: CorrelationRecord,
+  versionOf: (alertId: string) => number,
+  foundAt: string,
+): MatchNoticeMessage[] {
   return record.notices.map((notice) => ({
     noticeId: matchNoticeIdFor(record.correlationId, notice),
     correlationId: record.correlationId,

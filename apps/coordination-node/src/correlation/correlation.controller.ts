@@ -12,6 +12,11 @@ export class CorrelationController {
   /** Newest first; `before=nextCursor` pages back. Filters: alertId, agency. */
   @Get()
   list(@Query() query: CorrelationListQuery): Promise<{ items: CorrelationView[]; nextCursor: string | null }> {
-    return this.correlations.list({ before: query.before, limit: query.limit ?? 50, alertId: query.alertId, agency: query.agency });
+    return this.correlations.list({
+      before: query.before,
+      limit: query.limit ?? 50,
+      alertId: query.alertId,
+      agency: query.agency,
+    });
   }
 }

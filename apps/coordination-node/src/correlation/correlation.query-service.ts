@@ -42,7 +42,12 @@ interface CorrelationRow {
 export class CorrelationQueries {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async list(filter: { before?: string; limit: number; alertId?: string; agency?: string }): Promise<{ items: CorrelationView[]; nextCursor: string | null }> {
+  async list(filter: {
+    before?: string;
+    limit: number;
+    alertId?: string;
+    agency?: string;
+  }): Promise<{ items: CorrelationView[]; nextCursor: string | null }> {
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (filter.before) conditions.push(`id < $${params.push(filter.before)}`);
@@ -60,7 +65,10 @@ export class CorrelationQueries {
 
 function toView(row: CorrelationRow): CorrelationView {
   // 'erased:<keyed hash>' once an alert it names was erased: the link stays, the identifier does not.
-  const identifier = row.withheld_from_centre || row.identifier_key.startsWith('erased:') ? null : { kind: row.identifier_kind, key: row.identifier_key };
+  const identifier =
+    row.withheld_from_centre || row.identifier_key.startsWith('erased:')
+      ? null
+      : { kind: row.identifier_kind, key: row.identifier_key };
   return {
     cursor: String(row.id),
     correlationId: row.correlation_id,

@@ -10,7 +10,13 @@ import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { CoordinationConfig } from '../coordination.config';
-import { CorrelatedAlert, CorrelationRecord, describeCorrelation, matchNoticesOf, renderNotice } from './correlation-record';
+import {
+  CorrelatedAlert,
+  CorrelationRecord,
+  describeCorrelation,
+  matchNoticesOf,
+  renderNotice,
+} from './correlation-record';
 import { RoutingRepository } from '../routing/routing.repository';
 import { Identifier, identifiersOf } from '@hub/contracts/domain/identifiers';
 
@@ -77,8 +83,15 @@ export class CorrelationService {
       // Every identifier lock this transaction will need, taken up front in one order: two batches that share
       // identifiers then wait for each other instead of deadlocking.
       // (unnest yields the array's order, and the array is sorted here.)
-      const keys = [...new Set(messages.filter((m) => m.kind !== 'cancel').flatMap((m) => identifiersOf(m.alert.subjects).map(lockKey)))].sort();
-      if (keys.length > 0) await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 6346)) FROM unnest($1::text[]) AS k`, [keys]);
+      const keys = [
+        ...new Set(
+          messages.filter((m) => m.kind !== 'cancel').flatMap((m) => identifiersOf(m.alert.subjects).map(lockKey)),
+        ),
+      ].sort();
+      if (keys.length > 0)
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 6346)) FROM unnest($1::text[]) AS k`, [
+          keys,
+        ]);
       const outgoing: OutgoingMessage[] = [];
       const found: { message: AlertSubmittedMessage; correlations: number }[] = [];
       for (const message of messages) {
@@ -188,7 +201,12 @@ export class CorrelationService {
     identifier: Identifier,
     rows: MatchRow[],
   ): Promise<FoundCorrelation | null> {
-    const matches: CorrelatedAlert[] = rows.map((row) => ({ alertId: row.alert_id, agencyId: row.sender, tlp: row.tlp, recipients: row.recipients }));
+    const matches: CorrelatedAlert[] = rows.map((row) => ({
+      alertId: row.alert_id,
+      agencyId: row.sender,
+      tlp: row.tlp,
+      recipients: row.recipients,
+    }));
     const holdings = await this.holdings(manager, trigger, matches);
     const record = describeCorrelation({
       identifier,
@@ -229,12 +247,18 @@ export class CorrelationService {
    * Which of the pairs (other alert → owner) hold content, from each alert's latest routing decision for that
    * owner: the trigger's owner for every match, and every match's owner for the trigger.
    */
-  private async holdings(manager: EntityManager, trigger: CorrelatedAlert, matches: CorrelatedAlert[]): Promise<Set<string>> {
+  private async holdings(
+    manager: EntityManager,
+    trigger: CorrelatedAlert,
+    matches: CorrelatedAlert[],
+  ): Promise<Set<string>> {
     const reasons = await new RoutingRepository(manager).latestDeliveryReasons(
       { alertId: trigger.alertId, recipients: matches.map((m) => m.agencyId) },
       { alertIds: matches.map((m) => m.alertId), recipient: trigger.agencyId },
     );
-    return new Set([...reasons].filter(([, reason]) => (CONTENT_REASONS as string[]).includes(reason)).map(([pair]) => pair));
+    return new Set(
+      [...reasons].filter(([, reason]) => (CONTENT_REASONS as string[]).includes(reason)).map(([pair]) => pair),
+    );
   }
 
   private auditOf(message: AlertSubmittedMessage, record: CorrelationRecord): OutgoingMessage {
@@ -247,7 +271,10 @@ export class CorrelationService {
       details: {
         correlationId: record.correlationId,
         // The log outlives the content: it shows that the alerts named the same identifier, not which one.
-        identifier: { kind: record.identifier.kind, keyHash: identifierKeyHash(this.config.IDENTIFIER_HASH_KEY, record.identifier.kind, record.identifier.key) },
+        identifier: {
+          kind: record.identifier.kind,
+          keyHash: identifierKeyHash(this.config.IDENTIFIER_HASH_KEY, record.identifier.kind, record.identifier.key),
+        },
         alerts: record.alerts,
         agencies: record.agencies,
         restricted: record.restricted,

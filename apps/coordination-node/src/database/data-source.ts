@@ -14,7 +14,14 @@ export function coordinationDataSourceOptions(url: string): DataSourceOptions {
     url,
     schema: COORDINATION_SCHEMA,
     entities: [],
-    migrations: [CoordinationInitial1764201600001, CoordinationRouting1764201600101, CoordinationMonitoring1764201600201, CoordinationCredentialsUnapplied1764201600401, CoordinationRetention1764201600501, CoordinationRoutingDeliveries1764201600601],
+    migrations: [
+      CoordinationInitial1764201600001,
+      CoordinationRouting1764201600101,
+      CoordinationMonitoring1764201600201,
+      CoordinationCredentialsUnapplied1764201600401,
+      CoordinationRetention1764201600501,
+      CoordinationRoutingDeliveries1764201600601,
+    ],
     applicationName: 'coordination-node',
     poolSize: 20,
   });

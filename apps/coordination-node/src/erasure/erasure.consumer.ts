@@ -33,7 +33,9 @@ export class ErasureConsumer implements OnApplicationBootstrap {
   }
 
   async eraseAll(messages: readonly AlertErasedMessage[]): Promise<void> {
-    const erased = await this.dataSource.transaction((manager) => new NodeErasureRepository(manager, this.config.IDENTIFIER_HASH_KEY).erase(messages));
+    const erased = await this.dataSource.transaction((manager) =>
+      new NodeErasureRepository(manager, this.config.IDENTIFIER_HASH_KEY).erase(messages),
+    );
     this.logger.log({ alertIds: erased }, 'erased alerts removed from the node');
   }
 }

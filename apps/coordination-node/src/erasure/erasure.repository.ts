@@ -25,14 +25,20 @@ export class NodeErasureRepository {
       [messages.map((m) => m.alertId.toLowerCase()), messages.map((m) => m.cause), messages.map((m) => m.erasedAt)],
     );
     await this.db.query(`DELETE FROM coordination.alert_contents WHERE alert_id = ANY($1::text[])`, [ids]);
-    await this.db.query(`UPDATE coordination.feed_alerts SET headline = NULL, updated_at = now() WHERE alert_id = ANY($1::text[]) AND headline IS NOT NULL`, [ids]);
+    await this.db.query(
+      `UPDATE coordination.feed_alerts SET headline = NULL, updated_at = now() WHERE alert_id = ANY($1::text[]) AND headline IS NOT NULL`,
+      [ids],
+    );
     await this.db.query(
       `UPDATE coordination.feed_entries SET entry = (entry - 'alert' - 'cancelReason') #- '{ack,note}' || '{"erased": true}'::jsonb WHERE alert_id = ANY($1::text[])`,
       [ids],
     );
     await this.db.query(`DELETE FROM coordination.correlation_identifiers WHERE alert_id = ANY($1::uuid[])`, [ids]);
     await this.eraseCorrelationIdentifiers(ids);
-    await this.db.query(`DELETE FROM coordination.outbox WHERE topic = ANY($1::text[]) AND (value::jsonb ->> 'alertId') = ANY($2::text[])`, [CONTENT_TOPICS, ids]);
+    await this.db.query(
+      `DELETE FROM coordination.outbox WHERE topic = ANY($1::text[]) AND (value::jsonb ->> 'alertId') = ANY($2::text[])`,
+      [CONTENT_TOPICS, ids],
+    );
     return ids;
   }
 
@@ -46,18 +52,30 @@ export class NodeErasureRepository {
     await this.db.query(
       `UPDATE coordination.correlations c SET identifier_key = 'erased:' || v.key_hash
        FROM unnest($1::uuid[], $2::text[]) AS v(correlation_id, key_hash) WHERE c.correlation_id = v.correlation_id`,
-      [rows.map((r) => r.correlation_id), rows.map((r) => identifierKeyHash(this.identifierHashKey, r.identifier_kind, r.identifier_key))],
+      [
+        rows.map((r) => r.correlation_id),
+        rows.map((r) => identifierKeyHash(this.identifierHashKey, r.identifier_kind, r.identifier_key)),
+      ],
     );
     // The feed's copies of those correlations: no identifier, notices re-rendered without it.
-    const entries: { seq: string; entry: { correlation?: { identifier: unknown; notices: (CorrelationNotice & { text: string })[] } } }[] = await this.db.query(
+    const entries: {
+      seq: string;
+      entry: { correlation?: { identifier: unknown; notices: (CorrelationNotice & { text: string })[] } };
+    }[] = await this.db.query(
       `SELECT seq, entry FROM coordination.feed_entries WHERE type = 'correlation.found' AND entry->'correlation'->>'correlationId' = ANY($1::text[])`,
       [rows.map((r) => r.correlation_id)],
     );
     for (const { seq, entry } of entries) {
       if (!entry.correlation) continue;
       entry.correlation.identifier = null;
-      entry.correlation.notices = entry.correlation.notices.map((notice) => ({ ...notice, text: renderNotice(notice, null) }));
-      await this.db.query(`UPDATE coordination.feed_entries SET entry = $2 WHERE seq = $1`, [seq, JSON.stringify(entry)]);
+      entry.correlation.notices = entry.correlation.notices.map((notice) => ({
+        ...notice,
+        text: renderNotice(notice, null),
+      }));
+      await this.db.query(`UPDATE coordination.feed_entries SET entry = $2 WHERE seq = $1`, [
+        seq,
+        JSON.stringify(entry),
+      ]);
     }
   }
 }

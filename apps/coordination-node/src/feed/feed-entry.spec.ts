@@ -39,8 +39,13 @@ function event(type: AuditEventType, extra: Partial<AuditEvent> = {}): AuditEven
   };
 }
 
-function submitted(alertContent: Record<string, unknown>): { entry: ReturnType<typeof buildFeedEntry>; classification: FeedAlertClassification } {
-  const e = event(AuditEventType.AlertSubmitted, { details: { messageId: 'm', idempotencyKey: 'secret-key-1', content: alertContent } });
+function submitted(alertContent: Record<string, unknown>): {
+  entry: ReturnType<typeof buildFeedEntry>;
+  classification: FeedAlertClassification;
+} {
+  const e = event(AuditEventType.AlertSubmitted, {
+    details: { messageId: 'm', idempotencyKey: 'secret-key-1', content: alertContent },
+  });
   const classification = classifyAlertEvent(e, null, CENTRE)!;
   return { entry: buildFeedEntry(e, classification), classification };
 }
@@ -85,7 +90,9 @@ describe('buildFeedEntry', () => {
   });
 
   it('reduces a RED alert not addressed to the centre to sender, recipients, category, TLP and time', () => {
-    const { entry, classification } = submitted(content({ tlp: 'RED', distribution: { scope: 'restricted', recipients: ['KG-BS'], sharingGroups: [] } }));
+    const { entry, classification } = submitted(
+      content({ tlp: 'RED', distribution: { scope: 'restricted', recipients: ['KG-BS'], sharingGroups: [] } }),
+    );
     expect(entry).toEqual({
       eventId: 'alert.submitted:1',
       type: 'alert.submitted',
@@ -104,7 +111,9 @@ describe('buildFeedEntry', () => {
   });
 
   it('shows a RED alert that names the centre', () => {
-    const { entry } = submitted(content({ tlp: 'RED', distribution: { scope: 'restricted', recipients: ['KG-BS', CENTRE], sharingGroups: [] } }));
+    const { entry } = submitted(
+      content({ tlp: 'RED', distribution: { scope: 'restricted', recipients: ['KG-BS', CENTRE], sharingGroups: [] } }),
+    );
     expect(entry.redacted).toBe(false);
     expect(entry.alert?.headline).toBeDefined();
   });
@@ -114,27 +123,48 @@ describe('buildFeedEntry', () => {
     const update = event(AuditEventType.AlertUpdated, { version: 2, details: { content: content({ tlp: 'RED' }) } });
     const after = classifyAlertEvent(update, before, CENTRE)!;
     expect(buildFeedEntry(update, after).alert).toBeUndefined();
-    const cancel = event(AuditEventType.AlertCancelled, { version: 3, reason: 'Cleared: the driver named his supplier' });
+    const cancel = event(AuditEventType.AlertCancelled, {
+      version: 3,
+      reason: 'Cleared: the driver named his supplier',
+    });
     expect(buildFeedEntry(cancel, after).cancelReason).toBeUndefined();
     expect(buildFeedEntry(cancel, before).cancelReason).toBe('Cleared: the driver named his supplier');
   });
 
   it('keeps an ack note only for an alert the centre may see', () => {
-    const ack = event(AuditEventType.AlertAcked, { actor: { agencyId: 'KG-BS', role: Role.Agency }, reason: 'actioned', details: { status: 'actioned', note: 'Truck stopped at Kyzyl-Kiya' } });
+    const ack = event(AuditEventType.AlertAcked, {
+      actor: { agencyId: 'KG-BS', role: Role.Agency },
+      reason: 'actioned',
+      details: { status: 'actioned', note: 'Truck stopped at Kyzyl-Kiya' },
+    });
     const visible = submitted(content()).classification;
     const red = submitted(content({ tlp: 'RED' })).classification;
-    expect(buildFeedEntry(ack, visible)).toMatchObject({ recipient: 'KG-BS', ack: { status: 'actioned', note: 'Truck stopped at Kyzyl-Kiya' }, redacted: false });
+    expect(buildFeedEntry(ack, visible)).toMatchObject({
+      recipient: 'KG-BS',
+      ack: { status: 'actioned', note: 'Truck stopped at Kyzyl-Kiya' },
+      redacted: false,
+    });
     expect(buildFeedEntry(ack, red).ack).toEqual({ status: 'actioned' });
     expect(buildFeedEntry(ack, null).ack).toEqual({ status: 'actioned' });
   });
 
   it('shows a committed note as withheld (its commitment, never text), and nothing of it for an alert the centre may not see', () => {
     const hash = 'ab'.repeat(32);
-    const ack = event(AuditEventType.AlertAcked, { actor: { agencyId: 'KG-BS', role: Role.Agency }, reason: 'received', details: { status: 'received', noteCommitment: { scheme: 'sha256-salted-v1', hash } } });
-    expect(buildFeedEntry(ack, submitted(content()).classification).ack).toEqual({ status: 'received', noteCommitment: hash });
+    const ack = event(AuditEventType.AlertAcked, {
+      actor: { agencyId: 'KG-BS', role: Role.Agency },
+      reason: 'received',
+      details: { status: 'received', noteCommitment: { scheme: 'sha256-salted-v1', hash } },
+    });
+    expect(buildFeedEntry(ack, submitted(content()).classification).ack).toEqual({
+      status: 'received',
+      noteCommitment: hash,
+    });
     expect(buildFeedEntry(ack, submitted(content({ tlp: 'RED' })).classification).ack).toEqual({ status: 'received' });
     // A malformed commitment is no note and no commitment.
-    const odd = event(AuditEventType.AlertAcked, { reason: 'received', details: { status: 'received', noteCommitment: 'x' } });
+    const odd = event(AuditEventType.AlertAcked, {
+      reason: 'received',
+      details: { status: 'received', noteCommitment: 'x' },
+    });
     expect(buildFeedEntry(odd, submitted(content()).classification).ack).toEqual({ status: 'received', note: null });
   });
 
@@ -146,7 +176,14 @@ describe('buildFeedEntry', () => {
       reason: 'ADDRESSED',
       details: { sender: 'TJ-DCA', kind: 'alert', messageId: 'm', deliveryId: 'd' },
     });
-    expect(buildFeedEntry(decided, null)).toMatchObject({ sender: 'TJ-DCA', recipient: 'KG-BS', decision: 'delivered', reason: 'ADDRESSED', kind: 'alert', redacted: true });
+    expect(buildFeedEntry(decided, null)).toMatchObject({
+      sender: 'TJ-DCA',
+      recipient: 'KG-BS',
+      decision: 'delivered',
+      reason: 'ADDRESSED',
+      kind: 'alert',
+      redacted: true,
+    });
   });
 
   it('describes a routing outcome (one fact per version) by its recipients and a summary of the decisions', () => {
@@ -193,7 +230,16 @@ describe('buildFeedEntry', () => {
           agencies: ['TJ-DCA', 'KZ-CND'],
           restricted: false,
           ...(withheldFromCentre === undefined ? {} : { withheldFromCentre }),
-          notices: [{ agencyId: 'TJ-DCA', alertId: ALERT_ID, otherAgencyId: 'KZ-CND', otherAlertIds: ['a1'], restricted: false, text: 'mentions CSQU3054383' }],
+          notices: [
+            {
+              agencyId: 'TJ-DCA',
+              alertId: ALERT_ID,
+              otherAgencyId: 'KZ-CND',
+              otherAlertIds: ['a1'],
+              restricted: false,
+              text: 'mentions CSQU3054383',
+            },
+          ],
         },
       });
 
@@ -201,15 +247,20 @@ describe('buildFeedEntry', () => {
       const entry = buildFeedEntry(correlation(false), null);
       expect(entry.redacted).toBe(false);
       expect(entry.correlation?.identifier).toEqual({ kind: 'container', key: 'CSQU3054383' });
-      expect(entry.correlation?.notices[0].text).toBe(`Your alert ${ALERT_ID} matches alert a1 of KZ-CND on container CSQU3054383.`);
+      expect(entry.correlation?.notices[0].text).toBe(
+        `Your alert ${ALERT_ID} matches alert a1 of KZ-CND on container CSQU3054383.`,
+      );
     });
 
-    it.each([true, undefined])('withholds the identifier, also from the notice texts, when withheldFromCentre is %s', (flag) => {
-      const entry = buildFeedEntry(correlation(flag), null);
-      expect(entry.redacted).toBe(true);
-      expect(entry.correlation?.identifier).toBeNull();
-      expect(JSON.stringify(entry)).not.toContain('CSQU3054383');
-    });
+    it.each([true, undefined])(
+      'withholds the identifier, also from the notice texts, when withheldFromCentre is %s',
+      (flag) => {
+        const entry = buildFeedEntry(correlation(flag), null);
+        expect(entry.redacted).toBe(true);
+        expect(entry.correlation?.identifier).toBeNull();
+        expect(JSON.stringify(entry)).not.toContain('CSQU3054383');
+      },
+    );
 
     it('withholds the identifier when the feed knows an involved alert is withheld, whatever the event says', () => {
       const red = submitted(content({ tlp: 'RED' })).classification;
@@ -229,7 +280,16 @@ describe('buildFeedEntry (properties)', () => {
   it('no content field of an alert withheld from the centre ever reaches its feed entries', () => {
     fc.assert(
       fc.property(
-        fc.record({ headline: secret, description: secret, place: secret, fullName: secret, concealment: secret, handlingConditions: secret, cancelReason: secret, note: secret }),
+        fc.record({
+          headline: secret,
+          description: secret,
+          place: secret,
+          fullName: secret,
+          concealment: secret,
+          handlingConditions: secret,
+          cancelReason: secret,
+          note: secret,
+        }),
         restrictedTlp,
         fc.uniqueArray(agency, { minLength: 1, maxLength: 3 }),
         eventType,
@@ -252,7 +312,10 @@ describe('buildFeedEntry (properties)', () => {
           const entries = [
             buildFeedEntry(e, classification),
             buildFeedEntry(event(AuditEventType.AlertCancelled, { reason: secrets.cancelReason }), classification),
-            buildFeedEntry(event(AuditEventType.AlertAcked, { details: { status: 'received', note: secrets.note } }), classification),
+            buildFeedEntry(
+              event(AuditEventType.AlertAcked, { details: { status: 'received', note: secrets.note } }),
+              classification,
+            ),
           ];
           const serialised = JSON.stringify([entries, classification]);
           for (const value of Object.values(secrets)) expect(serialised).not.toContain(value);
@@ -268,13 +331,24 @@ describe('buildFeedEntry (properties)', () => {
 describe('facts with content commitments (details.classification, no content)', () => {
   const committed = (recipients: string[], tlp: string) =>
     event(AuditEventType.AlertSubmitted, {
-      details: { messageId: 'm', idempotencyKey: 'k', commitment: { scheme: 'sha256-salted-v1', hash: 'ab'.repeat(32) }, classification: { category: 'seizure', tlp, recipients } },
+      details: {
+        messageId: 'm',
+        idempotencyKey: 'k',
+        commitment: { scheme: 'sha256-salted-v1', hash: 'ab'.repeat(32) },
+        classification: { category: 'seizure', tlp, recipients },
+      },
     });
 
   it('classifies from the metadata and shows the content the node stored, for an alert the centre may see', () => {
     const e = committed(['KG-BS'], 'AMBER');
     const classification = classifyAlertEvent(e, null, CENTRE)!;
-    expect(classification).toMatchObject({ tlp: 'AMBER', category: 'seizure', recipients: ['KG-BS'], withheldFromCentre: false, headline: null });
+    expect(classification).toMatchObject({
+      tlp: 'AMBER',
+      category: 'seizure',
+      recipients: ['KG-BS'],
+      withheldFromCentre: false,
+      headline: null,
+    });
     const entry = buildFeedEntry(e, classification);
     expect(entry.alert).toBeUndefined();
     const served = withStoredContent(entry, { content: { ...content(), secretField: 'x' }, cancelReason: null }, false);
@@ -285,11 +359,22 @@ describe('facts with content commitments (details.classification, no content)', 
   it('never adds stored content to a redacted entry, and nothing of an erased alert', () => {
     const red = committed(['KG-BS'], 'RED');
     const redEntry = buildFeedEntry(red, classifyAlertEvent(red, null, CENTRE)!);
-    expect(withStoredContent(redEntry, { content: content({ tlp: 'RED' }), cancelReason: null }, false).alert).toBeUndefined();
+    expect(
+      withStoredContent(redEntry, { content: content({ tlp: 'RED' }), cancelReason: null }, false).alert,
+    ).toBeUndefined();
 
-    const cancel = buildFeedEntry(event(AuditEventType.AlertCancelled, { version: 2 }), classifyAlertEvent(committed(['KG-BS'], 'AMBER'), null, CENTRE));
-    expect(withStoredContent(cancel, { content: content(), cancelReason: 'Cleared' }, false).cancelReason).toBe('Cleared');
-    const erased = withStoredContent({ ...cancel, cancelReason: 'old text', ack: { status: 'received', note: 'n' } }, null, true);
+    const cancel = buildFeedEntry(
+      event(AuditEventType.AlertCancelled, { version: 2 }),
+      classifyAlertEvent(committed(['KG-BS'], 'AMBER'), null, CENTRE),
+    );
+    expect(withStoredContent(cancel, { content: content(), cancelReason: 'Cleared' }, false).cancelReason).toBe(
+      'Cleared',
+    );
+    const erased = withStoredContent(
+      { ...cancel, cancelReason: 'old text', ack: { status: 'received', note: 'n' } },
+      null,
+      true,
+    );
     expect(erased).toMatchObject({ erased: true, ack: { status: 'received' } });
     expect(erased).not.toHaveProperty('cancelReason');
     expect(erased.ack).not.toHaveProperty('note');

@@ -110,12 +110,34 @@ export function isFeedEvent(event: AuditEvent): boolean {
  * (facts since content commitments) or details.content (facts written before; audit details are free-form).
  * Anything unreadable classifies as withheld: the analyst sees less, never more.
  */
-export function classifyAlertEvent(event: AuditEvent, previous: FeedAlertClassification | null, regionalCentreId: string): FeedAlertClassification | null {
-  if (!event.alertId || (event.type !== AuditEventType.AlertSubmitted && event.type !== AuditEventType.AlertUpdated)) return previous;
+export function classifyAlertEvent(
+  event: AuditEvent,
+  previous: FeedAlertClassification | null,
+  regionalCentreId: string,
+): FeedAlertClassification | null {
+  if (!event.alertId || (event.type !== AuditEventType.AlertSubmitted && event.type !== AuditEventType.AlertUpdated))
+    return previous;
   const classified = asRecord(event.details?.classification);
   const content = asRecord(event.details?.content);
-  if (classified) return classification(event, previous, regionalCentreId, classified.tlp, stringList(classified.recipients), classified.category, undefined);
-  return classification(event, previous, regionalCentreId, content?.tlp, stringList(asRecord(content?.distribution)?.recipients), content?.category, content?.headline);
+  if (classified)
+    return classification(
+      event,
+      previous,
+      regionalCentreId,
+      classified.tlp,
+      stringList(classified.recipients),
+      classified.category,
+      undefined,
+    );
+  return classification(
+    event,
+    previous,
+    regionalCentreId,
+    content?.tlp,
+    stringList(asRecord(content?.distribution)?.recipients),
+    content?.category,
+    content?.headline,
+  );
 }
 
 function classification(
@@ -129,7 +151,10 @@ function classification(
 ): FeedAlertClassification {
   const tlp = isTlpLevel(tlpValue) ? tlpValue : null;
   const withheldFromCentre = isWithheldFromCentre(tlp, recipients, regionalCentreId);
-  const category = typeof categoryValue === 'string' && (ALERT_CATEGORIES as readonly string[]).includes(categoryValue) ? categoryValue : null;
+  const category =
+    typeof categoryValue === 'string' && (ALERT_CATEGORIES as readonly string[]).includes(categoryValue)
+      ? categoryValue
+      : null;
   const headline = !withheldFromCentre && typeof headlineValue === 'string' ? headlineValue : null;
   return {
     alertId: event.alertId as string,
@@ -161,7 +186,11 @@ export function buildFeedEntry(
     at: event.at,
     alertId: event.alertId ?? null,
     version: event.version ?? null,
-    actor: { agencyId: event.actor.agencyId ?? null, role: event.actor.role ?? null, service: event.actor.service ?? null },
+    actor: {
+      agencyId: event.actor.agencyId ?? null,
+      role: event.actor.role ?? null,
+      service: event.actor.service ?? null,
+    },
     sender: alert?.sender ?? null,
     recipient: null,
     recipients: null,
@@ -188,7 +217,10 @@ export function buildFeedEntry(
     case AuditEventType.AlertDelivered:
       // A routing outcome names every candidate; a delivery (and a per-recipient decision written before facts
       // were recorded per outcome) names one recipient.
-      if (event.type === AuditEventType.RoutingDecided && (Array.isArray(details.delivered) || Array.isArray(details.withheld))) {
+      if (
+        event.type === AuditEventType.RoutingDecided &&
+        (Array.isArray(details.delivered) || Array.isArray(details.withheld))
+      ) {
         describeRoutingOutcome(entry, details);
         break;
       }
@@ -222,8 +254,12 @@ export function buildFeedEntry(
  * reason ("ADDRESSED ×2 · withheld: NOT_ADDRESSED ×5"). Agency ids and reasons are metadata, never content.
  */
 function describeRoutingOutcome(entry: FeedEntryBody, details: Record<string, unknown>): void {
-  const delivered = (Array.isArray(details.delivered) ? details.delivered : []).map(asRecord).filter((d): d is Record<string, unknown> => d !== null);
-  const withheld = (Array.isArray(details.withheld) ? details.withheld : []).map(asRecord).filter((w): w is Record<string, unknown> => w !== null);
+  const delivered = (Array.isArray(details.delivered) ? details.delivered : [])
+    .map(asRecord)
+    .filter((d): d is Record<string, unknown> => d !== null);
+  const withheld = (Array.isArray(details.withheld) ? details.withheld : [])
+    .map(asRecord)
+    .filter((w): w is Record<string, unknown> => w !== null);
   entry.sender = stringOrNull(details.sender) ?? entry.sender;
   if (typeof details.kind === 'string') entry.kind = details.kind;
   entry.recipients = delivered.map((d) => stringOrNull(d.recipient)).filter((r): r is string => r !== null);
@@ -240,16 +276,24 @@ function describeRoutingOutcome(entry: FeedEntryBody, details: Record<string, un
   entry.reason = [deliveredSummary, withheldSummary ? `withheld: ${withheldSummary}` : ''].filter(Boolean).join(' · ');
 }
 
-function feedCorrelation(details: Record<string, unknown>, related: ReadonlyMap<string, FeedAlertClassification>): FeedCorrelation {
+function feedCorrelation(
+  details: Record<string, unknown>,
+  related: ReadonlyMap<string, FeedAlertClassification>,
+): FeedCorrelation {
   const alerts = (Array.isArray(details.alerts) ? details.alerts : [])
     .map(asRecord)
-    .filter((a): a is Record<string, unknown> => a !== null && typeof a.alertId === 'string' && typeof a.agencyId === 'string')
+    .filter(
+      (a): a is Record<string, unknown> =>
+        a !== null && typeof a.alertId === 'string' && typeof a.agencyId === 'string',
+    )
     .map((a) => ({ alertId: a.alertId as string, agencyId: a.agencyId as string }));
   // Withheld unless the node said explicitly it is not, or when the feed itself knows an involved alert is.
-  const withheld = details.withheldFromCentre !== false || alerts.some((a) => related.get(a.alertId)?.withheldFromCentre === true);
+  const withheld =
+    details.withheldFromCentre !== false || alerts.some((a) => related.get(a.alertId)?.withheldFromCentre === true);
   const identifier = withheld ? null : readIdentifier(details.identifier);
   const notices = (Array.isArray(details.notices) ? details.notices : []).map(asRecord).flatMap((n) => {
-    if (!n || typeof n.agencyId !== 'string' || typeof n.alertId !== 'string' || typeof n.otherAgencyId !== 'string') return [];
+    if (!n || typeof n.agencyId !== 'string' || typeof n.alertId !== 'string' || typeof n.otherAgencyId !== 'string')
+      return [];
     const notice: CorrelationNotice = {
       agencyId: n.agencyId,
       alertId: n.alertId,
@@ -291,13 +335,19 @@ export function withStoredContent(entry: FeedEntryBody, stored: StoredContent | 
   if ((entry.type === AuditEventType.AlertSubmitted || entry.type === AuditEventType.AlertUpdated) && !entry.alert) {
     return { ...entry, alert: visibleContent(stored.content) };
   }
-  if (entry.type === AuditEventType.AlertCancelled && !entry.cancelReason && stored.cancelReason) return { ...entry, cancelReason: stored.cancelReason };
+  if (entry.type === AuditEventType.AlertCancelled && !entry.cancelReason && stored.cancelReason)
+    return { ...entry, cancelReason: stored.cancelReason };
   return entry;
 }
 
 function readIdentifier(value: unknown): Identifier | null {
   const record = asRecord(value);
-  if (!record || typeof record.key !== 'string' || !(IDENTIFIER_KINDS as readonly string[]).includes(record.kind as string)) return null;
+  if (
+    !record ||
+    typeof record.key !== 'string' ||
+    !(IDENTIFIER_KINDS as readonly string[]).includes(record.kind as string)
+  )
+    return null;
   return { kind: record.kind as IdentifierKind, key: record.key };
 }
 
@@ -308,7 +358,9 @@ function visibleContent(content: Record<string, unknown>): VisibleAlertContent {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 function stringList(value: unknown): string[] {

@@ -23,4 +23,3 @@ export class FeedStreamQuery {
   @Matches(CURSOR, { message: 'after must be a cursor returned by the feed' })
   after?: string;
 }
-

@@ -3,7 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
 import { CoordinationConfig } from '../coordination.config';
-import { buildFeedEntry, classifyAlertEvent, FeedAlertClassification, FeedEntry, FeedEntryBody, isFeedEvent, withStoredContent } from './feed-entry';
+import {
+  buildFeedEntry,
+  classifyAlertEvent,
+  FeedAlertClassification,
+  FeedEntry,
+  FeedEntryBody,
+  isFeedEvent,
+  withStoredContent,
+} from './feed-entry';
 import { FEED_CHANNEL } from './feed.notifier';
 
 /** The node runs one feed: every exchange in the region, for the centre's analysts. */
@@ -12,7 +20,11 @@ const REGIONAL_FEED = 'regional';
 const CONTENT_WAIT_MS = 30_000;
 /** Facts older than this are not waited for (a replay, or facts from before the node kept content). */
 const CONTENT_WAIT_MAX_AGE_MS = 120_000;
-const CONTENT_TYPES: readonly string[] = [AuditEventType.AlertSubmitted, AuditEventType.AlertUpdated, AuditEventType.AlertCancelled];
+const CONTENT_TYPES: readonly string[] = [
+  AuditEventType.AlertSubmitted,
+  AuditEventType.AlertUpdated,
+  AuditEventType.AlertCancelled,
+];
 
 /** What a batch changes in feed_alerts and feed_acks, written at the end of the batch (see write). */
 interface AlertWrites {
@@ -54,7 +66,10 @@ export class FeedService {
    * changes nothing. The feed counter row is locked first, so feed transactions commit one after another,
    * sequence numbers commit in order and a cursor never skips a row that commits later.
    */
-  async recordAll(events: readonly AuditEvent[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
+  async recordAll(
+    events: readonly AuditEvent[],
+    heartbeat: () => Promise<void> = async () => undefined,
+  ): Promise<void> {
     const candidates = events.filter(isFeedEvent);
     if (candidates.length === 0) return;
     await this.awaitRoutedContent(candidates, heartbeat);
@@ -87,7 +102,8 @@ export class FeedService {
       await this.write(manager, rows, writes, seq);
       return rows;
     });
-    if (stored.length > 0) this.logger.debug({ events: stored.length, lastSeq: stored[stored.length - 1].seq }, 'feed entries stored');
+    if (stored.length > 0)
+      this.logger.debug({ events: stored.length, lastSeq: stored[stored.length - 1].seq }, 'feed entries stored');
   }
 
   /**
@@ -105,7 +121,8 @@ export class FeedService {
     const classification = classifyAlertEvent(event, previous, this.config.REGIONAL_CENTRE_ID);
     if (classification && classification !== previous) {
       // The stored row only moves forward (see write); the cache and the staged row follow the same rule.
-      if (!previous || previous.version <= classification.version) classifications.set(classification.alertId, classification);
+      if (!previous || previous.version <= classification.version)
+        classifications.set(classification.alertId, classification);
       const staged = writes.upserts.get(classification.alertId);
       if (!staged || staged.classification.version <= classification.version) {
         const submittedAt = event.type === AuditEventType.AlertSubmitted ? event.at : null;
@@ -114,7 +131,14 @@ export class FeedService {
     }
     if (event.type === AuditEventType.AlertCancelled && event.alertId) writes.cancels.set(event.alertId, event.at);
     if (event.type === AuditEventType.AlertAcked && event.alertId && event.version && event.actor.agencyId) {
-      writes.acks.push({ eventId: event.eventId, alertId: event.alertId, version: event.version, recipient: event.actor.agencyId, status: event.reason ?? null, at: event.at });
+      writes.acks.push({
+        eventId: event.eventId,
+        alertId: event.alertId,
+        version: event.version,
+        recipient: event.actor.agencyId,
+        status: event.reason ?? null,
+        at: event.at,
+      });
     }
     if (event.type !== AuditEventType.CorrelationFound) return buildFeedEntry(event, classification);
     const related = await this.relatedClassifications(manager, event, classifications);
@@ -144,7 +168,11 @@ export class FeedService {
    */
   private async awaitRoutedContent(events: readonly AuditEvent[], heartbeat: () => Promise<void>): Promise<void> {
     const wanted = events.filter(
-      (e) => CONTENT_TYPES.includes(e.type) && e.alertId && e.version !== undefined && Date.now() - Date.parse(e.at) < CONTENT_WAIT_MAX_AGE_MS,
+      (e) =>
+        CONTENT_TYPES.includes(e.type) &&
+        e.alertId &&
+        e.version !== undefined &&
+        Date.now() - Date.parse(e.at) < CONTENT_WAIT_MAX_AGE_MS,
     );
     if (wanted.length === 0) return;
     const deadline = Date.now() + CONTENT_WAIT_MS;
@@ -163,16 +191,21 @@ export class FeedService {
 
   /** Entries in cursor order, with the content of the alerts the centre may see (see withStoredContent). */
   async page(after: number, limit: number): Promise<FeedEntry[]> {
-    const rows: { seq: string; entry: FeedEntryBody; content: Record<string, unknown> | null; cancel_reason: string | null; erased: boolean }[] =
-      await this.dataSource.query(
-        `SELECT f.seq, f.entry, c.content, c.cancel_reason, (e.alert_id IS NOT NULL) AS erased
+    const rows: {
+      seq: string;
+      entry: FeedEntryBody;
+      content: Record<string, unknown> | null;
+      cancel_reason: string | null;
+      erased: boolean;
+    }[] = await this.dataSource.query(
+      `SELECT f.seq, f.entry, c.content, c.cancel_reason, (e.alert_id IS NOT NULL) AS erased
          FROM coordination.feed_entries f
          LEFT JOIN coordination.alert_contents c
            ON f.type IN ('alert.submitted', 'alert.updated', 'alert.cancelled') AND c.alert_id = f.alert_id AND c.version = (f.entry->>'version')::int
          LEFT JOIN coordination.erased_alerts e ON e.alert_id = f.alert_id
          WHERE f.seq > $1 ORDER BY f.seq LIMIT $2`,
-        [after, limit],
-      );
+      [after, limit],
+    );
     return rows.map((row) => {
       const stored = row.content ? { content: row.content, cancelReason: row.cancel_reason } : null;
       return { cursor: String(row.seq), ...withStoredContent(row.entry, stored, row.erased) };
@@ -181,7 +214,10 @@ export class FeedService {
 
   /** The cursor of the newest entry, so that a client can start "the last N events" without reading them all. */
   async headCursor(): Promise<string> {
-    const [row]: { last_seq: string }[] = await this.dataSource.query(`SELECT last_seq FROM coordination.feed_counters WHERE feed = $1`, [REGIONAL_FEED]);
+    const [row]: { last_seq: string }[] = await this.dataSource.query(
+      `SELECT last_seq FROM coordination.feed_counters WHERE feed = $1`,
+      [REGIONAL_FEED],
+    );
     return String(row?.last_seq ?? 0);
   }
 
@@ -194,7 +230,10 @@ export class FeedService {
     const alerts = Array.isArray(event.details.alerts) ? (event.details.alerts as { alertId?: unknown }[]) : [];
     const ids = alerts.map((a) => a?.alertId).filter((id): id is string => typeof id === 'string');
     if (ids.length === 0) return new Map();
-    const rows: FeedAlertRow[] = await manager.query(`SELECT * FROM coordination.feed_alerts WHERE alert_id = ANY($1::text[])`, [ids]);
+    const rows: FeedAlertRow[] = await manager.query(
+      `SELECT * FROM coordination.feed_alerts WHERE alert_id = ANY($1::text[])`,
+      [ids],
+    );
     const related = new Map(rows.map((row) => [row.alert_id, toClassification(row)]));
     for (const id of ids) {
       const staged = batch.get(id);
@@ -209,7 +248,12 @@ export class FeedService {
    * entries, the counter and the notification (sent at commit). Cancellations follow in a second statement when the
    * batch has any: they may touch a row the upsert writes, and one statement cannot change a row twice.
    */
-  private async write(manager: EntityManager, rows: { seq: number; event: AuditEvent; entry: FeedEntryBody }[], writes: AlertWrites, lastSeq: number): Promise<void> {
+  private async write(
+    manager: EntityManager,
+    rows: { seq: number; event: AuditEvent; entry: FeedEntryBody }[],
+    writes: AlertWrites,
+    lastSeq: number,
+  ): Promise<void> {
     const upserts = [...writes.upserts.values()];
     const column = <T>(of: (u: (typeof upserts)[number]) => T) => upserts.map(of);
     const ack = <T>(of: (a: AlertWrites['acks'][number]) => T) => writes.acks.map(of);

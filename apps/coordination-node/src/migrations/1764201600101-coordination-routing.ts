@@ -7,8 +7,12 @@ export class CoordinationRouting1764201600101 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(credentialReplicaTableSql('coordination').up);
-    await q.query(`CREATE TABLE coordination.agencies (id text PRIMARY KEY, record jsonb NOT NULL, updated_at timestamptz NOT NULL)`);
-    await q.query(`CREATE TABLE coordination.sharing_groups (id text PRIMARY KEY, record jsonb NOT NULL, updated_at timestamptz NOT NULL)`);
+    await q.query(
+      `CREATE TABLE coordination.agencies (id text PRIMARY KEY, record jsonb NOT NULL, updated_at timestamptz NOT NULL)`,
+    );
+    await q.query(
+      `CREATE TABLE coordination.sharing_groups (id text PRIMARY KEY, record jsonb NOT NULL, updated_at timestamptz NOT NULL)`,
+    );
     await q.query(`CREATE TABLE coordination.processed_messages (
       message_id uuid PRIMARY KEY,
       processed_at timestamptz NOT NULL DEFAULT now()

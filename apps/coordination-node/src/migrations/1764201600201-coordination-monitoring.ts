@@ -48,7 +48,9 @@ export class CoordinationMonitoring1764201600201 implements MigrationInterface {
     )`);
     await q.query(`CREATE INDEX feed_acks_alert_recipient ON coordination.feed_acks (alert_id, recipient, version)`);
     // The chase list reads each (alert, recipient)'s latest delivery.
-    await q.query(`CREATE INDEX routing_decisions_latest_delivered ON coordination.routing_decisions (alert_id, recipient, version DESC) WHERE decision = 'delivered'`);
+    await q.query(
+      `CREATE INDEX routing_decisions_latest_delivered ON coordination.routing_decisions (alert_id, recipient, version DESC) WHERE decision = 'delivered'`,
+    );
 
     await q.query(`CREATE TABLE coordination.correlation_indexed_versions (
       alert_id uuid NOT NULL,
@@ -75,7 +77,9 @@ export class CoordinationMonitoring1764201600201 implements MigrationInterface {
       indexed_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (identifier_kind, identifier_key, alert_id)
     )`);
-    await q.query(`CREATE INDEX correlation_identifiers_recent ON coordination.correlation_identifiers (identifier_kind, identifier_key, status, indexed_at DESC)`);
+    await q.query(
+      `CREATE INDEX correlation_identifiers_recent ON coordination.correlation_identifiers (identifier_kind, identifier_key, status, indexed_at DESC)`,
+    );
     await q.query(`CREATE INDEX correlation_identifiers_alert ON coordination.correlation_identifiers (alert_id)`);
     await q.query(`CREATE TABLE coordination.correlations (
       id bigserial PRIMARY KEY,
@@ -99,7 +103,16 @@ export class CoordinationMonitoring1764201600201 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['correlations', 'correlation_identifiers', 'correlation_alerts', 'correlation_indexed_versions', 'feed_acks', 'feed_alerts', 'feed_entries', 'feed_counters']) {
+    for (const table of [
+      'correlations',
+      'correlation_identifiers',
+      'correlation_alerts',
+      'correlation_indexed_versions',
+      'feed_acks',
+      'feed_alerts',
+      'feed_entries',
+      'feed_counters',
+    ]) {
       await q.query(`DROP TABLE coordination.${table}`);
     }
     await q.query(`DROP INDEX coordination.routing_decisions_latest_delivered`);

@@ -40,7 +40,9 @@ export class CoordinationRoutingDeliveries1764201600601 implements MigrationInte
     await q.query(`ALTER TABLE coordination.routing_decisions RENAME TO routing_deliveries`);
     await q.query(`ALTER INDEX coordination.routing_decisions_pkey RENAME TO routing_deliveries_pkey`);
     // Recall, the chase list and correlation read each (alert, recipient)'s latest delivery.
-    await q.query(`CREATE INDEX routing_deliveries_latest ON coordination.routing_deliveries (alert_id, recipient, version DESC)`);
+    await q.query(
+      `CREATE INDEX routing_deliveries_latest ON coordination.routing_deliveries (alert_id, recipient, version DESC)`,
+    );
     await q.query(`CREATE VIEW coordination.routing_decisions AS
       SELECT alert_id, version, recipient, sender, kind, 'delivered'::text AS decision, reason, delivery_id, decided_at
       FROM coordination.routing_deliveries
@@ -65,14 +67,18 @@ export class CoordinationRoutingDeliveries1764201600601 implements MigrationInte
     await q.query(`ALTER TABLE coordination.routing_deliveries RENAME TO routing_decisions`);
     await q.query(`ALTER INDEX coordination.routing_deliveries_pkey RENAME TO routing_decisions_pkey`);
     await q.query(`ALTER TABLE coordination.routing_decisions ALTER COLUMN delivery_id DROP NOT NULL`);
-    await q.query(`ALTER TABLE coordination.routing_decisions ADD COLUMN decision text NOT NULL DEFAULT 'delivered' CHECK (decision IN ('delivered', 'withheld'))`);
+    await q.query(
+      `ALTER TABLE coordination.routing_decisions ADD COLUMN decision text NOT NULL DEFAULT 'delivered' CHECK (decision IN ('delivered', 'withheld'))`,
+    );
     await q.query(`ALTER TABLE coordination.routing_decisions ALTER COLUMN decision DROP DEFAULT`);
     await q.query(`INSERT INTO coordination.routing_decisions (alert_id, version, recipient, sender, kind, decision, reason, delivery_id, decided_at)
       SELECT w.alert_id, w.version, a.agency, w.sender, w.kind, 'withheld', r.outcome->>'reason', NULL, w.decided_at
       FROM coordination.routing_withheld w
       CROSS JOIN LATERAL jsonb_array_elements(w.withheld) AS r(outcome)
       CROSS JOIN LATERAL jsonb_array_elements_text(r.outcome->'agencies') AS a(agency)`);
-    await q.query(`CREATE INDEX routing_decisions_latest_delivered ON coordination.routing_decisions (alert_id, recipient, version DESC) WHERE decision = 'delivered'`);
+    await q.query(
+      `CREATE INDEX routing_decisions_latest_delivered ON coordination.routing_decisions (alert_id, recipient, version DESC) WHERE decision = 'delivered'`,
+    );
     await q.query(`DROP TABLE coordination.routing_withheld`);
   }
 }

@@ -7,7 +7,6 @@ import { Topic } from '@hub/contracts/topics';
 import { KafkaMessageHandler } from '@hub/kafka/message-handler';
 import { ReferenceView } from '@hub/contracts/policy';
 
-
 /**
  * The node's own copy of agencies and sharing groups, fed from the compacted reference topics (never from the
  * gateway's tables). Last write wins by updatedAt, so replaying the topic from the start is harmless.
@@ -33,7 +32,12 @@ export class ReferenceReplica {
     return { agencies: row.agencies, sharingGroups: row.groups };
   }
 
-  private async upsert(table: 'agencies' | 'sharing_groups', id: string, record: object, updatedAt: string): Promise<void> {
+  private async upsert(
+    table: 'agencies' | 'sharing_groups',
+    id: string,
+    record: object,
+    updatedAt: string,
+  ): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO coordination.${table} (id, record, updated_at) VALUES ($1, $2, $3)
        ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, updated_at = EXCLUDED.updated_at

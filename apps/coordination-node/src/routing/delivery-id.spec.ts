@@ -8,11 +8,17 @@ describe('deliveryIdFor', () => {
   });
 
   it('differs when any part differs', () => {
-    const ids = new Set([deliveryIdFor(alertId, 1, 'TJ-DCA'), deliveryIdFor(alertId, 2, 'TJ-DCA'), deliveryIdFor(alertId, 1, 'KG-BS')]);
+    const ids = new Set([
+      deliveryIdFor(alertId, 1, 'TJ-DCA'),
+      deliveryIdFor(alertId, 2, 'TJ-DCA'),
+      deliveryIdFor(alertId, 1, 'KG-BS'),
+    ]);
     expect(ids.size).toBe(3);
   });
 
   it('is a well-formed version 5 UUID', () => {
-    expect(deliveryIdFor(alertId, 7, 'UZ-NIC')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deliveryIdFor(alertId, 7, 'UZ-NIC')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 });

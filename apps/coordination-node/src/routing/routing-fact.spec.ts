@@ -18,18 +18,30 @@ const message = {
 function outcomesOf(decisions: RoutingDecision[]) {
   return decisions.map((decision) => ({
     decision,
-    deliveryId: decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null,
+    deliveryId:
+      decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null,
   }));
 }
 
 describe('routingFact: one audit fact per alert version', () => {
-  const decisions = decideRecipients({ kind: 'alert', sender: SENDER, content: message.alert, previousRecipients: [], ref: REF, now: NOW });
+  const decisions = decideRecipients({
+    kind: 'alert',
+    sender: SENDER,
+    content: message.alert,
+    previousRecipients: [],
+    ref: REF,
+    now: NOW,
+  });
 
   it('names every candidate exactly once, delivered ones with their deliveryId, withheld ones grouped by reason', () => {
     const fact = routingFact(message, outcomesOf(decisions), referenceDigest(REF));
     expect(fact.eventId).toBe(`routing:${message.alertId}:1`);
     expect(fact.recipient).toBeUndefined();
-    const details = fact.details as { delivered: { recipient: string; deliveryId: string }[]; withheld: { reason: string; agencies: string[] }[]; candidates: number };
+    const details = fact.details as {
+      delivered: { recipient: string; deliveryId: string }[];
+      withheld: { reason: string; agencies: string[] }[];
+      candidates: number;
+    };
     const named = [...details.delivered.map((d) => d.recipient), ...details.withheld.flatMap((w) => w.agencies)];
     expect(named.sort()).toEqual(decisions.map((d) => d.recipient).sort());
     expect(details.candidates).toBe(decisions.length);
@@ -40,18 +52,37 @@ describe('routingFact: one audit fact per alert version', () => {
   it('is indexed by the audit log as one subject per candidate, with the same decision and reason', () => {
     const fact = routingFact(message, outcomesOf(decisions), referenceDigest(REF));
     const subjects = entrySubjects({ ...fact, eventId: fact.eventId!, at: NOW.toISOString(), details: fact.details! });
-    expect(subjects.map((s) => [s.agency, s.decision, s.reason]).sort()).toEqual(decisions.map((d) => [d.recipient, d.decision, d.reason]).sort());
+    expect(subjects.map((s) => [s.agency, s.decision, s.reason]).sort()).toEqual(
+      decisions.map((d) => [d.recipient, d.decision, d.reason]).sort(),
+    );
     expect(subjects.every((s) => s.alertId === message.alertId && s.version === 1)).toBe(true);
   });
 
   it('does not grow in entries with the number of known agencies (one fact, whatever the candidates)', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.stringMatching(/^[A-Z]{2}-[A-Z0-9]{2,6}$/), { maxLength: 60 }), (extra) => {
-        const ref = { ...REF, agencies: [...REF.agencies, ...extra.filter((id) => !REF.agencies.some((a) => a.id === id)).map((id) => ({ id, kind: 'national-agency' as const, active: true, country: id.slice(0, 2) }))] };
-        const many = decideRecipients({ kind: 'alert', sender: SENDER, content: message.alert, previousRecipients: [], ref, now: NOW });
+        const ref = {
+          ...REF,
+          agencies: [
+            ...REF.agencies,
+            ...extra
+              .filter((id) => !REF.agencies.some((a) => a.id === id))
+              .map((id) => ({ id, kind: 'national-agency' as const, active: true, country: id.slice(0, 2) })),
+          ],
+        };
+        const many = decideRecipients({
+          kind: 'alert',
+          sender: SENDER,
+          content: message.alert,
+          previousRecipients: [],
+          ref,
+          now: NOW,
+        });
         const fact = routingFact(message, outcomesOf(many), referenceDigest(ref));
         const details = fact.details as { delivered: unknown[]; withheld: { agencies: string[] }[] };
-        expect(details.delivered.length + details.withheld.reduce((n, w) => n + w.agencies.length, 0)).toBe(many.length);
+        expect(details.delivered.length + details.withheld.reduce((n, w) => n + w.agencies.length, 0)).toBe(
+          many.length,
+        );
       }),
     );
   });

@@ -59,7 +59,8 @@ export function routingOutcomes(decisions: readonly { decision: RoutingDecision;
   const delivered: DeliveredOutcome[] = [];
   const withheld = new Map<string, string[]>();
   for (const { decision, deliveryId } of decisions) {
-    if (decision.decision === 'delivered' && deliveryId) delivered.push({ recipient: decision.recipient, reason: decision.reason, deliveryId });
+    if (decision.decision === 'delivered' && deliveryId)
+      delivered.push({ recipient: decision.recipient, reason: decision.reason, deliveryId });
     else withheld.set(decision.reason, [...(withheld.get(decision.reason) ?? []), decision.recipient]);
   }
   delivered.sort((a, b) => a.recipient.localeCompare(b.recipient));

@@ -48,20 +48,22 @@ export class RoutingRepository {
   /** Which messages were routed before, who received each alert, which alerts were erased: one statement. */
   async stateOf(messages: readonly AlertSubmittedMessage[]): Promise<RoutingState> {
     const alertIds = [...new Set(messages.map((m) => m.alertId.toLowerCase()))];
-    const rows: { what: 'processed' | 'recipient' | 'erased'; id: string; recipient: string | null }[] = await this.db.query(
-      `SELECT 'processed' AS what, message_id::text AS id, NULL::text AS recipient FROM coordination.processed_messages WHERE message_id = ANY($1::uuid[])
+    const rows: { what: 'processed' | 'recipient' | 'erased'; id: string; recipient: string | null }[] =
+      await this.db.query(
+        `SELECT 'processed' AS what, message_id::text AS id, NULL::text AS recipient FROM coordination.processed_messages WHERE message_id = ANY($1::uuid[])
        UNION ALL
        SELECT 'recipient', alert_id::text, recipient FROM coordination.alert_recipients WHERE alert_id = ANY($2::uuid[])
        UNION ALL
        SELECT 'erased', alert_id, NULL FROM coordination.erased_alerts WHERE alert_id = ANY($3::text[])`,
-      [[...new Set(messages.map((m) => m.messageId))], alertIds, alertIds],
-    );
+        [[...new Set(messages.map((m) => m.messageId))], alertIds, alertIds],
+      );
     // (PostgreSQL returns uuids in lower case.)
     const state: RoutingState = { processed: new Set(), recipientsOf: new Map(), erased: new Set() };
     for (const row of rows) {
       if (row.what === 'processed') state.processed.add(row.id);
       else if (row.what === 'erased') state.erased.add(row.id);
-      else if (row.recipient) state.recipientsOf.set(row.id, (state.recipientsOf.get(row.id) ?? new Set()).add(row.recipient));
+      else if (row.recipient)
+        state.recipientsOf.set(row.id, (state.recipientsOf.get(row.id) ?? new Set()).add(row.recipient));
     }
     return state;
   }
@@ -74,7 +76,11 @@ export class RoutingRepository {
    * during a rebalance) claimed one of these messages meanwhile, the statement fails as a whole
    * (`routing_claims_complete`, SQLSTATE 40001) and writes nothing; the caller's retry reads the state again.
    */
-  async write(versions: readonly RoutedVersion[], outgoing: OutgoingMessage[], outbox: Pick<OutboxService, 'idsSql' | 'insertSql'>): Promise<string[]> {
+  async write(
+    versions: readonly RoutedVersion[],
+    outgoing: OutgoingMessage[],
+    outbox: Pick<OutboxService, 'idsSql' | 'insertSql'>,
+  ): Promise<string[]> {
     const delivered = versions.flatMap(({ message, delivered }) => delivered.map((d) => ({ message, ...d })));
     const withheld = versions.filter((v) => v.withheld.length > 0);
     const held = new Map<string, { alertId: string; recipient: string; first: number; last: number }>();
@@ -145,7 +151,10 @@ export class RoutingRepository {
    * The latest delivery's reason for each pair (alert, recipient) asked about: `alertId` to each of `recipients`,
    * and each of `alertIds` to `recipient`. Keys are `${alertId}\n${recipient}`.
    */
-  async latestDeliveryReasons(one: { alertId: string; recipients: string[] }, many: { alertIds: string[]; recipient: string }): Promise<Map<string, string>> {
+  async latestDeliveryReasons(
+    one: { alertId: string; recipients: string[] },
+    many: { alertIds: string[]; recipient: string },
+  ): Promise<Map<string, string>> {
     const rows: { alert_id: string; recipient: string; reason: string }[] = await this.db.query(
       `SELECT DISTINCT ON (alert_id, recipient) alert_id::text, recipient, reason
        FROM coordination.routing_deliveries

@@ -7,7 +7,14 @@ import { OutboxService } from '@hub/kafka/outbox.service';
 import { ReferenceReplica } from '../reference/reference.replica';
 import { decideBatch, RoutingService, unseen } from './routing.service';
 
-const agency = (id: string): AgencyRecord => ({ id, name: id, country: 'KZ', kind: 'national-agency', active: true, updatedAt: '2026-01-01T00:00:00.000Z' });
+const agency = (id: string): AgencyRecord => ({
+  id,
+  name: id,
+  country: 'KZ',
+  kind: 'national-agency',
+  active: true,
+  updatedAt: '2026-01-01T00:00:00.000Z',
+});
 
 /**
  * The wait for reference data, in isolation: the replica and the database are stand-ins here (the routing itself
@@ -33,7 +40,9 @@ describe('RoutingService waits for the reference replica', () => {
       },
     } as unknown as ReferenceReplica;
     // Every message was routed before: the routing state says so, and nothing is written.
-    const dataSource = { query: async () => [{ what: 'processed', id: message.messageId, recipient: null }] } as unknown as DataSource;
+    const dataSource = {
+      query: async () => [{ what: 'processed', id: message.messageId, recipient: null }],
+    } as unknown as DataSource;
     const outbox = { publish: async () => undefined } as unknown as OutboxService;
     return { routing: new RoutingService(dataSource, replica, outbox), loads };
   }
@@ -78,7 +87,12 @@ describe('decideBatch', () => {
   const empty = { recipientsOf: new Map<string, Set<string>>(), erased: new Set<string>() };
 
   it('decides a later version of the batch on the recipients of the earlier ones', () => {
-    const { versions } = decideBatch([version(1, 'alert', ['TJ-DCA', 'KG-BS']), version(2, 'update', ['TJ-DCA', 'UZ-NSC'])], empty, ref, now);
+    const { versions } = decideBatch(
+      [version(1, 'alert', ['TJ-DCA', 'KG-BS']), version(2, 'update', ['TJ-DCA', 'UZ-NSC'])],
+      empty,
+      ref,
+      now,
+    );
     expect(versions[1].delivered.map((d) => [d.recipient, d.reason])).toEqual([
       ['KG-BS', RoutingReason.RecalledByUpdate],
       ['TJ-DCA', RoutingReason.Addressed],
@@ -95,16 +109,31 @@ describe('decideBatch', () => {
   });
 
   it('names every candidate once, and per version its fact before its routed message', () => {
-    const { versions, outgoing } = decideBatch([version(1, 'alert', ['TJ-DCA']), version(2, 'update', ['UZ-NSC'])], empty, ref, now);
+    const { versions, outgoing } = decideBatch(
+      [version(1, 'alert', ['TJ-DCA']), version(2, 'update', ['UZ-NSC'])],
+      empty,
+      ref,
+      now,
+    );
     for (const { delivered, withheld } of versions) {
       const named = [...delivered.map((d) => d.recipient), ...withheld.flatMap((w) => w.agencies)].sort();
       expect(named).toEqual(['KG-BS', 'KZ-BS', 'TJ-DCA', 'UZ-NSC']);
     }
-    expect(outgoing.map((m) => m.topic)).toEqual([Topic.AuditEventsFromCoordination, Topic.AlertsRouted, Topic.AuditEventsFromCoordination, Topic.AlertsRouted]);
+    expect(outgoing.map((m) => m.topic)).toEqual([
+      Topic.AuditEventsFromCoordination,
+      Topic.AlertsRouted,
+      Topic.AuditEventsFromCoordination,
+      Topic.AlertsRouted,
+    ]);
   });
 
   it('sends an erased alert to nobody: every entitled candidate is withheld as ERASED', () => {
-    const { versions, outgoing } = decideBatch([version(1, 'alert', ['TJ-DCA'])], { ...empty, erased: new Set([alertId]) }, ref, now);
+    const { versions, outgoing } = decideBatch(
+      [version(1, 'alert', ['TJ-DCA'])],
+      { ...empty, erased: new Set([alertId]) },
+      ref,
+      now,
+    );
     expect(versions[0].delivered).toEqual([]);
     expect(versions[0].withheld).toContainEqual({ reason: RoutingReason.Erased, agencies: ['TJ-DCA'] });
     expect(outgoing.map((m) => m.topic)).toEqual([Topic.AuditEventsFromCoordination]);

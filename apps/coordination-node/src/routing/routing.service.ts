@@ -2,7 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AlertRoutedMessage, AlertSubmittedMessage, RoutedDelivery } from '@hub/contracts/messages';
-import { decideRecipients, missingReferences, ReferenceView, RoutingDecision, RoutingReason } from '@hub/contracts/policy';
+import {
+  decideRecipients,
+  missingReferences,
+  ReferenceView,
+  RoutingDecision,
+  RoutingReason,
+} from '@hub/contracts/policy';
 import { HubService, Topic } from '@hub/contracts/topics';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
@@ -47,18 +53,25 @@ export class RoutingService {
     if (versions.length === 0) return;
     const ids = await tables.write(versions, outgoing, this.outbox);
     await this.outbox.publish(ids, outgoing);
-    for (const { message } of versions) this.logger.log({ alertId: message.alertId, version: message.version, kind: message.kind }, 'routed');
+    for (const { message } of versions)
+      this.logger.log({ alertId: message.alertId, version: message.version, kind: message.kind }, 'routed');
   }
 
   /** The replica, once it knows every party the messages name, or after REFERENCE_WAIT_MS (heartbeating meanwhile). */
-  private async awaitReferences(messages: readonly AlertSubmittedMessage[], heartbeat: () => Promise<void>): Promise<ReferenceView> {
+  private async awaitReferences(
+    messages: readonly AlertSubmittedMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<ReferenceView> {
     const deadline = Date.now() + REFERENCE_WAIT_MS;
     for (;;) {
       const reference = await this.replica.load();
       const missing = [...new Set(messages.flatMap((message) => unknownReferences(message, reference)))];
       if (missing.length === 0) return reference;
       if (Date.now() > deadline) {
-        this.logger.warn({ missing, waitedMs: REFERENCE_WAIT_MS }, 'reference data still unknown: deciding with what is known');
+        this.logger.warn(
+          { missing, waitedMs: REFERENCE_WAIT_MS },
+          'reference data still unknown: deciding with what is known',
+        );
         return reference;
       }
       await new Promise((resolve) => setTimeout(resolve, REFERENCE_POLL_MS));
@@ -68,7 +81,10 @@ export class RoutingService {
 }
 
 /** The messages not routed before, each once (a duplicate within the batch counts once). */
-export function unseen(messages: readonly AlertSubmittedMessage[], processed: ReadonlySet<string>): AlertSubmittedMessage[] {
+export function unseen(
+  messages: readonly AlertSubmittedMessage[],
+  processed: ReadonlySet<string>,
+): AlertSubmittedMessage[] {
   const seen = new Set(processed);
   return messages.filter((m) => {
     const id = m.messageId.toLowerCase();
@@ -111,7 +127,8 @@ export function decideBatch(
     const decisions = state.erased.has(alertId) ? policy.map(withheldAsErased) : policy;
     const outcomes = decisions.map((decision) => ({
       decision,
-      deliveryId: decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null,
+      deliveryId:
+        decision.decision === 'delivered' ? deliveryIdFor(message.alertId, message.version, decision.recipient) : null,
     }));
     const deliveries: RoutedDelivery[] = [];
     for (const { decision, deliveryId } of outcomes) {
@@ -122,7 +139,8 @@ export function decideBatch(
     versions.push({ message, ...routingOutcomes(outcomes) });
     // The decision, then the one message that fans it out (the gateway's delivery facts name its deliveryIds).
     outgoing.push(auditMessage(HubService.CoordinationNode, routingFact(message, outcomes, digest)));
-    if (deliveries.length > 0) outgoing.push({ topic: Topic.AlertsRouted, key: message.alertId, value: routedMessage(message, deliveries) });
+    if (deliveries.length > 0)
+      outgoing.push({ topic: Topic.AlertsRouted, key: message.alertId, value: routedMessage(message, deliveries) });
   }
   return { versions, outgoing };
 }
@@ -143,12 +161,19 @@ function routedMessage(message: AlertSubmittedMessage, deliveries: RoutedDeliver
 /** A recall reaches an earlier recipient as a cancel that withdraws the alert from it. */
 function routedDelivery(message: AlertSubmittedMessage, decision: RoutingDecision, deliveryId: string): RoutedDelivery {
   const recall = decision.asCancel === true && message.kind !== 'cancel';
-  return { deliveryId, recipient: decision.recipient, kind: recall ? 'cancel' : message.kind, ...(recall ? { withdrawn: true } : {}) };
+  return {
+    deliveryId,
+    recipient: decision.recipient,
+    kind: recall ? 'cancel' : message.kind,
+    ...(recall ? { withdrawn: true } : {}),
+  };
 }
 
 /** An erased alert reaches nobody: a candidate the policy would have sent it to is withheld instead. */
 function withheldAsErased(decision: RoutingDecision): RoutingDecision {
-  return decision.decision === 'delivered' ? { recipient: decision.recipient, decision: 'withheld', reason: RoutingReason.Erased, asCancel: false } : decision;
+  return decision.decision === 'delivered'
+    ? { recipient: decision.recipient, decision: 'withheld', reason: RoutingReason.Erased, asCancel: false }
+    : decision;
 }
 
 /** The sender, addressees and groups the message names that the replica does not know yet. */

@@ -112,7 +112,8 @@ export class StatsService {
     const byType = new Map(rows.map((row) => [row.type, row]));
     const activity = (column: 'last_hour' | 'last_24h' | 'last_7d'): WindowActivity => {
       const counts = {} as WindowActivity;
-      for (const [name, type] of Object.entries(WINDOW_TYPES) as [keyof WindowActivity, AuditEventType][]) counts[name] = byType.get(type)?.[column] ?? 0;
+      for (const [name, type] of Object.entries(WINDOW_TYPES) as [keyof WindowActivity, AuditEventType][])
+        counts[name] = byType.get(type)?.[column] ?? 0;
       return counts;
     };
     return { lastHour: activity('last_hour'), last24h: activity('last_24h'), last7d: activity('last_7d') };

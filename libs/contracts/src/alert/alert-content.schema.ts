@@ -39,7 +39,11 @@ function idList(rule: ListKeyword): SchemaObject {
 }
 
 /** A class-shaped object: only the declared properties are kept (class-validator's whitelist). */
-export function classObject(required: string[], properties: Record<string, SchemaObject>, extra: SchemaObject = {}): SchemaObject {
+export function classObject(
+  required: string[],
+  properties: Record<string, SchemaObject>,
+  extra: SchemaObject = {},
+): SchemaObject {
   return { type: 'object', required, properties, additionalProperties: false, ...extra };
 }
 
@@ -93,12 +97,28 @@ const SUBJECT_SCHEMAS: SchemaObject[] = [
   ),
 ];
 
-if (SUBJECT_SCHEMAS.map((schema) => (schema.properties as { type: { const: string } }).type.const).join() !== SUBJECT_TYPES.join()) {
+if (
+  SUBJECT_SCHEMAS.map((schema) => (schema.properties as { type: { const: string } }).type.const).join() !==
+  SUBJECT_TYPES.join()
+) {
   throw new Error('alert-content.schema.ts: one subject schema per SUBJECT_TYPES entry, in order');
 }
 
 export const ALERT_CONTENT_SCHEMA: SchemaObject = classObject(
-  ['status', 'category', 'urgency', 'severity', 'certainty', 'headline', 'tlp', 'handlingCode', 'evaluation', 'distribution', 'location', 'subjects'],
+  [
+    'status',
+    'category',
+    'urgency',
+    'severity',
+    'certainty',
+    'headline',
+    'tlp',
+    'handlingCode',
+    'evaluation',
+    'distribution',
+    'location',
+    'subjects',
+  ],
   {
     status: { enum: [...ALERT_STATUSES] },
     category: { enum: [...ALERT_CATEGORIES] },

@@ -25,7 +25,16 @@ import {
   URGENCIES,
   Urgency,
 } from './enums';
-import { EnumField, ListField, NestedField, NestedListField, NumberField, OptionalField, TextField, textProblem } from './field-decorators';
+import {
+  EnumField,
+  ListField,
+  NestedField,
+  NestedListField,
+  NumberField,
+  OptionalField,
+  TextField,
+  textProblem,
+} from './field-decorators';
 import {
   ConsignmentSubject,
   ContainerSubject,
@@ -53,20 +62,27 @@ export function isSharingGroupId(value: unknown): boolean {
 
 /** Entry rules of the id lists (recipients, sharing groups, references); the compiled schemas name the same ones. */
 export const AGENCY_ID_ITEM = { isValid: isAgencyId, message: 'must be an agency id such as TJ-DCA or CARICC' };
-export const SHARING_GROUP_ID_ITEM = { isValid: isSharingGroupId, message: `must be a sharing group id of 1 to ${ALERT_LIMITS.sharingGroupId} characters` };
+export const SHARING_GROUP_ID_ITEM = {
+  isValid: isSharingGroupId,
+  message: `must be a sharing group id of 1 to ${ALERT_LIMITS.sharingGroupId} characters`,
+};
 export const ALERT_ID_ITEM = { isValid: isCanonicalUuid, message: 'must be an alertId (lower-case UUID)' };
 
 export class Evaluation {
   @EnumField(SOURCE_RELIABILITIES, { description: 'Source reliability (4x4): A, B, C or X', example: 'B' })
   source: SourceReliability;
 
-  @EnumField(INFORMATION_ASSESSMENTS, { description: 'Information assessment (4x4): 1 to 4, as an integer', example: 2 })
+  @EnumField(INFORMATION_ASSESSMENTS, {
+    description: 'Information assessment (4x4): 1 to 4, as an integer',
+    example: 2,
+  })
   information: InformationAssessment;
 }
 
 export class Distribution {
   @EnumField(DISTRIBUTION_SCOPES, {
-    description: 'regional: every active agency except the sender; restricted: recipients and members of the sharing groups',
+    description:
+      'regional: every active agency except the sender; restricted: recipients and members of the sharing groups',
     example: 'restricted',
   })
   scope: DistributionScope;
@@ -87,7 +103,8 @@ export class Distribution {
     unique: true,
     item: SHARING_GROUP_ID_ITEM,
     itemMaxLength: ALERT_LIMITS.sharingGroupId,
-    description: 'Sharing group ids. Must be empty when scope is regional, and for TLP RED and AMBER+STRICT; absent means empty.',
+    description:
+      'Sharing group ids. Must be empty when scope is regional, and for TLP RED and AMBER+STRICT; absent means empty.',
     example: [],
     absentMeansEmpty: true,
   })
@@ -102,10 +119,20 @@ export class Location {
   @TextField({ max: ALERT_LIMITS.place, optional: true, example: 'Nizhny Panj border crossing' })
   place?: string;
 
-  @NumberField({ min: -90, max: 90, requiredWhen: (location) => (location as Location).lon !== undefined, example: 37.2 })
+  @NumberField({
+    min: -90,
+    max: 90,
+    requiredWhen: (location) => (location as Location).lon !== undefined,
+    example: 37.2,
+  })
   lat?: number;
 
-  @NumberField({ min: -180, max: 180, requiredWhen: (location) => (location as Location).lat !== undefined, example: 68.6 })
+  @NumberField({
+    min: -180,
+    max: 180,
+    requiredWhen: (location) => (location as Location).lat !== undefined,
+    example: 68.6,
+  })
   lon?: number;
 }
 
@@ -174,7 +201,9 @@ export class AlertContent {
       oneOf: Object.values(SUBJECT_CLASSES).map((subjectClass) => ({ $ref: getSchemaPath(subjectClass) })),
       discriminator: {
         propertyName: 'type',
-        mapping: Object.fromEntries(Object.entries(SUBJECT_CLASSES).map(([type, subjectClass]) => [type, getSchemaPath(subjectClass)])),
+        mapping: Object.fromEntries(
+          Object.entries(SUBJECT_CLASSES).map(([type, subjectClass]) => [type, getSchemaPath(subjectClass)]),
+        ),
       },
     },
   })

@@ -24,7 +24,14 @@ export function validPlainAlert(): PlainAlert {
     distribution: { scope: 'restricted', recipients: ['KG-BS', 'UZ-NCDC'], sharingGroups: ['central-asia-customs'] },
     location: { country: 'TJ', place: 'Nizhny Panj', lat: 37.2, lon: 68.6 },
     subjects: [
-      { type: 'person', fullName: 'Ivan Petrov', dateOfBirth: '1984-03-21', nationality: 'TJ', documentNumber: 'A1234567', documentCountry: 'TJ' },
+      {
+        type: 'person',
+        fullName: 'Ivan Petrov',
+        dateOfBirth: '1984-03-21',
+        nationality: 'TJ',
+        documentNumber: 'A1234567',
+        documentCountry: 'TJ',
+      },
       { type: 'vehicle', plate: '01 KG 123 ABC', registrationCountry: 'KG', vin: 'WDB9634031L123456' },
       { type: 'container', number: 'CSQU3054383' },
       { type: 'consignment', substance: 'heroin', quantityKg: 12.5, concealment: 'false floor' },

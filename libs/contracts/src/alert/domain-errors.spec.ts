@@ -6,7 +6,10 @@ import { TlpLevel } from './enums';
 
 const NOW = new Date('2025-05-01T10:00:00Z');
 
-function content(change: (alert: PlainAlert) => void = () => undefined, base: () => PlainAlert = validPlainAlert): AlertContent {
+function content(
+  change: (alert: PlainAlert) => void = () => undefined,
+  base: () => PlainAlert = validPlainAlert,
+): AlertContent {
   const plain = base();
   change(plain);
   return plainToInstance(AlertContent, plain);
@@ -20,17 +23,23 @@ describe('domainErrors', () => {
 
   describe('expiresAt', () => {
     it.each(['person', 'vehicle'])('is required when a %s is among the subjects', (type) => {
-      const subject = type === 'person' ? { type, fullName: 'A B' } : { type, plate: 'AB 1', registrationCountry: 'KG' };
+      const subject =
+        type === 'person' ? { type, fullName: 'A B' } : { type, plate: 'AB 1', registrationCountry: 'KG' };
       const alert = content((plain) => {
         plain.subjects = [{ type: 'container', number: 'CSQU3054383' }, subject];
         delete plain.expiresAt;
       });
-      expect(domainErrors(alert, NOW)).toEqual([{ path: 'expiresAt', message: 'is required when subjects include a person or a vehicle' }]);
+      expect(domainErrors(alert, NOW)).toEqual([
+        { path: 'expiresAt', message: 'is required when subjects include a person or a vehicle' },
+      ]);
     });
 
     it('is optional when no person or vehicle is among the subjects', () => {
       const alert = content((plain) => {
-        plain.subjects = [{ type: 'container', number: 'CSQU3054383' }, { type: 'vessel', imo: 'IMO 9074729' }];
+        plain.subjects = [
+          { type: 'container', number: 'CSQU3054383' },
+          { type: 'vessel', imo: 'IMO 9074729' },
+        ];
         delete plain.expiresAt;
       });
       expect(domainErrors(alert, NOW)).toEqual([]);
@@ -41,25 +50,45 @@ describe('domainErrors', () => {
       ['exactly now', '2025-05-01T10:00:00Z'],
       ['now, written in another offset', '2025-05-01T15:00:00+05:00'],
     ])('must be in the future: rejects %s', (_case, expiresAt) => {
-      expect(domainErrors(content((plain) => (plain.expiresAt = expiresAt)), NOW)).toEqual([{ path: 'expiresAt', message: 'must be in the future' }]);
+      expect(
+        domainErrors(
+          content((plain) => (plain.expiresAt = expiresAt)),
+          NOW,
+        ),
+      ).toEqual([{ path: 'expiresAt', message: 'must be in the future' }]);
     });
 
     it('accepts one millisecond after now, also when no subject needs it', () => {
-      expect(domainErrors(content((plain) => (plain.expiresAt = '2025-05-01T10:00:00.001Z')), NOW)).toEqual([]);
-      expect(domainErrors(content((plain) => (plain.expiresAt = '2025-05-01T10:00:00.001Z'), minimalPlainAlert), NOW)).toEqual([]);
+      expect(
+        domainErrors(
+          content((plain) => (plain.expiresAt = '2025-05-01T10:00:00.001Z')),
+          NOW,
+        ),
+      ).toEqual([]);
+      expect(
+        domainErrors(
+          content((plain) => (plain.expiresAt = '2025-05-01T10:00:00.001Z'), minimalPlainAlert),
+          NOW,
+        ),
+      ).toEqual([]);
     });
 
     it('judges against the given now, not the clock', () => {
       const alert = content((plain) => (plain.expiresAt = '2030-06-01T12:00:00Z'));
-      expect(domainErrors(alert, new Date('2031-01-01T00:00:00Z'))).toEqual([{ path: 'expiresAt', message: 'must be in the future' }]);
+      expect(domainErrors(alert, new Date('2031-01-01T00:00:00Z'))).toEqual([
+        { path: 'expiresAt', message: 'must be in the future' },
+      ]);
     });
   });
 
   describe('handlingConditions', () => {
     it('are required with H3', () => {
-      expect(domainErrors(content((plain) => (plain.handlingCode = 'H3')), NOW)).toEqual([
-        { path: 'handlingConditions', message: 'is required when handlingCode is H3' },
-      ]);
+      expect(
+        domainErrors(
+          content((plain) => (plain.handlingCode = 'H3')),
+          NOW,
+        ),
+      ).toEqual([{ path: 'handlingConditions', message: 'is required when handlingCode is H3' }]);
     });
 
     it('are accepted with H3', () => {
@@ -75,13 +104,19 @@ describe('domainErrors', () => {
         plain.handlingCode = handlingCode;
         plain.handlingConditions = 'Some conditions';
       });
-      expect(domainErrors(alert, NOW)).toEqual([{ path: 'handlingConditions', message: 'is only allowed with handlingCode H3' }]);
+      expect(domainErrors(alert, NOW)).toEqual([
+        { path: 'handlingConditions', message: 'is only allowed with handlingCode H3' },
+      ]);
     });
   });
 
   it('rejects a date of birth after now, naming the subject', () => {
-    const alert = content((plain) => plain.subjects.push({ type: 'person', fullName: 'Unborn', dateOfBirth: '2025-05-02' }));
-    expect(domainErrors(alert, NOW)).toEqual([{ path: 'subjects[6].dateOfBirth', message: 'must not be in the future' }]);
+    const alert = content((plain) =>
+      plain.subjects.push({ type: 'person', fullName: 'Unborn', dateOfBirth: '2025-05-02' }),
+    );
+    expect(domainErrors(alert, NOW)).toEqual([
+      { path: 'subjects[6].dateOfBirth', message: 'must not be in the future' },
+    ]);
   });
 
   it('includes the TLP and scope rules', () => {
@@ -91,7 +126,9 @@ describe('domainErrors', () => {
       plain.distribution.recipients = [];
       plain.distribution.sharingGroups = [];
     });
-    expect(domainErrors(alert, NOW)).toEqual([{ path: 'distribution.scope', message: 'must be restricted for TLP RED' }]);
+    expect(domainErrors(alert, NOW)).toEqual([
+      { path: 'distribution.scope', message: 'must be restricted for TLP RED' },
+    ]);
   });
 });
 
@@ -100,9 +137,23 @@ describe('distributionRuleErrors', () => {
   const cases: Case[] = [
     ['RED to named recipients', 'RED', 'restricted', ['KG-BS'], [], []],
     ['RED regional', 'RED', 'regional', [], [], ['distribution.scope']],
-    ['RED regional with recipients', 'RED', 'regional', ['KG-BS'], [], ['distribution.scope', 'distribution.recipients']],
+    [
+      'RED regional with recipients',
+      'RED',
+      'regional',
+      ['KG-BS'],
+      [],
+      ['distribution.scope', 'distribution.recipients'],
+    ],
     ['RED without recipients', 'RED', 'restricted', [], [], ['distribution.recipients']],
-    ['RED via a group only', 'RED', 'restricted', [], ['g1'], ['distribution.recipients', 'distribution.sharingGroups']],
+    [
+      'RED via a group only',
+      'RED',
+      'restricted',
+      [],
+      ['g1'],
+      ['distribution.recipients', 'distribution.sharingGroups'],
+    ],
     ['RED with recipients and a group', 'RED', 'restricted', ['KG-BS'], ['g1'], ['distribution.sharingGroups']],
     ['AMBER+STRICT to named recipients', 'AMBER+STRICT', 'restricted', ['KG-BS'], [], []],
     ['AMBER+STRICT regional', 'AMBER+STRICT', 'regional', [], [], ['distribution.scope']],
@@ -123,10 +174,20 @@ describe('distributionRuleErrors', () => {
   });
 
   it('explains the RED group rule and the restricted-to-nobody rule in words', () => {
-    expect(distributionRuleErrors({ tlp: 'RED', distribution: { scope: 'restricted', recipients: ['KG-BS'], sharingGroups: ['g'] } })).toEqual([
+    expect(
+      distributionRuleErrors({
+        tlp: 'RED',
+        distribution: { scope: 'restricted', recipients: ['KG-BS'], sharingGroups: ['g'] },
+      }),
+    ).toEqual([
       { path: 'distribution.sharingGroups', message: 'must be empty for TLP RED (RED goes to named recipients only)' },
     ]);
-    expect(distributionRuleErrors({ tlp: 'GREEN', distribution: { scope: 'restricted', recipients: [], sharingGroups: [] } })).toEqual([
+    expect(
+      distributionRuleErrors({
+        tlp: 'GREEN',
+        distribution: { scope: 'restricted', recipients: [], sharingGroups: [] },
+      }),
+    ).toEqual([
       { path: 'distribution.recipients', message: 'restricted scope needs at least one recipient or sharing group' },
     ]);
   });

@@ -5,7 +5,9 @@ import { FieldError } from './field-error';
 import { requiresExplicitRecipients } from './tlp';
 
 /** The parts of an alert the rules below read; a validated AlertContent (or a plain object of that shape). */
-export type DistributionRulesInput = Pick<AlertContent, 'tlp'> & { distribution: Pick<Distribution, 'scope' | 'recipients' | 'sharingGroups'> };
+export type DistributionRulesInput = Pick<AlertContent, 'tlp'> & {
+  distribution: Pick<Distribution, 'scope' | 'recipients' | 'sharingGroups'>;
+};
 
 /**
  * TLP and scope rules. They need no reference data, so the gateway applies them before looking anything up,
@@ -24,10 +26,16 @@ export function distributionRuleErrors(content: DistributionRulesInput): FieldEr
       errors.push({ path: 'distribution.scope', message: `must be restricted for TLP ${tlp}` });
     }
     if (distribution.recipients.length > 0) {
-      errors.push({ path: 'distribution.recipients', message: 'must be empty when scope is regional (regional reaches every active agency)' });
+      errors.push({
+        path: 'distribution.recipients',
+        message: 'must be empty when scope is regional (regional reaches every active agency)',
+      });
     }
     if (distribution.sharingGroups.length > 0) {
-      errors.push({ path: 'distribution.sharingGroups', message: 'must be empty when scope is regional (regional reaches every active agency)' });
+      errors.push({
+        path: 'distribution.sharingGroups',
+        message: 'must be empty when scope is regional (regional reaches every active agency)',
+      });
     }
     return errors;
   }
@@ -39,7 +47,10 @@ export function distributionRuleErrors(content: DistributionRulesInput): FieldEr
       errors.push({ path: 'distribution.sharingGroups', message: sharingGroupsForbiddenMessage(tlp) });
     }
   } else if (distribution.recipients.length === 0 && distribution.sharingGroups.length === 0) {
-    errors.push({ path: 'distribution.recipients', message: 'restricted scope needs at least one recipient or sharing group' });
+    errors.push({
+      path: 'distribution.recipients',
+      message: 'restricted scope needs at least one recipient or sharing group',
+    });
   }
   return errors;
 }

@@ -98,11 +98,14 @@ export interface NumberRule {
 }
 
 export function numberProblem(value: unknown, rule: NumberRule): string | null {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return rule.integer ? 'must be an integer' : 'must be a number';
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return rule.integer ? 'must be an integer' : 'must be a number';
   if (rule.integer && !Number.isInteger(value)) return 'must be an integer';
   const belowMin = rule.exclusiveMin ? value <= rule.min : value < rule.min;
   if (belowMin || value > rule.max) {
-    return rule.exclusiveMin ? `must be greater than ${rule.min} and at most ${rule.max}` : `must be between ${rule.min} and ${rule.max}`;
+    return rule.exclusiveMin
+      ? `must be greater than ${rule.min} and at most ${rule.max}`
+      : `must be between ${rule.min} and ${rule.max}`;
   }
   return null;
 }
@@ -210,7 +213,8 @@ function ListConstraint(rule: ListRule): PropertyDecorator {
  * keeps the initialiser when the key is absent); `null` is still refused.
  */
 export function ListField(
-  rule: ListRule & FieldDocs & { itemPattern?: string; itemMaxLength?: number; itemFormat?: string; absentMeansEmpty?: boolean },
+  rule: ListRule &
+    FieldDocs & { itemPattern?: string; itemMaxLength?: number; itemFormat?: string; absentMeansEmpty?: boolean },
 ): PropertyDecorator {
   return compose(
     ListConstraint(rule),

@@ -53,7 +53,8 @@ describe('OpenAPI document generated from the request classes', () => {
   it('has no hub-stamped field in the alert bodies', () => {
     for (const name of ['SubmitAlertRequest', 'UpdateAlertRequest']) {
       const properties = Object.keys(schema(name).properties ?? {});
-      for (const field of ['alertId', 'version', 'messageId', 'sender', 'receivedAt']) expect(properties).not.toContain(field);
+      for (const field of ['alertId', 'version', 'messageId', 'sender', 'receivedAt'])
+        expect(properties).not.toContain(field);
     }
   });
 

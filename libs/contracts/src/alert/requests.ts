@@ -12,7 +12,13 @@ export class SubmitAlertRequest extends AlertContent {}
 
 /** Body of POST /v1/alerts/{alertId}/versions: the full new content plus the version it replaces. */
 export class UpdateAlertRequest extends AlertContent {
-  @NumberField({ integer: true, min: 1, max: MAX_VERSION, description: 'The current version this update replaces (optimistic concurrency)', example: 1 })
+  @NumberField({
+    integer: true,
+    min: 1,
+    max: MAX_VERSION,
+    description: 'The current version this update replaces (optimistic concurrency)',
+    example: 1,
+  })
   baseVersion: number;
 }
 
@@ -24,7 +30,13 @@ export class CancelAlertRequest {
 
 /** Body of POST /v1/alerts/{alertId}/ack. `version` is the version being acknowledged, chosen by the recipient. */
 export class AckRequest {
-  @NumberField({ integer: true, min: 1, max: MAX_VERSION, description: 'Version of the alert being acknowledged', example: 1 })
+  @NumberField({
+    integer: true,
+    min: 1,
+    max: MAX_VERSION,
+    description: 'Version of the alert being acknowledged',
+    example: 1,
+  })
   version: number;
 
   @EnumField(ACK_STATUSES, { example: 'received' })

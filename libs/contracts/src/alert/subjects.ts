@@ -1,8 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, registerDecorator, ValidationArguments } from 'class-validator';
-import { IsContainerNumberAsWritten, IsImoNumberAsWritten, IsIsoCalendarDate, IsIsoCountry, IsPhoneNumberAsWritten } from '../domain/decorators';
-import { normaliseContainerNumber, normaliseDocumentNumber, normaliseImo, normalisePhone, normalisePlate } from '../domain/identifiers';
+import {
+  IsContainerNumberAsWritten,
+  IsImoNumberAsWritten,
+  IsIsoCalendarDate,
+  IsIsoCountry,
+  IsPhoneNumberAsWritten,
+} from '../domain/decorators';
+import {
+  normaliseContainerNumber,
+  normaliseDocumentNumber,
+  normaliseImo,
+  normalisePhone,
+  normalisePlate,
+} from '../domain/identifiers';
 import { ALERT_LIMITS, SUBJECT_TYPES, SubjectType } from './enums';
 import { EnumField, NumberField, OptionalField, TextField } from './field-decorators';
 
@@ -12,14 +24,20 @@ export const IDENTIFIER_PATTERN = {
   message: 'may contain only letters, digits, spaces, ".", "/" and "-", and must start and end with a letter or digit',
 };
 
-export const VIN_PATTERN = { regex: /^[A-HJ-NPR-Z0-9]{17}$/, message: 'must be a 17-character ISO 3779 VIN (digits and capitals except I, O, Q)' };
+export const VIN_PATTERN = {
+  regex: /^[A-HJ-NPR-Z0-9]{17}$/,
+  message: 'must be a 17-character ISO 3779 VIN (digits and capitals except I, O, Q)',
+};
 
 /**
  * `canonical` is stamped by the gateway beside the identifier as the officer wrote it (which is kept as written):
  * the normalised form that correlation matches on. A client may not send it (the gateway refuses it as
  * hub-stamped); on Kafka it must be exactly the normalisation of the written field, so it cannot disagree.
  */
-function CanonicalOf<T extends object>(written: (subject: T) => unknown, normalise: (text: string) => string): PropertyDecorator {
+function CanonicalOf<T extends object>(
+  written: (subject: T) => unknown,
+  normalise: (text: string) => string,
+): PropertyDecorator {
   return (target: object, propertyKey: string | symbol) => {
     OptionalField()(target, propertyKey);
     registerDecorator({
@@ -34,7 +52,11 @@ function CanonicalOf<T extends object>(written: (subject: T) => unknown, normali
         defaultMessage: () => 'must be the canonical form of the identifier, as the hub stamps it',
       },
     });
-    ApiPropertyOptional({ type: String, readOnly: true, description: 'Stamped by the hub: the canonical form of the identifier (never sent by clients)' })(target, propertyKey);
+    ApiPropertyOptional({
+      type: String,
+      readOnly: true,
+      description: 'Stamped by the hub: the canonical form of the identifier (never sent by clients)',
+    })(target, propertyKey);
   };
 }
 
@@ -98,7 +120,11 @@ export class ContainerSubject {
   type: 'container';
 
   @IsContainerNumberAsWritten()
-  @ApiProperty({ type: String, description: 'ISO 6346 container number with a valid check digit, as written (spaces, dashes, lower case)', example: 'CSQU 305438-3' })
+  @ApiProperty({
+    type: String,
+    description: 'ISO 6346 container number with a valid check digit, as written (spaces, dashes, lower case)',
+    example: 'CSQU 305438-3',
+  })
   number: string;
 
   /** number normalised (hub-stamped): CSQU3054383 */
@@ -125,7 +151,11 @@ export class VesselSubject {
   type: 'vessel';
 
   @IsImoNumberAsWritten()
-  @ApiProperty({ type: String, description: 'IMO ship number with a valid check digit, with or without the IMO prefix', example: 'IMO 9074729' })
+  @ApiProperty({
+    type: String,
+    description: 'IMO ship number with a valid check digit, with or without the IMO prefix',
+    example: 'IMO 9074729',
+  })
   imo: string;
 
   /** imo normalised (hub-stamped): IMO9074729 */
@@ -138,7 +168,11 @@ export class PhoneSubject {
   type: 'phone';
 
   @IsPhoneNumberAsWritten()
-  @ApiProperty({ type: String, description: 'E.164, as written (spaces, dashes, parentheses; 00 for +)', example: '+992 93 555-12-34' })
+  @ApiProperty({
+    type: String,
+    description: 'E.164, as written (spaces, dashes, parentheses; 00 for +)',
+    example: '+992 93 555-12-34',
+  })
   number: string;
 
   /** number normalised (hub-stamped): +992935551234 */
@@ -146,7 +180,8 @@ export class PhoneSubject {
   canonical?: string;
 }
 
-export type Subject = PersonSubject | VehicleSubject | ContainerSubject | ConsignmentSubject | VesselSubject | PhoneSubject;
+export type Subject =
+  PersonSubject | VehicleSubject | ContainerSubject | ConsignmentSubject | VesselSubject | PhoneSubject;
 
 export const SUBJECT_CLASSES: Readonly<Record<SubjectType, new () => Subject>> = {
   person: PersonSubject,
@@ -224,10 +259,12 @@ export function hubStampedSubjectFieldErrors(plain: unknown): { path: string; me
   if (!Array.isArray(subjects)) return [];
   return subjects.flatMap((subject: unknown, index) =>
     typeof subject === 'object' && subject !== null && !Array.isArray(subject)
-      ? HUB_STAMPED_SUBJECT_FIELDS.filter((field) => Object.prototype.hasOwnProperty.call(subject, field)).map((field) => ({
-          path: `subjects[${index}].${field}`,
-          message: 'is stamped by the hub and must not be sent',
-        }))
+      ? HUB_STAMPED_SUBJECT_FIELDS.filter((field) => Object.prototype.hasOwnProperty.call(subject, field)).map(
+          (field) => ({
+            path: `subjects[${index}].${field}`,
+            message: 'is stamped by the hub and must not be sent',
+          }),
+        )
       : [],
   );
 }

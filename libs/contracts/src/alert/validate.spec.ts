@@ -34,7 +34,8 @@ async function pathsOf(plain: unknown, cls: new () => object = SubmitAlertReques
 }
 
 const text = (length: number): string => 'x'.repeat(length);
-const agencyIds = (count: number): string[] => Array.from({ length: count }, (_, i) => `KG-A${String(i).padStart(3, '0')}`);
+const agencyIds = (count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `KG-A${String(i).padStart(3, '0')}`);
 const uuids = (count: number): string[] =>
   Array.from({ length: count }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
 
@@ -62,19 +63,79 @@ describe('validateContent on SubmitAlertRequest', () => {
   describe('subjects are validated by the class their type names', () => {
     it.each<[string, Record<string, unknown>, string, RegExp]>([
       ['person without a name', { type: 'person' }, 'subjects[0].fullName', /^is required$/],
-      ['person born on an impossible date', { type: 'person', fullName: 'A B', dateOfBirth: '1984-02-30' }, 'subjects[0].dateOfBirth', /YYYY-MM-DD/],
-      ['person with a reserved nationality', { type: 'person', fullName: 'A B', nationality: 'SU' }, 'subjects[0].nationality', /ISO 3166-1/],
-      ['vehicle registered in a non-country', { type: 'vehicle', plate: 'AB 123', registrationCountry: 'XK' }, 'subjects[0].registrationCountry', /ISO 3166-1/],
-      ['vehicle with a VIN containing O', { type: 'vehicle', plate: 'AB 123', registrationCountry: 'KG', vin: 'WDB9634031O123456' }, 'subjects[0].vin', /ISO 3779/],
-      ['vehicle plate with punctuation', { type: 'vehicle', plate: 'AB;123', registrationCountry: 'KG' }, 'subjects[0].plate', /letters, digits/],
-      ['container with a wrong check digit', { type: 'container', number: 'MSCU1234567' }, 'subjects[0].number', /^container number check digit is wrong \(expected 6\)$/],
-      ['consignment of zero kilograms', { type: 'consignment', substance: 'heroin', quantityKg: 0 }, 'subjects[0].quantityKg', /greater than 0/],
-      ['consignment quantity as a string', { type: 'consignment', substance: 'heroin', quantityKg: '12' }, 'subjects[0].quantityKg', /must be a number/],
-      ['vessel with a wrong check digit', { type: 'vessel', imo: 'IMO 9074728' }, 'subjects[0].imo', /^IMO number check digit is wrong \(expected 9\)$/],
+      [
+        'person born on an impossible date',
+        { type: 'person', fullName: 'A B', dateOfBirth: '1984-02-30' },
+        'subjects[0].dateOfBirth',
+        /YYYY-MM-DD/,
+      ],
+      [
+        'person with a reserved nationality',
+        { type: 'person', fullName: 'A B', nationality: 'SU' },
+        'subjects[0].nationality',
+        /ISO 3166-1/,
+      ],
+      [
+        'vehicle registered in a non-country',
+        { type: 'vehicle', plate: 'AB 123', registrationCountry: 'XK' },
+        'subjects[0].registrationCountry',
+        /ISO 3166-1/,
+      ],
+      [
+        'vehicle with a VIN containing O',
+        { type: 'vehicle', plate: 'AB 123', registrationCountry: 'KG', vin: 'WDB9634031O123456' },
+        'subjects[0].vin',
+        /ISO 3779/,
+      ],
+      [
+        'vehicle plate with punctuation',
+        { type: 'vehicle', plate: 'AB;123', registrationCountry: 'KG' },
+        'subjects[0].plate',
+        /letters, digits/,
+      ],
+      [
+        'container with a wrong check digit',
+        { type: 'container', number: 'MSCU1234567' },
+        'subjects[0].number',
+        /^container number check digit is wrong \(expected 6\)$/,
+      ],
+      [
+        'consignment of zero kilograms',
+        { type: 'consignment', substance: 'heroin', quantityKg: 0 },
+        'subjects[0].quantityKg',
+        /greater than 0/,
+      ],
+      [
+        'consignment quantity as a string',
+        { type: 'consignment', substance: 'heroin', quantityKg: '12' },
+        'subjects[0].quantityKg',
+        /must be a number/,
+      ],
+      [
+        'vessel with a wrong check digit',
+        { type: 'vessel', imo: 'IMO 9074728' },
+        'subjects[0].imo',
+        /^IMO number check digit is wrong \(expected 9\)$/,
+      ],
       ['phone without a country code', { type: 'phone', number: '93 555-12-34' }, 'subjects[0].number', /E\.164/],
-      ['container written with a wrong check digit', { type: 'container', number: 'csqu 305438-4' }, 'subjects[0].number', /^container number check digit is wrong \(expected 3\)$/],
-      ['vessel written without IMO and a wrong check digit', { type: 'vessel', imo: '9074728' }, 'subjects[0].imo', /check digit is wrong/],
-      ['container number over several lines', { type: 'container', number: 'CSQU\n3054383' }, 'subjects[0].number', /single line/],
+      [
+        'container written with a wrong check digit',
+        { type: 'container', number: 'csqu 305438-4' },
+        'subjects[0].number',
+        /^container number check digit is wrong \(expected 3\)$/,
+      ],
+      [
+        'vessel written without IMO and a wrong check digit',
+        { type: 'vessel', imo: '9074728' },
+        'subjects[0].imo',
+        /check digit is wrong/,
+      ],
+      [
+        'container number over several lines',
+        { type: 'container', number: 'CSQU\n3054383' },
+        'subjects[0].number',
+        /single line/,
+      ],
     ])('%s', async (_case, subject, path, message) => {
       const errors = await errorsOf(alertWith((alert) => (alert.subjects = [subject])));
       expect(errors).toEqual([{ path, message: expect.stringMatching(message) }]);
@@ -90,7 +151,10 @@ describe('validateContent on SubmitAlertRequest', () => {
       [{ type: 'phone', number: '00992 (93) 555 12 34' }, '+992935551234'],
       [{ type: 'vehicle', plate: '01 kg 123 abc', registrationCountry: 'KG' }, '01KG123ABC'],
     ])('accepts %j as officers write it, stamping %s beside it', async (subject, canonical) => {
-      const result = await parseContent(alertWith((alert) => (alert.subjects = [subject])), SubmitAlertRequest);
+      const result = await parseContent(
+        alertWith((alert) => (alert.subjects = [subject])),
+        SubmitAlertRequest,
+      );
       if (!result.ok) throw new Error(JSON.stringify(result.errors));
       stampCanonicalIdentifiers(result.value.subjects);
       expect(result.value.subjects[0]).toEqual({ ...subject, canonical });
@@ -102,28 +166,40 @@ describe('validateContent on SubmitAlertRequest', () => {
     });
 
     it('names a canonical form sent by a client as hub-stamped', () => {
-      expect(hubStampedSubjectFieldErrors({ subjects: [{ type: 'phone', number: '+992935551234' }, { type: 'container', number: 'CSQU3054383', canonical: 'CSQU3054383' }] })).toEqual([
-        { path: 'subjects[1].canonical', message: 'is stamped by the hub and must not be sent' },
-      ]);
+      expect(
+        hubStampedSubjectFieldErrors({
+          subjects: [
+            { type: 'phone', number: '+992935551234' },
+            { type: 'container', number: 'CSQU3054383', canonical: 'CSQU3054383' },
+          ],
+        }),
+      ).toEqual([{ path: 'subjects[1].canonical', message: 'is stamped by the hub and must not be sent' }]);
       expect(hubStampedSubjectFieldErrors({ subjects: 'nope' })).toEqual([]);
     });
 
     it('rejects a field that belongs to another subject type', async () => {
-      const errors = await errorsOf(alertWith((alert) => (alert.subjects = [{ type: 'person', fullName: 'A B', number: 'CSQU3054383' }])));
+      const errors = await errorsOf(
+        alertWith((alert) => (alert.subjects = [{ type: 'person', fullName: 'A B', number: 'CSQU3054383' }])),
+      );
       expect(errors).toEqual([{ path: 'subjects[0].number', message: 'is not an accepted field' }]);
     });
 
     it('reports an unknown type at subjects[i].type only', async () => {
-      const errors = await errorsOf(alertWith((alert) => alert.subjects.splice(1, 0, { type: 'aircraft', registration: 'EY-123' })));
-      expect(errors).toEqual([{ path: 'subjects[1].type', message: expect.stringContaining('person, vehicle, container') }]);
+      const errors = await errorsOf(
+        alertWith((alert) => alert.subjects.splice(1, 0, { type: 'aircraft', registration: 'EY-123' })),
+      );
+      expect(errors).toEqual([
+        { path: 'subjects[1].type', message: expect.stringContaining('person, vehicle, container') },
+      ]);
     });
 
-    it.each([['missing', {}], ['not a string', { type: 7 }], ['an Object.prototype name', { type: 'constructor' }]])(
-      'reports a type that is %s at subjects[i].type',
-      async (_case, subject) => {
-        expect(await pathsOf(alertWith((alert) => (alert.subjects = [subject])))).toEqual(['subjects[0].type']);
-      },
-    );
+    it.each([
+      ['missing', {}],
+      ['not a string', { type: 7 }],
+      ['an Object.prototype name', { type: 'constructor' }],
+    ])('reports a type that is %s at subjects[i].type', async (_case, subject) => {
+      expect(await pathsOf(alertWith((alert) => (alert.subjects = [subject])))).toEqual(['subjects[0].type']);
+    });
 
     it('reports entries that are not objects without throwing', async () => {
       const errors = await errorsOf(alertWith((alert) => (alert.subjects = [null, 'person', 3, ['x']])));
@@ -132,15 +208,18 @@ describe('validateContent on SubmitAlertRequest', () => {
   });
 
   describe('hub-stamped fields', () => {
-    it.each(HUB_STAMPED_FIELDS.map((field) => [field]))('rejects %s in a submission and in an update', async (field) => {
-      const expected = [{ path: field, message: 'is stamped by the hub and must not be sent' }];
-      expect(await errorsOf(alertWith((alert) => (alert[field] = field === 'version' ? 1 : 'x')))).toEqual(expected);
-      const update = alertWith((alert) => {
-        alert.baseVersion = 1;
-        alert[field] = 'x';
-      });
-      expect(await errorsOf(update, UpdateAlertRequest)).toEqual(expected);
-    });
+    it.each(HUB_STAMPED_FIELDS.map((field) => [field]))(
+      'rejects %s in a submission and in an update',
+      async (field) => {
+        const expected = [{ path: field, message: 'is stamped by the hub and must not be sent' }];
+        expect(await errorsOf(alertWith((alert) => (alert[field] = field === 'version' ? 1 : 'x')))).toEqual(expected);
+        const update = alertWith((alert) => {
+          alert.baseVersion = 1;
+          alert[field] = 'x';
+        });
+        expect(await errorsOf(update, UpdateAlertRequest)).toEqual(expected);
+      },
+    );
 
     it('are not declared properties of AlertContent or the alert request classes', () => {
       for (const cls of [AlertContent, SubmitAlertRequest, UpdateAlertRequest]) {
@@ -171,15 +250,28 @@ describe('validateContent on SubmitAlertRequest', () => {
     ]);
   });
 
-  it.each([[null], [[]], ['alert'], [42], [undefined]])('rejects a document that is not an object (%j) at the empty path', async (plain) => {
-    expect(await errorsOf(plain)).toEqual([{ path: '', message: 'must be a JSON object' }]);
-  });
+  it.each([[null], [[]], ['alert'], [42], [undefined]])(
+    'rejects a document that is not an object (%j) at the empty path',
+    async (plain) => {
+      expect(await errorsOf(plain)).toEqual([{ path: '', message: 'must be a JSON object' }]);
+    },
+  );
 
   it('reports every missing required field as required', async () => {
     const paths = await pathsOf({});
     expect(paths).toEqual([
-      'status', 'category', 'urgency', 'severity', 'certainty', 'headline', 'tlp', 'handlingCode',
-      'evaluation', 'distribution', 'location', 'subjects',
+      'status',
+      'category',
+      'urgency',
+      'severity',
+      'certainty',
+      'headline',
+      'tlp',
+      'handlingCode',
+      'evaluation',
+      'distribution',
+      'location',
+      'subjects',
     ]);
     expect(new Set((await errorsOf({})).map((error) => error.message))).toEqual(new Set(['is required']));
   });
@@ -193,10 +285,18 @@ describe('validateContent on SubmitAlertRequest', () => {
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.value.distribution).toEqual({ scope: 'regional', recipients: [], sharingGroups: [] });
     expect(result.value.references).toEqual([]);
-    expect(await pathsOf(alertWith((alert) => (alert.distribution = { scope: 'regional', recipients: null, sharingGroups: null } as unknown as PlainAlert['distribution'])))).toEqual([
-      'distribution.recipients',
-      'distribution.sharingGroups',
-    ]);
+    expect(
+      await pathsOf(
+        alertWith(
+          (alert) =>
+            (alert.distribution = {
+              scope: 'regional',
+              recipients: null,
+              sharingGroups: null,
+            } as unknown as PlainAlert['distribution']),
+        ),
+      ),
+    ).toEqual(['distribution.recipients', 'distribution.sharingGroups']);
   });
 
   it('names the failing fields inside nested objects', async () => {
@@ -214,7 +314,9 @@ describe('validateContent on SubmitAlertRequest', () => {
   });
 
   it('reports a nested object given as a scalar once, as not an object', async () => {
-    expect(await errorsOf(alertWith((alert) => (alert.evaluation = 'B2')))).toEqual([{ path: 'evaluation', message: 'must be an object' }]);
+    expect(await errorsOf(alertWith((alert) => (alert.evaluation = 'B2')))).toEqual([
+      { path: 'evaluation', message: 'must be an object' },
+    ]);
   });
 
   describe('lists of ids', () => {
@@ -241,9 +343,9 @@ describe('validateContent on SubmitAlertRequest', () => {
     });
 
     it('reports a list given as a scalar at the list itself', async () => {
-      expect(await errorsOf(alertWith((alert) => (alert.distribution.recipients = 'KG-BS' as unknown as unknown[])))).toEqual([
-        { path: 'distribution.recipients', message: 'must be an array' },
-      ]);
+      expect(
+        await errorsOf(alertWith((alert) => (alert.distribution.recipients = 'KG-BS' as unknown as unknown[]))),
+      ).toEqual([{ path: 'distribution.recipients', message: 'must be an array' }]);
     });
   });
 
@@ -251,19 +353,45 @@ describe('validateContent on SubmitAlertRequest', () => {
     it.each<[string, number, (alert: PlainAlert, size: number) => void]>([
       ['headline', 160, (alert, size) => (alert.headline = text(size))],
       ['description', 8000, (alert, size) => (alert.description = text(size))],
-      ['handlingConditions', 2000, (alert, size) => {
-        alert.handlingCode = 'H3';
-        alert.handlingConditions = text(size);
-      }],
+      [
+        'handlingConditions',
+        2000,
+        (alert, size) => {
+          alert.handlingCode = 'H3';
+          alert.handlingConditions = text(size);
+        },
+      ],
       ['location.place', 200, (alert, size) => ((alert.location as Record<string, unknown>).place = text(size))],
       ['subjects[0].fullName', 200, (alert, size) => (alert.subjects = [{ type: 'person', fullName: text(size) }])],
-      ['subjects[0].concealment', 500, (alert, size) => (alert.subjects = [{ type: 'consignment', substance: 'x', quantityKg: 1, concealment: text(size) }])],
-      ['subjects[0].substance', 200, (alert, size) => (alert.subjects = [{ type: 'consignment', substance: text(size), quantityKg: 1 }])],
-      ['subjects[0].documentNumber', 50, (alert, size) => (alert.subjects = [{ type: 'person', fullName: 'x', documentNumber: text(size) }])],
-      ['subjects[0].plate', 20, (alert, size) => (alert.subjects = [{ type: 'vehicle', plate: text(size), registrationCountry: 'KG' }])],
+      [
+        'subjects[0].concealment',
+        500,
+        (alert, size) =>
+          (alert.subjects = [{ type: 'consignment', substance: 'x', quantityKg: 1, concealment: text(size) }]),
+      ],
+      [
+        'subjects[0].substance',
+        200,
+        (alert, size) => (alert.subjects = [{ type: 'consignment', substance: text(size), quantityKg: 1 }]),
+      ],
+      [
+        'subjects[0].documentNumber',
+        50,
+        (alert, size) => (alert.subjects = [{ type: 'person', fullName: 'x', documentNumber: text(size) }]),
+      ],
+      [
+        'subjects[0].plate',
+        20,
+        (alert, size) => (alert.subjects = [{ type: 'vehicle', plate: text(size), registrationCountry: 'KG' }]),
+      ],
       ['distribution.recipients', 100, (alert, size) => (alert.distribution.recipients = agencyIds(size))],
       ['distribution.sharingGroups', 20, (alert, size) => (alert.distribution.sharingGroups = agencyIds(size))],
-      ['subjects', 50, (alert, size) => (alert.subjects = Array.from({ length: size }, () => ({ type: 'container', number: 'CSQU3054383' })))],
+      [
+        'subjects',
+        50,
+        (alert, size) =>
+          (alert.subjects = Array.from({ length: size }, () => ({ type: 'container', number: 'CSQU3054383' }))),
+      ],
       ['references', 20, (alert, size) => (alert.references = uuids(size))],
     ])('%s accepts %d and rejects one more', async (path, limit, setSize) => {
       expect(await errorsOf(alertWith((alert) => setSize(alert, limit)))).toEqual([]);
@@ -275,8 +403,12 @@ describe('validateContent on SubmitAlertRequest', () => {
     });
 
     it('rejects an empty headline and a blank one', async () => {
-      expect(await errorsOf(alertWith((alert) => (alert.headline = '')))).toEqual([{ path: 'headline', message: 'must be 1 to 160 characters long' }]);
-      expect(await errorsOf(alertWith((alert) => (alert.headline = ' \u00a0 ')))).toEqual([{ path: 'headline', message: 'must not be blank' }]);
+      expect(await errorsOf(alertWith((alert) => (alert.headline = '')))).toEqual([
+        { path: 'headline', message: 'must be 1 to 160 characters long' },
+      ]);
+      expect(await errorsOf(alertWith((alert) => (alert.headline = ' \u00a0 ')))).toEqual([
+        { path: 'headline', message: 'must not be blank' },
+      ]);
     });
   });
 
@@ -295,7 +427,10 @@ describe('validateContent on SubmitAlertRequest', () => {
     it('accepts Cyrillic and Arabic script', async () => {
       const plain = alertWith((alert) => {
         alert.headline = 'Контейнер с героином — Нижний Пяндж';
-        alert.subjects = [{ type: 'vehicle', plate: 'А 123 ВС', registrationCountry: 'TJ' }, { type: 'person', fullName: 'محمد کریمی' }];
+        alert.subjects = [
+          { type: 'vehicle', plate: 'А 123 ВС', registrationCountry: 'TJ' },
+          { type: 'person', fullName: 'محمد کریمی' },
+        ];
       });
       expect(await errorsOf(plain)).toEqual([]);
     });
@@ -314,10 +449,19 @@ describe('validateContent on SubmitAlertRequest', () => {
     });
 
     it('require lat and lon together and within range', async () => {
-      expect(await errorsOf(alertWith((alert) => (alert.location = { country: 'TJ', lat: 37 })))).toEqual([{ path: 'location.lon', message: 'is required' }]);
-      expect(await errorsOf(alertWith((alert) => (alert.location = { country: 'TJ', lon: 68 })))).toEqual([{ path: 'location.lat', message: 'is required' }]);
-      expect(await pathsOf(alertWith((alert) => (alert.location = { country: 'TJ', lat: 90.5, lon: -181 })))).toEqual(['location.lat', 'location.lon']);
-      expect(await errorsOf(alertWith((alert) => (alert.location = { country: 'TJ', lat: -90, lon: 180 })))).toEqual([]);
+      expect(await errorsOf(alertWith((alert) => (alert.location = { country: 'TJ', lat: 37 })))).toEqual([
+        { path: 'location.lon', message: 'is required' },
+      ]);
+      expect(await errorsOf(alertWith((alert) => (alert.location = { country: 'TJ', lon: 68 })))).toEqual([
+        { path: 'location.lat', message: 'is required' },
+      ]);
+      expect(await pathsOf(alertWith((alert) => (alert.location = { country: 'TJ', lat: 90.5, lon: -181 })))).toEqual([
+        'location.lat',
+        'location.lon',
+      ]);
+      expect(await errorsOf(alertWith((alert) => (alert.location = { country: 'TJ', lat: -90, lon: 180 })))).toEqual(
+        [],
+      );
     });
   });
 
@@ -328,7 +472,9 @@ describe('validateContent on SubmitAlertRequest', () => {
   });
 
   it('takes the information grade as an integer, not a string', async () => {
-    expect(await pathsOf(alertWith((alert) => (alert.evaluation = { source: 'A', information: '1' })))).toEqual(['evaluation.information']);
+    expect(await pathsOf(alertWith((alert) => (alert.evaluation = { source: 'A', information: '1' })))).toEqual([
+      'evaluation.information',
+    ]);
   });
 });
 
@@ -336,7 +482,9 @@ describe('validateContent on the other request bodies', () => {
   it('UpdateAlertRequest needs a baseVersion that is an integer of at least 1', async () => {
     const update = (baseVersion: unknown): PlainAlert => alertWith((alert) => (alert.baseVersion = baseVersion));
     expect(await errorsOf(update(3), UpdateAlertRequest)).toEqual([]);
-    expect(await errorsOf(validPlainAlert(), UpdateAlertRequest)).toEqual([{ path: 'baseVersion', message: 'is required' }]);
+    expect(await errorsOf(validPlainAlert(), UpdateAlertRequest)).toEqual([
+      { path: 'baseVersion', message: 'is required' },
+    ]);
     for (const bad of [0, -1, 1.5, '1', null]) {
       expect(await pathsOf(update(bad), UpdateAlertRequest)).toEqual(['baseVersion']);
     }
@@ -358,7 +506,12 @@ describe('validateContent on the other request bodies', () => {
   it('AckRequest takes a version, a status and an optional note', async () => {
     expect(await errorsOf({ version: 2, status: 'actioned' }, AckRequest)).toEqual([]);
     expect(await errorsOf({ version: 1, status: 'rejected', note: 'Not our jurisdiction' }, AckRequest)).toEqual([]);
-    expect(await pathsOf({ version: 0, status: 'read', note: text(2001), by: 'me' }, AckRequest)).toEqual(['by', 'version', 'status', 'note']);
+    expect(await pathsOf({ version: 0, status: 'read', note: text(2001), by: 'me' }, AckRequest)).toEqual([
+      'by',
+      'version',
+      'status',
+      'note',
+    ]);
   });
 });
 
@@ -393,7 +546,10 @@ describe('flattenValidationErrors', () => {
     const instance = plainToInstance(
       AlertContent,
       alertWith((alert) => {
-        alert.subjects = [{ type: 'container', number: 'CSQU3054383' }, { type: 'container', number: 'CSQU3054384' }];
+        alert.subjects = [
+          { type: 'container', number: 'CSQU3054383' },
+          { type: 'container', number: 'CSQU3054384' },
+        ];
         alert.evaluation = { source: 'Q', information: 1 };
       }),
     );
@@ -405,8 +561,13 @@ describe('flattenValidationErrors', () => {
   });
 
   it('falls back to one message at the list when class-validator was told not to report values', async () => {
-    const instance = plainToInstance(AlertContent, alertWith((alert) => (alert.distribution.recipients = ['KG-BS', 'bad'])));
+    const instance = plainToInstance(
+      AlertContent,
+      alertWith((alert) => (alert.distribution.recipients = ['KG-BS', 'bad'])),
+    );
     const flat = flattenValidationErrors(await validate(instance, { validationError: { value: false } }));
-    expect(flat).toEqual([{ path: 'distribution.recipients', message: '[1] must be an agency id such as TJ-DCA or CARICC' }]);
+    expect(flat).toEqual([
+      { path: 'distribution.recipients', message: '[1] must be an agency id such as TJ-DCA or CARICC' },
+    ]);
   });
 });

@@ -67,7 +67,11 @@ function constraintErrors(error: ValidationError, path: string): FieldError[] {
  * class-validator's error tree as a flat list with paths such as `subjects[2].number`,
  * `distribution.recipients[0]`, `evaluation.source`. Usable as a ValidationPipe exceptionFactory body.
  */
-export function flattenValidationErrors(errors: readonly ValidationError[], parentPath = '', parentIsArray = false): FieldError[] {
+export function flattenValidationErrors(
+  errors: readonly ValidationError[],
+  parentPath = '',
+  parentIsArray = false,
+): FieldError[] {
   const flat: FieldError[] = [];
   for (const error of errors) {
     const path = childPath(parentPath, error.property, parentIsArray);
@@ -127,7 +131,10 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: Field
  * plainToInstance + validate with the contract options, returning either the typed instance or every
  * problem with its path. Use this (not plainToInstance alone) for every Kafka payload and HTTP body.
  */
-export async function parseContent<T extends object>(plain: unknown, cls: ClassConstructor<T>): Promise<ParseResult<T>> {
+export async function parseContent<T extends object>(
+  plain: unknown,
+  cls: ClassConstructor<T>,
+): Promise<ParseResult<T>> {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
   }
@@ -144,7 +151,10 @@ export async function parseContent<T extends object>(plain: unknown, cls: ClassC
 }
 
 /** Every problem of a plain document against a contract class; empty when it is valid. */
-export async function validateContent<T extends object>(plain: unknown, cls: ClassConstructor<T>): Promise<FieldError[]> {
+export async function validateContent<T extends object>(
+  plain: unknown,
+  cls: ClassConstructor<T>,
+): Promise<FieldError[]> {
   const result = await parseContent(plain, cls);
   return result.ok ? [] : result.errors;
 }

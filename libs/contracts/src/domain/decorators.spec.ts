@@ -33,11 +33,15 @@ describe('domain decorators', () => {
   });
 
   it('name the expected check digit of a container number', async () => {
-    expect(await messages({ container: 'CSQU3054384' })).toEqual({ container: ['container number check digit is wrong (expected 3)'] });
+    expect(await messages({ container: 'CSQU3054384' })).toEqual({
+      container: ['container number check digit is wrong (expected 3)'],
+    });
   });
 
   it('explain the container number format when it is malformed', async () => {
-    expect((await messages({ container: 'CSQU 305438 3' })).container[0]).toMatch(/^must be an ISO 6346 container number/);
+    expect((await messages({ container: 'CSQU 305438 3' })).container[0]).toMatch(
+      /^must be an ISO 6346 container number/,
+    );
   });
 
   it('name the expected check digit of an IMO number', async () => {
@@ -49,7 +53,12 @@ describe('domain decorators', () => {
   });
 
   it('reject a reserved country code, a non-E.164 phone, a local time and an impossible date', async () => {
-    const result = await messages({ country: 'XK', phone: '0992372212345', at: '2030-01-01T00:00:00', born: '1984-02-30' });
+    const result = await messages({
+      country: 'XK',
+      phone: '0992372212345',
+      at: '2030-01-01T00:00:00',
+      born: '1984-02-30',
+    });
     expect(Object.keys(result).sort()).toEqual(['at', 'born', 'country', 'phone']);
     expect(result.country[0]).toMatch(/ISO 3166-1 alpha-2/);
     expect(result.phone[0]).toMatch(/E\.164/);

@@ -4,7 +4,12 @@ import { containerNumberProblem } from './iso6346';
 import { isIsoCountry } from './iso-country';
 import { imoNumberProblem } from './imo';
 import { isIsoCalendarDate, isIsoInstant } from './instant';
-import { writtenContainerNumberProblem, writtenImoNumberProblem, WrittenIdentifierProblem, writtenPhoneNumberProblem } from './written-identifiers';
+import {
+  writtenContainerNumberProblem,
+  writtenImoNumberProblem,
+  WrittenIdentifierProblem,
+  writtenPhoneNumberProblem,
+} from './written-identifiers';
 
 /**
  * A class-validator constraint from a function that explains what is wrong with a value (null: nothing).
@@ -64,7 +69,9 @@ export function IsImoNumber(options?: ValidationOptions): PropertyDecorator {
     (value) => {
       const problem = imoNumberProblem(value);
       if (problem === null) return null;
-      return problem.kind === 'check-digit' ? `IMO number check digit is wrong (expected ${problem.expected})` : IMO_NUMBER_FORMAT_MESSAGE;
+      return problem.kind === 'check-digit'
+        ? `IMO number check digit is wrong (expected ${problem.expected})`
+        : IMO_NUMBER_FORMAT_MESSAGE;
     },
     options,
   );
@@ -79,7 +86,11 @@ export function IsIsoInstant(options?: ValidationOptions): PropertyDecorator {
 }
 
 export function IsIsoCalendarDate(options?: ValidationOptions): PropertyDecorator {
-  return ValidateWith('isIsoCalendarDate', (value) => (isIsoCalendarDate(value) ? null : ISO_CALENDAR_DATE_MESSAGE), options);
+  return ValidateWith(
+    'isIsoCalendarDate',
+    (value) => (isIsoCalendarDate(value) ? null : ISO_CALENDAR_DATE_MESSAGE),
+    options,
+  );
 }
 
 function writtenProblemMessage(problem: WrittenIdentifierProblem, what: string, format: string): string {
@@ -89,7 +100,8 @@ function writtenProblemMessage(problem: WrittenIdentifierProblem, what: string, 
 
 export const WRITTEN_CONTAINER_NUMBER_MESSAGE =
   'must be an ISO 6346 container number: 3-letter owner code, category U, J or Z, 6 digits and the check digit; spaces, dashes and lower case are fine (e.g. CSQU 305438-3)';
-export const WRITTEN_IMO_NUMBER_MESSAGE = 'must be an IMO ship number: 7 digits, with or without "IMO" (e.g. IMO 9074729)';
+export const WRITTEN_IMO_NUMBER_MESSAGE =
+  'must be an IMO ship number: 7 digits, with or without "IMO" (e.g. IMO 9074729)';
 
 /** A container number as written (spaces, dashes, lower case); its canonical form must have a valid check digit. */
 export function IsContainerNumberAsWritten(options?: ValidationOptions): PropertyDecorator {

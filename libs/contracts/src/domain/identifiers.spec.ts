@@ -94,14 +94,25 @@ describe('identifier normalisers', () => {
     });
 
     it('lists an identifier once even when two subjects spell it differently', () => {
-      expect(identifiersOf([
-        { type: 'container', number: 'CSQU3054383' },
-        { type: 'container', number: 'csqu 305438-3' },
-      ])).toEqual([{ kind: 'container', key: 'CSQU3054383' }]);
+      expect(
+        identifiersOf([
+          { type: 'container', number: 'CSQU3054383' },
+          { type: 'container', number: 'csqu 305438-3' },
+        ]),
+      ).toEqual([{ kind: 'container', key: 'CSQU3054383' }]);
     });
 
     it('ignores malformed entries instead of throwing (matching must never block routing)', () => {
-      expect(identifiersOf([null, 7, 'x', { type: 'container' }, { type: 'vehicle', plate: 5 }, { type: 'unknown', number: 'x' }])).toEqual([]);
+      expect(
+        identifiersOf([
+          null,
+          7,
+          'x',
+          { type: 'container' },
+          { type: 'vehicle', plate: 5 },
+          { type: 'unknown', number: 'x' },
+        ]),
+      ).toEqual([]);
       expect(identifiersOf(undefined)).toEqual([]);
     });
   });
@@ -132,28 +143,42 @@ describe('identifier normalisers (properties)', () => {
 
   it('a plate matches however it is spaced, dotted, dashed or cased', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(plateCharacter, separator), { minLength: 1, maxLength: 10 }), fc.boolean(), (parts, lower) => {
-        const plain = parts.map(([c]) => c).join('');
-        const written = parts.map(([c, s]) => (lower ? c.toLowerCase() : c) + s).join('');
-        expect(normalisePlate(written)).toBe(plain);
-      }),
+      fc.property(
+        fc.array(fc.tuple(plateCharacter, separator), { minLength: 1, maxLength: 10 }),
+        fc.boolean(),
+        (parts, lower) => {
+          const plain = parts.map(([c]) => c).join('');
+          const written = parts.map(([c, s]) => (lower ? c.toLowerCase() : c) + s).join('');
+          expect(normalisePlate(written)).toBe(plain);
+        },
+      ),
     );
   });
 
   it('a phone number matches however its digits are grouped', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.constantFrom(' ', '-', '(', ')', '.', '')), { minLength: 8, maxLength: 14 }), (parts) => {
-        const digits = `+9${parts.map(([d]) => d).join('')}`;
-        const written = `+9${parts.map(([d, s]) => `${d}${s}`).join('')}`;
-        expect(normalisePhone(written)).toBe(digits);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.constantFrom(' ', '-', '(', ')', '.', '')), {
+          minLength: 8,
+          maxLength: 14,
+        }),
+        (parts) => {
+          const digits = `+9${parts.map(([d]) => d).join('')}`;
+          const written = `+9${parts.map(([d, s]) => `${d}${s}`).join('')}`;
+          expect(normalisePhone(written)).toBe(digits);
+        },
+      ),
     );
   });
 
   it('identifiersOf gives the same keys for already-normalised subjects (keys are fixed points)', () => {
     const subject = fc.oneof(
       fc.record({ type: fc.constant('container'), number: fc.string({ minLength: 1, maxLength: 15 }) }),
-      fc.record({ type: fc.constant('vehicle'), plate: fc.string({ minLength: 1, maxLength: 12 }), registrationCountry: fc.constantFrom('KG', 'tj', 'KZ') }),
+      fc.record({
+        type: fc.constant('vehicle'),
+        plate: fc.string({ minLength: 1, maxLength: 12 }),
+        registrationCountry: fc.constantFrom('KG', 'tj', 'KZ'),
+      }),
       fc.record({ type: fc.constant('phone'), number: fc.string({ minLength: 1, maxLength: 16 }) }),
       fc.record({ type: fc.constant('vessel'), imo: fc.string({ minLength: 1, maxLength: 12 }) }),
     );
@@ -166,7 +191,11 @@ describe('identifier normalisers (properties)', () => {
               case 'container':
                 return { type: 'container', number: id.key };
               case 'vehicle-plate':
-                return { type: 'vehicle', plate: id.key.slice(id.key.indexOf(':') + 1), registrationCountry: id.key.slice(0, id.key.indexOf(':')) };
+                return {
+                  type: 'vehicle',
+                  plate: id.key.slice(id.key.indexOf(':') + 1),
+                  registrationCountry: id.key.slice(0, id.key.indexOf(':')),
+                };
               case 'phone':
                 return { type: 'phone', number: id.key };
               default:

@@ -4,7 +4,14 @@
  * every normaliser is idempotent (normalising a key gives the key back), which the property tests check.
  */
 
-export const IDENTIFIER_KINDS = ['container', 'vehicle-plate', 'vehicle-vin', 'person-document', 'phone', 'vessel-imo'] as const;
+export const IDENTIFIER_KINDS = [
+  'container',
+  'vehicle-plate',
+  'vehicle-vin',
+  'person-document',
+  'phone',
+  'vessel-imo',
+] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 export interface Identifier {
@@ -26,7 +33,19 @@ export const IDENTIFIER_LABELS: Readonly<Record<IdentifierKind, string>> = {
  * and document numbers on Cyrillic keyboards; "А123ВС" and "A123BC" are the same plate.
  */
 const CYRILLIC_LOOKALIKES: Readonly<Record<string, string>> = {
-  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y', Х: 'X', І: 'I',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  У: 'Y',
+  Х: 'X',
+  І: 'I',
 };
 const CYRILLIC_LOOKALIKE_PATTERN = new RegExp(`[${Object.keys(CYRILLIC_LOOKALIKES).join('')}]`, 'gu');
 

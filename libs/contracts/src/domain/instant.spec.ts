@@ -35,14 +35,19 @@ describe('parseInstant', () => {
     expect(isIsoInstant(value)).toBe(false);
   });
 
-  it.each([null, 1906545600000, new Date()])('rejects the non-string %j', (value) => expect(parseInstant(value)).toBeNull());
+  it.each([null, 1906545600000, new Date()])('rejects the non-string %j', (value) =>
+    expect(parseInstant(value)).toBeNull(),
+  );
 });
 
 describe('calendar dates', () => {
-  it.each(['1984-03-21', '2000-02-29', '1900-12-31'])('accepts %s', (value) => expect(isIsoCalendarDate(value)).toBe(true));
+  it.each(['1984-03-21', '2000-02-29', '1900-12-31'])('accepts %s', (value) =>
+    expect(isIsoCalendarDate(value)).toBe(true),
+  );
 
-  it.each(['1900-02-29', '1984-3-21', '1984-03-21T00:00:00Z', '21.03.1984', '1984-00-10', '1984-03-32', ''])('rejects %j', (value) =>
-    expect(isIsoCalendarDate(value)).toBe(false),
+  it.each(['1900-02-29', '1984-3-21', '1984-03-21T00:00:00Z', '21.03.1984', '1984-00-10', '1984-03-32', ''])(
+    'rejects %j',
+    (value) => expect(isIsoCalendarDate(value)).toBe(false),
   );
 
   it('gives the start of the day in UTC', () => {

@@ -3,8 +3,32 @@ import { containerNumberProblem, isIso6346, iso6346CheckDigit } from './iso6346'
 
 /** The letter values of ISO 6346 Annex A, written out independently of the implementation's generator. */
 const ANNEX_A: Record<string, number> = {
-  A: 10, B: 12, C: 13, D: 14, E: 15, F: 16, G: 17, H: 18, I: 19, J: 20, K: 21, L: 23, M: 24,
-  N: 25, O: 26, P: 27, Q: 28, R: 29, S: 30, T: 31, U: 32, V: 34, W: 35, X: 36, Y: 37, Z: 38,
+  A: 10,
+  B: 12,
+  C: 13,
+  D: 14,
+  E: 15,
+  F: 16,
+  G: 17,
+  H: 18,
+  I: 19,
+  J: 20,
+  K: 21,
+  L: 23,
+  M: 24,
+  N: 25,
+  O: 26,
+  P: 27,
+  Q: 28,
+  R: 29,
+  S: 30,
+  T: 31,
+  U: 32,
+  V: 34,
+  W: 35,
+  X: 36,
+  Y: 37,
+  Z: 38,
 };
 
 function weightedSumMod11(first10: string): number {
@@ -66,15 +90,13 @@ describe('ISO 6346 container numbers', () => {
   });
 
   const ownerCategorySerial = fc
-    .tuple(
-      fc.stringMatching(/^[A-Z]{3}$/),
-      fc.constantFrom('U', 'J', 'Z'),
-      fc.stringMatching(/^\d{6}$/),
-    )
+    .tuple(fc.stringMatching(/^[A-Z]{3}$/), fc.constantFrom('U', 'J', 'Z'), fc.stringMatching(/^\d{6}$/))
     .map(([owner, category, serial]) => `${owner}${category}${serial}`);
 
   it('agrees with the Annex A table for every owner code, category and serial', () => {
-    fc.assert(fc.property(ownerCategorySerial, (first10) => iso6346CheckDigit(first10) === referenceCheckDigit(first10)));
+    fc.assert(
+      fc.property(ownerCategorySerial, (first10) => iso6346CheckDigit(first10) === referenceCheckDigit(first10)),
+    );
   });
 
   it('accepts exactly one of the ten possible final digits', () => {
@@ -90,12 +112,17 @@ describe('ISO 6346 container numbers', () => {
   // case the mod-11 sum catches every single-digit error.
   it('detects every single-digit change in the serial when neither number has remainder 10', () => {
     fc.assert(
-      fc.property(ownerCategorySerial, fc.integer({ min: 4, max: 9 }), fc.integer({ min: 1, max: 9 }), (first10, position, delta) => {
-        const changedDigit = (Number(first10[position]) + delta) % 10;
-        const mutated10 = first10.slice(0, position) + String(changedDigit) + first10.slice(position + 1);
-        fc.pre(weightedSumMod11(first10) !== 10 && weightedSumMod11(mutated10) !== 10);
-        return !isIso6346(mutated10 + String(iso6346CheckDigit(first10)));
-      }),
+      fc.property(
+        ownerCategorySerial,
+        fc.integer({ min: 4, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        (first10, position, delta) => {
+          const changedDigit = (Number(first10[position]) + delta) % 10;
+          const mutated10 = first10.slice(0, position) + String(changedDigit) + first10.slice(position + 1);
+          fc.pre(weightedSumMod11(first10) !== 10 && weightedSumMod11(mutated10) !== 10);
+          return !isIso6346(mutated10 + String(iso6346CheckDigit(first10)));
+        },
+      ),
     );
   });
 });

@@ -16,7 +16,8 @@ export const WRITTEN_IDENTIFIER_MAX = 32;
 /** One line of at most WRITTEN_IDENTIFIER_MAX characters: the normaliser would drop a line break, the stored text would not. */
 function writtenTextProblem(value: unknown): string | null {
   if (typeof value !== 'string') return 'must be a string';
-  if (value.length === 0 || [...value].length > WRITTEN_IDENTIFIER_MAX) return `must be 1 to ${WRITTEN_IDENTIFIER_MAX} characters long`;
+  if (value.length === 0 || [...value].length > WRITTEN_IDENTIFIER_MAX)
+    return `must be 1 to ${WRITTEN_IDENTIFIER_MAX} characters long`;
   if (/[\p{Cc}\u2028\u2029]/u.test(value)) return 'must be a single line without control characters';
   return null;
 }
@@ -38,5 +39,7 @@ export function writtenImoNumberProblem(value: unknown): WrittenIdentifierProble
 export function writtenPhoneNumberProblem(value: unknown): string | null {
   const text = writtenTextProblem(value);
   if (text) return text;
-  return isE164(normalisePhone(value as string)) ? null : 'must be an E.164 phone number: + and 8 to 15 digits; spaces, dashes and parentheses are fine (e.g. +992 93 555-12-34)';
+  return isE164(normalisePhone(value as string))
+    ? null
+    : 'must be an E.164 phone number: + and 8 to 15 digits; spaces, dashes and parentheses are fine (e.g. +992 93 555-12-34)';
 }

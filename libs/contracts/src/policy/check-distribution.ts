@@ -8,7 +8,12 @@ import { RoutingContent } from './routing-policy';
  * Distribution problems the gateway answers with 400: the TLP and scope rules plus everything that needs
  * reference data — unknown or inactive recipients, the sender addressing itself, unknown or expired groups.
  */
-export function checkDistribution(content: RoutingContent, sender: string, ref: ReferenceView, now: Date): FieldError[] {
+export function checkDistribution(
+  content: RoutingContent,
+  sender: string,
+  ref: ReferenceView,
+  now: Date,
+): FieldError[] {
   const agencies = indexAgencies(ref);
   const groups = indexSharingGroups(ref);
   const errors: FieldError[] = [...distributionRuleErrors(content)];
@@ -44,7 +49,10 @@ export function submissionErrors(content: AlertContent, sender: string, ref: Ref
  * replica has not caught up with an agency or group created just before the submission: retry later
  * rather than withhold for good.
  */
-export function missingReferences(content: RoutingContent, ref: ReferenceView): { agencies: string[]; sharingGroups: string[] } {
+export function missingReferences(
+  content: RoutingContent,
+  ref: ReferenceView,
+): { agencies: string[]; sharingGroups: string[] } {
   const agencies = indexAgencies(ref);
   const groups = indexSharingGroups(ref);
   return {

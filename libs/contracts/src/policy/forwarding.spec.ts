@@ -2,7 +2,8 @@ import { HANDLING_CODES, TLP_LEVELS } from '../alert/enums';
 import { forwardAllowed } from './forwarding';
 
 describe('forwardAllowed', () => {
-  const refused = (tlp: string, handlingCode: string): boolean => tlp === 'RED' || tlp === 'AMBER+STRICT' || handlingCode === 'H2';
+  const refused = (tlp: string, handlingCode: string): boolean =>
+    tlp === 'RED' || tlp === 'AMBER+STRICT' || handlingCode === 'H2';
 
   it.each(TLP_LEVELS.flatMap((tlp) => HANDLING_CODES.map((handlingCode) => [tlp, handlingCode] as const)))(
     'TLP %s with %s',

@@ -10,7 +10,13 @@ const NOW = new Date('2025-05-01T10:00:00Z');
 /** A small id space so that random sets overlap: senders, recipients, members and previous recipients collide often. */
 const AGENCY_IDS = ['TJ-DCA', 'KG-BS', 'UZ-NCDC', 'KZ-CUSTOMS', 'TM-BS', 'AF-CNPA', 'CARICC', 'XX-GHOST'];
 const GROUP_IDS = ['g1', 'g2', 'g3', 'g-missing'];
-const EXPIRIES = [null, '2024-01-01T00:00:00Z', '2025-05-01T10:00:00Z', '2025-05-01T10:00:00.001Z', '2030-01-01T00:00:00Z'];
+const EXPIRIES = [
+  null,
+  '2024-01-01T00:00:00Z',
+  '2025-05-01T10:00:00Z',
+  '2025-05-01T10:00:00.001Z',
+  '2030-01-01T00:00:00Z',
+];
 
 const referenceView: fc.Arbitrary<ReferenceView> = fc.record({
   agencies: fc.uniqueArray(
@@ -49,16 +55,24 @@ const routingInput: fc.Arbitrary<RoutingInput> = fc.record({
 });
 
 function inputOfKind(kind: RoutingInput['kind']): fc.Arbitrary<RoutingInput> {
-  return routingInput.map((input) => ({ ...input, kind, previousRecipients: kind === 'alert' ? [] : input.previousRecipients }));
+  return routingInput.map((input) => ({
+    ...input,
+    kind,
+    previousRecipients: kind === 'alert' ? [] : input.previousRecipients,
+  }));
 }
 
 const deliveredIds = (decisions: RoutingDecision[], withContent?: boolean): string[] =>
   decisions
-    .filter((decision) => decision.decision === 'delivered' && (withContent === undefined || decision.asCancel !== withContent))
+    .filter(
+      (decision) =>
+        decision.decision === 'delivered' && (withContent === undefined || decision.asCancel !== withContent),
+    )
     .map((decision) => decision.recipient)
     .sort();
 
-const activeIds = (ref: ReferenceView): Set<string> => new Set(ref.agencies.filter((agency) => agency.active).map((agency) => agency.id));
+const activeIds = (ref: ReferenceView): Set<string> =>
+  new Set(ref.agencies.filter((agency) => agency.active).map((agency) => agency.id));
 
 /** Who may receive new content, written independently of the implementation from the rules in PRODUCT.md. */
 function entitledModel(input: RoutingInput): string[] {
@@ -71,7 +85,8 @@ function entitledModel(input: RoutingInput): string[] {
     reach = new Set(distribution.recipients);
     if (!requiresExplicitRecipients(tlp)) {
       for (const group of input.ref.sharingGroups) {
-        if (distribution.sharingGroups.includes(group.id) && !isGroupExpired(group, input.now)) group.members.forEach((id) => reach.add(id));
+        if (distribution.sharingGroups.includes(group.id) && !isGroupExpired(group, input.now))
+          group.members.forEach((id) => reach.add(id));
       }
     }
   }
@@ -97,7 +112,8 @@ describe('RoutingPolicy properties', () => {
   it('gives the same answer per recipient as for the whole list', () => {
     fc.assert(
       fc.property(routingInput, (input) => {
-        for (const decision of decideRecipients(input)) expect(decideRecipient(input, decision.recipient)).toEqual(decision);
+        for (const decision of decideRecipients(input))
+          expect(decideRecipient(input, decision.recipient)).toEqual(decision);
       }),
     );
   });
@@ -122,7 +138,9 @@ describe('RoutingPolicy properties', () => {
   });
 
   it('regional non-strict content reaches exactly the active agencies other than the sender', () => {
-    const regional = routingInput.filter((input) => input.content.distribution.scope === 'regional' && !requiresExplicitRecipients(input.content.tlp));
+    const regional = routingInput.filter(
+      (input) => input.content.distribution.scope === 'regional' && !requiresExplicitRecipients(input.content.tlp),
+    );
     fc.assert(
       fc.property(regional, (input) => {
         const expected = [...activeIds(input.ref)].filter((id) => id !== input.sender).sort();
@@ -132,11 +150,16 @@ describe('RoutingPolicy properties', () => {
   });
 
   it('never sends RED or AMBER+STRICT content to anyone but its explicit recipients (alert and update)', () => {
-    const strict = routingInput.filter((input) => input.kind !== 'cancel' && requiresExplicitRecipients(input.content.tlp));
+    const strict = routingInput.filter(
+      (input) => input.kind !== 'cancel' && requiresExplicitRecipients(input.content.tlp),
+    );
     fc.assert(
       fc.property(strict, (input) => {
         const withContent = deliveredIds(decideRecipients(input), true);
-        return withContent.every((id) => input.content.distribution.recipients.includes(id) && input.content.distribution.scope === 'restricted');
+        return withContent.every(
+          (id) =>
+            input.content.distribution.recipients.includes(id) && input.content.distribution.scope === 'restricted',
+        );
       }),
     );
   });
@@ -147,7 +170,9 @@ describe('RoutingPolicy properties', () => {
         const decisions = decideRecipients(input);
         const entitled = entitledModel(input);
         expect(deliveredIds(decisions, true)).toEqual(entitled);
-        const expectedWithdrawals = input.previousRecipients.filter((id) => id !== input.sender && !entitled.includes(id)).sort();
+        const expectedWithdrawals = input.previousRecipients
+          .filter((id) => id !== input.sender && !entitled.includes(id))
+          .sort();
         expect(deliveredIds(decisions, false)).toEqual(expectedWithdrawals);
       }),
     );
@@ -168,7 +193,9 @@ describe('RoutingPolicy properties', () => {
         const decisions = decideRecipients(input);
         const expected = [...new Set(input.previousRecipients)].filter((id) => id !== input.sender).sort();
         expect(deliveredIds(decisions)).toEqual(expected);
-        expect(decisions.filter((decision) => decision.decision === 'delivered').every((decision) => decision.asCancel)).toBe(true);
+        expect(
+          decisions.filter((decision) => decision.decision === 'delivered').every((decision) => decision.asCancel),
+        ).toBe(true);
       }),
     );
   });

@@ -1,9 +1,21 @@
 import { DistributionScope, TlpLevel } from '../alert/enums';
 import { NOW, REF, SENDER } from './policy.fixtures';
-import { decideRecipient, decideRecipients, RoutingContent, RoutingDecision, RoutingInput, RoutingPolicy } from './routing-policy';
+import {
+  decideRecipient,
+  decideRecipients,
+  RoutingContent,
+  RoutingDecision,
+  RoutingInput,
+  RoutingPolicy,
+} from './routing-policy';
 import { RoutingReason } from './routing-reason';
 
-function routingContent(tlp: TlpLevel, scope: DistributionScope, recipients: string[] = [], sharingGroups: string[] = []): RoutingContent {
+function routingContent(
+  tlp: TlpLevel,
+  scope: DistributionScope,
+  recipients: string[] = [],
+  sharingGroups: string[] = [],
+): RoutingContent {
   return { tlp, distribution: { scope, recipients, sharingGroups } };
 }
 
@@ -32,7 +44,9 @@ describe('RoutingPolicy: a new alert', () => {
   });
 
   it('restricted reaches the recipients and the members of the named groups, sender and inactive members excepted', () => {
-    const decisions = decideRecipients(input({ content: routingContent('AMBER', 'restricted', ['KG-BS'], ['ca-customs']) }));
+    const decisions = decideRecipients(
+      input({ content: routingContent('AMBER', 'restricted', ['KG-BS'], ['ca-customs']) }),
+    );
     expect(summary(decisions)).toEqual([
       '- CARICC: NOT_ADDRESSED',
       '+ KG-BS: ADDRESSED',
@@ -44,17 +58,29 @@ describe('RoutingPolicy: a new alert', () => {
   });
 
   it('prefers ADDRESSED over GROUP_MEMBER when an agency is both', () => {
-    const decision = decideRecipient(input({ content: routingContent('AMBER', 'restricted', ['UZ-NCDC'], ['ca-customs']) }), 'UZ-NCDC');
-    expect(decision).toEqual({ recipient: 'UZ-NCDC', decision: 'delivered', reason: RoutingReason.Addressed, asCancel: false });
+    const decision = decideRecipient(
+      input({ content: routingContent('AMBER', 'restricted', ['UZ-NCDC'], ['ca-customs']) }),
+      'UZ-NCDC',
+    );
+    expect(decision).toEqual({
+      recipient: 'UZ-NCDC',
+      decision: 'delivered',
+      reason: RoutingReason.Addressed,
+      asCancel: false,
+    });
   });
 
   it('withholds from members of an expired group unless another named group still includes them', () => {
-    const onlyExpired = decideRecipients(input({ content: routingContent('GREEN', 'restricted', [], ['old-operation']) }));
+    const onlyExpired = decideRecipients(
+      input({ content: routingContent('GREEN', 'restricted', [], ['old-operation']) }),
+    );
     expect(summary(onlyExpired).filter((line) => /KG-BS|KZ-CUSTOMS/.test(line))).toEqual([
       '- KG-BS: GROUP_EXPIRED',
       '- KZ-CUSTOMS: GROUP_EXPIRED',
     ]);
-    const withLiveGroup = decideRecipients(input({ content: routingContent('GREEN', 'restricted', [], ['old-operation', 'spring-operation']) }));
+    const withLiveGroup = decideRecipients(
+      input({ content: routingContent('GREEN', 'restricted', [], ['old-operation', 'spring-operation']) }),
+    );
     expect(summary(withLiveGroup).filter((line) => /KG-BS|KZ-CUSTOMS/.test(line))).toEqual([
       '- KG-BS: GROUP_EXPIRED',
       '+ KZ-CUSTOMS: GROUP_MEMBER',
@@ -62,7 +88,9 @@ describe('RoutingPolicy: a new alert', () => {
   });
 
   it('never sends RED to group members, even when a group slipped past the gateway', () => {
-    const decisions = decideRecipients(input({ content: routingContent('RED', 'restricted', ['KG-BS'], ['ca-customs']) }));
+    const decisions = decideRecipients(
+      input({ content: routingContent('RED', 'restricted', ['KG-BS'], ['ca-customs']) }),
+    );
     expect(summary(decisions)).toEqual([
       '- CARICC: NOT_ADDRESSED',
       '+ KG-BS: ADDRESSED',
@@ -74,11 +102,16 @@ describe('RoutingPolicy: a new alert', () => {
   });
 
   it('sends AMBER+STRICT to explicit recipients only', () => {
-    const decisions = decideRecipients(input({ content: routingContent('AMBER+STRICT', 'restricted', ['UZ-NCDC'], ['ca-customs']) }));
-    expect(summary(decisions).filter((line) => line.startsWith('+'))).toEqual(['+ UZ-NCDC: ADDRESSED']);
-    expect(decideRecipient(input({ content: routingContent('AMBER+STRICT', 'restricted', ['UZ-NCDC'], ['ca-customs']) }), 'KZ-CUSTOMS').reason).toBe(
-      RoutingReason.TlpRequiresExplicitRecipient,
+    const decisions = decideRecipients(
+      input({ content: routingContent('AMBER+STRICT', 'restricted', ['UZ-NCDC'], ['ca-customs']) }),
     );
+    expect(summary(decisions).filter((line) => line.startsWith('+'))).toEqual(['+ UZ-NCDC: ADDRESSED']);
+    expect(
+      decideRecipient(
+        input({ content: routingContent('AMBER+STRICT', 'restricted', ['UZ-NCDC'], ['ca-customs']) }),
+        'KZ-CUSTOMS',
+      ).reason,
+    ).toBe(RoutingReason.TlpRequiresExplicitRecipient);
   });
 
   it.each<TlpLevel>(['RED', 'AMBER+STRICT'])('withholds %s with regional scope from everyone', (tlp) => {
@@ -90,7 +123,9 @@ describe('RoutingPolicy: a new alert', () => {
   });
 
   it('withholds from an addressed agency that is inactive, unknown, or the sender itself', () => {
-    const decisions = decideRecipients(input({ content: routingContent('AMBER', 'restricted', ['TM-BS', 'KZ-NEW', 'TJ-DCA']) }));
+    const decisions = decideRecipients(
+      input({ content: routingContent('AMBER', 'restricted', ['TM-BS', 'KZ-NEW', 'TJ-DCA']) }),
+    );
     expect(summary(decisions)).toEqual([
       '- CARICC: NOT_ADDRESSED',
       '- KG-BS: NOT_ADDRESSED',
@@ -103,7 +138,9 @@ describe('RoutingPolicy: a new alert', () => {
   });
 
   it('ignores named groups that do not exist', () => {
-    const decisions = decideRecipients(input({ content: routingContent('GREEN', 'restricted', ['KG-BS'], ['no-such-group']) }));
+    const decisions = decideRecipients(
+      input({ content: routingContent('GREEN', 'restricted', ['KG-BS'], ['no-such-group']) }),
+    );
     expect(summary(decisions).filter((line) => line.startsWith('+'))).toEqual(['+ KG-BS: ADDRESSED']);
   });
 });
@@ -129,10 +166,19 @@ describe('RoutingPolicy: an update', () => {
 
   it('withdraws instead of updating a previous recipient that has been deactivated', () => {
     const decision = decideRecipient(
-      input({ kind: 'update', content: routingContent('AMBER', 'restricted', ['TM-BS', 'KG-BS']), previousRecipients: ['TM-BS', 'KG-BS'] }),
+      input({
+        kind: 'update',
+        content: routingContent('AMBER', 'restricted', ['TM-BS', 'KG-BS']),
+        previousRecipients: ['TM-BS', 'KG-BS'],
+      }),
       'TM-BS',
     );
-    expect(decision).toEqual({ recipient: 'TM-BS', decision: 'delivered', reason: RoutingReason.RecalledInactive, asCancel: true });
+    expect(decision).toEqual({
+      recipient: 'TM-BS',
+      decision: 'delivered',
+      reason: RoutingReason.RecalledInactive,
+      asCancel: true,
+    });
   });
 
   it('withdraws from a previous recipient the reference data no longer knows', () => {
@@ -140,7 +186,12 @@ describe('RoutingPolicy: an update', () => {
       input({ kind: 'update', content: routingContent('GREEN', 'regional'), previousRecipients: ['XX-GONE'] }),
       'XX-GONE',
     );
-    expect(decision).toEqual({ recipient: 'XX-GONE', decision: 'delivered', reason: RoutingReason.RecalledInactive, asCancel: true });
+    expect(decision).toEqual({
+      recipient: 'XX-GONE',
+      decision: 'delivered',
+      reason: RoutingReason.RecalledInactive,
+      asCancel: true,
+    });
   });
 
   it('withdraws from former group members when the update raises the TLP to RED', () => {
@@ -159,8 +210,16 @@ describe('RoutingPolicy: an update', () => {
   });
 
   it('does not withdraw from an agency that never received the alert', () => {
-    const decision = decideRecipient(input({ kind: 'update', content: routingContent('AMBER', 'restricted', ['KG-BS']) }), 'UZ-NCDC');
-    expect(decision).toEqual({ recipient: 'UZ-NCDC', decision: 'withheld', reason: RoutingReason.NotAddressed, asCancel: false });
+    const decision = decideRecipient(
+      input({ kind: 'update', content: routingContent('AMBER', 'restricted', ['KG-BS']) }),
+      'UZ-NCDC',
+    );
+    expect(decision).toEqual({
+      recipient: 'UZ-NCDC',
+      decision: 'withheld',
+      reason: RoutingReason.NotAddressed,
+      asCancel: false,
+    });
   });
 });
 
@@ -186,9 +245,15 @@ describe('RoutingPolicy: a cancel', () => {
 
   it('does not consult the content: a cancelled RED alert still reaches everyone who had it', () => {
     const decisions = decideRecipients(
-      input({ kind: 'cancel', content: routingContent('RED', 'regional', [], ['ca-customs']), previousRecipients: ['UZ-NCDC'] }),
+      input({
+        kind: 'cancel',
+        content: routingContent('RED', 'regional', [], ['ca-customs']),
+        previousRecipients: ['UZ-NCDC'],
+      }),
     );
-    expect(summary(decisions).filter((line) => line.startsWith('+'))).toEqual(['+ UZ-NCDC: PREVIOUS_RECIPIENT (cancel)']);
+    expect(summary(decisions).filter((line) => line.startsWith('+'))).toEqual([
+      '+ UZ-NCDC: PREVIOUS_RECIPIENT (cancel)',
+    ]);
   });
 });
 

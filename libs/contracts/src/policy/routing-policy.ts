@@ -1,7 +1,14 @@
 import { AlertContent } from '../alert/alert-content';
 import { requiresExplicitRecipients } from '../alert/tlp';
 import { DeliveryKind } from '../messages';
-import { AgencyView, indexAgencies, indexSharingGroups, isGroupExpired, ReferenceView, SharingGroupView } from './reference-view';
+import {
+  AgencyView,
+  indexAgencies,
+  indexSharingGroups,
+  isGroupExpired,
+  ReferenceView,
+  SharingGroupView,
+} from './reference-view';
 import { DeliveredReason, RoutingReason, WithheldReason } from './routing-reason';
 
 /** The parts of an alert that decide who receives it. */

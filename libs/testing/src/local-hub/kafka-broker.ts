@@ -34,7 +34,11 @@ export type BrokerName = 'dev' | 'test' | 'bench';
 /** Broker instances: the hub's own (npm start) and the tests' (npm test), so a test run never touches dev data. */
 export const INSTANCES: Readonly<Record<BrokerName, BrokerInstance>> = {
   dev: { port: 9092, controllerPort: 9093, dir: path.join(ROOT, '.hub', 'kafka', 'dev') },
-  test: { port: 19092 + TEST_SLOT * 100, controllerPort: 19093 + TEST_SLOT * 100, dir: path.join(ROOT, '.hub', 'kafka', 'test') },
+  test: {
+    port: 19092 + TEST_SLOT * 100,
+    controllerPort: 19093 + TEST_SLOT * 100,
+    dir: path.join(ROOT, '.hub', 'kafka', 'test'),
+  },
   /** npm run bench: formatted fresh each run and stopped at the end. */
   bench: { port: 29092, controllerPort: 29093, dir: path.join(ROOT, '.hub', 'kafka', 'bench') },
 };
@@ -71,7 +75,10 @@ function securityProperties({ port, controllerPort }: { port: number; controller
 
 /** `kafka-storage format` arguments that create every principal's SCRAM credentials in the new cluster's metadata. */
 function scramFormatArguments(): string[] {
-  return KAFKA_PRINCIPALS.flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.username},password=${kafkaPassword(user.username)}]`]);
+  return KAFKA_PRINCIPALS.flatMap((user) => [
+    '--add-scram',
+    `SCRAM-SHA-512=[name=${user.username},password=${kafkaPassword(user.username)}]`,
+  ]);
 }
 
 /** What the users were formatted with (hashed), so a broker formatted with other passwords is not silently reused. */
@@ -87,25 +94,52 @@ export function ensureKafkaJars(): void {
   fs.mkdirSync(LIBS, { recursive: true });
   const result = spawnSync(
     'mvn',
-    ['-q', '-B', '-f', POM, 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies', `-DoutputDirectory=${LIBS}`, '-DincludeScope=runtime'],
+    [
+      '-q',
+      '-B',
+      '-f',
+      POM,
+      'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies',
+      `-DoutputDirectory=${LIBS}`,
+      '-DincludeScope=runtime',
+    ],
     { stdio: 'inherit' },
   );
-  if (result.status !== 0 || !fs.existsSync(marker)) throw new Error('could not fetch the Kafka jars with Maven (see output above)');
+  if (result.status !== 0 || !fs.existsSync(marker))
+    throw new Error('could not fetch the Kafka jars with Maven (see output above)');
 }
 
 function java(args: string[], options: SpawnSyncOptions = {}) {
-  return spawnSync('java', ['-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, ...args], { ...options, encoding: 'utf8' });
+  return spawnSync('java', ['-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, ...args], {
+    ...options,
+    encoding: 'utf8',
+  });
 }
 
 function newClusterId(): string {
   return java(['kafka.tools.StorageTool', 'random-uuid']).stdout.trim().split('\n').pop() as string;
 }
 
-function spawnBroker(propsFile: string, logFile: string, heap: { min: number; max: number }, detached: boolean): ChildProcess {
+function spawnBroker(
+  propsFile: string,
+  logFile: string,
+  heap: { min: number; max: number },
+  detached: boolean,
+): ChildProcess {
   const out = fs.openSync(logFile, 'a');
   const child = spawn(
     'java',
-    [`-Xms${heap.min}m`, `-Xmx${heap.max}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, 'kafka.Kafka', propsFile],
+    [
+      `-Xms${heap.min}m`,
+      `-Xmx${heap.max}m`,
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      '-cp',
+      `${LIBS}/*`,
+      `-Dlog4j.configuration=file:${LOG4J}`,
+      'kafka.Kafka',
+      propsFile,
+    ],
     { detached, stdio: ['ignore', out, out] },
   );
   fs.closeSync(out);
@@ -164,7 +198,12 @@ export async function waitForBroker(brokers: string[], timeoutMs = 90000): Promi
   const deadline = Date.now() + timeoutMs;
   let lastError: Error | null = null;
   while (Date.now() < deadline) {
-    const admin = new Kafka({ clientId: 'hub-wait', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    const admin = new Kafka({
+      clientId: 'hub-wait',
+      ...kafkaClientConfig(brokers),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
@@ -188,13 +227,20 @@ export interface LocalBroker {
 }
 
 /** Starts the named local broker (reusing one already running unless `fresh`). */
-export async function startKafka(name: BrokerName = 'dev', { fresh = false, owned = false }: { fresh?: boolean; owned?: boolean } = {}): Promise<LocalBroker> {
+export async function startKafka(
+  name: BrokerName = 'dev',
+  { fresh = false, owned = false }: { fresh?: boolean; owned?: boolean } = {},
+): Promise<LocalBroker> {
   const instance = INSTANCES[name];
   if (!instance) throw new Error(`unknown broker instance ${name}`);
   const brokers = [`127.0.0.1:${instance.port}`];
   const fingerprintFile = path.join(instance.dir, 'principals.sha256');
   const formatted = fs.existsSync(path.join(instance.dir, 'data', 'meta.properties'));
-  if (formatted && !fresh && (!fs.existsSync(fingerprintFile) || fs.readFileSync(fingerprintFile, 'utf8') !== principalsFingerprint())) {
+  if (
+    formatted &&
+    !fresh &&
+    (!fs.existsSync(fingerprintFile) || fs.readFileSync(fingerprintFile, 'utf8') !== principalsFingerprint())
+  ) {
     throw new Error(
       `the broker data in ${path.relative(ROOT, instance.dir)} was formatted without the Kafka users and passwords of this ` +
         `environment (made before Kafka authentication, or a *_KAFKA_PASSWORD changed). Stop it (npm run kafka -- stop) and ` +
@@ -214,7 +260,9 @@ export async function startKafka(name: BrokerName = 'dev', { fresh = false, owne
   }
   if (running) await stopKafka(name);
   if (await portOpen(instance.port)) {
-    throw new Error(`port ${instance.port} is taken by another process; stop it or set KAFKA_BROKERS to use that broker`);
+    throw new Error(
+      `port ${instance.port} is taken by another process; stop it or set KAFKA_BROKERS to use that broker`,
+    );
   }
   ensureKafkaJars();
   if (fresh) fs.rmSync(instance.dir, { recursive: true, force: true });
@@ -222,7 +270,16 @@ export async function startKafka(name: BrokerName = 'dev', { fresh = false, owne
   const propsFile = path.join(instance.dir, 'server.properties');
   fs.writeFileSync(propsFile, serverProperties(instance));
   if (!fs.existsSync(path.join(instance.dir, 'data', 'meta.properties'))) {
-    const format = java(['kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propsFile, '--ignore-formatted', ...scramFormatArguments()]);
+    const format = java([
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      newClusterId(),
+      '-c',
+      propsFile,
+      '--ignore-formatted',
+      ...scramFormatArguments(),
+    ]);
     if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stderr || format.stdout}`);
     fs.writeFileSync(fingerprintFile, principalsFingerprint());
   }
@@ -231,7 +288,9 @@ export async function startKafka(name: BrokerName = 'dev', { fresh = false, owne
   fs.writeFileSync(path.join(instance.dir, 'kafka.pid'), String(child.pid));
   if (owned) fs.writeFileSync(path.join(instance.dir, 'owner.pid'), String(process.pid));
   else fs.rmSync(path.join(instance.dir, 'owner.pid'), { force: true });
-  log(`started broker ${name} (pid ${child.pid}) on ${brokers[0]}, log ${path.relative(ROOT, path.join(instance.dir, 'kafka.log'))}`);
+  log(
+    `started broker ${name} (pid ${child.pid}) on ${brokers[0]}, log ${path.relative(ROOT, path.join(instance.dir, 'kafka.log'))}`,
+  );
   await waitForBroker(brokers);
   return { brokers, started: true, pid: child.pid, stop: () => stopKafka(name) };
 }
@@ -283,7 +342,13 @@ interface ClusterMember {
   exited: Promise<ProcessExit>;
 }
 
-function clusterNodeProperties(id: number, voters: string, nodes: number, ports: { port: number; controllerPort: number }, nodeDir: string): string {
+function clusterNodeProperties(
+  id: number,
+  voters: string,
+  nodes: number,
+  ports: { port: number; controllerPort: number },
+  nodeDir: string,
+): string {
   return [
     'process.roles=broker,controller',
     `node.id=${id}`,
@@ -309,7 +374,13 @@ function clusterNodeProperties(id: number, voters: string, nodes: number, ports:
  * the production shape of docker-compose.yml (replication factor 3, min.insync.replicas 2) from the same jars.
  * Formatted fresh each time. Node i listens on basePort+i-1 and its controller on controllerBasePort+i-1.
  */
-export async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBasePort, heapMb = 512 }: ClusterOptions): Promise<BrokerCluster> {
+export async function startKafkaCluster({
+  dir,
+  nodes = 3,
+  basePort,
+  controllerBasePort,
+  heapMb = 512,
+}: ClusterOptions): Promise<BrokerCluster> {
   ensureKafkaJars();
   for (let i = 0; i < nodes; i++) {
     if ((await portOpen(basePort + i)) || (await portOpen(controllerBasePort + i))) {
@@ -321,7 +392,9 @@ export async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBa
   const clusterId = newClusterId();
   const spawnNode = (member: Pick<ClusterMember, 'dir' | 'propsFile'>) => {
     const child = spawnBroker(member.propsFile, path.join(member.dir, 'kafka.log'), { min: 128, max: heapMb }, false);
-    const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<ProcessExit>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     return { child, exited };
   };
   const members: ClusterMember[] = Array.from({ length: nodes }, (_, i) => {
@@ -329,9 +402,21 @@ export async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBa
     const nodeDir = path.join(dir, `node-${id}`);
     fs.mkdirSync(nodeDir, { recursive: true });
     const propsFile = path.join(nodeDir, 'server.properties');
-    fs.writeFileSync(propsFile, clusterNodeProperties(id, voters, nodes, { port: basePort + i, controllerPort: controllerBasePort + i }, nodeDir));
-    const format = java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, ...scramFormatArguments()]);
-    if (format.status !== 0) throw new Error(`kafka storage format (node ${id}) failed: ${format.stderr || format.stdout}`);
+    fs.writeFileSync(
+      propsFile,
+      clusterNodeProperties(id, voters, nodes, { port: basePort + i, controllerPort: controllerBasePort + i }, nodeDir),
+    );
+    const format = java([
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      propsFile,
+      ...scramFormatArguments(),
+    ]);
+    if (format.status !== 0)
+      throw new Error(`kafka storage format (node ${id}) failed: ${format.stderr || format.stdout}`);
     return { id, port: basePort + i, dir: nodeDir, propsFile, ...spawnNode({ dir: nodeDir, propsFile }) };
   });
   const running = (m: ClusterMember) => m.child.exitCode === null && m.child.signalCode === null;
@@ -364,7 +449,11 @@ export async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBa
   try {
     await waitForBroker(brokers);
     // every node registered, not just the first to answer
-    const admin = new Kafka({ clientId: 'hub-cluster-wait', ...kafkaClientConfig(brokers), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'hub-cluster-wait',
+      ...kafkaClientConfig(brokers),
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     for (let i = 0; i < 120 && (await admin.describeCluster()).brokers.length < nodes; i++) await sleep(500);
     await admin.disconnect();
@@ -372,6 +461,8 @@ export async function startKafkaCluster({ dir, nodes = 3, basePort, controllerBa
     await cluster.stop();
     throw error;
   }
-  log(`started a ${nodes}-node KRaft cluster on ${brokers.join(',')} (pids ${members.map((m) => m.child.pid).join(', ')})`);
+  log(
+    `started a ${nodes}-node KRaft cluster on ${brokers.join(',')} (pids ${members.map((m) => m.child.pid).join(', ')})`,
+  );
   return cluster;
 }

@@ -18,8 +18,16 @@ export interface KafkaPrincipal {
 
 export const KAFKA_PRINCIPALS: readonly KafkaPrincipal[] = [
   { username: KAFKA_ADMIN, variable: 'KAFKA_ADMIN_PASSWORD', localDefault: 'hub-local-only-kafka-admin' },
-  { username: HubService.AgencyGateway, variable: 'GATEWAY_KAFKA_PASSWORD', localDefault: 'hub-local-only-kafka-gateway' },
-  { username: HubService.CoordinationNode, variable: 'COORDINATION_KAFKA_PASSWORD', localDefault: 'hub-local-only-kafka-coordination' },
+  {
+    username: HubService.AgencyGateway,
+    variable: 'GATEWAY_KAFKA_PASSWORD',
+    localDefault: 'hub-local-only-kafka-gateway',
+  },
+  {
+    username: HubService.CoordinationNode,
+    variable: 'COORDINATION_KAFKA_PASSWORD',
+    localDefault: 'hub-local-only-kafka-coordination',
+  },
   { username: HubService.AuditLog, variable: 'AUDIT_KAFKA_PASSWORD', localDefault: 'hub-local-only-kafka-audit' },
 ];
 
@@ -41,7 +49,11 @@ export function kafkaPassword(username: string, env: NodeJS.ProcessEnv = process
 }
 
 /** kafkajs client settings for `username` (default: the admin, for tools and tests) on `brokers`. */
-export function kafkaClientConfig(brokers: string[], username: string = KAFKA_ADMIN, env: NodeJS.ProcessEnv = process.env) {
+export function kafkaClientConfig(
+  brokers: string[],
+  username: string = KAFKA_ADMIN,
+  env: NodeJS.ProcessEnv = process.env,
+) {
   return { brokers, sasl: { mechanism: 'scram-sha-512' as const, username, password: kafkaPassword(username, env) } };
 }
 

@@ -11,7 +11,11 @@ export function migrateAll(env: NodeJS.ProcessEnv): void {
   for (const app of APPS) {
     const result = spawnSync(process.execPath, [mainJs(app), 'migrate'], { env, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${app} migrate failed:\n${result.stderr || result.stdout}`);
-    const last = result.stdout.trim().split('\n').filter((l) => l.includes('migration')).pop();
+    const last = result.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('migration'))
+      .pop();
     process.stdout.write(`[migrate] ${last || `${app}: up to date`}\n`);
   }
 }
@@ -45,10 +49,14 @@ export function startService(app: AppName, env: NodeJS.ProcessEnv, logDir: strin
   const out = fs.openSync(logFile, 'a');
   // The Kafka admin's password is for `migrate` (and tools); a serving app has only its own principal's.
   const { KAFKA_ADMIN_PASSWORD: _admin, ...serviceEnv } = env;
-  const child = spawn(process.execPath, ['--enable-source-maps', `--max-old-space-size=${SERVICE_HEAP_MB}`, mainJs(app)], {
-    env: serviceEnv,
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', `--max-old-space-size=${SERVICE_HEAP_MB}`, mainJs(app)],
+    {
+      env: serviceEnv,
+      stdio: ['ignore', out, out],
+    },
+  );
   fs.closeSync(out);
   const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return {

@@ -37,13 +37,21 @@ export interface SupervisedService {
 const DEFAULTS = { minBackoffMs: 1000, maxBackoffMs: 30000, stableMs: 60000 };
 
 /** The wait before the next start: doubles per consecutive crash, from minBackoffMs up to maxBackoffMs. */
-export function restartBackoff(consecutiveCrashes: number, { minBackoffMs = DEFAULTS.minBackoffMs, maxBackoffMs = DEFAULTS.maxBackoffMs }: Partial<BackoffSettings> = {}): number {
+export function restartBackoff(
+  consecutiveCrashes: number,
+  { minBackoffMs = DEFAULTS.minBackoffMs, maxBackoffMs = DEFAULTS.maxBackoffMs }: Partial<BackoffSettings> = {},
+): number {
   const exponent = Math.max(0, Math.min(consecutiveCrashes - 1, 30));
   return Math.min(maxBackoffMs, minBackoffMs * 2 ** exponent);
 }
 
 /** Starts `app` and restarts it whenever it exits unasked. */
-export function superviseService(app: AppName, env: NodeJS.ProcessEnv, logDir: string, options: SupervisionOptions = {}): SupervisedService {
+export function superviseService(
+  app: AppName,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  options: SupervisionOptions = {},
+): SupervisedService {
   const settings = { ...DEFAULTS, ...options };
   const report = options.report ?? ((line: string) => process.stderr.write(`[supervisor] ${line}\n`));
   let stopped = false;

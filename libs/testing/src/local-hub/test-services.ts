@@ -11,7 +11,10 @@ import { superviseService, SupervisedService } from './supervisor';
 const PID_DIR = path.join(ROOT, '.hub', 'test-pids');
 export const TEST_LOG_DIR = path.join(ROOT, '.hub', 'test-logs');
 
-const serviceEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'info' });
+const serviceEnvironment = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'info',
+});
 const pidFile = (app: AppName) => path.join(PID_DIR, `${app}.pid`);
 
 export async function startTestService(app: AppName): Promise<ServiceHandle> {
@@ -60,7 +63,8 @@ export async function startTestServices(): Promise<void> {
   // A service of an earlier run that was never stopped would answer in place of the one under test.
   for (const app of APPS) {
     const port = Number(process.env[PORT_VARIABLE[app]]);
-    if (await portOpen(port)) throw new Error(`port ${port} (${app}) is already taken by another process: stop it first`);
+    if (await portOpen(port))
+      throw new Error(`port ${port} (${app}) is already taken by another process: stop it first`);
   }
   await Promise.all(APPS.map((app) => startTestService(app)));
 }

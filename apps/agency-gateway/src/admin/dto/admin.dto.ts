@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 import { ROLES, Role } from '@hub/contracts/audit-event';
 import { AGENCY_ID_PATTERN, AGENCY_KINDS, AgencyKind } from '@hub/contracts/reference';
 import { IsIsoCountry } from '@hub/contracts/domain/decorators';

@@ -17,11 +17,19 @@ export class ContentCheck {
     private readonly refusals: Refusals,
   ) {}
 
-  async validContent<T extends AlertContent>(principal: Principal, alertId: string | null, body: unknown, cls: new () => T): Promise<T> {
+  async validContent<T extends AlertContent>(
+    principal: Principal,
+    alertId: string | null,
+    body: unknown,
+    cls: new () => T,
+  ): Promise<T> {
     const parsed = await parseContent(body, cls);
     const stamped = hubStampedSubjectFieldErrors(body);
     if (!parsed.ok || stamped.length > 0) {
-      const errors = [...stamped, ...(parsed.ok ? [] : parsed.errors.filter((e) => !stamped.some((s) => s.path === e.path)))];
+      const errors = [
+        ...stamped,
+        ...(parsed.ok ? [] : parsed.errors.filter((e) => !stamped.some((s) => s.path === e.path))),
+      ];
       return this.refusals.refuse(principal, alertId, errors);
     }
     // Identifiers are kept as the officer wrote them, with their canonical form beside them.

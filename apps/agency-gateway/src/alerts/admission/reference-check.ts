@@ -11,6 +11,8 @@ export class ReferenceCheck {
   async referenceErrors(principal: Principal, references: string[]): Promise<FieldError[]> {
     if (references.length === 0) return [];
     const seen = await this.alerts.visibleTo(principal.agencyId, references);
-    return references.flatMap((id, i) => (seen.has(id) ? [] : [{ path: `references[${i}]`, message: `no alert ${id} that you can see` }]));
+    return references.flatMap((id, i) =>
+      seen.has(id) ? [] : [{ path: `references[${i}]`, message: `no alert ${id} that you can see` }],
+    );
   }
 }

@@ -72,6 +72,8 @@ export class Refusals {
 
   /** The access.denied fact of a refused action on an alert (its answer is the caller's to give). */
   async recordDenial(principal: Principal, alertId: string, action: string, reason: string): Promise<void> {
-    await this.audit.publish([{ type: AuditEventType.AccessDenied, actor: actorOf(principal), alertId, reason, details: { action } }]);
+    await this.audit.publish([
+      { type: AuditEventType.AccessDenied, actor: actorOf(principal), alertId, reason, details: { action } },
+    ]);
   }
 }

@@ -12,7 +12,12 @@ export class SignatureCheck {
     private readonly refusals: Refusals,
   ) {}
 
-  async assertSignature(principal: Principal, alertId: string | null, content: AlertContent, signature: string | undefined): Promise<void> {
+  async assertSignature(
+    principal: Principal,
+    alertId: string | null,
+    content: AlertContent,
+    signature: string | undefined,
+  ): Promise<void> {
     const problem = await this.signingKeys.signatureProblem(principal.agencyId, signature, content);
     if (problem) await this.refusals.refuse(principal, alertId, [problem]);
   }

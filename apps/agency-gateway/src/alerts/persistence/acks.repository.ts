@@ -66,7 +66,16 @@ export class AcksRepository {
     const [{ id }] = await this.db.query<{ id: string }>(
       `INSERT INTO gateway.acks (alert_id, version, recipient, status, note, note_salt, note_commitment, key_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [ack.alertId, ack.version, ack.recipient, ack.status, ack.note?.text ?? null, ack.note?.salt ?? null, ack.note?.commitment ?? null, ack.keyId],
+      [
+        ack.alertId,
+        ack.version,
+        ack.recipient,
+        ack.status,
+        ack.note?.text ?? null,
+        ack.note?.salt ?? null,
+        ack.note?.commitment ?? null,
+        ack.keyId,
+      ],
     );
     return String(id);
   }
@@ -78,7 +87,13 @@ export class AcksRepository {
        WHERE alert_id = $1 ORDER BY recipient, id DESC`,
       [alertId],
     );
-    return rows.map((row) => ({ recipient: row.recipient, version: row.version, status: row.status, note: row.note, ackedAt: row.acked_at }));
+    return rows.map((row) => ({
+      recipient: row.recipient,
+      version: row.version,
+      status: row.status,
+      note: row.note,
+      ackedAt: row.acked_at,
+    }));
   }
 
   async withNote(alertId: string, ackId: string): Promise<AckNoteRow | null> {

@@ -31,7 +31,7 @@ describe('AlertVersionsRepository on PostgreSQL', () => {
     await expect(versions.content(message.alertId, 1)).rejects.toThrow('no content');
   });
 
-  it('gives a stored version\'s columns in the order they are named', async () => {
+  it("gives a stored version's columns in the order they are named", async () => {
     const stored = await submitted(db, await agency(db));
     const columns = ALERT_VERSION_COLUMNS.split(', ');
     const values = versionColumns(stored);

@@ -5,7 +5,8 @@ import { AlertContent } from '@hub/contracts/alert/alert-content';
 import { StoredVersion } from '../stored-version';
 
 /** The columns of gateway.alert_versions that a new version fills, in the order of `versionColumns`. */
-export const ALERT_VERSION_COLUMNS = 'alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, content_salt, commitment, signature';
+export const ALERT_VERSION_COLUMNS =
+  'alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at, content_salt, commitment, signature';
 
 /** The alert_versions columns of a stored version, in table order (alert_id, version, message_id, …, commitment). */
 export function versionColumns({ message, salt, commitment }: StoredVersion): unknown[] {
@@ -57,7 +58,9 @@ export class AlertVersionsRepository {
       `SELECT content, received_at, cancel_reason, signature FROM gateway.alert_versions WHERE alert_id = $1 AND version = $2`,
       [alertId, version],
     );
-    return row ? { content: row.content, receivedAt: row.received_at, cancelReason: row.cancel_reason, signature: row.signature } : null;
+    return row
+      ? { content: row.content, receivedAt: row.received_at, cancelReason: row.cancel_reason, signature: row.signature }
+      : null;
   }
 
   /** The content of a version that must still have it (a cancel repeats its alert's current content). */

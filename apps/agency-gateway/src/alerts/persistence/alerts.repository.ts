@@ -68,7 +68,9 @@ export class AlertsRepository {
 
   /** Who sent the alert; null when there is no such alert. */
   async senderOf(alertId: string): Promise<string | null> {
-    const [row] = await this.db.query<{ sender: string }>(`SELECT sender FROM gateway.alerts WHERE alert_id = $1`, [alertId]);
+    const [row] = await this.db.query<{ sender: string }>(`SELECT sender FROM gateway.alerts WHERE alert_id = $1`, [
+      alertId,
+    ]);
     return row?.sender ?? null;
   }
 
@@ -99,7 +101,12 @@ export class AlertsRepository {
    * returns the outbox ids. `retainUntil` null keeps the alert's retention (a cancel keeps the content, so its
    * retention too). Under lockForChange's lock, in the same transaction.
    */
-  async appendVersion(stored: StoredVersion, state: AlertState, retainUntil: string | null, messages: OutgoingMessage[]): Promise<string[]> {
+  async appendVersion(
+    stored: StoredVersion,
+    state: AlertState,
+    retainUntil: string | null,
+    messages: OutgoingMessage[],
+  ): Promise<string[]> {
     const outbox = this.outbox.insertSql(messages, 'ids.outbox_ids', 'ids', 14);
     const [{ outbox_ids: ids }] = await this.db.query<{ outbox_ids: string[] }>(
       `WITH ids AS (SELECT ${this.outbox.idsSql(messages.length)} AS outbox_ids),
@@ -149,5 +156,11 @@ export class AlertsRepository {
 }
 
 function alertRecord(row: AlertRow): AlertRecord {
-  return { alertId: row.alert_id, sender: row.sender, currentVersion: row.current_version, state: row.state, erasedAt: row.erased_at };
+  return {
+    alertId: row.alert_id,
+    sender: row.sender,
+    currentVersion: row.current_version,
+    state: row.state,
+    erasedAt: row.erased_at,
+  };
 }

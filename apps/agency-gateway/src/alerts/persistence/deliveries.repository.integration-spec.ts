@@ -1,7 +1,14 @@
 import { storedVersion, versionMessages } from '../stored-version';
 import { AlertsRepository } from './alerts.repository';
 import { DeliveriesRepository } from './deliveries.repository';
-import { agency, alertContent, delivered, gatewayOutbox, RolledBackDatabase, submitted } from './repository-spec.fixture';
+import {
+  agency,
+  alertContent,
+  delivered,
+  gatewayOutbox,
+  RolledBackDatabase,
+  submitted,
+} from './repository-spec.fixture';
 
 describe('DeliveriesRepository on PostgreSQL (what the inbox says reached whom)', () => {
   const db = new RolledBackDatabase();
@@ -37,25 +44,45 @@ describe('DeliveriesRepository on PostgreSQL (what the inbox says reached whom)'
 
   it('a recipient reads its latest delivery, with the content of the latest delivery that had any', async () => {
     const { sender, recipient, other, alertId, base } = await recalled();
-    expect(await deliveries.latestTo(recipient.agencyId, alertId)).toMatchObject({ version: 2, kind: 'update', sender: sender.agencyId, withdrawn: false, alert: { headline: 'Second' } });
+    expect(await deliveries.latestTo(recipient.agencyId, alertId)).toMatchObject({
+      version: 2,
+      kind: 'update',
+      sender: sender.agencyId,
+      withdrawn: false,
+      alert: { headline: 'Second' },
+    });
     await delivered(db, { ...base, version: 3, kind: 'cancel', cancelReason: 'seized' });
     const latest = await deliveries.latestTo(recipient.agencyId, alertId);
-    expect(latest).toMatchObject({ version: 3, kind: 'cancel', cancelReason: 'seized', alert: { headline: 'Second' }, signature: null });
+    expect(latest).toMatchObject({
+      version: 3,
+      kind: 'cancel',
+      cancelReason: 'seized',
+      alert: { headline: 'Second' },
+      signature: null,
+    });
     expect(latest?.deliveredAt).toBeInstanceOf(Date);
     expect(await deliveries.latestTo(other.agencyId, alertId)).toBeNull();
   });
 
   it('what a recipient could forward: the latest kind, withdrawn or erased, and the content', async () => {
     const { recipient, other, alertId, base } = await recalled();
-    expect(await deliveries.forwardable(recipient.agencyId, alertId)).toMatchObject({ kind: 'update', withdrawn: false, erased: false, alert: { headline: 'Second' } });
+    expect(await deliveries.forwardable(recipient.agencyId, alertId)).toMatchObject({
+      kind: 'update',
+      withdrawn: false,
+      erased: false,
+      alert: { headline: 'Second' },
+    });
     await db.query(`UPDATE gateway.inbox SET erased = true WHERE alert_id = $1`, [alertId]);
     expect(await deliveries.forwardable(recipient.agencyId, alertId)).toMatchObject({ erased: true });
     await delivered(db, { ...base, version: 3, kind: 'update', hasContent: false, withdrawn: true });
-    expect(await deliveries.forwardable(recipient.agencyId, alertId)).toMatchObject({ kind: 'update', withdrawn: true });
+    expect(await deliveries.forwardable(recipient.agencyId, alertId)).toMatchObject({
+      kind: 'update',
+      withdrawn: true,
+    });
     expect(await deliveries.forwardable(other.agencyId, alertId)).toBeNull();
   });
 
-  it('gives each recipient\'s latest delivery of an alert', async () => {
+  it("gives each recipient's latest delivery of an alert", async () => {
     const { other, alertId, base, sender } = await recalled();
     await delivered(db, { recipient: other.agencyId, alertId, version: 1, sender: sender.agencyId });
     const latest = await deliveries.latestPerRecipient(alertId);

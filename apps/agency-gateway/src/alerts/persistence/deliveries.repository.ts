@@ -112,6 +112,11 @@ export class DeliveriesRepository {
        WHERE alert_id = $1 AND kind <> 'match' ORDER BY recipient, seq DESC`,
       [alertId],
     );
-    return rows.map((row) => ({ recipient: row.recipient, version: row.version, kind: row.kind, deliveredAt: row.delivered_at }));
+    return rows.map((row) => ({
+      recipient: row.recipient,
+      version: row.version,
+      kind: row.kind,
+      deliveredAt: row.delivered_at,
+    }));
   }
 }

@@ -15,14 +15,30 @@ describe('IdempotencyKeysRepository on PostgreSQL (the submission and its claim)
     const sender = await agency(db);
     const idempotencyKey = randomUUID();
     db.statements.length = 0;
-    const first = await submitted(db, sender, { idempotencyKey, retainUntil: '2990-05-06T00:00:00.000Z', content: alertContent({ headline: 'One statement' }) });
+    const first = await submitted(db, sender, {
+      idempotencyKey,
+      retainUntil: '2990-05-06T00:00:00.000Z',
+      content: alertContent({ headline: 'One statement' }),
+    });
     expect(db.statements).toHaveLength(1);
 
     const alertId = first.message.alertId;
-    expect(await db.query(`SELECT sender, current_version, state, retain_until FROM gateway.alerts WHERE alert_id = $1`, [alertId])).toEqual([
-      { sender: sender.agencyId, current_version: 1, state: 'active', retain_until: new Date('2990-05-06T00:00:00.000Z') },
+    expect(
+      await db.query(`SELECT sender, current_version, state, retain_until FROM gateway.alerts WHERE alert_id = $1`, [
+        alertId,
+      ]),
+    ).toEqual([
+      {
+        sender: sender.agencyId,
+        current_version: 1,
+        state: 'active',
+        retain_until: new Date('2990-05-06T00:00:00.000Z'),
+      },
     ]);
-    const [version] = await db.query(`SELECT message_id, kind, content, content_salt, commitment, sender_key_id FROM gateway.alert_versions WHERE alert_id = $1 AND version = 1`, [alertId]);
+    const [version] = await db.query(
+      `SELECT message_id, kind, content, content_salt, commitment, sender_key_id FROM gateway.alert_versions WHERE alert_id = $1 AND version = 1`,
+      [alertId],
+    );
     expect(version).toEqual({
       message_id: first.message.messageId,
       kind: 'alert',
@@ -31,7 +47,10 @@ describe('IdempotencyKeysRepository on PostgreSQL (the submission and its claim)
       commitment: first.commitment,
       sender_key_id: sender.keyId,
     });
-    const outbox = await db.query<{ id: string; topic: string; key: string }>(`SELECT id::text, topic, key FROM gateway.outbox WHERE id = ANY($1::bigint[]) ORDER BY id`, [first.outboxIds]);
+    const outbox = await db.query<{ id: string; topic: string; key: string }>(
+      `SELECT id::text, topic, key FROM gateway.outbox WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [first.outboxIds],
+    );
     expect(outbox.map((row) => row.id)).toEqual(first.outboxIds);
     expect(outbox.map((row) => row.topic)).toEqual([Topic.AlertsSubmitted, Topic.AuditEventsFromGateway]);
     expect(outbox[0].key).toBe(alertId);
@@ -47,7 +66,9 @@ describe('IdempotencyKeysRepository on PostgreSQL (the submission and its claim)
     const idempotencyKey = randomUUID();
     const first = await submitted(db, sender, { idempotencyKey });
     await expect(submitted(db, sender, { idempotencyKey })).rejects.toThrow('not claimed');
-    expect(await db.query(`SELECT alert_id FROM gateway.alerts WHERE sender = $1`, [sender.agencyId])).toEqual([{ alert_id: first.message.alertId }]);
+    expect(await db.query(`SELECT alert_id FROM gateway.alerts WHERE sender = $1`, [sender.agencyId])).toEqual([
+      { alert_id: first.message.alertId },
+    ]);
     expect((await keys.find(sender.agencyId, idempotencyKey))?.outboxIds).toEqual(first.outboxIds);
 
     const others = await submitted(db, other, { idempotencyKey });
@@ -55,7 +76,7 @@ describe('IdempotencyKeysRepository on PostgreSQL (the submission and its claim)
     expect(await keys.find(randomUUID(), idempotencyKey)).toBeNull();
   });
 
-  it('counts the claim\'s outbox rows not yet published', async () => {
+  it("counts the claim's outbox rows not yet published", async () => {
     const { outboxIds } = await submitted(db, await agency(db));
     expect(await keys.unpublished(outboxIds)).toBe(2);
     await db.query(`DELETE FROM gateway.outbox WHERE id = $1`, [outboxIds[0]]);

@@ -47,13 +47,20 @@ export class RolledBackDatabase implements SqlRunner {
 
 /** The gateway's outbox, for the SQL it contributes to a statement only: these specs never publish. */
 export function gatewayOutbox(): OutboxService {
-  return new OutboxService(undefined as unknown as DataSource, undefined as unknown as KafkaProducer, { outboxSchema: 'gateway' } as KafkaModuleOptions);
+  return new OutboxService(
+    undefined as unknown as DataSource,
+    undefined as unknown as KafkaProducer,
+    { outboxSchema: 'gateway' } as KafkaModuleOptions,
+  );
 }
 
 /** A fresh agency in gateway.agencies (alerts name their sender by it) and a principal of it. */
 export async function agency(db: SqlRunner): Promise<Principal> {
   const agencyId = uniqueAgencyId();
-  await db.query<never>(`INSERT INTO gateway.agencies (id, name, country, kind) VALUES ($1, $1, 'TJ', 'national-agency')`, [agencyId]);
+  await db.query<never>(
+    `INSERT INTO gateway.agencies (id, name, country, kind) VALUES ($1, $1, 'TJ', 'national-agency')`,
+    [agencyId],
+  );
   return { agencyId, keyId: `key-${agencyId}`, role: Role.Agency };
 }
 
@@ -72,7 +79,12 @@ export async function submitted(
     sender: sender.agencyId,
     idempotencyKey: options.idempotencyKey ?? randomUUID(),
     requestHash: 'a'.repeat(64),
-    response: { alertId: stored.message.alertId, version: 1, messageId: stored.message.messageId, acceptedAt: stored.message.receivedAt },
+    response: {
+      alertId: stored.message.alertId,
+      version: 1,
+      messageId: stored.message.messageId,
+      acceptedAt: stored.message.receivedAt,
+    },
     stored,
     retainUntil: options.retainUntil ?? '2999-01-01T00:00:00.000Z',
     messages: versionMessages(sender, stored, {}),

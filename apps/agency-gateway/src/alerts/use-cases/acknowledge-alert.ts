@@ -26,14 +26,23 @@ export class AcknowledgeAlert {
     private readonly refusals: Refusals,
   ) {}
 
-  async acknowledge(principal: Principal, alertId: string, body: unknown): Promise<{ alertId: string; version: number; status: string }> {
+  async acknowledge(
+    principal: Principal,
+    alertId: string,
+    body: unknown,
+  ): Promise<{ alertId: string; version: number; status: string }> {
     const delivered = await this.deliveries.versionsDelivered(principal.agencyId, alertId);
     if (delivered.length === 0) return this.refusals.notFound(principal, alertId, 'ack', 'not-a-recipient');
     const parsed = await parseContent(body, AckRequest);
     if (!parsed.ok) throw HubError.validation(parsed.errors);
     const ack = parsed.value;
     if (!delivered.includes(ack.version)) {
-      throw HubError.validation([{ path: 'version', message: `version ${ack.version} was not delivered to you (delivered: ${delivered.join(', ')})` }]);
+      throw HubError.validation([
+        {
+          path: 'version',
+          message: `version ${ack.version} was not delivered to you (delivered: ${delivered.join(', ')})`,
+        },
+      ]);
     }
     // The note is free text about the alert: the log gets a salted commitment, the note and salt stay in gateway.acks.
     const note = ack.note ? committedNote(ack.note) : null;
@@ -55,7 +64,9 @@ export class AcknowledgeAlert {
           version: ack.version,
           reason: ack.status,
           // Without a note the fact keeps the shape it always had.
-          details: note ? { status: ack.status, noteCommitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: note.commitment } } : { status: ack.status, note: null },
+          details: note
+            ? { status: ack.status, noteCommitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: note.commitment } }
+            : { status: ack.status, note: null },
         }),
       ]);
     });

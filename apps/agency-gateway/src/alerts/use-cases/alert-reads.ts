@@ -29,13 +29,28 @@ export class AlertReads {
     const alert = await this.alerts.find(alertId);
     if (alert && alert.sender === principal.agencyId) {
       const view = await this.senderView(alert);
-      await this.audit.publish([{ type: AuditEventType.AlertRead, actor: actorOf(principal), alertId, version: view.version, details: { as: 'sender' } }]);
+      await this.audit.publish([
+        {
+          type: AuditEventType.AlertRead,
+          actor: actorOf(principal),
+          alertId,
+          version: view.version,
+          details: { as: 'sender' },
+        },
+      ]);
       return goneIfErased(view, alert.erasedAt);
     }
     const delivered = await this.deliveries.latestTo(principal.agencyId, alertId);
-    if (!delivered) return this.refusals.notFound(principal, alertId, 'read', alert ? 'not-a-recipient' : 'no-such-alert');
+    if (!delivered)
+      return this.refusals.notFound(principal, alertId, 'read', alert ? 'not-a-recipient' : 'no-such-alert');
     await this.audit.publish([
-      { type: AuditEventType.AlertRead, actor: actorOf(principal), alertId, version: delivered.version, details: { as: 'recipient' } },
+      {
+        type: AuditEventType.AlertRead,
+        actor: actorOf(principal),
+        alertId,
+        version: delivered.version,
+        details: { as: 'recipient' },
+      },
     ]);
     return goneIfErased(
       {
@@ -69,7 +84,13 @@ export class AlertReads {
       ...(row.erasedAt ? { erased: true as const, erasedAt: row.erasedAt.toISOString() } : {}),
     }));
     if (items.length > 0) {
-      await this.audit.publish([{ type: AuditEventType.AlertRead, actor: actorOf(principal), details: { as: 'sender-list', alertIds: items.map((i) => i.alertId) } }]);
+      await this.audit.publish([
+        {
+          type: AuditEventType.AlertRead,
+          actor: actorOf(principal),
+          details: { as: 'sender-list', alertIds: items.map((i) => i.alertId) },
+        },
+      ]);
     }
     return { items };
   }
@@ -105,7 +126,10 @@ export class AlertReads {
 }
 
 /** The one place a read of an erased alert becomes a 410: the view's metadata, without content. */
-function goneIfErased<T extends { alertId: string; alert: unknown; cancelReason?: string | null }>(view: T, erasedAt: Date | null): T {
+function goneIfErased<T extends { alertId: string; alert: unknown; cancelReason?: string | null }>(
+  view: T,
+  erasedAt: Date | null,
+): T {
   if (!erasedAt) return view;
   const { alert: _content, cancelReason: _reason, ...metadata } = view;
   throw HubError.gone({ ...metadata, erased: true, erasedAt: erasedAt.toISOString() });

@@ -38,7 +38,12 @@ export class AppendVersion {
     private readonly config: GatewayConfig,
   ) {}
 
-  async update(principal: Principal, alertId: string, body: unknown, signature?: string): Promise<{ alertId: string; version: number }> {
+  async update(
+    principal: Principal,
+    alertId: string,
+    body: unknown,
+    signature?: string,
+  ): Promise<{ alertId: string; version: number }> {
     await this.senders.assertSender(principal, alertId, 'update');
     const parsed = await this.content.validContent(principal, alertId, body, UpdateAlertRequest);
     const { baseVersion, ...rest } = parsed;
@@ -94,7 +99,8 @@ export class AppendVersion {
       }
       // The previous version's writer has not published it yet (or died doing so): drain the outbox in order, then
       // try once more; still pending means Kafka is not answering (503, the client retries).
-      if (attempt === 2) throw new OutboxUnavailableError(`the version of ${alertId} before this change is not yet in Kafka`);
+      if (attempt === 2)
+        throw new OutboxUnavailableError(`the version of ${alertId} before this change is not yet in Kafka`);
       await this.outbox.flush();
     }
   }
@@ -103,14 +109,24 @@ export class AppendVersion {
 /** An erased alert is gone (410), a cancelled one final (409), and an update must name the current version (409). */
 function assertChangeable(current: AlertRecord, baseVersion: number | null): void {
   if (current.erasedAt) {
-    throw HubError.gone({ alertId: current.alertId, version: current.currentVersion, state: current.state, sender: current.sender, erasedAt: current.erasedAt.toISOString() });
+    throw HubError.gone({
+      alertId: current.alertId,
+      version: current.currentVersion,
+      state: current.state,
+      sender: current.sender,
+      erasedAt: current.erasedAt.toISOString(),
+    });
   }
   if (current.state === 'cancelled') {
-    throw new HubError(ErrorCode.Conflict, 'The alert is cancelled; it cannot change any more', [{ path: 'alertId', message: 'alert is cancelled' }]);
+    throw new HubError(ErrorCode.Conflict, 'The alert is cancelled; it cannot change any more', [
+      { path: 'alertId', message: 'alert is cancelled' },
+    ]);
   }
   if (baseVersion !== null && baseVersion !== current.currentVersion) {
-    throw new HubError(ErrorCode.StaleVersion, `baseVersion ${baseVersion} is not the current version (${current.currentVersion})`, [
-      { path: 'baseVersion', message: `current version is ${current.currentVersion}` },
-    ]);
+    throw new HubError(
+      ErrorCode.StaleVersion,
+      `baseVersion ${baseVersion} is not the current version (${current.currentVersion})`,
+      [{ path: 'baseVersion', message: `current version is ${current.currentVersion}` }],
+    );
   }
 }

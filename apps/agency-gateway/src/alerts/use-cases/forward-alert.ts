@@ -23,29 +23,46 @@ export class ForwardAlert {
     private readonly refusals: Refusals,
   ) {}
 
-  async forward(principal: Principal, alertId: string, idempotencyKey: string | undefined, body: unknown, signature?: string): Promise<AcceptedResponse> {
+  async forward(
+    principal: Principal,
+    alertId: string,
+    idempotencyKey: string | undefined,
+    body: unknown,
+    signature?: string,
+  ): Promise<AcceptedResponse> {
     const latest = await this.deliveries.forwardable(principal.agencyId, alertId);
     if (!latest) return this.refusals.notFound(principal, alertId, 'forward', 'not-a-recipient');
     if (latest.erased) {
       await this.refusals.recordDenial(principal, alertId, 'forward', 'forward-refused-erased');
-      throw new HubError(ErrorCode.ForwardRefused, 'This alert was erased: there is nothing left to forward', [{ path: 'alertId', message: 'the alert was erased' }]);
+      throw new HubError(ErrorCode.ForwardRefused, 'This alert was erased: there is nothing left to forward', [
+        { path: 'alertId', message: 'the alert was erased' },
+      ]);
     }
     // The originator cancelled the alert, or withdrew it from this recipient: there is nothing left to pass on.
     if (latest.kind === 'cancel' || latest.alert === null) {
       const why = latest.withdrawn ? 'withdrawn' : 'cancelled';
       await this.refusals.recordDenial(principal, alertId, 'forward', `forward-refused-${why}`);
-      throw new HubError(ErrorCode.ForwardRefused, `This alert was ${why === 'withdrawn' ? 'withdrawn from you' : 'cancelled'} by its originator: it cannot be forwarded`, [
-        { path: 'alertId', message: `the alert was ${why === 'withdrawn' ? 'withdrawn from you' : 'cancelled'}` },
-      ]);
+      throw new HubError(
+        ErrorCode.ForwardRefused,
+        `This alert was ${why === 'withdrawn' ? 'withdrawn from you' : 'cancelled'} by its originator: it cannot be forwarded`,
+        [{ path: 'alertId', message: `the alert was ${why === 'withdrawn' ? 'withdrawn from you' : 'cancelled'}` }],
+      );
     }
     const content = latest.alert;
     const parsed = await parseContent(body, ForwardAlertRequest);
     if (!parsed.ok) return this.refusals.refuse(principal, alertId, parsed.errors);
     if (!forwardAllowed(content)) {
-      await this.refusals.recordDenial(principal, alertId, 'forward', `forward-refused-${content.tlp}-${content.handlingCode}`);
-      throw new HubError(ErrorCode.ForwardRefused, `Forwarding is refused for ${content.tlp} / ${content.handlingCode} alerts`, [
-        { path: 'alertId', message: 'RED, AMBER+STRICT and H2 alerts may not be forwarded without the originator' },
-      ]);
+      await this.refusals.recordDenial(
+        principal,
+        alertId,
+        'forward',
+        `forward-refused-${content.tlp}-${content.handlingCode}`,
+      );
+      throw new HubError(
+        ErrorCode.ForwardRefused,
+        `Forwarding is refused for ${content.tlp} / ${content.handlingCode} alerts`,
+        [{ path: 'alertId', message: 'RED, AMBER+STRICT and H2 alerts may not be forwarded without the originator' }],
+      );
     }
     const forwarded = {
       ...content,

@@ -29,9 +29,17 @@ export class SubmitAlert {
     private readonly config: GatewayConfig,
   ) {}
 
-  async submit(principal: Principal, idempotencyKey: string | undefined, body: unknown, signature?: string): Promise<AcceptedResponse> {
+  async submit(
+    principal: Principal,
+    idempotencyKey: string | undefined,
+    body: unknown,
+    signature?: string,
+  ): Promise<AcceptedResponse> {
     if (!idempotencyKey || idempotencyKey.length > 128) {
-      const problem = { path: 'Idempotency-Key', message: idempotencyKey ? 'must be 1 to 128 characters' : 'header is required' };
+      const problem = {
+        path: 'Idempotency-Key',
+        message: idempotencyKey ? 'must be 1 to 128 characters' : 'header is required',
+      };
       return this.refusals.refuse(principal, null, [problem]);
     }
     const content = await this.content.validContent(principal, null, body, SubmitAlertRequest);
@@ -45,7 +53,12 @@ export class SubmitAlert {
     const version = 1;
     const stored = storedVersion(principal, 'alert', alertId, version, content, undefined, signature);
     const { message } = stored;
-    const response: AcceptedResponse = { alertId, version, messageId: message.messageId, acceptedAt: message.receivedAt };
+    const response: AcceptedResponse = {
+      alertId,
+      version,
+      messageId: message.messageId,
+      acceptedAt: message.receivedAt,
+    };
     const messages = versionMessages(principal, stored, { idempotencyKey });
     const outboxIds = await this.idempotencyKeys.claimAndSubmit({
       sender: principal.agencyId,
@@ -67,16 +80,20 @@ export class SubmitAlert {
     if (!claim) throw new Error(`Idempotency-Key of ${principal.agencyId} claimed, then not found`);
     // Erased: the body's hash is gone with the content; the key still answers with what it answered.
     if (claim.requestHash !== requestHash && claim.requestHash !== ERASED_REQUEST_HASH) {
-      throw new HubError(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different body', [
-        { path: 'Idempotency-Key', message: 'already used with a different body' },
-      ]);
+      throw new HubError(
+        ErrorCode.IdempotencyKeyReused,
+        'This Idempotency-Key was already used with a different body',
+        [{ path: 'Idempotency-Key', message: 'already used with a different body' }],
+      );
     }
     if ((await this.idempotencyKeys.unpublished(claim.outboxIds)) > 0) {
       // Its writer may have died between commit and send: the relay takes such rows over once they are stale.
       this.outbox.wake();
-      throw new HubError(ErrorCode.RequestInFlight, 'A request with this Idempotency-Key is still being processed; retry shortly', [
-        { path: 'Idempotency-Key', message: 'request in flight' },
-      ]);
+      throw new HubError(
+        ErrorCode.RequestInFlight,
+        'A request with this Idempotency-Key is still being processed; retry shortly',
+        [{ path: 'Idempotency-Key', message: 'request in flight' }],
+      );
     }
     return claim.response;
   }

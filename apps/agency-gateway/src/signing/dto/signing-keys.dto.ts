@@ -3,30 +3,42 @@ import { IsBoolean, IsISO8601, IsObject, IsOptional, IsString, Length } from 'cl
 
 export class RegisterSigningKeyRequest {
   @ApiPropertyOptional({
-    description: 'The Ed25519 public key as a JWK (RFC 8037): {"kty":"OKP","crv":"Ed25519","x":"…"}. Give this or publicKeyPem.',
+    description:
+      'The Ed25519 public key as a JWK (RFC 8037): {"kty":"OKP","crv":"Ed25519","x":"…"}. Give this or publicKeyPem.',
     example: { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' },
   })
   @IsOptional()
   @IsObject()
   jwk?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'The Ed25519 public key as SPKI PEM ("-----BEGIN PUBLIC KEY-----…"). Give this or jwk.' })
+  @ApiPropertyOptional({
+    description: 'The Ed25519 public key as SPKI PEM ("-----BEGIN PUBLIC KEY-----…"). Give this or jwk.',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 1000)
   publicKeyPem?: string;
 
-  @ApiPropertyOptional({ description: 'When the key starts to be accepted (default: now)', example: '2026-12-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'When the key starts to be accepted (default: now)',
+    example: '2026-12-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   validFrom?: string;
 
-  @ApiPropertyOptional({ description: 'When the key stops being accepted (default: never)', example: '2027-12-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'When the key stops being accepted (default: never)',
+    example: '2027-12-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   validUntil?: string;
 
-  @ApiPropertyOptional({ description: "Rotation: the kid of the agency's key this one replaces; that key stops being accepted at this key's validFrom" })
+  @ApiPropertyOptional({
+    description:
+      "Rotation: the kid of the agency's key this one replaces; that key stops being accepted at this key's validFrom",
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -34,7 +46,10 @@ export class RegisterSigningKeyRequest {
 }
 
 export class RevokeSigningKeyRequest {
-  @ApiPropertyOptional({ description: 'From when the key is revoked (default: now); may be in the past, e.g. when it was compromised', example: '2026-12-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'From when the key is revoked (default: now); may be in the past, e.g. when it was compromised',
+    example: '2026-12-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   revokedAt?: string;

@@ -11,20 +11,42 @@
   var MAX_ROWS = 400;
   var MAX_RETRY_MS = 15000;
   var EVENT_LABELS = {
-    'alert.submitted': 'Submitted', 'alert.updated': 'Updated', 'alert.cancelled': 'Cancelled',
-    'routing.decided': 'Routed', 'alert.delivered': 'Delivered', 'alert.acked': 'Acknowledged', 'correlation.found': 'Correlation'
+    'alert.submitted': 'Submitted',
+    'alert.updated': 'Updated',
+    'alert.cancelled': 'Cancelled',
+    'routing.decided': 'Routed',
+    'alert.delivered': 'Delivered',
+    'alert.acked': 'Acknowledged',
+    'correlation.found': 'Correlation',
   };
   var IDENTIFIER_LABELS = {
-    'container': 'container', 'vehicle-plate': 'vehicle plate', 'vehicle-vin': 'VIN', 'person-document': 'travel document',
-    'phone': 'phone', 'vessel-imo': 'vessel'
+    container: 'container',
+    'vehicle-plate': 'vehicle plate',
+    'vehicle-vin': 'VIN',
+    'person-document': 'travel document',
+    phone: 'phone',
+    'vessel-imo': 'vessel',
   };
 
   var state = {
-    key: null, lastEventId: null, initialAfter: '0', controller: null, retryMs: 2000, retryTimer: null,
-    entries: [], seen: {}, dirty: false, freshCursors: {}, statsTimer: null, statsInterval: null, correlationsTimer: null
+    key: null,
+    lastEventId: null,
+    initialAfter: '0',
+    controller: null,
+    retryMs: 2000,
+    retryTimer: null,
+    entries: [],
+    seen: {},
+    dirty: false,
+    freshCursors: {},
+    statsTimer: null,
+    statsInterval: null,
+    correlationsTimer: null,
   };
 
-  function byId(id) { return document.getElementById(id); }
+  function byId(id) {
+    return document.getElementById(id);
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -35,11 +57,14 @@
 
   function td(className, content) {
     var cell = el('td', className);
-    if (content instanceof Node) cell.appendChild(content); else if (content !== undefined && content !== null) cell.textContent = String(content);
+    if (content instanceof Node) cell.appendChild(content);
+    else if (content !== undefined && content !== null) cell.textContent = String(content);
     return cell;
   }
 
-  function shortId(id) { return id ? String(id).slice(0, 8) : ''; }
+  function shortId(id) {
+    return id ? String(id).slice(0, 8) : '';
+  }
 
   function clock(iso) {
     var d = new Date(iso);
@@ -80,7 +105,11 @@
   function getJson(path) {
     return authorised(path).then(function (response) {
       if (response.status === 401 || response.status === 403) {
-        signOut(response.status === 401 ? 'Your key is no longer accepted. Sign in again.' : 'This key is not an analyst key.');
+        signOut(
+          response.status === 401
+            ? 'Your key is no longer accepted. Sign in again.'
+            : 'This key is not an analyst key.',
+        );
         throw new Error('signed out');
       }
       if (!response.ok) throw new Error(path + ': HTTP ' + response.status);
@@ -102,24 +131,27 @@
   function signIn(key) {
     state.key = key;
     byId('signin-error').textContent = '';
-    return authorised('/v1/stats').then(function (response) {
-      if (response.status === 401) throw new Error('The key was not accepted.');
-      if (response.status === 403) throw new Error('This key is not an analyst key.');
-      if (!response.ok) throw new Error('The coordination node answered HTTP ' + response.status + '.');
-      return response.json();
-    }).then(function (stats) {
-      sessionStorage.setItem(KEY_STORAGE, key);
-      byId('signin').hidden = true;
-      byId('dashboard').hidden = false;
-      byId('signout').hidden = false;
-      renderStats(stats);
-      refreshCorrelations();
-      state.statsInterval = setInterval(refreshStats, 15000);
-      startFeed();
-    }).catch(function (error) {
-      state.key = null;
-      showSignIn(error.message);
-    });
+    return authorised('/v1/stats')
+      .then(function (response) {
+        if (response.status === 401) throw new Error('The key was not accepted.');
+        if (response.status === 403) throw new Error('This key is not an analyst key.');
+        if (!response.ok) throw new Error('The coordination node answered HTTP ' + response.status + '.');
+        return response.json();
+      })
+      .then(function (stats) {
+        sessionStorage.setItem(KEY_STORAGE, key);
+        byId('signin').hidden = true;
+        byId('dashboard').hidden = false;
+        byId('signout').hidden = false;
+        renderStats(stats);
+        refreshCorrelations();
+        state.statsInterval = setInterval(refreshStats, 15000);
+        startFeed();
+      })
+      .catch(function (error) {
+        state.key = null;
+        showSignIn(error.message);
+      });
   }
 
   function signOut(message) {
@@ -129,7 +161,9 @@
     state.controller = null;
     clearTimeout(state.retryTimer);
     clearInterval(state.statsInterval);
-    state.entries = []; state.seen = {}; state.lastEventId = null;
+    state.entries = [];
+    state.seen = {};
+    state.lastEventId = null;
     byId('feed-body').textContent = '';
     showSignIn(message);
   }
@@ -138,10 +172,14 @@
 
   function startFeed() {
     setStatus('reconnecting', 'connecting\u2026');
-    getJson('/v1/feed?limit=1').then(function (page) {
-      state.initialAfter = String(Math.max(0, Number(page.headCursor) - INITIAL_WINDOW));
-      connect();
-    }).catch(function (error) { if (state.key) scheduleReconnect(error); });
+    getJson('/v1/feed?limit=1')
+      .then(function (page) {
+        state.initialAfter = String(Math.max(0, Number(page.headCursor) - INITIAL_WINDOW));
+        connect();
+      })
+      .catch(function (error) {
+        if (state.key) scheduleReconnect(error);
+      });
   }
 
   function connect() {
@@ -150,21 +188,29 @@
     state.controller = controller;
     var headers = { Accept: 'text/event-stream' };
     var path = '/v1/feed/stream';
-    if (state.lastEventId) headers['Last-Event-ID'] = state.lastEventId; else path += '?after=' + encodeURIComponent(state.initialAfter);
-    authorised(path, { headers: headers, signal: controller.signal }).then(function (response) {
-      if (response.status === 401 || response.status === 403) {
-        signOut(response.status === 401 ? 'Your key is no longer accepted. Sign in again.' : 'This key is not an analyst key.');
-        return;
-      }
-      if (!response.ok || !response.body) throw new Error('feed: HTTP ' + response.status);
-      setStatus('live', 'live');
-      state.retryMs = 2000;
-      return readFrames(response.body.getReader(), controller);
-    }).then(function () {
-      if (state.controller === controller && state.key) scheduleReconnect(new Error('stream ended'));
-    }).catch(function (error) {
-      if (state.controller === controller && state.key && !controller.signal.aborted) scheduleReconnect(error);
-    });
+    if (state.lastEventId) headers['Last-Event-ID'] = state.lastEventId;
+    else path += '?after=' + encodeURIComponent(state.initialAfter);
+    authorised(path, { headers: headers, signal: controller.signal })
+      .then(function (response) {
+        if (response.status === 401 || response.status === 403) {
+          signOut(
+            response.status === 401
+              ? 'Your key is no longer accepted. Sign in again.'
+              : 'This key is not an analyst key.',
+          );
+          return;
+        }
+        if (!response.ok || !response.body) throw new Error('feed: HTTP ' + response.status);
+        setStatus('live', 'live');
+        state.retryMs = 2000;
+        return readFrames(response.body.getReader(), controller);
+      })
+      .then(function () {
+        if (state.controller === controller && state.key) scheduleReconnect(new Error('stream ended'));
+      })
+      .catch(function (error) {
+        if (state.controller === controller && state.key && !controller.signal.aborted) scheduleReconnect(error);
+      });
   }
 
   function scheduleReconnect(error) {
@@ -196,7 +242,9 @@
   }
 
   function handleFrame(frame) {
-    var id = null, event = 'message', data = [];
+    var id = null,
+      event = 'message',
+      data = [];
     frame.split(/\r?\n/).forEach(function (line) {
       if (!line || line.charAt(0) === ':') return;
       var colon = line.indexOf(':');
@@ -233,7 +281,9 @@
     state.freshCursors[entry.cursor] = true;
     if (state.entries.length > MAX_ENTRIES) {
       var dropped = state.entries.splice(0, state.entries.length - MAX_ENTRIES);
-      dropped.forEach(function (old) { delete state.seen[old.cursor]; });
+      dropped.forEach(function (old) {
+        delete state.seen[old.cursor];
+      });
     }
     scheduleRender();
     if (entry.type !== 'routing.decided') scheduleStats();
@@ -248,7 +298,9 @@
 
   function enabledGroups() {
     var groups = {};
-    Array.prototype.forEach.call(document.querySelectorAll('#filters input'), function (box) { groups[box.value] = box.checked; });
+    Array.prototype.forEach.call(document.querySelectorAll('#filters input'), function (box) {
+      groups[box.value] = box.checked;
+    });
     return groups;
   }
 
@@ -284,7 +336,8 @@
   function parties(entry) {
     var from = entry.sender || (entry.actor && entry.actor.agencyId) || '';
     if (entry.type === 'alert.acked') return agencyList([entry.recipient || '', entry.sender || ''], ' \u2192 ');
-    if (entry.type === 'correlation.found') return agencyList(entry.correlation ? entry.correlation.agencies : [], ' \u2194 ');
+    if (entry.type === 'correlation.found')
+      return agencyList(entry.correlation ? entry.correlation.agencies : [], ' \u2194 ');
     if (entry.recipient) return agencyList([from, entry.recipient], ' \u2192 ');
     if (entry.recipients) {
       var to = agencyList(entry.recipients.length ? entry.recipients : ['all agencies'], ', ');
@@ -309,7 +362,8 @@
         else box.textContent = entry.cancelReason ? 'Reason: ' + entry.cancelReason : 'Cancelled';
         break;
       case 'routing.decided':
-        box.textContent = (entry.decision || '') + ' \u00b7 ' + (entry.reason || '') + (entry.kind ? ' \u00b7 ' + entry.kind : '');
+        box.textContent =
+          (entry.decision || '') + ' \u00b7 ' + (entry.reason || '') + (entry.kind ? ' \u00b7 ' + entry.kind : '');
         box.className = 'muted';
         break;
       case 'alert.delivered':
@@ -317,14 +371,25 @@
         box.className = 'muted';
         break;
       case 'alert.acked':
-        box.textContent = (entry.ack && entry.ack.status ? entry.ack.status : 'acknowledged') + (entry.ack && entry.ack.note ? ' \u2014 ' + entry.ack.note : '');
+        box.textContent =
+          (entry.ack && entry.ack.status ? entry.ack.status : 'acknowledged') +
+          (entry.ack && entry.ack.note ? ' \u2014 ' + entry.ack.note : '');
         // Notes are free text kept by the gateway; the audit fact (hence the feed) has only a commitment to them.
-        if (entry.ack && entry.ack.noteCommitment) box.appendChild(el('span', 'withheld-note', ' \u2014 note withheld (commitment ' + entry.ack.noteCommitment.slice(0, 12) + '\u2026)'));
+        if (entry.ack && entry.ack.noteCommitment)
+          box.appendChild(
+            el(
+              'span',
+              'withheld-note',
+              ' \u2014 note withheld (commitment ' + entry.ack.noteCommitment.slice(0, 12) + '\u2026)',
+            ),
+          );
         break;
       case 'correlation.found':
         var c = entry.correlation;
         if (!c) break;
-        box.textContent = c.identifier ? 'Same ' + (IDENTIFIER_LABELS[c.identifier.kind] || c.identifier.kind) + ' ' + c.identifier.key : '';
+        box.textContent = c.identifier
+          ? 'Same ' + (IDENTIFIER_LABELS[c.identifier.kind] || c.identifier.kind) + ' ' + c.identifier.key
+          : '';
         if (!c.identifier) box.appendChild(withheldNote('Restricted alert'));
         break;
       default:
@@ -340,7 +405,11 @@
     if (entry.alertId) row.setAttribute('data-alert-id', entry.alertId);
     row.setAttribute('data-redacted', entry.redacted ? 'true' : 'false');
     if (state.freshCursors[entry.cursor]) row.className = 'fresh';
-    var label = el('span', 'event' + (entry.decision === 'withheld' ? ' withheld' : ''), EVENT_LABELS[entry.type] || entry.type);
+    var label = el(
+      'span',
+      'event' + (entry.decision === 'withheld' ? ' withheld' : ''),
+      EVENT_LABELS[entry.type] || entry.type,
+    );
     var alertCell = td('id', entry.alertId ? shortId(entry.alertId) + (entry.version ? ' v' + entry.version : '') : '');
     if (entry.alertId) alertCell.title = entry.alertId;
     row.appendChild(td('time', clock(entry.at)));
@@ -357,12 +426,19 @@
 
   function scheduleStats() {
     if (state.statsTimer) return;
-    state.statsTimer = setTimeout(function () { state.statsTimer = null; refreshStats(); }, 800);
+    state.statsTimer = setTimeout(function () {
+      state.statsTimer = null;
+      refreshStats();
+    }, 800);
   }
 
   function refreshStats() {
     if (!state.key) return;
-    getJson('/v1/stats').then(renderStats).catch(function () { /* the next event or tick retries */ });
+    getJson('/v1/stats')
+      .then(renderStats)
+      .catch(function () {
+        /* the next event or tick retries */
+      });
   }
 
   function volumeRows(bodyId, rows, labelField) {
@@ -407,7 +483,7 @@
       tr.appendChild(td('time', age(item.ageSeconds)));
       tr.appendChild(idCell);
       tr.appendChild(td('agencies', agencyList([item.sender, item.recipient], ' \u2192 ')));
-      tr.appendChild(td('', item.redacted ? withheldNote(item.tlp) : (item.headline || item.category || '')));
+      tr.appendChild(td('', item.redacted ? withheldNote(item.tlp) : item.headline || item.category || ''));
       body.appendChild(tr);
     });
     byId('chase-count').textContent = stats.unacknowledged.total + ' waiting, oldest first';
@@ -419,12 +495,19 @@
 
   function scheduleCorrelations() {
     if (state.correlationsTimer) return;
-    state.correlationsTimer = setTimeout(function () { state.correlationsTimer = null; refreshCorrelations(); }, 500);
+    state.correlationsTimer = setTimeout(function () {
+      state.correlationsTimer = null;
+      refreshCorrelations();
+    }, 500);
   }
 
   function refreshCorrelations() {
     if (!state.key) return;
-    getJson('/v1/correlations?limit=100').then(renderCorrelations).catch(function () { /* retried on the next correlation */ });
+    getJson('/v1/correlations?limit=100')
+      .then(renderCorrelations)
+      .catch(function () {
+        /* retried on the next correlation */
+      });
   }
 
   function renderCorrelations(page) {
@@ -433,19 +516,51 @@
     page.items.forEach(function (c) {
       var item = el('li');
       item.setAttribute('data-correlation-id', c.correlationId);
-      item.setAttribute('data-alert-ids', c.alerts.map(function (a) { return a.alertId; }).join(' '));
+      item.setAttribute(
+        'data-alert-ids',
+        c.alerts
+          .map(function (a) {
+            return a.alertId;
+          })
+          .join(' '),
+      );
       var what = el('div', 'what');
       what.appendChild(el('span', 'time muted', clock(c.foundAt) + ' '));
-      if (c.identifier) what.appendChild(document.createTextNode('Same ' + (IDENTIFIER_LABELS[c.identifier.kind] || c.identifier.kind) + ' ' + c.identifier.key));
+      if (c.identifier)
+        what.appendChild(
+          document.createTextNode(
+            'Same ' + (IDENTIFIER_LABELS[c.identifier.kind] || c.identifier.kind) + ' ' + c.identifier.key,
+          ),
+        );
       else what.appendChild(withheldNote('Restricted alert'));
       item.appendChild(what);
       var who = el('div', 'agencies');
       who.appendChild(agencyList(c.agencies, ' \u2194 '));
-      who.appendChild(document.createTextNode(' \u00b7 ' + c.alerts.map(function (a) { return a.agencyId + ' ' + shortId(a.alertId); }).join(', ')));
+      who.appendChild(
+        document.createTextNode(
+          ' \u00b7 ' +
+            c.alerts
+              .map(function (a) {
+                return a.agencyId + ' ' + shortId(a.alertId);
+              })
+              .join(', '),
+        ),
+      );
       item.appendChild(who);
       var notices = el('details');
-      notices.appendChild(el('summary', '', (c.restricted ? 'Restricted: owners told only whom to contact' : 'Owners may see each other\u2019s alerts') + ' (' + c.notices.length + ' notices)'));
-      c.notices.forEach(function (n) { notices.appendChild(el('p', '', n.agencyId + ': ' + n.text)); });
+      notices.appendChild(
+        el(
+          'summary',
+          '',
+          (c.restricted ? 'Restricted: owners told only whom to contact' : 'Owners may see each other\u2019s alerts') +
+            ' (' +
+            c.notices.length +
+            ' notices)',
+        ),
+      );
+      c.notices.forEach(function (n) {
+        notices.appendChild(el('p', '', n.agencyId + ': ' + n.text));
+      });
       item.appendChild(notices);
       list.appendChild(item);
     });
@@ -459,13 +574,21 @@
     event.preventDefault();
     var input = /** @type {HTMLInputElement} */ (byId('signin-key'));
     var key = input.value.trim();
-    if (!key) { byId('signin-error').textContent = 'Enter an analyst key.'; return; }
+    if (!key) {
+      byId('signin-error').textContent = 'Enter an analyst key.';
+      return;
+    }
     input.value = '';
     signIn(key);
   });
-  byId('signout').addEventListener('click', function () { signOut(''); });
-  Array.prototype.forEach.call(document.querySelectorAll('#filters input'), function (box) { box.addEventListener('change', scheduleRender); });
+  byId('signout').addEventListener('click', function () {
+    signOut('');
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('#filters input'), function (box) {
+    box.addEventListener('change', scheduleRender);
+  });
 
   var saved = sessionStorage.getItem(KEY_STORAGE);
-  if (saved) signIn(saved); else showSignIn('');
+  if (saved) signIn(saved);
+  else showSignIn('');
 })();
