@@ -8,6 +8,7 @@ import { KafkaMessageHandler } from './message-handler';
 import { AuditPublisher } from './audit.publisher';
 import { ConsumerStatus } from './consumer-status';
 import { KafkaBatchConsumers } from './batch-consumer';
+import { OutboxRowSender } from './outbox-row-sender';
 import { OutboxService } from './outbox.service';
 import { TopicAdmin } from './topic-admin';
 
@@ -28,6 +29,7 @@ export class KafkaModule {
         TopicAdmin,
         KafkaHealthIndicator,
         KafkaMessageHandler,
+        OutboxRowSender,
         OutboxService,
         AuditPublisher,
         KafkaBatchConsumers,

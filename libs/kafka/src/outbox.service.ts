@@ -1,20 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { createHash } from 'node:crypto';
-import { AuditEventType } from '@hub/contracts/audit-event';
-import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
-import { auditMessage } from './audit.publisher';
 import { OutboxUnavailableError } from './dependency-outage';
-import {
-  isMessageTooLarge,
-  KafkaProducer,
-  MAX_REQUEST_BYTES,
-  messageBytes,
-  OutgoingMessage,
-  SerializedMessage,
-} from './kafka.producer';
+import { KafkaProducer, MAX_REQUEST_BYTES, OutgoingMessage, SerializedMessage } from './kafka.producer';
 import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
+import { chunksOfBytes, OutboxRow, OutboxRowSender } from './outbox-row-sender';
 
 const BATCH = 500;
 /** How often the relay looks for rows nobody published, while the service is busy (and at most how stale a check may be). */
@@ -27,13 +17,6 @@ const PUBLISH_WAIT_MS = 15000;
 const DRAIN_LOCK_WAIT_MS = 5000;
 /** Ids this process published lately, kept so that publish() need not ask the database about rows the relay took. */
 const RECENT_IDS = 50_000;
-interface OutboxRow {
-  id: string;
-  topic: string;
-  key: string;
-  value: string;
-  headers: Record<string, string> | null;
-}
 
 /** Migration SQL for the outbox table of one schema; each app's first migration calls it. */
 export function outboxTableSql(schema: string): { up: string; down: string } {
@@ -78,6 +61,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly producer: KafkaProducer,
+    private readonly rows: OutboxRowSender,
     @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
   ) {}
 
@@ -332,7 +316,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
           `SELECT id, topic, key, value, headers FROM "${this.schema}".outbox ORDER BY id LIMIT ${BATCH}`,
         );
         if (rows.length === 0) return [];
-        for (const chunk of chunksOfBytes(rows, MAX_REQUEST_BYTES)) await this.sendOrSplit(chunk);
+        for (const chunk of chunksOfBytes(rows, MAX_REQUEST_BYTES)) await this.rows.sendOrSplit(chunk);
         await manager.query(`DELETE FROM "${this.schema}".outbox WHERE id = ANY($1::bigint[])`, [
           rows.map((r) => r.id),
         ]);
@@ -358,97 +342,4 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       this.recent = new Set();
     }
   }
-
-  /**
-   * Sends rows in one request; when the broker says the request is too large, halves it, and a single row that is
-   * too large on its own goes to the dead-letter topic: it can never be published, and must not hold back the rest.
-   */
-  private async sendOrSplit(rows: OutboxRow[]): Promise<void> {
-    try {
-      await this.producer.sendSerialized(rows.map(serialized));
-    } catch (error) {
-      if (!isMessageTooLarge(error)) throw error;
-      if (rows.length > 1) {
-        const half = Math.ceil(rows.length / 2);
-        await this.sendOrSplit(rows.slice(0, half));
-        await this.sendOrSplit(rows.slice(half));
-        return;
-      }
-      await this.deadLetterRow(rows[0], error as Error);
-    }
-  }
-
-  /**
-   * The dead-letter topic accepts larger records (TOPIC_SPECS), so the row usually goes there whole and can be
-   * replayed as it was; if even that is refused, the record names it (origin, size, SHA-256) and keeps its start.
-   */
-  private async deadLetterRow(row: OutboxRow, error: Error): Promise<void> {
-    const bytes = Buffer.byteLength(row.value);
-    const reason = `outbox row of ${bytes} bytes refused by the broker for ${row.topic}: ${error.message}`.slice(
-      0,
-      1000,
-    );
-    const origin = `outbox:${this.schema}:${row.id}`;
-    const headers = {
-      [DeadLetterHeader.Topic]: row.topic,
-      [DeadLetterHeader.Partition]: '-1',
-      [DeadLetterHeader.Offset]: origin,
-      [DeadLetterHeader.Error]: reason,
-      [DeadLetterHeader.Attempts]: '1',
-      [DeadLetterHeader.ConsumerGroup]: `${this.options.service}-outbox`,
-    };
-    this.logger.error(
-      { origin, topic: row.topic, key: row.key, bytes },
-      'outbox row too large for Kafka: dead-lettering it',
-    );
-    try {
-      await this.producer.sendSerialized([{ topic: Topic.DeadLetter, key: row.key, value: row.value, headers }]);
-    } catch (dlqError) {
-      if (!isMessageTooLarge(dlqError)) throw dlqError;
-      const sha256 = createHash('sha256').update(row.value).digest('hex');
-      const summary = JSON.stringify({ truncated: true, bytes, sha256, start: row.value.slice(0, 64 * 1024) });
-      await this.producer.sendSerialized([{ topic: Topic.DeadLetter, key: row.key, value: summary, headers }]);
-    }
-    await this.producer.send([
-      auditMessage(this.options.service, {
-        eventId: `dead-letter:${origin}`,
-        type: AuditEventType.MessageDeadLettered,
-        actor: { service: this.options.service },
-        details: {
-          topic: row.topic,
-          partition: -1,
-          offset: origin,
-          consumer: `${this.options.service}-outbox`,
-          attempts: 1,
-          error: reason,
-        },
-      }),
-    ]);
-  }
-}
-
-function serialized(row: OutboxRow): SerializedMessage {
-  return { topic: row.topic as Topic, key: row.key, value: row.value, headers: row.headers ?? undefined };
-}
-
-/** Consecutive rows grouped so that each group's keys, values and headers stay under maxBytes (a larger row alone). */
-export function chunksOfBytes<R extends { key: string; value: string; headers: Record<string, string> | null }>(
-  rows: R[],
-  maxBytes: number,
-): R[][] {
-  const chunks: R[][] = [];
-  let current: R[] = [];
-  let size = 0;
-  for (const row of rows) {
-    const bytes = messageBytes(row);
-    if (current.length > 0 && size + bytes > maxBytes) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(row);
-    size += bytes;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
 }

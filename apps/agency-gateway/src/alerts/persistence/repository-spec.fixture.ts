@@ -8,6 +8,7 @@ import { DeliveryKind } from '@hub/contracts/messages';
 import { SqlRunner } from '@hub/database/sql-runner';
 import { KafkaModuleOptions } from '@hub/kafka/kafka.options';
 import type { KafkaProducer } from '@hub/kafka/kafka.producer';
+import { OutboxRowSender } from '@hub/kafka/outbox-row-sender';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { alertBody, testEnvironment, uniqueAgencyId } from '@hub/testing';
 import { StoredVersion, storedVersion, versionMessages } from '../stored-version';
@@ -50,6 +51,7 @@ export function gatewayOutbox(): OutboxService {
   return new OutboxService(
     undefined as unknown as DataSource,
     undefined as unknown as KafkaProducer,
+    undefined as unknown as OutboxRowSender,
     { outboxSchema: 'gateway' } as KafkaModuleOptions,
   );
 }
