@@ -255,8 +255,12 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     this.staleCheck ??= (async () => {
       try {
         const started = Date.now();
+        // Rows this process is still sending are not stale however long the send takes (an overloaded broker):
+        // draining them too would only send them twice and hold every publisher behind the drain's lock.
         const [{ stale }] = await this.dataSource.query(
-          `SELECT EXISTS (SELECT 1 FROM "${this.schema}".outbox WHERE created_at < now() - interval '${STALE_AFTER_S} seconds') AS stale`,
+          `SELECT EXISTS (SELECT 1 FROM "${this.schema}".outbox
+                          WHERE created_at < now() - interval '${STALE_AFTER_S} seconds' AND id <> ALL($1::bigint[])) AS stale`,
+          [[...this.held.keys()]],
         );
         if (stale || this.staleRows) await this.flush();
         this.staleRows = false;
