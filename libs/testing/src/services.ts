@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AppName, ROOT } from './local-hub/apps';
-import { BrokerCluster, startKafka, startKafkaCluster, stopKafka, TEST_SLOT } from './local-hub/kafka-broker';
+import { startKafka, stopKafka, TEST_SLOT } from './local-hub/kafka-broker';
+import { BrokerCluster, startKafkaCluster } from './local-hub/kafka-cluster';
 import { SupervisedService } from './local-hub/supervisor';
 import { restartTestService, startTestService, stopTestService, superviseTestService } from './local-hub/test-services';
 

@@ -8,4 +8,5 @@ export * from './principals';
 export * from './processes';
 export * from './supervisor';
 export * from './kafka-broker';
+export * from './kafka-cluster';
 export * from './test-services';
