@@ -126,7 +126,8 @@ export async function streamByCursor<T extends CursorItem>(
   }
 }
 
-function writeEvent(response: Response, eventName: string, item: CursorItem): Promise<void> {
+/** Writes one SSE event (`id` = the item's cursor); resolves when the response can take more, or closed. */
+export function writeEvent(response: Response, eventName: string, item: CursorItem): Promise<void> {
   const ok = response.write(`id: ${item.cursor}\nevent: ${eventName}\ndata: ${JSON.stringify(item)}\n\n`);
   if (ok) return Promise.resolve();
   return new Promise((resolve) => {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { InboxItem } from '../alerts/alert-views';
+import { writeEvent } from '@hub/platform/cursor-stream';
 import { StreamEnd, StreamSink } from './inbox-streams';
 
 const KEEPALIVE_MS = 15000;
@@ -40,7 +41,7 @@ export function serveEvents(
       write: async (items: InboxItem[]) => {
         for (const item of items) {
           if (over) return;
-          await writeEvent(response, item);
+          await writeEvent(response, EVENT_NAME, item);
         }
       },
       end: (reason: StreamEnd) => {
@@ -62,17 +63,3 @@ const ERROR_EVENTS: Record<Exclude<StreamEnd, 'shutdown'>, { error: string; mess
   // Internal messages (SQL, parameters, content) never leave the service: the client reconnects with Last-Event-ID.
   unavailable: { error: 'unavailable', message: 'The stream was interrupted; reconnect with Last-Event-ID' },
 };
-
-function writeEvent(response: Response, item: InboxItem): Promise<void> {
-  const ok = response.write(`id: ${item.cursor}\nevent: ${EVENT_NAME}\ndata: ${JSON.stringify(item)}\n\n`);
-  if (ok) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.once('drain', done);
-    response.once('close', done);
-  });
-}
