@@ -55,10 +55,9 @@ export async function bundleWebPageScript(page: WebPageScript): Promise<WebPageB
     logLevel: 'silent',
     banner: { js: `// Built by esbuild from ${page.entry} (tools/lib/web-pages.ts): edit the TypeScript.` },
   });
-  return {
-    code: result.outputFiles[0].text,
-    inputs: Object.keys(result.metafile.inputs).map((input) => path.resolve(ROOT, input)),
-  };
+  const code = result.outputFiles?.[0]?.text;
+  if (code === undefined || !result.metafile) throw new Error(`esbuild returned no bundle for ${page.entry}`);
+  return { code, inputs: Object.keys(result.metafile.inputs).map((input) => path.resolve(ROOT, input)) };
 }
 
 /** Emits the bundles of an app's pages into its webpack build, and fails the build when one does not bundle. */

@@ -105,7 +105,7 @@ export function showNotice(text: string): HTMLElement {
 
 /** 410 Gone: the alert's content was erased; what is left is who, when and which version. */
 export function showErased(body: ErasedBody | null, as: 'recipient' | 'sender', alertId: string): void {
-  const meta = (body && body.alert) || {};
+  const meta: NonNullable<ErasedBody['alert']> = body?.alert ?? {};
   showPane('detail');
   state.selected = { as, alertId: meta.alertId ?? alertId, version: meta.version };
   resetSections();
