@@ -61,11 +61,4 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  {
-    // Browser scripts of the web pages: classic scripts, type-checked against the DOM by tsconfig.web.json, which
-    // already reports any undefined name (so no-undef, which knows no browser globals, is left to it).
-    files: ['apps/*/src/**/assets/*.js'],
-    languageOptions: { sourceType: 'script' },
-    rules: { 'no-undef': 'off', strict: ['error', 'function'] },
-  },
 );

@@ -6,10 +6,11 @@ import path from 'node:path';
 import { PublicRoute } from './public.decorator';
 
 /**
- * A web page kept as real asset files (index.html, its stylesheet and its type-checked script), served as one
- * self-contained document: the stylesheet and script the HTML links to are inlined when the page is loaded, and
- * the Content-Security-Policy allows exactly those by hash. One request, nothing fetched from elsewhere, and an
- * injected script or style is refused by the browser.
+ * A web page kept as real asset files (index.html, its stylesheet and its script), served as one self-contained
+ * document: the stylesheet and script the HTML links to are inlined when the page is loaded, and the
+ * Content-Security-Policy allows exactly those by hash. One request, nothing fetched from elsewhere, and an injected
+ * script or style is refused by the browser. The script is the build's output (bundled from TypeScript by nest
+ * build), so the hash is computed from exactly what is served.
  */
 export interface WebPage {
   html: string;
@@ -25,7 +26,7 @@ function sha256(text: string): string {
 
 /**
  * The first directory that holds `index.html`: built apps read their assets where nest-cli's `assets` option copied
- * them beside main.js; tests and ts-node read them beside the source. Fails at boot, naming the places looked in.
+ * them beside main.js (and nest build wrote the bundled script). Fails at boot, naming the places looked in.
  */
 export function assetDirectory(candidates: readonly string[]): string {
   const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html')));
@@ -34,7 +35,13 @@ export function assetDirectory(candidates: readonly string[]): string {
 }
 
 export function loadWebPage(directory: string): WebPage {
-  const read = (name: string) => fs.readFileSync(path.join(directory, name), 'utf8');
+  const read = (name: string) => {
+    const file = path.join(directory, name);
+    // The scripts exist only in a build: nest build bundles them from the pages' TypeScript.
+    if (!fs.existsSync(file))
+      throw new Error(`${name}, linked from ${directory}/index.html, is missing: run nest build`);
+    return fs.readFileSync(file, 'utf8');
+  };
   const styles: string[] = [];
   const scripts: string[] = [];
   const html = read('index.html')

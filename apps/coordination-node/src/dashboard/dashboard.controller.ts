@@ -3,8 +3,11 @@ import type { Response } from 'express';
 import path from 'node:path';
 import { assetDirectory, loadWebPage, sendWebPage, ServesWebPage } from '@hub/platform/web-page';
 
-/** Built: copied beside main.js by nest-cli's `assets` option. Source (tests, ts-node): beside this file. */
-const ASSETS = [path.join(__dirname, 'dashboard', 'assets'), path.join(__dirname, 'assets')];
+/**
+ * The page as built: nest-cli's `assets` option copies index.html and the stylesheet beside main.js, and nest build
+ * bundles ./web (TypeScript) into dashboard.js there (tools/lib/web-pages.ts). The page needs a build to be served.
+ */
+const ASSETS = [path.join(__dirname, 'dashboard', 'assets')];
 
 /**
  * GET / serves the dashboard shell without a key (the page has no data of its own); everything it shows comes

@@ -1,0 +1,87 @@
+import { byId, el, LiveStream, setStatus, shortId, tlpBadge } from '@hub/web';
+import { openInboxItem, openReceived } from './received';
+import { session, state, when } from './state';
+import { TEXT } from './text';
+import type { InboxItem } from './types';
+
+const MAX_INBOX = 500;
+
+/** The inbox, live: deliveries arrive on /v1/inbox/stream, resumed with Last-Event-ID after a drop. */
+export const inboxStream = new LiveStream({
+  path: () => '/v1/inbox/stream',
+  headers: () => ({ Authorization: 'Bearer ' + state.key }),
+  event: 'delivery',
+  onData: (data) => addInboxItem(JSON.parse(data) as InboxItem),
+  onStatus: (status) => setStatus(status === 'live' ? 'live' : 'reconnecting', TEXT.status[status]),
+  onRejected: () => session.signOut(TEXT.signIn.keyRejected),
+  onDropped: (error) => console.warn('inbox disconnected:', error instanceof Error ? error.message : error),
+});
+
+function addInboxItem(item: InboxItem): void {
+  if (state.seenDeliveries.has(item.deliveryId)) return;
+  state.seenDeliveries.add(item.deliveryId);
+  state.freshDeliveries.add(item.deliveryId);
+  state.inbox.unshift(item);
+  if (state.inbox.length > MAX_INBOX) state.inbox.length = MAX_INBOX;
+  renderInbox();
+  // An open alert that just changed (update, cancel) is shown again with its new version.
+  const selected = state.selected;
+  if (selected && selected.as === 'recipient' && selected.alertId === item.alertId && item.kind !== 'match')
+    openReceived(item.alertId, false);
+}
+
+function itemTitle(item: InboxItem): string {
+  if (item.kind === 'match') return TEXT.list.matchTitle(item.match ? item.match.text : '');
+  if (item.erased) return TEXT.list.erasedTitle;
+  if (item.kind === 'cancel') return TEXT.list.cancelledTitle(item.cancelReason);
+  return item.alert ? item.alert.headline : '';
+}
+
+export function renderInbox(): void {
+  const list = byId('inbox-list');
+  const showAlerts = byId<HTMLInputElement>('show-alerts').checked;
+  const showMatches = byId<HTMLInputElement>('show-matches').checked;
+  list.textContent = '';
+  let shown = 0;
+  for (const item of state.inbox) {
+    if (item.kind === 'match' ? !showMatches : !showAlerts) continue;
+    const li = el('li', state.freshDeliveries.has(item.deliveryId) ? 'fresh' : '');
+    state.freshDeliveries.delete(item.deliveryId);
+    li.appendChild(inboxButton(item));
+    list.appendChild(li);
+    shown++;
+  }
+  byId('inbox-count').textContent = TEXT.list.inboxCount(state.inbox.length);
+  byId('inbox-empty').hidden = shown > 0;
+}
+
+function inboxButton(item: InboxItem): HTMLButtonElement {
+  const button = el('button');
+  button.type = 'button';
+  button.setAttribute('data-delivery-id', item.deliveryId);
+  button.setAttribute('data-alert-id', item.alertId);
+  button.setAttribute('data-kind', item.kind);
+  if (state.selected && state.selected.deliveryId === item.deliveryId) button.setAttribute('aria-current', 'true');
+  const line1 = el('div', 'line1');
+  line1.appendChild(el('span', 'kind kind-' + item.kind, item.kind));
+  if (item.erased) line1.appendChild(el('span', 'kind state-erased', TEXT.list.erased));
+  if (item.alert) line1.appendChild(tlpBadge(item.alert.tlp));
+  line1.appendChild(el('span', 'headline', itemTitle(item)));
+  const line2 = el('div', 'line2');
+  line2.appendChild(
+    el('span', '', item.kind === 'match' ? TEXT.list.yourAlert(shortId(item.alertId)) : TEXT.list.from(item.sender)),
+  );
+  line2.appendChild(el('span', '', TEXT.list.version(item.version)));
+  line2.appendChild(el('span', '', when(item.deliveredAt)));
+  const acked = state.acked.get(item.alertId + '/' + item.version);
+  if (acked) line2.appendChild(el('span', 'acked', TEXT.list.acked(acked)));
+  button.appendChild(line1);
+  button.appendChild(line2);
+  button.addEventListener('click', () => openInboxItem(item));
+  return button;
+}
+
+export function wireInbox(): void {
+  byId('show-alerts').addEventListener('change', renderInbox);
+  byId('show-matches').addEventListener('change', renderInbox);
+}

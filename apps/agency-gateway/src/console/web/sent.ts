@@ -1,0 +1,73 @@
+import { byId, el, shortId, tlpBadge } from '@hub/web';
+import { openSent } from './sender-view';
+import { api, state, when } from './state';
+import { TEXT } from './text';
+import type { SentItem } from './types';
+
+/** Reloads the agency's own alerts; a failure is shown again on the next refresh. */
+export async function refreshSent(): Promise<void> {
+  try {
+    const answer = await api.request<{ items: SentItem[] }>('GET', '/v1/alerts?limit=100');
+    if (answer.status !== 200) return;
+    state.sent = answer.body.items;
+    renderSent();
+  } catch {
+    /* shown again on the next refresh */
+  }
+}
+
+export function renderSent(): void {
+  const list = byId('sent-list');
+  list.textContent = '';
+  for (const alert of state.sent) {
+    const li = el('li');
+    li.appendChild(sentButton(alert));
+    list.appendChild(li);
+  }
+  byId('sent-empty').hidden = state.sent.length > 0;
+}
+
+function sentButton(alert: SentItem): HTMLButtonElement {
+  const button = el('button');
+  button.type = 'button';
+  button.setAttribute('data-alert-id', alert.alertId);
+  if (state.selected && state.selected.as === 'sender' && state.selected.alertId === alert.alertId)
+    button.setAttribute('aria-current', 'true');
+  const line1 = el('div', 'line1');
+  if (alert.erased) line1.appendChild(el('span', 'kind state-erased', TEXT.list.erased));
+  else line1.appendChild(tlpBadge(alert.tlp));
+  line1.appendChild(el('span', 'headline', alert.erased ? TEXT.list.erasedTitle : alert.headline));
+  if (alert.state === 'cancelled') line1.appendChild(el('span', 'kind state-cancelled', TEXT.list.cancelled));
+  const line2 = el('div', 'line2');
+  line2.appendChild(el('span', '', shortId(alert.alertId)));
+  line2.appendChild(el('span', '', TEXT.list.version(alert.version)));
+  if (alert.category) line2.appendChild(el('span', '', alert.category));
+  line2.appendChild(el('span', '', when(alert.createdAt)));
+  button.appendChild(line1);
+  button.appendChild(line2);
+  button.addEventListener('click', () => openSent(alert.alertId, true));
+  return button;
+}
+
+export function selectTab(name: 'inbox' | 'sent'): void {
+  const inbox = name === 'inbox';
+  byId('tab-inbox').setAttribute('aria-selected', String(inbox));
+  byId('tab-sent').setAttribute('aria-selected', String(!inbox));
+  byId('tab-inbox').tabIndex = inbox ? 0 : -1;
+  byId('tab-sent').tabIndex = inbox ? -1 : 0;
+  byId('inbox-view').hidden = !inbox;
+  byId('sent-view').hidden = inbox;
+  if (!inbox) void refreshSent();
+}
+
+export function wireTabs(): void {
+  byId('tab-inbox').addEventListener('click', () => selectTab('inbox'));
+  byId('tab-sent').addEventListener('click', () => selectTab('sent'));
+  // Arrow keys move between the two tabs, as in any tab list.
+  byId('tab-inbox').parentElement?.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    const toSent = byId('tab-inbox').getAttribute('aria-selected') === 'true';
+    selectTab(toSent ? 'sent' : 'inbox');
+    byId(toSent ? 'tab-sent' : 'tab-inbox').focus();
+  });
+}

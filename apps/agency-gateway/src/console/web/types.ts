@@ -1,0 +1,109 @@
+/** The shapes of the agency API's answers that the console reads (see docs/contract.md). */
+
+export interface Agency {
+  id: string;
+  name: string;
+  country: string;
+}
+
+export interface Directory {
+  self: Agency;
+  agencies: Agency[];
+  sharingGroups: { id: string; name: string; members: string[] }[];
+}
+
+/** A subject as the API writes it: its type, the identifiers as written, and the hub's canonical form. */
+export interface Subject {
+  type: string;
+  canonical?: string;
+  [field: string]: string | number | undefined;
+}
+
+export interface Alert {
+  status: string;
+  category: string;
+  urgency: string;
+  severity: string;
+  certainty: string;
+  headline: string;
+  description?: string;
+  tlp: string;
+  handlingCode: string;
+  handlingConditions?: string;
+  evaluation: { source: string; information: number };
+  distribution: { scope: string; recipients: string[]; sharingGroups: string[] };
+  location: { country: string; place?: string; lat?: number; lon?: number };
+  subjects?: Subject[];
+  expiresAt?: string;
+  references?: string[];
+}
+
+/** One delivery in the inbox stream: an alert, an update, a cancel or a match notice. */
+export interface InboxItem {
+  deliveryId: string;
+  alertId: string;
+  kind: string;
+  version: number;
+  sender: string;
+  deliveredAt: string;
+  erased?: boolean;
+  cancelReason?: string;
+  alert?: Alert;
+  match?: { text: string; foundAt: string };
+}
+
+/** GET /v1/alerts/{id} as a recipient. */
+export interface ReceivedView {
+  version: number;
+  sender: string;
+  kind: string;
+  deliveredAt: string;
+  cancelReason?: string;
+  alert: Alert;
+}
+
+export interface RecipientStatus {
+  agencyId: string;
+  deliveredKind: string;
+  deliveredVersion: number;
+  deliveredAt: string;
+  ack?: { status: string; version: number; at: string; note?: string };
+}
+
+/** GET /v1/alerts/{id} as the sender. */
+export interface SenderView {
+  version: number;
+  state: string;
+  receivedAt: string;
+  cancelReason?: string;
+  alert: Alert;
+  recipients: RecipientStatus[];
+}
+
+/** 410 Gone: what is left of an erased alert. */
+export interface ErasedBody {
+  alert?: { alertId?: string; version?: number; receivedAt?: string; sender?: string; erasedAt?: string };
+}
+
+/** One of the agency's own alerts in GET /v1/alerts. */
+export interface SentItem {
+  alertId: string;
+  version: number;
+  state: string;
+  tlp: string;
+  headline: string;
+  category?: string;
+  createdAt: string;
+  erased?: boolean;
+}
+
+/** What the detail pane shows: an alert received, one of the agency's own, or a match notice. */
+export interface Selection {
+  as: 'recipient' | 'sender' | 'match';
+  alertId: string;
+  deliveryId?: string;
+  version?: number;
+  sender?: string;
+  state?: string;
+  alert?: Alert;
+}

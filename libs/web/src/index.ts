@@ -1,0 +1,4 @@
+export * from './api';
+export * from './dom';
+export * from './live-stream';
+export * from './sse-frames';
