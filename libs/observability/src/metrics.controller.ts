@@ -32,8 +32,9 @@ export class MetricsController {
       ]);
     }
     const body = await metricsRegistry.metrics();
-    response.setHeader('Content-Type', metricsRegistry.contentType);
-    response.status(200).send(body);
+    // end(), not send(): Express would rewrite the content type's parameters.
+    response.status(200).setHeader('Content-Type', metricsRegistry.contentType);
+    response.end(body);
   }
 
   private authorised(authorization: string | undefined): boolean {
