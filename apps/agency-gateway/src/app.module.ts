@@ -4,6 +4,7 @@ import { AuthModule } from '@hub/auth/auth.module';
 import { RateLimitModule } from '@hub/auth/rate-limit.module';
 import { KafkaModule } from '@hub/kafka/kafka.module';
 import { PlatformModule } from '@hub/platform/platform.module';
+import { ObservabilityModule } from '@hub/observability/observability.module';
 import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { ConsoleModule } from './console/console.module';
@@ -27,6 +28,7 @@ export class AppModule {
       global: true,
       imports: [
         PlatformModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
+        ObservabilityModule.forRoot({ service: SERVICE_NAME, metricsToken: config.METRICS_TOKEN }),
         TypeOrmModule.forRoot(gatewayDataSourceOptions(config.databaseUrl)),
         KafkaModule.forRoot({
           service: SERVICE_NAME,

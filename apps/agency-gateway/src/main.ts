@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { bootstrapHybridApp } from '@hub/platform/bootstrap';
 import { loadConfig } from '@hub/platform/config';
+import { mountOpenApi } from '@hub/platform/openapi';
 import { runServiceMain } from '@hub/platform/service-main';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { gatewayDataSourceOptions, gatewayGrants } from './database/data-source';
 import { GatewayConfig } from './gateway.config';
-import { mountOpenApi } from './openapi';
 import { CAP_CONTENT_TYPE, CAP_MEDIA_TYPE } from './interchange/media-types';
 
 runServiceMain<GatewayConfig>({
@@ -24,6 +24,11 @@ runServiceMain<GatewayConfig>({
       credentials: config.kafkaCredentials,
       groupId: SERVICE_NAME,
       textBodyTypes: [{ mediaType: CAP_MEDIA_TYPE, pattern: CAP_CONTENT_TYPE }],
-      configure: mountOpenApi,
+      configure: (app) =>
+        mountOpenApi(app, {
+          title: 'agency gateway',
+          description:
+            'Submit, update and cancel alerts, read the inbox (paged and live), acknowledge; admin onboarding.',
+        }),
     }),
 });

@@ -5,6 +5,7 @@ import { RateLimitModule } from '@hub/auth/rate-limit.module';
 import { CredentialReplicaModule } from '@hub/auth/credential-replica';
 import { KafkaModule } from '@hub/kafka/kafka.module';
 import { PlatformModule } from '@hub/platform/platform.module';
+import { ObservabilityModule } from '@hub/observability/observability.module';
 import { AuditConfig } from './audit.config';
 import { AuditorModule } from './auditor/auditor.module';
 import { auditDataSourceOptions, AUDIT_SCHEMA } from './database/data-source';
@@ -32,6 +33,7 @@ export class AppModule implements OnApplicationBootstrap {
       global: true,
       imports: [
         PlatformModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
+        ObservabilityModule.forRoot({ service: SERVICE_NAME, metricsToken: config.METRICS_TOKEN }),
         TypeOrmModule.forRoot(auditDataSourceOptions(config.databaseUrl)),
         KafkaModule.forRoot({
           service: SERVICE_NAME,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { bootstrapHybridApp } from '@hub/platform/bootstrap';
 import { loadConfig } from '@hub/platform/config';
+import { mountOpenApi } from '@hub/platform/openapi';
 import { runServiceMain } from '@hub/platform/service-main';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { AuditConfig } from './audit.config';
@@ -29,6 +30,12 @@ export function runAuditLogService(): void {
         brokers: config.brokers,
         credentials: config.kafkaCredentials,
         groupId: SERVICE_NAME,
+        configure: (app) =>
+          mountOpenApi(app, {
+            title: 'audit log',
+            description:
+              'Signed checkpoints, inclusion and consistency proofs, entries, trails and exports of the tamper-evident log (auditor key).',
+          }),
       }),
   });
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { KafkaModule } from '@hub/kafka/kafka.module';
 import { PlatformModule } from '@hub/platform/platform.module';
+import { ObservabilityModule } from '@hub/observability/observability.module';
 import { AuthModule } from '@hub/auth/auth.module';
 import { RateLimitModule } from '@hub/auth/rate-limit.module';
 import { CredentialReplicaModule } from '@hub/auth/credential-replica';
@@ -25,6 +26,7 @@ export class AppModule {
       global: true,
       imports: [
         PlatformModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
+        ObservabilityModule.forRoot({ service: SERVICE_NAME, metricsToken: config.METRICS_TOKEN }),
         TypeOrmModule.forRoot(coordinationDataSourceOptions(config.databaseUrl)),
         KafkaModule.forRoot({
           service: SERVICE_NAME,

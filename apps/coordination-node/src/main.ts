@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { bootstrapHybridApp } from '@hub/platform/bootstrap';
 import { loadConfig } from '@hub/platform/config';
+import { mountOpenApi } from '@hub/platform/openapi';
 import { runServiceMain } from '@hub/platform/service-main';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { coordinationDataSourceOptions, coordinationGrants } from './database/data-source';
@@ -21,5 +22,10 @@ runServiceMain<CoordinationConfig>({
       brokers: config.brokers,
       credentials: config.kafkaCredentials,
       groupId: SERVICE_NAME,
+      configure: (app) =>
+        mountOpenApi(app, {
+          title: 'coordination node',
+          description: "The analysts' live feed, counters, chase list and cross-agency correlations (analyst key).",
+        }),
     }),
 });

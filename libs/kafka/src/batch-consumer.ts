@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
+import {
+  forgetUnassigned,
+  kafkaMetrics,
+  noteReportedPartition,
+  partitionLabels,
+} from '@hub/observability/kafka-metrics';
 import { CombinedCalls } from './combined-calls';
 import { restartWhenAbandoned } from './consumer-restart';
 import { KAFKA_CLIENT } from './kafka.options';
@@ -69,6 +75,9 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
         resolve();
       });
     });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      forgetUnassigned(options.groupId, payload.memberAssignment),
+    );
     restartWhenAbandoned(
       consumer,
       async () => {
@@ -111,6 +120,7 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
             throw error;
           }
           resolveOffset(chunk[chunk.length - 1].offset);
+          recordHandled(options.groupId, batch, chunk.length, chunk[chunk.length - 1].offset);
           this.logger.debug(
             {
               groupId: options.groupId,
@@ -133,6 +143,24 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
     this.stopping = true;
     await Promise.all(this.consumers.map((consumer) => consumer.disconnect().catch(() => undefined)));
   }
+}
+
+/**
+ * Metrics of a handled chunk, from what the fetch already carried (the partition's high watermark): no request to
+ * the broker. Lag is what the partition held beyond this chunk when it was fetched.
+ */
+function recordHandled(
+  groupId: string,
+  batch: { topic: string; partition: number; highWatermark: string },
+  size: number,
+  lastOffset: string,
+): void {
+  const labels = partitionLabels(groupId, batch.topic, batch.partition);
+  kafkaMetrics.consumedBatchSize.observe(labels, size);
+  kafkaMetrics.consumedOffset.set(labels, Number(lastOffset));
+  kafkaMetrics.consumerLag.set(labels, Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1));
+  kafkaMetrics.lastConsumed.set(labels, Date.now() / 1000);
+  noteReportedPartition(groupId, batch.topic, batch.partition);
 }
 
 function consumed(

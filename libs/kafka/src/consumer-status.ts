@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { kafkaMetrics, partitionLabels } from '@hub/observability/kafka-metrics';
 
 /** A partition whose current message keeps failing: it is being waited out, not dropped. */
 export interface StalledPartition {
@@ -36,11 +37,16 @@ export class ConsumerStatus {
       error: error.message.slice(0, 300),
     };
     this.stalled.set(id, entry);
+    kafkaMetrics.partitionStalled.set(
+      partitionLabels(origin.consumer, origin.topic, origin.partition),
+      entry.attempts >= STALL_REPORT_AFTER_ATTEMPTS ? 1 : 0,
+    );
     return entry;
   }
 
   recovered(origin: { consumer: string; topic: string; partition: number }): void {
-    this.stalled.delete(`${origin.consumer}/${origin.topic}/${origin.partition}`);
+    if (!this.stalled.delete(`${origin.consumer}/${origin.topic}/${origin.partition}`)) return;
+    kafkaMetrics.partitionStalled.set(partitionLabels(origin.consumer, origin.topic, origin.partition), 0);
   }
 
   countDeadLettered(): void {

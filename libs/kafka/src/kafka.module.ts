@@ -10,6 +10,7 @@ import { ConsumerStatus } from './consumer-status';
 import { KafkaBatchConsumers } from './batch-consumer';
 import { OutboxRowSender } from './outbox-row-sender';
 import { OutboxService } from './outbox.service';
+import { OutboxMetrics } from './outbox-metrics';
 import { TopicAdmin } from './topic-admin';
 
 @Global()
@@ -31,6 +32,7 @@ export class KafkaModule {
         KafkaMessageHandler,
         OutboxRowSender,
         OutboxService,
+        OutboxMetrics,
         AuditPublisher,
         KafkaBatchConsumers,
         ConsumerStatus,

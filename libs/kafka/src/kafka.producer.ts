@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Admin, CompressionTypes, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
+import { kafkaMetrics } from '@hub/observability/kafka-metrics';
 import { KAFKA_CLIENT } from './kafka.options';
 
 export interface OutgoingMessage {
@@ -152,7 +153,16 @@ export class KafkaProducer implements OnModuleInit, OnModuleDestroy {
   }
 
   private async produce(topic: Topic, messages: Message[]): Promise<void> {
-    await this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      await this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+    } catch (error) {
+      kafkaMetrics.producerRequestDuration.observe({ topic, result: 'error' }, seconds());
+      kafkaMetrics.producerErrors.inc({ topic });
+      throw error;
+    }
+    kafkaMetrics.producerRequestDuration.observe({ topic, result: 'ok' }, seconds());
   }
 
   /** Partition counts from the cluster's metadata, kept: a topic's partitions only ever grow, by an operator's hand. */

@@ -5,6 +5,7 @@ import { AuditEventType, AuditEvent } from '@hub/contracts/audit-event';
 import { compiledValidatorFor } from '@hub/contracts/compiled-validation';
 import { AUDIT_TOPIC_OF, DeadLetterHeader, Topic } from '@hub/contracts/topics';
 import { flattenValidationErrors } from '@hub/contracts/validation';
+import { kafkaMetrics, partitionLabels } from '@hub/observability/kafka-metrics';
 import { KafkaProducer } from './kafka.producer';
 import { ConsumerStatus } from './consumer-status';
 import { isDependencyOutage } from './dependency-outage';
@@ -74,9 +75,19 @@ export class KafkaMessageHandler {
       message = await this.parse(messageClass, payload);
     } catch (error) {
       await this.deadLetter(context, error as Error, 0);
+      this.recordHandled(context);
       return;
     }
     await this.runUntilDone(context, message, work);
+    this.recordHandled(context);
+  }
+
+  /** The one-message consumer's progress (a batch consumer records its own, with the lag its fetch carries). */
+  private recordHandled(context: ConsumedMessage): void {
+    const { consumer, topic, partition, offset } = this.origin(context);
+    const labels = partitionLabels(consumer, topic, partition);
+    kafkaMetrics.consumedOffset.set(labels, Number(offset));
+    kafkaMetrics.lastConsumed.set(labels, Date.now() / 1000);
   }
 
   /**
@@ -240,6 +251,7 @@ export class KafkaMessageHandler {
       },
       { topic: AUDIT_TOPIC_OF[this.options.service], key: origin.topic, value: event },
     ]);
+    kafkaMetrics.deadLettered.inc({ topic: origin.topic });
   }
 }
 

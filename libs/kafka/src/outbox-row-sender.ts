@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
+import { kafkaMetrics } from '@hub/observability/kafka-metrics';
 import { auditMessage } from './audit.publisher';
 import { isMessageTooLarge, KafkaProducer, messageBytes, SerializedMessage } from './kafka.producer';
 import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
@@ -78,6 +79,7 @@ export class OutboxRowSender {
       const summary = JSON.stringify({ truncated: true, bytes, sha256, start: row.value.slice(0, 64 * 1024) });
       await this.producer.sendSerialized([{ topic: Topic.DeadLetter, key: row.key, value: summary, headers }]);
     }
+    kafkaMetrics.deadLettered.inc({ topic: row.topic });
     await this.producer.send([
       auditMessage(this.options.service, {
         eventId: `dead-letter:${origin}`,

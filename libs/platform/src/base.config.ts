@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { withCredentials } from '@hub/database/migrate';
 import { KafkaCredentials } from '@hub/kafka/kafka-client';
 import { NotALocalDefaultInProduction, splitList } from './config';
@@ -31,6 +31,11 @@ export abstract class HubBaseConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
   /** Requests per minute per verified API key (per source address without one), per process; 429 + Retry-After beyond. */
   @IsInt() @Min(1) @Type(() => Number) RATE_LIMIT_PER_MINUTE: number = 6000;
+  /**
+   * Bearer token GET /metrics requires (a scraper is no agency, so no API key). Unset, /metrics is open: fine on
+   * loopback (npm start), not on a shared network.
+   */
+  @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
 
   get brokers(): string[] {
     return splitList(this.KAFKA_BROKERS);

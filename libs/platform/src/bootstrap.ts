@@ -8,6 +8,7 @@ import { HubService } from '@hub/contracts/topics';
 import { topicsOf } from '@hub/kafka/kafka-access';
 import { KafkaCredentials, kafkaLogCreator, kafkaSasl } from '@hub/kafka/kafka-client';
 import { TopicAdmin } from '@hub/kafka/topic-admin';
+import { observeHttpRequests } from '@hub/observability/http-metrics';
 import { HubExceptionFilter } from './http-error.filter';
 import { jsonBodyMiddleware, TextBodyType } from './http-body';
 import { hubValidationPipe } from './validation.pipe';
@@ -40,6 +41,7 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.use(observeHttpRequests);
   app.use(...jsonBodyMiddleware(options.textBodyTypes));
   app.useGlobalPipes(hubValidationPipe());
   app.useGlobalFilters(new HubExceptionFilter());

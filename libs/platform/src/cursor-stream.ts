@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { openStreams } from '@hub/observability/http-metrics';
 import { HubError } from './errors';
 
 const CURSOR = /^\d{1,18}$/;
@@ -58,6 +59,7 @@ export async function streamByCursor<T extends CursorItem>(
   response.flushHeaders();
   response.write('retry: 2000\n\n');
 
+  openStreams.inc({ stream: options.eventName });
   let closed = false;
   let revoked = false;
   let pending = true;
@@ -122,6 +124,7 @@ export async function streamByCursor<T extends CursorItem>(
     clearInterval(keepAlive);
     clearInterval(authCheck);
     unsubscribe();
+    openStreams.dec({ stream: options.eventName });
     response.end();
   }
 }

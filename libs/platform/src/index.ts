@@ -10,3 +10,4 @@ export * from './service-main';
 export * from './validation.pipe';
 export * from './public.decorator';
 export * from './cursor-stream';
+export * from './openapi';

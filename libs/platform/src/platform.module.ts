@@ -3,12 +3,15 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from './health.controller';
 
+/** Polled by orchestrators and scrapers every few seconds: not worth a log line each. */
+const QUIET_PATHS = /^\/(health(\/live|\/ready)?|metrics)(\?|$)/;
+
 export interface PlatformOptions {
   serviceName: string;
   logLevel: string;
 }
 
-/** What every app has: structured JSON logs (pino, authorization headers redacted) and GET /health. */
+/** What every app has: structured JSON logs (pino, authorization headers redacted) and GET /health (+ /live, /ready). */
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
@@ -20,7 +23,7 @@ export class PlatformModule {
           pinoHttp: {
             name: options.serviceName,
             level: options.logLevel,
-            autoLogging: { ignore: (req) => req.url === '/health' },
+            autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             customProps: () => ({ service: options.serviceName }),
           },

@@ -9,3 +9,4 @@ export * from './sse';
 export * from './browser';
 export * from './invariants';
 export * from './kafka';
+export * from './prometheus';

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { openStreams } from '@hub/observability/http-metrics';
 import { InboxItem } from '../alerts/alert-views';
 import { writeEvent } from '@hub/platform/cursor-stream';
 import { StreamEnd, StreamSink } from './inbox-streams';
@@ -25,6 +26,7 @@ export function serveEvents(
   response.flushHeaders();
   response.write('retry: 2000\n\n');
 
+  openStreams.inc({ stream: 'inbox' });
   return new Promise<void>((resolve) => {
     let over = false;
     const keepAlive = setInterval(() => {
@@ -33,6 +35,7 @@ export function serveEvents(
     const finish = () => {
       if (over) return;
       over = true;
+      openStreams.dec({ stream: 'inbox' });
       clearInterval(keepAlive);
       response.end();
       resolve();

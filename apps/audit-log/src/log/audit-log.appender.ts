@@ -6,6 +6,7 @@ import { auditEntryOf, AuditEntry } from './audit-entry';
 import { AppendResult, AuditLogWriter } from './audit-log.writer';
 import { GroupCommit } from './group-commit';
 import { LogIntegrityError } from './sealed-tree';
+import { auditLogMetrics } from './audit-log.metrics';
 
 const HALTED_RETRY_MS = 1000;
 const HALTED_LOG_EVERY_MS = 30_000;
@@ -41,9 +42,12 @@ export class AuditLogAppender {
     const entries = events.map((event) => auditEntryOf(event, producer));
     for (;;) {
       try {
-        return await this.batches.submitAll(entries);
+        const results = await this.batches.submitAll(entries);
+        auditLogMetrics.appendHalted.set(0);
+        return results;
       } catch (error) {
         if (!(error instanceof LogIntegrityError)) throw error;
+        auditLogMetrics.appendHalted.set(1);
         this.reportHalt(error);
         await new Promise((resolve) => setTimeout(resolve, HALTED_RETRY_MS));
         // A failed heartbeat (a rebalance) must not end the wait either: that would count as a failed attempt

@@ -15,6 +15,7 @@ import {
   StoredMerkleNode,
 } from '@hub/merkle';
 import { CheckpointKey } from '../signing/checkpoint-key';
+import { auditLogMetrics } from './audit-log.metrics';
 import { AuditEntry, entrySubjects, PreparedEntry, prepareEntry } from './audit-entry';
 import { PostgresMerkleNodeStore, SqlRunner } from './postgres-node-store';
 import { SealedTree, SealedTreeReader } from './sealed-tree';
@@ -82,6 +83,8 @@ export class AuditLogWriter {
 
   private async appendOnce(entries: readonly AuditEntry[]): Promise<AppendResult[]> {
     let next: TreeTip | null = null;
+    let appended = 0;
+    const raisedNow: string[] = [];
     const results = await this.dataSource.transaction(async (manager) => {
       await manager.query(APPEND_LOCK_SQL);
       const tip = this.tip ?? (await this.readTip(manager));
@@ -129,7 +132,10 @@ export class AuditLogWriter {
         );
         const raisedBefore = new Set(raised.map((row) => row.event_id));
         for (const raisedAlarm of alarms)
-          if (!raisedBefore.has(raisedAlarm.eventId) && !known.has(raisedAlarm.eventId)) append(raisedAlarm);
+          if (!raisedBefore.has(raisedAlarm.eventId) && !known.has(raisedAlarm.eventId)) {
+            append(raisedAlarm);
+            raisedNow.push(alarmReasonLabel(raisedAlarm));
+          }
       }
       if (fresh.length === 0) {
         next = tip;
@@ -140,9 +146,13 @@ export class AuditLogWriter {
       const seal = this.key.sign(extended.treeSize, extended.root);
       await writeAppend(manager, tip.treeSize, fresh, extended.nodes, seal);
       next = extended;
+      appended = fresh.length;
       return results;
     });
     this.tip = next;
+    // Counted once committed: a rolled-back attempt appended nothing.
+    auditLogMetrics.entriesAppended.inc(appended);
+    for (const reason of raisedNow) auditLogMetrics.integrityAlarms.inc({ reason });
     return results;
   }
 
@@ -264,6 +274,11 @@ export enum IntegrityAlarmReason {
   ContentMismatch = 'eventId already recorded with other content',
   /** actor.service names another service than the one whose audit topic (and so Kafka principal) wrote the event. */
   ServiceClaim = 'actor.service is not the service that wrote the event',
+}
+
+/** The metric label of an alarm's reason. */
+function alarmReasonLabel(alarm: AuditEntry): string {
+  return alarm.reason === IntegrityAlarmReason.ServiceClaim ? 'service_claim' : 'content_mismatch';
 }
 
 /** The event states a service as its actor, and that is not the service whose topic it came on. */

@@ -18,6 +18,7 @@ import {
   renderNotice,
 } from './correlation-record';
 import { RoutingRepository } from '../routing/routing.repository';
+import { coordinationMetrics } from '../routing/routing.metrics';
 import { Identifier, identifiersOf } from '@hub/contracts/domain/identifiers';
 
 /**
@@ -107,6 +108,7 @@ export class CorrelationService {
       }
       return { ids: await this.outbox.enqueue(manager, outgoing), found };
     });
+    coordinationMetrics.correlationsFound.inc(found.reduce((sum, { correlations }) => sum + correlations, 0));
     await this.outbox.publish(ids);
     for (const { message, correlations } of found) {
       this.logger.log({ alertId: message.alertId, version: message.version, correlations }, 'correlations found');

@@ -17,6 +17,7 @@ import { ReferenceReplica } from '../reference/reference.replica';
 import { deliveryIdFor } from './delivery-id';
 import { referenceDigest, routingFact, routingOutcomes } from './routing-fact';
 import { RoutedVersion, RoutingRepository, RoutingState } from './routing.repository';
+import { countRoutingDecisions } from './routing.metrics';
 
 /**
  * How long a submission naming an agency or group the node's replica does not know yet waits for the reference
@@ -52,6 +53,7 @@ export class RoutingService {
     const { versions, outgoing } = decideBatch(unseen(messages, state.processed), state, reference, new Date());
     if (versions.length === 0) return;
     const ids = await tables.write(versions, outgoing, this.outbox);
+    countRoutingDecisions(versions);
     await this.outbox.publish(ids, outgoing);
     for (const { message } of versions)
       this.logger.log({ alertId: message.alertId, version: message.version, kind: message.kind }, 'routed');
