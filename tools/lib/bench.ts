@@ -33,7 +33,9 @@ import { brokerFacts, checkPorts, databaseNameFor, postgresSettings, startBroker
 import { runExchange } from './bench/exchange';
 import { loadAverage, ResourceSampler } from './bench/metrics';
 import { summarizeProfile } from './bench/profile-summary';
+import type { ProfileCounts } from './bench/preload/profile-preload';
 import { goals, ratios, renderTable } from './bench/report';
+import type { BenchResults, MachineFacts, ProfileResult } from './bench/results';
 import { cleanupRegistry, CleanupRegistry } from './cleanup';
 
 const RESULTS_DIR = path.join(ROOT, 'bench-results');
@@ -172,7 +174,7 @@ function othersBusy(): boolean {
   return running('jest|tsc -p|nest build') || os.loadavg()[0] > os.cpus().length;
 }
 
-function machineFacts() {
+function machineFacts(): Omit<MachineFacts, 'loadAverageStart' | 'jestRunningAtStart'> {
   const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   let kafka = 'unknown';
   try {
@@ -217,18 +219,15 @@ async function waitQuiet(seconds: number): Promise<void> {
 
 // ── environment ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** The results file's content: figures of every phase, as the report and BENCHMARKS.md read them. */
-type BenchResults = Record<string, any>;
-
 /** What the phases measure with: the broker, the hub, the observers. */
 interface BenchEnvironment {
   kafka: Awaited<ReturnType<typeof startBroker>>;
   hub: Awaited<ReturnType<typeof startHub>>;
   pg: Pool;
   audit: Awaited<ReturnType<typeof auditProbe>>;
-  sampler: InstanceType<typeof ResourceSampler>;
-  diagnostics: InstanceType<typeof Diagnostics>;
-  stages: InstanceType<typeof StageObserver>;
+  sampler: ResourceSampler;
+  diagnostics: Diagnostics;
+  stages: StageObserver;
   profileDir: string | null;
 }
 
@@ -266,7 +265,8 @@ async function startEnvironment(
   // A small pool: the samplers, the audit probe and the drain checks query concurrently.
   const pg = new Pool({ connectionString: hub.databaseUrl, application_name: 'bench-observer', max: 3 });
   cleanup.add('observer connections', () => pg.end());
-  results.machine.postgres = `PostgreSQL ${(await pg.query('SHOW server_version')).rows[0].server_version.split(' ')[0]}`;
+  const version = (await pg.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+  results.machine.postgres = `PostgreSQL ${version.split(' ')[0]}`;
   results.machine.postgresSettings = await postgresSettings(pg);
   results.machine.kafkaBroker = await brokerFacts(kafka.brokers).catch((error: Error) => ({ error: error.message }));
   log(
@@ -328,9 +328,6 @@ async function runPhases(
   deadlineAt: number,
 ): Promise<void> {
   const { kafka, hub, pg, audit, sampler, diagnostics, stages, profileDir } = environment;
-  // The JavaScript phases' parameter types are inferred from their defaults (`cost = null`): passed as they expect.
-  type ExchangeParameters = Parameters<typeof runExchange>[0];
-  type AuditScaleParameters = Parameters<typeof runAuditScale>[0];
   if (options.skipExchange) results.endToEndStatus = 'skipped (--skip-exchange)';
   else
     results.endToEnd = await runExchange({
@@ -354,7 +351,7 @@ async function runPhases(
         rate: Math.min(options.rate, COST_RATE),
         largeAgencyCount: Math.max(50, options.agencies),
       },
-    } as unknown as ExchangeParameters);
+    });
 
   if (profileDir) {
     const alerts = results.endToEnd ? results.endToEnd.saturation.accepted : 0;
@@ -377,7 +374,7 @@ async function runPhases(
       ...auditSection,
       deadlineAt,
       profileDir: profileDir && options.profile.includes('audit-log') ? path.join(profileDir, 'verify') : null,
-    } as unknown as AuditScaleParameters);
+    });
   }
 }
 
@@ -385,9 +382,9 @@ async function runPhases(
  * Waits for the profiles and counters the services write at the end of the saturation phase, and summarises
  * them; statement and message counts are divided by the alerts accepted in that phase.
  */
-async function collectProfiles(dir: string, apps: AppName[], alerts: number): Promise<Record<string, any>> {
+async function collectProfiles(dir: string, apps: AppName[], alerts: number): Promise<Record<string, ProfileResult>> {
   const deadline = Date.now() + 20000;
-  const profiles: Record<string, any> = {};
+  const profiles: Record<string, ProfileResult> = {};
   for (const app of apps) {
     const file = path.join(dir, `${app}.cpuprofile`);
     while (!fs.existsSync(file) && Date.now() < deadline) await sleep(200);
@@ -401,15 +398,12 @@ async function collectProfiles(dir: string, apps: AppName[], alerts: number): Pr
     log(
       `profile ${app}: busy ${p.busySeconds} s of ${p.wallSeconds} s; top areas ${p.areas
         .slice(0, 6)
-        .map((a: { name: string; percentOfBusy: number }) => `${a.name} ${a.percentOfBusy}%`)
+        .map((a) => `${a.name} ${a.percentOfBusy}%`)
         .join(', ')}`,
     );
     const countsFile = path.join(dir, `${app}.counts.json`);
     if (fs.existsSync(countsFile) && alerts > 0) {
-      const counts = JSON.parse(fs.readFileSync(countsFile, 'utf8')) as {
-        queries: Record<string, number>;
-        kafka: { sends: number; messages: number; byTopic: Record<string, number> };
-      };
+      const counts = JSON.parse(fs.readFileSync(countsFile, 'utf8')) as ProfileCounts;
       const per = (v: number) => Math.round((v / alerts) * 100) / 100;
       const statements = Object.values(counts.queries).reduce((a, b) => a + b, 0);
       const perAcceptedAlert = {

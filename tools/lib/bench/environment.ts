@@ -29,7 +29,10 @@ import {
   waitHealthy,
 } from '@hub/testing/local-hub';
 import type { CleanupRegistry } from '../cleanup';
+import type { BrokerFacts } from './results';
 import { ensureDatabase } from '../postgres';
+import type { SendCounts } from './preload/count-preload';
+import { compilePreloads } from './preload/compile';
 
 export const BENCH_DIR = path.join(ROOT, '.hub', 'bench');
 const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
@@ -176,17 +179,18 @@ export async function startHub({
   const countDir = path.join(benchDir, 'counts');
   fs.rmSync(countDir, { recursive: true, force: true });
   fs.mkdirSync(countDir, { recursive: true });
+  const preloads = compilePreloads(path.join(benchDir, 'preload'));
   const handles: ServiceHandle[] = [];
   for (const app of APPS) {
-    // Every service counts its SQL statements, COMMITs and Kafka sends (count-preload.js) for the cost table.
+    // Every service counts its SQL statements, COMMITs and Kafka sends (count-preload.ts) for the cost table.
     const appEnv: NodeJS.ProcessEnv = {
       ...env,
-      NODE_OPTIONS: `--require ${path.join(__dirname, 'count-preload.js')}`,
+      NODE_OPTIONS: `--require ${preloads.count}`,
       BENCH_COUNT_DIR: countDir,
       BENCH_COUNT_NAME: app,
     };
     if (profileDir && profileApps.includes(app)) {
-      appEnv.NODE_OPTIONS += ` --require ${path.join(__dirname, 'profile-preload.js')}`;
+      appEnv.NODE_OPTIONS += ` --require ${preloads.profile}`;
       appEnv.BENCH_PROFILE_DIR = profileDir;
       appEnv.BENCH_PROFILE_NAME = app;
     }
@@ -211,9 +215,13 @@ export async function startHub({
       Object.entries(portsFrom(portBase)).map(([app, port]) => [app, `http://127.0.0.1:${port}`]),
     ) as Record<AppName, string>,
     logDir,
+    preloads,
     counters: serviceCounters(countDir, APPS),
   };
 }
+
+/** The hub a run measures: its environment, services, databases, URLs and the services' send counters. */
+export type BenchHub = Awaited<ReturnType<typeof startHub>>;
 
 /** PostgreSQL settings that decide what a commit costs and how much is cached (recorded with every run). */
 export async function postgresSettings(pg: Pool): Promise<Record<string, string>> {
@@ -245,7 +253,7 @@ export async function postgresSettings(pg: Pool): Promise<Record<string, string>
 }
 
 /** The broker's replication as the hub's topics got it: brokers in the cluster, replicas per partition, min ISR. */
-export async function brokerFacts(brokers: string[]) {
+export async function brokerFacts(brokers: string[]): Promise<BrokerFacts> {
   const admin = new Kafka({
     clientId: 'bench-broker-facts',
     ...kafkaClientConfig(brokers),
@@ -279,13 +287,18 @@ export async function brokerFacts(brokers: string[]) {
   }
 }
 
-type ServiceCounts = Record<string, unknown>;
+type ServiceCounts = SendCounts;
+
+/** Snapshots of what each service has sent so far (count-preload.ts), by app. */
+export interface ServiceCounters {
+  snapshot(): Promise<Record<string, ServiceCounts>>;
+}
 
 /**
- * Snapshots of what each service has sent so far (count-preload.js): { app: { statements, commits, rollbacks,
+ * Snapshots of what each service has sent so far (count-preload.ts): { app: { statements, commits, rollbacks,
  * produceCalls, messages, messagesByTopic } }. Rejects if a service does not answer within 5 s.
  */
-function serviceCounters(dir: string, apps: readonly AppName[]) {
+function serviceCounters(dir: string, apps: readonly AppName[]): ServiceCounters {
   let sequence = 0;
   return {
     async snapshot(): Promise<Record<string, ServiceCounts>> {
@@ -308,7 +321,7 @@ function serviceCounters(dir: string, apps: readonly AppName[]) {
             /* not written yet */
           }
           if (Date.now() > deadline)
-            throw new Error(`${app} did not report its statement and message counts (count-preload.js)`);
+            throw new Error(`${app} did not report its statement and message counts (count-preload.ts)`);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       }

@@ -5,7 +5,25 @@
 import { randomUUID } from 'node:crypto';
 import { iso6346CheckDigit } from '@hub/contracts/domain/iso6346';
 
-const COUNTRIES = ['TJ', 'KG', 'KZ', 'UZ', 'TM', 'AZ', 'RU', 'AF', 'CN', 'IR', 'PK', 'MN', 'GE', 'AM', 'TR', 'BY'];
+/** The countries the synthetic agencies and alerts come from. */
+export const COUNTRIES = [
+  'TJ',
+  'KG',
+  'KZ',
+  'UZ',
+  'TM',
+  'AZ',
+  'RU',
+  'AF',
+  'CN',
+  'IR',
+  'PK',
+  'MN',
+  'GE',
+  'AM',
+  'TR',
+  'BY',
+];
 const PLACES = [
   'Nizhny Pyanj',
   'Khorgos Gateway dry port',

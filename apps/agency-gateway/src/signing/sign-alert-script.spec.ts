@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { minimalPlainAlert } from '@hub/contracts/alert/alert.fixtures';
 import { readPublicKey, verifyAlertSignature } from './signing-key';
 
-const SCRIPT = join(__dirname, '../../../../scripts/sign-alert.js');
+const SCRIPT = join(__dirname, '../../../../scripts/sign-alert.ts');
+// As `npm run sign-alert` runs it: through tsx.
 const run = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [SCRIPT, ...args], { input, encoding: 'utf8' });
+  spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { input, encoding: 'utf8' });
 
 /** The README's client helper (Node built-ins only) and the gateway agree on what is signed. */
-describe('scripts/sign-alert.js', () => {
+describe('scripts/sign-alert.ts', () => {
   it('signs a body the gateway verifies, and verifies what the gateway would deliver', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sign-alert-'));
     const keyFile = join(dir, 'key.pem');

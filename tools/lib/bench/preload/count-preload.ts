@@ -1,4 +1,3 @@
-'use strict';
 /**
  * Loaded into every bench service with NODE_OPTIONS=--require (never outside `npm run bench`): cumulative counts of
  * what the service sends — SQL statements through `pg` (and, of them, COMMITs) and Kafka produce calls and messages
@@ -7,11 +6,21 @@
  *
  * The bench asks for a snapshot by writing a token into <BENCH_COUNT_DIR>/request; within ~100 ms the service
  * writes { token, counts } to <BENCH_COUNT_DIR>/<BENCH_COUNT_NAME>.json. Files rather than signals: Nest's
- * shutdown hooks treat SIGUSR2 as a shutdown signal.
+ * shutdown hooks treat SIGUSR2 as a shutdown signal. Compiled to JavaScript by the bench (compile.ts).
  */
-const fs = require('node:fs');
-const path = require('node:path');
-const { observeProduceCalls, observeStatements } = require('./send-hooks');
+import fs from 'node:fs';
+import path from 'node:path';
+import { observeProduceCalls, observeStatements } from './send-hooks';
+
+/** What a service has sent since it started (the bench's cost table reads it). */
+export interface SendCounts {
+  statements: number;
+  commits: number;
+  rollbacks: number;
+  produceCalls: number;
+  messages: number;
+  messagesByTopic: Record<string, number>;
+}
 
 const dir = process.env.BENCH_COUNT_DIR;
 const name = process.env.BENCH_COUNT_NAME || String(process.pid);
@@ -19,7 +28,14 @@ const name = process.env.BENCH_COUNT_NAME || String(process.pid);
 delete process.env.NODE_OPTIONS;
 
 if (dir) {
-  const counts = { statements: 0, commits: 0, rollbacks: 0, produceCalls: 0, messages: 0, messagesByTopic: {} };
+  const counts: SendCounts = {
+    statements: 0,
+    commits: 0,
+    rollbacks: 0,
+    produceCalls: 0,
+    messages: 0,
+    messagesByTopic: {},
+  };
   observeStatements((text) => {
     counts.statements++;
     // TypeORM ends a transaction with a bare COMMIT / ROLLBACK statement.
@@ -34,10 +50,10 @@ if (dir) {
     }
   });
 
-  let answered = null;
+  let answered: string | null = null;
   const request = path.join(dir, 'request');
   const timer = setInterval(() => {
-    let token;
+    let token: string;
     try {
       token = fs.readFileSync(request, 'utf8');
     } catch {

@@ -1,18 +1,22 @@
-'use strict';
 /**
  * The audit facts the services state for one alert, in the current leaf formats (issue 11, docs/decisions/005):
  * one `alert.submitted` with its content commitment, one `routing.decided` per version (coordination-node's own
  * routingFact: delivered / withheld lists), one `alert.delivered` per recipient, one `inbox.streamed` per stream
  * batch (every 20th an `inbox.read` page) naming its items. The services' functions are loaded from source
- * (hub-source.js); the gateway's submission, delivery and page facts are private to its services and rebuilt here
+ * (hub-source.ts); the gateway's submission, delivery and page facts are private to its services and rebuilt here
  * field by field (apps/agency-gateway/src/alerts/alerts.service.ts, inbox/inbox.service.ts). Used by the log
- * written through the services (audit-services.js) and by the synthetic log (audit-scale.js).
+ * written through the services (audit-services.ts) and by the synthetic log (audit-scale.ts).
  */
-const { randomUUID } = require('node:crypto');
-const { alertContent } = require('./payload');
-const { hubSource } = require('./hub-source');
+import { randomUUID } from 'node:crypto';
+import type { AlertSubmittedMessage } from '@hub/contracts/messages';
+import type { RoutingDecision } from '@hub/contracts/policy';
+import { HubService } from '@hub/contracts/topics';
+import type { AuditFact } from '@hub/kafka/audit.publisher';
+import type { AuditEntry, EntrySubject } from '../../../apps/audit-log/src/log/audit-entry';
+import { hubSource, type HubSource } from './hub-source';
+import { alertContent } from './payload';
 
-const AGENCIES = [
+export const AGENCIES = [
   'TJ-BENCH01',
   'KG-BENCH02',
   'KZ-BENCH03',
@@ -25,12 +29,35 @@ const AGENCIES = [
 /** Each stream batch an agency reads covers this many alerts (the exchange measured ~5 entries per alert). */
 const ALERTS_PER_READ_BATCH = 4;
 
+/** What stays the same across alerts: key ids, inbox sequence numbers, the reference data's digest. */
+export interface FactState {
+  inboxSeq: Record<string, number>;
+  keyIds: Record<string, string>;
+  referenceDigest: string;
+}
+
+/** A fact as the service that states it would publish it. */
+export interface ServiceFact {
+  service: HubService.AgencyGateway | HubService.CoordinationNode;
+  fact: AuditFact;
+}
+
+interface PendingItem {
+  alertId: string;
+  version: number;
+  deliveryId: string;
+  kind: string;
+  cursor: string;
+}
+
 /** The facts of `count` alerts from alert number `first`: [{ service, fact }] in the order the services state them. */
-function factsOf(source, first, count, state) {
+export function factsOf(source: HubSource, first: number, count: number, state: FactState): ServiceFact[] {
   const { routingFact } = source.routing;
   const { contentCommitment, newContentSalt, CONTENT_COMMITMENT_SCHEME } = source.merkle;
-  const out = [];
-  const pending = new Map(); // recipient → items not yet read
+  const { AuditEventType, Role } = source.events;
+  const { RoutingReason } = source.policy;
+  const out: ServiceFact[] = [];
+  const pending = new Map<string, PendingItem[]>(); // recipient → items not yet read
   for (let n = first; n < first + count; n++) {
     const senderIndex = n % AGENCIES.length;
     const sender = AGENCIES[senderIndex];
@@ -41,11 +68,11 @@ function factsOf(source, first, count, state) {
     const content = alertContent(n, recipients);
     // apps/agency-gateway/src/alerts/alerts.service.ts: the submission fact (committedDetails, no content).
     out.push({
-      service: 'agency-gateway',
+      service: HubService.AgencyGateway,
       fact: {
         eventId: `submitted:${messageId}`,
-        type: 'alert.submitted',
-        actor: { agencyId: sender, keyId: state.keyIds[sender], role: 'agency' },
+        type: AuditEventType.AlertSubmitted,
+        actor: { agencyId: sender, keyId: state.keyIds[sender], role: Role.Agency },
         alertId,
         version: 1,
         details: {
@@ -59,35 +86,37 @@ function factsOf(source, first, count, state) {
         },
       },
     });
-    const decisions = AGENCIES.map((candidate) => {
+    const decisions = AGENCIES.map((candidate): { decision: RoutingDecision; deliveryId: string | null } => {
       if (candidate === sender)
         return {
-          decision: { recipient: candidate, decision: 'withheld', reason: 'SENDER', asCancel: false },
+          decision: { recipient: candidate, decision: 'withheld', reason: RoutingReason.Sender, asCancel: false },
           deliveryId: null,
         };
       if (recipients.includes(candidate))
         return {
-          decision: { recipient: candidate, decision: 'delivered', reason: 'ADDRESSED', asCancel: false },
+          decision: { recipient: candidate, decision: 'delivered', reason: RoutingReason.Addressed, asCancel: false },
           deliveryId: randomUUID(),
         };
       return {
-        decision: { recipient: candidate, decision: 'withheld', reason: 'NOT_ADDRESSED', asCancel: false },
+        decision: { recipient: candidate, decision: 'withheld', reason: RoutingReason.NotAddressed, asCancel: false },
         deliveryId: null,
       };
     });
+    // routingFact reads only these fields of the submitted message.
+    const submitted = { alertId, version: 1, sender, kind: 'alert', messageId } as AlertSubmittedMessage;
     out.push({
-      service: 'coordination-node',
-      fact: routingFact({ alertId, version: 1, sender, kind: 'alert', messageId }, decisions, state.referenceDigest),
+      service: HubService.CoordinationNode,
+      fact: routingFact(submitted, decisions, state.referenceDigest),
     });
     for (const { decision, deliveryId } of decisions) {
       if (!deliveryId) continue;
       const inboxSeq = (state.inboxSeq[decision.recipient] = (state.inboxSeq[decision.recipient] || 0) + 1);
       // apps/agency-gateway/src/inbox/inbox.service.ts: one delivered fact per inbox row.
       out.push({
-        service: 'agency-gateway',
+        service: HubService.AgencyGateway,
         fact: {
           eventId: `delivered:${deliveryId}`,
-          type: 'alert.delivered',
+          type: AuditEventType.AlertDelivered,
           actor: { service: 'agency-gateway' },
           alertId,
           version: 1,
@@ -103,10 +132,10 @@ function factsOf(source, first, count, state) {
       // inbox.service.ts recordSeen: one fact per stream batch (one in twenty a polled page), naming every item.
       for (const [recipient, items] of pending) {
         out.push({
-          service: 'agency-gateway',
+          service: HubService.AgencyGateway,
           fact: {
-            type: n % 20 === 19 ? 'inbox.read' : 'inbox.streamed',
-            actor: { agencyId: recipient, keyId: state.keyIds[recipient], role: 'agency' },
+            type: n % 20 === 19 ? AuditEventType.InboxRead : AuditEventType.InboxStreamed,
+            actor: { agencyId: recipient, keyId: state.keyIds[recipient], role: Role.Agency },
             details: {
               count: items.length,
               fromCursor: items[0].cursor,
@@ -128,24 +157,17 @@ function factsOf(source, first, count, state) {
 }
 
 /** The services' own functions the facts are built with (and the audit-log's, for entries and their subjects). */
-function factSources(root) {
-  const load = hubSource(root);
-  return {
-    routing: load('apps/coordination-node/src/routing/routing-fact.ts'),
-    publisher: load('libs/kafka/src/audit.publisher.ts'),
-    merkle: load('libs/merkle/src/index.ts'),
-    reader: load('apps/audit-log/src/auditor/audit-entries.reader.ts'),
-    entry: load('apps/audit-log/src/log/audit-entry.ts'),
-  };
+export function factSources(): HubSource {
+  return hubSource();
 }
 
 /** What stays the same across alerts: key ids, inbox sequence numbers, the reference data's digest. */
-function factState(source) {
+export function factState(source: HubSource): FactState {
   return {
     inboxSeq: {},
     keyIds: Object.fromEntries(AGENCIES.map((a, i) => [a, `k${String(i).padStart(23, '0')}`])),
     referenceDigest: source.routing.referenceDigest({
-      agencies: AGENCIES.map((id) => ({ id, kind: 'national-agency', active: true, country: id.slice(0, 2) })),
+      agencies: AGENCIES.map((id) => ({ id, kind: 'national-agency' as const, active: true, country: id.slice(0, 2) })),
       sharingGroups: [],
     }),
   };
@@ -155,15 +177,18 @@ function factState(source) {
  * The log entries the audit-log would append for those facts (its own auditEntryOf: the event as stated plus the
  * producing service), with what its subject index holds for each (its own entrySubjects), and the alert ids.
  */
-function serviceEntries(source, state, first, count) {
-  const alertIds = [];
-  const entries = [];
+export function serviceEntries(
+  source: HubSource,
+  state: FactState,
+  first: number,
+  count: number,
+): { alertIds: string[]; entries: { entry: AuditEntry; subjects: EntrySubject[] }[] } {
+  const alertIds: string[] = [];
+  const entries: { entry: AuditEntry; subjects: EntrySubject[] }[] = [];
   for (const { service, fact } of factsOf(source, first, count, state)) {
     const entry = source.entry.auditEntryOf(source.publisher.auditEvent(fact), service);
-    if (entry.type === 'alert.submitted') alertIds.push(entry.alertId);
+    if (entry.type === source.events.AuditEventType.AlertSubmitted) alertIds.push(entry.alertId as string);
     entries.push({ entry, subjects: source.entry.entrySubjects(entry) });
   }
   return { alertIds, entries };
 }
-
-module.exports = { AGENCIES, factsOf, factSources, factState, serviceEntries };

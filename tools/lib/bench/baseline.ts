@@ -1,19 +1,26 @@
-'use strict';
 /**
  * Baseline: raw kafkajs produce → consume of the same AlertSubmittedMessage payloads through the bench broker,
  * with a producer configured like the hub's (idempotent, acks = -1, no compression) and a consumer like its
  * consumers (one group, 3 partitions at once). No HTTP, no database: what Kafka alone costs on this machine.
  */
-const { performance } = require('node:perf_hooks');
-const { submittedMessage } = require('./payload');
-const { summarize, round1, busyMeter } = require('./metrics');
+import { performance } from 'node:perf_hooks';
+import { Batch, Kafka, logLevel, Producer, Consumer } from 'kafkajs';
+import { kafkaClientConfig } from '@hub/testing/local-hub';
+import { submittedMessage } from './payload';
+import { busyMeter, round1, summarize } from './metrics';
+import type { BaselineResult, LatencyAtRateResult, ThroughputResult } from './results';
 
 const PARTITIONS = 6; // like alerts.submitted.v1
 const POOL = 2000;
 
-function payloadPool() {
+interface PooledMessage {
+  key: string;
+  value: string;
+}
+
+function payloadPool(): PooledMessage[] {
   const recipients = ['KZ-BENCH02', 'KG-BENCH03', 'UZ-BENCH04'];
-  const pool = [];
+  const pool: PooledMessage[] = [];
   for (let i = 0; i < POOL; i++) {
     const message = submittedMessage(i, 'TJ-BENCH01', recipients);
     pool.push({ key: message.alertId, value: JSON.stringify(message) });
@@ -21,7 +28,11 @@ function payloadPool() {
   return pool;
 }
 
-async function withConsumer(kafka, topic, onBatch) {
+async function withConsumer(
+  kafka: Kafka,
+  topic: string,
+  onBatch: (batch: Batch, now: number) => void,
+): Promise<Consumer> {
   const consumer = kafka.consumer({ groupId: `${topic}-consumer`, sessionTimeout: 30000, heartbeatInterval: 3000 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -34,7 +45,7 @@ async function withConsumer(kafka, topic, onBatch) {
   return consumer;
 }
 
-async function waitFor(predicate, timeoutMs) {
+async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) return false;
@@ -44,7 +55,12 @@ async function waitFor(predicate, timeoutMs) {
 }
 
 /** Keeps `inFlight` sends of `batchSize` messages going for `seconds`, then waits until all are consumed. */
-async function throughput(kafka, producer, pool, { topic, seconds, batchSize, inFlight }) {
+async function throughput(
+  kafka: Kafka,
+  producer: Producer,
+  pool: PooledMessage[],
+  { topic, seconds, batchSize, inFlight }: { topic: string; seconds: number; batchSize: number; inFlight: number },
+): Promise<ThroughputResult> {
   let consumed = 0;
   let lastConsumedAt = 0;
   const consumer = await withConsumer(kafka, topic, (batch, now) => {
@@ -57,7 +73,7 @@ async function throughput(kafka, producer, pool, { topic, seconds, batchSize, in
   const stopAt = started + seconds * 1000;
   const worker = async () => {
     while (performance.now() < stopAt) {
-      const messages = [];
+      const messages: PooledMessage[] = [];
       for (let i = 0; i < batchSize; i++) messages.push(pool[next++ % pool.length]);
       await producer.send({ topic, acks: -1, messages });
       produced += batchSize;
@@ -81,19 +97,24 @@ async function throughput(kafka, producer, pool, { topic, seconds, batchSize, in
 }
 
 /** Open-loop single-message sends at `rate`/s; latency = consumer arrival − send call, same process clock. */
-async function latencyAtRate(kafka, producer, pool, { topic, seconds, rate }) {
-  const sentAt = new Map();
-  const latencies = [];
+async function latencyAtRate(
+  kafka: Kafka,
+  producer: Producer,
+  pool: PooledMessage[],
+  { topic, seconds, rate }: { topic: string; seconds: number; rate: number },
+): Promise<LatencyAtRateResult> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
   const consumer = await withConsumer(kafka, topic, (batch, now) => {
     for (const message of batch.messages) {
-      const key = message.key.toString();
+      const key = String(message.key);
       const t = sentAt.get(key);
       if (t !== undefined) latencies.push(now - t);
     }
   });
   const total = Math.round(rate * seconds);
   const started = performance.now() + 20;
-  const sends = [];
+  const sends: Promise<unknown>[] = [];
   const busy = busyMeter();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
@@ -111,11 +132,21 @@ async function latencyAtRate(kafka, producer, pool, { topic, seconds, rate }) {
   return { rate, seconds, messages: total, latencyMs: summarize(latencies), machineBusyPercent };
 }
 
-async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
-  const { Kafka, logLevel } = require('kafkajs');
+/** Raw Kafka on the bench broker: batched and single-send throughput, then latency at `rate`. */
+export async function runBaseline({
+  brokers,
+  seconds = 10,
+  rate = 200,
+  log,
+}: {
+  brokers: string[];
+  seconds?: number;
+  rate?: number;
+  log: (line: string) => void;
+}): Promise<BaselineResult> {
   const kafka = new Kafka({
     clientId: 'bench-baseline',
-    ...require('@hub/testing/local-hub').kafkaClientConfig(brokers),
+    ...kafkaClientConfig(brokers),
     logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
@@ -138,7 +169,7 @@ async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
   for (let attempt = 0; ; attempt++) {
     const described = await admin.fetchTopicMetadata({ topics: Object.values(topics) }).then(
       (m) => m.topics,
-      () => [],
+      () => [] as Awaited<ReturnType<typeof admin.fetchTopicMetadata>>['topics'],
     );
     const ready =
       described.length === Object.keys(topics).length &&
@@ -213,5 +244,3 @@ async function runBaseline({ brokers, seconds = 10, rate = 200, log }) {
     await producer.disconnect().catch(() => undefined);
   }
 }
-
-module.exports = { runBaseline };

@@ -1,20 +1,26 @@
-'use strict';
 /** The plain-text table printed at the end of a run, and the goals it is held against (reported, not asserted). */
+import type { LatencySummary } from './metrics';
+import type { BenchResults, CostResult, ExchangePhaseResult, Goal, PhaseDiagnostics, Ratios } from './results';
 
-const n = (v) => (v === null || v === undefined ? '–' : typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
-const pad = (text, width) => String(text).padEnd(width);
-const lat = (s) => (s && s.count ? `${n(s.p50)} / ${n(s.p95)} / ${n(s.p99)} / ${n(s.max)}` : '–');
+/** A figure as the table prints it: en-US digit grouping, '–' when there is none. */
+export const n = (v: unknown): string =>
+  v === null || v === undefined ? '–' : typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
+const pad = (text: unknown, width: number) => String(text).padEnd(width);
+/** p50 / p95 / p99 / max, or '–' without samples. */
+export const lat = (s: LatencySummary | null | undefined): string =>
+  s && s.count ? `${n(s.p50)} / ${n(s.p95)} / ${n(s.p99)} / ${n(s.max)}` : '–';
 
-function goals(results) {
+/** The goals the run is held against, each with what was measured and whether it was met (null: not run). */
+export function goals(results: BenchResults): Goal[] {
   const e2e = results.endToEnd;
-  const list = [];
+  const list: Goal[] = [];
   const sat = e2e && e2e.saturation;
   const fixed = e2e && e2e.fixed;
   const sustained = sat ? Math.max(sat.alertsPerSecond, (sat.pipeline && sat.pipeline.alertsPerSecond) || 0) : null;
   list.push({
     goal: '≥ 2,000 alerts/s sustained end to end',
     measured: sat ? `${n(sustained)} alerts/s (pipeline output at saturation)` : 'not run',
-    met: sat ? sustained >= 2000 : null,
+    met: sat ? (sustained as number) >= 2000 : null,
   });
   list.push({
     goal: 'p99 < 50 ms (send → inbox) at the fixed rate',
@@ -23,19 +29,18 @@ function goals(results) {
       : 'not run',
     met: fixed ? fixed.latencyMs.total.p99 !== null && fixed.latencyMs.total.p99 < 50 && fixed.drainedCompletely : null,
   });
-  const verify = results.audit && results.audit.verify;
+  const audit = results.audit;
+  const verify = audit && audit.verify;
   list.push({
     goal: 'audit verify ≥ 200,000 entries/s',
     measured: verify
       ? `${n(verify.entriesPerSecond)} entries/s (${verify.how})` +
-        (results.audit.verifyLibraryInMemory
-          ? `; library alone ${n(results.audit.verifyLibraryInMemory.entriesPerSecond)}`
-          : '')
+        (audit?.verifyLibraryInMemory ? `; library alone ${n(audit.verifyLibraryInMemory.entriesPerSecond)}` : '')
       : (results.audit && results.audit.status) || 'not run',
     met: verify ? verify.entriesPerSecond >= 200000 : null,
   });
   const rss = results.peakRssMb || {};
-  const peaks = {};
+  const peaks: Record<string, number> = {};
   for (const service of ['agency-gateway', 'coordination-node', 'audit-log']) {
     const values = Object.entries(rss)
       .filter(([name]) => name === service || name.startsWith(`${service} (`))
@@ -53,11 +58,12 @@ function goals(results) {
   return list;
 }
 
-function ratios(results) {
+/** End to end over the raw Kafka baseline; null when either did not run. */
+export function ratios(results: BenchResults): Ratios | null {
   const base = results.baseline;
   const sat = results.endToEnd && results.endToEnd.saturation;
   if (!base || !sat) return null;
-  const r = (a, b) => (b ? Math.round((a / b) * 10000) / 10000 : null);
+  const r = (a: number, b: number) => (b ? Math.round((a / b) * 10000) / 10000 : null);
   const sustained = Math.max(sat.alertsPerSecond, (sat.pipeline && sat.pipeline.alertsPerSecond) || 0);
   return {
     sustainedAlertsPerSecond: sustained,
@@ -65,15 +71,16 @@ function ratios(results) {
     alertsPerSecondOverSingleSendBaseline: r(sustained, base.single.messagesPerSecond),
     // send → inbox (what a sender experiences) at the fixed rate, over the raw produce → consume p99.
     fixedRateP99OverBaselineP99:
-      results.endToEnd.fixed && base.latency.latencyMs.p99
-        ? Math.round((results.endToEnd.fixed.latencyMs.total.p99 / base.latency.latencyMs.p99) * 10) / 10
+      results.endToEnd?.fixed && base.latency.latencyMs.p99
+        ? Math.round(((results.endToEnd.fixed.latencyMs.total.p99 as number) / base.latency.latencyMs.p99) * 10) / 10
         : null,
   };
 }
 
-function renderTable(results) {
+/** The table printed at the end of a run (goals and ratios already computed). */
+export function renderTable(results: BenchResults): string {
   const m = results.machine;
-  const lines = [];
+  const lines: string[] = [];
   lines.push('');
   lines.push(`Alert Exchange Hub benchmark — ${results.startedAt}`);
   lines.push(
@@ -93,9 +100,9 @@ function renderTable(results) {
   if (m.kafkaBroker) {
     const kb = m.kafkaBroker;
     lines.push(
-      kb.error
-        ? `  Kafka broker: ${kb.error}`
-        : `  Kafka: ${kb.brokers} broker(s), replication factor of the hub's topics ${kb.replicationFactorOfHubTopics} (default ${kb.defaultReplicationFactor}), min.insync.replicas ${kb.minInsyncReplicas}`,
+      'brokers' in kb
+        ? `  Kafka: ${kb.brokers} broker(s), replication factor of the hub's topics ${kb.replicationFactorOfHubTopics} (default ${kb.defaultReplicationFactor}), min.insync.replicas ${kb.minInsyncReplicas}`
+        : `  Kafka broker: ${kb.error}`,
     );
   }
   const b = results.baseline;
@@ -124,7 +131,7 @@ function renderTable(results) {
     lines.push(
       `END TO END — ${e.agencies} agencies, ${e.recipientsPerAlert}; HTTP 202 → Kafka → routing → Kafka → inbox → SSE`,
     );
-    const row = (label, a, c) => lines.push(`  ${pad(label, 40)} ${pad(a, 30)} ${c}`);
+    const row = (label: string, a: string, c: string) => lines.push(`  ${pad(label, 40)} ${pad(a, 30)} ${c}`);
     row(
       '',
       `fixed rate (${results.options.rate}/s, open loop)`,
@@ -138,17 +145,13 @@ function renderTable(results) {
       n(f.pipelineDeliveriesPerSecondWhilePosting),
       n(s.pipelineDeliveriesPerSecondWhilePosting),
     );
-    const pipe = (p) =>
+    const pipe = (p: ExchangePhaseResult) =>
       p.pipeline ? `${n(p.pipeline.alertsPerSecond)} (${n(p.pipeline.deliveriesPerSecond)} deliv./s)` : '–';
     row('pipeline output over the phase, alerts/s', pipe(f), pipe(s));
-    row(
-      'audit entries per second',
-      f.audit.entriesPerSecond !== undefined ? n(f.audit.entriesPerSecond) : f.audit.status,
-      s.audit.entriesPerSecond !== undefined ? n(s.audit.entriesPerSecond) : s.audit.status,
-    );
+    row('audit entries per second', auditRate(f), auditRate(s));
     // Every latency figure with how busy the machine was over the same phase: queueing on a saturated machine is
     // not the path's latency.
-    const busy = (p) => `busy ${n(p.resources.machineBusyPercent)} %`;
+    const busy = (p: ExchangePhaseResult) => `busy ${n(p.resources.machineBusyPercent)} %`;
     row(
       'machine busy % (all cores, whole phase)',
       n(f.resources.machineBusyPercent),
@@ -170,7 +173,10 @@ function renderTable(results) {
       `${lat(s.latencyMs.submit)} (${busy(s)})`,
     );
     if (f.latencyMs.hops) {
-      const hop = (p, key) => `${lat(p.latencyMs.hops[key])} (${busy(p)})`;
+      const hop = (
+        p: ExchangePhaseResult,
+        key: 'routingSubmittedToDeliveryInKafka' | 'deliveryInKafkaToRecipientStream',
+      ) => `${lat(p.latencyMs.hops?.[key])} (${busy(p)})`;
       row(
         '  hop: routing (submitted → delivery msg)',
         hop(f, 'routingSubmittedToDeliveryInKafka'),
@@ -183,7 +189,7 @@ function renderTable(results) {
       );
       const topics = Object.keys({
         ...f.latencyMs.hops.deliveryTopicRecords,
-        ...s.latencyMs.hops.deliveryTopicRecords,
+        ...s.latencyMs.hops?.deliveryTopicRecords,
       });
       if (topics.length) row('  (delivery messages read from)', topics.join(', '), '');
     }
@@ -196,7 +202,7 @@ function renderTable(results) {
       `${n(s.accepted)} / ${n(s.deliveriesVisible)} (${s.complete ? 'yes' : 'NO'})`,
     );
     row('drain after the last post (s)', n(f.drainSecondsAfterLastPost), n(s.drainSecondsAfterLastPost));
-    const drained = (p) =>
+    const drained = (p: ExchangePhaseResult) =>
       p.drainedCompletely ? 'yes' : `INCOMPLETE${p.incomplete ? `: ${p.incomplete.join('; ')}` : ''}`;
     row('drained (deliveries, audit log, consumer lag)', drained(f), drained(s));
     row('HTTP errors', JSON.stringify(f.errors), JSON.stringify(s.errors));
@@ -213,7 +219,7 @@ function renderTable(results) {
       n(s.resources.otherProcessesPercentOfOneCore),
     );
     if (typeof f.cpuMsPerAlertAboveIdle === 'object' || typeof s.cpuMsPerAlertAboveIdle === 'object') {
-      const total = (c) =>
+      const total = (c: ExchangePhaseResult['cpuMsPerAlertAboveIdle']) =>
         typeof c === 'object'
           ? n(
               Math.round(
@@ -235,7 +241,7 @@ function renderTable(results) {
           n(s.diagnostics.maxConsumerLag[key]),
         );
       }
-      const busiest = (d) => {
+      const busiest = (d: PhaseDiagnostics | null) => {
         if (!d) return '–';
         const all = Object.values(d.averageBusyDatabaseConnections).reduce(
           (acc, states) => acc + Object.values(states).reduce((a, b) => a + b, 0),
@@ -253,12 +259,12 @@ function renderTable(results) {
   lines.push('');
   if (a && a.verify) {
     lines.push(`AUDIT AT ${n(a.entries)} ENTRIES — ${a.note}`);
-    for (const [label, value] of a.rows) lines.push(`  ${pad(label, 52)} ${value}`);
+    for (const [label, value] of a.rows || []) lines.push(`  ${pad(label, 52)} ${value}`);
   } else lines.push(`AUDIT LOG — ${(a && a.status) || 'not run'}`);
 
   lines.push('');
   lines.push('GOALS (reported, not asserted)');
-  for (const g of results.goals)
+  for (const g of results.goals || [])
     lines.push(`  ${pad(g.goal, 46)} ${pad(g.measured, 56)} ${g.met === null ? 'n/a' : g.met ? 'met' : 'NOT met'}`);
   lines.push('');
   lines.push(
@@ -280,7 +286,7 @@ function renderTable(results) {
 }
 
 /** The per-alert cost table: one column per batch (restricted / regional × known agencies). */
-function renderCost(cost) {
+export function renderCost(cost: CostResult): string[] {
   const lines = [''];
   if (!cost.batches) {
     lines.push(`COST PER ALERT — ${cost.status || 'not run'}`);
@@ -295,7 +301,8 @@ function renderCost(cost) {
       `(${n(cost.seconds)} s in all)`,
   );
   const width = 16;
-  const row = (label, values) => lines.push(`  ${pad(label, 52)} ${values.map((v) => pad(v, width)).join(' ')}`);
+  const row = (label: string, values: string[]) =>
+    lines.push(`  ${pad(label, 52)} ${values.map((v) => pad(v, width)).join(' ')}`);
   row(
     '',
     batches.map((b) => `${b.kind}, ${b.knownAgencies}`),
@@ -367,4 +374,9 @@ function renderCost(cost) {
   return lines;
 }
 
-module.exports = { renderTable, goals, ratios, renderCost };
+/** Audit entries per second of a phase, or why there is no figure. */
+function auditRate(phase: ExchangePhaseResult): string {
+  return 'entriesPerSecond' in phase.audit && phase.audit.entriesPerSecond !== undefined
+    ? n(phase.audit.entriesPerSecond)
+    : phase.audit.status;
+}

@@ -1,4 +1,3 @@
-'use strict';
 /**
  * Where a backlog builds up, measured from the outside while a phase runs:
  *   - consumer lag per consumer group and topic (end offset − committed offset), every second;
@@ -6,37 +5,69 @@
  *     in transaction…), every 250 ms.
  * A stage that is the bottleneck shows as the group whose lag grows, or the connections that wait.
  */
-
-const { AUDIT_TOPICS, Topic } = require('@hub/contracts/topics');
-const { kafkaClientConfig } = require('@hub/testing/local-hub');
+import { Admin, Consumer, Kafka, logLevel } from 'kafkajs';
+import type { Pool } from 'pg';
+import { AUDIT_TOPICS, Topic } from '@hub/contracts/topics';
+import { kafkaClientConfig } from '@hub/testing/local-hub';
+import { summarize } from './metrics';
+import type { ConsumerLag, PhaseObservations, StageLatencies, WorkPerAlert } from './results';
 
 /**
  * Deliveries travel on one of two topics: one message per (version, recipient) on alerts.deliveries.v1, or — after
  * the "deliveries per version" change — one message per version on alerts.routed.v1 ({alertId, version,
  * deliveries: [{deliveryId, recipient, …}]}). The bench counts and times whichever exists (both, while both do).
  */
-const DELIVERY_TOPICS = [Topic.AlertsDelivered, Topic.AlertsRouted];
+export const DELIVERY_TOPICS: readonly Topic[] = [Topic.AlertsDelivered, Topic.AlertsRouted];
 
 /** The groups the bench knows the services use; any other group with committed offsets is found at run time. */
-const GROUP_TOPICS = {
+export const GROUP_TOPICS: Readonly<Record<string, readonly Topic[]>> = {
   'agency-gateway-deliveries': DELIVERY_TOPICS,
   'coordination-node-routing': [Topic.AlertsSubmitted],
   'coordination-node-feed': AUDIT_TOPICS,
   'audit-log-events': AUDIT_TOPICS,
 };
 
-class Diagnostics {
-  constructor({ brokers, pg, database = 'hub_bench' }) {
+/** Cumulative counters of the work done so far (see workCounters). */
+export interface WorkCounters {
+  topics: Record<string, number>;
+  commits: number;
+  rollbacks: number;
+  tables: Record<string, { inserted: number; updated: number; deleted: number }>;
+}
+
+interface ObservedPhase {
+  name: string;
+  lag: ConsumerLag;
+  lagSeries: ({ t: number } & ConsumerLag)[];
+  pgSamples: number;
+  pg: Record<string, Record<string, number>>;
+  startedAt: number;
+}
+
+export class Diagnostics {
+  private readonly brokers: string[];
+  private readonly pg: Pool;
+  private readonly database: string;
+  private phase: ObservedPhase | null = null;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly busy = { lag: false, pg: false };
+  private admin: Admin | undefined;
+  private deliveryTopics: Topic[] = [];
+  private existingTopics = new Set<string>();
+  private groupCache: { at: number; map: Map<string, Set<string>> } | undefined;
+
+  constructor({ brokers, pg, database = 'hub_bench' }: { brokers: string[]; pg: Pool; database?: string }) {
     this.brokers = brokers;
     this.pg = pg;
     this.database = database;
-    this.phase = null;
-    this.timers = [];
-    this.busy = { lag: false, pg: false };
   }
 
-  async start() {
-    const { Kafka, logLevel } = require('kafkajs');
+  private get kafkaAdmin(): Admin {
+    if (!this.admin) throw new Error('Diagnostics.start() has not run');
+    return this.admin;
+  }
+
+  async start(): Promise<void> {
     this.admin = new Kafka({
       clientId: 'bench-diagnostics',
       ...kafkaClientConfig(this.brokers),
@@ -52,12 +83,12 @@ class Diagnostics {
     this.timers.push(lagTimer, pgTimer);
   }
 
-  async stop() {
+  async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.admin?.disconnect().catch(() => undefined);
   }
 
-  mark(name) {
+  mark(name: string): void {
     this.phase = { name, lag: {}, lagSeries: [], pgSamples: 0, pg: {}, startedAt: Date.now() };
   }
 
@@ -66,18 +97,18 @@ class Diagnostics {
    * topics it has committed offsets on — so whichever delivery topic exists, and whatever group reads it, is
    * followed. Refreshed every 5 s. Only if the broker cannot list groups: the known groups' topics that exist.
    */
-  async groupTopics() {
+  async groupTopics(): Promise<Map<string, Set<string>>> {
     if (this.groupCache && Date.now() - this.groupCache.at < 5000) return this.groupCache.map;
-    const map = new Map();
+    const map = new Map<string, Set<string>>();
     try {
-      const { groups } = await this.admin.listGroups();
+      const { groups } = await this.kafkaAdmin.listGroups();
       for (const { groupId } of groups.sort((a, b) => a.groupId.localeCompare(b.groupId))) {
         if (groupId.startsWith('bench-')) continue;
-        const offsets = await this.admin.fetchOffsets({ groupId });
+        const offsets = await this.kafkaAdmin.fetchOffsets({ groupId });
         for (const { topic, partitions } of offsets.sort((a, b) => a.topic.localeCompare(b.topic))) {
           if (!partitions.some((p) => Number(p.offset) >= 0)) continue;
-          if (!map.has(groupId)) map.set(groupId, new Set());
-          map.get(groupId).add(topic);
+          const topics = map.get(groupId) || new Set<string>();
+          map.set(groupId, topics.add(topic));
         }
       }
     } catch {
@@ -92,24 +123,28 @@ class Diagnostics {
   }
 
   /** Lag per group/topic right now (used at the end of the posting window). */
-  async lagNow() {
-    const result = {};
-    const ends = new Map();
-    const endsOf = async (topic) => {
-      if (!ends.has(topic)) ends.set(topic, await this.admin.fetchTopicOffsets(topic));
-      return ends.get(topic);
+  async lagNow(): Promise<ConsumerLag> {
+    const result: ConsumerLag = {};
+    type Offsets = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+    const ends = new Map<string, Offsets>();
+    const endsOf = async (topic: string): Promise<Offsets> => {
+      const known = ends.get(topic);
+      if (known) return known;
+      const fetched = await this.kafkaAdmin.fetchTopicOffsets(topic);
+      ends.set(topic, fetched);
+      return fetched;
     };
     for (const [groupId, topics] of await this.groupTopics()) {
       for (const topic of topics) {
         const [offsets, committed] = await Promise.all([
           endsOf(topic),
-          this.admin.fetchOffsets({ groupId, topics: [topic] }),
+          this.kafkaAdmin.fetchOffsets({ groupId, topics: [topic] }),
         ]);
         const end = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
         const low = new Map(offsets.map((p) => [p.partition, Number(p.low)]));
         let lag = 0;
         for (const { partition, offset } of committed[0].partitions) {
-          const at = Number(offset) < 0 ? low.get(partition) : Number(offset);
+          const at = Number(offset) < 0 ? (low.get(partition) ?? 0) : Number(offset);
           lag += Math.max(0, (end.get(partition) ?? 0) - at);
         }
         result[`${groupId} ← ${topic}`] = lag;
@@ -118,7 +153,7 @@ class Diagnostics {
     return result;
   }
 
-  async sampleLag() {
+  private async sampleLag(): Promise<void> {
     if (!this.phase || this.busy.lag) return;
     this.busy.lag = true;
     const phase = this.phase;
@@ -133,12 +168,12 @@ class Diagnostics {
     }
   }
 
-  async samplePg() {
+  private async samplePg(): Promise<void> {
     if (!this.phase || this.busy.pg) return;
     this.busy.pg = true;
     const phase = this.phase;
     try {
-      const { rows } = await this.pg.query(
+      const { rows } = await this.pg.query<{ app: string; state: string; wait: string; n: number }>(
         `SELECT application_name AS app, state, coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS wait, count(*)::int AS n
          FROM pg_stat_activity WHERE datname = $1 AND application_name <> 'bench-observer' AND state <> 'idle'
          GROUP BY 1, 2, 3`,
@@ -159,8 +194,8 @@ class Diagnostics {
   }
 
   /** Polls until no consumer group lags (or the deadline); returns { ok, lag }. */
-  async waitCaughtUp(deadline) {
-    let lag = null;
+  async waitCaughtUp(deadline: number): Promise<{ ok: boolean; lag: ConsumerLag | null }> {
+    let lag: ConsumerLag | null = null;
     while (Date.now() < deadline) {
       try {
         lag = await this.lagNow();
@@ -177,21 +212,21 @@ class Diagnostics {
    * Cumulative work counters: messages on each topic (end offsets), and from PostgreSQL the committed
    * transactions of the bench database and the rows inserted per table.
    */
-  async workCounters() {
-    const topics = {};
+  async workCounters(): Promise<WorkCounters> {
+    const topics: Record<string, number> = {};
     for (const topic of [Topic.AlertsSubmitted, ...this.deliveryTopics, ...AUDIT_TOPICS]) {
-      const offsets = await this.admin.fetchTopicOffsets(topic);
+      const offsets = await this.kafkaAdmin.fetchTopicOffsets(topic);
       topics[topic] = offsets.reduce((acc, p) => acc + Number(p.high), 0);
     }
     const db = (
-      await this.pg.query(
+      await this.pg.query<{ commits: string; rollbacks: string }>(
         `SELECT xact_commit::bigint AS commits, xact_rollback::bigint AS rollbacks FROM pg_stat_database WHERE datname = $1`,
         [this.database],
       )
     ).rows[0];
-    const tables = {};
+    const tables: WorkCounters['tables'] = {};
     for (const row of (
-      await this.pg.query(
+      await this.pg.query<{ t: string; ins: string; upd: string; del: string }>(
         `SELECT schemaname || '.' || relname AS t, n_tup_ins::bigint AS ins, n_tup_upd::bigint AS upd, n_tup_del::bigint AS del FROM pg_stat_user_tables`,
       )
     ).rows) {
@@ -201,37 +236,23 @@ class Diagnostics {
   }
 
   /** Per accepted alert: Kafka messages per topic, database transactions, rows written per table (top ones). */
-  perAlert(before, after, alerts) {
-    if (!before || !after || alerts === 0) return null;
-    const per = (a, b) => Math.round(((a - b) / alerts) * 100) / 100;
-    const kafkaMessages = {};
-    for (const topic of Object.keys(after.topics))
-      kafkaMessages[topic] = per(after.topics[topic], before.topics[topic] || 0);
-    const rows = [];
-    for (const [table, now] of Object.entries(after.tables)) {
-      const was = before.tables[table] || { inserted: 0, updated: 0, deleted: 0 };
-      const written = now.inserted - was.inserted + (now.updated - was.updated) + (now.deleted - was.deleted);
-      if (written > 0) rows.push([table, per(written, 0)]);
-    }
-    rows.sort((a, b) => b[1] - a[1]);
-    return {
-      kafkaMessages,
-      databaseTransactions: per(after.commits + after.rollbacks, before.commits + before.rollbacks),
-      rowsWrittenByTable: Object.fromEntries(rows.slice(0, 15)),
-      note: 'counted from topic end offsets and pg_stat_database / pg_stat_user_tables (statistics are flushed by PostgreSQL with a delay of up to ~1 s)',
-    };
+  perAlert(before: WorkCounters | null, after: WorkCounters | null, alerts: number): WorkPerAlert | null {
+    return workPerAlert(before, after, alerts);
   }
 
   /** Ends the phase: max lag per group/topic, the lag curve, and average busy connections per app and state. */
-  end() {
+  end(): PhaseObservations | null {
     const phase = this.phase;
     this.phase = null;
     if (!phase) return null;
-    const connections = {};
+    const connections: PhaseObservations['averageBusyDatabaseConnections'] = {};
     for (const [app, states] of Object.entries(phase.pg)) {
       connections[app] = Object.fromEntries(
         Object.entries(states)
-          .map(([state, total]) => [state, Math.round((total / Math.max(1, phase.pgSamples)) * 100) / 100])
+          .map(([state, total]): [string, number] => [
+            state,
+            Math.round((total / Math.max(1, phase.pgSamples)) * 100) / 100,
+          ])
           .sort((a, b) => b[1] - a[1]),
       );
     }
@@ -243,6 +264,32 @@ class Diagnostics {
   }
 }
 
+/** Per accepted alert: Kafka messages per topic, database transactions, rows written per table (top ones). */
+export function workPerAlert(
+  before: WorkCounters | null,
+  after: WorkCounters | null,
+  alerts: number,
+): WorkPerAlert | null {
+  if (!before || !after || alerts === 0) return null;
+  const per = (a: number, b: number) => Math.round(((a - b) / alerts) * 100) / 100;
+  const kafkaMessages: Record<string, number> = {};
+  for (const topic of Object.keys(after.topics))
+    kafkaMessages[topic] = per(after.topics[topic], before.topics[topic] || 0);
+  const rows: [string, number][] = [];
+  for (const [table, now] of Object.entries(after.tables)) {
+    const was = before.tables[table] || { inserted: 0, updated: 0, deleted: 0 };
+    const written = now.inserted - was.inserted + (now.updated - was.updated) + (now.deleted - was.deleted);
+    if (written > 0) rows.push([table, per(written, 0)]);
+  }
+  rows.sort((a, b) => b[1] - a[1]);
+  return {
+    kafkaMessages,
+    databaseTransactions: per(after.commits + after.rollbacks, before.commits + before.rollbacks),
+    rowsWrittenByTable: Object.fromEntries(rows.slice(0, 15)),
+    note: 'counted from topic end offsets and pg_stat_database / pg_stat_user_tables (statistics are flushed by PostgreSQL with a delay of up to ~1 s)',
+  };
+}
+
 /**
  * Per-hop latency from Kafka's own record timestamps (CreateTime, set by each service's producer, same clock
  * as this process): submission on alerts.submitted.v1 → delivery on alerts.deliveries.v1 or alerts.routed.v1,
@@ -250,17 +297,35 @@ class Diagnostics {
  * stream (the gateway's inbox consumer, its transaction, the SSE read and its audit). A consumer group of its own,
  * reading from the end. `topicsSeen` says which delivery topic actually carried records.
  */
-class StageObserver {
-  constructor({ brokers }) {
+/** A delivery seen on a recipient's stream, with when it was accepted and seen (epoch ms). */
+export interface VisibleDelivery {
+  alertId: string;
+  recipient: string;
+  acceptedEpoch: number;
+  visibleEpoch: number;
+}
+
+interface DeliveryRecord {
+  alertId: string;
+  recipient?: string;
+  deliveries?: ({ recipient?: string } | null)[];
+}
+
+export class StageObserver {
+  private readonly brokers: string[];
+  private readonly submittedAt = new Map<string, number>();
+  private readonly deliveredAt = new Map<string, number>();
+  private readonly topicsSeen: Record<string, number> = {};
+  private consumer: Consumer | undefined;
+  private deliveryTopics: Topic[] = [];
+
+  constructor({ brokers }: { brokers: string[] }) {
     this.brokers = brokers;
-    this.submittedAt = new Map();
-    this.deliveredAt = new Map();
-    this.topicsSeen = {};
   }
 
   /** alerts.deliveries.v1: {alertId, recipient, …}; alerts.routed.v1: {alertId, deliveries: [{recipient, …}]}. */
-  recordDelivery(topic, value, ts) {
-    const parsed = JSON.parse(value.toString());
+  recordDelivery(topic: string, value: Buffer | null, ts: number): void {
+    const parsed = JSON.parse(String(value)) as DeliveryRecord;
     const recipients = Array.isArray(parsed.deliveries)
       ? parsed.deliveries.map((d) => d && d.recipient)
       : [parsed.recipient];
@@ -271,9 +336,8 @@ class StageObserver {
     this.topicsSeen[topic] = (this.topicsSeen[topic] || 0) + 1;
   }
 
-  async start() {
-    const { Kafka, logLevel } = require('kafkajs');
-    this.consumer = new Kafka({
+  async start(): Promise<void> {
+    const consumer = new Kafka({
       clientId: 'bench-stage-observer',
       ...kafkaClientConfig(this.brokers),
       logLevel: logLevel.NOTHING,
@@ -281,7 +345,8 @@ class StageObserver {
       groupId: `bench-stage-observer-${Date.now()}`,
       maxWaitTimeInMs: 100,
     });
-    await this.consumer.connect();
+    this.consumer = consumer;
+    await consumer.connect();
     const admin = new Kafka({
       clientId: 'bench-stage-observer-admin',
       ...kafkaClientConfig(this.brokers),
@@ -291,15 +356,15 @@ class StageObserver {
     const existing = new Set(await admin.listTopics());
     await admin.disconnect();
     this.deliveryTopics = DELIVERY_TOPICS.filter((topic) => existing.has(topic));
-    await this.consumer.subscribe({ topics: [Topic.AlertsSubmitted, ...this.deliveryTopics], fromBeginning: false });
-    const joined = new Promise((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, resolve));
-    await this.consumer.run({
+    await consumer.subscribe({ topics: [Topic.AlertsSubmitted, ...this.deliveryTopics], fromBeginning: false });
+    const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
+    await consumer.run({
       partitionsConsumedConcurrently: 6,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
           const ts = Number(message.timestamp);
           if (batch.topic === Topic.AlertsSubmitted) {
-            const key = message.key.toString();
+            const key = String(message.key);
             if (!this.submittedAt.has(key)) this.submittedAt.set(key, ts);
           } else {
             try {
@@ -314,16 +379,15 @@ class StageObserver {
     await joined;
   }
 
-  async stop() {
+  async stop(): Promise<void> {
     await this.consumer?.disconnect().catch(() => undefined);
   }
 
-  /** visible: [{ alertId, recipient, acceptedEpoch, visibleEpoch }] → percentiles per hop (ms). */
-  stages(visible) {
-    const { summarize } = require('./metrics');
-    const routing = [];
-    const inbox = [];
-    const accept = [];
+  /** Percentiles per hop (ms) of the deliveries a phase saw. */
+  stages(visible: VisibleDelivery[]): StageLatencies {
+    const routing: number[] = [];
+    const inbox: number[] = [];
+    const accept: number[] = [];
     for (const v of visible) {
       const submitted = this.submittedAt.get(v.alertId);
       const delivered = this.deliveredAt.get(`${v.alertId}:${v.recipient}`);
@@ -340,5 +404,3 @@ class StageObserver {
     };
   }
 }
-
-module.exports = { Diagnostics, StageObserver, GROUP_TOPICS, DELIVERY_TOPICS };

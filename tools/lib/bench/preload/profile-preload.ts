@@ -1,4 +1,3 @@
-'use strict';
 /**
  * Loaded into a service with NODE_OPTIONS=--require only by `npm run bench -- --profile <app>`. For the measured
  * window — from when the file <BENCH_PROFILE_DIR>/start appears until <BENCH_PROFILE_DIR>/stop appears — it
@@ -6,12 +5,19 @@
  *   - counts SQL statements sent through `pg` (by statement text) and Kafka produce calls and messages through
  *     kafkajs producers (by topic): <BENCH_PROFILE_NAME>.counts.json.
  * Files rather than signals: Nest's shutdown hooks treat SIGUSR2 as a shutdown signal. The service's code is
- * not changed; the counters wrap pg.Client#query and the producers kafkajs hands out.
+ * not changed; the counters wrap pg.Client#query and the producers kafkajs hands out. Compiled to JavaScript by the
+ * bench (compile.ts).
  */
-const fs = require('node:fs');
-const inspector = require('node:inspector');
-const path = require('node:path');
-const { observeProduceCalls, observeStatements } = require('./send-hooks');
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
+import { observeProduceCalls, observeStatements } from './send-hooks';
+
+/** <name>.counts.json: statements by text (most frequent first) and Kafka sends over the measured window. */
+export interface ProfileCounts {
+  queries: Record<string, number>;
+  kafka: { sends: number; messages: number; byTopic: Record<string, number> };
+}
 
 const dir = process.env.BENCH_PROFILE_DIR;
 const name = process.env.BENCH_PROFILE_NAME || String(process.pid);
@@ -20,8 +26,8 @@ delete process.env.NODE_OPTIONS;
 
 if (dir) {
   let counting = false;
-  const queries = new Map();
-  const kafka = { sends: 0, messages: 0, byTopic: {} };
+  const queries = new Map<string, number>();
+  const kafka: ProfileCounts['kafka'] = { sends: 0, messages: 0, byTopic: {} };
   observeStatements((text) => {
     if (!counting) return;
     const key = text.replace(/\s+/g, ' ').trim().slice(0, 140);
@@ -38,7 +44,7 @@ if (dir) {
 
   const session = new inspector.Session();
   session.connect();
-  let state = 'idle';
+  let state: 'idle' | 'running' | 'done' = 'idle';
   const timer = setInterval(() => {
     if (state === 'idle' && fs.existsSync(path.join(dir, 'start'))) {
       state = 'running';
@@ -50,7 +56,10 @@ if (dir) {
       state = 'done';
       counting = false;
       clearInterval(timer);
-      const counts = { queries: Object.fromEntries([...queries.entries()].sort((a, b) => b[1] - a[1])), kafka };
+      const counts: ProfileCounts = {
+        queries: Object.fromEntries([...queries.entries()].sort((a, b) => b[1] - a[1])),
+        kafka,
+      };
       fs.writeFileSync(path.join(dir, `${name}.counts.json`), JSON.stringify(counts, null, 2));
       session.post('Profiler.stop', (error, result) => {
         if (!error) fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(result.profile));

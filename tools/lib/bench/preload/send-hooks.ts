@@ -1,0 +1,71 @@
+/**
+ * What the bench's preloads (count-preload.ts, profile-preload.ts) wrap in a service, without changing its code: every
+ * SQL statement sent through `pg`, and every produce call of the producers kafkajs hands out. Each hook gets what was
+ * sent; a missing package means nothing to observe. The packages are the service's own: resolved from its main
+ * script (dist/apps/<app>/main.js), as the service resolves them.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** One topic's messages in a produce call. */
+export interface TopicMessages {
+  topic: string;
+  messages: unknown[];
+}
+
+type QueryConfig = string | { text?: string } | null | undefined;
+interface PgModule {
+  Client: { prototype: { query: (this: unknown, config: QueryConfig, ...rest: unknown[]) => unknown } };
+}
+interface Producer {
+  send(record: { topic: string; messages?: unknown[] }): Promise<unknown>;
+  sendBatch(batch: { topicMessages?: TopicMessages[] }): Promise<unknown>;
+}
+interface KafkaModule {
+  Kafka: { prototype: { producer: (this: unknown, ...args: unknown[]) => Producer } };
+}
+
+/** Loads a package the way the service's main script would. */
+function servicePackage<T>(name: string): T {
+  const main = process.argv[1] ? path.resolve(process.argv[1]) : path.join(process.cwd(), 'index.js');
+  return createRequire(main)(name) as T;
+}
+
+/** Calls `observe(text)` with the text of every statement a pg.Client sends. */
+export function observeStatements(observe: (text: string) => void): void {
+  try {
+    const pg = servicePackage<PgModule>('pg');
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function observedQuery(config, ...rest) {
+      const text = typeof config === 'string' ? config : config && config.text;
+      if (text) observe(text);
+      return original.call(this, config, ...rest);
+    };
+  } catch {
+    /* no pg: nothing to observe */
+  }
+}
+
+/** Calls `observe([{ topic, messages }])` for every send / sendBatch of a kafkajs producer. */
+export function observeProduceCalls(observe: (topicMessages: TopicMessages[]) => void): void {
+  try {
+    const { Kafka } = servicePackage<KafkaModule>('kafkajs');
+    const originalProducer = Kafka.prototype.producer;
+    Kafka.prototype.producer = function observedProducer(...args) {
+      const producer = originalProducer.apply(this, args);
+      const send = producer.send;
+      const sendBatch = producer.sendBatch;
+      producer.send = (record) => {
+        observe([{ topic: record.topic, messages: record.messages || [] }]);
+        return send(record);
+      };
+      producer.sendBatch = (batch) => {
+        observe(batch.topicMessages || []);
+        return sendBatch(batch);
+      };
+      return producer;
+    };
+  } catch {
+    /* no kafkajs: nothing to observe */
+  }
+}
