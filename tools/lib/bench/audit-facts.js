@@ -28,7 +28,8 @@ const ALERTS_PER_READ_BATCH = 4;
 /** The facts of `count` alerts from alert number `first`: [{ service, fact }] in the order the services state them. */
 function factsOf(source, first, count, state) {
   const { routingFact } = source.routing;
-  const { contentCommitment, newContentSalt, CONTENT_COMMITMENT_SCHEME } = source.merkle;
+  const { contentCommitment, newContentSalt, saltedCommitment, COMMITMENT_DOMAINS, CONTENT_COMMITMENT_SCHEME } =
+    source.merkle;
   const out = [];
   const pending = new Map(); // recipient → items not yet read
   for (let n = first; n < first + count; n++) {
@@ -50,7 +51,12 @@ function factsOf(source, first, count, state) {
         version: 1,
         details: {
           messageId,
-          idempotencyKey: randomUUID(),
+          idempotencyKeyCommitment: {
+            scheme: CONTENT_COMMITMENT_SCHEME,
+            hash: saltedCommitment(COMMITMENT_DOMAINS.idempotencyKey, newContentSalt(), {
+              idempotencyKey: randomUUID(),
+            }),
+          },
           commitment: {
             scheme: CONTENT_COMMITMENT_SCHEME,
             hash: contentCommitment(newContentSalt(), { alert: content, cancelReason: undefined }),
