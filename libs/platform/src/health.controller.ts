@@ -1,18 +1,22 @@
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PublicRoute } from './public.decorator';
-import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { KafkaHealthIndicator } from '@hub/kafka/kafka.health';
+import { publicHealth } from './public-health';
 
 /**
  * GET /health: 200 when this service's Kafka and PostgreSQL connections work and no consumer is stuck on a failing
- * message, 503 (saying which) otherwise. Also reports the dead-letter topic's size.
+ * message, 503 (saying which) otherwise. Also reports the dead-letter topic's size. It is public: error texts go to
+ * the log, never into the answer (publicHealth).
  */
 @ApiExcludeController()
 @PublicRoute()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
@@ -27,10 +31,12 @@ export class HealthController {
         () => this.kafka.check('kafka'),
         () => this.kafka.consumers('consumers'),
       ]);
-      response.status(200).json(result);
+      response.status(200).json(publicHealth(result));
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
-        response.status(503).json(error.getResponse());
+        const body = error.getResponse() as Partial<HealthCheckResult>;
+        this.logger.warn({ health: body }, 'unhealthy');
+        response.status(503).json(publicHealth(body));
         return;
       }
       throw error;
