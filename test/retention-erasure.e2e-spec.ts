@@ -1,10 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AuditEventType } from '@hub/contracts/audit-event';
-import { ackNoteMatchesCommitment, Checkpoint, contentMatchesCommitment, problemsMatchCommitment } from '@hub/merkle';
+import { HubService, Topic } from '@hub/contracts/topics';
+import {
+  ackNoteMatchesCommitment,
+  Checkpoint,
+  COMMITMENT_DOMAINS,
+  CONTENT_COMMITMENT_SCHEME,
+  contentMatchesCommitment,
+  matchesSaltedCommitment,
+  problemsMatchCommitment,
+} from '@hub/merkle';
 import {
   alertBody,
   api,
@@ -16,6 +25,7 @@ import {
   restartService,
   submitAccepted,
   TestAgency,
+  testKafka,
 } from '@hub/testing';
 import {
   allEntries,
@@ -360,11 +370,25 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       const entries = await trailWith(alertId, AuditEventType.AlertErased);
       const erasure = entries.filter((entry) => entry.type === AuditEventType.AlertErased);
       expect(erasure).toHaveLength(1);
+      // Who asked is in the fact; why, only as a commitment (free text, maybe personal data), opened for auditors.
       expect(erasure[0]).toMatchObject({
         actor: { role: 'admin' },
-        reason: 'Court order 2026/114',
-        details: { cause: 'request', reason: 'Court order 2026/114' },
+        details: {
+          cause: 'request',
+          reasonCommitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: expect.any(String) },
+        },
       });
+      expect(JSON.stringify(erasure[0].entry)).not.toContain('Court order');
+      const why = await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/erasure/commitment`, { key: auditor.key });
+      expect(why.status).toBe(200);
+      expect(why.body.disclosed).toEqual({ reason: 'Court order 2026/114' });
+      const committed = (erasure[0].details as { reasonCommitment: { hash: string } }).reasonCommitment.hash;
+      expect(
+        matchesSaltedCommitment(COMMITMENT_DOMAINS.erasureReason, committed, why.body.salt, why.body.disclosed),
+      ).toBe(true);
+      expect(
+        (await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/erasure/commitment`, { key: sender.key })).status,
+      ).toBe(403);
       // The leaf of the submission is unchanged: same commitment as before.
       expect(entries.find((entry) => entry.type === AuditEventType.AlertSubmitted)?.details).toHaveProperty(
         'commitment',
@@ -438,6 +462,83 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       expect(feed.every((entry) => entry.erased === true && entry.alert === undefined)).toBe(true);
       expect(JSON.stringify(feed)).not.toContain(marker);
     });
+  });
+
+  it('after an erasure: an ack is refused with 410 (its note would never be swept), and no origin signature is kept', async () => {
+    const [sender, recipient] = await Promise.all([createAgency('KZ'), createAgency('TJ')]);
+    const { alertId } = await submitAccepted(sender.key, alertBody([recipient.id]));
+    await awaitDeliveries(recipient.key, alertId, (entries) => entries.length === 1);
+    // As a signed submission stores it (the signature confirms a guessed content: it must go with the content).
+    await queryDatabase(`UPDATE gateway.alert_versions SET signature = 'ed25519:sig-marker' WHERE alert_id = $1`, [
+      alertId,
+    ]);
+    const erased = await api(env.gateway, 'POST', `/v1/admin/alerts/${alertId}/erase`, {
+      key: env.adminKey,
+      body: { reason: 'court order' },
+    });
+    expect(erased.status).toBe(202);
+    const [{ signatures }] = await queryDatabase<{ signatures: number }>(
+      `SELECT count(signature)::int AS signatures FROM gateway.alert_versions WHERE alert_id = $1`,
+      [alertId],
+    );
+    expect(signatures).toBe(0);
+
+    const ack = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/ack`, {
+      key: recipient.key,
+      body: { version: 1, status: 'actioned', note: 'personal data about the alert' },
+    });
+    expect(ack.status).toBe(410);
+    expect(ack.body.error).toBe('gone');
+    const [{ acks }] = await queryDatabase<{ acks: number }>(
+      `SELECT count(*)::int AS acks FROM gateway.acks WHERE alert_id = $1`,
+      [alertId],
+    );
+    expect(acks).toBe(0);
+  });
+
+  it('a match notice naming an erased alert that arrives after the erasure is stored as the erasure would have left it', async () => {
+    const [sender, owner] = await Promise.all([createAgency('KZ'), createAgency('TJ')]);
+    const erasedAlert = (await submitAccepted(sender.key, alertBody([owner.id]))).alertId;
+    const ownAlert = (await submitAccepted(owner.key, alertBody([sender.id]))).alertId;
+    const erased = await api(env.gateway, 'POST', `/v1/admin/alerts/${erasedAlert}/erase`, {
+      key: env.adminKey,
+      body: { reason: 'court order' },
+    });
+    expect(erased.status).toBe(202);
+    // The node found the match before the erasure reached it; its notice comes in late.
+    const marker = newMarker();
+    const notice = {
+      noticeId: randomUUID(),
+      correlationId: randomUUID(),
+      recipient: owner.id,
+      alertId: ownAlert,
+      version: 1,
+      otherAgencyId: sender.id,
+      otherAlertIds: [erasedAlert],
+      restricted: false,
+      text: `Your alert matches alert ${erasedAlert} of ${sender.id} on phone +992${marker}`,
+      foundAt: new Date().toISOString(),
+    };
+    const producer = testKafka('erasure-late-notice', HubService.CoordinationNode).producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: Topic.MatchNotices,
+        acks: -1,
+        messages: [{ key: owner.id, value: JSON.stringify(notice) }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const stored = await expectEventually(
+      async () => (await inbox(owner.key)).find((item) => item.deliveryId === notice.noticeId) as any,
+      { timeoutMs: CONSUMED_WITHIN_MS, description: 'the late match notice in the inbox' },
+    );
+    expect(stored.match).toMatchObject({
+      text: 'This match concerned an alert whose content has since been erased.',
+      otherAlertIds: [],
+    });
+    expect(JSON.stringify(stored)).not.toContain(marker);
   });
 
   it('erasing one of two correlated alerts removes its identifier from the correlation, the feed and the index', async () => {

@@ -14,7 +14,8 @@ describe('key revocation reaches every service', () => {
   ])(
     '%s: a %s key works once replicated and stops within seconds of its revocation',
     async (_service, role, base, path) => {
-      const agency = await createAgency('KZ', role === 'analyst' ? 'regional-centre' : 'national-agency');
+      // Analyst and auditor keys belong to the regional centre.
+      const agency = await createAgency('KZ', 'regional-centre');
       const key = await issueKey(agency.id, role);
       await expectEventually(async () => (await api(base(), 'GET', path, { key: key.key })).status === 200, {
         timeoutMs: 15000,
@@ -76,6 +77,13 @@ describe('key revocation reaches every service', () => {
       });
     }
     expect((await api(env.gateway, 'GET', '/v1/inbox', { key: centre.key })).status).toBe(401);
+    // No new key for it either: the replicas' credential records carry no agency state, so it would work there.
+    const refused = await api(env.gateway, 'POST', `/v1/admin/agencies/${centre.id}/keys`, {
+      key: env.adminKey,
+      body: { role: 'auditor' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([{ path: 'agencyId', message: expect.stringContaining('deactivated') }]);
   });
 
   it.each([

@@ -2,6 +2,11 @@
  * npm run dead-letters -- list                 every record on hub.dead-letter.v1: origin, consumer, error
  * npm run dead-letters -- replay [--offset N]  sends dead-lettered records back to their origin topic, as they were
  *
+ * Replay re-publishes the original record, re-read at the origin topic/partition/offset the dead letter names, and
+ * only if the dead letter holds it (tools/lib/dead-letter-origin.ts): every service may write dead letters, so a
+ * dead letter alone must never make the admin write what the origin topic's writer did not. Refusals are printed
+ * (REFUSED) and make the command exit with status 2.
+ *
  * Only a message at fault itself is dead-lettered (docs/decisions/002-delivery-guarantees.md); once its cause is
  * fixed (a handler that refused it, a contract that rejected it), replaying it is safe: every consumer is
  * idempotent. Replay keeps its place in the consumer group `hub-dead-letter-replay`, so each record is replayed
@@ -11,6 +16,7 @@
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { DeadLetterHeader, Topic } from '@hub/contracts/topics';
 import { kafkaClientConfig } from '@hub/testing/local-hub';
+import { checkReplayable } from './dead-letter-origin';
 
 export const REPLAY_GROUP = 'hub-dead-letter-replay';
 export const REPLAYED_HEADER = 'x-replayed-from';
@@ -85,37 +91,51 @@ async function replay(kafka: Kafka, onlyOffset: number | undefined): Promise<voi
   } else from = onlyOffset;
   let replayed = 0;
   let skipped = 0;
+  let refused = 0;
+  // Collected first, then replayed: checking each origin takes longer than a consumer may go without a heartbeat.
+  const collected: { message: KafkaMessage; offset: number }[] = [];
   const { high } = await readDeadLetters(kafka, from, async (message, offset) => {
-    if (onlyOffset !== undefined && offset !== onlyOffset) return;
+    if (onlyOffset === undefined || offset === onlyOffset) collected.push({ message, offset });
+  });
+  for (const { message, offset } of collected) {
     const h = headersOf(message);
-    const origin = h[DeadLetterHeader.Topic];
     const value = message.value ? message.value.toString('utf8') : null;
-    if (!origin || (value && value.startsWith('{"truncated":true'))) {
+    if (value && value.startsWith('{"truncated":true')) {
       skipped++;
-      process.stdout.write(
-        `${offset}: not replayable (${origin ? 'only a summary of the message was kept' : 'no origin topic'})\n`,
-      );
-      return;
+      process.stdout.write(`${offset}: not replayable (only a summary of the message was kept)\n`);
+      continue;
     }
+    // Anyone may write a dead letter: what is replayed is the original record, re-read where the headers say it is.
+    const check = await checkReplayable(kafka, message);
+    if ('refused' in check) {
+      refused++;
+      process.stdout.write(`${offset}: REFUSED, not replayed: ${check.refused}\n`);
+      continue;
+    }
+    const origin = check.replay;
     try {
       await producer.send({
-        topic: origin,
+        topic: origin.topic,
         acks: -1,
         messages: [
-          { key: message.key, value: message.value, headers: { [REPLAYED_HEADER]: `${Topic.DeadLetter}@${offset}` } },
+          {
+            key: origin.key,
+            value: origin.value,
+            headers: { ...origin.headers, [REPLAYED_HEADER]: `${Topic.DeadLetter}@${offset}` },
+          },
         ],
       });
     } catch (error) {
       // e.g. a message too large for its origin topic: it stays on the dead-letter topic, named here.
       skipped++;
       process.stdout.write(`${offset}: not replayed: ${(error as Error).message}\n`);
-      return;
+      continue;
     }
     replayed++;
     process.stdout.write(
-      `${offset}: replayed to ${origin} (was ${h[DeadLetterHeader.Partition]}@${h[DeadLetterHeader.Offset]}, ${h[DeadLetterHeader.Error]})\n`,
+      `${offset}: replayed to ${origin.topic} (was ${origin.partition}@${origin.offset}, ${h[DeadLetterHeader.Error]})\n`,
     );
-  });
+  }
   if (onlyOffset === undefined && high > (from ?? 0)) {
     await admin.setOffsets({
       groupId: REPLAY_GROUP,
@@ -125,7 +145,9 @@ async function replay(kafka: Kafka, onlyOffset: number | undefined): Promise<voi
   }
   await admin.disconnect();
   await producer.disconnect();
-  process.stdout.write(`${replayed} replayed, ${skipped} not replayable\n`);
+  process.stdout.write(`${replayed} replayed, ${skipped} not replayable, ${refused} refused\n`);
+  // A refusal is a dead letter no service's consumer wrote as it stands: an operator must look at it.
+  if (refused > 0) process.exitCode = 2;
 }
 
 export async function runDeadLetters(args: string[]): Promise<void> {

@@ -31,9 +31,9 @@ describe('GatewayConfig secrets', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/HUB_ADMIN_KEY=.*local default/);
-    expect((error as Error).message).toMatch(/GATEWAY_DB_PASSWORD=.*local default/);
-    expect((error as Error).message).toMatch(/GATEWAY_KAFKA_PASSWORD=.*local default/);
+    expect((error as Error).message).toMatch(/HUB_ADMIN_KEY: .*local default/);
+    expect((error as Error).message).toMatch(/GATEWAY_DB_PASSWORD: .*local default/);
+    expect((error as Error).message).toMatch(/GATEWAY_KAFKA_PASSWORD: .*local default/);
     expect((error as Error).message).not.toMatch(/KAFKA_ADMIN_PASSWORD/); // only migrate needs it, and it has no default
   });
 
@@ -45,7 +45,7 @@ describe('GatewayConfig secrets', () => {
       GATEWAY_KAFKA_PASSWORD: 'c'.repeat(32),
     };
     expect(() => loadConfig(GatewayConfig, { ...secrets, KAFKA_ADMIN_PASSWORD: 'hub-local-only-kafka-admin' })).toThrow(
-      /KAFKA_ADMIN_PASSWORD=.*local default/,
+      /KAFKA_ADMIN_PASSWORD: .*local default/,
     );
     const config = loadConfig(GatewayConfig, { ...secrets, KAFKA_ADMIN_PASSWORD: 'd'.repeat(32) });
     expect(config.kafkaCredentials).toEqual({ username: 'agency-gateway', password: 'c'.repeat(32) });
@@ -91,7 +91,7 @@ describe('GatewayConfig retention', () => {
 
   it('fails at boot naming RETENTION_BY_CATEGORY when a category is unknown', () => {
     expect(() => loadConfig(GatewayConfig, { ...local, RETENTION_BY_CATEGORY: 'seizures=100' })).toThrow(
-      /RETENTION_BY_CATEGORY=/,
+      /RETENTION_BY_CATEGORY: /,
     );
   });
 });

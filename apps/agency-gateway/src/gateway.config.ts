@@ -19,6 +19,15 @@ export class GatewayConfig extends HubBaseConfig {
   @IsString() @IsNotEmpty() @MinLength(16) @NotALocalDefaultInProduction() HUB_ADMIN_KEY: string;
   /** Inbox streams (SSE) one API key may hold open at once, per gateway process (429 beyond). */
   @IsInt() @Min(1) @Type(() => Number) INBOX_STREAMS_PER_KEY: number = 5;
+  /**
+   * The auditing bodies: the agencies that may hold auditor keys (which read the whole log and disclose any content
+   * through the commitment endpoints), comma-separated ids. Empty: the regional centre(s), like analyst keys.
+   */
+  @IsString()
+  @Matches(/^$|^[A-Z][A-Z0-9-]{1,63}(,[A-Z][A-Z0-9-]{1,63})*$/, {
+    message: 'AUDITOR_AGENCIES must be agency ids separated by commas',
+  })
+  AUDITOR_AGENCIES: string = '';
 
   /**
    * Password of this app's Kafka principal, the SCRAM-SHA-512 user `agency-gateway` (its own secret; the broker's ACLs give

@@ -222,6 +222,53 @@ describe('malformed submissions: a 4xx naming the offending path, and nothing st
     expect(response.status).toBe(400);
   });
 
+  it('malformed JSON and CAP bodies, a CAP document 1,000 elements deep among them, answer 4xx, never 5xx', async () => {
+    const post = (rawBody: string, contentType: string) =>
+      api(env.gateway, 'POST', '/v1/alerts', {
+        key: sender.key,
+        rawBody,
+        headers: { 'content-type': contentType, 'idempotency-key': randomUUID() },
+      });
+    const nested = `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'<x>'.repeat(1000)}${'</x>'.repeat(1000)}</alert>`;
+    const deepCap = await post(nested, 'application/cap+xml');
+    expect(deepCap.status).toBe(400);
+    expect(deepCap.body.details[0]).toMatchObject({ path: 'alert', message: expect.stringMatching(/nested/i) });
+
+    const json = JSON.stringify(alertBody([recipient.id]));
+    const bodies: [string, string][] = [
+      ['{', 'application/json'],
+      ['{"status":', 'application/json'],
+      [
+        '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
+        'application/json',
+      ],
+      [`${'['.repeat(5000)}${']'.repeat(5000)}`, 'application/json'],
+      [`{"a":${'{"a":'.repeat(3000)}1${'}'.repeat(3001)}`, 'application/json'],
+      ['\u0000', 'application/json'],
+      ['null', 'application/json'],
+      ['"text"', 'application/json'],
+      ['{"__proto__":{"admin":true}}', 'application/json'],
+      [json.slice(0, json.length / 2), 'application/json'],
+      [json.replace(/"/g, "'"), 'application/json'],
+      ['<alert>', 'application/cap+xml'],
+      ['<?xml version="1.0"?>', 'application/cap+xml'],
+      ['<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><info>', 'application/cap+xml'],
+      ['<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><info><parameter/></info></alert>', 'application/cap+xml'],
+      ['<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">&bogus;</alert>', 'application/cap+xml'],
+      ['<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><![CDATA[</alert>', 'application/cap+xml'],
+      [`<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'<info>'.repeat(150)}</alert>`, 'application/cap+xml'],
+      ['{"status":"actual"}', 'application/cap+xml'],
+      ['<alert/>', 'application/json'],
+    ];
+    const answers = await Promise.all(bodies.map(([body, type]) => post(body, type)));
+    expect(
+      answers
+        .map((answer, i) => [bodies[i][0].slice(0, 40), answer.status])
+        .filter(([, status]) => Number(status) >= 500),
+    ).toEqual([]);
+    expect(answers.every((answer) => answer.status >= 400)).toBe(true);
+  });
+
   it('stored nothing and routed nothing for any of them', async () => {
     const [{ alerts }] = await queryDatabase(`SELECT count(*)::int AS alerts FROM gateway.alerts WHERE sender = $1`, [
       sender.id,

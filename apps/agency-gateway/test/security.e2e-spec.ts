@@ -118,6 +118,46 @@ describe('authentication, roles and object-level authorization', () => {
     expect(await limitOf(env.audit)).toBe(gatewayLimit);
   });
 
+  it('every service counts a request before authenticating it: a bad key or a wrong role uses up the budget too', async () => {
+    const bad = 'ahk_0000000000000000_' + 'A'.repeat(43);
+    for (const [base, path] of [
+      [env.gateway, '/v1/inbox'],
+      [env.coordination, '/v1/stats'],
+      [env.audit, '/v1/audit/checkpoint'],
+    ]) {
+      const refused = await api(base, 'GET', path, { key: bad });
+      expect(refused.status).toBe(401);
+      // The throttler ran (it sets its headers), so 401s are limited like any request.
+      expect(Number(refused.headers.get('x-ratelimit-remaining'))).toBeGreaterThanOrEqual(0);
+      expect(refused.headers.get('x-ratelimit-limit')).not.toBeNull();
+    }
+    // An agency key on the analysts' and the auditors' APIs: 403, counted as well.
+    for (const [base, path] of [
+      [env.coordination, '/v1/stats'],
+      [env.audit, '/v1/audit/checkpoint'],
+    ]) {
+      const forbidden = await expectEventually(
+        async () => {
+          const response = await api(base, 'GET', path, { key: sender.key });
+          return response.status === 403 ? response : false;
+        },
+        { timeoutMs: 15_000, description: `the agency key known to ${base}` },
+      );
+      expect(forbidden.headers.get('x-ratelimit-limit')).not.toBeNull();
+    }
+  });
+
+  it('auditor keys go only to the auditing bodies (here, without AUDITOR_AGENCIES, the regional centre): 400 naming role', async () => {
+    const refused = await api(env.gateway, 'POST', `/v1/admin/agencies/${outsider.id}/keys`, {
+      key: env.adminKey,
+      body: { role: 'auditor' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([{ path: 'role', message: expect.stringContaining('auditing bodies') }]);
+    const centre = await createAgency('KZ', 'regional-centre');
+    expect((await issueKey(centre.id, 'auditor')).keyId).toEqual(expect.any(String));
+  });
+
   it('no key, a malformed key and an unknown key get 401', async () => {
     expect((await api(env.gateway, 'GET', '/v1/inbox')).status).toBe(401);
     expect(

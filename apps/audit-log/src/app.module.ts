@@ -43,8 +43,10 @@ export class AppModule implements OnApplicationBootstrap {
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
           outboxSchema: AUDIT_SCHEMA,
         }),
-        AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(AUDIT_SCHEMA)] }),
+        // Before AuthModule: global guards run in import order, and a bad key or a wrong role must be counted too (a
+        // denial writes an audit fact and looks the key up).
         RateLimitModule.forRoot(config.RATE_LIMIT_PER_MINUTE),
+        AuthModule.forRoot({ imports: [CredentialReplicaModule.forSchema(AUDIT_SCHEMA)] }),
         AuditLogModule,
         AuditorModule,
       ],

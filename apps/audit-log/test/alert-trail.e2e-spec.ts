@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AuditEventType } from '@hub/contracts/audit-event';
-import { hashFromHex, verifyInclusion } from '@hub/merkle';
+import {
+  COMMITMENT_DOMAINS,
+  CONTENT_COMMITMENT_SCHEME,
+  hashFromHex,
+  matchesSaltedCommitment,
+  verifyInclusion,
+} from '@hub/merkle';
 import {
   alertBody,
   api,
@@ -35,6 +41,7 @@ describe('the audit trail of one alert after a full exchange through the gateway
   let bystander: TestAgency;
   let alertId: string;
   let items: AuditEntryView[];
+  const idempotencyKey = `trail-${randomUUID()}`;
 
   beforeAll(async () => {
     [auditor, sender, recipient, bystander] = await Promise.all([
@@ -45,7 +52,6 @@ describe('the audit trail of one alert after a full exchange through the gateway
     ]);
 
     const body = alertBody([recipient.id]);
-    const idempotencyKey = `trail-${randomUUID()}`;
     const accepted = await submitAlert(sender.key, body, idempotencyKey);
     expect(accepted.status).toBe(202);
     alertId = accepted.body.alertId;
@@ -120,6 +126,24 @@ describe('the audit trail of one alert after a full exchange through the gateway
   it('holds the submission once (the idempotent replay added nothing), by the sender', () => {
     expect(ofType(T.AlertSubmitted)).toHaveLength(1);
     expect(first(T.AlertSubmitted)).toMatchObject({ version: 1, actor: agencyActor(sender) });
+  });
+
+  it("commits to the client's Idempotency-Key under the version's salt instead of naming it", async () => {
+    const submitted = first(T.AlertSubmitted);
+    expect(JSON.stringify(submitted.entry)).not.toContain(idempotencyKey);
+    const disclosed = await api(env.gateway, 'GET', `/v1/audit/alerts/${alertId}/versions/1/commitment`, {
+      key: auditor.key,
+    });
+    expect(disclosed.status).toBe(200);
+    const committed = (submitted.details as { idempotencyKeyCommitment: { scheme: string; hash: string } })
+      .idempotencyKeyCommitment;
+    expect(committed.scheme).toBe(CONTENT_COMMITMENT_SCHEME);
+    const opens = (key: string) =>
+      matchesSaltedCommitment(COMMITMENT_DOMAINS.idempotencyKey, committed.hash, disclosed.body.salt, {
+        idempotencyKey: key,
+      });
+    expect(opens(idempotencyKey)).toBe(true);
+    expect(opens(`${idempotencyKey}x`)).toBe(false);
   });
 
   it('holds one routing fact per version naming every decision the coordination node made, per recipient, with its reason', async () => {

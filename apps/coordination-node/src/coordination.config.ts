@@ -21,6 +21,8 @@ export class CoordinationConfig extends HubBaseConfig {
    */
   @Matches(AGENCY_ID_PATTERN, { message: 'REGIONAL_CENTRE_ID must be an agency id such as CARICC' })
   REGIONAL_CENTRE_ID: string = 'CARICC';
+  /** Analysts' feed streams (SSE) one API key may hold open at once, per node process (429 beyond). */
+  @IsInt() @Min(1) @Type(() => Number) FEED_STREAMS_PER_KEY: number = 5;
 
   /**
    * Password of this app's Kafka principal, the SCRAM-SHA-512 user `coordination-node` (its own secret; the broker's ACLs give

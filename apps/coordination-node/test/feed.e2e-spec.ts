@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HubService, Topic } from '@hub/contracts/topics';
-import { api, testKafka } from '@hub/testing';
+import { api, expectEventually, testKafka } from '@hub/testing';
 import {
   alertBody,
   analystKey,
@@ -180,6 +180,31 @@ describe("analysts' live feed (GET /v1/feed, GET /v1/feed/stream)", () => {
     expect(submitted.alert.headline).toBe(body.headline);
   });
 
+  it('withdraws from the feed what a recall withdrew: RED v1 to [TJ, centre], v2 to [TJ] only', async () => {
+    const head = await feedHead(analyst);
+    const body = alertBody([tj.id, REGIONAL_CENTRE_ID], { tlp: 'RED', headline: `Recalled ${uniqueContainer()}` });
+    const { alertId } = await submit(kz.key, body);
+    await awaitFeedEntries(
+      analyst,
+      head,
+      alertId,
+      (found) => found.some((e) => e.type === 'alert.submitted' && e.alert?.headline === body.headline),
+      'v1 shown with its content',
+    );
+    const v2 = { ...body, distribution: { ...body.distribution, recipients: [tj.id] }, baseVersion: 1 };
+    const updated = await api(env.gateway, 'POST', `/v1/alerts/${alertId}/versions`, { key: kz.key, body: v2 });
+    expect(updated.status).toBe(202);
+    const entries = await awaitFeedEntries(
+      analyst,
+      head,
+      alertId,
+      (found) => found.some((e) => e.type === 'alert.updated'),
+      'the update in the feed',
+    );
+    expect(JSON.stringify(entries)).not.toContain(body.headline);
+    expect(entries.find((e) => e.type === 'alert.submitted')).toMatchObject({ withdrawn: true });
+  });
+
   it('resumes after a disconnect with Last-Event-ID and delivers exactly the rest: no gap, no repeat', async () => {
     const head = await feedHead(analyst);
     const first = [await submit(kz.key, alertBody([tj.id])), await submit(kz.key, alertBody([tj.id]))];
@@ -267,5 +292,77 @@ describe("analysts' live feed (GET /v1/feed, GET /v1/feed/stream)", () => {
     );
     expect(entries.filter((e) => e.eventId === duplicate.eventId)).toHaveLength(1);
     expect(entries).toHaveLength(2);
+  });
+
+  it('leaves out a fact read from a topic whose writer does not own its type (a routing decision from the gateway)', async () => {
+    const head = await feedHead(analyst);
+    const alertId = randomUUID();
+    const at = new Date().toISOString();
+    const forged = {
+      eventId: `feed-forged:${randomUUID()}`,
+      type: 'routing.decided',
+      at,
+      actor: { service: 'coordination-node' },
+      alertId,
+      version: 1,
+      details: { delivered: [{ recipient: tj.id, reason: 'ADDRESSED', deliveryId: randomUUID() }], withheld: [] },
+    };
+    // The gateway owns deliveries: on the same key (so after the forgery), it shows the forgery was handled.
+    const sentinel = {
+      eventId: `feed-sentinel:${randomUUID()}`,
+      type: 'alert.delivered',
+      at,
+      actor: { service: 'agency-gateway' },
+      alertId,
+      version: 1,
+      recipient: tj.id,
+      details: { sender: kz.id, kind: 'alert', deliveryId: randomUUID() },
+    };
+    const producer = testKafka('feed-e2e-owners', HubService.AgencyGateway).producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: Topic.AuditEventsFromGateway,
+        acks: -1,
+        messages: [forged, sentinel].map((value) => ({ key: alertId, value: JSON.stringify(value) })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const entries = await awaitFeedEntries(
+      analyst,
+      head,
+      alertId,
+      (found) => found.some((e) => e.eventId === sentinel.eventId),
+      'the sentinel delivery',
+    );
+    expect(entries.map((e) => e.eventId)).toEqual([sentinel.eventId]);
+  });
+
+  it('holds at most FEED_STREAMS_PER_KEY (5) open streams per key: the next one is 429 until one closes', async () => {
+    const key = await analystKey();
+    const opened: AbortController[] = [];
+    const open = async () => {
+      const controller = new AbortController();
+      opened.push(controller);
+      const response = await fetch(`${env.coordination}/v1/feed/stream`, {
+        headers: { authorization: `Bearer ${key}` },
+        signal: controller.signal,
+      });
+      return response;
+    };
+    try {
+      for (let i = 0; i < 5; i++) expect((await open()).status).toBe(200);
+      const refused = await open();
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { message: string }).message).toMatch(/5 feed streams open \(at most 5\)/);
+      opened[0].abort();
+      await expectEventually(async () => (await open()).status === 200, {
+        timeoutMs: 10_000,
+        description: 'a slot freed by the closed stream',
+      });
+    } finally {
+      for (const controller of opened) controller.abort();
+    }
   });
 });

@@ -2,9 +2,9 @@ import { Controller, DynamicModule, Inject, Injectable, Module } from '@nestjs/c
 import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CredentialRecord } from '@hub/contracts/reference';
+import { CredentialRecord, futureDatedRecordError } from '@hub/contracts/reference';
 import { Topic } from '@hub/contracts/topics';
-import { KafkaMessageHandler } from '@hub/kafka/message-handler';
+import { KafkaMessageHandler, MessageRefusedError } from '@hub/kafka/message-handler';
 import { CredentialStore } from './credential-store';
 
 const REPLICA_SCHEMA = Symbol('REPLICA_SCHEMA');
@@ -91,6 +91,9 @@ export class CredentialReplicaConsumer {
     const keyId = context.getMessage().key?.toString() || null;
     let applied = false;
     await this.messages.handle(context, CredentialRecord, payload, async (record) => {
+      // Refused (dead-lettered) and the key refused here, like an invalid record: fail closed.
+      const futureDated = futureDatedRecordError(record);
+      if (futureDated !== null) throw new MessageRefusedError(`credential ${record.keyId}: ${futureDated}`);
       try {
         await this.store.apply(record);
         applied = true;

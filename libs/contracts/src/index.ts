@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 
 export * from './topics';
+export * from './fact-owners';
 export * from './audit-event';
 export * from './reference';
 export * from './messages';

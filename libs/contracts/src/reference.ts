@@ -49,3 +49,19 @@ export class SharingGroupRecord {
   @IsOptional() @IsISO8601({ strict: true }) expiresAt: string | null;
   @IsISO8601({ strict: true }) updatedAt: string;
 }
+
+/** How far ahead of a replica's clock a reference record's updatedAt may be: clock skew between hosts. */
+export const REFERENCE_CLOCK_SKEW_MS = 2 * 60_000;
+
+/**
+ * Why a reference record (agency, credential, sharing group) cannot be applied for its date, or null. Replicas keep
+ * the newest record by updatedAt, so one dated in the future would outrank every real change until then (a
+ * credential no revocation could override): it is refused, like an invalid one.
+ */
+export function futureDatedRecordError(record: { updatedAt: string }, now: number = Date.now()): string | null {
+  const at = Date.parse(record.updatedAt);
+  if (Number.isNaN(at)) return 'updatedAt: not a date-time';
+  if (at > now + REFERENCE_CLOCK_SKEW_MS)
+    return `updatedAt: ${record.updatedAt} is more than ${REFERENCE_CLOCK_SKEW_MS / 1000} s in the future`;
+  return null;
+}

@@ -11,10 +11,12 @@ import { canonicalJson } from './canonical-json';
  *   commitment = hex( SHA-256( DOMAIN ‖ 0x00 ‖ salt ‖ UTF-8( canonicalJson(disclosed) ) ) )
  *
  * - DOMAIN is an ASCII string naming what is committed (COMMITMENT_DOMAINS: `hub.alert-content.v1` for alert content,
- *   `hub.ack-note.v1`, `hub.rejection-problems.v1`), then one 0x00 byte;
+ *   `hub.ack-note.v1`, `hub.rejection-problems.v1`, `hub.idempotency-key.v1`, `hub.erasure-reason.v1`), then one 0x00
+ *   byte;
  * - salt is 32 random bytes, drawn once per alert version, note or rejection (served as 64 hex digits);
  * - disclosed is `{ "alert": <the version's content>, "cancelReason": <text> }`, cancelReason only on a cancel
- *   that carries one (`{ "note": … }` for a note, `{ "problems": [{ "path", "message" }] }` for a rejection), serialised
+ *   that carries one (`{ "note": … }` for a note, `{ "problems": [{ "path", "message" }] }` for a rejection,
+ *   `{ "idempotencyKey": … }` for a submission's key, `{ "reason": … }` for an erasure's reason), serialised
  *   by canonicalJson (RFC 8785: keys sorted, no whitespace).
  */
 export const CONTENT_COMMITMENT_SCHEME = 'sha256-salted-v1';
@@ -31,6 +33,10 @@ export const COMMITMENT_DOMAINS = {
   ackNote: 'hub.ack-note.v1',
   /** the (bounded) problems of a refused submission: alert.rejected */
   rejectionProblems: 'hub.rejection-problems.v1',
+  /** the client's Idempotency-Key of a submission, under the version's content salt: alert.submitted */
+  idempotencyKey: 'hub.idempotency-key.v1',
+  /** why an admin asked for an alert's erasure: alert.erased */
+  erasureReason: 'hub.erasure-reason.v1',
 } as const;
 export type CommitmentDomain = (typeof COMMITMENT_DOMAINS)[keyof typeof COMMITMENT_DOMAINS];
 

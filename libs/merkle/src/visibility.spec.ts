@@ -130,6 +130,25 @@ describe('deriveVisibility: what an agency could see at T, from the facts alone'
     ]);
   });
 
+  it('takes a fact only from the service that owns its type: a routing decision written by the gateway proves nothing', () => {
+    const decided = (producer: string) =>
+      entry({
+        type: 'routing.decided',
+        at: '2026-12-01T10:00:00.000Z',
+        actor: { service: 'coordination-node' },
+        alertId: A,
+        version: 1,
+        details: { delivered: [{ recipient: 'KG-DCS', reason: 'ADDRESSED', deliveryId: 'd1' }] },
+        producer,
+      });
+    const at = '2026-12-01T11:00:00.000Z';
+    expect(deriveVisibility([{ seq: 0, entry: decided('agency-gateway') }], 'KG-DCS', at).entitled).toEqual([]);
+    expect(deriveVisibility([{ seq: 0, entry: decided('audit-log') }], 'KG-DCS', at).entitled).toEqual([]);
+    expect(deriveVisibility([{ seq: 0, entry: decided('coordination-node') }], 'KG-DCS', at).entitled).toEqual([
+      { alertId: A, version: 1, reason: 'ADDRESSED', deliveryId: 'd1', seq: 0 },
+    ]);
+  });
+
   it('checkProvenFacts accepts honest proofs and names a changed entry or a wrong proof', async () => {
     const facts = sampleFacts();
     const store = new InMemoryMerkleNodeStore();

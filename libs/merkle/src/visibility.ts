@@ -1,4 +1,5 @@
 import { KeyObject } from 'node:crypto';
+import { isFactOwnedBy } from '@hub/contracts/fact-owners';
 import { canonicalJson } from './canonical-json';
 import { Checkpoint, verifyCheckpointSignature } from './checkpoint';
 import { hashFromHex, leafHashOfUtf8 } from './hashing';
@@ -57,6 +58,10 @@ export function deriveVisibility(facts: readonly VisibilityFact[], agency: strin
       continue;
     }
     if (typeof entry !== 'object' || entry === null) continue;
+    // A fact its writer may not state (a routing decision from the gateway's topic) proves nothing; the log refuses
+    // such facts since FACT_OWNERS, entries appended before that are left out here. Entries without a producer
+    // predate per-service topics.
+    if (typeof entry.producer === 'string' && !isFactOwnedBy(text(entry.type) ?? '', entry.producer)) continue;
     const when = text(entry.at);
     if (when === null || Number.isNaN(Date.parse(when)) || Date.parse(when) > until) continue;
     const seq = fact.seq;

@@ -21,9 +21,10 @@ export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.Proce
   return config;
 }
 
+/** What is wrong with the variable, never its value: it may be a secret (a too-short admin key, a password). */
 function describe(error: ValidationError): string {
   const reasons = Object.values(error.constraints ?? {}).join('; ');
-  return `  ${error.property}=${JSON.stringify(error.value)}: ${reasons}`;
+  return `  ${error.property}: ${reasons}`;
 }
 
 /** "a:1,b:2" -> ["a:1","b:2"] */

@@ -53,7 +53,8 @@ interface PendingItem {
 /** The facts of `count` alerts from alert number `first`: [{ service, fact }] in the order the services state them. */
 export function factsOf(source: HubSource, first: number, count: number, state: FactState): ServiceFact[] {
   const { routingFact } = source.routing;
-  const { contentCommitment, newContentSalt, CONTENT_COMMITMENT_SCHEME } = source.merkle;
+  const { contentCommitment, newContentSalt, saltedCommitment, COMMITMENT_DOMAINS, CONTENT_COMMITMENT_SCHEME } =
+    source.merkle;
   const { AuditEventType, Role } = source.events;
   const { RoutingReason } = source.policy;
   const out: ServiceFact[] = [];
@@ -77,7 +78,17 @@ export function factsOf(source: HubSource, first: number, count: number, state: 
         version: 1,
         details: {
           messageId,
-          idempotencyKey: randomUUID(),
+          idempotencyKeyCommitment: {
+            scheme: CONTENT_COMMITMENT_SCHEME,
+            hash: saltedCommitment(COMMITMENT_DOMAINS.idempotencyKey, newContentSalt(), {
+              idempotencyKeyCommitment: {
+                scheme: CONTENT_COMMITMENT_SCHEME,
+                hash: saltedCommitment(COMMITMENT_DOMAINS.idempotencyKey, newContentSalt(), {
+                  idempotencyKey: randomUUID(),
+                }),
+              },
+            }),
+          },
           commitment: {
             scheme: CONTENT_COMMITMENT_SCHEME,
             hash: contentCommitment(newContentSalt(), { alert: content, cancelReason: undefined }),

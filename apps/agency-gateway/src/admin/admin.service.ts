@@ -8,7 +8,9 @@ import { auditMessage } from '@hub/kafka/audit.publisher';
 import { HubService } from '@hub/contracts/topics';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
+import { splitList } from '@hub/platform/config';
 import { ErrorCode, HubError } from '@hub/platform/errors';
+import { GatewayConfig } from '../gateway.config';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 import { ReferenceChanges } from '../reference/reference-changes';
 import {
@@ -30,6 +32,7 @@ export class AdminService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly changes: ReferenceChanges,
+    private readonly config: GatewayConfig,
   ) {}
 
   async createAgency(admin: Principal, request: CreateAgencyRequest) {
@@ -114,10 +117,25 @@ export class AdminService {
     const row = await this.change(async (manager) => {
       const agency = await manager.findOne(AgencyEntity, { where: { id: agencyId } });
       if (!agency) throw HubError.notFound('agency');
+      // Deactivation revoked the agency's keys; a key issued now would work on the replicas, whose credential records
+      // carry no agency state.
+      if (!agency.active)
+        throw HubError.validation([
+          { path: 'agencyId', message: `${agencyId} is deactivated: reactivate it before issuing it a key` },
+        ]);
       // The analyst role sees what the regional centre sees (the live feed of all exchanges): only the centre's.
       if (request.role === Role.Analyst && agency.kind !== 'regional-centre') {
         throw HubError.validation([
           { path: 'role', message: `analyst keys belong to the regional centre; ${agencyId} is a ${agency.kind}` },
+        ]);
+      }
+      // Auditor keys read the whole log and disclose any content: only the named auditing bodies hold them.
+      if (request.role === Role.Auditor && !mayHoldAuditorKeys(agency, this.config.AUDITOR_AGENCIES)) {
+        throw HubError.validation([
+          {
+            path: 'role',
+            message: `auditor keys belong to the auditing bodies (AUDITOR_AGENCIES, else the regional centre); ${agencyId} is not one`,
+          },
         ]);
       }
       const now = new Date();
@@ -233,4 +251,10 @@ export class AdminService {
     await this.outbox.publish(ids);
     return result;
   }
+}
+
+/** Listed in AUDITOR_AGENCIES, or, when that is empty, a regional centre. */
+export function mayHoldAuditorKeys(agency: { id: string; kind: string }, auditorAgencies: string): boolean {
+  const named = splitList(auditorAgencies);
+  return named.length > 0 ? named.includes(agency.id) : agency.kind === 'regional-centre';
 }

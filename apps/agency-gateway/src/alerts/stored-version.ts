@@ -7,9 +7,11 @@ import { AlertSubmittedMessage, DeliveryKind } from '@hub/contracts/messages';
 import { HubService, Topic } from '@hub/contracts/topics';
 import {
   ackNoteCommitment,
+  COMMITMENT_DOMAINS,
   CONTENT_COMMITMENT_SCHEME,
   contentCommitment,
   newContentSalt,
+  saltedCommitment,
 } from '@hub/merkle/content-commitment';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
@@ -104,6 +106,19 @@ export function versionMessages(
       },
     }),
   ];
+}
+
+/**
+ * The client's Idempotency-Key as a submission fact names it: committed under the version's content salt (a key may be
+ * anything a client chose, personal data included), so an auditor given the salt can check a key against it.
+ */
+export function idempotencyKeyDetails(stored: StoredVersion, idempotencyKey: string): Record<string, unknown> {
+  return {
+    idempotencyKeyCommitment: {
+      scheme: CONTENT_COMMITMENT_SCHEME,
+      hash: saltedCommitment(COMMITMENT_DOMAINS.idempotencyKey, stored.salt, { idempotencyKey }),
+    },
+  };
 }
 
 /** When a version's content may be kept until (its category's retention from its reception, docs/decisions/008). */

@@ -4,15 +4,18 @@ import { DataSource } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import {
+  COMMITMENT_DOMAINS,
   CONTENT_COMMITMENT_SCHEME,
   DisclosedAckNote,
   DisclosedContent,
   DisclosedProblems,
+  saltedCommitment,
 } from '@hub/merkle/content-commitment';
 import { AuditPublisher } from '@hub/kafka/audit.publisher';
 import { ErrorCode, HubError } from '@hub/platform/errors';
 import { AcksRepository } from '../alerts/persistence/acks.repository';
 import { RejectionsRepository } from '../alerts/persistence/rejections.repository';
+import { ErasureRepository } from './erasure.repository';
 
 export interface CommitmentDisclosureView {
   alertId: string;
@@ -53,6 +56,17 @@ export interface RejectionDisclosureView {
   commitment: string;
   salt: string;
   disclosed: DisclosedProblems;
+}
+
+/** Why an alert was erased and the salt, behind `details.reasonCommitment.hash` of its alert.erased fact. */
+export interface ErasureReasonDisclosureView {
+  alertId: string;
+  erasedAt: string;
+  requestedBy: { agencyId: string; keyId: string } | null;
+  scheme: string;
+  commitment: string;
+  salt: string;
+  disclosed: { reason: string };
 }
 
 /** The text and salt behind a commitment in the audit log, for auditors; each disclosure is audited like every auditor query. */
@@ -188,6 +202,34 @@ export class CommitmentDisclosure {
       commitment: rejection.commitment,
       salt: rejection.salt.toString('hex'),
       disclosed: { problems: rejection.problems },
+    };
+  }
+
+  async discloseErasureReason(principal: Principal, alertId: string): Promise<ErasureReasonDisclosureView> {
+    await this.audit.publish([
+      {
+        type: AuditEventType.AuditQueried,
+        actor: actorOf(principal),
+        alertId,
+        details: { query: 'erasure-disclosure' },
+      },
+    ]);
+    const erased = await new ErasureRepository(this.dataSource.manager).record(alertId);
+    // Erased by the retention job (no reason), or on a request made before reasons were committed (the fact holds it).
+    if (!erased || erased.record.reason === undefined || !erased.record.reasonSalt)
+      throw HubError.notFound(
+        'erasure reason (the alert was not erased on a request whose fact commits to its reason)',
+      );
+    const { reason, reasonSalt } = erased.record;
+    const salt = Buffer.from(reasonSalt, 'hex');
+    return {
+      alertId,
+      erasedAt: erased.erasedAt.toISOString(),
+      requestedBy: erased.record.requestedBy ?? null,
+      scheme: CONTENT_COMMITMENT_SCHEME,
+      commitment: saltedCommitment(COMMITMENT_DOMAINS.erasureReason, salt, { reason }),
+      salt: reasonSalt,
+      disclosed: { reason },
     };
   }
 }

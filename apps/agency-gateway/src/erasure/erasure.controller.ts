@@ -64,6 +64,12 @@ export class CommitmentController {
       ]);
     return this.disclosure.discloseAckNote(principal, alertId, ackId);
   }
+
+  /** Why the alert was erased, and the salt, to recompute `details.reasonCommitment` of its alert.erased entry. */
+  @Get(':alertId/erasure/commitment')
+  erasureReasonCommitment(@CurrentPrincipal() principal: Principal, @Param('alertId', AlertIdPipe) alertId: string) {
+    return this.disclosure.discloseErasureReason(principal, alertId);
+  }
 }
 
 /**

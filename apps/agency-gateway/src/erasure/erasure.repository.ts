@@ -15,6 +15,8 @@ export interface ErasureRecord {
   /** the admin who asked (erasure on request) */
   requestedBy?: { agencyId: string; keyId: string };
   reason?: string;
+  /** hex salt of the commitment to `reason` that the alert.erased fact holds instead of the reason */
+  reasonSalt?: string;
 }
 
 /**
@@ -44,7 +46,8 @@ export class ErasureRepository {
     const ids = marked.map((row) => row.alert_id);
     if (ids.length === 0) return [];
     await this.db.query(
-      `UPDATE gateway.alert_versions SET content = NULL, content_salt = NULL, cancel_reason = NULL WHERE alert_id = ANY($1::uuid[])`,
+      // The origin signature goes too: checked against a guessed content, it would confirm the guess.
+      `UPDATE gateway.alert_versions SET content = NULL, content_salt = NULL, cancel_reason = NULL, signature = NULL WHERE alert_id = ANY($1::uuid[])`,
       [ids],
     );
     await this.db.query(
@@ -70,6 +73,15 @@ export class ErasureRepository {
       [CONTENT_TOPICS, ids],
     );
     return marked.map((row) => ({ alertId: row.alert_id, version: row.current_version, sender: row.sender }));
+  }
+
+  /** The erasure record of an erased alert (who asked, why, under which salt); null when it was not erased. */
+  async record(alertId: string): Promise<{ record: ErasureRecord; erasedAt: Date } | null> {
+    const [row]: { erasure: ErasureRecord | null; erased_at: Date | null }[] = await this.db.query(
+      `SELECT erasure, erased_at FROM gateway.alerts WHERE alert_id = $1`,
+      [alertId],
+    );
+    return row?.erased_at && row.erasure ? { record: row.erasure, erasedAt: row.erased_at } : null;
   }
 
   /** Alerts whose retention has ended, oldest first, locked so that two gateways never sweep the same one. */

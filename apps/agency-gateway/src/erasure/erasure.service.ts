@@ -8,6 +8,12 @@ import { HubService, Topic } from '@hub/contracts/topics';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
+import {
+  COMMITMENT_DOMAINS,
+  CONTENT_COMMITMENT_SCHEME,
+  newContentSalt,
+  saltedCommitment,
+} from '@hub/merkle/content-commitment';
 import { HubError } from '@hub/platform/errors';
 import { RejectionsRepository } from '../alerts/persistence/rejections.repository';
 import { ErasureRepository } from './erasure.repository';
@@ -36,6 +42,10 @@ export class ErasureService {
     reason: string,
   ): Promise<{ alertId: string; erasedAt: string }> {
     const erasedAt = new Date();
+    // The reason is free text (a court case, a person's name): the fact commits to it; reason and salt stay in the
+    // erasure record, disclosed to auditors (GET /v1/audit/alerts/{id}/erasure/commitment).
+    const reasonSalt = newContentSalt();
+    const reasonCommitment = saltedCommitment(COMMITMENT_DOMAINS.erasureReason, reasonSalt, { reason });
     const outcome = await this.dataSource.transaction(async (manager) => {
       const repository = new ErasureRepository(manager);
       const existing = await repository.exists(alertId);
@@ -43,7 +53,12 @@ export class ErasureService {
       if (existing.erased_at) return { ids: [], erasedAt: existing.erased_at };
       const [erased] = await repository.erase(
         [alertId],
-        { cause: 'request', requestedBy: { agencyId: principal.agencyId, keyId: principal.keyId }, reason },
+        {
+          cause: 'request',
+          requestedBy: { agencyId: principal.agencyId, keyId: principal.keyId },
+          reason,
+          reasonSalt: reasonSalt.toString('hex'),
+        },
         erasedAt,
       );
       // Erased in between by the retention job: that erasure stands.
@@ -56,8 +71,11 @@ export class ErasureService {
           actor: actorOf(principal),
           alertId,
           version: erased.version,
-          reason: reason.slice(0, 200),
-          details: { cause: 'request', reason, sender: erased.sender },
+          details: {
+            cause: 'request',
+            reasonCommitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: reasonCommitment },
+            sender: erased.sender,
+          },
         }),
       ]);
       return { ids, erasedAt };

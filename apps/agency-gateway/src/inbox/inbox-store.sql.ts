@@ -40,13 +40,17 @@ export const STORE_SQL = `
     ON CONFLICT (recipient) DO UPDATE SET last_seq = c.last_seq + excluded.last_seq
     RETURNING c.recipient, c.last_seq
   ), erased AS (
-    SELECT a.alert_id FROM gateway.alerts a WHERE a.alert_id IN (SELECT alert_id FROM fresh) AND a.erased_at IS NOT NULL
+    SELECT a.alert_id FROM gateway.alerts a WHERE a.erased_at IS NOT NULL
+      AND (a.alert_id IN (SELECT alert_id FROM fresh)
+           OR a.alert_id IN (SELECT jsonb_array_elements_text(match->'otherAlertIds')::uuid FROM fresh WHERE match IS NOT NULL))
   ), inserted AS (
     INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, has_content, cancel_reason, match, withdrawn, erased)
     SELECT f.recipient, b.last_seq - f.per_recipient + f.k, f.delivery_id, f.alert_id, f.version, f.kind, f.sender,
            f.has_content AND x.alert_id IS NULL,
            CASE WHEN x.alert_id IS NULL THEN COALESCE(f.cancel_reason, CASE WHEN f.kind = 'cancel' AND NOT f.withdrawn THEN v.cancel_reason END) END,
-           CASE WHEN x.alert_id IS NOT NULL AND f.match IS NOT NULL THEN f.match || jsonb_build_object('text', $11::text, 'otherAlertIds', '[]'::jsonb) ELSE f.match END,
+           -- A notice about an erased alert, its own or the other it names, arriving after the erasure: redacted as the erasure would have.
+           CASE WHEN f.match IS NOT NULL AND (x.alert_id IS NOT NULL OR EXISTS (SELECT 1 FROM erased y WHERE f.match->'otherAlertIds' ? y.alert_id::text))
+                THEN f.match || jsonb_build_object('text', $11::text, 'otherAlertIds', '[]'::jsonb) ELSE f.match END,
            f.withdrawn, x.alert_id IS NOT NULL
     FROM fresh f JOIN bumped b ON b.recipient = f.recipient
     LEFT JOIN erased x ON x.alert_id = f.alert_id

@@ -9,7 +9,7 @@ import { serveEvents } from './event-stream';
 import { InboxStreams } from './inbox-streams';
 import { InboxQuery, InboxStreamQuery } from './inbox.query';
 import { InboxService } from './inbox.service';
-import { StreamSlots } from './stream-slots';
+import { StreamSlots } from '@hub/platform/stream-slots';
 import { GatewayConfig } from '../gateway.config';
 import { InterchangeService } from '../interchange/interchange.service';
 import { CAP_MEDIA_TYPE, negotiate, STIX_MEDIA_TYPE } from '../interchange/media-types';
@@ -28,7 +28,7 @@ export class InboxController {
     private readonly interchange: InterchangeService,
     config: GatewayConfig,
   ) {
-    this.streamSlots = new StreamSlots(config.INBOX_STREAMS_PER_KEY);
+    this.streamSlots = new StreamSlots(config.INBOX_STREAMS_PER_KEY, 'inbox streams');
   }
 
   @Get()

@@ -1,4 +1,5 @@
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder, XMLValidator } from 'fast-xml-parser';
+import { parseCap } from './cap-document';
 import { FieldError } from '@hub/platform/errors';
 import { withoutHubStampedSubjectFields } from '@hub/contracts/alert/subjects';
 import { InterchangeView } from './interchange-view';
@@ -180,24 +181,12 @@ export function fromCapXml(xml: string, caller: string): CapReading {
       'alert',
       `is not well-formed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line}, column ${wellFormed.err.col})`,
     );
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    removeNSPrefix: true,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-    isArray: (name) => ['info', 'parameter', 'area', 'geocode', 'circle', 'polygon', 'category', 'code'].includes(name),
-  });
-  // The namespace first (the element parser below drops prefixes and xmlns attributes): <alert xmlns="…cap:1.2">
-  // or <p:alert xmlns:p="…cap:1.2">.
-  const raw = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false }).parse(
-    xml,
-  ) as Record<string, any>;
+  const parsed = parseCap(xml);
+  if (!parsed.ok) return problem('alert', `cannot be read: ${parsed.message}`);
+  const { raw, document } = parsed;
   const rootName = Object.keys(raw).find((key) => key !== '?xml') ?? '';
   const prefix = rootName.includes(':') ? rootName.slice(0, rootName.indexOf(':')) : null;
   const declared = raw[rootName]?.[prefix ? `@_xmlns:${prefix}` : '@_xmlns'];
-  const document = parser.parse(xml) as Record<string, unknown>;
   const root = Object.keys(document).filter((key) => key !== '?xml');
   if (root.length !== 1 || root[0] !== 'alert')
     return problem('alert', `the document element must be a CAP <alert> (got <${root.join('>, <')}>)`);

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
 import { AuditEventType } from '@hub/contracts/audit-event';
+import { isFactOwnedBy } from '@hub/contracts/fact-owners';
 import { HubService } from '@hub/contracts/topics';
 import {
   appendLeaves,
@@ -111,10 +112,12 @@ export class AuditLogWriter {
         alarms.push(integrityAlarm(entry, reason, recordedSeq));
       };
       const results = entries.map((entry): AppendResult => {
-        // The topic says which service wrote the event; an event that claims to be another service's act is refused
-        // (it never takes its eventId) and recorded as an alarm, once per distinct offered content.
-        if (claimsAnotherService(entry)) {
-          alarm(entry, IntegrityAlarmReason.ServiceClaim, null);
+        // The topic says which service wrote the event; an event that claims to be another service's act, or states a
+        // fact only another service can state (FACT_OWNERS), is refused (it never takes its eventId) and recorded as
+        // an alarm, once per distinct offered content.
+        const refusal = refusalOf(entry);
+        if (refusal !== null) {
+          alarm(entry, refusal, null);
           return { eventId: entry.eventId, seq: known.get(entry.eventId)?.seq ?? null, appended: false };
         }
         const recordedEntry = known.get(entry.eventId);
@@ -274,6 +277,15 @@ export enum IntegrityAlarmReason {
   ContentMismatch = 'eventId already recorded with other content',
   /** actor.service names another service than the one whose audit topic (and so Kafka principal) wrote the event. */
   ServiceClaim = 'actor.service is not the service that wrote the event',
+  /** The service that wrote the event does not own its type (FACT_OWNERS): e.g. a routing decision from the gateway. */
+  NotFactOwner = 'the service that wrote the event does not own its type',
+}
+
+/** Why an event offered by its producer is refused before its eventId is even looked at, or null. */
+export function refusalOf(entry: AuditEntry): IntegrityAlarmReason | null {
+  if (entry.producer === undefined) return null;
+  if (!isFactOwnedBy(entry.type, entry.producer)) return IntegrityAlarmReason.NotFactOwner;
+  return claimsAnotherService(entry) ? IntegrityAlarmReason.ServiceClaim : null;
 }
 
 /** The metric label of an alarm's reason. */

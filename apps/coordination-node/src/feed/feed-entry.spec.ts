@@ -379,4 +379,22 @@ describe('facts with content commitments (details.classification, no content)', 
     expect(erased).not.toHaveProperty('cancelReason');
     expect(erased.ack).not.toHaveProperty('note');
   });
+
+  it('withdraws the content of an alert whose newest version no longer names the centre, and only of such an alert', () => {
+    const red = committed(['KG-BS', CENTRE], 'RED');
+    const visible = buildFeedEntry(red, classifyAlertEvent(red, null, CENTRE)!);
+    const stored = { content: content({ tlp: 'RED' }), cancelReason: null };
+    expect(withStoredContent(visible, stored, false, false).alert?.headline).toBe(content().headline);
+    const withdrawn = withStoredContent(
+      { ...visible, alert: { headline: 'stored with the entry' } },
+      stored,
+      false,
+      true,
+    );
+    expect(withdrawn).toMatchObject({ withdrawn: true, redacted: false });
+    expect(withdrawn).not.toHaveProperty('alert');
+    // A routing decision has no content: it is left as it was.
+    const routed = { ...visible, type: AuditEventType.RoutingDecided };
+    expect(withStoredContent(routed, null, false, true)).toEqual(routed);
+  });
 });

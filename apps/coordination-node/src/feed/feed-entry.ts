@@ -95,6 +95,8 @@ export interface FeedEntryBody {
   correlation?: FeedCorrelation;
   /** the alert's content was erased (on request or at the end of its retention): shown as metadata only */
   erased?: true;
+  /** a later version no longer names the centre (RED, AMBER+STRICT): what it could see is withdrawn, metadata only */
+  withdrawn?: true;
 }
 
 export interface FeedEntry extends FeedEntryBody {
@@ -323,13 +325,31 @@ export interface StoredContent {
 /**
  * A stored feed entry as served: audit facts carry only commitments, so the content of a submission, update or
  * cancel comes from the node's own copy, and only for an alert the centre may see. An erased alert's entries carry
- * nothing of its content (entries stored before the change held it; it is left out here too).
+ * nothing of its content (entries stored before the change held it; it is left out here too), nor do those of an
+ * alert whose newest version no longer names the centre (`withdrawnFromCentre`).
  */
-export function withStoredContent(entry: FeedEntryBody, stored: StoredContent | null, erased: boolean): FeedEntryBody {
+const CONTENT_ENTRY_TYPES: ReadonlySet<string> = new Set([
+  AuditEventType.AlertSubmitted,
+  AuditEventType.AlertUpdated,
+  AuditEventType.AlertCancelled,
+]);
+
+export function withStoredContent(
+  entry: FeedEntryBody,
+  stored: StoredContent | null,
+  erased: boolean,
+  withdrawnFromCentre = false,
+): FeedEntryBody {
   if (erased) {
     const { alert: _alert, cancelReason: _reason, ...rest } = entry;
     const ack = rest.ack ? { status: rest.ack.status } : undefined;
     return { ...rest, ...(ack ? { ack } : {}), erased: true };
+  }
+  // The alert's newest version withholds it from the centre (a recall): withdrawn means gone, in the feed too, whatever
+  // the centre could see when the entry was stored (entries are stored once, shown many times).
+  if (withdrawnFromCentre && !entry.redacted && CONTENT_ENTRY_TYPES.has(entry.type)) {
+    const { alert: _alert, cancelReason: _reason, ...rest } = entry;
+    return { ...rest, withdrawn: true };
   }
   if (entry.redacted || !stored) return entry;
   if ((entry.type === AuditEventType.AlertSubmitted || entry.type === AuditEventType.AlertUpdated) && !entry.alert) {

@@ -1,6 +1,7 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditEvent } from '@hub/contracts/audit-event';
-import { AUDIT_TOPICS } from '@hub/contracts/topics';
+import { isFactOwnedBy } from '@hub/contracts/fact-owners';
+import { AUDIT_TOPICS, producerOfAuditTopic } from '@hub/contracts/topics';
 import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { FeedService } from './feed.service';
 
@@ -13,6 +14,8 @@ const FEED_BATCH_MAX = 500;
 
 @Injectable()
 export class FeedConsumer implements OnApplicationBootstrap {
+  private readonly logger = new Logger(FeedConsumer.name);
+
   constructor(
     private readonly consumers: KafkaBatchConsumers,
     private readonly feed: FeedService,
@@ -25,7 +28,26 @@ export class FeedConsumer implements OnApplicationBootstrap {
       messageClass: AuditEvent,
       maxBatch: FEED_BATCH_MAX,
       partitionsConsumedConcurrently: 1,
-      handle: (events, { heartbeat }) => this.feed.recordAll(events, heartbeat),
+      handle: (events, { heartbeat, topic }) => this.feed.recordAll(this.ownedFacts(events, topic), heartbeat),
     });
+  }
+
+  /**
+   * The facts their topic's writer may state (FACT_OWNERS): a routing decision from the gateway's topic, or a GREEN
+   * alert.updated from the node's, would make the feed show what the centre may not see. The others are left out
+   * and reported; the audit log, which reads the same topics with the same table, records the integrity alarm.
+   */
+  private ownedFacts(events: AuditEvent[], topic: string): AuditEvent[] {
+    const producer = producerOfAuditTopic(topic);
+    if (producer === undefined) throw new Error(`audit events consumed from ${topic}, which is not an audit topic`);
+    const owned = events.filter((event) => isFactOwnedBy(event.type, producer));
+    if (owned.length === events.length) return events;
+    for (const event of events.filter((e) => !isFactOwnedBy(e.type, producer))) {
+      this.logger.error(
+        { eventId: event.eventId, type: event.type, alertId: event.alertId, offeredBy: producer, topic },
+        'integrity alarm: a fact from a service that does not own its type was left out of the feed',
+      );
+    }
+    return owned;
   }
 }

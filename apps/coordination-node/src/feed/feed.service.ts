@@ -197,18 +197,21 @@ export class FeedService {
       content: Record<string, unknown> | null;
       cancel_reason: string | null;
       erased: boolean;
+      withdrawn: boolean;
     }[] = await this.dataSource.query(
-      `SELECT f.seq, f.entry, c.content, c.cancel_reason, (e.alert_id IS NOT NULL) AS erased
+      `SELECT f.seq, f.entry, c.content, c.cancel_reason, (e.alert_id IS NOT NULL) AS erased,
+              coalesce(a.withheld_from_centre, false) AS withdrawn
          FROM coordination.feed_entries f
          LEFT JOIN coordination.alert_contents c
            ON f.type IN ('alert.submitted', 'alert.updated', 'alert.cancelled') AND c.alert_id = f.alert_id AND c.version = (f.entry->>'version')::int
          LEFT JOIN coordination.erased_alerts e ON e.alert_id = f.alert_id
+         LEFT JOIN coordination.feed_alerts a ON a.alert_id = f.alert_id
          WHERE f.seq > $1 ORDER BY f.seq LIMIT $2`,
       [after, limit],
     );
     return rows.map((row) => {
       const stored = row.content ? { content: row.content, cancelReason: row.cancel_reason } : null;
-      return { cursor: String(row.seq), ...withStoredContent(row.entry, stored, row.erased) };
+      return { cursor: String(row.seq), ...withStoredContent(row.entry, stored, row.erased, row.withdrawn) };
     });
   }
 

@@ -2,9 +2,9 @@ import { Controller, Injectable } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AgencyRecord, SharingGroupRecord } from '@hub/contracts/reference';
+import { AgencyRecord, futureDatedRecordError, SharingGroupRecord } from '@hub/contracts/reference';
 import { Topic } from '@hub/contracts/topics';
-import { KafkaMessageHandler } from '@hub/kafka/message-handler';
+import { KafkaMessageHandler, MessageRefusedError } from '@hub/kafka/message-handler';
 import { ReferenceView } from '@hub/contracts/policy';
 
 /**
@@ -56,11 +56,22 @@ export class ReferenceConsumer {
 
   @EventPattern(Topic.Agencies)
   async onAgency(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    await this.messages.handle(context, AgencyRecord, payload, (record) => this.replica.applyAgency(record));
+    await this.messages.handle(context, AgencyRecord, payload, (record) =>
+      this.replica.applyAgency(notFutureDated(record, `agency ${record.id}`)),
+    );
   }
 
   @EventPattern(Topic.SharingGroups)
   async onGroup(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    await this.messages.handle(context, SharingGroupRecord, payload, (record) => this.replica.applyGroup(record));
+    await this.messages.handle(context, SharingGroupRecord, payload, (record) =>
+      this.replica.applyGroup(notFutureDated(record, `sharing group ${record.id}`)),
+    );
   }
+}
+
+/** A record dated in the future would outrank every real change until then (last write wins): refused, dead-lettered. */
+function notFutureDated<T extends { updatedAt: string }>(record: T, what: string): T {
+  const error = futureDatedRecordError(record);
+  if (error !== null) throw new MessageRefusedError(`${what}: ${error}`);
+  return record;
 }

@@ -83,6 +83,19 @@ export class AlertsRepository {
   }
 
   /**
+   * When the alert was erased (null: not erased, or no such alert), its row share-locked until the end of the caller's
+   * transaction: an erasure (which updates the row) waits for it, or it sees the erasure, so nothing is written about
+   * the alert that the erasure would not sweep.
+   */
+  async erasedAtLocked(alertId: string): Promise<Date | null> {
+    const [row] = await this.db.query<{ erased_at: Date | null }>(
+      `SELECT erased_at FROM gateway.alerts WHERE alert_id = $1 FOR SHARE`,
+      [alertId],
+    );
+    return row?.erased_at ?? null;
+  }
+
+  /**
    * The alert, its row locked until the end of the caller's transaction: changes of one alert happen one at a time.
    * `previousUnpublished`: a version of it is still in the outbox, not yet acknowledged by Kafka (see AppendVersion).
    */

@@ -12,6 +12,7 @@ import { OutboxService } from '@hub/kafka/outbox.service';
 import { HubError } from '@hub/platform/errors';
 import { Refusals } from '../admission/refusals';
 import { AcksRepository } from '../persistence/acks.repository';
+import { AlertsRepository } from '../persistence/alerts.repository';
 import { DeliveriesRepository } from '../persistence/deliveries.repository';
 import { committedNote } from '../stored-version';
 
@@ -20,6 +21,7 @@ import { committedNote } from '../stored-version';
 export class AcknowledgeAlert {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly alerts: AlertsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly acks: AcksRepository,
     private readonly outbox: OutboxService,
@@ -47,6 +49,10 @@ export class AcknowledgeAlert {
     // The note is free text about the alert: the log gets a salted commitment, the note and salt stay in gateway.acks.
     const note = ack.note ? committedNote(ack.note) : null;
     const ids = await this.dataSource.transaction(async (manager) => {
+      // An ack of an erased alert is refused (410): its note is personal data about the alert that no sweep would
+      // remove any more. Checked under a lock the erasure waits for.
+      const erasedAt = await this.alerts.within(manager).erasedAtLocked(alertId);
+      if (erasedAt !== null) throw HubError.gone({ alertId, erasedAt: erasedAt.toISOString() });
       const id = await this.acks.within(manager).insert({
         alertId,
         version: ack.version,

@@ -12,7 +12,7 @@ import { ContentCheck } from '../admission/content-check';
 import { Refusals } from '../admission/refusals';
 import { SignatureCheck } from '../admission/signature-check';
 import { IdempotencyKeysRepository } from '../persistence/idempotency-keys.repository';
-import { retainUntil, storedVersion, versionMessages } from '../stored-version';
+import { idempotencyKeyDetails, retainUntil, storedVersion, versionMessages } from '../stored-version';
 
 /**
  * POST /v1/alerts: a new alert, idempotent by its Idempotency-Key. Accepted alerts are stored with their Kafka
@@ -59,7 +59,7 @@ export class SubmitAlert {
       messageId: message.messageId,
       acceptedAt: message.receivedAt,
     };
-    const messages = versionMessages(principal, stored, { idempotencyKey });
+    const messages = versionMessages(principal, stored, idempotencyKeyDetails(stored, idempotencyKey));
     const outboxIds = await this.idempotencyKeys.claimAndSubmit({
       sender: principal.agencyId,
       idempotencyKey,

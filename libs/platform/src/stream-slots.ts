@@ -1,13 +1,17 @@
-import { ErrorCode, HubError } from '@hub/platform/errors';
+import { ErrorCode, HubError } from './errors';
 
 /**
- * Open inbox streams per API key, in this process. Each stream holds a connection, a database cursor loop and a
- * wake-up subscription, and writes one audit fact per batch: without a cap one key could open thousands.
+ * Open event streams (the inbox's, the analysts' feed) per API key, in this process. Each stream holds a connection,
+ * a database cursor loop and a wake-up subscription: without a cap one key could open thousands.
  */
 export class StreamSlots {
   private readonly open = new Map<string, number>();
 
-  constructor(private readonly perKey: number) {}
+  /** `what`: the streams' name in the refusal, e.g. "inbox streams". */
+  constructor(
+    private readonly perKey: number,
+    private readonly what: string,
+  ) {}
 
   /** Takes a slot for the key or refuses with 429; the returned function gives it back (once). */
   acquire(keyId: string): () => void {
@@ -15,7 +19,7 @@ export class StreamSlots {
     if (count >= this.perKey) {
       throw new HubError(
         ErrorCode.RateLimited,
-        `This key already has ${count} inbox streams open (at most ${this.perKey}); close one or reuse it with Last-Event-ID`,
+        `This key already has ${count} ${this.what} open (at most ${this.perKey}); close one or reuse it with Last-Event-ID`,
       );
     }
     this.open.set(keyId, count + 1);
