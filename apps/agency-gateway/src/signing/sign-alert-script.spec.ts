@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { minimalPlainAlert } from '@hub/contracts/alert/alert.fixtures';
 import { readPublicKey, verifyAlertSignature } from './signing-key';
 
-const SCRIPT = join(__dirname, '../../../../scripts/sign-alert.ts');
-// As `npm run sign-alert` runs it: through tsx.
+const ROOT = join(__dirname, '../../../..');
+// As the README writes it: `npm run sign-alert -- …` (-s: only the script's own output on stdout).
 const run = (args: string[], input?: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { input, encoding: 'utf8' });
+  spawnSync('npm', ['run', '-s', 'sign-alert', '--', ...args], { input, encoding: 'utf8', cwd: ROOT });
 
 /** The README's client helper (Node built-ins only) and the gateway agree on what is signed. */
 describe('scripts/sign-alert.ts', () => {
