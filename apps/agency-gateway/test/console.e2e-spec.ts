@@ -40,7 +40,7 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
 
   async function officer(agency: TestAgency): Promise<Officer> {
     // One context each: separate session storage, like two officers on two machines.
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     const result: Officer = { agency, context, page, pageErrors: [], consoleErrors: [] };
@@ -82,6 +82,13 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     expect(policy).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+';/);
     expect(policy).not.toContain('unsafe-inline');
     expect(response.body).not.toMatch(/(src|href)=["']https?:|<script src=/);
+  });
+
+  it('shows an en-US browser the console in English', async () => {
+    await sender.page.goto(`${env.gateway}/`);
+    expect(await sender.page.getAttribute('html', 'lang')).toBe('en');
+    expect(await sender.page.textContent('#signin-submit')).toBe('Sign in');
+    expect(await sender.page.inputValue('#language')).toBe('en');
   });
 
   it('refuses a key that is not an agency key', async () => {
@@ -229,5 +236,64 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
       expect(who.pageErrors).toEqual([]);
       expect(who.consoleErrors).toEqual([]);
     }
+  });
+
+  it('shows a ru-RU browser the console in Russian, field errors included; the switch changes it and is remembered', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        errors.push(message.text());
+    });
+    await page.goto(`${env.gateway}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    expect(await page.title()).toBe('Консоль ведомства \u2014 Alert Exchange Hub');
+    expect(await page.textContent('#signin-submit')).toBe('Войти');
+    await page.fill('#signin-key', sender.agency.key);
+    await page.click('#signin-submit');
+    await page.locator('#status.live').waitFor();
+    expect(await page.textContent('#status')).toBe('на связи');
+    expect(await page.textContent('#tab-inbox')).toContain('Входящие');
+    expect(await page.textContent('#tab-sent')).toBe('Отправленные');
+
+    // The form: Russian labels and enum names, the wire values unchanged.
+    await page.click('#new-alert');
+    await page.locator('#alert-form').waitFor();
+    expect(await page.textContent('#form-title')).toBe('Новое оповещение');
+    expect(await page.textContent('#f-category option[value="seizure"]')).toBe('изъятие');
+    expect(await page.textContent('#f-urgency option[value="immediate"]')).toBe('немедленно');
+    await page.selectOption('#f-status', 'exercise');
+    await page.fill('#f-headline', `Проверка языка ${container}`);
+    await page.check(`#f-recipients input[value="${recipient.agency.id}"]`);
+    await page.selectOption('#subject-type', 'container');
+    await page.click('#add-subject');
+    expect(await page.textContent('#f-subjects .subject-row .type')).toBe('контейнер');
+    const wrongDigit = (Number(container[10]) + 1) % 10;
+    await page.fill('#f-subjects input[data-path="subjects[0].number"]', container.slice(0, 10) + wrongDigit);
+    await page.click('#form-submit');
+    // The API answers in English; the page shows the field error in Russian.
+    const numberError = page.locator('[data-error-for="subjects[0].number"]');
+    await expectEventually(
+      async () => ((await numberError.textContent()) ?? '').startsWith('неверная контрольная цифра номера контейнера'),
+      { timeoutMs: UI_TIMEOUT_MS, description: 'the field error in Russian' },
+    );
+    expect(await page.textContent('#form-errors')).toBe('Исправьте отмеченные поля.');
+    fs.mkdirSync(TEST_ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(TEST_ARTIFACTS, 'console-ru.png') });
+
+    // The switch: English now, still signed in, and still English after a reload.
+    await Promise.all([page.waitForEvent('load'), page.selectOption('#language', 'en')]);
+    await page.locator('#status.live').waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('#tab-sent')).toBe('Sent');
+    await page.reload();
+    await page.locator('#status.live').waitFor();
+    expect(await page.textContent('#tab-sent')).toBe('Sent');
+    expect(await page.evaluate('localStorage.getItem("hub.language")')).toBe('en');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

@@ -29,7 +29,7 @@ describe('analyst dashboard (GET /) in a real browser', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     [kz, tj, analyst] = await Promise.all([createAgency('KZ'), createAgency('TJ'), analystKey()]);
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // A Content-Security-Policy violation (an inline script or style the policy does not cover) is reported here.
@@ -77,6 +77,10 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     // Page-side expressions are strings: this test compiles without the DOM type library.
     expect(await page.evaluate(`sessionStorage.getItem('hub.analystKey')`)).toBe(analyst);
     expect(await page.evaluate(`localStorage.length`)).toBe(0);
+    // An en-US browser gets English.
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('#feed-title')).toContain('Live feed');
+    expect(await page.inputValue('#language')).toBe('en');
   });
 
   it('shows exchanges live, a correlation when two agencies report the same container, and a RED exchange without its content', async () => {
@@ -162,5 +166,52 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     expect(cursors).toEqual(cursors.map((_, i) => cursors[0] - i));
     expect(cursors[cursors.length - 1]).toBeLessThanOrEqual(Number(before));
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a ru-RU browser the dashboard in Russian; the switch changes it and is remembered', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+    const ru = await context.newPage();
+    ru.setDefaultTimeout(UI_TIMEOUT_MS);
+    const errors: string[] = [];
+    ru.on('pageerror', (error) => errors.push(error.message));
+    ru.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await ru.goto(`${env.coordination}/`);
+    expect(await ru.getAttribute('html', 'lang')).toBe('ru');
+    expect(await ru.textContent('#signin-submit')).toBe('Войти');
+    await ru.fill('#signin-key', analyst);
+    await ru.click('#signin-submit');
+    await ru.locator('#status.live').waitFor();
+    expect(await ru.textContent('#status')).toBe('на связи');
+    expect(await ru.textContent('h1')).toBe('Региональный координационный центр \u2014 мониторинг обмена');
+    expect(await ru.textContent('#feed-title')).toContain('Лента событий');
+
+    const red = await submit(kz.key, alertBody([tj.id], { tlp: 'RED', headline: `RED ${randomUUID()}` }));
+    const row = ru.locator(`#feed-body tr[data-type="alert.submitted"][data-alert-id="${red.alertId}"]`);
+    await row.waitFor();
+    expect(await row.locator('.event').textContent()).toBe('Отправлено');
+    expect(await row.textContent()).toContain('RED \u2014 содержание скрыто');
+    // Enum values get Russian names; the wire value stays in data-key.
+    await expectEventually(
+      async () =>
+        ((await ru.locator('#by-category-body tr[data-key="suspicious-shipment"]').textContent()) ?? '').includes(
+          'подозрительная партия груза',
+        ),
+      { timeoutMs: UI_TIMEOUT_MS, description: 'a category by its Russian name' },
+    );
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await ru.screenshot({ path: path.join(ARTIFACTS, 'dashboard-ru.png') });
+
+    await Promise.all([ru.waitForEvent('load'), ru.selectOption('#language', 'en')]);
+    await ru.locator('#status.live').waitFor();
+    expect(await ru.getAttribute('html', 'lang')).toBe('en');
+    expect(await ru.textContent('#feed-title')).toContain('Live feed');
+    await ru.reload();
+    await ru.locator('#status.live').waitFor();
+    expect(await ru.textContent('#feed-title')).toContain('Live feed');
+    expect(await ru.evaluate(`localStorage.getItem('hub.language')`)).toBe('en');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

@@ -17,6 +17,8 @@ export interface ApiAnswer<T = unknown> {
 
 /** The hub's error shape: a message and, for a request that failed validation, one detail per field. */
 export interface ErrorBody {
+  /** The error code (validation_failed, forbidden…): what a page translates; the message stays English. */
+  error?: string;
   message?: string;
   details?: { path: string; message: string }[];
 }

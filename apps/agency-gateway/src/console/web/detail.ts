@@ -1,7 +1,8 @@
-import { byId, el, type ApiAnswer } from '@hub/web';
+import { byId, displayName, el, type ApiAnswer } from '@hub/web';
 import { answerMessage, clearErrors } from './field-errors';
 import { state, when } from './state';
-import { TEXT } from './text';
+import { TEXT, VOCAB } from './text';
+import type { SubjectType } from './text-en';
 import type { Alert, ErasedBody, Subject } from './types';
 
 /** The right-hand pane shows one of: the placeholder, an item's details, or the alert form. */
@@ -22,7 +23,7 @@ function field(list: HTMLElement, label: string, value: string | undefined): voi
 }
 
 function subjectText(subject: Subject): string {
-  const parts = TEXT.subjectFields[subject.type] || [];
+  const parts = TEXT.subjectFields[subject.type as SubjectType] || [];
   return parts
     .filter(([name]) => subject[name] !== undefined)
     .map(([name, label]) => label + ': ' + subject[name])
@@ -35,18 +36,26 @@ export function renderContent(alert: Alert): void {
   const fields = byId('detail-fields');
   fields.textContent = '';
   const distribution = alert.distribution;
-  field(fields, t.category, alert.category);
-  field(fields, t.status, alert.status);
-  field(fields, t.urgency, alert.urgency);
-  field(fields, t.severity, alert.severity);
-  field(fields, t.certainty, alert.certainty);
+  const name = (group: Parameters<typeof displayName>[1], value: string | number | undefined) =>
+    displayName(VOCAB, group, value);
+  field(fields, t.category, name('category', alert.category));
+  field(fields, t.status, name('status', alert.status));
+  field(fields, t.urgency, name('urgency', alert.urgency));
+  field(fields, t.severity, name('severity', alert.severity));
+  field(fields, t.certainty, name('certainty', alert.certainty));
   field(
     fields,
     t.handling,
-    alert.handlingCode + (alert.handlingConditions ? ' \u2014 ' + alert.handlingConditions : ''),
+    name('handling', alert.handlingCode) + (alert.handlingConditions ? ' \u2014 ' + alert.handlingConditions : ''),
   );
-  field(fields, t.evaluation, alert.evaluation ? alert.evaluation.source + alert.evaluation.information : '');
-  field(fields, t.scope, distribution ? distribution.scope : '');
+  field(
+    fields,
+    t.evaluation,
+    alert.evaluation
+      ? name('source', alert.evaluation.source) + '; ' + name('information', alert.evaluation.information)
+      : '',
+  );
+  field(fields, t.scope, distribution ? name('scope', distribution.scope) : '');
   field(
     fields,
     t.location,
@@ -68,7 +77,7 @@ export function renderContent(alert: Alert): void {
   subjects.textContent = '';
   for (const subject of alert.subjects || []) {
     const box = el('div', 'subject');
-    box.appendChild(el('b', '', subject.type + ' '));
+    box.appendChild(el('b', '', displayName(VOCAB, 'subjectType', subject.type) + ' '));
     box.appendChild(document.createTextNode(subjectText(subject)));
     if (subject.canonical) box.appendChild(el('span', 'canonical', t.canonical(subject.canonical)));
     subjects.appendChild(box);
@@ -111,7 +120,7 @@ export function showErased(body: ErasedBody | null, as: 'recipient' | 'sender', 
   resetSections();
   detailHeader(TEXT.detail.erasedTitle, [
     el('span', 'kind state-erased', TEXT.list.erased),
-    'v' + meta.version,
+    TEXT.list.version(Number(meta.version)),
     as === 'sender' ? TEXT.detail.posted(when(meta.receivedAt)) : TEXT.list.from(String(meta.sender)),
     String(meta.alertId),
   ]);

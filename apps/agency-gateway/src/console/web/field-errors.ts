@@ -1,4 +1,5 @@
-import { all, byId, errorBody, type ApiAnswer } from '@hub/web';
+import { all, byId, errorBody, language, type ApiAnswer } from '@hub/web';
+import { fieldErrorText } from './field-error-texts';
 import { TEXT } from './text';
 
 /** Empties the error slots under `scope` and the page's error summaries. */
@@ -25,9 +26,15 @@ function cssEscape(text: string): string {
   return text.replace(/["\\]/g, '\\$&');
 }
 
-/** The API's message for a failed request, or its status. */
+/**
+ * What went wrong with a request: in English the API's own message; in another language the translation of its
+ * error code (the API writes English only), else its status.
+ */
 export function answerMessage(answer: ApiAnswer): string {
-  return errorBody(answer).message || TEXT.errors.httpStatus(answer.status);
+  const body = errorBody(answer);
+  const translated = body.error ? (TEXT.errorCodes as Record<string, string>)[body.error] : undefined;
+  const message = language === 'en' ? body.message || translated : translated || body.message;
+  return message || TEXT.errors.httpStatus(answer.status);
 }
 
 /** Puts each of the API's field errors next to its field; what has no field goes into `fallback`. */
@@ -35,13 +42,14 @@ export function showErrors(scope: ParentNode, answer: ApiAnswer, fallback: HTMLE
   const details = errorBody(answer).details || [];
   const unplaced: string[] = [];
   for (const detail of details) {
+    const message = fieldErrorText(TEXT.fieldErrors, detail.message);
     const found = errorSlot(scope, detail.path);
     if (!found) {
-      unplaced.push((detail.path ? detail.path + ': ' : '') + detail.message);
+      unplaced.push((detail.path ? detail.path + ': ' : '') + message);
       continue;
     }
     const prefix = found.path === detail.path ? '' : detail.path.slice(found.path.length).replace(/^\./, '') + ': ';
-    found.slot.textContent = (found.slot.textContent ? found.slot.textContent + ' ' : '') + prefix + detail.message;
+    found.slot.textContent = (found.slot.textContent ? found.slot.textContent + ' ' : '') + prefix + message;
     const input = scope.querySelector('[data-path="' + cssEscape(found.path) + '"]');
     if (input) input.setAttribute('aria-invalid', 'true');
   }

@@ -1,7 +1,7 @@
-import { byId, el, LiveStream, setStatus, shortId, tlpBadge } from '@hub/web';
+import { byId, displayName, el, LiveStream, setStatus, shortId, tlpBadge } from '@hub/web';
 import { openInboxItem, openReceived } from './received';
 import { session, state, when } from './state';
-import { TEXT } from './text';
+import { TEXT, VOCAB } from './text';
 import type { InboxItem } from './types';
 
 const MAX_INBOX = 500;
@@ -63,7 +63,7 @@ function inboxButton(item: InboxItem): HTMLButtonElement {
   button.setAttribute('data-kind', item.kind);
   if (state.selected && state.selected.deliveryId === item.deliveryId) button.setAttribute('aria-current', 'true');
   const line1 = el('div', 'line1');
-  line1.appendChild(el('span', 'kind kind-' + item.kind, item.kind));
+  line1.appendChild(el('span', 'kind kind-' + item.kind, displayName(VOCAB, 'kind', item.kind)));
   if (item.erased) line1.appendChild(el('span', 'kind state-erased', TEXT.list.erased));
   if (item.alert) line1.appendChild(tlpBadge(item.alert.tlp));
   line1.appendChild(el('span', 'headline', itemTitle(item)));
@@ -74,7 +74,7 @@ function inboxButton(item: InboxItem): HTMLButtonElement {
   line2.appendChild(el('span', '', TEXT.list.version(item.version)));
   line2.appendChild(el('span', '', when(item.deliveredAt)));
   const acked = state.acked.get(item.alertId + '/' + item.version);
-  if (acked) line2.appendChild(el('span', 'acked', TEXT.list.acked(acked)));
+  if (acked) line2.appendChild(el('span', 'acked', TEXT.list.acked(displayName(VOCAB, 'ackStatus', acked))));
   button.appendChild(line1);
   button.appendChild(line2);
   button.addEventListener('click', () => openInboxItem(item));

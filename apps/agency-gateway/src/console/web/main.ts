@@ -4,7 +4,7 @@
  * is written with textContent, never as HTML. Bundled by esbuild into console.js (tools/lib/web-pages.ts), which the
  * gateway serves inline under a hashed Content-Security-Policy (libs/platform/src/web-page.ts).
  */
-import { byId, setStatus, SignedOut } from '@hub/web';
+import { all, byId, setStatus, SignedOut, translateStatic, wireLanguageSwitch } from '@hub/web';
 import { wireAlertForm } from './alert-form';
 import { fillChoices } from './choices';
 import { showPane } from './detail';
@@ -13,7 +13,7 @@ import { wireRecipientActions } from './received';
 import { wireSenderActions } from './sender-view';
 import { refreshSent, wireTabs } from './sent';
 import { api, session, state } from './state';
-import { TEXT } from './text';
+import { TEXT, VOCAB } from './text';
 import type { Directory } from './types';
 
 const KEY_STORAGE = 'hub.agencyKey';
@@ -68,6 +68,17 @@ function signOut(message: string): void {
   showSignIn(message);
 }
 
+/** The page in the chosen language: static texts, enum names, TLP meanings as tooltips, and the switch. */
+function localise(): void {
+  translateStatic(TEXT.html, VOCAB);
+  for (const box of all<HTMLInputElement>('input[name="tlp"]')) {
+    const meaning = (VOCAB.tlp as Record<string, string>)[box.value];
+    if (meaning && box.parentElement) box.parentElement.title = meaning;
+  }
+  wireLanguageSwitch(byId<HTMLSelectElement>('language'));
+}
+
+localise();
 session.signOut = signOut;
 byId('signin-form').addEventListener('submit', (event) => {
   event.preventDefault();

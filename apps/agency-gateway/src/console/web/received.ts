@@ -1,4 +1,4 @@
-import { byId, el, tlpBadge } from '@hub/web';
+import { byId, displayName, el, tlpBadge } from '@hub/web';
 import {
   detailHeader,
   renderContent,
@@ -14,7 +14,7 @@ import { renderInbox } from './inbox';
 import { openSent } from './sender-view';
 import { refreshSent, selectTab } from './sent';
 import { alertPath, api, newIdempotencyKey, state, when } from './state';
-import { TEXT } from './text';
+import { TEXT, VOCAB } from './text';
 import type { Alert, ErasedBody, InboxItem, ReceivedView } from './types';
 
 /** Forwarding is refused for these (contract: no onward dissemination without the originator). */
@@ -85,7 +85,7 @@ export async function openReceived(alertId: string, focus: boolean): Promise<voi
     const alert = view.alert;
     detailHeader(alert.headline, [
       tlpBadge(alert.tlp),
-      el('span', 'kind kind-' + view.kind, view.kind),
+      el('span', 'kind kind-' + view.kind, displayName(VOCAB, 'kind', view.kind)),
       TEXT.list.version(view.version),
       TEXT.list.from(view.sender),
       TEXT.detail.delivered(when(view.deliveredAt)),
@@ -122,7 +122,10 @@ async function acknowledge(): Promise<void> {
   if (answer.status === 202) {
     const status = String(body.status);
     state.acked.set(selected.alertId + '/' + selected.version, status);
-    byId('ack-result').textContent = TEXT.actions.acknowledged(Number(selected.version), status);
+    byId('ack-result').textContent = TEXT.actions.acknowledged(
+      Number(selected.version),
+      displayName(VOCAB, 'ackStatus', status),
+    );
     byId<HTMLTextAreaElement>('ack-note').value = '';
     renderInbox();
   } else {

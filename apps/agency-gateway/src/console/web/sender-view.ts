@@ -1,4 +1,4 @@
-import { byId, el, tlpBadge } from '@hub/web';
+import { byId, displayName, el, tlpBadge } from '@hub/web';
 import { openForm } from './alert-form';
 import {
   detailHeader,
@@ -12,7 +12,7 @@ import {
 import { clearErrors, showErrors } from './field-errors';
 import { refreshSent, renderSent } from './sent';
 import { alertPath, api, state, when } from './state';
-import { TEXT } from './text';
+import { TEXT, VOCAB } from './text';
 import type { ErasedBody, RecipientStatus, SenderView } from './types';
 
 const SENDER_REFRESH_MS = 4000;
@@ -51,7 +51,11 @@ async function loadSenderView(alertId: string, focus: boolean): Promise<void> {
     const alert = view.alert;
     detailHeader(alert.headline, [
       tlpBadge(alert.tlp),
-      el('span', 'kind' + (view.state === 'cancelled' ? ' state-cancelled' : ''), view.state),
+      el(
+        'span',
+        'kind' + (view.state === 'cancelled' ? ' state-cancelled' : ''),
+        displayName(VOCAB, 'alertState', view.state),
+      ),
       TEXT.list.version(view.version),
       TEXT.detail.posted(when(view.receivedAt)),
       alertId,
@@ -77,9 +81,15 @@ function renderRecipients(recipients: RecipientStatus[]): void {
     tr.setAttribute('data-agency-id', r.agencyId);
     tr.setAttribute('data-ack-status', r.ack ? r.ack.status : '');
     tr.appendChild(el('td', '', r.agencyId));
-    tr.appendChild(el('td', '', TEXT.detail.deliveredCell(r.deliveredKind, r.deliveredVersion, when(r.deliveredAt))));
+    tr.appendChild(
+      el(
+        'td',
+        '',
+        TEXT.detail.deliveredCell(displayName(VOCAB, 'kind', r.deliveredKind), r.deliveredVersion, when(r.deliveredAt)),
+      ),
+    );
     const ack = r.ack
-      ? TEXT.detail.ackCell(r.ack.status, r.ack.version, when(r.ack.at), r.ack.note)
+      ? TEXT.detail.ackCell(displayName(VOCAB, 'ackStatus', r.ack.status), r.ack.version, when(r.ack.at), r.ack.note)
       : TEXT.detail.notYet;
     tr.appendChild(el('td', 'ack', ack));
     body.appendChild(tr);

@@ -1,7 +1,7 @@
-import { byId, el, shortId, tlpBadge } from '@hub/web';
+import { byId, displayName, el, shortId, tlpBadge } from '@hub/web';
 import { openSent } from './sender-view';
 import { api, state, when } from './state';
-import { TEXT } from './text';
+import { TEXT, VOCAB } from './text';
 import type { SentItem } from './types';
 
 /** Reloads the agency's own alerts; a failure is shown again on the next refresh. */
@@ -41,7 +41,7 @@ function sentButton(alert: SentItem): HTMLButtonElement {
   const line2 = el('div', 'line2');
   line2.appendChild(el('span', '', shortId(alert.alertId)));
   line2.appendChild(el('span', '', TEXT.list.version(alert.version)));
-  if (alert.category) line2.appendChild(el('span', '', alert.category));
+  if (alert.category) line2.appendChild(el('span', '', displayName(VOCAB, 'category', alert.category)));
   line2.appendChild(el('span', '', when(alert.createdAt)));
   button.appendChild(line1);
   button.appendChild(line2);

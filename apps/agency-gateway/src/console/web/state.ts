@@ -1,4 +1,4 @@
-import { HubApi } from '@hub/web';
+import { formatDateTime, HubApi } from '@hub/web';
 import { TEXT } from './text';
 import type { Directory, InboxItem, Selection, SentItem } from './types';
 
@@ -33,11 +33,9 @@ export function directory(): Directory {
   return state.directory;
 }
 
-/** A date and time for lists and details, in the browser's locale and zone. */
+/** A date and time for lists and details, in the page's language and the browser's zone. */
 export function when(iso: string | undefined): string {
-  const d = new Date(iso ?? '');
-  if (isNaN(d.getTime())) return '';
-  return d.toLocaleString([], {
+  return formatDateTime(iso, {
     month: 'short',
     day: '2-digit',
     hour: '2-digit',

@@ -1,5 +1,6 @@
-import { all, byId, el } from '@hub/web';
-import { TEXT } from './text';
+import { all, byId, displayName, el } from '@hub/web';
+import { TEXT, VOCAB } from './text';
+import type { SubjectType } from './text-en';
 import type { Subject } from './types';
 
 /** Adds a row for a subject of the form (empty, or filled with an existing subject's identifiers as written). */
@@ -7,8 +8,9 @@ export function addSubjectRow(subject: Subject): HTMLElement {
   const type = subject.type;
   const row = el('div', 'subject-row');
   row.setAttribute('data-type', type);
-  row.appendChild(el('span', 'type', type));
-  for (const [name, labelText, inputType] of TEXT.subjectFields[type] || []) {
+  const typeName = displayName(VOCAB, 'subjectType', type);
+  row.appendChild(el('span', 'type', typeName));
+  for (const [name, labelText, inputType] of TEXT.subjectFields[type as SubjectType] || []) {
     const label = el('label', '', labelText);
     const input = el('input');
     input.type = inputType;
@@ -21,7 +23,7 @@ export function addSubjectRow(subject: Subject): HTMLElement {
   }
   const remove = el('button', '', TEXT.form.remove);
   remove.type = 'button';
-  remove.setAttribute('aria-label', TEXT.form.removeSubject(type));
+  remove.setAttribute('aria-label', TEXT.form.removeSubject(typeName));
   remove.addEventListener('click', () => {
     row.remove();
     renumberSubjects();

@@ -1,4 +1,4 @@
-import { el } from '@hub/web';
+import { el, formatDateTime } from '@hub/web';
 import { TEXT } from './text';
 
 /** A table cell holding text or an element. */
@@ -9,11 +9,9 @@ export function td(className: string, content: Node | string | number | null | u
   return cell;
 }
 
-/** A time of day, in the browser's locale and zone. */
+/** A time of day, in the page's language and the browser's zone. */
 export function clock(iso: string): string {
-  const d = new Date(iso);
-  if (isNaN(d.getTime())) return '';
-  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return formatDateTime(iso, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
 export function withheldNote(tlp: string | undefined): HTMLSpanElement {
@@ -32,5 +30,6 @@ export function agencyList(ids: readonly string[], separator: string): HTMLSpanE
 
 /** "Same container CSQU3054383", with the identifier kind as the page names it. */
 export function sameIdentifier(identifier: { kind: string; key: string }): string {
-  return TEXT.same(TEXT.identifiers[identifier.kind] || identifier.kind, identifier.key);
+  const names: Record<string, string> = TEXT.identifiers;
+  return TEXT.same(names[identifier.kind] || identifier.kind, identifier.key);
 }

@@ -1,4 +1,4 @@
-import { byId, el, shortId } from '@hub/web';
+import { byId, el, formatNumber, shortId } from '@hub/web';
 import { agencyList, clock, sameIdentifier, withheldNote } from './cells';
 import { api, session } from './session';
 import { TEXT } from './text';
@@ -51,6 +51,6 @@ function renderCorrelations(page: CorrelationPage): void {
   const list = byId('correlations');
   list.textContent = '';
   for (const c of page.items) list.appendChild(correlationItem(c));
-  byId('correlations-count').textContent = page.items.length + (page.nextCursor ? '+' : '');
+  byId('correlations-count').textContent = formatNumber(page.items.length) + (page.nextCursor ? '+' : '');
   byId('correlations-empty').hidden = page.items.length > 0;
 }

@@ -1,9 +1,9 @@
-import { all, byId, el, LiveStream, setStatus, shortId, tlpBadge } from '@hub/web';
+import { all, byId, displayName, el, formatNumber, LiveStream, setStatus, shortId, tlpBadge } from '@hub/web';
 import { agencyList, clock, sameIdentifier, td, withheldNote } from './cells';
 import { scheduleCorrelations } from './correlations';
 import { api, rejectedKeyMessage, session } from './session';
 import { scheduleStats } from './stats';
-import { TEXT } from './text';
+import { TEXT, VOCAB } from './text';
 import type { FeedEntry } from './types';
 
 /** How far back the first connection starts, how many entries are kept, how many rows are drawn. */
@@ -103,7 +103,7 @@ function renderFeed(): void {
   body.textContent = '';
   body.appendChild(rows);
   feed.fresh.clear();
-  byId('feed-count').textContent = TEXT.feed.count(shown, feed.entries.length);
+  byId('feed-count').textContent = TEXT.feed.count(formatNumber(shown), formatNumber(feed.entries.length));
   byId('feed-empty').hidden = shown > 0;
 }
 
@@ -138,16 +138,20 @@ function details(entry: FeedEntry): HTMLSpanElement {
       break;
     case 'routing.decided':
       box.textContent =
-        (entry.decision || '') + ' \u00b7 ' + (entry.reason || '') + (entry.kind ? ' \u00b7 ' + entry.kind : '');
+        displayName(VOCAB, 'decision', entry.decision) +
+        ' \u00b7 ' +
+        displayName(VOCAB, 'reason', entry.reason) +
+        (entry.kind ? ' \u00b7 ' + displayName(VOCAB, 'kind', entry.kind) : '');
       box.className = 'muted';
       break;
     case 'alert.delivered':
-      box.textContent = TEXT.feed.inInbox + (entry.kind ? ' \u00b7 ' + entry.kind : '');
+      box.textContent = TEXT.feed.inInbox + (entry.kind ? ' \u00b7 ' + displayName(VOCAB, 'kind', entry.kind) : '');
       box.className = 'muted';
       break;
     case 'alert.acked':
       box.textContent =
-        (ack && ack.status ? ack.status : TEXT.feed.acknowledged) + (ack && ack.note ? ' \u2014 ' + ack.note : '');
+        (ack && ack.status ? displayName(VOCAB, 'ackStatus', ack.status) : TEXT.feed.acknowledged) +
+        (ack && ack.note ? ' \u2014 ' + ack.note : '');
       // Notes are free text kept by the gateway; the audit fact (hence the feed) has only a commitment to them.
       if (ack && ack.noteCommitment)
         box.appendChild(el('span', 'withheld-note', TEXT.feed.noteWithheld(ack.noteCommitment.slice(0, 12))));
@@ -175,7 +179,7 @@ function feedRow(entry: FeedEntry): HTMLTableRowElement {
   const label = el(
     'span',
     'event' + (entry.decision === 'withheld' ? ' withheld' : ''),
-    TEXT.events[entry.type] || entry.type,
+    (TEXT.events as Record<string, string>)[entry.type] || entry.type,
   );
   const alertCell = td('id', entry.alertId ? shortId(entry.alertId) + (entry.version ? ' v' + entry.version : '') : '');
   if (entry.alertId) alertCell.title = entry.alertId;
@@ -183,7 +187,7 @@ function feedRow(entry: FeedEntry): HTMLTableRowElement {
   row.appendChild(td('', label));
   row.appendChild(alertCell);
   row.appendChild(td('agencies', parties(entry)));
-  row.appendChild(td('', entry.category || ''));
+  row.appendChild(td('', displayName(VOCAB, 'category', entry.category)));
   row.appendChild(td('', entry.tlp ? tlpBadge(entry.tlp) : ''));
   row.appendChild(td('', details(entry)));
   return row;

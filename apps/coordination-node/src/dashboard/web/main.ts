@@ -4,12 +4,12 @@
  * HTML. Bundled by esbuild into dashboard.js (tools/lib/web-pages.ts), which the node serves inline under a hashed
  * Content-Security-Policy (libs/platform/src/web-page.ts).
  */
-import { all, byId, setStatus } from '@hub/web';
+import { all, byId, setStatus, translateStatic, wireLanguageSwitch } from '@hub/web';
 import { refreshCorrelations } from './correlations';
 import { scheduleRender, startFeed, stopFeed } from './feed';
 import { api, session } from './session';
 import { refreshStats, renderStats } from './stats';
-import { TEXT } from './text';
+import { TEXT, VOCAB } from './text';
 import type { Stats } from './types';
 
 const KEY_STORAGE = 'hub.analystKey';
@@ -56,6 +56,8 @@ function signOut(message: string): void {
   showSignIn(message);
 }
 
+translateStatic(TEXT.html, VOCAB);
+wireLanguageSwitch(byId<HTMLSelectElement>('language'));
 session.signOut = signOut;
 byId('signin-form').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -1,7 +1,7 @@
-import { byId, el, shortId } from '@hub/web';
+import { byId, displayName, el, formatNumber, shortId } from '@hub/web';
 import { agencyList, clock, td, withheldNote } from './cells';
 import { api, session } from './session';
-import { TEXT } from './text';
+import { TEXT, VOCAB } from './text';
 import type { Stats, VolumeRow } from './types';
 
 let statsTimer: ReturnType<typeof setTimeout> | null = null;
@@ -23,16 +23,16 @@ export function refreshStats(): void {
     .catch(() => undefined /* the next event or tick retries */);
 }
 
-function volumeRows(bodyId: string, rows: VolumeRow[], labelField: string): void {
+function volumeRows(bodyId: string, rows: VolumeRow[], labelField: string, name: (key: string) => string): void {
   const body = byId(bodyId);
   body.textContent = '';
   for (const row of rows) {
     const tr = el('tr');
     tr.setAttribute('data-key', String(row[labelField]));
-    tr.appendChild(td('', row[labelField]));
-    tr.appendChild(td('num', row.lastHour));
-    tr.appendChild(td('num', row.last24h));
-    tr.appendChild(td('num', row.total));
+    tr.appendChild(td('', name(String(row[labelField]))));
+    tr.appendChild(td('num', formatNumber(row.lastHour)));
+    tr.appendChild(td('num', formatNumber(row.last24h)));
+    tr.appendChild(td('num', formatNumber(row.total)));
     body.appendChild(tr);
   }
   if (rows.length === 0) {
@@ -47,14 +47,14 @@ function volumeRows(bodyId: string, rows: VolumeRow[], labelField: string): void
 /** The 24-hour tiles, the volumes by country and category, and the chase list of unacknowledged deliveries. */
 export function renderStats(stats: Stats): void {
   const day = stats.windows.last24h;
-  byId('tile-alerts').textContent = String(day.alertsSubmitted);
-  byId('tile-deliveries').textContent = String(day.deliveries);
-  byId('tile-acks').textContent = String(day.acks);
-  byId('tile-correlations').textContent = String(day.correlations);
-  byId('tile-unacked').textContent = String(stats.unacknowledged.total);
-  byId('tile-dead').textContent = String(day.deadLettered);
-  volumeRows('by-country-body', stats.byCountry, 'country');
-  volumeRows('by-category-body', stats.byCategory, 'category');
+  byId('tile-alerts').textContent = formatNumber(day.alertsSubmitted);
+  byId('tile-deliveries').textContent = formatNumber(day.deliveries);
+  byId('tile-acks').textContent = formatNumber(day.acks);
+  byId('tile-correlations').textContent = formatNumber(day.correlations);
+  byId('tile-unacked').textContent = formatNumber(stats.unacknowledged.total);
+  byId('tile-dead').textContent = formatNumber(day.deadLettered);
+  volumeRows('by-country-body', stats.byCountry, 'country', (country) => country);
+  volumeRows('by-category-body', stats.byCategory, 'category', (category) => displayName(VOCAB, 'category', category));
   const body = byId('chase-body');
   body.textContent = '';
   for (const item of stats.unacknowledged.oldest) {
@@ -66,10 +66,12 @@ export function renderStats(stats: Stats): void {
     tr.appendChild(td('time', TEXT.age(item.ageSeconds)));
     tr.appendChild(idCell);
     tr.appendChild(td('agencies', agencyList([item.sender, item.recipient], ' \u2192 ')));
-    tr.appendChild(td('', item.redacted ? withheldNote(item.tlp) : item.headline || item.category || ''));
+    tr.appendChild(
+      td('', item.redacted ? withheldNote(item.tlp) : item.headline || displayName(VOCAB, 'category', item.category)),
+    );
     body.appendChild(tr);
   }
-  byId('chase-count').textContent = TEXT.stats.waiting(stats.unacknowledged.total);
+  byId('chase-count').textContent = TEXT.stats.waiting(formatNumber(stats.unacknowledged.total));
   byId('chase-empty').hidden = stats.unacknowledged.oldest.length > 0;
   byId('updated-at').textContent = TEXT.stats.updated(clock(stats.generatedAt));
 }

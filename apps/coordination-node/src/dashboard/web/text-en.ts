@@ -1,0 +1,128 @@
+/**
+ * The dashboard in English: every text the script writes and the static texts of index.html (`html`, filled into
+ * its data-i18n attributes at load). Its shape is the type of every other language's catalogue (text-ru.ts), so a
+ * missing key is a type error.
+ */
+type FeedEvent =
+  | 'alert.submitted'
+  | 'alert.updated'
+  | 'alert.cancelled'
+  | 'routing.decided'
+  | 'alert.delivered'
+  | 'alert.acked'
+  | 'correlation.found';
+type IdentifierKind = 'container' | 'vehicle-plate' | 'vehicle-vin' | 'person-document' | 'phone' | 'vessel-imo';
+
+export const TEXT_EN = {
+  status: {
+    signedOut: 'signed out',
+    connecting: 'connecting\u2026',
+    live: 'live',
+    reconnecting: 'reconnecting\u2026',
+    interrupted: 'feed interrupted',
+  },
+  signIn: {
+    enterKey: 'Enter an analyst key.',
+    keyNotAccepted: 'The key was not accepted.',
+    notAnalystKey: 'This key is not an analyst key.',
+    keyRejected: 'Your key is no longer accepted. Sign in again.',
+    nodeAnswered: (status: number) => `The coordination node answered HTTP ${status}.`,
+  },
+  /** Feed event types as the table names them. */
+  events: {
+    'alert.submitted': 'Submitted',
+    'alert.updated': 'Updated',
+    'alert.cancelled': 'Cancelled',
+    'routing.decided': 'Routed',
+    'alert.delivered': 'Delivered',
+    'alert.acked': 'Acknowledged',
+    'correlation.found': 'Correlation',
+  } as Record<FeedEvent, string>,
+  /** Kinds of identifier a correlation is about. */
+  identifiers: {
+    container: 'container',
+    'vehicle-plate': 'vehicle plate',
+    'vehicle-vin': 'VIN',
+    'person-document': 'travel document',
+    phone: 'phone',
+    'vessel-imo': 'vessel',
+  } as Record<IdentifierKind, string>,
+  feed: {
+    withheld: (tlp: string | undefined) => (tlp || 'Restricted') + ' \u2014 content withheld',
+    restrictedAlert: 'Restricted alert',
+    reason: (reason: string) => 'Reason: ' + reason,
+    cancelled: 'Cancelled',
+    inInbox: 'in inbox',
+    acknowledged: 'acknowledged',
+    noteWithheld: (commitment: string) => ` \u2014 note withheld (commitment ${commitment}\u2026)`,
+    allAgencies: 'all agencies',
+    count: (shown: string, received: string) => `${shown} shown of ${received} received`,
+  },
+  same: (kind: string, key: string) => `Same ${kind} ${key}`,
+  stats: {
+    noneYet: 'none yet',
+    waiting: (total: string) => `${total} waiting, oldest first`,
+    updated: (time: string) => 'updated ' + time,
+  },
+  correlations: {
+    restricted: 'Restricted: owners told only whom to contact',
+    open: 'Owners may see each other\u2019s alerts',
+    notices: (count: number) => ` (${count} ${count === 1 ? 'notice' : 'notices'})`,
+  },
+  /** Ages in the chase list: 42s, 3m 5s, 2h 10m, 1d 4h. */
+  age(seconds: number): string {
+    if (seconds < 60) return seconds + 's';
+    if (seconds < 3600) return Math.floor(seconds / 60) + 'm ' + (seconds % 60) + 's';
+    if (seconds < 86400) return Math.floor(seconds / 3600) + 'h ' + Math.floor((seconds % 3600) / 60) + 'm';
+    return Math.floor(seconds / 86400) + 'd ' + Math.floor((seconds % 86400) / 3600) + 'h';
+  },
+  /** The static texts of index.html, by their data-i18n key. */
+  html: {
+    title: 'Regional centre monitor \u2014 Alert Exchange Hub',
+    heading: 'Regional coordination centre \u2014 live exchange monitor',
+    language: 'Language',
+    signOut: 'Sign out',
+    signInTitle: 'Analyst sign-in',
+    signInHelp:
+      'Paste your analyst API key. It is kept only in this browser tab (session storage) and sent to this node only.',
+    analystKey: 'Analyst key',
+    signIn: 'Sign in',
+    feedTitle: 'Live feed',
+    filtersLabel: 'Show',
+    showSubmissions: 'submissions, updates, cancels',
+    showRouted: 'routed',
+    showWithheld: 'withheld decisions',
+    showDelivered: 'deliveries',
+    showAcked: 'acks',
+    showCorrelations: 'correlations',
+    colTime: 'Time',
+    colEvent: 'Event',
+    colAlert: 'Alert',
+    colFromTo: 'From \u2192 to',
+    colCategory: 'Category',
+    colDetails: 'Details',
+    feedEmpty: 'Waiting for exchange events\u2026',
+    tilesTitle: 'Last 24 hours',
+    tileAlerts: 'alerts',
+    tileDeliveries: 'deliveries',
+    tileAcks: 'acks',
+    tileCorrelations: 'correlations',
+    tileUnacked: 'not acked',
+    tileDeadHint: 'messages dead-lettered in the last 24 h (npm run dead-letters)',
+    tileDead: 'dead-lettered',
+    volumesLabel: 'Alerts by sender country and category',
+    colCountry: 'Country',
+    col1h: '1 h',
+    col24h: '24 h',
+    colAll: 'all',
+    chaseTitle: 'Chase list',
+    colAge: 'Age',
+    colSenderRecipient: 'Sender \u2192 recipient',
+    colAbout: 'About',
+    chaseEmpty: 'Every delivery is acknowledged.',
+    correlationsTitle: 'Cross-agency correlations',
+    correlationsEmpty: 'No matches across agencies yet.',
+  },
+};
+
+export type Messages = typeof TEXT_EN;
