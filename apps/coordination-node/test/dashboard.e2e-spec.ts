@@ -192,11 +192,15 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     await row.waitFor();
     expect(await row.locator('.event').textContent()).toBe('Отправлено');
     expect(await row.textContent()).toContain('RED \u2014 содержание скрыто');
+    // The routing decision's reasons by their Russian names.
+    const routed = ru.locator(`#feed-body tr[data-type="routing.decided"][data-alert-id="${red.alertId}"]`);
+    await routed.waitFor();
+    expect(await routed.textContent()).toContain('доставлено \u00b7 указан получателем \u00d71');
     // Enum values get Russian names; the wire value stays in data-key.
     await expectEventually(
       async () =>
         ((await ru.locator('#by-category-body tr[data-key="suspicious-shipment"]').textContent()) ?? '').includes(
-          'подозрительная партия груза',
+          'подозрительный груз',
         ),
       { timeoutMs: UI_TIMEOUT_MS, description: 'a category by its Russian name' },
     );

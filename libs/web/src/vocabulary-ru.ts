@@ -4,7 +4,7 @@ export const VOCABULARY_RU: Vocabulary = {
   status: { actual: 'действующее', exercise: 'учения', test: 'тест' },
   category: {
     seizure: 'изъятие',
-    'suspicious-shipment': 'подозрительная партия груза',
+    'suspicious-shipment': 'подозрительный груз',
     'person-of-interest': 'лицо, представляющее интерес',
     'vehicle-of-interest': 'транспортное средство, представляющее интерес',
     'route-intelligence': 'сведения о маршрутах',

@@ -56,9 +56,9 @@ export type VocabularyGroup = keyof Vocabulary;
 export function displayName(
   vocabulary: Vocabulary,
   group: VocabularyGroup,
-  value: string | number | undefined,
+  value: string | number | null | undefined,
 ): string {
-  if (value === undefined || value === '') return '';
+  if (value === undefined || value === null || value === '') return '';
   const names = vocabulary[group] as Record<string, string>;
   return names[String(value)] ?? String(value);
 }

@@ -1,5 +1,5 @@
-import { el, formatDateTime } from '@hub/web';
-import { TEXT } from './text';
+import { displayName, el, formatDateTime } from '@hub/web';
+import { TEXT, VOCAB } from './text';
 
 /** A table cell holding text or an element. */
 export function td(className: string, content: Node | string | number | null | undefined): HTMLTableCellElement {
@@ -32,4 +32,14 @@ export function agencyList(ids: readonly string[], separator: string): HTMLSpanE
 export function sameIdentifier(identifier: { kind: string; key: string }): string {
   const names: Record<string, string> = TEXT.identifiers;
   return TEXT.same(names[identifier.kind] || identifier.kind, identifier.key);
+}
+
+/**
+ * A routing decision's summary as the feed writes it ("ADDRESSED ×2 · withheld: NOT_ADDRESSED ×5"), with each
+ * reason and decision by its display name.
+ */
+export function routingSummary(summary: string): string {
+  return summary
+    .replace(/\bwithheld:/g, displayName(VOCAB, 'decision', 'withheld') + ':')
+    .replace(/\b[A-Z][A-Z_]+\b/g, (reason) => displayName(VOCAB, 'reason', reason));
 }

@@ -1,5 +1,5 @@
 import { all, byId, displayName, el, formatNumber, LiveStream, setStatus, shortId, tlpBadge } from '@hub/web';
-import { agencyList, clock, sameIdentifier, td, withheldNote } from './cells';
+import { agencyList, clock, routingSummary, sameIdentifier, td, withheldNote } from './cells';
 import { scheduleCorrelations } from './correlations';
 import { api, rejectedKeyMessage, session } from './session';
 import { scheduleStats } from './stats';
@@ -140,7 +140,7 @@ function details(entry: FeedEntry): HTMLSpanElement {
       box.textContent =
         displayName(VOCAB, 'decision', entry.decision) +
         ' \u00b7 ' +
-        displayName(VOCAB, 'reason', entry.reason) +
+        routingSummary(entry.reason ?? '') +
         (entry.kind ? ' \u00b7 ' + displayName(VOCAB, 'kind', entry.kind) : '');
       box.className = 'muted';
       break;
