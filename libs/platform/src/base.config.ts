@@ -1,8 +1,25 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsBooleanString,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { withCredentials } from '@hub/database/migrate';
 import { KafkaCredentials, KafkaTls } from '@hub/kafka/kafka-client';
-import { IsPemFile, NotALocalDefaultInProduction, readPemFile, splitList } from './config';
+import {
+  IsPemFile,
+  NotALocalDefaultInProduction,
+  PlainHttpOnLoopbackInProduction,
+  readPemFile,
+  splitList,
+} from './config';
 
 /**
  * Environment shared by the three apps. Each app's config class extends it and adds its own variables;
@@ -47,7 +64,13 @@ export abstract class HubBaseConfig {
   @IsString() @IsNotEmpty() DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/hub';
   /** Set it to production to refuse the documented local defaults of secrets (admin key, database and Kafka passwords). */
   @IsOptional() @IsString() NODE_ENV?: string;
-  @IsString() @IsNotEmpty() HOST: string = '127.0.0.1';
+  /**
+   * The address the HTTP server listens on. Under NODE_ENV=production anything but loopback is refused unless
+   * HTTP_BEHIND_TLS_PROXY=true: the services speak plain HTTP, so HTTPS must be terminated in front of them.
+   */
+  @IsString() @IsNotEmpty() @PlainHttpOnLoopbackInProduction() HOST: string = '127.0.0.1';
+  /** "true": a proxy in front terminates TLS, and clients reach the service only through it (see HOST). */
+  @IsOptional() @IsBooleanString() HTTP_BEHIND_TLS_PROXY?: string;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
   /** Requests per minute per verified API key (per source address without one), per process; 429 + Retry-After beyond. */
   @IsInt() @Min(1) @Type(() => Number) RATE_LIMIT_PER_MINUTE: number = 6000;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { registerDecorator, validateSync, ValidationArguments, ValidationError } from 'class-validator';
 
@@ -94,6 +95,38 @@ export function IsPemFile(label: string): PropertyDecorator {
           const problem = readPemFile(String(args.value), label);
           return `${args.property} must name a PEM file holding a ${label}; the file ${problem instanceof Error ? problem.message : 'is unusable'}`;
         },
+      },
+    });
+  };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true;
+  return net.isIPv4(host) && host.startsWith('127.');
+}
+
+/**
+ * On HOST: under NODE_ENV=production a service does not serve plain HTTP on an address other machines can reach
+ * (API keys and alert content would cross the network in clear), unless HTTP_BEHIND_TLS_PROXY=true says a proxy in
+ * front of it terminates TLS.
+ */
+export function PlainHttpOnLoopbackInProduction(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'plainHttpOnLoopbackInProduction',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => {
+          const config = args.object as { NODE_ENV?: string; HTTP_BEHIND_TLS_PROXY?: string };
+          return (
+            config.NODE_ENV !== 'production' || config.HTTP_BEHIND_TLS_PROXY === 'true' || isLoopback(String(value))
+          );
+        },
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} is not a loopback address, and under NODE_ENV=production a service serves no plain HTTP ` +
+          'to the network: listen on 127.0.0.1, or put it behind a proxy that terminates TLS and set HTTP_BEHIND_TLS_PROXY=true',
       },
     });
   };
