@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { KafkaTls } from '@hub/kafka/kafka-client';
@@ -27,7 +27,8 @@ function openssl(args: string[], cwd: string): void {
   if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
 }
 
-function generate(dir: string): void {
+/** Makes the CA, the broker certificate and the keystore in `dir` (exported for its unit test). */
+export function generateLocalKafkaTls(dir: string): void {
   const serial = () => `0x${randomBytes(16).toString('hex')}`;
   openssl(
     [
@@ -73,11 +74,16 @@ function generate(dir: string): void {
  */
 export function ensureLocalKafkaTls(): LocalKafkaTlsFiles {
   const files = { ca: path.join(LOCAL_TLS_DIR, 'ca.pem'), keystore: path.join(LOCAL_TLS_DIR, 'broker-keystore.pem') };
-  if (fs.existsSync(files.keystore)) return files;
+  if (fs.existsSync(files.keystore)) {
+    // The broker certificate lasts 825 days: a month before it ends, both are made anew (a running broker restarts).
+    const broker = new X509Certificate(fs.readFileSync(path.join(LOCAL_TLS_DIR, 'broker.pem')));
+    if (Date.parse(broker.validTo) - Date.now() > 30 * 24 * 3600 * 1000) return files;
+    fs.rmSync(LOCAL_TLS_DIR, { recursive: true, force: true });
+  }
   fs.mkdirSync(path.dirname(LOCAL_TLS_DIR), { recursive: true });
   const scratch = fs.mkdtempSync(`${LOCAL_TLS_DIR}.new-`);
   try {
-    generate(scratch);
+    generateLocalKafkaTls(scratch);
     // A half-made folder (a run killed mid-way) has no keystore: replace it.
     if (fs.existsSync(LOCAL_TLS_DIR) && !fs.existsSync(files.keystore)) fs.rmSync(LOCAL_TLS_DIR, { recursive: true });
     fs.renameSync(scratch, LOCAL_TLS_DIR);
