@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { AUDIT_TOPIC_OF, HubService, Topic } from '@hub/contracts/topics';
-import { kafkaSasl } from '@hub/kafka/kafka-client';
-import { testEnvironment, testKafka, testKafkaCredentials, TestPrincipal } from '@hub/testing';
+import { testEnvironment, testKafka, testKafkaConnection, TestPrincipal } from '@hub/testing';
 
 const env = testEnvironment();
 
@@ -38,8 +37,7 @@ async function consumeAs(principal: TestPrincipal, topic: Topic, groupId: string
   const brokerErrors: string[] = [];
   const kafka = new Kafka({
     clientId: `authz-consumer-${randomUUID().slice(0, 8)}`,
-    brokers: env.brokers,
-    sasl: kafkaSasl(testKafkaCredentials(principal)),
+    ...testKafkaConnection(principal),
     logLevel: logLevel.DEBUG,
     logCreator: () => (entry) => {
       const type = (entry.log.error as { type?: string } | undefined)?.type;
@@ -88,6 +86,7 @@ describe('Kafka is an authenticated trust boundary (SASL/SCRAM-SHA-512 + ACLs on
     const anonymous = new Kafka({
       clientId: 'authz-anonymous',
       brokers: env.brokers,
+      ssl: testKafkaConnection().ssl, // TLS done right, SASL skipped
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
     }).admin();
@@ -96,7 +95,7 @@ describe('Kafka is an authenticated trust boundary (SASL/SCRAM-SHA-512 + ACLs on
 
     const impostor = new Kafka({
       clientId: 'authz-impostor',
-      brokers: env.brokers,
+      ...testKafkaConnection(HubService.AgencyGateway),
       sasl: { mechanism: 'scram-sha-512', username: HubService.AgencyGateway, password: 'not-the-password' },
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },

@@ -1,8 +1,15 @@
 import { ConfigError, loadConfig } from '@hub/platform/config';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { GatewayConfig } from './gateway.config';
 
+/** Every app needs the Kafka CA file (KAFKA_SSL_CA); its contents are not parsed at boot, only that it is a PEM. */
+const KAFKA_SSL_CA = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-config-')), 'ca.pem');
+fs.writeFileSync(KAFKA_SSL_CA, '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n');
+
 describe('GatewayConfig secrets', () => {
-  const local = { HUB_ADMIN_KEY: 'local-admin-key-change-me' };
+  const local = { HUB_ADMIN_KEY: 'local-admin-key-change-me', KAFKA_SSL_CA };
 
   it('derives the runtime URL with the gateway role and its own password', () => {
     const config = loadConfig(GatewayConfig, {
@@ -43,6 +50,7 @@ describe('GatewayConfig secrets', () => {
       HUB_ADMIN_KEY: 'a'.repeat(32),
       GATEWAY_DB_PASSWORD: 'b'.repeat(32),
       GATEWAY_KAFKA_PASSWORD: 'c'.repeat(32),
+      KAFKA_SSL_CA,
     };
     expect(() => loadConfig(GatewayConfig, { ...secrets, KAFKA_ADMIN_PASSWORD: 'hub-local-only-kafka-admin' })).toThrow(
       /KAFKA_ADMIN_PASSWORD: .*local default/,
@@ -53,7 +61,7 @@ describe('GatewayConfig secrets', () => {
   });
 
   it('boots in production with secrets of its own, or with an explicit runtime URL instead of a password', () => {
-    const kafka = { GATEWAY_KAFKA_PASSWORD: 'c'.repeat(32) };
+    const kafka = { GATEWAY_KAFKA_PASSWORD: 'c'.repeat(32), KAFKA_SSL_CA };
     expect(() =>
       loadConfig(GatewayConfig, {
         NODE_ENV: 'production',
@@ -74,7 +82,7 @@ describe('GatewayConfig secrets', () => {
 });
 
 describe('GatewayConfig retention', () => {
-  const local = { HUB_ADMIN_KEY: 'local-admin-key-change-me' };
+  const local = { HUB_ADMIN_KEY: 'local-admin-key-change-me', KAFKA_SSL_CA };
 
   it('reads the grace, the default and the per-category retention', () => {
     const config = loadConfig(GatewayConfig, {

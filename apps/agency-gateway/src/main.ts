@@ -22,6 +22,7 @@ runServiceMain<GatewayConfig>({
       port: config.GATEWAY_PORT,
       brokers: config.brokers,
       credentials: config.kafkaCredentials,
+      tls: config.kafkaTls,
       groupId: SERVICE_NAME,
       textBodyTypes: [{ mediaType: CAP_MEDIA_TYPE, pattern: CAP_CONTENT_TYPE }],
       configure: (app) =>

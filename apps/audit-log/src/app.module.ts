@@ -39,6 +39,7 @@ export class AppModule implements OnApplicationBootstrap {
           service: SERVICE_NAME,
           brokers: config.brokers,
           credentials: config.kafkaCredentials,
+          tls: config.kafkaTls,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
           outboxSchema: AUDIT_SCHEMA,

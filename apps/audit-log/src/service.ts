@@ -29,6 +29,7 @@ export function runAuditLogService(): void {
         port: config.AUDIT_PORT,
         brokers: config.brokers,
         credentials: config.kafkaCredentials,
+        tls: config.kafkaTls,
         groupId: SERVICE_NAME,
         configure: (app) =>
           mountOpenApi(app, {

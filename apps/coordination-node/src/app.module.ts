@@ -32,6 +32,7 @@ export class AppModule {
           service: SERVICE_NAME,
           brokers: config.brokers,
           credentials: config.kafkaCredentials,
+          tls: config.kafkaTls,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
           outboxSchema: COORDINATION_SCHEMA,

@@ -21,6 +21,7 @@ runServiceMain<CoordinationConfig>({
       port: config.COORDINATION_PORT,
       brokers: config.brokers,
       credentials: config.kafkaCredentials,
+      tls: config.kafkaTls,
       groupId: SERVICE_NAME,
       configure: (app) =>
         mountOpenApi(app, {

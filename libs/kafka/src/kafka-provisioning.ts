@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Admin, ResourcePatternTypes } from 'kafkajs';
 import { HubService } from '@hub/contracts/topics';
 import { aclBindingsOf, principalOf } from './kafka-access';
-import { createKafkaClient, KafkaCredentials } from './kafka-client';
+import { createKafkaClient, KafkaCredentials, KafkaTls } from './kafka-client';
 import { TopicAdmin } from './topic-admin';
 
 export interface KafkaProvisioning {
@@ -10,6 +10,7 @@ export interface KafkaProvisioning {
   brokers: string[];
   /** A super user of the cluster (super.users): it creates topics and ACLs. */
   admin: KafkaCredentials;
+  tls: KafkaTls;
   replicationFactor: number;
   minInsyncReplicas: number;
   /** retention.ms of the topics that carry alert content (TopicSpec.carriesContent); default 7 days. */
@@ -24,7 +25,11 @@ export interface KafkaProvisioning {
  * cluster (`kafka-storage format --add-scram`), since kafkajs cannot alter SCRAM credentials.
  */
 export async function provisionKafka(provisioning: KafkaProvisioning): Promise<void> {
-  const kafka = createKafkaClient(`${provisioning.service}-migrate`, provisioning.brokers, provisioning.admin);
+  const kafka = createKafkaClient(`${provisioning.service}-migrate`, {
+    brokers: provisioning.brokers,
+    credentials: provisioning.admin,
+    tls: provisioning.tls,
+  });
   await new TopicAdmin(kafka, provisioning).ensureTopics();
   const admin = kafka.admin();
   await admin.connect();

@@ -7,8 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditEvent, AuditEventType } from '@hub/contracts/audit-event';
 import { AUDIT_TOPIC_OF, DeadLetterHeader, HubService, Topic } from '@hub/contracts/topics';
-import { expectEventually, testEnvironment, testKafka, testKafkaCredentials } from '@hub/testing';
-import { kafkaSasl } from './kafka-client';
+import {
+  expectEventually,
+  localKafkaTls,
+  testEnvironment,
+  testKafka,
+  testKafkaConnection,
+  testKafkaCredentials,
+} from '@hub/testing';
 import { KafkaBatchConsumers } from './batch-consumer';
 import { KafkaModule } from './kafka.module';
 import { KafkaProducer, partitionOf } from './kafka.producer';
@@ -93,6 +99,7 @@ describe('libs/kafka against the real broker and database', () => {
           service: SERVICE,
           brokers: env.brokers,
           credentials: testKafkaCredentials(),
+          tls: localKafkaTls(),
           replicationFactor: 1,
           minInsyncReplicas: 1,
           outboxSchema: SCHEMA,
@@ -108,8 +115,7 @@ describe('libs/kafka against the real broker and database', () => {
         postfixId: '',
         client: {
           clientId: CLIENT_ID,
-          brokers: env.brokers,
-          sasl: kafkaSasl(testKafkaCredentials()),
+          ...testKafkaConnection(),
           logLevel: logLevel.NOTHING,
         },
         consumer: { groupId: CLIENT_ID },

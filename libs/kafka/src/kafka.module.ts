@@ -24,7 +24,7 @@ export class KafkaModule {
         { provide: KAFKA_OPTIONS, useValue: options },
         {
           provide: KAFKA_CLIENT,
-          useFactory: () => createKafkaClient(options.service, options.brokers, options.credentials),
+          useFactory: () => createKafkaClient(options.service, options),
         },
         KafkaProducer,
         TopicAdmin,

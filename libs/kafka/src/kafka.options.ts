@@ -1,5 +1,5 @@
 import { HubService } from '@hub/contracts/topics';
-import { KafkaCredentials } from './kafka-client';
+import { KafkaCredentials, KafkaTls } from './kafka-client';
 
 export interface KafkaModuleOptions {
   /** The service: its Kafka client id, the prefix of its consumer groups, and which audit topic it writes. */
@@ -7,6 +7,8 @@ export interface KafkaModuleOptions {
   brokers: string[];
   /** The service's own principal (User:<service>); its ACLs are KAFKA_ACCESS[service]. */
   credentials: KafkaCredentials;
+  /** The CA (and optional client certificate) of the brokers' TLS. */
+  tls: KafkaTls;
   /** Replication factor for topics created at boot (1 for the local single broker, 3 in production). */
   replicationFactor: number;
   /** min.insync.replicas set on topics created at boot (2 in production with acks=all). */

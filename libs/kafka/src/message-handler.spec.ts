@@ -49,6 +49,7 @@ function handlerWithRecorder(): { handler: KafkaMessageHandler; sent: Sent[] } {
     service: HubService.CoordinationNode,
     brokers: [],
     credentials: undefined as never,
+    tls: undefined as never,
     replicationFactor: 1,
     minInsyncReplicas: 1,
     outboxSchema: 'coordination',

@@ -1,7 +1,6 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
-import { BrokerCluster, expectEventually, startBrokerCluster, testKafkaCredentials } from '@hub/testing';
-import { kafkaSasl } from './kafka-client';
+import { BrokerCluster, expectEventually, KAFKA_ADMIN, startBrokerCluster, testKafkaConnection } from '@hub/testing';
 import { KafkaProducer } from './kafka.producer';
 
 const TOPIC = 'producer-failover-it' as Topic;
@@ -49,8 +48,7 @@ describe('KafkaProducer across partition leader changes (3-node cluster)', () =>
     // As the admin principal (a super user of the cluster, created with it like every broker the project starts).
     kafka = new Kafka({
       clientId: 'producer-failover-it',
-      brokers: cluster.brokers,
-      sasl: kafkaSasl(testKafkaCredentials()),
+      ...testKafkaConnection(KAFKA_ADMIN, cluster.brokers),
       logLevel: logLevel.NOTHING,
       retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
     });

@@ -1,8 +1,25 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBooleanString,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { withCredentials } from '@hub/database/migrate';
-import { KafkaCredentials } from '@hub/kafka/kafka-client';
-import { NotALocalDefaultInProduction, splitList } from './config';
+import { KafkaCredentials, KafkaTls } from '@hub/kafka/kafka-client';
+import {
+  IsPemFile,
+  NotALocalDefaultInProduction,
+  PlainHttpOnLoopbackInProduction,
+  readPemFile,
+  splitList,
+} from './config';
 
 /**
  * Environment shared by the three apps. Each app's config class extends it and adds its own variables;
@@ -10,6 +27,26 @@ import { NotALocalDefaultInProduction, splitList } from './config';
  */
 export abstract class HubBaseConfig {
   @IsString() @IsNotEmpty() KAFKA_BROKERS: string = '127.0.0.1:9092';
+  /**
+   * The brokers speak SASL_SSL only. KAFKA_SSL_CA: path of the PEM file of the CA that signed their certificates (the
+   * only CA trusted; required, a service refuses to boot without it). npm start/test/bench/chaos generate one into
+   * .hub/kafka/tls/ and set it. KAFKA_SSL_CERT and KAFKA_SSL_KEY: a client certificate and its unencrypted PKCS#8 key,
+   * both or neither, for brokers that require one (ssl.client.auth=required).
+   */
+  @IsString({
+    message:
+      "KAFKA_SSL_CA must name the PEM file of the CA that signed the Kafka brokers' certificates (the brokers speak SASL_SSL)",
+  })
+  @IsPemFile('CERTIFICATE')
+  KAFKA_SSL_CA!: string;
+  @ValidateIf((c: HubBaseConfig) => c.KAFKA_SSL_KEY !== undefined || c.KAFKA_SSL_CERT !== undefined)
+  @IsString({ message: 'KAFKA_SSL_CERT is required with KAFKA_SSL_KEY' })
+  @IsPemFile('CERTIFICATE')
+  KAFKA_SSL_CERT?: string;
+  @ValidateIf((c: HubBaseConfig) => c.KAFKA_SSL_KEY !== undefined || c.KAFKA_SSL_CERT !== undefined)
+  @IsString({ message: 'KAFKA_SSL_KEY is required with KAFKA_SSL_CERT' })
+  @IsPemFile('PRIVATE KEY')
+  KAFKA_SSL_KEY?: string;
   @IsInt() @Min(1) @Max(5) @Type(() => Number) KAFKA_REPLICATION_FACTOR: number = 1;
   @IsInt() @Min(1) @Max(5) @Type(() => Number) KAFKA_MIN_INSYNC_REPLICAS: number = 1;
   /**
@@ -27,7 +64,13 @@ export abstract class HubBaseConfig {
   @IsString() @IsNotEmpty() DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/hub';
   /** Set it to production to refuse the documented local defaults of secrets (admin key, database and Kafka passwords). */
   @IsOptional() @IsString() NODE_ENV?: string;
-  @IsString() @IsNotEmpty() HOST: string = '127.0.0.1';
+  /**
+   * The address the HTTP server listens on. Under NODE_ENV=production anything but loopback is refused unless
+   * HTTP_BEHIND_TLS_PROXY=true: the services speak plain HTTP, so HTTPS must be terminated in front of them.
+   */
+  @IsString() @IsNotEmpty() @PlainHttpOnLoopbackInProduction() HOST: string = '127.0.0.1';
+  /** "true": a proxy in front terminates TLS, and clients reach the service only through it (see HOST). */
+  @IsOptional() @IsBooleanString() HTTP_BEHIND_TLS_PROXY?: string;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
   /** Requests per minute per verified API key (per source address without one), per process; 429 + Retry-After beyond. */
   @IsInt() @Min(1) @Type(() => Number) RATE_LIMIT_PER_MINUTE: number = 6000;
@@ -39,6 +82,21 @@ export abstract class HubBaseConfig {
 
   get brokers(): string[] {
     return splitList(this.KAFKA_BROKERS);
+  }
+
+  /** The brokers' CA (and the optional client certificate), read from the files the config validated. */
+  get kafkaTls(): KafkaTls {
+    const read = (variable: 'KAFKA_SSL_CA' | 'KAFKA_SSL_CERT' | 'KAFKA_SSL_KEY', label: string) => {
+      const text = readPemFile(this[variable] as string, label);
+      if (text instanceof Error) throw new Error(`${variable}: the file ${text.message}`);
+      return text;
+    };
+    return {
+      ca: read('KAFKA_SSL_CA', 'CERTIFICATE'),
+      ...(this.KAFKA_SSL_CERT && this.KAFKA_SSL_KEY
+        ? { cert: read('KAFKA_SSL_CERT', 'CERTIFICATE'), key: read('KAFKA_SSL_KEY', 'PRIVATE KEY') }
+        : {}),
+    };
   }
 
   /** This app's own Kafka principal (User:<service>, SCRAM-SHA-512), from its `<APP>_KAFKA_PASSWORD`. */

@@ -6,7 +6,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { HubService } from '@hub/contracts/topics';
 import { topicsOf } from '@hub/kafka/kafka-access';
-import { KafkaCredentials, kafkaLogCreator, kafkaSasl } from '@hub/kafka/kafka-client';
+import { KafkaCredentials, kafkaConnectionConfig, kafkaLogCreator, KafkaTls } from '@hub/kafka/kafka-client';
 import { TopicAdmin } from '@hub/kafka/topic-admin';
 import { observeHttpRequests } from '@hub/observability/http-metrics';
 import { HubExceptionFilter } from './http-error.filter';
@@ -20,6 +20,8 @@ export interface HybridAppOptions {
   brokers: string[];
   /** The service's own Kafka principal. */
   credentials: KafkaCredentials;
+  /** The brokers' CA (TLS). */
+  tls: KafkaTls;
   /** Consumer group id, used exactly as given (postfixId is disabled). */
   groupId: string;
   /** Partitions of one consumer processed at once; ordering within a partition is kept. */
@@ -54,8 +56,7 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
       postfixId: '',
       client: {
         clientId: `${options.service}-consumer`,
-        brokers: options.brokers,
-        sasl: kafkaSasl(options.credentials),
+        ...kafkaConnectionConfig(options),
         logCreator: kafkaLogCreator,
         retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
       },

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import net from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { registerDecorator, validateSync, ValidationArguments, ValidationError } from 'class-validator';
 
@@ -62,6 +64,69 @@ export function NotALocalDefaultInProduction(): PropertyDecorator {
           !LOCAL_DEFAULT_SECRETS.includes(String(value)),
         defaultMessage: (args: ValidationArguments) =>
           `${args.property} is the documented local default; set a secret of your own under NODE_ENV=production`,
+      },
+    });
+  };
+}
+
+/** The text of a PEM file, or why it is not one (unreadable, or no `-----BEGIN <label>` in it). */
+export function readPemFile(file: string, label: string): string | Error {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    return new Error(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return text.includes(`-----BEGIN ${label}`) ? text : new Error(`holds no PEM "${label}"`);
+}
+
+/** The value names a readable PEM file holding a `label` block (CERTIFICATE, PRIVATE KEY). */
+export function IsPemFile(label: string): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isPemFile',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        // A missing value is @IsString's to report (with the message that says what the variable is for).
+        validate: (value: unknown) => typeof value !== 'string' || !(readPemFile(value, label) instanceof Error),
+        // The path is no secret, but the rule stays: say what is wrong, not the value.
+        defaultMessage: (args: ValidationArguments) => {
+          const problem = readPemFile(String(args.value), label);
+          return `${args.property} must name a PEM file holding a ${label}; the file ${problem instanceof Error ? problem.message : 'is unusable'}`;
+        },
+      },
+    });
+  };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true;
+  return net.isIPv4(host) && host.startsWith('127.');
+}
+
+/**
+ * On HOST: under NODE_ENV=production a service does not serve plain HTTP on an address other machines can reach
+ * (API keys and alert content would cross the network in clear), unless HTTP_BEHIND_TLS_PROXY=true says a proxy in
+ * front of it terminates TLS.
+ */
+export function PlainHttpOnLoopbackInProduction(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'plainHttpOnLoopbackInProduction',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => {
+          const config = args.object as { NODE_ENV?: string; HTTP_BEHIND_TLS_PROXY?: string };
+          return (
+            config.NODE_ENV !== 'production' || config.HTTP_BEHIND_TLS_PROXY === 'true' || isLoopback(String(value))
+          );
+        },
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} is not a loopback address, and under NODE_ENV=production a service serves no plain HTTP ` +
+          'to the network: listen on 127.0.0.1, or put it behind a proxy that terminates TLS and set HTTP_BEHIND_TLS_PROXY=true',
       },
     });
   };

@@ -61,6 +61,7 @@ async function migrateKafka(service: HubService, config: HubBaseConfig): Promise
     service,
     brokers: config.brokers,
     admin,
+    tls: config.kafkaTls,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
     contentRetentionMs: config.KAFKA_CONTENT_RETENTION_MS,

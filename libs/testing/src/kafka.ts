@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { HubService } from '@hub/contracts/topics';
-import { KafkaCredentials, kafkaSasl } from '@hub/kafka/kafka-client';
+import { kafkaConnectionConfig, KafkaCredentials } from '@hub/kafka/kafka-client';
 import { testEnvironment } from './environment';
+import { localKafkaTls } from './local-hub/kafka-tls';
 import { KAFKA_ADMIN, principal as localPrincipal } from './local-hub/principals';
 
-export { KAFKA_ADMIN };
+export { KAFKA_ADMIN, localKafkaTls };
 
 export type TestPrincipal = typeof KAFKA_ADMIN | HubService;
 
@@ -18,6 +19,11 @@ export function testKafkaCredentials(principal: TestPrincipal = KAFKA_ADMIN): Ka
   return { username: principal, password };
 }
 
+/** kafkajs connection options (brokers, SASL, TLS with the run's CA) of `principal` on `brokers` (the test broker). */
+export function testKafkaConnection(principal: TestPrincipal = KAFKA_ADMIN, brokers = testEnvironment().brokers) {
+  return kafkaConnectionConfig({ brokers, credentials: testKafkaCredentials(principal), tls: localKafkaTls() });
+}
+
 /**
  * A kafkajs client of the test broker, authenticated as `principal`: the admin by default, or a service's own principal
  * to act with exactly that service's permissions.
@@ -25,8 +31,7 @@ export function testKafkaCredentials(principal: TestPrincipal = KAFKA_ADMIN): Ka
 export function testKafka(clientIdPrefix: string, principal: TestPrincipal = KAFKA_ADMIN): Kafka {
   return new Kafka({
     clientId: `${clientIdPrefix}-${randomUUID().slice(0, 8)}`,
-    brokers: testEnvironment().brokers,
-    sasl: kafkaSasl(testKafkaCredentials(principal)),
+    ...testKafkaConnection(principal),
     logLevel: logLevel.NOTHING,
     retry: { retries: 2 },
   });

@@ -9,4 +9,5 @@ export * from './processes';
 export * from './supervisor';
 export * from './kafka-broker';
 export * from './kafka-cluster';
+export * from './kafka-tls';
 export * from './test-services';

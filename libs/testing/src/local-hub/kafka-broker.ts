@@ -4,12 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ROOT } from './apps';
+import { ensureLocalKafkaTls, localCaFingerprint } from './kafka-tls';
 import { KAFKA_ADMIN, KAFKA_PRINCIPALS, kafkaClientConfig, kafkaPassword } from './principals';
 import { portOpen, sleep, waitForExit } from './processes';
 
 /**
  * A real single-node Kafka (KRaft, broker + controller) from Apache Kafka's own jars on Maven Central, with
- * SASL/SCRAM-SHA-512 authentication and ACLs (docs/decisions/006-trust-model.md).
+ * SASL/SCRAM-SHA-512 authentication inside TLS (SASL_SSL, a local CA: ./kafka-tls.ts) and ACLs
+ * (docs/decisions/006-trust-model.md).
  * No Docker here, so the project fetches org.apache.kafka:kafka_2.13 with Maven and runs kafka.Kafka itself.
  */
 const KAFKA_VERSION = '3.9.1';
@@ -48,19 +50,30 @@ export function log(line: string): void {
 }
 
 /**
- * Listener and authorizer settings shared by the single broker and the cluster: clients (and other brokers) on
- * CLIENT with SCRAM-SHA-512; the controller quorum on CONTROLLER with SASL/PLAIN for the admin alone (SCRAM is not
- * available there: the credentials live in the metadata the controllers serve); ACLs enforced by the KRaft
- * StandardAuthorizer, with nothing allowed that no ACL names.
+ * Listener and authorizer settings shared by the single broker and the cluster. Every listener is SASL_SSL: clients
+ * (and other brokers) on CLIENT with SCRAM-SHA-512; the controller quorum on CONTROLLER with SASL/PLAIN for the admin
+ * alone (SCRAM is not available there: the credentials live in the metadata the controllers serve). The keystore
+ * and truststore are the local CA's PEM files; a broker dialling another (inter-broker, controller) verifies its
+ * certificate and its name (127.0.0.1) like any client. ACLs are enforced by the KRaft StandardAuthorizer, with
+ * nothing allowed that no ACL names.
  */
 export function securityProperties({ port, controllerPort }: { port: number; controllerPort: number }): string[] {
   const admin = kafkaPassword(KAFKA_ADMIN);
+  const tls = ensureLocalKafkaTls();
   return [
     `listeners=CLIENT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     `advertised.listeners=CLIENT://127.0.0.1:${port}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=CLIENT',
-    'listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SASL_SSL',
+    `# local CA sha256 ${localCaFingerprint()}`,
+    'ssl.keystore.type=PEM',
+    `ssl.keystore.location=${tls.keystore}`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${tls.ca}`,
+    'ssl.endpoint.identification.algorithm=https',
+    'ssl.client.auth=none',
+    'ssl.enabled.protocols=TLSv1.3,TLSv1.2',
     'listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512',
     'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
     `listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_ADMIN}" password="${admin}";`,
@@ -253,6 +266,14 @@ export async function startKafka(
     await stopKafka(name);
     running = null;
   }
+  const propsFile = path.join(instance.dir, 'server.properties');
+  const properties = serverProperties(instance);
+  if (running && !fresh && (!fs.existsSync(propsFile) || fs.readFileSync(propsFile, 'utf8') !== properties)) {
+    // Started with other settings (before TLS, or with another local CA): its clients could not connect.
+    log(`broker ${name} (pid ${running}) runs with other settings (listeners, CA); restarting it`);
+    await stopKafka(name);
+    running = null;
+  }
   if (running && !fresh) {
     await waitForBroker(brokers);
     log(`reusing broker ${name} (pid ${running}) on ${brokers[0]}`);
@@ -267,8 +288,7 @@ export async function startKafka(
   ensureKafkaJars();
   if (fresh) fs.rmSync(instance.dir, { recursive: true, force: true });
   fs.mkdirSync(instance.dir, { recursive: true });
-  const propsFile = path.join(instance.dir, 'server.properties');
-  fs.writeFileSync(propsFile, serverProperties(instance));
+  fs.writeFileSync(propsFile, properties);
   if (!fs.existsSync(path.join(instance.dir, 'data', 'meta.properties'))) {
     const format = java([
       'kafka.tools.StorageTool',

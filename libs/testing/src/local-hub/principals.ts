@@ -1,4 +1,6 @@
 import { HubService } from '@hub/contracts/topics';
+import { kafkaConnectionConfig } from '@hub/kafka/kafka-client';
+import { kafkaTlsEnvironment, localKafkaTls } from './kafka-tls';
 
 /**
  * The Kafka principals of every broker the project starts: SCRAM-SHA-512 users, created when the storage is formatted
@@ -48,16 +50,29 @@ export function kafkaPassword(username: string, env: NodeJS.ProcessEnv = process
   return password;
 }
 
-/** kafkajs client settings for `username` (default: the admin, for tools and tests) on `brokers`. */
+/**
+ * kafkajs client settings for `username` (default: the admin, for tools and tests) on `brokers`: libs/kafka's
+ * kafkaConnectionConfig with the local principal's password and the CA of KAFKA_SSL_CA (default the local one).
+ */
 export function kafkaClientConfig(
   brokers: string[],
   username: string = KAFKA_ADMIN,
   env: NodeJS.ProcessEnv = process.env,
 ) {
-  return { brokers, sasl: { mechanism: 'scram-sha-512' as const, username, password: kafkaPassword(username, env) } };
+  return kafkaConnectionConfig({
+    brokers,
+    credentials: { username, password: kafkaPassword(username, env) },
+    tls: localKafkaTls(env),
+  });
 }
 
-/** The environment every hub process of a run gets: each principal's password, so the apps use the broker's. */
+/**
+ * The environment every hub process of a run gets: each principal's password, so the apps use the broker's, and the
+ * CA they must trust (KAFKA_SSL_CA).
+ */
 export function kafkaEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return Object.fromEntries(KAFKA_PRINCIPALS.map((user) => [user.variable, kafkaPassword(user.username, env)]));
+  return {
+    ...Object.fromEntries(KAFKA_PRINCIPALS.map((user) => [user.variable, kafkaPassword(user.username, env)])),
+    ...kafkaTlsEnvironment(env),
+  };
 }
