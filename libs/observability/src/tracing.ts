@@ -202,3 +202,9 @@ export function inBatchSpan<R>(
     }
   });
 }
+
+/** An event on the active span (something that happened within it, such as streams woken); nothing when off. */
+export function traceEvent(name: string, attributes?: Record<string, string | number>): void {
+  if (!tracing.enabled) return;
+  trace.getActiveSpan()?.addEvent(name, attributes);
+}
