@@ -67,10 +67,17 @@ export function startTracing(defaultServiceName: string, env: NodeJS.ProcessEnv 
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   tracing.tracer = provider.getTracer('alert-exchange-hub');
-  tracing.shutdown = () => provider.shutdown();
+  // A collector that does not answer must not hold a stopping service for the exporter's own timeouts.
+  tracing.shutdown = () =>
+    Promise.race([
+      provider.shutdown().catch(() => undefined),
+      new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref()),
+    ]);
   tracing.enabled = true;
   return config;
 }
+
+const SHUTDOWN_WAIT_MS = 2000;
 
 /** Kafka header values as kafkajs delivers them (Buffer, string, arrays of either). */
 type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
