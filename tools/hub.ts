@@ -113,6 +113,7 @@ function printWelcome(env: HubEnvironment, summary: string[], logDir: string): v
     `  Kafka              ${env.KAFKA_BROKERS}`,
     `  PostgreSQL         ${database.host}${database.pathname}`,
     `  logs               ${path.relative(ROOT, logDir)}/<service>.log`,
+    `  traces             ${tracesLine(env)}`,
     '',
     `Admin key (HUB_ADMIN_KEY): ${env.HUB_ADMIN_KEY}`,
     ...summary,
@@ -224,4 +225,11 @@ export function main([name, ...args]: string[]): void {
     process.stderr.write(`[hub] ${error.message}\n`);
     process.exit(error.exitCode || 1);
   });
+}
+
+/** Where the services send spans: the OTLP endpoint the environment gave them, passed through as it is. */
+function tracesLine(env: HubEnvironment): string {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint) return 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to export OpenTelemetry spans)';
+  return `OTLP ${env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf'} to ${endpoint}`;
 }

@@ -1,3 +1,5 @@
+import type { Context } from '@opentelemetry/api';
+import { activeContext, inBatchSpan, runInContext, tracing } from '@hub/observability/tracing';
 import type { BatchAttempt } from './message-handler';
 
 interface Waiter<T> {
@@ -5,6 +7,8 @@ interface Waiter<T> {
   attempt: BatchAttempt;
   resolve: () => void;
   reject: (error: unknown) => void;
+  /** The caller's trace context (tracing on): the combined call runs in another caller's async chain. */
+  trace?: Context;
 }
 
 /**
@@ -29,10 +33,26 @@ export class CombinedCalls<T> {
   call(messages: T[], attempt: BatchAttempt): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const queue = this.waiting.get(attempt.topic) ?? [];
-      queue.push({ messages, attempt, resolve, reject });
+      queue.push({ messages, attempt, resolve, reject, trace: tracing.enabled ? activeContext() : undefined });
       this.waiting.set(attempt.topic, queue);
       void this.drain(attempt.topic);
     });
+  }
+
+  /**
+   * One caller: in its own trace context. Several: in a span inside their common trace, or linked to each of theirs.
+   */
+  private traced(taken: Waiter<T>[], call: () => Promise<void>): Promise<void> {
+    if (!tracing.enabled) return call();
+    const contexts = taken.map((waiter) => waiter.trace!);
+    if (contexts.length === 1) return runInContext(contexts[0], call);
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': taken[0].attempt.topic,
+      'messaging.batch.message_count': taken.length,
+    };
+    return inBatchSpan(`process ${taken[0].attempt.topic}`, contexts, attributes, call);
   }
 
   private async drain(topic: string): Promise<void> {
@@ -47,9 +67,11 @@ export class CombinedCalls<T> {
           size += queue[count++].messages.length;
         const taken = queue.splice(0, count);
         try {
-          await this.handle(
-            taken.flatMap((waiter) => waiter.messages),
-            { topic, heartbeat: taken[0].attempt.heartbeat },
+          await this.traced(taken, () =>
+            this.handle(
+              taken.flatMap((waiter) => waiter.messages),
+              { topic, heartbeat: taken[0].attempt.heartbeat },
+            ),
           );
           for (const waiter of taken) waiter.resolve();
         } catch (error) {

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { Admin, CompressionTypes, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Topic } from '@hub/contracts/topics';
 import { kafkaMetrics } from '@hub/observability/kafka-metrics';
+import { tracing, withTraceHeaders } from '@hub/observability/tracing';
 import { KAFKA_CLIENT } from './kafka.options';
 
 export interface OutgoingMessage {
@@ -93,6 +94,8 @@ export class KafkaProducer implements OnModuleInit, OnModuleDestroy {
   /** Messages whose value is already JSON text (the outbox stores it so): sent as they are, not parsed again. */
   async sendSerialized(messages: SerializedMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    // Messages written without a trace context (not through the outbox) carry the sender's active span.
+    if (tracing.enabled) messages = messages.map((m) => ({ ...m, headers: withTraceHeaders(m.headers) }));
     const partitions = await this.partitionCountsOf([...new Set(messages.map((m) => m.topic))]);
     const byPartition = new Map<string, { topic: Topic; partition: number; list: SerializedMessage[] }>();
     for (const message of messages) {

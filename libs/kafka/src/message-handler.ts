@@ -6,6 +6,8 @@ import { compiledValidatorFor } from '@hub/contracts/compiled-validation';
 import { AUDIT_TOPIC_OF, DeadLetterHeader, Topic } from '@hub/contracts/topics';
 import { flattenValidationErrors } from '@hub/contracts/validation';
 import { kafkaMetrics, partitionLabels } from '@hub/observability/kafka-metrics';
+import { SpanKind } from '@opentelemetry/api';
+import { CarrierHeaders, extractTraceContext, inBatchSpan, inSpan, tracing } from '@hub/observability/tracing';
 import { KafkaProducer } from './kafka.producer';
 import { ConsumerStatus } from './consumer-status';
 import { isDependencyOutage } from './dependency-outage';
@@ -29,7 +31,12 @@ export class ConsumerStoppingError extends Error {}
 export interface ConsumedMessage {
   getTopic(): string;
   getPartition(): number;
-  getMessage(): { offset: string; key: Buffer | string | null; value: Buffer | string | null | unknown };
+  getMessage(): {
+    offset: string;
+    key: Buffer | string | null;
+    value: Buffer | string | null | unknown;
+    headers?: CarrierHeaders;
+  };
   getHeartbeat(): () => Promise<void>;
   /** The consumer group, when it is not the service name (a batch consumer's own group). */
   getGroupId?(): string;
@@ -70,6 +77,27 @@ export class KafkaMessageHandler {
     payload: unknown,
     work: (message: T) => Promise<void>,
   ): Promise<void> {
+    if (!tracing.enabled) return this.handleOne(context, messageClass, payload, work);
+    return inSpan(
+      `process ${context.getTopic()}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: extractTraceContext(context.getMessage().headers),
+        attributes: {
+          ...this.spanAttributes(context),
+          'messaging.kafka.offset': Number(context.getMessage().offset),
+        },
+      },
+      () => this.handleOne(context, messageClass, payload, work),
+    );
+  }
+
+  private async handleOne<T extends object>(
+    context: ConsumedMessage,
+    messageClass: new () => T,
+    payload: unknown,
+    work: (message: T) => Promise<void>,
+  ): Promise<void> {
     let message: T;
     try {
       message = await this.parse(messageClass, payload);
@@ -100,6 +128,32 @@ export class KafkaMessageHandler {
    * these messages together with other partitions' (CombinedCalls). Messages retried alone always go to `work`.
    */
   async handleMany<T extends object>(
+    contexts: readonly ConsumedMessage[],
+    messageClass: new () => T,
+    work: (messages: T[], batch: BatchAttempt) => Promise<void>,
+    combined?: (messages: T[], batch: BatchAttempt) => Promise<void>,
+  ): Promise<void> {
+    if (!tracing.enabled || contexts.length === 0) return this.handleBatch(contexts, messageClass, work, combined);
+    return inBatchSpan(
+      `process ${contexts[0].getTopic()}`,
+      contexts.map((c) => extractTraceContext(c.getMessage().headers)),
+      { ...this.spanAttributes(contexts[0]), 'messaging.batch.message_count': contexts.length },
+      () => this.handleBatch(contexts, messageClass, work, combined),
+    );
+  }
+
+  /** Messaging semantic conventions' attributes of a consumer span. */
+  private spanAttributes(context: ConsumedMessage): Record<string, string | number> {
+    return {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': context.getTopic(),
+      'messaging.destination.partition.id': String(context.getPartition()),
+      'messaging.consumer.group.name': context.getGroupId?.() ?? this.options.service,
+    };
+  }
+
+  private async handleBatch<T extends object>(
     contexts: readonly ConsumedMessage[],
     messageClass: new () => T,
     work: (messages: T[], batch: BatchAttempt) => Promise<void>,

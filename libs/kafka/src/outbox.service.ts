@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { tracing, withTraceHeaders } from '@hub/observability/tracing';
 import { OutboxUnavailableError } from './dependency-outage';
 import { KafkaProducer, MAX_REQUEST_BYTES, OutgoingMessage, SerializedMessage } from './kafka.producer';
 import { KAFKA_OPTIONS, KafkaModuleOptions } from './kafka.options';
@@ -79,6 +80,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Inside the caller's transaction. Returns the outbox ids to pass to publish(). */
   async enqueue(manager: EntityManager, messages: OutgoingMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
+    messages = carryingTrace(messages);
     const params: unknown[] = [];
     const rows = messages.map((m, i) => {
       params.push(m.topic, m.key, JSON.stringify(m.value), m.headers ? JSON.stringify(m.headers) : null);
@@ -113,6 +115,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     from: string,
     firstParam: number,
   ): { sql: string; params: unknown[] } {
+    messages = carryingTrace(messages);
     const [topic, key, value, headers] = [0, 1, 2, 3].map((i) => `$${firstParam + i}`);
     return {
       sql: `INSERT INTO "${this.schema}".outbox (id, topic, key, value, headers)
@@ -138,7 +141,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   async publish(ids: string[], messages?: OutgoingMessage[]): Promise<void> {
     if (ids.length === 0) return;
     this.touch();
-    if (messages) this.hold(ids, messages);
+    if (messages) this.hold(ids, carryingTrace(messages));
     const known = ids.map((id) => this.held.get(id)?.message);
     if (known.every((m): m is SerializedMessage => m !== undefined) && (await this.noStaleRows())) {
       // The check may have drained them itself, stale rows first.
@@ -346,4 +349,13 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       this.recent = new Set();
     }
   }
+}
+
+/**
+ * The messages with the writer's trace context in their headers (W3C traceparent), so that a row the relay publishes
+ * long after the request still continues its trace. The same array when tracing is off.
+ */
+function carryingTrace(messages: OutgoingMessage[]): OutgoingMessage[] {
+  if (!tracing.enabled) return messages;
+  return messages.map((m) => ({ ...m, headers: withTraceHeaders(m.headers) }));
 }

@@ -4,3 +4,6 @@ export * from './http-metrics';
 export * from './observability.options';
 export * from './observability.module';
 export * from './metrics.controller';
+export * from './tracing';
+export * from './tracing-config';
+export * from './http-tracing';

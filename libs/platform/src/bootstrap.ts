@@ -9,6 +9,7 @@ import { topicsOf } from '@hub/kafka/kafka-access';
 import { KafkaCredentials, kafkaConnectionConfig, kafkaLogCreator, KafkaTls } from '@hub/kafka/kafka-client';
 import { TopicAdmin } from '@hub/kafka/topic-admin';
 import { observeHttpRequests } from '@hub/observability/http-metrics';
+import { traceHttpRequests } from '@hub/observability/http-tracing';
 import { HubExceptionFilter } from './http-error.filter';
 import { jsonBodyMiddleware, TextBodyType } from './http-body';
 import { hubValidationPipe } from './validation.pipe';
@@ -45,6 +46,8 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   app.disable('x-powered-by');
   app.use(observeHttpRequests);
   app.use(...jsonBodyMiddleware(options.textBodyTypes));
+  // After the body parsers: their stream callbacks would run outside the request's span.
+  app.use(traceHttpRequests);
   app.useGlobalPipes(hubValidationPipe());
   app.useGlobalFilters(new HubExceptionFilter());
   app.enableShutdownHooks();

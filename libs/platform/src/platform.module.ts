@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { traceLogFields } from '@hub/observability/tracing';
 import { HealthController } from './health.controller';
 
 /** Polled by orchestrators and scrapers every few seconds: not worth a log line each. */
@@ -26,6 +27,8 @@ export class PlatformModule {
             autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             customProps: () => ({ service: options.serviceName }),
+            // trace_id and span_id on every line written inside a span (tracing on).
+            mixin: traceLogFields,
           },
         }),
       ],

@@ -2,6 +2,7 @@ import { DataSourceOptions } from 'typeorm';
 import { HubService } from '@hub/contracts/topics';
 import { MigrationCommand, provisionRuntimeRole, runMigrationCommand } from '@hub/database/migrate';
 import { provisionKafka } from '@hub/kafka/kafka-provisioning';
+import { startTracing } from '@hub/observability/tracing';
 import { HubBaseConfig } from './base.config';
 
 export interface ServiceMain<C extends HubBaseConfig> {
@@ -36,6 +37,8 @@ export function runServiceMain<C extends HubBaseConfig>(main: ServiceMain<C>, ar
     }
     if (command !== 'serve')
       throw new Error(`unknown command "${command}" (expected serve, migrate or migrate:revert)`);
+    // Before the app is built, so that every span and log line of the service is in the provider's hands.
+    startTracing(main.service);
     await main.serve(config);
   };
   run().then(

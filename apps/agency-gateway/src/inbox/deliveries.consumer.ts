@@ -3,6 +3,7 @@ import { AlertDeliveredMessage, AlertRoutedMessage, MatchNoticeMessage } from '@
 import { Topic } from '@hub/contracts/topics';
 import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { InboxService } from './inbox.service';
+import { traced } from '@hub/observability/tracing';
 
 /**
  * Routed versions land in the inboxes a batch per statement (InboxService.store), fanned out to their recipients. A consumer group of its own: the service's Nest consumer
@@ -32,21 +33,21 @@ export class DeliveriesConsumer implements OnApplicationBootstrap {
       messageClass: AlertRoutedMessage,
       maxBatch: DELIVERIES_BATCH_MAX,
       partitionsConsumedConcurrently: 3,
-      handle: (routed) => this.inbox.storeRouted(routed),
+      handle: (routed) => traced('store inbox deliveries', () => this.inbox.storeRouted(routed)),
     });
     await this.consumers.start({
       groupId: LEGACY_DELIVERIES_CONSUMER_GROUP,
       topics: [Topic.AlertsDelivered],
       messageClass: AlertDeliveredMessage,
       maxBatch: DELIVERIES_BATCH_MAX,
-      handle: (deliveries) => this.inbox.storeLegacy(deliveries),
+      handle: (deliveries) => traced('store inbox deliveries', () => this.inbox.storeLegacy(deliveries)),
     });
     await this.consumers.start({
       groupId: MATCH_NOTICES_CONSUMER_GROUP,
       topics: [Topic.MatchNotices],
       messageClass: MatchNoticeMessage,
       maxBatch: DELIVERIES_BATCH_MAX,
-      handle: (notices) => this.inbox.storeNotices(notices),
+      handle: (notices) => traced('store match notices', () => this.inbox.storeNotices(notices)),
     });
   }
 }

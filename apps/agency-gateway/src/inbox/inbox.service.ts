@@ -10,6 +10,7 @@ import { InboxNotifier, InboxTail } from './inbox.notifier';
 import { firstOfEach, InboxEntry, legacyEntry, noticeEntry, routedEntries } from './inbox-entries';
 import { STORE_SQL, storeParams, StoredRow } from './inbox-store.sql';
 import { RecentIds } from './recent-ids';
+import { traceEvent } from '@hub/observability/tracing';
 
 /** How many acknowledged delivery facts each generation of InboxService.announced holds (two: ~10 MB at most). */
 const ANNOUNCED_PER_GENERATION = 50_000;
@@ -72,6 +73,7 @@ export class InboxService {
       else seqOf.set(row.delivery_id, Number(row.seq));
     }
     this.notifier.committed(tails);
+    traceEvent('inbox streams woken', { recipients: tails.length });
     const unannounced = deliveries.filter((delivery) => !this.announced.has(delivery.deliveryId.toLowerCase()));
     await this.audit.publish(
       unannounced.map((delivery) => {

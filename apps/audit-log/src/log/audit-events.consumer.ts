@@ -4,6 +4,7 @@ import { AUDIT_TOPICS, producerOfAuditTopic } from '@hub/contracts/topics';
 import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { AuditConfig } from '../audit.config';
 import { AuditLogAppender } from './audit-log.appender';
+import { traced } from '@hub/observability/tracing';
 
 /**
  * Its own consumer group (not the service's Nest consumer, which replicates credentials): a group's members must
@@ -32,7 +33,9 @@ export class AuditEventsConsumer implements OnApplicationBootstrap {
         // Who wrote the events is the topic's owner: only that service's principal may write it (KAFKA_ACCESS).
         const producer = producerOfAuditTopic(topic);
         if (producer === undefined) throw new Error(`audit events consumed from ${topic}, which is not an audit topic`);
-        await this.appender.appendAll(events, producer, heartbeat);
+        await traced('append audit events', () => this.appender.appendAll(events, producer, heartbeat), {
+          'messaging.batch.message_count': events.length,
+        });
       },
     });
   }

@@ -4,6 +4,7 @@ import { Topic } from '@hub/contracts/topics';
 import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { CorrelationService } from '../correlation/correlation.service';
 import { RoutingService } from './routing.service';
+import { traced } from '@hub/observability/tracing';
 
 /**
  * Submissions are routed many per transaction. A consumer group of its own, since the service's Nest consumer
@@ -28,11 +29,12 @@ export class SubmissionsConsumer implements OnApplicationBootstrap {
       maxBatch: ROUTING_BATCH_MAX,
       partitionsConsumedConcurrently: 3,
       handle: async (messages, { heartbeat }) => {
-        await this.routing.routeAll(messages, heartbeat);
+        const count = { 'messaging.batch.message_count': messages.length };
+        await traced('route alerts', () => this.routing.routeAll(messages, heartbeat), count);
         // After routing has committed: who now holds each version decides what each owner may be told about a
         // match. Separate transactions, so a correlation failure can never hold back a delivery; both steps are
         // idempotent, so a retry re-runs routing harmlessly.
-        await this.correlation.indexAll(messages);
+        await traced('correlate alerts', () => this.correlation.indexAll(messages), count);
       },
     });
   }
