@@ -40,3 +40,22 @@ export function setStatus(kind: string, text: string): void {
   status.className = kind;
   status.textContent = text;
 }
+
+/**
+ * The sign-in form both pages share (#signin-form, #signin-key, #signin-error, #signout): the key is taken from the
+ * field, which is emptied at once; an empty field says `enterKey` instead.
+ */
+export function wireSignIn(signIn: (key: string) => Promise<void>, signOut: () => void, enterKey: string): void {
+  byId('signin-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = byId<HTMLInputElement>('signin-key');
+    const key = input.value.trim();
+    if (!key) {
+      byId('signin-error').textContent = enterKey;
+      return;
+    }
+    input.value = '';
+    void signIn(key);
+  });
+  byId('signout').addEventListener('click', signOut);
+}

@@ -4,7 +4,7 @@
  * is written with textContent, never as HTML. Bundled by esbuild into console.js (tools/lib/web-pages.ts), which the
  * gateway serves inline under a hashed Content-Security-Policy (libs/platform/src/web-page.ts).
  */
-import { all, byId, setStatus, SignedOut, translateStatic, wireLanguageSwitch } from '@hub/web';
+import { all, byId, setStatus, SignedOut, translateStatic, wireLanguageSwitch, wireSignIn } from '@hub/web';
 import { wireAlertForm } from './alert-form';
 import { fillChoices } from './choices';
 import { showPane } from './detail';
@@ -80,18 +80,7 @@ function localise(): void {
 
 localise();
 session.signOut = signOut;
-byId('signin-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const input = byId<HTMLInputElement>('signin-key');
-  const key = input.value.trim();
-  if (!key) {
-    byId('signin-error').textContent = TEXT.signIn.enterKey;
-    return;
-  }
-  input.value = '';
-  void signIn(key);
-});
-byId('signout').addEventListener('click', () => signOut(''));
+wireSignIn(signIn, () => signOut(''), TEXT.signIn.enterKey);
 wireTabs();
 wireInbox();
 wireRecipientActions();

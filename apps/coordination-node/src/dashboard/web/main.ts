@@ -4,7 +4,7 @@
  * HTML. Bundled by esbuild into dashboard.js (tools/lib/web-pages.ts), which the node serves inline under a hashed
  * Content-Security-Policy (libs/platform/src/web-page.ts).
  */
-import { all, byId, setStatus, translateStatic, wireLanguageSwitch } from '@hub/web';
+import { all, byId, setStatus, translateStatic, wireLanguageSwitch, wireSignIn } from '@hub/web';
 import { refreshCorrelations } from './correlations';
 import { scheduleRender, startFeed, stopFeed } from './feed';
 import { api, session } from './session';
@@ -59,18 +59,7 @@ function signOut(message: string): void {
 translateStatic(TEXT.html, VOCAB);
 wireLanguageSwitch(byId<HTMLSelectElement>('language'));
 session.signOut = signOut;
-byId('signin-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const input = byId<HTMLInputElement>('signin-key');
-  const key = input.value.trim();
-  if (!key) {
-    byId('signin-error').textContent = TEXT.signIn.enterKey;
-    return;
-  }
-  input.value = '';
-  void signIn(key);
-});
-byId('signout').addEventListener('click', () => signOut(''));
+wireSignIn(signIn, () => signOut(''), TEXT.signIn.enterKey);
 for (const box of all('#filters input')) box.addEventListener('change', scheduleRender);
 
 const saved = sessionStorage.getItem(KEY_STORAGE);
