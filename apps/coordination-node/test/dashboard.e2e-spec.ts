@@ -120,7 +120,9 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     // Counters and the chase list follow the feed.
     await page.locator('#by-country-body tr[data-key="KZ"]').waitFor();
     await page.locator('#by-category-body tr[data-key="suspicious-shipment"]').waitFor();
-    await expectEventually(async () => Number(await page.textContent('#tile-unacked')) > 0, {
+    // The tile is formatted for the page's locale (1,234 in English, 1 234 in Russian): compare its digits.
+    const tileCount = async (id: string) => Number(((await page.textContent(id)) ?? '').replace(/\D/g, ''));
+    await expectEventually(async () => (await tileCount('#tile-unacked')) > 0, {
       timeoutMs: UI_TIMEOUT_MS,
       description: 'unacknowledged count',
     });
