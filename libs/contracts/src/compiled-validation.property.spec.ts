@@ -231,12 +231,25 @@ const text = (max: number): fc.Arbitrary<string> =>
     fc.string({ minLength: 1, maxLength: 30 }),
   );
 
-/** Free-form audit details. Keys that class-transformer treated specially are asserted apart (see above). */
-const details: fc.Arbitrary<Json> = fc.dictionary(
-  fc.string({ maxLength: 8 }).filter((key) => !(key in {})),
-  fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
-  { maxKeys: 5 },
-);
+/**
+ * Free-form audit details, at any depth. Keys that class-transformer treated specially (`__proto__`, `constructor`,
+ * `toString`...) are asserted apart (see above), so no valid document carries one, however deep: fc.jsonValue would
+ * produce an own `__proto__` key now and then.
+ */
+const plainKey = fc.string({ maxLength: 8 }).filter((key) => !(key in {}));
+const { details } = fc.letrec<{ details: Json; value: Json }>((tie) => ({
+  details: fc.dictionary(plainKey, tie('value'), { maxKeys: 5 }),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.string({ maxLength: 12 }),
+    fc.array(tie('value'), { maxLength: 3 }),
+    tie('details'),
+  ),
+}));
 
 const record = (fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> =>
   fc.record(fields).map((value) => withoutUndefined(value as Record<string, unknown>));
