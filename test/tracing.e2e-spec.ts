@@ -102,12 +102,20 @@ it('continues the traceparent of POST /v1/alerts through the node, back to the g
   await awaitDeliveries(recipient.key, submitted.body.alertId, (entries) => entries.length >= 1);
 
   const ofTrace = () => received.filter((span) => span.traceId === traceId);
-  const hasConsumerSpan = (service: string) =>
-    ofTrace().some((span) => span.service === service && span.kind === CONSUMER);
-  await expectEventually(() => APPS.every(hasConsumerSpan), {
-    timeoutMs: 30_000,
-    description: `consumer spans of trace ${traceId} from ${APPS.join(', ')}`,
-  });
+  const consumedTopics = (service: string) =>
+    ofTrace()
+      .filter((span) => span.service === service && span.kind === CONSUMER)
+      .map((span) => span.attributes['messaging.destination.name']);
+  // Spans are exported in batches, each service on its own schedule: wait for every hop asserted below.
+  const expectedHops: Record<AppName, string[]> = {
+    'coordination-node': [Topic.AlertsSubmitted],
+    'agency-gateway': [Topic.AlertsRouted],
+    'audit-log': [Topic.AuditEventsFromGateway, Topic.AuditEventsFromCoordination],
+  };
+  await expectEventually(
+    () => APPS.every((app) => expectedHops[app].every((topic) => consumedTopics(app).includes(topic))),
+    { timeoutMs: 60_000, description: `consumer spans of trace ${traceId}: ${JSON.stringify(expectedHops)}` },
+  );
 
   const spans = ofTrace();
   // The gateway's request span continues the caller's span.

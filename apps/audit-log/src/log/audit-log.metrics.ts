@@ -76,7 +76,7 @@ export class AuditLogReadings {
       const [row]: { treeSize: string | null; headSignedAt: string | null; checkpointAge: number | null }[] =
         await dataSource.query(
           `SELECT h.tree_size::text AS "treeSize", h.signed_at AS "headSignedAt",
-                  (SELECT extract(epoch FROM now() - issued_at)::float8 FROM audit.checkpoints ORDER BY id DESC LIMIT 1)
+                  (SELECT extract(epoch FROM now() - signed_at::timestamptz)::float8 FROM audit.checkpoints ORDER BY id DESC LIMIT 1)
                     AS "checkpointAge"
            FROM (SELECT 1) AS one
            LEFT JOIN LATERAL (SELECT tree_size, signed_at FROM audit.tree_heads ORDER BY tree_size DESC LIMIT 1) AS h ON true`,
