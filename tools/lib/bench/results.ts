@@ -2,6 +2,7 @@
  * What a run measures, phase by phase: the shapes of bench-results/<timestamp>.json, as the report
  * (report.ts) and BENCHMARKS.md read them. Every figure is filled in by the phase that measures it.
  */
+import type { ComparisonSummary, VariantRun } from './compare';
 import type { BenchOptions } from '../bench';
 import type { LatencySummary, PhaseResources } from './metrics';
 import type { ProfileSummary } from './profile-summary';
@@ -261,4 +262,6 @@ export interface BenchResults {
   finishedAt?: string;
   goals?: Goal[];
   ratios?: Ratios | null;
+  /** `--compare`: each variant's runs and their medians. */
+  comparison?: { runs: VariantRun[]; summary: ComparisonSummary };
 }

@@ -26,7 +26,7 @@ interface KafkaModule {
 }
 
 /** Loads a package the way the service's main script would. */
-function servicePackage<T>(name: string): T {
+export function servicePackage<T>(name: string): T {
   const main = process.argv[1] ? path.resolve(process.argv[1]) : path.join(process.cwd(), 'index.js');
   return createRequire(main)(name) as T;
 }
