@@ -318,7 +318,12 @@ async function startEnvironment(
   const sampler = new ResourceSampler(processIds(kafka, hub), { groups: backendGroups(pg, hub.databaseName) });
   sampler.start();
   onSampler(sampler);
-  const diagnostics = new Diagnostics({ brokers: kafka.brokers, pg, database: hub.databaseName });
+  const diagnostics = new Diagnostics({
+    brokers: kafka.brokers,
+    pg,
+    database: hub.databaseName,
+    counters: hub.counters,
+  });
   await diagnostics.start();
   cleanup.add('diagnostics', () => diagnostics.stop());
   const stages = new StageObserver({ brokers: kafka.brokers });

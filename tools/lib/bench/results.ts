@@ -48,6 +48,19 @@ export interface WorkPerAlert {
   kafkaMessages: Record<string, number>;
   databaseTransactions: number;
   rowsWrittenByTable: Record<string, number>;
+  /** pg_stat_wal per alert: records, bytes, write and fsync calls. */
+  walPerAlert?: { records: number; bytes: number; writes: number; syncs: number } | null;
+  /** Per service, per alert (consumer batches: counts over the phase, by topic and size bucket). */
+  services?: Record<
+    string,
+    {
+      sqlStatements: number;
+      commits: number;
+      produceCalls: number;
+      kafkaRequests: Record<string, number>;
+      consumerBatches: Record<string, { batches: number; bySize: Record<string, number> }>;
+    }
+  > | null;
   note: string;
 }
 
