@@ -28,6 +28,18 @@ import { auditProbe } from './bench/audit';
 import { runAuditScale } from './bench/audit-scale';
 import { runAuditViaServices } from './bench/audit-services';
 import { runBaseline } from './bench/baseline';
+import {
+  Companion,
+  COMPARISONS,
+  Comparison,
+  comparisonVariants,
+  renderComparison,
+  summariseComparison,
+  plaintextCheck,
+  Variant,
+  VariantRun,
+  variantRun,
+} from './bench/compare';
 import { Diagnostics, StageObserver } from './bench/diagnostics';
 import { brokerFacts, checkPorts, databaseNameFor, postgresSettings, startBroker, startHub } from './bench/environment';
 import { runExchange } from './bench/exchange';
@@ -69,6 +81,9 @@ export interface BenchOptions {
   keep: boolean;
   portBase: number;
   brokers: number;
+  /** `--compare tls|observability`: the two variants instead of a normal run (compare.ts). */
+  compare: Comparison | null;
+  compareRounds: number;
 }
 
 type NumericOption =
@@ -82,7 +97,8 @@ type NumericOption =
   | 'auditAppendBudget'
   | 'waitQuiet'
   | 'portBase'
-  | 'brokers';
+  | 'brokers'
+  | 'compareRounds';
 
 const NUMERIC: Readonly<Record<string, NumericOption>> = {
   '--agencies': 'agencies',
@@ -96,6 +112,7 @@ const NUMERIC: Readonly<Record<string, NumericOption>> = {
   '--wait-quiet': 'waitQuiet',
   '--port-base': 'portBase',
   '--brokers': 'brokers',
+  '--compare-rounds': 'compareRounds',
 };
 
 const USAGE =
@@ -105,7 +122,8 @@ const USAGE =
   '                 [--port-base 23000 (services on base..base+2, broker on base+6092/6093, database hub_bench_<base>)]\n' +
   '                 [--brokers 1 (or 3: a 3-node KRaft cluster, replication factor 3, min.insync.replicas 2)]\n' +
   '                 [--cost-alerts 60 (per batch of the cost table; 0 skips it)]\n' +
-  '                 [--audit-via-services (the log written by the audit-log service from its Kafka topics) [--audit-append-budget 600 (s)]]\n';
+  '                 [--audit-via-services (the log written by the audit-log service from its Kafka topics) [--audit-append-budget 600 (s)]]\n' +
+  '                 [--compare tls|observability [--compare-rounds 2] (what TLS, or metrics + tracing, cost: both variants, alternating)]\n';
 
 /** The options of a run; undefined after printing the usage (--help). */
 export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
@@ -127,6 +145,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     keep: false,
     portBase: 23000,
     brokers: 1,
+    compare: null,
+    compareRounds: 2,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -146,12 +166,20 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     else if (flag === '--audit-via-services') options.auditViaServices = true;
     else if (flag === '--keep') options.keep = true;
     else if (flag === '--profile') options.profile = value().split(',').filter(Boolean) as AppName[];
-    else if (flag === '--help' || flag === '-h') {
+    else if (flag === '--compare') {
+      const comparison = value();
+      if (!COMPARISONS.includes(comparison as Comparison))
+        throw new Error(`--compare is one of ${COMPARISONS.join(', ')}, not "${comparison}"`);
+      options.compare = comparison as Comparison;
+    } else if (flag === '--help' || flag === '-h') {
       process.stdout.write(USAGE);
       return undefined;
     } else throw new Error(`unknown option ${argv[i]} (see --help)`);
   }
   if (options.brokers !== 1 && options.brokers !== 3) throw new Error('--brokers is 1 or 3');
+  if (options.compare && options.brokers !== 1)
+    throw new Error('--compare runs on the single bench broker (--brokers 1)');
+  if (options.compare && options.compareRounds < 1) throw new Error('--compare-rounds must be at least 1');
   if (options.agencies < 2) throw new Error('--agencies must be at least 2 (every alert needs recipients)');
   if (options.rate <= 0 || options.duration <= 0 || options.concurrency < 1)
     throw new Error('--rate, --duration and --concurrency must be positive');
@@ -238,14 +266,23 @@ async function startEnvironment(
   results: BenchResults,
   cleanup: CleanupRegistry,
   onSampler: (sampler: BenchEnvironment['sampler']) => void,
+  variant: { plaintextListener: boolean; serviceEnv: (plaintext?: string[]) => Record<string, string> } | null = null,
 ): Promise<BenchEnvironment> {
   await checkPorts(options.portBase);
-  const kafka = await startBroker({ cleanup, portBase: options.portBase, brokers: options.brokers });
+  const kafka = await startBroker({
+    cleanup,
+    portBase: options.portBase,
+    brokers: options.brokers,
+    plaintext: variant?.plaintextListener ?? false,
+  });
+  const serviceEnv = variant ? variant.serviceEnv(kafka.plaintextBrokers) : null;
 
   if (!options.skipBaseline) {
     // Before the hub starts, so that the raw figures are taken on an idle broker.
     results.baseline = await runBaseline({
       brokers: kafka.brokers,
+      // The plaintext variant of `--compare tls`: the raw kafkajs figures without TLS too.
+      plaintextBrokers: serviceEnv?.BENCH_KAFKA_PLAINTEXT_BROKERS?.split(','),
       seconds: Math.min(10, options.duration),
       rate: options.rate,
       log,
@@ -261,6 +298,7 @@ async function startEnvironment(
     portBase: options.portBase,
     profileApps: options.profile,
     profileDir,
+    serviceEnv,
   });
   // A small pool: the samplers, the audit probe and the drain checks query concurrently.
   const pg = new Pool({ connectionString: hub.databaseUrl, application_name: 'bench-observer', max: 3 });
@@ -280,7 +318,12 @@ async function startEnvironment(
   const sampler = new ResourceSampler(processIds(kafka, hub), { groups: backendGroups(pg, hub.databaseName) });
   sampler.start();
   onSampler(sampler);
-  const diagnostics = new Diagnostics({ brokers: kafka.brokers, pg, database: hub.databaseName });
+  const diagnostics = new Diagnostics({
+    brokers: kafka.brokers,
+    pg,
+    database: hub.databaseName,
+    counters: hub.counters,
+  });
   await diagnostics.start();
   cleanup.add('diagnostics', () => diagnostics.stop());
   const stages = new StageObserver({ brokers: kafka.brokers });
@@ -378,6 +421,78 @@ async function runPhases(
   }
 }
 
+/** `--compare`: both variants, alternating A B / B A by round, each on a fresh broker and database (compare.ts). */
+async function runComparison(
+  options: BenchOptions,
+  comparison: Comparison,
+  results: BenchResults,
+  stamp: string,
+  cleanup: CleanupRegistry,
+): Promise<void> {
+  const variants = comparisonVariants(comparison);
+  const runs: VariantRun[] = [];
+  for (let round = 1; round <= options.compareRounds; round++) {
+    for (const variant of round % 2 ? variants : [variants[1], variants[0]]) {
+      log(`--compare ${comparison}, round ${round} of ${options.compareRounds}: ${variant.name}`);
+      // The phases alone: no cost batches, profiles or audit section, which the comparison does not need.
+      const variantOptions: BenchOptions = {
+        ...options,
+        costAlerts: 0,
+        skipAudit: true,
+        profile: [],
+        skipBaseline: options.skipBaseline || !variant.baseline,
+      };
+      runs.push(await runVariant(variant, round, variantOptions, results, stamp, cleanup));
+      const last = runs[runs.length - 1];
+      if (last.error) log(`variant failed: ${last.error.split('\n')[0]}`);
+    }
+  }
+  results.comparison = {
+    runs,
+    summary: summariseComparison(comparison, [variants[0].name, variants[1].name], runs),
+  };
+}
+
+/** One variant in an environment of its own, stopped before the next one starts. */
+async function runVariant(
+  variant: Variant,
+  round: number,
+  options: BenchOptions,
+  results: BenchResults,
+  stamp: string,
+  outer: CleanupRegistry,
+): Promise<VariantRun> {
+  const cleanup = cleanupRegistry((line) => process.stderr.write(`[bench] ${line}\n`));
+  outer.add(`variant ${variant.name}`, () => cleanup.run());
+  const scratch: BenchResults = { ...results, machine: { ...results.machine } };
+  delete scratch.baseline;
+  delete scratch.endToEnd;
+  let metricsUrls: string[] = [];
+  let companion: Companion | null = null;
+  let sampler: BenchEnvironment['sampler'] | null = null;
+  try {
+    companion = variant.companion ? await variant.companion(() => metricsUrls) : null;
+    const environment = await startEnvironment(options, stamp, scratch, cleanup, (started) => (sampler = started), {
+      plaintextListener: variant.plaintextListener,
+      serviceEnv: (plaintext) => ({ ...variant.serviceEnv(plaintext), ...(companion ? companion.env : {}) }),
+    });
+    metricsUrls = Object.values(environment.hub.urls).map((url) => `${url}/metrics`);
+    await runPhases(options, environment, scratch, cleanup, Date.now() + 3600000);
+    const wrong = plaintextCheck(variant, environment.kafka.plaintextBrokers);
+    if (wrong) throw new Error(wrong);
+  } catch (error) {
+    scratch.error = (error as Error).stack || (error as Error).message;
+  } finally {
+    (sampler as BenchEnvironment['sampler'] | null)?.stop();
+    metricsUrls = []; // no scrapes of services that are stopping
+    await cleanup.run();
+    await companion?.stop();
+  }
+  // The machine facts the first environment found (PostgreSQL and broker settings) stand for the run.
+  results.machine = { ...scratch.machine, ...results.machine };
+  return variantRun(variant.name, round, scratch, companion ? companion.counts() : null);
+}
+
 /**
  * Waits for the profiles and counters the services write at the end of the saturation phase, and summarises
  * them; statement and message counts are divided by the alerts accepted in that phase.
@@ -436,6 +551,10 @@ function writeReport(results: BenchResults, resultsFile: string): void {
   results.ratios = ratios(results);
   fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${renderTable(results)}\n`);
+  if (results.comparison)
+    process.stdout.write(
+      `${renderComparison(results.comparison.summary, results.comparison.runs, results.options.rate).join('\n')}\n`,
+    );
 }
 
 /** After the services have stopped: the bench database is large (1M audit entries) and of no further use. */
@@ -482,7 +601,10 @@ export async function runBenchmark(argv: string[]): Promise<BenchResults | undef
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // Through the services, the audit section may take its append budget and two rounds of verify and export more.
-  const runLimitMs = RUN_LIMIT_MS + (options.auditViaServices ? (options.auditAppendBudget + 600) * 1000 : 0);
+  const runLimitMs = options.compare
+    ? // Each variant: a broker, the hub, warm-up, both phases and their drains (about 2-3 minutes on 2 cores).
+      (options.compareRounds * 2 * (5 * 60 + options.duration * 8) + 120) * 1000
+    : RUN_LIMIT_MS + (options.auditViaServices ? (options.auditAppendBudget + 600) * 1000 : 0);
   const watchdog = setTimeout(() => {
     process.stderr.write(`[bench] the run exceeded ${Math.round(runLimitMs / 60000)} minutes: stopping\n`);
     onSignal('timeout');
@@ -496,8 +618,11 @@ export async function runBenchmark(argv: string[]): Promise<BenchResults | undef
     log(
       `options: ${JSON.stringify(options)}; load average ${loadAverageStart.join(' ')}${jestRunningAtStart ? ' — jest is running: numbers will be noisy' : ''}`,
     );
-    const environment = await startEnvironment(options, stamp, results, cleanup, (started) => (sampler = started));
-    await runPhases(options, environment, results, cleanup, runStartedAt + runLimitMs - 90000);
+    if (options.compare) await runComparison(options, options.compare, results, stamp, cleanup);
+    else {
+      const environment = await startEnvironment(options, stamp, results, cleanup, (started) => (sampler = started));
+      await runPhases(options, environment, results, cleanup, runStartedAt + runLimitMs - 90000);
+    }
   } catch (error) {
     failure = error as Error;
     results.error = failure.stack || failure.message;

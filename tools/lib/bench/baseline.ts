@@ -135,11 +135,14 @@ async function latencyAtRate(
 /** Raw Kafka on the bench broker: batched and single-send throughput, then latency at `rate`. */
 export async function runBaseline({
   brokers,
+  plaintextBrokers,
   seconds = 10,
   rate = 200,
   log,
 }: {
   brokers: string[];
+  /** The same broker's SASL_PLAINTEXT listener (`--compare tls`): the figures without TLS. */
+  plaintextBrokers?: string[];
   seconds?: number;
   rate?: number;
   log: (line: string) => void;
@@ -147,6 +150,7 @@ export async function runBaseline({
   const kafka = new Kafka({
     clientId: 'bench-baseline',
     ...kafkaClientConfig(brokers),
+    ...(plaintextBrokers ? { brokers: plaintextBrokers, ssl: undefined } : {}),
     logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();

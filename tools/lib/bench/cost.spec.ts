@@ -8,6 +8,8 @@ const counts = (statements: number, commits: number, produceCalls: number, messa
   produceCalls,
   messages,
   messagesByTopic: {},
+  kafkaRequests: {},
+  batchSizes: {},
 });
 
 const before: CostSnapshot = {

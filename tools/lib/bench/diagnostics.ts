@@ -10,6 +10,8 @@ import type { Pool } from 'pg';
 import { AUDIT_TOPICS, Topic } from '@hub/contracts/topics';
 import { kafkaClientConfig } from '@hub/testing/local-hub';
 import { summarize } from './metrics';
+import type { ServiceCounters } from './environment';
+import type { SendCounts } from './preload/count-preload';
 import type { ConsumerLag, PhaseObservations, StageLatencies, WorkPerAlert } from './results';
 
 /**
@@ -33,6 +35,10 @@ export interface WorkCounters {
   commits: number;
   rollbacks: number;
   tables: Record<string, { inserted: number; updated: number; deleted: number }>;
+  /** pg_stat_wal: the whole server's WAL (the bench's databases are the only busy ones on a quiet machine). */
+  wal: { records: number; bytes: number; writes: number; syncs: number } | null;
+  /** What each service sent and consumed (count-preload.ts), when the hub runs with it. */
+  services: Record<string, SendCounts> | null;
 }
 
 interface ObservedPhase {
@@ -56,10 +62,23 @@ export class Diagnostics {
   private existingTopics = new Set<string>();
   private groupCache: { at: number; map: Map<string, Set<string>> } | undefined;
 
-  constructor({ brokers, pg, database = 'hub_bench' }: { brokers: string[]; pg: Pool; database?: string }) {
+  private readonly counters: ServiceCounters | null;
+
+  constructor({
+    brokers,
+    pg,
+    database = 'hub_bench',
+    counters = null,
+  }: {
+    brokers: string[];
+    pg: Pool;
+    database?: string;
+    counters?: ServiceCounters | null;
+  }) {
     this.brokers = brokers;
     this.pg = pg;
     this.database = database;
+    this.counters = counters;
   }
 
   private get kafkaAdmin(): Admin {
@@ -232,7 +251,24 @@ export class Diagnostics {
     ).rows) {
       tables[row.t] = { inserted: Number(row.ins), updated: Number(row.upd), deleted: Number(row.del) };
     }
-    return { topics, commits: Number(db.commits), rollbacks: Number(db.rollbacks), tables };
+    const walRow = (
+      await this.pg
+        .query<{ records: string; bytes: string; writes: string; syncs: string }>(
+          `SELECT wal_records::bigint AS records, wal_bytes::bigint AS bytes, wal_write::bigint AS writes, wal_sync::bigint AS syncs FROM pg_stat_wal`,
+        )
+        .catch(() => ({ rows: [] }))
+    ) // before PostgreSQL 14
+    .rows[0];
+    const wal = walRow
+      ? {
+          records: Number(walRow.records),
+          bytes: Number(walRow.bytes),
+          writes: Number(walRow.writes),
+          syncs: Number(walRow.syncs),
+        }
+      : null;
+    const services = this.counters ? await this.counters.snapshot().catch(() => null) : null;
+    return { topics, commits: Number(db.commits), rollbacks: Number(db.rollbacks), tables, wal, services };
   }
 
   /** Per accepted alert: Kafka messages per topic, database transactions, rows written per table (top ones). */
@@ -282,12 +318,63 @@ export function workPerAlert(
     if (written > 0) rows.push([table, per(written, 0)]);
   }
   rows.sort((a, b) => b[1] - a[1]);
+  const wal =
+    before.wal && after.wal
+      ? {
+          records: per(after.wal.records, before.wal.records),
+          bytes: per(after.wal.bytes, before.wal.bytes),
+          writes: per(after.wal.writes, before.wal.writes),
+          syncs: per(after.wal.syncs, before.wal.syncs),
+        }
+      : null;
   return {
     kafkaMessages,
     databaseTransactions: per(after.commits + after.rollbacks, before.commits + before.rollbacks),
     rowsWrittenByTable: Object.fromEntries(rows.slice(0, 15)),
-    note: 'counted from topic end offsets and pg_stat_database / pg_stat_user_tables (statistics are flushed by PostgreSQL with a delay of up to ~1 s)',
+    walPerAlert: wal,
+    services: before.services && after.services ? serviceWork(before.services, after.services, alerts) : null,
+    note: 'counted from topic end offsets, pg_stat_database / pg_stat_user_tables / pg_stat_wal (statistics are flushed by PostgreSQL with a delay of up to ~1 s) and inside each service (count-preload.ts: statements, COMMITs, produce calls, kafkajs requests by API, consumer batches)',
   };
+}
+
+/** Per service: statements, COMMITs, produce calls and Kafka requests by API per alert; consumer batches by topic. */
+export function serviceWork(
+  before: Record<string, SendCounts>,
+  after: Record<string, SendCounts>,
+  alerts: number,
+): NonNullable<WorkPerAlert['services']> {
+  const per = (a: number, b: number) => Math.round(((a - b) / alerts) * 100) / 100;
+  const result: NonNullable<WorkPerAlert['services']> = {};
+  for (const [app, now] of Object.entries(after)) {
+    const was = before[app];
+    if (!was) continue;
+    const requests: Record<string, number> = {};
+    for (const [api, count] of Object.entries(now.kafkaRequests ?? {})) {
+      const value = per(count, was.kafkaRequests?.[api] ?? 0);
+      if (value > 0) requests[api] = value;
+    }
+    const batches: Record<string, { batches: number; bySize: Record<string, number> }> = {};
+    for (const [topic, buckets] of Object.entries(now.batchSizes ?? {})) {
+      const bySize: Record<string, number> = {};
+      let total = 0;
+      for (const [bucket, count] of Object.entries(buckets)) {
+        const moved = count - (was.batchSizes?.[topic]?.[bucket] ?? 0);
+        if (moved > 0) {
+          bySize[bucket] = moved;
+          total += moved;
+        }
+      }
+      if (total > 0) batches[topic] = { batches: total, bySize };
+    }
+    result[app] = {
+      sqlStatements: per(now.statements, was.statements),
+      commits: per(now.commits, was.commits),
+      produceCalls: per(now.produceCalls, was.produceCalls),
+      kafkaRequests: requests,
+      consumerBatches: batches,
+    };
+  }
+  return result;
 }
 
 /**

@@ -81,6 +81,8 @@ export async function checkPorts(portBase = DEFAULT_PORT_BASE, { broker: withBro
 export interface BenchBroker {
   brokers: string[];
   pids: number[];
+  /** With `plaintext: true` (`--compare tls`): the same broker's SASL_PLAINTEXT listener on loopback. */
+  plaintextBrokers?: string[];
 }
 
 /**
@@ -92,18 +94,23 @@ export async function startBroker({
   cleanup,
   portBase = DEFAULT_PORT_BASE,
   brokers = 1,
+  plaintext = false,
 }: {
   cleanup: CleanupRegistry;
   portBase?: number;
   brokers?: number;
+  plaintext?: boolean;
 }): Promise<BenchBroker> {
   // This working copy's instance (.hub/kafka/bench); another base gets its own ports and data directory, so two
   // runs with different bases never stop each other's broker.
   Object.assign(
     INSTANCES.bench,
     brokerPortsFrom(portBase),
+    { plaintextPort: plaintext ? portBase + 6094 : undefined },
     portBase === DEFAULT_PORT_BASE ? {} : { dir: `${INSTANCES.bench.dir}-${portBase}` },
   );
+  if (plaintext && brokers !== 1)
+    throw new Error('a plaintext listener (--compare tls) is for the single bench broker');
   if (brokers === 3) {
     const cluster = await startKafkaCluster({
       dir: `${INSTANCES.bench.dir}-cluster`,
@@ -117,7 +124,8 @@ export async function startBroker({
   cleanup.add('broker bench', () => stopKafka('bench'));
   const kafka = await startKafka('bench', { fresh: true });
   const pid = Number(fs.readFileSync(path.join(INSTANCES.bench.dir, 'kafka.pid'), 'utf8'));
-  return { brokers: kafka.brokers, pids: [pid] };
+  const plaintextBrokers = plaintext ? [`127.0.0.1:${portBase + 6094}`] : undefined;
+  return { brokers: kafka.brokers, pids: [pid], plaintextBrokers };
 }
 
 /**
@@ -131,6 +139,7 @@ export async function startHub({
   portBase = DEFAULT_PORT_BASE,
   profileApps = [],
   profileDir = null,
+  serviceEnv = null,
 }: {
   cleanup: CleanupRegistry;
   log: (line: string) => void;
@@ -138,6 +147,8 @@ export async function startHub({
   portBase?: number;
   profileApps?: AppName[];
   profileDir?: string | null;
+  /** `--compare`: what one variant sets in every service (with variant-preload.ts, which reads its BENCH_* part). */
+  serviceEnv?: Record<string, string> | null;
 }) {
   const databaseName = databaseNameFor(portBase);
   const databaseUrl = databaseUrlFor(databaseName);
@@ -189,6 +200,10 @@ export async function startHub({
       BENCH_COUNT_DIR: countDir,
       BENCH_COUNT_NAME: app,
     };
+    if (serviceEnv) {
+      Object.assign(appEnv, serviceEnv);
+      appEnv.NODE_OPTIONS += ` --require ${preloads.variant}`;
+    }
     if (profileDir && profileApps.includes(app)) {
       appEnv.NODE_OPTIONS += ` --require ${preloads.profile}`;
       appEnv.BENCH_PROFILE_DIR = profileDir;

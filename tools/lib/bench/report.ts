@@ -280,6 +280,7 @@ export function renderTable(results: BenchResults): string {
       };
       row('busy PostgreSQL connections (average)', busiest(f.diagnostics), busiest(s.diagnostics));
     }
+    lines.push(...renderWork(f, s));
   } else lines.push(`END TO END — ${results.endToEndStatus || 'not run'}`);
 
   if (e && e.cost) lines.push(...renderCost(e.cost));
@@ -408,4 +409,56 @@ function auditRate(phase: ExchangePhaseResult): string {
   return 'entriesPerSecond' in phase.audit && phase.audit.entriesPerSecond !== undefined
     ? n(phase.audit.entriesPerSecond)
     : phase.audit.status;
+}
+
+/**
+ * Per alert in each phase (issue 22 asks for them at saturation): statements, COMMITs, produce calls and Kafka
+ * requests by API per service, WAL records and fsyncs, Kafka records per topic; consumer batches by size over the phase.
+ */
+export function renderWork(fixed: ExchangePhaseResult, saturation: ExchangePhaseResult): string[] {
+  const work = (p: ExchangePhaseResult) => p.diagnostics?.workPerAcceptedAlert ?? null;
+  const [f, s] = [work(fixed), work(saturation)];
+  if (!f && !s) return [];
+  const lines = [
+    '  PER ALERT (counted over each phase; fixed rate | saturation; consumer batches: size:count over the phase)',
+  ];
+  const row = (label: string, a: string, c: string) => lines.push(`  ${pad(label, 40)} ${pad(a, 30)} ${c}`);
+  const walOf = (w: typeof f) =>
+    w?.walPerAlert
+      ? `${n(w.walPerAlert.records)} rec, ${n(w.walPerAlert.syncs)} fsync, ${n(w.walPerAlert.bytes)} B`
+      : '–';
+  row('WAL (pg_stat_wal, whole server)', walOf(f), walOf(s));
+  row('database transactions', n(f?.databaseTransactions), n(s?.databaseTransactions));
+  const topics = Object.keys({ ...f?.kafkaMessages, ...s?.kafkaMessages });
+  for (const topic of topics) row(`  Kafka records: ${topic}`, n(f?.kafkaMessages[topic]), n(s?.kafkaMessages[topic]));
+  const apps = Object.keys({ ...f?.services, ...s?.services });
+  for (const app of apps) {
+    const [fa, sa] = [f?.services?.[app], s?.services?.[app]];
+    const calls = (x: typeof fa) => (x ? `${n(x.sqlStatements)} / ${n(x.commits)} / ${n(x.produceCalls)}` : '–');
+    row(`${app}: SQL / COMMIT / produce calls`, calls(fa), calls(sa));
+    const requests = (x: typeof fa) =>
+      x
+        ? Object.entries(x.kafkaRequests)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 4)
+            .map(([api, v]) => `${api} ${n(v)}`)
+            .join(', ') || '–'
+        : '–';
+    row(`${app}: Kafka requests`, requests(fa), requests(sa));
+    const batches = (x: typeof fa) =>
+      x
+        ? Object.entries(x.consumerBatches)
+            .map(
+              ([topic, b]) =>
+                `${topic.replace(/\.v\d+$/, '')} ${Object.entries(b.bySize)
+                  .map(([size, count]) => `${size}:${n(count)}`)
+                  .join(' ')}`,
+            )
+            .join('; ') || '–'
+        : '–';
+    // Long: one line per phase.
+    lines.push(`  ${pad(`${app}: consumer batches, fixed`, 40)} ${batches(fa)}`);
+    lines.push(`  ${pad(`${app}: consumer batches, saturation`, 40)} ${batches(sa)}`);
+  }
+  return lines;
 }

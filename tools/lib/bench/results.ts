@@ -2,6 +2,7 @@
  * What a run measures, phase by phase: the shapes of bench-results/<timestamp>.json, as the report
  * (report.ts) and BENCHMARKS.md read them. Every figure is filled in by the phase that measures it.
  */
+import type { ComparisonSummary, VariantRun } from './compare';
 import type { BenchOptions } from '../bench';
 import type { LatencySummary, PhaseResources } from './metrics';
 import type { ProfileSummary } from './profile-summary';
@@ -47,6 +48,19 @@ export interface WorkPerAlert {
   kafkaMessages: Record<string, number>;
   databaseTransactions: number;
   rowsWrittenByTable: Record<string, number>;
+  /** pg_stat_wal per alert: records, bytes, write and fsync calls. */
+  walPerAlert?: { records: number; bytes: number; writes: number; syncs: number } | null;
+  /** Per service, per alert (consumer batches: counts over the phase, by topic and size bucket). */
+  services?: Record<
+    string,
+    {
+      sqlStatements: number;
+      commits: number;
+      produceCalls: number;
+      kafkaRequests: Record<string, number>;
+      consumerBatches: Record<string, { batches: number; bySize: Record<string, number> }>;
+    }
+  > | null;
   note: string;
 }
 
@@ -261,4 +275,6 @@ export interface BenchResults {
   finishedAt?: string;
   goals?: Goal[];
   ratios?: Ratios | null;
+  /** `--compare`: each variant's runs and their medians. */
+  comparison?: { runs: VariantRun[]; summary: ComparisonSummary };
 }

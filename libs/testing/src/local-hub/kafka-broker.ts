@@ -29,6 +29,12 @@ export interface BrokerInstance {
   port: number;
   controllerPort: number;
   dir: string;
+  /**
+   * `npm run bench -- --compare tls` only: a second, SASL_PLAINTEXT listener on loopback, so one run can measure
+   * what TLS costs. No other broker the project starts has one, and the services cannot be configured to use it
+   * (the bench strips TLS inside them with a preload).
+   */
+  plaintextPort?: number;
 }
 
 export type BrokerName = 'dev' | 'test' | 'bench';
@@ -57,15 +63,24 @@ export function log(line: string): void {
  * certificate and its name (127.0.0.1) like any client. ACLs are enforced by the KRaft StandardAuthorizer, with
  * nothing allowed that no ACL names.
  */
-export function securityProperties({ port, controllerPort }: { port: number; controllerPort: number }): string[] {
+export function securityProperties({
+  port,
+  controllerPort,
+  plaintextPort,
+}: {
+  port: number;
+  controllerPort: number;
+  plaintextPort?: number;
+}): string[] {
   const admin = kafkaPassword(KAFKA_ADMIN);
   const tls = ensureLocalKafkaTls();
+  const plain = plaintextPort ? `,PLAIN://127.0.0.1:${plaintextPort}` : '';
   return [
-    `listeners=CLIENT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=CLIENT://127.0.0.1:${port}`,
+    `listeners=CLIENT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${plain}`,
+    `advertised.listeners=CLIENT://127.0.0.1:${port}${plain}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=CLIENT',
-    'listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SASL_SSL',
+    `listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SASL_SSL${plaintextPort ? ',PLAIN:SASL_PLAINTEXT' : ''}`,
     `# local CA sha256 ${localCaFingerprint()}`,
     'ssl.keystore.type=PEM',
     `ssl.keystore.location=${tls.keystore}`,
@@ -83,6 +98,12 @@ export function securityProperties({ port, controllerPort }: { port: number; con
     'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     `super.users=User:${KAFKA_ADMIN}`,
     'allow.everyone.if.no.acl.found=false',
+    ...(plaintextPort
+      ? [
+          'listener.name.plain.sasl.enabled.mechanisms=SCRAM-SHA-512',
+          `listener.name.plain.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${KAFKA_ADMIN}" password="${admin}";`,
+        ]
+      : []),
   ];
 }
 

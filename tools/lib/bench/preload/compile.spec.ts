@@ -33,7 +33,12 @@ describe('compilePreloads', () => {
 
   it('writes plain JavaScript that counts statements and sends inside a process it is --required into', () => {
     const preloads = compilePreloads(outDir);
-    expect(fs.readdirSync(outDir).sort()).toEqual(['count-preload.js', 'profile-preload.js', 'send-hooks.js']);
+    expect(fs.readdirSync(outDir).sort()).toEqual([
+      'count-preload.js',
+      'profile-preload.js',
+      'send-hooks.js',
+      'variant-preload.js',
+    ]);
     const countDir = fs.mkdtempSync(path.join(outDir, 'counts-'));
     const service = path.join(ROOT, '.hub', `preload-stand-in-${process.pid}.js`);
     fs.mkdirSync(path.dirname(service), { recursive: true });
@@ -60,10 +65,76 @@ describe('compilePreloads', () => {
           produceCalls: 1,
           messages: 2,
           messagesByTopic: { 'alerts.submitted.v1': 2 },
+          // No broker answers here: no request completes and no batch is consumed (the bench run shows them).
+          kafkaRequests: {},
+          batchSizes: {},
         },
       });
     } finally {
       fs.rmSync(service, { force: true });
     }
   });
+
+  it('switches TLS and metric recording off inside a process only when asked to', () => {
+    const preloads = compilePreloads(outDir);
+    const service = path.join(ROOT, '.hub', `variant-stand-in-${process.pid}.js`);
+    fs.writeFileSync(service, VARIANT_SERVICE);
+    const run = (env: Record<string, string>) => {
+      const result = spawnSync(process.execPath, [service], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, NODE_OPTIONS: `--require ${preloads.variant}`, ...env },
+        timeout: 15000,
+      });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      return JSON.parse(result.stdout) as { brokers: string[]; ssl: boolean; counted: number; timed: number };
+    };
+    try {
+      expect(run({})).toEqual({ brokers: ['127.0.0.1:1'], ssl: true, counted: 2, timed: 1 });
+      expect(run({ BENCH_KAFKA_PLAINTEXT_BROKERS: '127.0.0.1:29094' })).toEqual({
+        brokers: ['127.0.0.1:29094'],
+        ssl: false,
+        counted: 2,
+        timed: 1,
+      });
+      expect(run({ BENCH_METRICS_OFF: '1' })).toEqual({ brokers: ['127.0.0.1:1'], ssl: true, counted: 0, timed: 0 });
+    } finally {
+      fs.rmSync(service, { force: true });
+    }
+  });
 });
+
+/**
+ * A stand-in service: a kafkajs client configured with TLS tries to connect (its socket factory notes where and
+ * whether with TLS, then fails), and two metrics are recorded; it prints what the client dialled and what was counted.
+ */
+const VARIANT_SERVICE = `
+const { Kafka, logLevel } = require('kafkajs');
+const { Counter, Histogram, Registry } = require('prom-client');
+let dialled = null;
+const kafka = new Kafka({
+  brokers: ['127.0.0.1:1'],
+  ssl: { rejectUnauthorized: true },
+  logLevel: logLevel.NOTHING,
+  retry: { retries: 0 },
+  socketFactory: ({ host, port, ssl }) => {
+    dialled = { brokers: [host + ':' + port], ssl: Boolean(ssl) };
+    throw new Error('no connection in this test');
+  },
+});
+const registry = new Registry();
+const counter = new Counter({ name: 'stand_in_total', help: 'h', registers: [registry] });
+const histogram = new Histogram({ name: 'stand_in_seconds', help: 'h', registers: [registry] });
+counter.inc();
+counter.inc();
+histogram.startTimer()();
+kafka.admin().connect().catch(() => undefined).then(() => Promise.all([counter.get(), histogram.get()])).then(([c, h]) => {
+  const count = h.values.find((v) => v.metricName === 'stand_in_seconds_count');
+  process.stdout.write(JSON.stringify({
+    ...dialled,
+    counted: c.values[0] ? c.values[0].value : 0,
+    timed: count ? count.value : 0,
+  }));
+});
+`;

@@ -9,16 +9,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
-const SOURCES = ['send-hooks', 'count-preload', 'profile-preload'] as const;
+const SOURCES = ['send-hooks', 'count-preload', 'profile-preload', 'variant-preload'] as const;
 
 export interface Preloads {
   /** Counts every service's statements and sends (the cost table). */
   count: string;
   /** Profiles a service over a window (--profile). */
   profile: string;
+  /** Switches TLS or metrics off inside a service (--compare). */
+  variant: string;
 }
 
-/** Writes <outDir>/{send-hooks,count-preload,profile-preload}.js; returns the two preloads' paths. */
+/** Writes <outDir>/<source>.js for each source; returns the preloads' paths. */
 export function compilePreloads(outDir: string): Preloads {
   fs.mkdirSync(outDir, { recursive: true });
   for (const name of SOURCES) {
@@ -35,5 +37,9 @@ export function compilePreloads(outDir: string): Preloads {
     });
     fs.writeFileSync(path.join(outDir, `${name}.js`), outputText);
   }
-  return { count: path.join(outDir, 'count-preload.js'), profile: path.join(outDir, 'profile-preload.js') };
+  return {
+    count: path.join(outDir, 'count-preload.js'),
+    profile: path.join(outDir, 'profile-preload.js'),
+    variant: path.join(outDir, 'variant-preload.js'),
+  };
 }

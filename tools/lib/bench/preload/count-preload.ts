@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { observeProduceCalls, observeStatements } from './send-hooks';
+import { batchBucket, observeClients, observeProduceCalls, observeStatements } from './send-hooks';
 
 /** What a service has sent since it started (the bench's cost table reads it). */
 export interface SendCounts {
@@ -20,6 +20,10 @@ export interface SendCounts {
   produceCalls: number;
   messages: number;
   messagesByTopic: Record<string, number>;
+  /** Requests the service's kafkajs consumers and producers sent, by API (Produce, Fetch, OffsetCommit…). */
+  kafkaRequests: Record<string, number>;
+  /** Batches its consumers processed, by topic and size bucket (batchBucket). */
+  batchSizes: Record<string, Record<string, number>>;
 }
 
 const dir = process.env.BENCH_COUNT_DIR;
@@ -35,6 +39,8 @@ if (dir) {
     produceCalls: 0,
     messages: 0,
     messagesByTopic: {},
+    kafkaRequests: {},
+    batchSizes: {},
   };
   observeStatements((text) => {
     counts.statements++;
@@ -48,6 +54,18 @@ if (dir) {
       counts.messages += messages.length;
       counts.messagesByTopic[topic] = (counts.messagesByTopic[topic] || 0) + messages.length;
     }
+  });
+
+  observeClients({
+    request(apiName) {
+      counts.kafkaRequests[apiName] = (counts.kafkaRequests[apiName] || 0) + 1;
+    },
+    batch(topic, size) {
+      if (size === 0) return; // an empty fetch answered at maxWaitTime: counted as a Fetch request already
+      const buckets = (counts.batchSizes[topic] ??= {});
+      const bucket = batchBucket(size);
+      buckets[bucket] = (buckets[bucket] || 0) + 1;
+    },
   });
 
   let answered: string | null = null;
