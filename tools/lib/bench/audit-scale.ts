@@ -192,13 +192,17 @@ async function latencies(count: number, fn: (i: number) => Promise<number>): Pro
   return { latencyMs: summarize(values), failures, machineBusyPercent: busy.stop() };
 }
 
-export interface AuditScaleOptions {
+/** What both ways of building the audit log at scale (synthetic here, through the services in audit-services.ts) take. */
+export interface AuditSectionOptions {
   hub: BenchHub;
   cleanup: CleanupRegistry;
   log: (line: string) => void;
   entries: number;
   root: string;
   sampler?: ResourceSampler | null;
+}
+
+export interface AuditScaleOptions extends AuditSectionOptions {
   /** When the run must end (epoch ms): the library-only verify is skipped if it would not fit. */
   deadlineAt?: number;
   /** Profiles the verify CLI and the serving audit-log there (--profile audit-log). */

@@ -21,13 +21,12 @@ import { Client } from 'pg';
 import { HubService } from '@hub/contracts/topics';
 import type { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { kafkaClientConfig, startService, waitHealthy } from '@hub/testing/local-hub';
-import type { CleanupRegistry } from '../cleanup';
 import { factsOf, factState, type ServiceFact } from './audit-facts';
-import type { BenchHub } from './environment';
+import type { AuditSectionOptions } from './audit-scale';
 import { auditLogMain, prepareFreshAuditLog, runProcess, verifyOutcome } from './fresh-audit-log';
 import { hubSource, type HubSource } from './hub-source';
 import { createClient } from './http';
-import { busyMeter, round1, type ResourceSampler } from './metrics';
+import { busyMeter, round1 } from './metrics';
 import type { AuditResult, VerifyOutcome } from './results';
 
 const ALERTS_PER_CHUNK = 2000;
@@ -241,13 +240,7 @@ async function readBack({
   return { statistics: stats, exportPagePlan: plan, verify, export: exportResult };
 }
 
-export interface AuditViaServicesOptions {
-  hub: BenchHub;
-  cleanup: CleanupRegistry;
-  log: (line: string) => void;
-  entries: number;
-  root: string;
-  sampler?: ResourceSampler | null;
+export interface AuditViaServicesOptions extends AuditSectionOptions {
   brokers: string[];
   appendBudgetSeconds?: number;
 }
