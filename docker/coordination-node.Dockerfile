@@ -8,5 +8,11 @@ ARG HUB_IMAGE=alert-exchange-hub:local
 FROM ${HUB_IMAGE}
 ENV APP=coordination-node
 EXPOSE 3001
+# HTTPS when HTTPS_CERT_FILE is set (the port then speaks nothing else). This probe of the container's own loopback
+# port sends no credential and only reads the status, so it does not check the certificate, whose names and CA it
+# cannot know; docker-compose.yml's health checks do, against the mounted CA.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
-  CMD node -e "fetch('http://127.0.0.1:' + (process.env.COORDINATION_PORT || 3001) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+  CMD node -e "const port = process.env.COORDINATION_PORT || 3001; const done = (ok) => process.exit(ok ? 0 : 1); \
+    (process.env.HTTPS_CERT_FILE ? require('node:https') : require('node:http')) \
+      .get({ host: '127.0.0.1', port, path: '/health', rejectUnauthorized: false }, (r) => done(r.statusCode === 200)) \
+      .on('error', () => done(false))"

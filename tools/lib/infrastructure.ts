@@ -1,4 +1,11 @@
-import { kafkaEnvironment, LocalBroker, portEnvironment, startKafka, TEST_SLOT } from '@hub/testing/local-hub';
+import {
+  assertPlainHttpEnvironment,
+  kafkaEnvironment,
+  LocalBroker,
+  portEnvironment,
+  startKafka,
+  TEST_SLOT,
+} from '@hub/testing/local-hub';
 import { databaseUrl, ensureDatabase } from './postgres';
 import { log } from './run';
 
@@ -11,6 +18,7 @@ export async function bringUpInfrastructure(
   kind: 'dev' | 'test',
 ): Promise<{ env: HubEnvironment; kafka: LocalBroker }> {
   const test = kind === 'test';
+  assertPlainHttpEnvironment(process.env);
   const ports = portEnvironment(test ? 13000 + TEST_SLOT * 100 : 3000);
   const env: HubEnvironment = {
     ...process.env,

@@ -20,6 +20,7 @@ runServiceMain<GatewayConfig>({
       service: SERVICE_NAME,
       host: config.HOST,
       port: config.GATEWAY_PORT,
+      https: config.https,
       brokers: config.brokers,
       credentials: config.kafkaCredentials,
       tls: config.kafkaTls,

@@ -27,6 +27,7 @@ export function runAuditLogService(): void {
         service: SERVICE_NAME,
         host: config.HOST,
         port: config.AUDIT_PORT,
+        https: config.https,
         brokers: config.brokers,
         credentials: config.kafkaCredentials,
         tls: config.kafkaTls,

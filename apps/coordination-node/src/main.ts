@@ -19,6 +19,7 @@ runServiceMain<CoordinationConfig>({
       service: SERVICE_NAME,
       host: config.HOST,
       port: config.COORDINATION_PORT,
+      https: config.https,
       brokers: config.brokers,
       credentials: config.kafkaCredentials,
       tls: config.kafkaTls,

@@ -14,11 +14,16 @@ import {
 import { withCredentials } from '@hub/database/migrate';
 import { KafkaCredentials, KafkaTls } from '@hub/kafka/kafka-client';
 import {
+  ConfigError,
   IsPemFile,
+  IsTlsKeyPairFile,
   NotALocalDefaultInProduction,
   PlainHttpOnLoopbackInProduction,
   readPemFile,
+  readTlsKeyPair,
   splitList,
+  TlsKeyPair,
+  TlsKeyPairProblem,
 } from './config';
 
 /**
@@ -65,10 +70,24 @@ export abstract class HubBaseConfig {
   /** Set it to production to refuse the documented local defaults of secrets (admin key, database and Kafka passwords). */
   @IsOptional() @IsString() NODE_ENV?: string;
   /**
-   * The address the HTTP server listens on. Under NODE_ENV=production anything but loopback is refused unless
-   * HTTP_BEHIND_TLS_PROXY=true: the services speak plain HTTP, so HTTPS must be terminated in front of them.
+   * The address the HTTP server listens on. Under NODE_ENV=production anything but loopback is refused unless the
+   * service serves HTTPS itself (HTTPS_CERT_FILE and HTTPS_KEY_FILE) or HTTP_BEHIND_TLS_PROXY=true says a proxy in
+   * front of it terminates TLS.
    */
   @IsString() @IsNotEmpty() @PlainHttpOnLoopbackInProduction() HOST: string = '127.0.0.1';
+  /**
+   * HTTPS: the server's certificate (PEM, intermediates after it) and its unencrypted private key (PEM), both or
+   * neither. With them the service listens on HTTPS only (same port); a file that cannot be read, is no certificate
+   * or key, has expired, or a key that is not the certificate's, stops the boot naming the variable.
+   */
+  @ValidateIf((c: HubBaseConfig) => c.HTTPS_CERT_FILE !== undefined || c.HTTPS_KEY_FILE !== undefined)
+  @IsString({ message: 'HTTPS_CERT_FILE is required with HTTPS_KEY_FILE (the certificate of that key, PEM)' })
+  @IsTlsKeyPairFile('cert', 'HTTPS_CERT_FILE', 'HTTPS_KEY_FILE')
+  HTTPS_CERT_FILE?: string;
+  @ValidateIf((c: HubBaseConfig) => c.HTTPS_CERT_FILE !== undefined || c.HTTPS_KEY_FILE !== undefined)
+  @IsString({ message: "HTTPS_KEY_FILE is required with HTTPS_CERT_FILE (that certificate's private key, PEM)" })
+  @IsTlsKeyPairFile('key', 'HTTPS_CERT_FILE', 'HTTPS_KEY_FILE')
+  HTTPS_KEY_FILE?: string;
   /** "true": a proxy in front terminates TLS, and clients reach the service only through it (see HOST). */
   @IsOptional() @IsBooleanString() HTTP_BEHIND_TLS_PROXY?: string;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
@@ -97,6 +116,16 @@ export abstract class HubBaseConfig {
         ? { cert: read('KAFKA_SSL_CERT', 'CERTIFICATE'), key: read('KAFKA_SSL_KEY', 'PRIVATE KEY') }
         : {}),
     };
+  }
+
+  /** The HTTPS server's certificate and key when HTTPS_CERT_FILE and HTTPS_KEY_FILE are set (validated at load). */
+  get https(): TlsKeyPair | undefined {
+    if (this.HTTPS_CERT_FILE === undefined || this.HTTPS_KEY_FILE === undefined) return undefined;
+    const pair = readTlsKeyPair(this.HTTPS_CERT_FILE, this.HTTPS_KEY_FILE);
+    if (!(pair instanceof TlsKeyPairProblem)) return pair;
+    throw new ConfigError(
+      pair.cert ? `HTTPS_CERT_FILE: the file ${pair.cert.message}` : `HTTPS_KEY_FILE: the file ${pair.key?.message}`,
+    );
   }
 
   /** This app's own Kafka principal (User:<service>, SCRAM-SHA-512), from its `<APP>_KAFKA_PASSWORD`. */

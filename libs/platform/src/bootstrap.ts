@@ -10,6 +10,7 @@ import { KafkaCredentials, kafkaConnectionConfig, kafkaLogCreator, KafkaTls } fr
 import { TopicAdmin } from '@hub/kafka/topic-admin';
 import { observeHttpRequests } from '@hub/observability/http-metrics';
 import { traceHttpRequests } from '@hub/observability/http-tracing';
+import { TlsKeyPair } from './config';
 import { HubExceptionFilter } from './http-error.filter';
 import { jsonBodyMiddleware, TextBodyType } from './http-body';
 import { hubValidationPipe } from './validation.pipe';
@@ -23,6 +24,8 @@ export interface HybridAppOptions {
   credentials: KafkaCredentials;
   /** The brokers' CA (TLS). */
   tls: KafkaTls;
+  /** HTTPS: the server's certificate and key (HTTPS_CERT_FILE, HTTPS_KEY_FILE). Set, the port speaks HTTPS only. */
+  https?: TlsKeyPair;
   /** Consumer group id, used exactly as given (postfixId is disabled). */
   groupId: string;
   /** Partitions of one consumer processed at once; ordering within a partition is kept. */
@@ -41,6 +44,8 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
     bodyParser: false,
     bufferLogs: true,
+    // Node's own TLS: one port, HTTPS only (a plain-HTTP request on it fails the handshake); Node's floor, TLS 1.2.
+    ...(options.https ? { httpsOptions: { cert: options.https.cert, key: options.https.key } } : {}),
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
@@ -77,10 +82,11 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   await app.listen(options.port, options.host);
   // Longer than clients' and proxies' idle timeouts, so the server never closes a kept-alive connection just as
   // a client reuses it (seen as "other side closed" under load).
-  const server = app.getHttpServer() as import('node:http').Server;
+  const server = app.getHttpServer() as import('node:http').Server | import('node:https').Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  new NestLogger('Bootstrap').log(`${options.service} listening on http://${options.host}:${options.port}`);
+  const scheme = options.https ? 'https' : 'http';
+  new NestLogger('Bootstrap').log(`${options.service} listening on ${scheme}://${options.host}:${options.port}`);
   return app;
 }
 

@@ -1,3 +1,4 @@
+import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import { plainToInstance } from 'class-transformer';
@@ -106,10 +107,105 @@ export function isLoopback(host: string): boolean {
   return net.isIPv4(host) && host.startsWith('127.');
 }
 
+/** A certificate and its private key, PEM, as Node's TLS server takes them (`cert` may carry intermediates after it). */
+export interface TlsKeyPair {
+  cert: string;
+  key: string;
+}
+
+/** The first certificate of a PEM file, or why the file holds no usable one (unreadable, not PEM, expired). */
+export function readCertificateFile(
+  file: string,
+  now = new Date(),
+): { pem: string; certificate: X509Certificate } | Error {
+  const pem = readPemFile(file, 'CERTIFICATE');
+  if (pem instanceof Error) return pem;
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch {
+    return new Error('holds no valid X.509 certificate');
+  }
+  if (Date.parse(certificate.validTo) <= now.getTime())
+    return new Error(`holds a certificate that expired on ${certificate.validTo}`);
+  return { pem, certificate };
+}
+
+/**
+ * The private key of a PEM file, or why it is not one. The messages never quote the file: it is key material, and
+ * so is what a parser says about it.
+ */
+export function readPrivateKeyFile(file: string): { pem: string; key: KeyObject } | Error {
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    return new Error(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!/-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) return new Error('holds no PEM "PRIVATE KEY"');
+  if (pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY'))
+    return new Error('holds an encrypted key (give it unencrypted)');
+  try {
+    return { pem, key: createPrivateKey(pem) };
+  } catch {
+    return new Error('holds no valid private key');
+  }
+}
+
+/** What is wrong with a certificate file, its key file, or both. */
+export class TlsKeyPairProblem {
+  constructor(
+    readonly cert?: Error,
+    readonly key?: Error,
+  ) {}
+}
+
+/** The certificate file's certificate and the key file's key, checked to belong together; or what is wrong with them. */
+export function readTlsKeyPair(certFile: string, keyFile: string): TlsKeyPair | TlsKeyPairProblem {
+  const cert = readCertificateFile(certFile);
+  const key = readPrivateKeyFile(keyFile);
+  if (cert instanceof Error || key instanceof Error) {
+    return new TlsKeyPairProblem(cert instanceof Error ? cert : undefined, key instanceof Error ? key : undefined);
+  }
+  if (!cert.certificate.checkPrivateKey(key.key)) {
+    return new TlsKeyPairProblem(undefined, new Error("holds a key that is not the certificate's"));
+  }
+  return { cert: cert.pem, key: key.pem };
+}
+
+/**
+ * The value names a PEM certificate file (when `role` is 'cert') or its private key file ('key'), and the pair named
+ * by `certProperty` and `keyProperty` is usable: readable, parsable, unexpired, and the key is the certificate's.
+ * Both must be set for the pair to be checked (the "both or neither" rule is @IsString's under @ValidateIf).
+ */
+export function IsTlsKeyPairFile(role: 'cert' | 'key', certProperty: string, keyProperty: string): PropertyDecorator {
+  const problem = (object: object): Error | undefined => {
+    const values = object as Record<string, unknown>;
+    const [certFile, keyFile] = [values[certProperty], values[keyProperty]];
+    if (typeof certFile !== 'string' || typeof keyFile !== 'string') return undefined;
+    const pair = readTlsKeyPair(certFile, keyFile);
+    return pair instanceof TlsKeyPairProblem ? pair[role] : undefined;
+  };
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isTlsKeyPairFile',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (_value: unknown, args: ValidationArguments) => problem(args.object) === undefined,
+        defaultMessage: (args: ValidationArguments) =>
+          role === 'cert'
+            ? `${args.property} must name a PEM file holding the server's certificate; the file ${problem(args.object)?.message ?? 'is unusable'}`
+            : `${args.property} must name a PEM file holding the unencrypted private key of ${certProperty}; the file ${problem(args.object)?.message ?? 'is unusable'}`,
+      },
+    });
+  };
+}
+
 /**
  * On HOST: under NODE_ENV=production a service does not serve plain HTTP on an address other machines can reach
- * (API keys and alert content would cross the network in clear), unless HTTP_BEHIND_TLS_PROXY=true says a proxy in
- * front of it terminates TLS.
+ * (API keys and alert content would cross the network in clear). It may when it serves HTTPS itself
+ * (HTTPS_CERT_FILE and HTTPS_KEY_FILE), or when HTTP_BEHIND_TLS_PROXY=true says a proxy in front of it terminates TLS.
  */
 export function PlainHttpOnLoopbackInProduction(): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
@@ -119,14 +215,23 @@ export function PlainHttpOnLoopbackInProduction(): PropertyDecorator {
       propertyName: String(propertyName),
       validator: {
         validate: (value: unknown, args: ValidationArguments) => {
-          const config = args.object as { NODE_ENV?: string; HTTP_BEHIND_TLS_PROXY?: string };
+          const config = args.object as {
+            NODE_ENV?: string;
+            HTTP_BEHIND_TLS_PROXY?: string;
+            HTTPS_CERT_FILE?: string;
+            HTTPS_KEY_FILE?: string;
+          };
           return (
-            config.NODE_ENV !== 'production' || config.HTTP_BEHIND_TLS_PROXY === 'true' || isLoopback(String(value))
+            config.NODE_ENV !== 'production' ||
+            (config.HTTPS_CERT_FILE !== undefined && config.HTTPS_KEY_FILE !== undefined) ||
+            config.HTTP_BEHIND_TLS_PROXY === 'true' ||
+            isLoopback(String(value))
           );
         },
         defaultMessage: (args: ValidationArguments) =>
           `${args.property} is not a loopback address, and under NODE_ENV=production a service serves no plain HTTP ` +
-          'to the network: listen on 127.0.0.1, or put it behind a proxy that terminates TLS and set HTTP_BEHIND_TLS_PROXY=true',
+          'to the network: listen on 127.0.0.1, serve HTTPS (set HTTPS_CERT_FILE and HTTPS_KEY_FILE), or put it ' +
+          'behind a proxy that terminates TLS and set HTTP_BEHIND_TLS_PROXY=true',
       },
     });
   };

@@ -3,15 +3,29 @@ import { AppName, ROOT } from './local-hub/apps';
 import { startKafka, stopKafka, TEST_SLOT } from './local-hub/kafka-broker';
 import { BrokerCluster, startKafkaCluster } from './local-hub/kafka-cluster';
 import { SupervisedService } from './local-hub/supervisor';
-import { restartTestService, startTestService, stopTestService, superviseTestService } from './local-hub/test-services';
+import {
+  restartTestService,
+  startExtraTestService,
+  startTestService,
+  stopTestService,
+  superviseTestService,
+} from './local-hub/test-services';
+import { ServiceHandle } from './local-hub/processes';
 
 /** Process control for tests: the services under test and the test broker (libs/testing/src/local-hub). */
-export type { AppName, BrokerCluster, SupervisedService };
+export type { AppName, BrokerCluster, ServiceHandle, SupervisedService };
 
 export const superviseService = (app: AppName, report: (line: string) => void) => superviseTestService(app, report);
 export const startService = (app: AppName) => startTestService(app);
 export const stopService = (app: AppName, signal?: NodeJS.Signals) => stopTestService(app, signal);
 export const restartService = (app: AppName, signal?: NodeJS.Signals) => restartTestService(app, signal);
+/** Another process of the app on its own settings (e.g. HTTPS on another port), probed with `probe.ca`; stop it yourself. */
+export const startExtraService = (
+  app: AppName,
+  logName: string,
+  overrides: NodeJS.ProcessEnv,
+  probe?: { ca?: string },
+) => startExtraTestService(app, logName, overrides, probe);
 export const stopBroker = () => stopKafka('test');
 export const startBroker = () => startKafka('test', { fresh: false });
 

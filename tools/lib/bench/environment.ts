@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import {
+  assertPlainHttpEnvironment,
   APPS,
   AppName,
   INSTANCES,
@@ -154,6 +155,7 @@ export async function startHub({
   const databaseUrl = databaseUrlFor(databaseName);
 
   await checkPorts(portBase, { broker: false });
+  assertPlainHttpEnvironment(process.env);
   await ensureDatabase(databaseUrl, { fresh: true });
   log(`database ${databaseName} (fresh) on 127.0.0.1:5432`);
   const benchDir = benchDirFor(portBase);

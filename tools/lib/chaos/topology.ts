@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import {
+  assertPlainHttpEnvironment,
   APPS,
   AppName,
   BrokerCluster,
@@ -90,6 +91,7 @@ function signingKeyFiles(): { signingKeyFile: string; publicKeyFile: string } {
 
 /** The 3-node cluster, the fresh database, the six replicas (each registered for cleanup), then the agencies. */
 export async function startTopology(logLevel: string, cleanup: CleanupRegistry): Promise<Topology> {
+  assertPlainHttpEnvironment(process.env);
   fs.mkdirSync(CHAOS_DIR, { recursive: true });
   const cluster = await startKafkaCluster({
     dir: path.join(ROOT, '.hub', 'kafka', 'chaos'),

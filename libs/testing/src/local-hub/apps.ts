@@ -35,3 +35,19 @@ export function mainJs(app: AppName): string {
 export function portEnvironment(base: number): Record<string, string> {
   return Object.fromEntries(APPS.map((app) => [PORT_VARIABLE[app], String(base + PORT_OFFSET[app])]));
 }
+
+/**
+ * The hub the project's commands start (npm start, npm test, bench, chaos) serves plain HTTP on 127.0.0.1, and the
+ * commands talk to it that way: HTTPS files in their environment would make the services speak only HTTPS to them.
+ * Refused up front, naming the variables, rather than as a health check that never passes.
+ */
+export function assertPlainHttpEnvironment(env: NodeJS.ProcessEnv): void {
+  const set = ['HTTPS_CERT_FILE', 'HTTPS_KEY_FILE'].filter((variable) => env[variable]);
+  if (set.length > 0) {
+    throw new Error(
+      `${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set, but the hub the npm scripts start serves plain HTTP ` +
+        `on 127.0.0.1 (allowed on loopback): unset ${set.length > 1 ? 'them' : 'it'}. HTTPS is for deployments ` +
+        '(README, "HTTPS in compose").',
+    );
+  }
+}

@@ -10,4 +10,5 @@ export * from './supervisor';
 export * from './kafka-broker';
 export * from './kafka-cluster';
 export * from './kafka-tls';
+export * from './https-certificates';
 export * from './test-services';

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { APPS, AppName, mainJs, PORT_VARIABLE } from './apps';
@@ -39,6 +40,8 @@ export interface ServiceHandle {
   logFile: string;
   exited: Promise<ProcessExit>;
   port: number;
+  /** http://127.0.0.1:<port>, or https:// when the app was given HTTPS_CERT_FILE (it then speaks HTTPS only). */
+  url: string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export function startService(app: AppName, env: NodeJS.ProcessEnv, logDir: strin
     logFile,
     exited,
     port: Number(env[PORT_VARIABLE[app]]),
+    url: `${env.HTTPS_CERT_FILE ? 'https' : 'http'}://127.0.0.1:${Number(env[PORT_VARIABLE[app]])}`,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);
@@ -75,24 +79,47 @@ export function startService(app: AppName, env: NodeJS.ProcessEnv, logDir: strin
   };
 }
 
-/** Resolves when GET /health answers 200; rejects early if the process dies. */
-export async function waitHealthy(handle: ServiceHandle, timeoutMs = 90000): Promise<void> {
+/**
+ * Resolves when GET /health answers 200; rejects early if the process dies. An HTTPS app is checked against `ca` (a
+ * PEM), else against Node's default trust (which NODE_EXTRA_CA_CERTS extends).
+ */
+export async function waitHealthy(
+  handle: ServiceHandle,
+  timeoutMs = 90000,
+  { ca }: { ca?: string } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let died = false;
+  let lastError = '';
   void handle.exited.then(() => {
     died = true;
   });
   while (Date.now() < deadline) {
     if (died) throw new Error(`${handle.app} exited during start-up; last log lines:\n${tail(handle.logFile)}`);
     try {
-      const response = await fetch(`http://127.0.0.1:${handle.port}/health`);
-      if (response.status === 200) return;
-    } catch {
-      /* not listening yet */
+      if ((await statusOf(`${handle.url}/health`, ca)) === 200) return;
+    } catch (error) {
+      // Not listening yet, or (HTTPS) a certificate the probe does not trust: said in the timeout's message.
+      lastError = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     }
     await sleep(300);
   }
-  throw new Error(`${handle.app} was not healthy within ${timeoutMs} ms; last log lines:\n${tail(handle.logFile)}`);
+  throw new Error(
+    `${handle.app} was not healthy within ${timeoutMs} ms${lastError ? ` (last error: ${lastError})` : ''}; last log lines:\n${tail(handle.logFile)}`,
+  );
+}
+
+/** The status of a GET: fetch for http, node:https for https (fetch takes no CA of its own). */
+async function statusOf(url: string, ca?: string): Promise<number> {
+  if (url.startsWith('http:')) return (await fetch(url)).status;
+  return new Promise<number>((resolve, reject) => {
+    const request = https.get(url, { ...(ca ? { ca } : {}), timeout: 5000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.once('timeout', () => request.destroy(new Error('timeout')));
+    request.once('error', reject);
+  });
 }
 
 export function tail(file: string, lines = 30): string {

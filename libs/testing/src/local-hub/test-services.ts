@@ -27,6 +27,27 @@ export async function startTestService(app: AppName): Promise<ServiceHandle> {
 }
 
 /**
+ * One more process of `app` beside the suite's, with its own settings (another port, HTTPS, …) and its log in
+ * TEST_LOG_DIR/<logName>.log. It joins the app's consumer group like a replica. The caller stops it (handle.stop()).
+ */
+export async function startExtraTestService(
+  app: AppName,
+  logName: string,
+  overrides: NodeJS.ProcessEnv,
+  probe: { ca?: string } = {},
+): Promise<ServiceHandle> {
+  const logDir = path.join(TEST_LOG_DIR, logName);
+  const handle = startService(app, { ...serviceEnvironment(), ...overrides }, logDir);
+  try {
+    await waitHealthy(handle, 90000, probe);
+  } catch (error) {
+    await handle.stop();
+    throw error;
+  }
+  return handle;
+}
+
+/**
  * The service under npm start's supervisor (fast backoff), in place of the plain test process. Its pid file follows
  * every restart, so teardown stops whatever runs; the caller must stop() it, or teardown's kill would be restarted.
  */
