@@ -1,4 +1,5 @@
 import { byId, displayName, el, LiveStream, setStatus, shortId, tlpBadge } from '@hub/web';
+import { matchTitle } from './match';
 import { openInboxItem, openReceived } from './received';
 import { session, state, when } from './state';
 import { TEXT, VOCAB } from './text';
@@ -31,7 +32,7 @@ function addInboxItem(item: InboxItem): void {
 }
 
 function itemTitle(item: InboxItem): string {
-  if (item.kind === 'match') return TEXT.list.matchTitle(item.match ? item.match.text : '');
+  if (item.kind === 'match') return matchTitle(item);
   if (item.erased) return TEXT.list.erasedTitle;
   if (item.kind === 'cancel') return TEXT.list.cancelledTitle(item.cancelReason);
   return item.alert ? item.alert.headline : '';
