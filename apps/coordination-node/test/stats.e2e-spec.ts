@@ -189,6 +189,8 @@ describe("the dashboard's charts as numbers (GET /v1/stats/charts)", () => {
       async () => {
         const current = await charts('?tz=Asia/Almaty');
         return flow(current, 'MN', 'AF') === 4 &&
+          seriesOf(current, 'MN')?.[6] === 2 &&
+          seriesOf(current, 'AF')?.[6] === 1 &&
           flow(current, 'AF', 'MN') === 1 &&
           unackedOf(current, 'AF')?.[0] === 4 &&
           current.correlations[6] > before.correlations[6]
