@@ -250,9 +250,12 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     await inboxItem(page, red.alertId, 'alert').waitFor();
     const notice = inboxItem(page, kgAlert.alertId, 'match');
     await notice.waitFor();
-    expect(await notice.locator('.headline').textContent()).toBe(
-      `Match: \u201c${kgHeadline}\u201d and an alert of ${sender.agency.id} not shared with you`,
-    );
+    // KG posted its alert through the API, not this page: the page loads its Sent list again for the headline.
+    const expected = `Match: \u201c${kgHeadline}\u201d and an alert of ${sender.agency.id} not shared with you`;
+    await expectEventually(async () => (await notice.locator('.headline').textContent()) === expected, {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'the notice named by the own headline',
+    });
     await notice.click();
     await page.locator('#detail-notice .match-text').waitFor();
     expect(await page.textContent('#detail-notice .match-text')).toBe(
