@@ -110,7 +110,7 @@ const cellNumbers: Plugin<'matrix'> = {
     const data = chart.data.datasets[0]?.data as MatrixDataPoint[] | undefined;
     if (!data) return;
     ctx.save();
-    ctx.font = '600 10px system-ui, sans-serif';
+    ctx.font = '600 9px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     meta.data.forEach((element, i) => {
@@ -215,14 +215,15 @@ function createCharts(): void {
           offset: true,
           position: 'top',
           title: { display: true, text: TEXT.charts.axisTo, font: { size: 10 } },
-          ticks: { font: { size: 10 } },
+          // Every state named, however narrow the cells: a skipped label would leave a column unnamed.
+          ticks: { font: { size: 9 }, autoSkip: false, maxRotation: 90 },
           grid: { display: false },
         },
         y: {
           type: 'category',
           offset: true,
           title: { display: true, text: TEXT.charts.axisFrom, font: { size: 10 } },
-          ticks: { font: { size: 10 } },
+          ticks: { font: { size: 9 }, autoSkip: false },
           grid: { display: false },
         },
       },
