@@ -1,9 +1,17 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { api, expectEventually, senderView, testEnvironment } from '@hub/testing';
+import fs from 'node:fs';
+import {
+  api,
+  expectEventually,
+  launchChromium,
+  senderView,
+  seriousAxeViolations,
+  TEST_ARTIFACTS,
+  testEnvironment,
+} from '@hub/testing';
 import { KeyFile, seedDemoAgencies } from '../tools/lib/seed';
 
 /**
@@ -30,7 +38,7 @@ async function runDemo(keyFile: string): Promise<Posted[]> {
 }
 
 describe('npm run demo', () => {
-  const keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'hub-demo-')), 'demo-keys.json');
+  const keyFile = path.join(fs.mkdtempSync(path.join(tmpdir(), 'hub-demo-')), 'demo-keys.json');
   let keys: KeyFile['keys'];
 
   beforeAll(async () => {
@@ -85,5 +93,59 @@ describe('npm run demo', () => {
     expect((await recipientsOf(osh)).get('KZ-CND')?.ack).toMatchObject({ version: 1 });
     expect((await recipientsOf(courier)).get('TJ-DCA')?.ack).toMatchObject({ version: 1, status: 'received' });
     expect((await recipientsOf(truck)).get('UZ-BT')?.ack).toMatchObject({ version: 2 });
+  });
+
+  // The pages as a newcomer sees them after the demo, on a 1366x850 laptop: the README's pictures come from here
+  // (test-artifacts/dashboard-demo.png → docs/dashboard.png, console-ru-demo.png → docs/console-ru.png).
+  it('shows the demo on the dashboard with its charts, and a match notice by its headlines in the Russian console', async () => {
+    const browser = await launchChromium();
+    try {
+      const viewport = { width: 1366, height: 850 };
+      const dashboard = await (await browser.newContext({ viewport, locale: 'en-US' })).newPage();
+      await dashboard.goto(`${env.coordination}/`);
+      await dashboard.fill('#signin-key', keys['CARICC-analyst'].key);
+      await dashboard.click('#signin-submit');
+      await dashboard.locator('#status.live').waitFor({ timeout: 60000 });
+      await dashboard.locator('#feed-body tr[data-type="alert.acked"]').first().waitFor({ timeout: 60000 });
+      await expectEventually(
+        async () =>
+          Number(await dashboard.getAttribute('#chart-flows', 'data-total')) > 0 &&
+          Number(await dashboard.getAttribute('#chart-alerts', 'data-total')) >= 12,
+        { description: "the demo's alerts in the charts" },
+      );
+      // "Acknowledged" stays inside the Event column instead of running over the alert id.
+      const overEventColumn = await dashboard.evaluate(`[...document.querySelectorAll('#feed-body td .event')]
+        .filter((label) => label.getBoundingClientRect().right > label.parentElement.getBoundingClientRect().right - 2)
+        .map((label) => label.textContent)`);
+      expect(overEventColumn).toEqual([]);
+      expect(await seriousAxeViolations(dashboard)).toEqual([]);
+      fs.mkdirSync(TEST_ARTIFACTS, { recursive: true });
+      await dashboard.screenshot({ path: path.join(TEST_ARTIFACTS, 'dashboard-demo.png') });
+
+      const officer = await (await browser.newContext({ viewport, locale: 'ru-RU' })).newPage();
+      await officer.goto(`${env.gateway}/`);
+      await officer.fill('#signin-key', keys['KZ-CND'].key);
+      await officer.click('#signin-submit');
+      await officer.locator('#status.live').waitFor({ timeout: 60000 });
+      const notice = officer.locator('#inbox-list button[data-kind="match"]').first();
+      await notice.waitFor({ timeout: 60000 });
+      // KZ-CND holds KG-DCS's Osh alert: the notice names both alerts by their headlines, not by UUIDs.
+      await expectEventually(
+        async () => ((await notice.locator('.headline').textContent()) ?? '').includes('\u00abContainer with declared'),
+        { description: 'the own headline in the notice title' },
+      );
+      const title = (await notice.locator('.headline').textContent()) ?? '';
+      expect(title).toMatch(/^Совпадение: «.+» и «.+» \(KG-DCS\)$/);
+      expect(title).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
+      await notice.click();
+      await officer.locator('#detail-notice .match-text').waitFor();
+      expect(await officer.textContent('#detail-notice .match-text')).toMatch(
+        /^Ваше оповещение «.+» совпадает с оповещением «.+» ведомства KG-DCS \(контейнер: CSQU3054383\)\.$/,
+      );
+      expect(await seriousAxeViolations(officer)).toEqual([]);
+      await officer.screenshot({ path: path.join(TEST_ARTIFACTS, 'console-ru-demo.png') });
+    } finally {
+      await browser.close();
+    }
   });
 });

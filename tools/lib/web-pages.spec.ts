@@ -30,6 +30,15 @@ describe('the web pages bundled from TypeScript', () => {
     },
   );
 
+  it('keeps the licence notices of the libraries a page bundles (Chart.js on the dashboard)', async () => {
+    const dashboard = WEB_PAGE_SCRIPTS.find((page) => page.app === 'coordination-node')!;
+    const bundle = await bundleWebPageScript(dashboard);
+    expect(bundle.code).toMatch(/Chart\.js v4[\s\S]*Released under the MIT License/);
+    expect(bundle.code).toContain('chartjs-chart-matrix');
+    // Nothing a strict Content-Security-Policy refuses: no eval, no Function constructor.
+    expect(bundle.code).not.toMatch(/\beval\(|new Function\(/);
+  });
+
   it('fails with the file and the error when a page does not bundle', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-pages-'));
     try {

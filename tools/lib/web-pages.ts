@@ -50,7 +50,12 @@ export async function bundleWebPageScript(page: WebPageScript): Promise<WebPageB
     platform: 'browser',
     target: 'es2020',
     charset: 'ascii',
-    legalComments: 'none',
+    // The libraries a page bundles (Chart.js on the dashboard) are mostly unminified ES modules: white space and
+    // syntax are minified (the dashboard's script is 30% smaller), names are kept, so an error in the browser still
+    // names its function. Their licence notices (/*! … */) are kept, together at the end of the script.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'eof',
     metafile: true,
     logLevel: 'silent',
     banner: { js: `// Built by esbuild from ${page.entry} (tools/lib/web-pages.ts): edit the TypeScript.` },

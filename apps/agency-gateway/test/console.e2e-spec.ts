@@ -8,6 +8,7 @@ import {
   expectEventually,
   launchChromium,
   overflowingElements,
+  seriousAxeViolations,
   submitAccepted,
   TEST_ARTIFACTS,
   testEnvironment,
@@ -188,25 +189,139 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     expect(await page.isVisible('#forward-form')).toBe(false);
   });
 
-  it('shows the owner a match notice when another agency reports the same container', async () => {
+  it('shows the owner a match notice with both headlines and a link to its own alert', async () => {
+    const kgHeadline = `KG: same container ${container}`;
     const fromKg = await submitAccepted(
       recipient.agency.key,
-      alertBody([sender.agency.id], { subjects: [{ type: 'container', number: container }] }),
+      alertBody([sender.agency.id], { headline: kgHeadline, subjects: [{ type: 'container', number: container }] }),
     );
     const page = sender.page;
     await page.click('#tab-inbox');
+    // The sender holds KG's alert (it is addressed to it), so the notice names it by its headline.
+    await inboxItem(page, fromKg.alertId, 'alert').waitFor();
     const notice = inboxItem(page, alertId, 'match');
     await notice.waitFor();
+    expect(await notice.locator('.headline').textContent()).toBe(
+      `Match: \u201c${headline}\u201d and \u201c${kgHeadline}\u201d of ${recipient.agency.id}`,
+    );
     await notice.click();
     await page.locator('#detail-notice .match-text').waitFor();
     expect(await page.textContent('#detail-notice .match-text')).toBe(
-      `Your alert ${alertId} matches alert ${fromKg.alertId} of ${recipient.agency.id} on container ${container}.`,
+      `Your alert \u201c${headline}\u201d matches \u201c${kgHeadline}\u201d of ${recipient.agency.id} on container ${container}.`,
     );
+    expect(await page.textContent('#detail-notice')).not.toContain(alertId);
 
     // Readable on a 1366x768 laptop: nothing wider than the window, no panel cut off sideways.
     expect(await overflowingElements(page, '.panel')).toEqual([]);
+    // WCAG 2.2 AA as axe-core checks it: nothing serious or critical on the signed-in console.
+    expect(await seriousAxeViolations(page)).toEqual([]);
     fs.mkdirSync(TEST_ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(TEST_ARTIFACTS, 'console-match.png') });
+
+    // The link opens the officer's own alert, from the keyboard too.
+    await page.focus('#detail-notice a.match-own');
+    await page.keyboard.press('Enter');
+    await expectEventually(async () => (await page.textContent('#detail-title')) === headline, {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'the own alert opened from the notice',
+    });
+    expect(await page.getAttribute('#tab-sent', 'aria-selected')).toBe('true');
+    await page.click('#tab-inbox');
+  });
+
+  it('never shows the headline of an alert the match notice does not share: it says whom to contact', async () => {
+    const other = uniqueContainerNumber();
+    const kgHeadline = `KG alert on ${other}`;
+    const kgAlert = await submitAccepted(
+      recipient.agency.key,
+      alertBody([sender.agency.id], { headline: kgHeadline, subjects: [{ type: 'container', number: other }] }),
+    );
+    // RED: a match involving it is restricted, although KG holds this very alert in its inbox.
+    const redHeadline = `RED courier with ${other}`;
+    const red = await submitAccepted(
+      sender.agency.key,
+      alertBody([recipient.agency.id], {
+        tlp: 'RED',
+        headline: redHeadline,
+        subjects: [{ type: 'container', number: other }],
+      }),
+    );
+    const page = recipient.page;
+    await inboxItem(page, red.alertId, 'alert').waitFor();
+    const notice = inboxItem(page, kgAlert.alertId, 'match');
+    await notice.waitFor();
+    // KG posted its alert through the API, not this page: the page loads its Sent list again for the headline.
+    const expected = `Match: \u201c${kgHeadline}\u201d and an alert of ${sender.agency.id} not shared with you`;
+    await expectEventually(async () => (await notice.locator('.headline').textContent()) === expected, {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'the notice named by the own headline',
+    });
+    await notice.click();
+    await page.locator('#detail-notice .match-text').waitFor();
+    expect(await page.textContent('#detail-notice .match-text')).toBe(
+      `Your alert \u201c${kgHeadline}\u201d matches an alert of ${sender.agency.id} that is not shared with you. ` +
+        `Contact ${sender.agency.id} (Test agency ${sender.agency.id}).`,
+    );
+    expect(await page.textContent('#detail-notice')).not.toContain(redHeadline);
+    expect(await page.locator('#detail-notice a.match-other').count()).toBe(0);
+    expect(await page.locator('#inbox-list button[data-kind="match"]').allTextContents()).not.toContainEqual(
+      expect.stringContaining(redHeadline),
+    );
+  });
+
+  it('posts, reads and acknowledges with the keyboard alone', async () => {
+    /** Presses Tab until the focused element matches `selector` (as a keyboard user would), at most 250 times. */
+    const tabTo = async (page: Page, selector: string) => {
+      for (let i = 0; i < 250; i++) {
+        if (
+          await page.evaluate(`document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`)
+        )
+          return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${selector}`);
+    };
+    const keyboardHeadline = `Keyboard only ${uniqueContainerNumber()}`;
+    const page = sender.page;
+    await page.goto(`${env.gateway}/`);
+    await page.locator('#status.live').waitFor();
+    await tabTo(page, '#new-alert');
+    await page.keyboard.press('Enter');
+    await page.locator('#alert-form').waitFor();
+    await tabTo(page, '#f-status');
+    await page.keyboard.type('e'); // exercise
+    await tabTo(page, '#f-headline');
+    await page.keyboard.type(keyboardHeadline);
+    await tabTo(page, `#f-recipients input[value="${recipient.agency.id}"]`);
+    await page.keyboard.press('Space');
+    await tabTo(page, '#form-submit');
+    await page.keyboard.press('Enter');
+    const sentItem = page.locator('#sent-list button', { hasText: keyboardHeadline });
+    await sentItem.waitFor();
+    const posted = (await sentItem.getAttribute('data-alert-id'))!;
+
+    const reader = recipient.page;
+    await reader.goto(`${env.gateway}/`);
+    await reader.locator('#status.live').waitFor();
+    await inboxItem(reader, posted, 'alert').waitFor();
+    await tabTo(reader, `#inbox-list button[data-alert-id="${posted}"][data-kind="alert"]`);
+    await reader.keyboard.press('Enter');
+    await expectEventually(async () => (await reader.textContent('#detail-title')) === keyboardHeadline, {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'the alert opened with Enter',
+    });
+    // Focus moved to the alert's title: the reader continues from there.
+    expect(await reader.evaluate(`document.activeElement.id`)).toBe('detail-title');
+    await tabTo(reader, 'input[name="ack-status"]');
+    await reader.keyboard.press('ArrowDown'); // received → actioned
+    await tabTo(reader, '#ack-note');
+    await reader.keyboard.type('Read and acted on with the keyboard');
+    await tabTo(reader, '#ack-submit');
+    await reader.keyboard.press('Enter');
+    await expectEventually(async () => (await reader.textContent('#ack-result'))?.includes('actioned'), {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'the keyboard acknowledgement confirmed',
+    });
   });
 
   it('updates and cancels from the sent list; the recipient sees both live', async () => {
@@ -281,6 +396,7 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
       { timeoutMs: UI_TIMEOUT_MS, description: 'the field error in Russian' },
     );
     expect(await page.textContent('#form-errors')).toBe('Исправьте отмеченные поля.');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     fs.mkdirSync(TEST_ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(TEST_ARTIFACTS, 'console-ru.png') });
 

@@ -8,6 +8,7 @@ import {
   launchChromium,
   overflowingElements,
   restartService,
+  seriousAxeViolations,
   TEST_ARTIFACTS as ARTIFACTS,
 } from '@hub/testing';
 import { alertBody, analystKey, createAgency, env, submit, TestAgency, uniqueContainer } from './monitoring-fixtures';
@@ -45,6 +46,24 @@ describe('analyst dashboard (GET /) in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
   });
+
+  /** Event labels wider than their cell (printed over the next column), as "label: width > cell". */
+  const overflowingEventLabels = (on: Page) =>
+    on.evaluate(`[...document.querySelectorAll('#feed-body td .event')]
+      .filter((label) => label.getBoundingClientRect().right > label.parentElement.getBoundingClientRect().right - 2)
+      .map((label) => label.textContent + ': ' + label.getBoundingClientRect().width + ' > ' + label.parentElement.clientWidth)`) as Promise<
+      string[]
+    >;
+
+  /** Pixels Chart.js drew on a chart's canvas (0 for a blank canvas). */
+  const drawnPixels = (on: Page, name: string) =>
+    on.evaluate(`(() => {
+      const canvas = document.getElementById('chart-${name}-canvas');
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let drawn = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) drawn++;
+      return drawn;
+    })()`) as Promise<number>;
 
   const feedRow = (type: string, alertId: string) =>
     page.locator(`#feed-body tr[data-type="${type}"][data-alert-id="${alertId}"]`);
@@ -128,6 +147,58 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     });
     expect(await page.locator('#chase-body tr').count()).toBeGreaterThan(0);
 
+    // TJ acknowledges the first alert: the feed names it in the Event column.
+    await expectEventually(
+      async () =>
+        (
+          await api(env.gateway, 'POST', `/v1/alerts/${first.alertId}/ack`, {
+            key: tj.key,
+            body: { version: 1, status: 'received' },
+          })
+        ).status === 202,
+      { timeoutMs: UI_TIMEOUT_MS, description: 'the acknowledgement accepted' },
+    );
+    await feedRow('alert.acked', first.alertId).waitFor();
+
+    // The charts show the test's alerts: KZ sent, TJ received, TJ has not acknowledged; and a correlation.
+    await expectEventually(
+      async () =>
+        (await page.locator('#chart-flows-table tr[data-key="KZ>TJ"]').count()) === 1 &&
+        (await page.locator('#chart-alerts-table tr[data-key="KZ"]').count()) === 1 &&
+        (await page.locator('#chart-unacked-table tr[data-key="TJ"]').count()) === 1 &&
+        Number(await page.getAttribute('#chart-correlations', 'data-total')) > 0,
+      { timeoutMs: UI_TIMEOUT_MS, description: "the test's alerts in the charts" },
+    );
+    for (const chart of ['alerts', 'flows', 'unacked', 'correlations']) {
+      expect(Number(await page.getAttribute(`#chart-${chart}`, 'data-total'))).toBeGreaterThan(0);
+      expect(await drawnPixels(page, chart)).toBeGreaterThan(500);
+      // Each chart is an image named by its caption and a one-line summary of its numbers.
+      expect(await page.getAttribute(`#chart-${chart}-canvas`, 'role')).toBe('img');
+      expect(await page.textContent(`#chart-${chart}-summary`)).toMatch(/\d/);
+    }
+    expect(await page.textContent('#chart-alerts-summary')).toMatch(/alerts in the last 7 days/);
+    // The table behind a chart opens with the keyboard, in place of the chart.
+    await page.focus('#chart-flows summary');
+    await page.keyboard.press('Enter');
+    expect(await page.isVisible('#chart-flows-table tr[data-key="KZ>TJ"]')).toBe(true);
+    expect(await page.textContent('#chart-flows-table tr[data-key="KZ>TJ"]')).toContain('Kazakhstan \u2192 Tajikistan');
+    await page.keyboard.press('Enter');
+    // By hour: the same alerts in the last 24 hours.
+    await page.check('input[name="chart-period"][value="24h"]');
+    await expectEventually(
+      async () => /alerts in the last 24 hours/.test((await page.textContent('#chart-alerts-summary')) ?? ''),
+      { timeoutMs: UI_TIMEOUT_MS, description: 'the charts by hour' },
+    );
+    await page.check('input[name="chart-period"][value="7d"]');
+
+    // Acknowledgements fit the Event column instead of running over the alert id.
+    await page.check('#filters input[value="withheld"]');
+    expect(await overflowingEventLabels(page)).toEqual([]);
+    await page.uncheck('#filters input[value="withheld"]');
+
+    // WCAG 2.2 AA as axe-core checks it: nothing serious or critical, signed in, with data.
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
     expect(await page.content()).not.toContain(red.headline);
     expect(await page.content()).not.toContain(red.description);
     expect(await page.evaluate(`window.notReloaded`)).toBe(true);
@@ -206,6 +277,14 @@ describe('analyst dashboard (GET /) in a real browser', () => {
         ),
       { timeoutMs: UI_TIMEOUT_MS, description: 'a category by its Russian name' },
     );
+    // The charts in Russian, with an accessible summary in Russian; nothing serious for axe-core either.
+    expect(await ru.textContent('#chart-alerts-title')).toBe('Оповещения по государствам-отправителям');
+    await expectEventually(
+      async () => /^Оповещений за последние 7 дней/.test((await ru.textContent('#chart-alerts-summary')) ?? ''),
+      { timeoutMs: UI_TIMEOUT_MS, description: 'the chart summary in Russian' },
+    );
+    expect(await overflowingEventLabels(ru)).toEqual([]);
+    expect(await seriousAxeViolations(ru)).toEqual([]);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await ru.screenshot({ path: path.join(ARTIFACTS, 'dashboard-ru.png') });
 

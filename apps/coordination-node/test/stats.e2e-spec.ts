@@ -1,5 +1,5 @@
 import { api, expectEventually } from '@hub/testing';
-import { alertBody, analystKey, createAgency, env, submit, TestAgency } from './monitoring-fixtures';
+import { alertBody, analystKey, createAgency, env, submit, TestAgency, uniqueContainer } from './monitoring-fixtures';
 
 describe('volumes and the chase list (GET /v1/stats)', () => {
   let kz: TestAgency;
@@ -134,5 +134,120 @@ describe('volumes and the chase list (GET /v1/stats)', () => {
     );
     expect(item).toMatchObject({ redacted: true, headline: null, tlp: 'RED' });
     expect(JSON.stringify(item)).not.toContain(body.headline);
+  });
+});
+
+describe("the dashboard's charts as numbers (GET /v1/stats/charts)", () => {
+  // States no other test posts from, so that their counts are exactly this test's.
+  let mn: TestAgency;
+  let af: TestAgency;
+  let af2: TestAgency;
+  let analyst: string;
+
+  beforeAll(async () => {
+    [mn, af, af2, analyst] = await Promise.all([
+      createAgency('MN'),
+      createAgency('AF'),
+      createAgency('AF'),
+      analystKey(),
+    ]);
+  });
+
+  const charts = async (query = '') => {
+    const response = await api(env.coordination, 'GET', `/v1/stats/charts${query}`, { key: analyst });
+    if (response.status !== 200) throw new Error(`charts: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  };
+  const seriesOf = (body: any, party: string): number[] | undefined =>
+    body.alertsByState.find((s: any) => s.party === party)?.counts;
+  const unackedOf = (body: any, party: string): number[] | undefined =>
+    body.unacknowledged.byRecipient.find((s: any) => s.party === party)?.counts;
+  const flow = (body: any, from: string, to: string): number | undefined =>
+    body.flows.find((f: any) => f.from === from && f.to === to)?.deliveries;
+
+  it('counts alerts per day by state, the flows between states, unacknowledged deliveries by age and correlations', async () => {
+    const before = await charts('?tz=Asia/Almaty');
+    expect(before.period).toBe('7d');
+    expect(before.timeZone).toBe('Asia/Almaty');
+    expect(before.buckets).toHaveLength(7);
+    // The last bucket is today in the zone asked for.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Almaty' }).format(new Date());
+    expect(before.buckets[6]).toBe(today);
+    expect(before.correlations).toHaveLength(7);
+    expect(before.unacknowledged.ages).toEqual(['lt1h', '1h-6h', '6h-24h', '1d-7d', 'gt7d']);
+
+    const container = uniqueContainer();
+    // MN sends two alerts to both AF agencies (four deliveries), AF one to MN with the same container (a match).
+    const first = await submit(
+      mn.key,
+      alertBody([af.id, af2.id], { subjects: [{ type: 'container', number: container }] }),
+    );
+    await submit(mn.key, alertBody([af.id, af2.id]));
+    await submit(af.key, alertBody([mn.id], { subjects: [{ type: 'container', number: container }] }));
+
+    const after = await expectEventually(
+      async () => {
+        const current = await charts('?tz=Asia/Almaty');
+        return flow(current, 'MN', 'AF') === 4 &&
+          seriesOf(current, 'MN')?.[6] === 2 &&
+          seriesOf(current, 'AF')?.[6] === 1 &&
+          flow(current, 'AF', 'MN') === 1 &&
+          unackedOf(current, 'AF')?.[0] === 4 &&
+          current.correlations[6] > before.correlations[6]
+          ? current
+          : false;
+      },
+      { timeoutMs: 60000, description: 'the three alerts counted in the charts' },
+    );
+    expect(seriesOf(after, 'MN')).toEqual([0, 0, 0, 0, 0, 0, 2]);
+    expect(seriesOf(after, 'AF')).toEqual([0, 0, 0, 0, 0, 0, 1]);
+    expect(unackedOf(after, 'AF')).toEqual([4, 0, 0, 0, 0]);
+    expect(unackedOf(after, 'MN')).toEqual([1, 0, 0, 0, 0]);
+    // The chart counts the whole chase list that GET /v1/stats lists (deliveries routed meanwhile aside).
+    await expectEventually(
+      async () =>
+        (await charts()).unacknowledged.total ===
+        (await api(env.coordination, 'GET', '/v1/stats', { key: analyst })).body.unacknowledged.total,
+      { timeoutMs: 60000, description: 'the same unacknowledged total in the chart and the stats' },
+    );
+
+    // An acknowledgement takes the delivery off the chart.
+    await expectEventually(
+      async () =>
+        (
+          await api(env.gateway, 'POST', `/v1/alerts/${first.alertId}/ack`, {
+            key: af.key,
+            body: { version: 1, status: 'received' },
+          })
+        ).status === 202,
+      { timeoutMs: 60000, description: 'the acknowledgement accepted' },
+    );
+    await expectEventually(async () => unackedOf(await charts(), 'AF')?.[0] === 3, {
+      timeoutMs: 60000,
+      description: 'the acknowledged delivery off the chart',
+    });
+
+    // By hour: 24 local hours, the last one now.
+    const hourly = await charts('?period=24h&tz=Asia/Almaty');
+    expect(hourly.buckets).toHaveLength(24);
+    const hour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Almaty', hour: '2-digit', hourCycle: 'h23' })
+      .format(new Date())
+      .padStart(2, '0');
+    expect(hourly.buckets[23]).toMatch(new RegExp(`T${hour}:00$`));
+    expect(seriesOf(hourly, 'MN')?.[23]).toBe(2);
+    expect(seriesOf(hourly, 'MN')?.reduce((a, b) => a + b, 0)).toBe(2);
+  });
+
+  it('refuses an unknown zone or period, and any key but an analyst key', async () => {
+    const zone = await api(env.coordination, 'GET', '/v1/stats/charts?tz=Mars/Olympus', { key: analyst });
+    expect(zone.status).toBe(400);
+    expect(zone.body.details).toEqual([expect.objectContaining({ path: 'tz' })]);
+    const injected = await api(env.coordination, 'GET', `/v1/stats/charts?tz=${encodeURIComponent("UTC'; --")}`, {
+      key: analyst,
+    });
+    expect(injected.status).toBe(400);
+    const period = await api(env.coordination, 'GET', '/v1/stats/charts?period=1y', { key: analyst });
+    expect(period.status).toBe(400);
+    expect((await api(env.coordination, 'GET', '/v1/stats/charts', { key: mn.key })).status).toBe(403);
   });
 });

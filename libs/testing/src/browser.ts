@@ -37,3 +37,30 @@ export async function overflowingElements(page: Page, selector: string): Promise
     string[]
   >;
 }
+
+/** One WCAG problem axe-core found: its rule, impact, what it means and where (CSS selectors of the first nodes). */
+export interface AxeProblem {
+  rule: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core (the npm package, injected through the DevTools protocol, so the page's Content-Security-Policy is
+ * neither loosened nor in the way) on the page as it is now, against WCAG 2.x A and AA, and returns the violations
+ * of at least serious impact. An empty list is a pass.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeProblem[]> {
+  const source = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const violations = (await page.evaluate(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] })
+    .then((result) => result.violations.map((v) => ({
+      rule: v.id,
+      impact: v.impact || '',
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((node) => node.target.join(' ')),
+    })))`)) as AxeProblem[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}

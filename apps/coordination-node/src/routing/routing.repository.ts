@@ -21,6 +21,14 @@ export interface RoutingState {
   erased: Set<string>;
 }
 /** The latest delivery of an alert to one recipient that no ack has answered yet (the chase list). */
+/** Unanswered deliveries counted by recipient and age (the chase list as one chart): see unansweredByAge. */
+export interface UnansweredCountRow {
+  recipient: string;
+  /** index into the ages given */
+  ageBucket: number;
+  count: number;
+}
+
 export interface UnansweredDeliveryRow {
   alertId: string;
   version: number;
@@ -191,6 +199,51 @@ export class RoutingRepository {
        ORDER BY l.decided_at, l.alert_id, l.recipient
        LIMIT $3`,
       [reasons, agency, limit],
+    );
+  }
+
+  /**
+   * The whole chase list (the same rows as unanswered, without a limit) counted by recipient and age: the bucket of
+   * a delivery is the index of the first of `ageLimitsSeconds` its age is below, or their count when older than all.
+   */
+  async unansweredByAge(
+    reasons: readonly string[],
+    ageLimitsSeconds: readonly number[],
+  ): Promise<UnansweredCountRow[]> {
+    return this.db.query(
+      `WITH latest AS (
+         SELECT DISTINCT ON (alert_id, recipient) alert_id, version, recipient, reason, decided_at
+         FROM coordination.routing_deliveries
+         ORDER BY alert_id, recipient, version DESC
+       )
+       SELECT l.recipient,
+              (SELECT count(*) FROM unnest($2::int[]) AS lim(s)
+               WHERE extract(epoch FROM now() - l.decided_at) >= lim.s)::int AS "ageBucket",
+              count(*)::int AS count
+       FROM latest l
+       WHERE l.reason = ANY($1::text[])
+         AND NOT EXISTS (
+           SELECT 1 FROM coordination.feed_acks k
+           WHERE k.alert_id = l.alert_id::text AND k.recipient = l.recipient AND k.version >= l.version)
+       GROUP BY 1, 2`,
+      [reasons, ageLimitsSeconds],
+    );
+  }
+
+  /**
+   * Deliveries with content since `since`, counted once per (alert, recipient) whatever the versions, by sender and
+   * recipient agency: the flows between agencies (the caller maps agencies to states).
+   */
+  async deliveredPairs(
+    reasons: readonly string[],
+    since: Date,
+  ): Promise<{ sender: string; recipient: string; deliveries: number }[]> {
+    return this.db.query(
+      `SELECT sender, recipient, count(DISTINCT alert_id)::int AS deliveries
+       FROM coordination.routing_deliveries
+       WHERE decided_at >= $2 AND reason = ANY($1::text[])
+       GROUP BY sender, recipient`,
+      [reasons, since],
     );
   }
 }

@@ -1,10 +1,15 @@
 import { byId, displayName, el, LiveStream, setStatus, shortId, tlpBadge } from '@hub/web';
+import { matchTitle } from './match';
 import { openInboxItem, openReceived } from './received';
+import { refreshSent } from './sent';
 import { session, state, when } from './state';
 import { TEXT, VOCAB } from './text';
 import type { InboxItem } from './types';
 
 const MAX_INBOX = 500;
+
+/** Own alerts a match notice named that the Sent list was reloaded for (once each). */
+const sentAskedFor = new Set<string>();
 
 /** The inbox, live: deliveries arrive on /v1/inbox/stream, resumed with Last-Event-ID after a drop. */
 export const inboxStream = new LiveStream({
@@ -24,6 +29,14 @@ function addInboxItem(item: InboxItem): void {
   state.inbox.unshift(item);
   if (state.inbox.length > MAX_INBOX) state.inbox.length = MAX_INBOX;
   renderInbox();
+  // A notice about one of the agency's alerts that the Sent list does not hold yet (posted meanwhile, maybe from
+  // another system): the list is loaded again once, and the notice then shows that alert's headline.
+  if (item.kind === 'match' && !state.sent.some((sent) => sent.alertId === item.alertId)) {
+    if (!sentAskedFor.has(item.alertId)) {
+      sentAskedFor.add(item.alertId);
+      void refreshSent();
+    }
+  }
   // An open alert that just changed (update, cancel) is shown again with its new version.
   const selected = state.selected;
   if (selected && selected.as === 'recipient' && selected.alertId === item.alertId && item.kind !== 'match')
@@ -31,7 +44,7 @@ function addInboxItem(item: InboxItem): void {
 }
 
 function itemTitle(item: InboxItem): string {
-  if (item.kind === 'match') return TEXT.list.matchTitle(item.match ? item.match.text : '');
+  if (item.kind === 'match') return matchTitle(item);
   if (item.erased) return TEXT.list.erasedTitle;
   if (item.kind === 'cancel') return TEXT.list.cancelledTitle(item.cancelReason);
   return item.alert ? item.alert.headline : '';

@@ -11,6 +11,7 @@ import {
 import { clearErrors, showErrors } from './field-errors';
 import { fillAgencyChoices, checkedValues } from './choices';
 import { renderInbox } from './inbox';
+import { matchView } from './match';
 import { openSent } from './sender-view';
 import { refreshSent, selectTab } from './sent';
 import { alertPath, api, newIdempotencyKey, state, when } from './state';
@@ -32,25 +33,50 @@ export function openInboxItem(item: InboxItem): void {
 }
 
 function openMatch(item: InboxItem): void {
-  const match = item.match ?? { text: '', foundAt: '' };
+  const match = item.match;
   showPane('detail');
   state.selected = { as: 'match', alertId: item.alertId, deliveryId: item.deliveryId };
   renderInbox();
   resetSections();
   detailHeader(TEXT.detail.matchNotice, [
     el('span', 'kind kind-match', TEXT.detail.match),
-    TEXT.detail.found(when(match.foundAt)),
-    TEXT.detail.aboutYourAlert(item.alertId),
+    TEXT.detail.found(when(match?.foundAt)),
   ]);
+  const view = matchView(item);
+  const m = TEXT.match;
+  const own = view.ownHeadline ? m.quoted(view.ownHeadline) : m.ownUnknown(item.alertId.slice(0, 8));
+  const on = view.identifier ? m.on(m.identifiers[view.identifier.kind], view.identifier.key) : '';
+  const sentence = view.restricted
+    ? m.sentenceNotShared(own, view.otherAgencyId, m.contact(view.otherAgencyId, view.otherAgencyName ?? ''))
+    : view.other
+      ? m.sentenceShared(own, m.quoted(view.other.headline), view.otherAgencyId, on)
+      : m.sentenceSharedUnknown(own, view.otherAgencyId, on);
   const notice = showNotice('');
-  notice.appendChild(el('p', 'match-text', match.text));
-  const open = el('button', '', TEXT.detail.openYourAlert);
-  open.type = 'button';
-  open.addEventListener('click', () => {
+  notice.appendChild(el('p', 'match-text', sentence));
+  const actions = el('p', 'match-actions');
+  // A link to the reader's own alert (opened in the Sent list), and to the other alert where the reader holds it.
+  const ownLink = el('a', 'match-own', TEXT.detail.openYourAlert);
+  ownLink.href = '#alert-' + encodeURIComponent(item.alertId);
+  ownLink.addEventListener('click', (event) => {
+    event.preventDefault();
     selectTab('sent');
     openSent(item.alertId, true);
   });
-  notice.appendChild(open);
+  actions.appendChild(ownLink);
+  const other = view.other;
+  if (other) {
+    const theirs = el('a', 'match-other', m.openTheirs);
+    theirs.href = '#alert-' + encodeURIComponent(other.alertId);
+    theirs.addEventListener('click', (event) => {
+      event.preventDefault();
+      const delivery = state.inbox.find((i) => i.alertId === other.alertId && i.kind !== 'match');
+      state.selected = { as: 'recipient', alertId: other.alertId, deliveryId: delivery?.deliveryId };
+      renderInbox();
+      void openReceived(other.alertId, true);
+    });
+    actions.appendChild(theirs);
+  }
+  notice.appendChild(actions);
   byId('detail-title').focus();
 }
 

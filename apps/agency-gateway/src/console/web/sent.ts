@@ -1,4 +1,5 @@
 import { byId, displayName, el, shortId, tlpBadge } from '@hub/web';
+import { renderInbox } from './inbox';
 import { openSent } from './sender-view';
 import { api, state, when } from './state';
 import { TEXT, VOCAB } from './text';
@@ -11,6 +12,8 @@ export async function refreshSent(): Promise<void> {
     if (answer.status !== 200) return;
     state.sent = answer.body.items;
     renderSent();
+    // Match notices name the agency's own alerts by their headlines, which come from this list.
+    if (state.inbox.some((item) => item.kind === 'match')) renderInbox();
   } catch {
     /* shown again on the next refresh */
   }

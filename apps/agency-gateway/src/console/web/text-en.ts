@@ -3,6 +3,7 @@
  * data-i18n attributes at load) and the API's field errors as the page shows them. Its shape is the type every
  * other language's catalogue must have (text-ru.ts), so a missing key is a type error.
  */
+export type IdentifierKind = 'container' | 'vehicle-plate' | 'vehicle-vin' | 'person-document' | 'phone' | 'vessel-imo';
 export type SubjectType = 'container' | 'vehicle' | 'person' | 'consignment' | 'vessel' | 'phone';
 type SubjectFields = Record<SubjectType, [field: string, label: string, inputType: string][]>;
 
@@ -21,7 +22,6 @@ export const TEXT_EN = {
     agencyName: (id: string, name: string) => `${id} \u2014 ${name}`,
   },
   list: {
-    matchTitle: (text: string) => 'Match: ' + text,
     erasedTitle: 'Erased: the content of this alert was removed',
     cancelledTitle: (reason: string | undefined) => 'Cancelled' + (reason ? ': ' + reason : ''),
     erased: 'erased',
@@ -31,6 +31,31 @@ export const TEXT_EN = {
     version: (version: number) => 'v' + version,
     acked: (status: string) => '\u2713 ' + status,
     inboxCount: (count: number) => `(${count})`,
+  },
+  /** Match notices (match.ts): the two headlines, or whom to contact when the other alert is not shared. */
+  match: {
+    quoted: (headline: string) => `\u201c${headline}\u201d`,
+    ownUnknown: (shortId: string) => `your alert ${shortId}`,
+    titleShared: (own: string, other: string, agency: string) => `Match: ${own} and ${other} of ${agency}`,
+    titleSharedUnknown: (own: string, agency: string) => `Match: ${own} and an alert of ${agency} shared with you`,
+    titleNotShared: (own: string, agency: string) => `Match: ${own} and an alert of ${agency} not shared with you`,
+    sentenceShared: (own: string, other: string, agency: string, on: string) =>
+      `Your alert ${own} matches ${other} of ${agency}${on}.`,
+    sentenceSharedUnknown: (own: string, agency: string, on: string) =>
+      `Your alert ${own} matches an alert of ${agency} that is shared with you${on}.`,
+    sentenceNotShared: (own: string, agency: string, contact: string) =>
+      `Your alert ${own} matches an alert of ${agency} that is not shared with you. Contact ${contact}.`,
+    on: (kind: string, key: string) => ` on ${kind} ${key}`,
+    contact: (id: string, name: string) => (name ? `${id} (${name})` : id),
+    identifiers: {
+      container: 'container',
+      'vehicle-plate': 'vehicle plate',
+      'vehicle-vin': 'VIN',
+      'person-document': 'travel document',
+      phone: 'phone number',
+      'vessel-imo': 'vessel',
+    } as Record<IdentifierKind, string>,
+    openTheirs: 'Open their alert',
   },
   detail: {
     category: 'Category',
@@ -50,7 +75,6 @@ export const TEXT_EN = {
     matchNotice: 'Match notice',
     match: 'match',
     found: (when: string) => 'found ' + when,
-    aboutYourAlert: (alertId: string) => 'about your alert ' + alertId,
     openYourAlert: 'Open your alert',
     delivered: (when: string) => 'delivered ' + when,
     posted: (when: string) => 'posted ' + when,

@@ -16,7 +16,6 @@ export const TEXT_RU: Messages = {
     agencyName: (id: string, name: string) => `${id} \u2014 ${name}`,
   },
   list: {
-    matchTitle: (text: string) => 'Совпадение: ' + text,
     erasedTitle: 'Удалено: содержание оповещения стёрто',
     cancelledTitle: (reason: string | undefined) => 'Отменено' + (reason ? ': ' + reason : ''),
     erased: 'удалено',
@@ -26,6 +25,30 @@ export const TEXT_RU: Messages = {
     version: (version: number) => 'в. ' + version,
     acked: (status: string) => '\u2713 ' + status,
     inboxCount: (count: number) => `(${count})`,
+  },
+  match: {
+    quoted: (headline: string) => `\u00ab${headline}\u00bb`,
+    ownUnknown: (shortId: string) => `ваше оповещение ${shortId}`,
+    titleShared: (own: string, other: string, agency: string) => `Совпадение: ${own} и ${other} (${agency})`,
+    titleSharedUnknown: (own: string, agency: string) => `Совпадение: ${own} и оповещение ${agency}, доступное вам`,
+    titleNotShared: (own: string, agency: string) => `Совпадение: ${own} и оповещение ${agency}, не доступное вам`,
+    sentenceShared: (own: string, other: string, agency: string, on: string) =>
+      `Ваше оповещение ${own} совпадает с оповещением ${other} ведомства ${agency}${on}.`,
+    sentenceSharedUnknown: (own: string, agency: string, on: string) =>
+      `Ваше оповещение ${own} совпадает с доступным вам оповещением ведомства ${agency}${on}.`,
+    sentenceNotShared: (own: string, agency: string, contact: string) =>
+      `Ваше оповещение ${own} совпадает с оповещением ведомства ${agency}, которое вам не доступно. Обратитесь в ${contact}.`,
+    on: (kind: string, key: string) => ` (${kind}: ${key})`,
+    contact: (id: string, name: string) => (name ? `${id} (${name})` : id),
+    identifiers: {
+      container: 'контейнер',
+      'vehicle-plate': 'госномер',
+      'vehicle-vin': 'VIN',
+      'person-document': 'проездной документ',
+      phone: 'номер телефона',
+      'vessel-imo': 'судно',
+    },
+    openTheirs: 'Открыть их оповещение',
   },
   detail: {
     category: 'Категория',
@@ -45,7 +68,6 @@ export const TEXT_RU: Messages = {
     matchNotice: 'Уведомление о совпадении',
     match: 'совпадение',
     found: (when: string) => 'обнаружено ' + when,
-    aboutYourAlert: (alertId: string) => 'по вашему оповещению ' + alertId,
     openYourAlert: 'Открыть ваше оповещение',
     delivered: (when: string) => 'доставлено ' + when,
     posted: (when: string) => 'отправлено ' + when,

@@ -47,9 +47,19 @@ export interface InboxItem {
   sender: string;
   deliveredAt: string;
   erased?: boolean;
+  /** this delivery withdrew the alert from the reader (its content is gone from the inbox) */
+  withdrawn?: boolean;
   cancelReason?: string;
   alert?: Alert;
-  match?: { text: string; foundAt: string };
+  /** only on a match notice: no content; the other alert's id only when it is shared with the reader */
+  match?: {
+    text: string;
+    foundAt: string;
+    correlationId: string;
+    otherAgencyId: string;
+    otherAlertIds: string[];
+    restricted: boolean;
+  };
 }
 
 /** GET /v1/alerts/{id} as a recipient. */

@@ -1,10 +1,11 @@
 /**
- * The analysts' dashboard: the live exchange feed, counters, the chase list and cross-agency correlations. Data comes
+ * The analysts' dashboard: charts, the live exchange feed, counters, the chase list and cross-agency correlations. Data comes
  * from the analyst API with the key the analyst signs in with; every value is written with textContent, never as
  * HTML. Bundled by esbuild into dashboard.js (tools/lib/web-pages.ts), which the node serves inline under a hashed
  * Content-Security-Policy (libs/platform/src/web-page.ts).
  */
 import { all, byId, setStatus, translateStatic, wireLanguageSwitch, wireSignIn } from '@hub/web';
+import { refreshCharts, stopCharts, wireCharts } from './charts';
 import { refreshCorrelations } from './correlations';
 import { scheduleRender, startFeed, stopFeed } from './feed';
 import { api, session } from './session';
@@ -40,6 +41,7 @@ async function signIn(key: string): Promise<void> {
     byId('signout').hidden = false;
     renderStats(stats);
     refreshCorrelations();
+    refreshCharts();
     statsInterval = setInterval(refreshStats, STATS_REFRESH_MS);
     startFeed();
   } catch (error) {
@@ -52,6 +54,7 @@ function signOut(message: string): void {
   sessionStorage.removeItem(KEY_STORAGE);
   session.key = null;
   stopFeed();
+  stopCharts();
   clearInterval(statsInterval);
   showSignIn(message);
 }
@@ -61,6 +64,7 @@ wireLanguageSwitch(byId<HTMLSelectElement>('language'));
 session.signOut = signOut;
 wireSignIn(signIn, () => signOut(''), TEXT.signIn.enterKey);
 for (const box of all('#filters input')) box.addEventListener('change', scheduleRender);
+wireCharts();
 
 const saved = sessionStorage.getItem(KEY_STORAGE);
 if (saved) void signIn(saved);

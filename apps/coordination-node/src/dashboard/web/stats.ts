@@ -1,5 +1,6 @@
 import { byId, displayName, el, formatNumber, shortId } from '@hub/web';
 import { agencyList, clock, td, withheldNote } from './cells';
+import { scheduleCharts } from './charts';
 import { api, session } from './session';
 import { TEXT, VOCAB } from './text';
 import type { Stats, VolumeRow } from './types';
@@ -21,6 +22,8 @@ export function refreshStats(): void {
     .getJson<Stats>('/v1/stats')
     .then(renderStats)
     .catch(() => undefined /* the next event or tick retries */);
+  // The charts follow the same events and ticks, at their own (slower) pace.
+  scheduleCharts();
 }
 
 function volumeRows(bodyId: string, rows: VolumeRow[], labelField: string, name: (key: string) => string): void {

@@ -3,6 +3,8 @@
  * its data-i18n attributes at load). Its shape is the type of every other language's catalogue (text-ru.ts), so a
  * missing key is a type error.
  */
+import type { AgeBucket, ChartPeriod } from './types';
+
 type FeedEvent =
   | 'alert.submitted'
   | 'alert.updated'
@@ -11,6 +13,8 @@ type FeedEvent =
   | 'alert.delivered'
   | 'alert.acked'
   | 'correlation.found';
+const PERIOD_EN: Record<ChartPeriod, string> = { '7d': '7 days', '24h': '24 hours' };
+
 type IdentifierKind = 'container' | 'vehicle-plate' | 'vehicle-vin' | 'person-document' | 'phone' | 'vessel-imo';
 
 export const TEXT_EN = {
@@ -69,6 +73,37 @@ export const TEXT_EN = {
     open: 'Owners may see each other\u2019s alerts',
     notices: (count: number) => ` (${count} ${count === 1 ? 'notice' : 'notices'})`,
   },
+  /** The charts (charts.ts): axis titles, table headings, and the one-line summary each chart is named by. */
+  charts: {
+    axisAlerts: 'alerts',
+    axisDeliveries: 'deliveries',
+    axisCorrelations: 'correlations',
+    axisFrom: 'from',
+    axisTo: 'to',
+    colState: 'Sending state',
+    colRecipientState: 'Recipient state',
+    colFromTo: 'From \u2192 to',
+    colTotal: 'Total',
+    colPeriod: (period: ChartPeriod): string => (period === '24h' ? 'Hour' : 'Day'),
+    ages: {
+      lt1h: 'under 1 h',
+      '1h-6h': '1\u20136 h',
+      '6h-24h': '6\u201324 h',
+      '1d-7d': '1\u20137 days',
+      gt7d: 'over 7 days',
+    } as Record<AgeBucket, string>,
+    flowTooltip: (from: string, to: string, count: string) => `${from} \u2192 ${to}: ${count}`,
+    nothing: (period: ChartPeriod) => `Nothing in the last ${PERIOD_EN[period]}.`,
+    alertsSummary: (period: ChartPeriod, total: string, top: string, topCount: string) =>
+      `${total} alerts in the last ${PERIOD_EN[period]}; most sent from ${top} (${topCount}).`,
+    flowsSummary: (period: ChartPeriod, total: string, from: string, to: string, count: string) =>
+      `${total} deliveries between states in the last ${PERIOD_EN[period]}; most from ${from} to ${to} (${count}).`,
+    unackedSummary: (total: string, top: string, topCount: string) =>
+      `${total} deliveries not acknowledged; most waiting in ${top} (${topCount}).`,
+    allAcknowledged: 'Every delivery is acknowledged.',
+    correlationsSummary: (period: ChartPeriod, total: string) =>
+      `${total} correlations found in the last ${PERIOD_EN[period]}.`,
+  },
   /** Ages in the chase list: 42s, 3m 5s, 2h 10m, 1d 4h. */
   age(seconds: number): string {
     if (seconds < 60) return seconds + 's';
@@ -121,6 +156,15 @@ export const TEXT_EN = {
     colAbout: 'About',
     chaseEmpty: 'Every delivery is acknowledged.',
     correlationsTitle: 'Cross-agency correlations',
+    chartsTitle: 'Charts',
+    periodLabel: 'Period of the charts',
+    period7d: '7 days, by day',
+    period24h: '24 hours, by hour',
+    chartAlerts: 'Alerts by sending state',
+    chartFlows: 'Deliveries between states',
+    chartUnacked: 'Not acknowledged, by recipient state and age',
+    chartCorrelations: 'Correlations found',
+    showTable: 'Table',
     correlationsEmpty: 'No matches across agencies yet.',
   },
 };

@@ -1,4 +1,7 @@
 import type { Messages } from './text-en';
+import type { ChartPeriod } from './types';
+
+const PERIOD_RU: Record<ChartPeriod, string> = { '7d': 'последние 7 дней', '24h': 'последние 24 часа' };
 
 /** Russian plural forms: one (1, 21), few (2–4, 22–24), many (5–20, 25–30). */
 function plural(count: number, one: string, few: string, many: string): string {
@@ -61,6 +64,35 @@ export const TEXT_RU: Messages = {
     open: 'Владельцы могут видеть оповещения друг друга',
     notices: (count: number) => ` (${count} ${plural(count, 'уведомление', 'уведомления', 'уведомлений')})`,
   },
+  charts: {
+    axisAlerts: 'оповещения',
+    axisDeliveries: 'доставки',
+    axisCorrelations: 'совпадения',
+    axisFrom: 'откуда',
+    axisTo: 'куда',
+    colState: 'Государство-отправитель',
+    colRecipientState: 'Государство-получатель',
+    colFromTo: 'Откуда \u2192 куда',
+    colTotal: 'Всего',
+    colPeriod: (period: ChartPeriod) => (period === '24h' ? 'Час' : 'День'),
+    ages: {
+      lt1h: 'до 1\u00a0ч',
+      '1h-6h': '1\u20136\u00a0ч',
+      '6h-24h': '6\u201324\u00a0ч',
+      '1d-7d': '1\u20137 дней',
+      gt7d: 'более 7 дней',
+    },
+    flowTooltip: (from: string, to: string, count: string) => `${from} \u2192 ${to}: ${count}`,
+    nothing: (period: ChartPeriod) => `За ${PERIOD_RU[period]} ничего нет.`,
+    alertsSummary: (period: ChartPeriod, total: string, top: string, topCount: string) =>
+      `Оповещений за ${PERIOD_RU[period]}: ${total}. Больше всего \u2014 ${top} (${topCount}).`,
+    flowsSummary: (period: ChartPeriod, total: string, from: string, to: string, count: string) =>
+      `Доставок между государствами за ${PERIOD_RU[period]}: ${total}. Больше всего \u2014 ${from} \u2192 ${to} (${count}).`,
+    unackedSummary: (total: string, top: string, topCount: string) =>
+      `Неподтверждённых доставок: ${total}. Больше всего \u2014 ${top} (${topCount}).`,
+    allAcknowledged: 'Все доставки подтверждены.',
+    correlationsSummary: (period: ChartPeriod, total: string) => `Совпадений за ${PERIOD_RU[period]}: ${total}.`,
+  },
   /** Ages in the chase list: 42 с, 3 мин 5 с, 2 ч 10 мин, 1 д 4 ч. */
   age(seconds: number): string {
     if (seconds < 60) return seconds + '\u00a0с';
@@ -113,6 +145,15 @@ export const TEXT_RU: Messages = {
     colAbout: 'О чём',
     chaseEmpty: 'Все доставки подтверждены.',
     correlationsTitle: 'Совпадения между ведомствами',
+    chartsTitle: 'Графики',
+    periodLabel: 'Период графиков',
+    period7d: '7 дней, по дням',
+    period24h: '24 часа, по часам',
+    chartAlerts: 'Оповещения по государствам-отправителям',
+    chartFlows: 'Доставки между государствами',
+    chartUnacked: 'Не подтверждено: по государству-получателю и давности',
+    chartCorrelations: 'Найденные совпадения',
+    showTable: 'Таблица',
     correlationsEmpty: 'Совпадений между ведомствами пока нет.',
   },
 };

@@ -72,3 +72,24 @@ export interface CorrelationPage {
   items: Correlation[];
   nextCursor?: string | null;
 }
+
+export type ChartPeriod = '7d' | '24h';
+export type AgeBucket = 'lt1h' | '1h-6h' | '6h-24h' | '1d-7d' | 'gt7d';
+
+/** One state's (or the regional centre's) counts, one per bucket or per age. */
+export interface PartySeries {
+  party: string;
+  counts: number[];
+}
+
+/** GET /v1/stats/charts: counts by state for the dashboard's charts. */
+export interface ChartsData {
+  generatedAt: string;
+  period: ChartPeriod;
+  timeZone: string;
+  buckets: string[];
+  alertsByState: PartySeries[];
+  correlations: number[];
+  flows: { from: string; to: string; deliveries: number }[];
+  unacknowledged: { ages: string[]; byRecipient: PartySeries[]; total: number };
+}

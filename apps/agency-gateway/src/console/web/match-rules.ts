@@ -1,0 +1,35 @@
+/**
+ * The rules of match.ts that need no page: what the hub's notice sentence names, and whether the reader's inbox
+ * still holds another alert's content. Unit-tested in Node (match.spec.ts).
+ */
+import type { IdentifierKind } from './text-en';
+import type { InboxItem } from './types';
+
+/** The hub's English labels of identifier kinds, as its notice sentence writes them (libs/contracts identifiers.ts). */
+const HUB_LABELS: Record<string, IdentifierKind> = {
+  container: 'container',
+  'vehicle plate': 'vehicle-plate',
+  VIN: 'vehicle-vin',
+  'travel document': 'person-document',
+  'phone number': 'phone',
+  vessel: 'vessel-imo',
+};
+
+/** "… of KG-DCS on container CSQU3054383." → the kind and the key; null for any other sentence. */
+export function identifierOf(text: string): { kind: IdentifierKind; key: string } | null {
+  const found = / on (container|vehicle plate|VIN|travel document|phone number|vessel) (\S+)\.$/.exec(text);
+  return found ? { kind: HUB_LABELS[found[1]], key: found[2] } : null;
+}
+
+/** The headline of an alert delivered to the reader, from the newest inbox item of it that decides. */
+export function sharedHeadline(alertId: string, inbox: readonly InboxItem[]): string | null {
+  const id = alertId.toLowerCase();
+  // Newest first: a withdrawal or an erasure after the last delivery with content means the reader no longer has it.
+  for (const item of inbox) {
+    if (item.kind === 'match' || item.alertId.toLowerCase() !== id) continue;
+    if (item.withdrawn || item.erased) return null;
+    if (item.alert) return item.alert.headline;
+    // A cancel carries no content: the version before it is still the reader's to read.
+  }
+  return null;
+}
