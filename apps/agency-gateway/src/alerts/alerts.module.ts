@@ -19,6 +19,7 @@ import { AlertReads } from './use-cases/alert-reads';
 import { AppendVersion } from './use-cases/append-version';
 import { ForwardAlert } from './use-cases/forward-alert';
 import { SubmitAlert } from './use-cases/submit-alert';
+import { SubmitBatch } from './use-cases/submit-batch';
 
 const REPOSITORIES = [
   AlertsRepository,
@@ -29,7 +30,7 @@ const REPOSITORIES = [
   RejectionsRepository,
 ];
 const ADMISSION = [ContentCheck, ReferenceCheck, SignatureCheck, SenderCheck, Refusals];
-const USE_CASES = [SubmitAlert, AppendVersion, ForwardAlert, AcknowledgeAlert, AlertReads];
+const USE_CASES = [SubmitAlert, SubmitBatch, AppendVersion, ForwardAlert, AcknowledgeAlert, AlertReads];
 
 @Module({
   imports: [SigningModule],

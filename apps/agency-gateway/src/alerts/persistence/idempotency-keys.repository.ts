@@ -83,6 +83,61 @@ export class IdempotencyKeysRepository {
     return claimed ? claimed.outbox_ids : null;
   }
 
+  /**
+   * claimAndSubmit for many submissions of one sender in one statement (POST /v1/alerts/batch): each claims its own
+   * key, and only the claims made write their alert, first version and outbox rows. Returns, in the order given, each
+   * submission's outbox ids, or null where its key was claimed before — by an earlier request or by an earlier
+   * submission of the same list (ON CONFLICT DO NOTHING skips the second of two equal keys in one INSERT).
+   */
+  async claimAndSubmitMany(sender: string, submissions: readonly Submission[]): Promise<(string[] | null)[]> {
+    if (submissions.length === 0) return [];
+    const columns = submissions.map((s) => versionColumns(s.stored));
+    const column = (i: number) => columns.map((c) => c[i]);
+    const outbox = this.outbox.insertJoinedSql(
+      submissions.map((s) => ({ key: s.stored.message.alertId, messages: s.messages })),
+      'claim',
+      'alert_id',
+      'uuid',
+      'outbox_ids',
+      19,
+    );
+    const claimed = await this.db.query<{ alert_id: string; outbox_ids: string[] }>(
+      `WITH input AS (
+         SELECT * FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[])
+                    AS i(idempotency_key, request_hash, alert_id, response, message_count, retain_until)
+       ), claim AS (
+         INSERT INTO gateway.idempotency_keys (sender, idempotency_key, request_hash, alert_id, response, outbox_ids)
+         SELECT $1, i.idempotency_key, i.request_hash, i.alert_id, i.response::jsonb, ${this.outbox.idsPerRowSql('i.message_count')}
+         FROM input i
+         ON CONFLICT DO NOTHING RETURNING alert_id, outbox_ids
+       ), alert AS (
+         INSERT INTO gateway.alerts (alert_id, sender, current_version, state, retain_until)
+         SELECT c.alert_id, $1::text, 1, 'active', i.retain_until FROM claim c JOIN input i USING (alert_id)
+       ), version AS (
+         INSERT INTO gateway.alert_versions (${ALERT_VERSION_COLUMNS})
+         SELECT v.* FROM unnest($8::uuid[], $9::int[], $10::uuid[], $11::text[], $12::jsonb[], $13::text[], $14::text[],
+                                $15::timestamptz[], $16::bytea[], $17::text[], $18::text[])
+                           AS v(alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at,
+                                content_salt, commitment, signature)
+         JOIN claim c USING (alert_id)
+       ), outbox AS (${outbox.sql})
+       SELECT alert_id::text AS alert_id, outbox_ids::text[] AS outbox_ids FROM claim`,
+      [
+        sender,
+        submissions.map((s) => s.idempotencyKey),
+        submissions.map((s) => s.requestHash),
+        submissions.map((s) => s.stored.message.alertId),
+        submissions.map((s) => JSON.stringify(s.response)),
+        submissions.map((s) => s.messages.length),
+        submissions.map((s) => s.retainUntil),
+        ...Array.from({ length: 11 }, (_, i) => column(i)),
+        ...outbox.params,
+      ],
+    );
+    const byAlert = new Map(claimed.map((row) => [row.alert_id, row.outbox_ids]));
+    return submissions.map((s) => byAlert.get(s.stored.message.alertId) ?? null);
+  }
+
   async find(sender: string, idempotencyKey: string): Promise<IdempotencyClaim | null> {
     const [row] = await this.db.query<ClaimRow>(
       `SELECT request_hash, response, outbox_ids FROM gateway.idempotency_keys WHERE sender = $1 AND idempotency_key = $2`,
