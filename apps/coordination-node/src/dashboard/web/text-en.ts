@@ -11,7 +11,8 @@ type FeedEvent =
   | 'alert.delivered'
   | 'alert.acked'
   | 'correlation.found';
-type IdentifierKind = 'container' | 'vehicle-plate' | 'vehicle-vin' | 'person-document' | 'phone' | 'vessel-imo';
+type IdentifierKind =
+  'container' | 'vehicle-plate' | 'vehicle-vin' | 'person-document' | 'phone' | 'vessel-imo' | 'person-name';
 
 export const TEXT_EN = {
   status: {
@@ -46,6 +47,7 @@ export const TEXT_EN = {
     'person-document': 'travel document',
     phone: 'phone',
     'vessel-imo': 'vessel',
+    'person-name': 'person (same name and date of birth)',
   } as Record<IdentifierKind, string>,
   feed: {
     withheld: (tlp: string | undefined) => (tlp || 'Restricted') + ' \u2014 content withheld',

@@ -38,6 +38,7 @@ export const TEXT_RU: Messages = {
     'person-document': 'проездной документ',
     phone: 'телефон',
     'vessel-imo': 'судно',
+    'person-name': 'лицо (те же имя и дата рождения)',
   },
   feed: {
     withheld: (tlp: string | undefined) => (tlp || 'Ограничено') + ' \u2014 содержание скрыто',
