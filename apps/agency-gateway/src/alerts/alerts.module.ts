@@ -3,6 +3,7 @@ import { SigningModule } from '../signing/signing.module';
 import { ReferenceSnapshot } from '../reference/reference.snapshot';
 import { InterchangeService } from '../interchange/interchange.service';
 import { AlertsController } from './alerts.controller';
+import { IdentifierIndex } from './identifier-index';
 import { ContentCheck } from './admission/content-check';
 import { ReferenceCheck } from './admission/reference-check';
 import { Refusals } from './admission/refusals';
@@ -35,7 +36,7 @@ const USE_CASES = [SubmitAlert, SubmitBatch, AppendVersion, ForwardAlert, Acknow
 @Module({
   imports: [SigningModule],
   controllers: [AlertsController],
-  providers: [...REPOSITORIES, ...ADMISSION, ...USE_CASES, ReferenceSnapshot, InterchangeService],
-  exports: [InterchangeService],
+  providers: [...REPOSITORIES, ...ADMISSION, ...USE_CASES, ReferenceSnapshot, InterchangeService, IdentifierIndex],
+  exports: [InterchangeService, IdentifierIndex],
 })
 export class AlertsModule {}

@@ -4,6 +4,7 @@ import { SqlRunner } from '@hub/database/sql-runner';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { AcceptedResponse } from '../alert-views';
+import { IndexedKeys } from '../identifier-index';
 import { StoredVersion } from '../stored-version';
 import { ALERT_VERSION_COLUMNS, versionColumns } from './alert-versions.repository';
 
@@ -18,6 +19,8 @@ export interface Submission {
   stored: StoredVersion;
   retainUntil: string;
   messages: OutgoingMessage[];
+  /** its identifiers for POST /v1/hits (gateway.alert_identifiers), written with it */
+  index?: IndexedKeys;
 }
 
 /** What an Idempotency-Key holds: the request it was first used with, the answer, and that answer's outbox rows. */
@@ -67,7 +70,11 @@ export class IdempotencyKeysRepository {
        ), version AS (
          INSERT INTO gateway.alert_versions (${ALERT_VERSION_COLUMNS})
          SELECT $4::uuid, $6::int, $7::uuid, $8::text, $9::jsonb, $10::text, $11::text, $12::timestamptz, $13::bytea, $14::text, $15::text FROM claim
-       ), outbox AS (${outbox.sql})
+       ), outbox AS (${outbox.sql}
+       ), indexed AS (
+         INSERT INTO gateway.alert_identifiers (key_hash, alert_id, version, sender, expires_at)
+         SELECT k, $4::uuid, $6::int, $1::text, $22::timestamptz FROM claim, unnest($21::text[]) AS k ON CONFLICT DO NOTHING
+       )
        SELECT outbox_ids::text[] AS outbox_ids FROM claim`,
       [
         submission.sender,
@@ -78,6 +85,8 @@ export class IdempotencyKeysRepository {
         ...versionColumns(stored).slice(1),
         submission.retainUntil,
         ...outbox.params,
+        submission.index?.keyHashes ?? [],
+        submission.index?.expiresAt ?? null,
       ],
     );
     return claimed ? claimed.outbox_ids : null;
@@ -120,7 +129,13 @@ export class IdempotencyKeysRepository {
                            AS v(alert_id, version, message_id, kind, content, cancel_reason, sender_key_id, received_at,
                                 content_salt, commitment, signature)
          JOIN claim c USING (alert_id)
-       ), outbox AS (${outbox.sql})
+       ), outbox AS (${outbox.sql}
+       ), indexed AS (
+         INSERT INTO gateway.alert_identifiers (key_hash, alert_id, version, sender, expires_at)
+         SELECT k.key_hash, c.alert_id, 1, $1::text, k.expires_at
+         FROM unnest($25::uuid[], $26::text[], $27::timestamptz[]) AS k(alert_id, key_hash, expires_at) JOIN claim c USING (alert_id)
+         ON CONFLICT DO NOTHING
+       )
        SELECT alert_id::text AS alert_id, outbox_ids::text[] AS outbox_ids FROM claim`,
       [
         sender,
@@ -132,6 +147,7 @@ export class IdempotencyKeysRepository {
         submissions.map((s) => s.retainUntil),
         ...Array.from({ length: 11 }, (_, i) => column(i)),
         ...outbox.params,
+        ...indexColumns(submissions),
       ],
     );
     const byAlert = new Map(claimed.map((row) => [row.alert_id, row.outbox_ids]));
@@ -154,4 +170,12 @@ export class IdempotencyKeysRepository {
     );
     return pending;
   }
+}
+
+/** The (alert, key hash, expiry) rows of the submissions' identifiers, as three arrays. */
+function indexColumns(submissions: readonly Submission[]): [string[], string[], (string | null)[]] {
+  const rows = submissions.flatMap((s) =>
+    (s.index?.keyHashes ?? []).map((hash) => [s.stored.message.alertId, hash, s.index?.expiresAt ?? null] as const),
+  );
+  return [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])];
 }

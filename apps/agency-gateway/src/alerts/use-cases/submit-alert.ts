@@ -6,6 +6,7 @@ import { canonicalJson } from '@hub/merkle/canonical-json';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorBody, ErrorCode, HubError } from '@hub/platform/errors';
+import { IdentifierIndex } from '../identifier-index';
 import { GatewayConfig } from '../../gateway.config';
 import { ERASED_REQUEST_HASH } from '../../erasure/erasure.repository';
 import { AcceptedResponse } from '../alert-views';
@@ -47,6 +48,7 @@ export class SubmitAlert {
     private readonly signatures: SignatureCheck,
     private readonly refusals: Refusals,
     private readonly config: GatewayConfig,
+    private readonly identifiers: IdentifierIndex,
   ) {}
 
   async submit(
@@ -152,6 +154,7 @@ export class SubmitAlert {
       stored,
       retainUntil: retainUntil(message, this.config.retentionPolicy),
       messages: versionMessages(principal, stored, idempotencyKeyDetails(stored, idempotencyKey)),
+      index: this.identifiers.of(content),
     };
   }
 
