@@ -50,6 +50,7 @@ export interface InboxItem {
   cancelReason?: string;
   alert?: Alert;
   match?: { text: string; foundAt: string };
+  hit?: { text: string; askedBy: string; askedAt: string; alertIds: string[] };
 }
 
 /** GET /v1/alerts/{id} as a recipient. */
