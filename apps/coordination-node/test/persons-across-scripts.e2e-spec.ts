@@ -75,6 +75,14 @@ describe('persons correlate across alphabets (name after transliteration + date 
     }
     const [correlation] = await correlationsOf(analyst, cyrillic.alertId);
     expect(correlation.agencies.sort()).toEqual([kz.id, tj.id].sort());
+    // The analysts may see both alerts: they are shown both written forms (the record holds only the hash).
+    expect(correlation.identifier).toEqual({ kind: 'person-name', key: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect([...correlation.writtenForms].sort((a: any, b: any) => a.agencyId.localeCompare(b.agencyId))).toEqual(
+      [
+        { alertId: latin.alertId, agencyId: kz.id, fullName: 'RAKHIMOV FARRUKH', dateOfBirth: born },
+        { alertId: cyrillic.alertId, agencyId: tj.id, fullName: 'Рахимов Фаррух Саидович', dateOfBirth: born },
+      ].sort((a, b) => a.agencyId.localeCompare(b.agencyId)),
+    );
     const rows = await queryDatabase(
       `SELECT identifier_kind, identifier_key FROM coordination.correlations WHERE alert_id = $1`,
       [cyrillic.alertId],

@@ -60,6 +60,7 @@ export const TEXT_EN = {
     allAgencies: 'all agencies',
     count: (shown: string, received: string) => `${shown} shown of ${received} received`,
   },
+  samePerson: (forms: string) => `Same person, written ${forms}`,
   same: (kind: string, key: string) => `Same ${kind} ${key}`,
   stats: {
     noneYet: 'none yet',

@@ -51,6 +51,7 @@ export const TEXT_RU: Messages = {
     allAgencies: 'все ведомства',
     count: (shown: string, received: string) => `показано ${shown} из ${received} полученных`,
   },
+  samePerson: (forms: string) => `Одно и то же лицо: ${forms}`,
   same: (kind: string, key: string) => `Один и тот же объект (${kind}): ${key}`,
   stats: {
     noneYet: 'пока нет',
