@@ -12,6 +12,7 @@ import { gatewayDataSourceOptions, GATEWAY_SCHEMA } from './database/data-source
 import { GatewayConfig } from './gateway.config';
 import { DirectoryModule } from './directory/directory.module';
 import { InboxModule } from './inbox/inbox.module';
+import { HitsModule } from './hits/hits.module';
 import { SigningModule } from './signing/signing.module';
 import { ErasureModule } from './erasure/erasure.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
@@ -45,6 +46,7 @@ export class AppModule {
         SigningModule,
         AlertsModule,
         InboxModule,
+        HitsModule,
         ErasureModule,
         DirectoryModule,
         ConsoleModule,

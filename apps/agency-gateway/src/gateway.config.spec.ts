@@ -41,6 +41,7 @@ describe('GatewayConfig secrets', () => {
     expect((error as Error).message).toMatch(/HUB_ADMIN_KEY: .*local default/);
     expect((error as Error).message).toMatch(/GATEWAY_DB_PASSWORD: .*local default/);
     expect((error as Error).message).toMatch(/GATEWAY_KAFKA_PASSWORD: .*local default/);
+    expect((error as Error).message).toMatch(/IDENTIFIER_HASH_KEY: .*local default/);
     expect((error as Error).message).not.toMatch(/KAFKA_ADMIN_PASSWORD/); // only migrate needs it, and it has no default
   });
 
@@ -50,6 +51,7 @@ describe('GatewayConfig secrets', () => {
       HUB_ADMIN_KEY: 'a'.repeat(32),
       GATEWAY_DB_PASSWORD: 'b'.repeat(32),
       GATEWAY_KAFKA_PASSWORD: 'c'.repeat(32),
+      IDENTIFIER_HASH_KEY: 'e'.repeat(32),
       KAFKA_SSL_CA,
     };
     expect(() => loadConfig(GatewayConfig, { ...secrets, KAFKA_ADMIN_PASSWORD: 'hub-local-only-kafka-admin' })).toThrow(
@@ -61,7 +63,7 @@ describe('GatewayConfig secrets', () => {
   });
 
   it('boots in production with secrets of its own, or with an explicit runtime URL instead of a password', () => {
-    const kafka = { GATEWAY_KAFKA_PASSWORD: 'c'.repeat(32), KAFKA_SSL_CA };
+    const kafka = { GATEWAY_KAFKA_PASSWORD: 'c'.repeat(32), IDENTIFIER_HASH_KEY: 'e'.repeat(32), KAFKA_SSL_CA };
     expect(() =>
       loadConfig(GatewayConfig, {
         NODE_ENV: 'production',

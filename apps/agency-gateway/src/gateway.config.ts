@@ -16,6 +16,13 @@ export class GatewayConfig extends HubBaseConfig {
   @NotALocalDefaultInProduction()
   GATEWAY_DB_PASSWORD: string = 'hub-local-only-gateway';
   /** The first admin key. `npm start` sets a documented local default; production must set its own. */
+  /**
+   * Secret of the keyed hashes (HMAC-SHA-256) of identifiers: the index POST /v1/hits looks up and its hits.queried
+   * facts. The coordination node's value, so that a hash means the same identifier on both (never stored in a database).
+   */
+  @IsString() @MinLength(16) @NotALocalDefaultInProduction() IDENTIFIER_HASH_KEY: string =
+    'hub-local-only-identifier-hash-key';
+
   @IsString() @IsNotEmpty() @MinLength(16) @NotALocalDefaultInProduction() HUB_ADMIN_KEY: string;
   /** Inbox streams (SSE) one API key may hold open at once, per gateway process (429 beyond). */
   @IsInt() @Min(1) @Type(() => Number) INBOX_STREAMS_PER_KEY: number = 5;

@@ -7,6 +7,8 @@ import { AppModule, SERVICE_NAME } from './app.module';
 import { gatewayDataSourceOptions, gatewayGrants } from './database/data-source';
 import { GatewayConfig } from './gateway.config';
 import { CAP_CONTENT_TYPE, CAP_MEDIA_TYPE } from './interchange/media-types';
+import { MAX_HIT_BODY_BYTES } from './hits/hit-query';
+import { MAX_BATCH_BODY_BYTES, NDJSON_CONTENT_TYPE, NDJSON_MEDIA_TYPE } from './alerts/batch/ndjson-batch';
 
 runServiceMain<GatewayConfig>({
   service: SERVICE_NAME,
@@ -26,6 +28,15 @@ runServiceMain<GatewayConfig>({
       tls: config.kafkaTls,
       groupId: SERVICE_NAME,
       textBodyTypes: [{ mediaType: CAP_MEDIA_TYPE, pattern: CAP_CONTENT_TYPE }],
+      bodyRoutes: [
+        {
+          method: 'POST',
+          path: '/v1/alerts/batch',
+          limitBytes: MAX_BATCH_BODY_BYTES,
+          textType: { mediaType: NDJSON_MEDIA_TYPE, pattern: NDJSON_CONTENT_TYPE },
+        },
+        { method: 'POST', path: '/v1/hits', limitBytes: MAX_HIT_BODY_BYTES },
+      ],
       configure: (app) =>
         mountOpenApi(app, {
           title: 'agency gateway',

@@ -324,6 +324,32 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     });
   });
 
+  it('checks pasted identifiers and shows whom to contact; the owner sees who asked, live', async () => {
+    const page = recipient.page;
+    const unknown = uniqueContainerNumber();
+    await page.click('#check-identifiers');
+    await page.fill('#hits-input', `${container.toLowerCase()}\n${unknown}\n`);
+    await page.click('#hits-submit');
+    const rows = page.locator('#hits-results tbody tr');
+    await rows.nth(1).waitFor();
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual([
+      container.toLowerCase(),
+      'hit',
+      sender.agency.id,
+    ]);
+    expect(await rows.nth(1).locator('td').allTextContents()).toEqual([unknown, 'no hit', '\u2014']);
+    expect(await page.textContent('#hits-summary')).toBe('2 checked, 1 with a hit');
+
+    const notice = inboxItem(sender.page, alertId, 'hit');
+    await notice.waitFor();
+    await notice.click();
+    await sender.page.locator('#detail-notice .match-text').waitFor();
+    expect(await sender.page.textContent('#detail-notice .match-text')).toContain(recipient.agency.id);
+    expect(await overflowingElements(page, '.panel')).toEqual([]);
+    fs.mkdirSync(TEST_ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(TEST_ARTIFACTS, 'console-hits.png') });
+  });
+
   it('updates and cancels from the sent list; the recipient sees both live', async () => {
     const page = sender.page;
     await page.click('#tab-sent');

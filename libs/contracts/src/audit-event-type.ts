@@ -23,6 +23,8 @@ export enum AuditEventType {
   AuditQueried = 'audit.queried',
   MessageDeadLettered = 'message.dead-lettered',
   CorrelationFound = 'correlation.found',
+  /** POST /v1/hits: one per query, the identifiers as keyed hashes (bounded), the number of hits */
+  HitsQueried = 'hits.queried',
   /** The audit log itself: an event came again under a recorded eventId with different content (refused). */
   IntegrityAlarm = 'audit.integrity-alarm',
   /** An alert's content, salts and identifiers were removed on a lawful request (who asked, why). */

@@ -36,6 +36,7 @@ export const FACT_OWNERS: Readonly<Record<AuditEventType, readonly HubService[]>
   [AuditEventType.AuditQueried]: EACH_ITS_OWN,
   [AuditEventType.MessageDeadLettered]: EACH_ITS_OWN,
   [AuditEventType.CorrelationFound]: NODE,
+  [AuditEventType.HitsQueried]: GATEWAY,
   // Raised by the audit log's own writer; no service may publish one.
   [AuditEventType.IntegrityAlarm]: [HubService.AuditLog],
   [AuditEventType.AlertErased]: GATEWAY,

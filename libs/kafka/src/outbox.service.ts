@@ -131,6 +131,45 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
+   * insertSql for many state changes in one statement (a bulk submission): the messages of each row of `from` whose
+   * `keyColumn` equals a group's `key` (of SQL type `keyType`), with the ids in that row's bigint[] column `idsColumn`
+   * in order. Rows of `from` that are absent (a claim not made) write nothing. Six array parameters from `firstParam`.
+   */
+  insertJoinedSql(
+    groups: readonly { key: string; messages: OutgoingMessage[] }[],
+    from: string,
+    keyColumn: string,
+    keyType: string,
+    idsColumn: string,
+    firstParam: number,
+  ): { sql: string; params: unknown[] } {
+    const rows = groups.flatMap((group) =>
+      carryingTrace(group.messages).map((m, i) => ({ key: group.key, n: i + 1, m })),
+    );
+    const [key, n, topic, messageKey, value, headers] = [0, 1, 2, 3, 4, 5].map((i) => `$${firstParam + i}`);
+    return {
+      sql: `INSERT INTO "${this.schema}".outbox (id, topic, key, value, headers)
+            SELECT f.${idsColumn}[m.n], m.topic, m.key, m.value, m.headers::jsonb
+            FROM unnest(${key}::${keyType}[], ${n}::int[], ${topic}::text[], ${messageKey}::text[], ${value}::text[], ${headers}::text[])
+                   AS m(row_key, n, topic, key, value, headers)
+            JOIN ${from} f ON f.${keyColumn} = m.row_key`,
+      params: [
+        rows.map((r) => r.key),
+        rows.map((r) => r.n),
+        rows.map((r) => r.m.topic),
+        rows.map((r) => r.m.key),
+        rows.map((r) => JSON.stringify(r.m.value)),
+        rows.map((r) => (r.m.headers ? JSON.stringify(r.m.headers) : null)),
+      ],
+    };
+  }
+
+  /** idsSql for a count that is a column of each row (`count` is an SQL expression). */
+  idsPerRowSql(count: string): string {
+    return `ARRAY(SELECT nextval(pg_get_serial_sequence('"${this.schema}".outbox', 'id')) FROM generate_series(1, ${count}))`;
+  }
+
+  /**
    * After commit: resolves once every given row is acknowledged by Kafka, or throws OutboxUnavailableError.
    * `messages` are the rows' messages in the order of `ids`, for rows written by a statement of the caller's own
    * (insertSql); rows written by enqueue() are already known. Known rows are sent from memory and then deleted, with

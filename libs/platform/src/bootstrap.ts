@@ -12,7 +12,7 @@ import { observeHttpRequests } from '@hub/observability/http-metrics';
 import { traceHttpRequests } from '@hub/observability/http-tracing';
 import { TlsKeyPair } from './config';
 import { HubExceptionFilter } from './http-error.filter';
-import { jsonBodyMiddleware, TextBodyType } from './http-body';
+import { BodyRoute, jsonBodyMiddleware, TextBodyType } from './http-body';
 import { hubValidationPipe } from './validation.pipe';
 
 export interface HybridAppOptions {
@@ -32,6 +32,8 @@ export interface HybridAppOptions {
   partitionsConsumedConcurrently?: number;
   /** Media types besides JSON whose bodies reach handlers as text (the gateway: application/cap+xml). */
   textBodyTypes?: readonly TextBodyType[];
+  /** Endpoints with a body limit (and media type) of their own: the bulk endpoints. */
+  bodyRoutes?: readonly BodyRoute[];
   /** Extra HTTP setup (OpenAPI, static files) before listening. */
   configure?: (app: NestExpressApplication) => void | Promise<void>;
 }
@@ -50,7 +52,7 @@ export async function bootstrapHybridApp(module: unknown, options: HybridAppOpti
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.use(observeHttpRequests);
-  app.use(...jsonBodyMiddleware(options.textBodyTypes));
+  app.use(...jsonBodyMiddleware(options.textBodyTypes, options.bodyRoutes));
   // After the body parsers: their stream callbacks would run outside the request's span.
   app.use(traceHttpRequests);
   app.useGlobalPipes(hubValidationPipe());

@@ -15,29 +15,51 @@ export interface TextBodyType {
   pattern: RegExp;
 }
 
-export function jsonBodyMiddleware(textTypes: readonly TextBodyType[] = []) {
+/**
+ * An endpoint with a body limit of its own (bulk endpoints: POST /v1/alerts/batch, POST /v1/hits). With `textType`,
+ * that endpoint takes only that media type, as text, and no other endpoint takes it.
+ */
+export interface BodyRoute {
+  method: 'POST';
+  path: string;
+  limitBytes: number;
+  textType?: TextBodyType;
+}
+
+export function jsonBodyMiddleware(textTypes: readonly TextBodyType[] = [], routes: readonly BodyRoute[] = []) {
   const parse = json({ limit: MAX_BODY_BYTES, strict: true, type: () => true });
   const parseText = text({ limit: MAX_BODY_BYTES, type: () => true });
+  const parsers = new Map(
+    routes.map((route) => [
+      `${route.method} ${route.path}`,
+      {
+        route,
+        parse: route.textType
+          ? text({ limit: route.limitBytes, type: () => true })
+          : json({ limit: route.limitBytes, strict: true, type: () => true }),
+      },
+    ]),
+  );
   return [
     (req: Request, res: Response, next: NextFunction) => {
       if (!hasBody(req)) return next();
       const type = req.headers['content-type'] ?? '';
+      const own = parsers.get(`${req.method} ${req.path}`);
+      res.locals.bodyLimit = own?.route.limitBytes ?? MAX_BODY_BYTES;
+      if (own?.route.textType) {
+        if (own.route.textType.pattern.test(type)) return own.parse(req, res, next);
+        return unsupported(res, own.route.textType.mediaType, type);
+      }
       if (textTypes.some((accepted) => accepted.pattern.test(type))) return parseText(req, res, next);
       if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
-        const also = textTypes.map((t) => ` or ${t.mediaType}`).join('');
-        return send(
-          res,
-          415,
-          ErrorCode.UnsupportedMediaType,
-          `Content-Type must be application/json${also} (got "${type || 'none'}")`,
-          'content-type',
-        );
+        return unsupported(res, `application/json${textTypes.map((t) => ` or ${t.mediaType}`).join('')}`, type);
       }
-      return parse(req, res, next);
+      return (own?.parse ?? parse)(req, res, next);
     },
     (err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
       if (err?.type === 'entity.too.large' || err?.status === 413) {
-        return send(res, 413, ErrorCode.PayloadTooLarge, `Body is larger than ${MAX_BODY_BYTES} bytes`, 'body');
+        const limit = typeof res.locals.bodyLimit === 'number' ? res.locals.bodyLimit : MAX_BODY_BYTES;
+        return send(res, 413, ErrorCode.PayloadTooLarge, `Body is larger than ${limit} bytes`, 'body');
       }
       if (err?.type === 'entity.parse.failed') {
         return send(res, 400, ErrorCode.InvalidJson, `Body is not valid JSON: ${err.message ?? ''}`.trim(), 'body');
@@ -54,6 +76,16 @@ function hasBody(req: Request): boolean {
   if (!['POST', 'PUT', 'PATCH'].includes(req.method)) return false;
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function unsupported(res: Response, accepted: string, type: string): void {
+  send(
+    res,
+    415,
+    ErrorCode.UnsupportedMediaType,
+    `Content-Type must be ${accepted} (got "${type || 'none'}")`,
+    'content-type',
+  );
 }
 
 function send(res: Response, status: number, error: ErrorCode, message: string, path: string): void {

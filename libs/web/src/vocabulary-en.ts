@@ -49,7 +49,7 @@ export const VOCABULARY_EN: Vocabulary = {
     phone: 'phone',
   },
   ackStatus: { received: 'received', actioned: 'actioned', rejected: 'rejected' },
-  kind: { alert: 'alert', update: 'update', cancel: 'cancel', match: 'match' },
+  kind: { alert: 'alert', update: 'update', cancel: 'cancel', match: 'match', hit: 'hit' },
   alertState: { active: 'active', cancelled: 'cancelled' },
   decision: { delivered: 'delivered', withheld: 'withheld' },
   reason: {

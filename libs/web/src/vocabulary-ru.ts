@@ -61,7 +61,7 @@ export const VOCABULARY_RU: Vocabulary = {
     phone: 'телефон',
   },
   ackStatus: { received: 'получено', actioned: 'принято в работу', rejected: 'отклонено' },
-  kind: { alert: 'оповещение', update: 'обновление', cancel: 'отмена', match: 'совпадение' },
+  kind: { alert: 'оповещение', update: 'обновление', cancel: 'отмена', match: 'совпадение', hit: 'запрос' },
   alertState: { active: 'действует', cancelled: 'отменено' },
   decision: { delivered: 'доставлено', withheld: 'не направлено' },
   reason: {

@@ -27,7 +27,7 @@ export interface Vocabulary {
   subjectType: Record<'person' | 'vehicle' | 'container' | 'consignment' | 'vessel' | 'phone', string>;
   ackStatus: Record<'received' | 'actioned' | 'rejected', string>;
   /** What a delivery carries (inbox items, feed deliveries). */
-  kind: Record<'alert' | 'update' | 'cancel' | 'match', string>;
+  kind: Record<'alert' | 'update' | 'cancel' | 'match' | 'hit', string>;
   alertState: Record<'active' | 'cancelled', string>;
   decision: Record<'delivered' | 'withheld', string>;
   reason: Record<

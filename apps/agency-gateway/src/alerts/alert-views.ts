@@ -75,6 +75,18 @@ export interface MatchNoticeView {
   foundAt: string;
 }
 
+/**
+ * What a hit notice tells an owner: which agency checked identifiers that its alerts name (POST /v1/hits), and which
+ * of its own alerts; the asker learns only whom to contact, the owner learns who asked.
+ */
+export interface HitNoticeView {
+  queryId: string;
+  askedBy: string;
+  alertIds: string[];
+  text: string;
+  askedAt: string;
+}
+
 export interface InboxItem {
   /** for a match notice: the notice id */
   deliveryId: string;
@@ -96,6 +108,8 @@ export interface InboxItem {
   erased: boolean;
   /** only on items of kind `match` */
   match?: MatchNoticeView;
+  /** only on items of kind `hit` */
+  hit?: HitNoticeView;
 }
 
 export interface InboxRow {
@@ -112,6 +126,7 @@ export interface InboxRow {
   withdrawn: boolean;
   erased: boolean;
   match: MatchNoticeView | null;
+  hit?: HitNoticeView | null;
   delivered_at: Date;
 }
 
@@ -130,5 +145,6 @@ export function inboxItem(row: InboxRow): InboxItem {
     withdrawn: row.withdrawn,
     erased: row.erased,
     ...(row.match ? { match: row.match } : {}),
+    ...(row.hit ? { hit: row.hit } : {}),
   };
 }

@@ -18,6 +18,8 @@ import { AlertReads } from './use-cases/alert-reads';
 import { AppendVersion } from './use-cases/append-version';
 import { ForwardAlert } from './use-cases/forward-alert';
 import { SubmitAlert } from './use-cases/submit-alert';
+import { SubmitBatch } from './use-cases/submit-batch';
+import { MAX_BATCH_LINES, NDJSON_MEDIA_TYPE } from './batch/ndjson-batch';
 import { InterchangeService } from '../interchange/interchange.service';
 import { CAP_CONTENT_TYPE, CAP_MEDIA_TYPE, negotiate, STIX_MEDIA_TYPE } from '../interchange/media-types';
 
@@ -40,6 +42,7 @@ const SIGNATURE_HEADER_DOC = {
 export class AlertsController {
   constructor(
     private readonly submission: SubmitAlert,
+    private readonly batch: SubmitBatch,
     private readonly versions: AppendVersion,
     private readonly forwarding: ForwardAlert,
     private readonly acknowledgement: AcknowledgeAlert,
@@ -68,6 +71,19 @@ export class AlertsController {
     if (contentType && CAP_CONTENT_TYPE.test(contentType))
       return this.interchange.submitCap(principal, idempotencyKey, body, signature);
     return this.submission.submit(principal, idempotencyKey, body, signature);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiConsumes(NDJSON_MEDIA_TYPE)
+  @ApiBody({
+    description:
+      `One submission per line (at most ${MAX_BATCH_LINES}): {"idempotencyKey": "...", "alert": {…the body of POST /v1/alerts…}, ` +
+      `"signature"?: "<JWS>"}. Answers {results: [{index, status: 202|400|409|422, alertId?, version?, messageId?, error?}]} in line order.`,
+    schema: { type: 'string' },
+  })
+  submitBatch(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    return this.batch.submit(principal, body);
   }
 
   @Post(':alertId/versions')

@@ -3,6 +3,7 @@ import { SigningModule } from '../signing/signing.module';
 import { ReferenceSnapshot } from '../reference/reference.snapshot';
 import { InterchangeService } from '../interchange/interchange.service';
 import { AlertsController } from './alerts.controller';
+import { IdentifierIndex } from './identifier-index';
 import { ContentCheck } from './admission/content-check';
 import { ReferenceCheck } from './admission/reference-check';
 import { Refusals } from './admission/refusals';
@@ -19,6 +20,7 @@ import { AlertReads } from './use-cases/alert-reads';
 import { AppendVersion } from './use-cases/append-version';
 import { ForwardAlert } from './use-cases/forward-alert';
 import { SubmitAlert } from './use-cases/submit-alert';
+import { SubmitBatch } from './use-cases/submit-batch';
 
 const REPOSITORIES = [
   AlertsRepository,
@@ -29,12 +31,12 @@ const REPOSITORIES = [
   RejectionsRepository,
 ];
 const ADMISSION = [ContentCheck, ReferenceCheck, SignatureCheck, SenderCheck, Refusals];
-const USE_CASES = [SubmitAlert, AppendVersion, ForwardAlert, AcknowledgeAlert, AlertReads];
+const USE_CASES = [SubmitAlert, SubmitBatch, AppendVersion, ForwardAlert, AcknowledgeAlert, AlertReads];
 
 @Module({
   imports: [SigningModule],
   controllers: [AlertsController],
-  providers: [...REPOSITORIES, ...ADMISSION, ...USE_CASES, ReferenceSnapshot, InterchangeService],
-  exports: [InterchangeService],
+  providers: [...REPOSITORIES, ...ADMISSION, ...USE_CASES, ReferenceSnapshot, InterchangeService, IdentifierIndex],
+  exports: [InterchangeService, IdentifierIndex],
 })
 export class AlertsModule {}

@@ -62,6 +62,8 @@ export class ErasureRepository {
        WHERE kind = 'match' AND match->'otherAlertIds' ?| $1::text[]`,
       [ids, ERASED_NOTICE_TEXT],
     );
+    // The keyed hashes of its identifiers (POST /v1/hits) go with the content.
+    await this.db.query(`DELETE FROM gateway.alert_identifiers WHERE alert_id = ANY($1::uuid[])`, [ids]);
     await new AcksRepository(this.db).eraseNotes(ids);
     await new RejectionsRepository(this.db).eraseOfAlerts(ids, erasedAt);
     await this.db.query(`UPDATE gateway.idempotency_keys SET request_hash = $2 WHERE alert_id = ANY($1::uuid[])`, [

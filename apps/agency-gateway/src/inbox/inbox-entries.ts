@@ -1,5 +1,5 @@
 import { AlertDeliveredMessage, AlertRoutedMessage, InboxItemKind, MatchNoticeMessage } from '@hub/contracts/messages';
-import { MatchNoticeView } from '../alerts/alert-views';
+import { HitNoticeView, MatchNoticeView } from '../alerts/alert-views';
 
 /** One inbox row to store: an alert delivery or a match notice. */
 export interface InboxEntry {
@@ -14,6 +14,8 @@ export interface InboxEntry {
   /** set for a recall (and on a legacy delivery); null on a routed cancel: the row takes the reason the gateway accepted with the version */
   cancelReason: string | null;
   match: MatchNoticeView | null;
+  /** a hit notice (kind `hit`): another agency's POST /v1/hits named identifiers of the recipient's alerts */
+  hit?: HitNoticeView | null;
   /** a recall: see enforceWithdrawals */
   withdrawn: boolean;
   /** audit details beyond deliveryId, kind, sender and inboxSeq */

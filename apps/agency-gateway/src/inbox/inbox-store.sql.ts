@@ -29,8 +29,8 @@ export interface StoredRow {
  */
 export const STORE_SQL = `
   WITH e AS (
-    SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::boolean[], $8::text[], $9::jsonb[], $10::boolean[])
-      WITH ORDINALITY AS e(recipient, delivery_id, alert_id, version, kind, sender, has_content, cancel_reason, match, withdrawn, n)
+    SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::boolean[], $8::text[], $9::jsonb[], $10::boolean[], $13::jsonb[])
+      WITH ORDINALITY AS e(recipient, delivery_id, alert_id, version, kind, sender, has_content, cancel_reason, match, withdrawn, hit, n)
   ), fresh AS (
     SELECT e.*, row_number() OVER (PARTITION BY e.recipient ORDER BY e.n) AS k, count(*) OVER (PARTITION BY e.recipient) AS per_recipient
     FROM e WHERE NOT EXISTS (SELECT 1 FROM gateway.inbox i WHERE i.delivery_id = e.delivery_id)
@@ -44,14 +44,14 @@ export const STORE_SQL = `
       AND (a.alert_id IN (SELECT alert_id FROM fresh)
            OR a.alert_id IN (SELECT jsonb_array_elements_text(match->'otherAlertIds')::uuid FROM fresh WHERE match IS NOT NULL))
   ), inserted AS (
-    INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, has_content, cancel_reason, match, withdrawn, erased)
+    INSERT INTO gateway.inbox (recipient, seq, delivery_id, alert_id, version, kind, sender, has_content, cancel_reason, match, withdrawn, erased, hit)
     SELECT f.recipient, b.last_seq - f.per_recipient + f.k, f.delivery_id, f.alert_id, f.version, f.kind, f.sender,
            f.has_content AND x.alert_id IS NULL,
            CASE WHEN x.alert_id IS NULL THEN COALESCE(f.cancel_reason, CASE WHEN f.kind = 'cancel' AND NOT f.withdrawn THEN v.cancel_reason END) END,
            -- A notice about an erased alert, its own or the other it names, arriving after the erasure: redacted as the erasure would have.
            CASE WHEN f.match IS NOT NULL AND (x.alert_id IS NOT NULL OR EXISTS (SELECT 1 FROM erased y WHERE f.match->'otherAlertIds' ? y.alert_id::text))
                 THEN f.match || jsonb_build_object('text', $11::text, 'otherAlertIds', '[]'::jsonb) ELSE f.match END,
-           f.withdrawn, x.alert_id IS NOT NULL
+           f.withdrawn, x.alert_id IS NOT NULL, f.hit
     FROM fresh f JOIN bumped b ON b.recipient = f.recipient
     LEFT JOIN erased x ON x.alert_id = f.alert_id
     LEFT JOIN gateway.alert_versions v ON v.alert_id = f.alert_id AND v.version = f.version
@@ -80,5 +80,6 @@ export function storeParams(deliveries: readonly InboxEntry[]): unknown[] {
     column((d) => d.withdrawn),
     ERASED_NOTICE_TEXT,
     INBOX_CHANNEL,
+    column((d) => (d.hit ? JSON.stringify(d.hit) : null)),
   ];
 }

@@ -45,6 +45,11 @@ export class InboxService {
     await this.store(notices.map(noticeEntry));
   }
 
+  /** Hit notices (POST /v1/hits), like match notices: once each, in the owner's sequence, audited as delivered. */
+  async storeHitNotices(entries: readonly InboxEntry[]): Promise<void> {
+    await this.store(entries);
+  }
+
   /**
    * One statement for the whole batch (STORE_SQL), plus, only when the batch holds a withdrawal or a cancel, the two
    * follow-ups of enforceWithdrawals in the same transaction. Then this replica's open streams of the recipients
@@ -135,7 +140,7 @@ export class InboxService {
         `UPDATE gateway.inbox i SET cancel_reason = NULL FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS c(recipient, alert_id, seq)
          WHERE i.recipient = c.recipient AND i.alert_id = c.alert_id AND i.seq = c.seq
            AND (SELECT p.withdrawn FROM gateway.inbox p WHERE p.recipient = c.recipient AND p.alert_id = c.alert_id AND p.seq < c.seq
-                AND p.kind <> 'match' ORDER BY p.seq DESC LIMIT 1)`,
+                AND p.kind NOT IN ('match', 'hit') ORDER BY p.seq DESC LIMIT 1)`,
         [
           cancels.map(({ delivery }) => delivery.recipient),
           cancels.map(({ delivery }) => delivery.alertId),

@@ -50,9 +50,9 @@ export function fromRecipientView(view: RecipientAlertView, received: VersionTim
   return fromDelivered(view, received);
 }
 
-/** An inbox item of an alert (not a match notice). */
+/** An inbox item of an alert (not a match or hit notice). */
 export function fromInboxItem(item: InboxItem, received: VersionTimes): InterchangeView {
-  if (item.kind === 'match') throw new Error('a match notice has no interchange form');
+  if (item.kind === 'match' || item.kind === 'hit') throw new Error(`a ${item.kind} notice has no interchange form`);
   return fromDelivered({ ...item, kind: item.kind }, received);
 }
 

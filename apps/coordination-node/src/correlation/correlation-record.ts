@@ -121,7 +121,12 @@ export function renderNotice(notice: CorrelationNotice, identifier: Identifier |
     notice.otherAlertIds.length === 1
       ? `alert ${notice.otherAlertIds[0]}`
       : `alerts ${notice.otherAlertIds.join(', ')}`;
-  const on = identifier ? ` on ${IDENTIFIER_LABELS[identifier.kind]} ${identifier.key}` : '';
+  // A person is stored as a keyed hash: the owner is told that name and date of birth match, never the hash.
+  const on = !identifier
+    ? ''
+    : identifier.kind === 'person-name'
+      ? ' on a person (same name across alphabets, same date of birth)'
+      : ` on ${IDENTIFIER_LABELS[identifier.kind]} ${identifier.key}`;
   return `Your alert ${notice.alertId} matches ${which} of ${notice.otherAgencyId}${on}.`;
 }
 

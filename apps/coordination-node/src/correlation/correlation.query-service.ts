@@ -3,6 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CorrelationNotice, renderNotice } from './correlation-record';
 import { Identifier, IdentifierKind } from '@hub/contracts/domain/identifiers';
+import { personKey } from '@hub/contracts/domain/person-names';
+import { identifierKeyHash } from '@hub/merkle/content-commitment';
+import { CoordinationConfig } from '../coordination.config';
+
+/** A person as one agency's alert wrote it: shown to analysts who may see every alert of the correlation. */
+export interface WrittenPerson {
+  alertId: string;
+  agencyId: string;
+  fullName: string;
+  dateOfBirth: string;
+}
 
 export interface CorrelationView {
   cursor: string;
@@ -19,6 +30,11 @@ export interface CorrelationView {
   agencies: string[];
   restricted: boolean;
   notices: (CorrelationNotice & { text: string })[];
+  /**
+   * A person correlation (kind person-name, held as a keyed hash): how each alert wrote the person, e.g.
+   * «Рахимов Фаррух Саидович» and RAKHIMOV FARRUKH; only when no alert involved is withheld from the centre.
+   */
+  writtenForms?: WrittenPerson[];
 }
 
 interface CorrelationRow {
@@ -40,7 +56,10 @@ interface CorrelationRow {
 /** The analysts' view of recorded correlations, newest first. */
 @Injectable()
 export class CorrelationQueries {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: CoordinationConfig,
+  ) {}
 
   async list(filter: {
     before?: string;
@@ -59,7 +78,41 @@ export class CorrelationQueries {
       params,
     );
     const items = rows.map(toView);
+    await this.addWrittenForms(items);
     return { items, nextCursor: rows.length === filter.limit ? items[items.length - 1].cursor : null };
+  }
+
+  /** The persons' written forms of the visible person correlations, from the alerts' latest stored content. */
+  private async addWrittenForms(items: CorrelationView[]): Promise<void> {
+    const persons = items.filter((item) => item.identifier?.kind === 'person-name');
+    if (persons.length === 0) return;
+    const alertIds = [...new Set(persons.flatMap((item) => item.alerts.map((a) => a.alertId.toLowerCase())))];
+    const contents: { alert_id: string; subjects: unknown }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (alert_id) alert_id, content->'subjects' AS subjects FROM coordination.alert_contents
+       WHERE alert_id = ANY($1::text[]) ORDER BY alert_id, version DESC`,
+      [alertIds],
+    );
+    const subjectsOf = new Map(contents.map((row) => [row.alert_id, row.subjects]));
+    for (const item of persons) {
+      const written: WrittenPerson[] = [];
+      for (const alert of item.alerts) {
+        const subjects = subjectsOf.get(alert.alertId.toLowerCase());
+        if (!Array.isArray(subjects)) continue;
+        for (const subject of subjects as Record<string, unknown>[]) {
+          if (subject?.type !== 'person' || typeof subject.fullName !== 'string') continue;
+          const dateOfBirth = typeof subject.dateOfBirth === 'string' ? subject.dateOfBirth : null;
+          const key = personKey(subject.fullName, dateOfBirth);
+          if (key && identifierKeyHash(this.config.IDENTIFIER_HASH_KEY, 'person-name', key) === item.identifier!.key)
+            written.push({
+              alertId: alert.alertId,
+              agencyId: alert.agencyId,
+              fullName: subject.fullName,
+              dateOfBirth: dateOfBirth!,
+            });
+        }
+      }
+      item.writtenForms = written;
+    }
   }
 }
 

@@ -76,6 +76,22 @@ export class CorrelationService {
   ) {}
 
   /**
+   * The match keys of an alert's subjects as this node stores them: a person's name and date of birth only as their
+   * keyed hash (IDENTIFIER_HASH_KEY), so that the index, the correlation record and the notices never hold them
+   * (docs/decisions/017-persons-across-scripts.md); the other identifiers as before.
+   */
+  private matchKeysOf(subjects: unknown): Identifier[] {
+    return identifiersOf(subjects).map((identifier) =>
+      identifier.kind === 'person-name'
+        ? {
+            kind: identifier.kind,
+            key: identifierKeyHash(this.config.IDENTIFIER_HASH_KEY, identifier.kind, identifier.key),
+          }
+        : identifier,
+    );
+  }
+
+  /**
    * Indexes consecutive versions in one transaction. Idempotent by (alertId, version). Runs after the versions
    * were routed (and committed): who holds which alert (the routing decisions) decides what each owner may be told.
    */
@@ -86,7 +102,7 @@ export class CorrelationService {
       // (unnest yields the array's order, and the array is sorted here.)
       const keys = [
         ...new Set(
-          messages.filter((m) => m.kind !== 'cancel').flatMap((m) => identifiersOf(m.alert.subjects).map(lockKey)),
+          messages.filter((m) => m.kind !== 'cancel').flatMap((m) => this.matchKeysOf(m.alert.subjects).map(lockKey)),
         ),
       ].sort();
       if (keys.length > 0)
@@ -140,7 +156,7 @@ export class CorrelationService {
       tlp: message.alert.tlp,
       recipients: message.alert.distribution.recipients,
     };
-    const identifiers = identifiersOf(message.alert.subjects);
+    const identifiers = this.matchKeysOf(message.alert.subjects);
     // Two agencies reporting the same identifier at the same moment would each miss the other's uncommitted row;
     // the lock per identifier (taken in indexAll) makes the second one look after the first has committed.
     const added: { kind: Identifier['kind']; key: string; matches: MatchRow[] }[] = await manager.query(

@@ -1,3 +1,5 @@
+import { personKey } from './person-names';
+
 /**
  * Normalisers that turn the identifiers agencies write into match keys: two agencies that saw the same
  * container, plate, document, phone or ship must produce the same key however they typed it. Pure functions;
@@ -11,6 +13,7 @@ export const IDENTIFIER_KINDS = [
   'person-document',
   'phone',
   'vessel-imo',
+  'person-name',
 ] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
@@ -26,6 +29,7 @@ export const IDENTIFIER_LABELS: Readonly<Record<IdentifierKind, string>> = {
   'person-document': 'travel document',
   phone: 'phone number',
   'vessel-imo': 'vessel',
+  'person-name': 'person',
 };
 
 /**
@@ -173,6 +177,9 @@ export function identifiersOf(subjects: unknown): Identifier[] {
         const number = text(s.documentNumber);
         const country = text(s.documentCountry) ?? text(s.nationality);
         if (number && country) add('person-document', documentKey(number, country));
+        // Across alphabets: the name after transliteration, with the date of birth (person-names.ts).
+        const fullName = text(s.fullName);
+        if (fullName) add('person-name', personKey(fullName, text(s.dateOfBirth)));
         break;
       }
       case 'phone': {

@@ -5,6 +5,7 @@ import { Topic } from '@hub/contracts/topics';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { StoredVersion } from '../stored-version';
+import { IndexedKeys } from '../identifier-index';
 import { ALERT_VERSION_COLUMNS, versionColumns } from './alert-versions.repository';
 
 export type AlertState = 'active' | 'cancelled';
@@ -119,6 +120,7 @@ export class AlertsRepository {
     state: AlertState,
     retainUntil: string | null,
     messages: OutgoingMessage[],
+    index?: IndexedKeys,
   ): Promise<string[]> {
     const outbox = this.outbox.insertSql(messages, 'ids.outbox_ids', 'ids', 14);
     const [{ outbox_ids: ids }] = await this.db.query<{ outbox_ids: string[] }>(
@@ -128,9 +130,21 @@ export class AlertsRepository {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ), alert AS (
            UPDATE gateway.alerts SET current_version = $2, state = $12, updated_at = now(), retain_until = COALESCE($13, retain_until) WHERE alert_id = $1
-         ), outbox AS (${outbox.sql})
+         ), outbox AS (${outbox.sql}
+         ), indexed AS (
+           INSERT INTO gateway.alert_identifiers (key_hash, alert_id, version, sender, expires_at)
+           SELECT k, $1::uuid, $2::int, $19::text, $20::timestamptz FROM unnest($18::text[]) AS k ON CONFLICT DO NOTHING
+         )
          SELECT outbox_ids::text[] AS outbox_ids FROM ids`,
-      [...versionColumns(stored), state, retainUntil, ...outbox.params],
+      [
+        ...versionColumns(stored),
+        state,
+        retainUntil,
+        ...outbox.params,
+        index?.keyHashes ?? [],
+        stored.message.sender,
+        index?.expiresAt ?? null,
+      ],
     );
     return ids;
   }
@@ -161,7 +175,7 @@ export class AlertsRepository {
   async visibleTo(agencyId: string, alertIds: readonly string[]): Promise<Set<string>> {
     const rows = await this.db.query<{ alert_id: string }>(
       `SELECT alert_id FROM gateway.alerts WHERE alert_id = ANY($1::uuid[]) AND sender = $2
-       UNION SELECT DISTINCT alert_id FROM gateway.inbox WHERE alert_id = ANY($1::uuid[]) AND recipient = $2 AND kind <> 'match'`,
+       UNION SELECT DISTINCT alert_id FROM gateway.inbox WHERE alert_id = ANY($1::uuid[]) AND recipient = $2 AND kind NOT IN ('match', 'hit')`,
       [alertIds, agencyId],
     );
     return new Set(rows.map((row) => row.alert_id));

@@ -65,7 +65,7 @@ export class DeliveriesRepository {
   /** The versions of the alert delivered to the recipient, each once; empty when it is not a recipient. */
   async versionsDelivered(recipient: string, alertId: string): Promise<number[]> {
     const rows = await this.db.query<{ version: number }>(
-      `SELECT DISTINCT version FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND kind <> 'match'`,
+      `SELECT DISTINCT version FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND kind NOT IN ('match', 'hit')`,
       [recipient, alertId],
     );
     return rows.map((row) => row.version);
@@ -78,7 +78,7 @@ export class DeliveriesRepository {
        FROM gateway.inbox latest
        LEFT JOIN LATERAL (SELECT c.alert, c.signature FROM gateway.inbox_items c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.has_content
                           ORDER BY c.seq DESC LIMIT 1) content ON true
-       WHERE latest.recipient = $1 AND latest.alert_id = $2 AND latest.kind <> 'match' ORDER BY latest.seq DESC LIMIT 1`,
+       WHERE latest.recipient = $1 AND latest.alert_id = $2 AND latest.kind NOT IN ('match', 'hit') ORDER BY latest.seq DESC LIMIT 1`,
       [recipient, alertId],
     );
     if (!row) return null;
@@ -99,7 +99,7 @@ export class DeliveriesRepository {
     const [row] = await this.db.query<ForwardableDelivery>(
       `SELECT kind, withdrawn, erased,
               (SELECT c.alert FROM gateway.inbox_items c WHERE c.recipient = $1 AND c.alert_id = $2 AND c.has_content ORDER BY c.seq DESC LIMIT 1) AS alert
-       FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND kind <> 'match' ORDER BY seq DESC LIMIT 1`,
+       FROM gateway.inbox WHERE recipient = $1 AND alert_id = $2 AND kind NOT IN ('match', 'hit') ORDER BY seq DESC LIMIT 1`,
       [recipient, alertId],
     );
     return row ?? null;
@@ -109,7 +109,7 @@ export class DeliveriesRepository {
   async latestPerRecipient(alertId: string): Promise<RecipientDelivery[]> {
     const rows = await this.db.query<RecipientDeliveryRow>(
       `SELECT DISTINCT ON (recipient) recipient, version, kind, delivered_at FROM gateway.inbox
-       WHERE alert_id = $1 AND kind <> 'match' ORDER BY recipient, seq DESC`,
+       WHERE alert_id = $1 AND kind NOT IN ('match', 'hit') ORDER BY recipient, seq DESC`,
       [alertId],
     );
     return rows.map((row) => ({

@@ -9,6 +9,7 @@ import { DeliveryKind } from '@hub/contracts/messages';
 import { OutboxUnavailableError } from '@hub/kafka/dependency-outage';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { ErrorCode, HubError } from '@hub/platform/errors';
+import { IdentifierIndex } from '../identifier-index';
 import { GatewayConfig } from '../../gateway.config';
 import { ContentCheck } from '../admission/content-check';
 import { Refusals } from '../admission/refusals';
@@ -36,6 +37,7 @@ export class AppendVersion {
     private readonly signatures: SignatureCheck,
     private readonly refusals: Refusals,
     private readonly config: GatewayConfig,
+    private readonly identifiers: IdentifierIndex,
   ) {}
 
   async update(
@@ -90,6 +92,7 @@ export class AppendVersion {
           kind === 'cancel' ? 'cancelled' : 'active',
           kind === 'update' ? retainUntil(stored.message, this.config.retentionPolicy) : null,
           messages,
+          kind === 'update' ? this.identifiers.of(stored.message.alert) : undefined,
         );
         return { version: next, ids, messages };
       });

@@ -3,16 +3,37 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Principal } from '@hub/auth/principal';
 import { SubmitAlertRequest } from '@hub/contracts/alert/requests';
 import { canonicalJson } from '@hub/merkle/canonical-json';
+import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
-import { ErrorCode, HubError } from '@hub/platform/errors';
+import { ErrorBody, ErrorCode, HubError } from '@hub/platform/errors';
+import { IdentifierIndex } from '../identifier-index';
 import { GatewayConfig } from '../../gateway.config';
 import { ERASED_REQUEST_HASH } from '../../erasure/erasure.repository';
 import { AcceptedResponse } from '../alert-views';
 import { ContentCheck } from '../admission/content-check';
 import { Refusals } from '../admission/refusals';
 import { SignatureCheck } from '../admission/signature-check';
-import { IdempotencyKeysRepository } from '../persistence/idempotency-keys.repository';
+import { IdempotencyKeysRepository, Submission } from '../persistence/idempotency-keys.repository';
 import { idempotencyKeyDetails, retainUntil, storedVersion, versionMessages } from '../stored-version';
+
+/** Lines admitted at once: their reference reads and refusal writes overlap, bounded. */
+const ADMISSION_CONCURRENCY = 32;
+
+/** One submission of a batch: what POST /v1/alerts takes from its headers and body. */
+export interface SubmissionRequest {
+  idempotencyKey: string | undefined;
+  body: unknown;
+  signature?: string;
+}
+
+/** The answer one submission of a batch gets: the 202's body, or the error POST /v1/alerts would have answered. */
+export type SubmissionOutcome = { ok: AcceptedResponse } | { status: number; error: ErrorBody };
+
+/** A HubError as the answer of one submission; anything else fails the whole request. */
+function refusedOutcome(error: unknown): SubmissionOutcome {
+  if (!(error instanceof HubError) || error.status >= 500) throw error;
+  return { status: error.status, error: { error: error.code, message: error.message, details: error.details } };
+}
 
 /**
  * POST /v1/alerts: a new alert, idempotent by its Idempotency-Key. Accepted alerts are stored with their Kafka
@@ -27,6 +48,7 @@ export class SubmitAlert {
     private readonly signatures: SignatureCheck,
     private readonly refusals: Refusals,
     private readonly config: GatewayConfig,
+    private readonly identifiers: IdentifierIndex,
   ) {}
 
   async submit(
@@ -35,6 +57,71 @@ export class SubmitAlert {
     body: unknown,
     signature?: string,
   ): Promise<AcceptedResponse> {
+    const submission = await this.admit(principal, idempotencyKey, body, signature);
+    const outboxIds = await this.idempotencyKeys.claimAndSubmit(submission);
+    if (!outboxIds) return this.replay(principal, submission.idempotencyKey, submission.requestHash);
+    await this.outbox.publish(outboxIds, submission.messages);
+    return submission.response;
+  }
+
+  /**
+   * Many submissions of one sender at once (POST /v1/alerts/batch), each with the rules and answers of submit():
+   * admitted one by one (a refusal is audited and answered at its index, the others go on), the admitted ones
+   * written in one statement and published together, then the keys claimed before are replayed one by one.
+   * Throws only for what fails the whole request (the database or Kafka unavailable).
+   */
+  async submitMany(principal: Principal, requests: readonly SubmissionRequest[]): Promise<SubmissionOutcome[]> {
+    const outcomes: SubmissionOutcome[] = new Array(requests.length);
+    const admitted: { index: number; submission: Submission }[] = [];
+    for (let start = 0; start < requests.length; start += ADMISSION_CONCURRENCY) {
+      const slice = requests.slice(start, start + ADMISSION_CONCURRENCY);
+      await Promise.all(
+        slice.map(async (request, offset) => {
+          const index = start + offset;
+          try {
+            const submission = await this.admit(principal, request.idempotencyKey, request.body, request.signature);
+            admitted.push({ index, submission });
+          } catch (error) {
+            outcomes[index] = refusedOutcome(error);
+          }
+        }),
+      );
+    }
+    admitted.sort((a, b) => a.index - b.index);
+    const claims = await this.idempotencyKeys.claimAndSubmitMany(
+      principal.agencyId,
+      admitted.map((a) => a.submission),
+    );
+    const ids: string[] = [];
+    const messages: OutgoingMessage[] = [];
+    admitted.forEach(({ index, submission }, i) => {
+      const outboxIds = claims[i];
+      if (!outboxIds) return;
+      ids.push(...outboxIds);
+      messages.push(...submission.messages);
+      outcomes[index] = { ok: submission.response };
+    });
+    await this.outbox.publish(ids, messages);
+    for (const [i, { index, submission }] of admitted.entries()) {
+      if (claims[i]) continue;
+      try {
+        outcomes[index] = {
+          ok: await this.replay(principal, submission.idempotencyKey, submission.requestHash),
+        };
+      } catch (error) {
+        outcomes[index] = refusedOutcome(error);
+      }
+    }
+    return outcomes;
+  }
+
+  /** The checks every submission passes (each refusal audited, then thrown as a HubError) and what it would write. */
+  private async admit(
+    principal: Principal,
+    idempotencyKey: string | undefined,
+    body: unknown,
+    signature: string | undefined,
+  ): Promise<Submission> {
     if (!idempotencyKey || idempotencyKey.length > 128) {
       const problem = {
         path: 'Idempotency-Key',
@@ -59,19 +146,16 @@ export class SubmitAlert {
       messageId: message.messageId,
       acceptedAt: message.receivedAt,
     };
-    const messages = versionMessages(principal, stored, idempotencyKeyDetails(stored, idempotencyKey));
-    const outboxIds = await this.idempotencyKeys.claimAndSubmit({
+    return {
       sender: principal.agencyId,
       idempotencyKey,
       requestHash,
       response,
       stored,
       retainUntil: retainUntil(message, this.config.retentionPolicy),
-      messages,
-    });
-    if (!outboxIds) return this.replay(principal, idempotencyKey, requestHash);
-    await this.outbox.publish(outboxIds, messages);
-    return response;
+      messages: versionMessages(principal, stored, idempotencyKeyDetails(stored, idempotencyKey)),
+      index: this.identifiers.of(content),
+    };
   }
 
   /** Same key: same body → the same 202 once the first is durable; still in flight → 409; other body → 422. */

@@ -39,12 +39,18 @@ function addInboxItem(item: InboxItem): void {
   }
   // An open alert that just changed (update, cancel) is shown again with its new version.
   const selected = state.selected;
-  if (selected && selected.as === 'recipient' && selected.alertId === item.alertId && item.kind !== 'match')
+  if (selected && selected.as === 'recipient' && selected.alertId === item.alertId && !isNotice(item))
     openReceived(item.alertId, false);
+}
+
+/** A match or hit notice: about the agency's own alert, not a delivery. */
+function isNotice(item: InboxItem): boolean {
+  return item.kind === 'match' || item.kind === 'hit';
 }
 
 function itemTitle(item: InboxItem): string {
   if (item.kind === 'match') return matchTitle(item);
+  if (item.kind === 'hit') return TEXT.list.hitTitle(item.hit ? item.hit.text : '');
   if (item.erased) return TEXT.list.erasedTitle;
   if (item.kind === 'cancel') return TEXT.list.cancelledTitle(item.cancelReason);
   return item.alert ? item.alert.headline : '';
@@ -57,7 +63,7 @@ export function renderInbox(): void {
   list.textContent = '';
   let shown = 0;
   for (const item of state.inbox) {
-    if (item.kind === 'match' ? !showMatches : !showAlerts) continue;
+    if (isNotice(item) ? !showMatches : !showAlerts) continue;
     const li = el('li', state.freshDeliveries.has(item.deliveryId) ? 'fresh' : '');
     state.freshDeliveries.delete(item.deliveryId);
     li.appendChild(inboxButton(item));
@@ -82,7 +88,7 @@ function inboxButton(item: InboxItem): HTMLButtonElement {
   line1.appendChild(el('span', 'headline', itemTitle(item)));
   const line2 = el('div', 'line2');
   line2.appendChild(
-    el('span', '', item.kind === 'match' ? TEXT.list.yourAlert(shortId(item.alertId)) : TEXT.list.from(item.sender)),
+    el('span', '', isNotice(item) ? TEXT.list.yourAlert(shortId(item.alertId)) : TEXT.list.from(item.sender)),
   );
   line2.appendChild(el('span', '', TEXT.list.version(item.version)));
   line2.appendChild(el('span', '', when(item.deliveredAt)));

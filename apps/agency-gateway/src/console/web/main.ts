@@ -6,6 +6,7 @@
  */
 import { all, byId, setStatus, SignedOut, translateStatic, wireLanguageSwitch, wireSignIn } from '@hub/web';
 import { wireAlertForm } from './alert-form';
+import { wireHits } from './hits';
 import { fillChoices } from './choices';
 import { showPane } from './detail';
 import { inboxStream, wireInbox } from './inbox';
@@ -86,6 +87,7 @@ wireInbox();
 wireRecipientActions();
 wireSenderActions();
 wireAlertForm();
+wireHits();
 
 const saved = sessionStorage.getItem(KEY_STORAGE);
 if (saved) void signIn(saved);

@@ -27,6 +27,10 @@ export function openInboxItem(item: InboxItem): void {
     openMatch(item);
     return;
   }
+  if (item.kind === 'hit') {
+    openHit(item);
+    return;
+  }
   state.selected = { as: 'recipient', alertId: item.alertId, deliveryId: item.deliveryId };
   renderInbox();
   openReceived(item.alertId, true);
@@ -77,6 +81,30 @@ function openMatch(item: InboxItem): void {
     actions.appendChild(theirs);
   }
   notice.appendChild(actions);
+  byId('detail-title').focus();
+}
+
+/** A hit notice: another agency checked identifiers that the agency's own alerts name (POST /v1/hits). */
+function openHit(item: InboxItem): void {
+  const hit = item.hit ?? { text: '', askedAt: '' };
+  showPane('detail');
+  state.selected = { as: 'match', alertId: item.alertId, deliveryId: item.deliveryId };
+  renderInbox();
+  resetSections();
+  detailHeader(TEXT.detail.hitNotice, [
+    el('span', 'kind kind-hit', TEXT.detail.hit),
+    TEXT.detail.asked(when(hit.askedAt)),
+    TEXT.detail.aboutYourAlert(item.alertId),
+  ]);
+  const notice = showNotice('');
+  notice.appendChild(el('p', 'match-text', hit.text));
+  const open = el('button', '', TEXT.detail.openYourAlert);
+  open.type = 'button';
+  open.addEventListener('click', () => {
+    selectTab('sent');
+    openSent(item.alertId, true);
+  });
+  notice.appendChild(open);
   byId('detail-title').focus();
 }
 

@@ -60,6 +60,7 @@ export interface InboxItem {
     otherAlertIds: string[];
     restricted: boolean;
   };
+  hit?: { text: string; askedBy: string; askedAt: string; alertIds: string[] };
 }
 
 /** GET /v1/alerts/{id} as a recipient. */

@@ -29,7 +29,11 @@ function correlationItem(c: Correlation): HTMLLIElement {
   item.setAttribute('data-alert-ids', c.alerts.map((a) => a.alertId).join(' '));
   const what = el('div', 'what');
   what.appendChild(el('span', 'time muted', clock(c.foundAt) + ' '));
-  if (c.identifier) what.appendChild(document.createTextNode(sameIdentifier(c.identifier)));
+  if (c.identifier?.kind === 'person-name') {
+    // Held as a keyed hash: the analyst sees how each alert wrote the person instead.
+    const forms = (c.writtenForms ?? []).map((p) => `${p.agencyId}: ${p.fullName} (${p.dateOfBirth})`);
+    what.appendChild(document.createTextNode(TEXT.samePerson(forms.join(' \u2194 '))));
+  } else if (c.identifier) what.appendChild(document.createTextNode(sameIdentifier(c.identifier)));
   else what.appendChild(withheldNote(TEXT.feed.restrictedAlert));
   item.appendChild(what);
   const who = el('div', 'agencies');

@@ -15,7 +15,8 @@ type FeedEvent =
   | 'correlation.found';
 const PERIOD_EN: Record<ChartPeriod, string> = { '7d': '7 days', '24h': '24 hours' };
 
-type IdentifierKind = 'container' | 'vehicle-plate' | 'vehicle-vin' | 'person-document' | 'phone' | 'vessel-imo';
+type IdentifierKind =
+  'container' | 'vehicle-plate' | 'vehicle-vin' | 'person-document' | 'phone' | 'vessel-imo' | 'person-name';
 
 export const TEXT_EN = {
   status: {
@@ -50,6 +51,7 @@ export const TEXT_EN = {
     'person-document': 'travel document',
     phone: 'phone',
     'vessel-imo': 'vessel',
+    'person-name': 'person (same name and date of birth)',
   } as Record<IdentifierKind, string>,
   feed: {
     withheld: (tlp: string | undefined) => (tlp || 'Restricted') + ' \u2014 content withheld',
@@ -62,6 +64,7 @@ export const TEXT_EN = {
     allAgencies: 'all agencies',
     count: (shown: string, received: string) => `${shown} shown of ${received} received`,
   },
+  samePerson: (forms: string) => `Same person, written ${forms}`,
   same: (kind: string, key: string) => `Same ${kind} ${key}`,
   stats: {
     noneYet: 'none yet',

@@ -41,6 +41,7 @@ export const TEXT_RU: Messages = {
     'person-document': 'проездной документ',
     phone: 'телефон',
     'vessel-imo': 'судно',
+    'person-name': 'лицо (те же имя и дата рождения)',
   },
   feed: {
     withheld: (tlp: string | undefined) => (tlp || 'Ограничено') + ' \u2014 содержание скрыто',
@@ -53,6 +54,7 @@ export const TEXT_RU: Messages = {
     allAgencies: 'все ведомства',
     count: (shown: string, received: string) => `показано ${shown} из ${received} полученных`,
   },
+  samePerson: (forms: string) => `Одно и то же лицо: ${forms}`,
   same: (kind: string, key: string) => `Один и тот же объект (${kind}): ${key}`,
   stats: {
     noneYet: 'пока нет',

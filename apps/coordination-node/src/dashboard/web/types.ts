@@ -66,6 +66,8 @@ export interface Correlation {
   alerts: { agencyId: string; alertId: string }[];
   restricted: boolean;
   notices: { agencyId: string; text: string }[];
+  /** a person correlation: how each alert wrote the person (only when the centre may see every alert) */
+  writtenForms?: { alertId: string; agencyId: string; fullName: string; dateOfBirth: string }[];
 }
 
 export interface CorrelationPage {
