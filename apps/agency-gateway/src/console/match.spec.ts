@@ -18,6 +18,11 @@ describe('match notices as the console shows them', () => {
       kind: 'container',
       key: 'CSQU3054383',
     });
+    expect(
+      identifierOf(
+        'Your alert a1 matches alert b1 of KG-DCS on a person (same name across alphabets, same date of birth).',
+      ),
+    ).toEqual({ kind: 'person-name', key: '' });
     expect(identifierOf('Your alert a1 matches alerts b1, b2 of KG-DCS on phone number +992935551234.')).toEqual({
       kind: 'phone',
       key: '+992935551234',

@@ -15,8 +15,12 @@ const HUB_LABELS: Record<string, IdentifierKind> = {
   vessel: 'vessel-imo',
 };
 
-/** "… of KG-DCS on container CSQU3054383." → the kind and the key; null for any other sentence. */
+/**
+ * "… of KG-DCS on container CSQU3054383." → the kind and the key; a person (named by the hub only as "a person",
+ * never by the name: decision 017) → kind person-name with an empty key; null for any other sentence.
+ */
 export function identifierOf(text: string): { kind: IdentifierKind; key: string } | null {
+  if (/ on a person \([^)]*\)\.$/.test(text)) return { kind: 'person-name', key: '' };
   const found = / on (container|vehicle plate|VIN|travel document|phone number|vessel) (\S+)\.$/.exec(text);
   return found ? { kind: HUB_LABELS[found[1]], key: found[2] } : null;
 }

@@ -3,7 +3,8 @@
  * data-i18n attributes at load) and the API's field errors as the page shows them. Its shape is the type every
  * other language's catalogue must have (text-ru.ts), so a missing key is a type error.
  */
-export type IdentifierKind = 'container' | 'vehicle-plate' | 'vehicle-vin' | 'person-document' | 'phone' | 'vessel-imo';
+export type IdentifierKind =
+  'container' | 'vehicle-plate' | 'vehicle-vin' | 'person-document' | 'phone' | 'vessel-imo' | 'person-name';
 export type SubjectType = 'container' | 'vehicle' | 'person' | 'consignment' | 'vessel' | 'phone';
 type SubjectFields = Record<SubjectType, [field: string, label: string, inputType: string][]>;
 
@@ -46,7 +47,7 @@ export const TEXT_EN = {
       `Your alert ${own} matches an alert of ${agency} that is shared with you${on}.`,
     sentenceNotShared: (own: string, agency: string, contact: string) =>
       `Your alert ${own} matches an alert of ${agency} that is not shared with you. Contact ${contact}.`,
-    on: (kind: string, key: string) => ` on ${kind} ${key}`,
+    on: (kind: string, key: string) => ` on ${kind}${key ? ` ${key}` : ''}`,
     contact: (id: string, name: string) => (name ? `${id} (${name})` : id),
     identifiers: {
       container: 'container',
@@ -55,6 +56,7 @@ export const TEXT_EN = {
       'person-document': 'travel document',
       phone: 'phone number',
       'vessel-imo': 'vessel',
+      'person-name': 'a person (same name across alphabets, same date of birth)',
     } as Record<IdentifierKind, string>,
     openTheirs: 'Open their alert',
   },

@@ -39,7 +39,7 @@ export const TEXT_RU: Messages = {
       `Ваше оповещение ${own} совпадает с доступным вам оповещением ведомства ${agency}${on}.`,
     sentenceNotShared: (own: string, agency: string, contact: string) =>
       `Ваше оповещение ${own} совпадает с оповещением ведомства ${agency}, которое вам не доступно. Обратитесь в ${contact}.`,
-    on: (kind: string, key: string) => ` (${kind}: ${key})`,
+    on: (kind: string, key: string) => (key ? ` (${kind}: ${key})` : ` (${kind})`),
     contact: (id: string, name: string) => (name ? `${id} (${name})` : id),
     identifiers: {
       container: 'контейнер',
@@ -48,6 +48,7 @@ export const TEXT_RU: Messages = {
       'person-document': 'проездной документ',
       phone: 'номер телефона',
       'vessel-imo': 'судно',
+      'person-name': 'одно лицо: то же имя в разных алфавитах и та же дата рождения',
     },
     openTheirs: 'Открыть их оповещение',
   },
