@@ -84,6 +84,8 @@ export interface BenchOptions {
   /** `--compare tls|observability`: the two variants instead of a normal run (compare.ts). */
   compare: Comparison | null;
   compareRounds: number;
+  /** Issue 27: requests of 1,000 NDJSON lines to POST /v1/alerts/batch, then a 10,000-identifier POST /v1/hits. */
+  bulkBatches: number;
 }
 
 type NumericOption =
@@ -98,7 +100,8 @@ type NumericOption =
   | 'waitQuiet'
   | 'portBase'
   | 'brokers'
-  | 'compareRounds';
+  | 'compareRounds'
+  | 'bulkBatches';
 
 const NUMERIC: Readonly<Record<string, NumericOption>> = {
   '--agencies': 'agencies',
@@ -113,6 +116,7 @@ const NUMERIC: Readonly<Record<string, NumericOption>> = {
   '--port-base': 'portBase',
   '--brokers': 'brokers',
   '--compare-rounds': 'compareRounds',
+  '--bulk-batches': 'bulkBatches',
 };
 
 const USAGE =
@@ -122,6 +126,7 @@ const USAGE =
   '                 [--port-base 23000 (services on base..base+2, broker on base+6092/6093, database hub_bench_<base>)]\n' +
   '                 [--brokers 1 (or 3: a 3-node KRaft cluster, replication factor 3, min.insync.replicas 2)]\n' +
   '                 [--cost-alerts 60 (per batch of the cost table; 0 skips it)]\n' +
+  '                 [--bulk-batches 3 (POST /v1/alerts/batch requests of 1,000 lines, then POST /v1/hits; 0 skips)]\n' +
   '                 [--audit-via-services (the log written by the audit-log service from its Kafka topics) [--audit-append-budget 600 (s)]]\n' +
   '                 [--compare tls|observability [--compare-rounds 2] (what TLS, or metrics + tracing, cost: both variants, alternating)]\n';
 
@@ -147,6 +152,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     brokers: 1,
     compare: null,
     compareRounds: 2,
+    bulkBatches: 3,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -389,6 +395,7 @@ async function runPhases(
       onSaturationStart: profileDir ? async () => fs.writeFileSync(path.join(profileDir, 'start'), '') : undefined,
       onSaturationEnd: profileDir ? async () => fs.writeFileSync(path.join(profileDir, 'stop'), '') : undefined,
       brokers: kafka.brokers,
+      bulkBatches: options.bulkBatches,
       cost: {
         alertsPerBatch: options.costAlerts,
         rate: Math.min(options.rate, COST_RATE),
@@ -438,6 +445,7 @@ async function runComparison(
       const variantOptions: BenchOptions = {
         ...options,
         costAlerts: 0,
+        bulkBatches: 0,
         skipAudit: true,
         profile: [],
         skipBaseline: options.skipBaseline || !variant.baseline,

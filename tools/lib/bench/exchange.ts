@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
+import { runBulk } from './bulk';
 import type { AuditProbe } from './audit';
 import { runCost } from './cost';
 import type { Diagnostics, StageObserver } from './diagnostics';
@@ -443,8 +444,12 @@ export interface ExchangeOptions {
   onSaturationStart?: () => Promise<void>;
   onSaturationEnd?: () => Promise<void>;
   cost?: CostOptions | null;
+  /** Issue 27: batches of 1,000 NDJSON lines and a 10,000-identifier hit query after the other phases; 0 skips. */
+  bulkBatches?: number;
   brokers: string[];
 }
+
+const NOTICE_KINDS: ReadonlySet<string> = new Set(['match', 'hit']);
 
 /** One inbox stream per agency, feeding the tracker; resolves when all are open. */
 async function openStreams(
@@ -460,7 +465,9 @@ async function openStreams(
       '/v1/inbox/stream',
       agency.key,
       (event, data, arrived) => {
-        if (event === 'delivery') tracker.onDelivery(data as { alertId: string }, arrived, agency.id);
+        // Match and hit notices ride the same stream, about the reader's own alerts: they are not deliveries.
+        if (event === 'delivery' && !NOTICE_KINDS.has((data as { kind?: string }).kind ?? ''))
+          tracker.onDelivery(data as { alertId: string }, arrived, agency.id);
         else if (event === 'error') streamErrors.push(`${agency.id}: ${JSON.stringify(data)}`);
       },
       { onError: (error) => streamErrors.push(`${agency.id}: ${error.message}`) },
@@ -577,8 +584,21 @@ export async function runExchange(options: ExchangeOptions): Promise<EndToEndRes
     });
 
     const cost = await costSection(options, client, tracker, agencies);
+    const bulk = await runBulk({
+      client,
+      tracker,
+      posters: agencies,
+      sampler,
+      log,
+      batches: options.bulkBatches ?? 0,
+      linesPerBatch: 1000,
+      // The asking agency is the first poster: its own alerts (bodies 0..62) never hit for it.
+      knownContainers: { from: BODIES_PER_AGENCY, to: agencies.length * BODIES_PER_AGENCY },
+      drainTimeoutMs: ctx.drainTimeoutMs,
+    });
     return {
       cost,
+      bulk,
       idleCpuPercentOfOneCore: ctx.idle ? ctx.idle.cpuPercentOfOneCore : null,
       agencies: agencies.length,
       recipientsPerAlert: 'restricted scope, explicit recipients cycling 2, 3, 4 (average 3)',

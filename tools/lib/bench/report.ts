@@ -1,5 +1,6 @@
 /** The plain-text table printed at the end of a run, and the goals it is held against (reported, not asserted). */
 import type { LatencySummary } from './metrics';
+import type { BulkResult } from './bulk';
 import type { BenchResults, CostResult, ExchangePhaseResult, Goal, PhaseDiagnostics, Ratios } from './results';
 
 /** A figure as the table prints it: en-US digit grouping, '–' when there is none. */
@@ -63,6 +64,14 @@ export function goals(results: BenchResults): Goal[] {
         ? `not run (--rate ${results.options.rate}; run with --rate 10)`
         : 'not run',
     met: light ? fixed.resources.machineBusyPercent < 15 : null,
+  });
+  const hits = results.endToEnd?.bulk?.hits;
+  list.push({
+    goal: 'hit query of 10,000 identifiers well under 1 s',
+    measured: hits
+      ? `${hits.ms.map((ms) => n(ms)).join(' / ')} ms for ${n(hits.identifiers)} (${n(hits.known)} known; busy ${n(hits.machineBusyPercent)} %)`
+      : results.endToEnd?.bulk?.status || 'not run',
+    met: hits ? hits.identifiers >= 10000 && Math.max(...hits.ms) < 1000 : null,
   });
   const audit = results.audit;
   const verify = audit && audit.verify;
@@ -284,6 +293,7 @@ export function renderTable(results: BenchResults): string {
   } else lines.push(`END TO END — ${results.endToEndStatus || 'not run'}`);
 
   if (e && e.cost) lines.push(...renderCost(e.cost));
+  if (e && e.bulk) lines.push(...renderBulk(e.bulk));
 
   const a = results.audit;
   lines.push('');
@@ -459,6 +469,30 @@ export function renderWork(fixed: ExchangePhaseResult, saturation: ExchangePhase
     // Long: one line per phase.
     lines.push(`  ${pad(`${app}: consumer batches, fixed`, 40)} ${batches(fa)}`);
     lines.push(`  ${pad(`${app}: consumer batches, saturation`, 40)} ${batches(sa)}`);
+  }
+  return lines;
+}
+
+/** Issue 27's bulk endpoints (bulk.ts). */
+export function renderBulk(bulk: BulkResult): string[] {
+  const lines = [''];
+  const sub = bulk.submission;
+  if (!sub) return [...lines, `BULK — ${bulk.status}`];
+  lines.push(
+    `BULK — ${n(sub.requests)} × POST /v1/alerts/batch of ${n(sub.linesPerRequest)} NDJSON lines, then POST /v1/hits`,
+  );
+  lines.push(`  ${pad('alerts accepted (refused by status)', 52)} ${n(sub.accepted)} (${JSON.stringify(sub.refused)})`);
+  lines.push(`  ${pad('request ms p50/p95/p99/max', 52)} ${lat(sub.requestMs)}`);
+  lines.push(`  ${pad('alerts/s over the requests', 52)} ${n(sub.alertsPerSecondAccepted)}`);
+  lines.push(
+    `  ${pad('alerts/s end to end (every delivery on its stream)', 52)} ${n(sub.alertsPerSecondEndToEnd)}${sub.complete ? '' : ' (INCOMPLETE)'} (busy ${n(sub.machineBusyPercent)} %)`,
+  );
+  lines.push(`  ${pad('hub CPU ms per alert (idle included)', 52)} ${n(sub.hubCpuMsPerAlert)}`);
+  if (bulk.hits) {
+    const h = bulk.hits;
+    lines.push(
+      `  ${pad(`POST /v1/hits, ${n(h.identifiers)} identifiers (${n(h.known)} known), ms`, 52)} ${h.ms.map((ms) => n(ms)).join(' / ')} (hits ${h.hitsPerQuery.map((x) => n(x)).join(' / ')}; busy ${n(h.machineBusyPercent)} %)`,
+    );
   }
   return lines;
 }

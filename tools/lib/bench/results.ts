@@ -2,6 +2,7 @@
  * What a run measures, phase by phase: the shapes of bench-results/<timestamp>.json, as the report
  * (report.ts) and BENCHMARKS.md read them. Every figure is filled in by the phase that measures it.
  */
+import type { BulkResult } from './bulk';
 import type { ComparisonSummary, VariantRun } from './compare';
 import type { BenchOptions } from '../bench';
 import type { LatencySummary, PhaseResources } from './metrics';
@@ -187,6 +188,8 @@ export interface EndToEndResult {
   bodyBytes: number;
   fixed: ExchangePhaseResult;
   saturation: ExchangePhaseResult;
+  /** Issue 27: POST /v1/alerts/batch and POST /v1/hits (bulk.ts). */
+  bulk?: BulkResult;
   streamErrors: string[];
 }
 
