@@ -12,8 +12,10 @@ export class GatewayHits1764201600730 implements MigrationInterface {
   name = 'GatewayHits1764201600730';
 
   async up(q: QueryRunner): Promise<void> {
+    // key_hash is text, like the text[] a query unnests: with char(64) the comparison casts the column, its primary key
+    // cannot serve the join, and a nested-loop plan over 10,000 identifiers took seconds (measured: 6.9 s against 31 ms).
     await q.query(`CREATE TABLE gateway.alert_identifiers (
-      key_hash char(64) NOT NULL,
+      key_hash text NOT NULL,
       alert_id uuid NOT NULL,
       version int NOT NULL,
       sender text NOT NULL,
