@@ -16,7 +16,11 @@ export const AGENCY_ID_PATTERN = /^(?:[A-Z]{2}-[A-Z0-9]{2,12}|[A-Z][A-Z0-9]{2,15
 export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
 /** hex SHA-256 */
 export const SECRET_HASH_PATTERN = /^[0-9a-f]{64}$/;
-export const AGENCY_KINDS = ['national-agency', 'regional-centre'] as const;
+/**
+ * A partner agency belongs to a state outside the membership (e.g. Afghanistan's counter-narcotics authority): it is
+ * never reached by `regional` scope, only by what names it (docs/decisions/016-rooms-and-partner-agencies.md).
+ */
+export const AGENCY_KINDS = ['national-agency', 'regional-centre', 'partner-agency'] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
 /** Value on Topic.Agencies (compacted, key = id). */

@@ -8,6 +8,7 @@ import { GatewayRetention1764201600500 } from '../migrations/1764201600500-gatew
 import { GatewaySigningKeys1764201600510 } from '../migrations/1764201600510-gateway-signing-keys';
 import { GatewayCommittedTexts1764201600520 } from '../migrations/1764201600520-gateway-committed-texts';
 import { GatewayInboxByReference1764201600600 } from '../migrations/1764201600600-gateway-inbox-by-reference';
+import { GatewayPartnerAgencies1764201600700 } from '../migrations/1764201600700-gateway-partner-agencies';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 
 export const GATEWAY_SCHEMA = 'gateway';
@@ -28,6 +29,7 @@ export function gatewayDataSourceOptions(url: string): DataSourceOptions {
       GatewaySigningKeys1764201600510,
       GatewayCommittedTexts1764201600520,
       GatewayInboxByReference1764201600600,
+      GatewayPartnerAgencies1764201600700,
     ],
     applicationName: 'agency-gateway',
     poolSize: 20,

@@ -30,6 +30,11 @@ export function isGroupExpired(group: Pick<SharingGroupView, 'expiresAt'>, now: 
   return Number.isNaN(expiresAtMs) || expiresAtMs <= now.getTime();
 }
 
+/** A state outside the membership: `regional` scope never reaches it, only what names it. */
+export function isPartnerAgency(agency: Pick<AgencyView, 'kind'> | undefined): boolean {
+  return agency?.kind === 'partner-agency';
+}
+
 export function indexAgencies(ref: ReferenceView): ReadonlyMap<string, AgencyView> {
   return new Map(ref.agencies.map((agency) => [agency.id, agency]));
 }

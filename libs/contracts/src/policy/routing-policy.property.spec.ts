@@ -22,7 +22,7 @@ const referenceView: fc.Arbitrary<ReferenceView> = fc.record({
   agencies: fc.uniqueArray(
     fc.record({
       id: fc.constantFrom(...AGENCY_IDS),
-      kind: fc.constantFrom('national-agency' as const, 'regional-centre' as const),
+      kind: fc.constantFrom('national-agency' as const, 'regional-centre' as const, 'partner-agency' as const),
       active: fc.boolean(),
       country: fc.constantFrom('TJ', 'KG', 'UZ', 'KZ'),
     }),
@@ -80,7 +80,8 @@ function entitledModel(input: RoutingInput): string[] {
   const active = activeIds(input.ref);
   let reach: Set<string>;
   if (distribution.scope === 'regional') {
-    reach = requiresExplicitRecipients(tlp) ? new Set() : active;
+    const partners = new Set(input.ref.agencies.filter((a) => a.kind === 'partner-agency').map((a) => a.id));
+    reach = requiresExplicitRecipients(tlp) ? new Set() : new Set([...active].filter((id) => !partners.has(id)));
   } else {
     reach = new Set(distribution.recipients);
     if (!requiresExplicitRecipients(tlp)) {
@@ -137,13 +138,14 @@ describe('RoutingPolicy properties', () => {
     );
   });
 
-  it('regional non-strict content reaches exactly the active agencies other than the sender', () => {
+  it('regional non-strict content reaches exactly the active member agencies other than the sender', () => {
     const regional = routingInput.filter(
       (input) => input.content.distribution.scope === 'regional' && !requiresExplicitRecipients(input.content.tlp),
     );
     fc.assert(
       fc.property(regional, (input) => {
-        const expected = [...activeIds(input.ref)].filter((id) => id !== input.sender).sort();
+        const partners = new Set(input.ref.agencies.filter((a) => a.kind === 'partner-agency').map((a) => a.id));
+        const expected = [...activeIds(input.ref)].filter((id) => id !== input.sender && !partners.has(id)).sort();
         expect(deliveredIds(decideRecipients({ ...input, kind: 'alert', previousRecipients: [] }))).toEqual(expected);
       }),
     );
@@ -208,6 +210,24 @@ describe('RoutingPolicy properties', () => {
         return input.content.distribution.recipients.every((id) => delivered.includes(id));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('never sends new content to a partner agency that nothing names, and says so in the decision', () => {
+    fc.assert(
+      fc.property(inputOfKind('alert'), (input) => {
+        const { recipients, sharingGroups } = input.content.distribution;
+        const named = new Set(recipients);
+        for (const group of input.ref.sharingGroups)
+          if (sharingGroups.includes(group.id)) group.members.forEach((id) => named.add(id));
+        for (const decision of decideRecipients(input)) {
+          const agency = input.ref.agencies.find((a) => a.id === decision.recipient);
+          if (agency?.kind !== 'partner-agency' || named.has(agency.id)) continue;
+          expect(decision.decision).toBe('withheld');
+          if (input.content.distribution.scope === 'regional' && agency.id !== input.sender)
+            expect(['PARTNER_NOT_REGIONAL', 'TLP_REQUIRES_EXPLICIT_RECIPIENT']).toContain(decision.reason);
+        }
+      }),
     );
   });
 

@@ -269,3 +269,38 @@ describe('RoutingPolicy.decide', () => {
     }
   });
 });
+
+describe('RoutingPolicy: partner agencies', () => {
+  const withPartner = {
+    ...REF,
+    agencies: [...REF.agencies, { id: 'AF-CND', kind: 'partner-agency' as const, active: true, country: 'AF' }],
+    sharingGroups: [...REF.sharingGroups, { id: 'with-partner', members: ['AF-CND', 'KG-BS'], expiresAt: null }],
+  };
+
+  it('is never reached by regional scope, and the decision says why', () => {
+    const decisions = decideRecipients(input({ ref: withPartner, content: routingContent('GREEN', 'regional') }));
+    expect(summary(decisions)).toContain('- AF-CND: PARTNER_NOT_REGIONAL');
+    expect(summary(decisions)).toContain('+ KG-BS: REGIONAL');
+  });
+
+  it('receives what names it: as a recipient or as a member of a named group', () => {
+    const addressed = input({ ref: withPartner, content: routingContent('AMBER', 'restricted', ['AF-CND']) });
+    expect(decideRecipient(addressed, 'AF-CND')).toMatchObject({ decision: 'delivered', reason: 'ADDRESSED' });
+    const grouped = input({ ref: withPartner, content: routingContent('GREEN', 'restricted', [], ['with-partner']) });
+    expect(decideRecipient(grouped, 'AF-CND')).toMatchObject({ decision: 'delivered', reason: 'GROUP_MEMBER' });
+  });
+
+  it('gets the withdrawal when an update turns a restricted alert that named it regional', () => {
+    const update = input({
+      kind: 'update',
+      ref: withPartner,
+      content: routingContent('GREEN', 'regional'),
+      previousRecipients: ['AF-CND'],
+    });
+    expect(decideRecipient(update, 'AF-CND')).toMatchObject({
+      decision: 'delivered',
+      reason: 'RECALLED_BY_UPDATE',
+      asCancel: true,
+    });
+  });
+});

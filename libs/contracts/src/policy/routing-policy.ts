@@ -6,6 +6,7 @@ import {
   indexAgencies,
   indexSharingGroups,
   isGroupExpired,
+  isPartnerAgency,
   ReferenceView,
   SharingGroupView,
 } from './reference-view';
@@ -51,6 +52,7 @@ type Entitlement =
       entitled: false;
       reason:
         | RoutingReason.NotAddressed
+        | RoutingReason.PartnerNotRegional
         | RoutingReason.GroupExpired
         | RoutingReason.TlpRequiresExplicitRecipient
         | RoutingReason.RedGroupNotAllowed;
@@ -129,8 +131,9 @@ class RoutingComputation {
     const { tlp, distribution } = this.input.content;
     const explicitOnly = requiresExplicitRecipients(tlp);
     if (distribution.scope === 'regional') {
-      return explicitOnly
-        ? { entitled: false, reason: RoutingReason.TlpRequiresExplicitRecipient }
+      if (explicitOnly) return { entitled: false, reason: RoutingReason.TlpRequiresExplicitRecipient };
+      return isPartnerAgency(this.agencies.get(candidate))
+        ? { entitled: false, reason: RoutingReason.PartnerNotRegional }
         : { entitled: true, reason: RoutingReason.Regional };
     }
     if (this.explicitRecipients.has(candidate)) return { entitled: true, reason: RoutingReason.Addressed };

@@ -34,6 +34,8 @@ export enum RoutingReason {
   UnknownAgency = 'UNKNOWN_AGENCY',
   /** withheld: entitled, but the alert was erased (on request or at the end of its retention) before it was routed */
   Erased = 'ERASED',
+  /** withheld: scope regional, but the agency is a partner agency (outside the membership): only what names it reaches it */
+  PartnerNotRegional = 'PARTNER_NOT_REGIONAL',
 }
 
 export type DeliveredReason =
