@@ -13,6 +13,7 @@ import { GatewayConfig } from './gateway.config';
 import { DirectoryModule } from './directory/directory.module';
 import { InboxModule } from './inbox/inbox.module';
 import { SigningModule } from './signing/signing.module';
+import { RoomsModule } from './rooms/rooms.module';
 import { ErasureModule } from './erasure/erasure.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
 import { ReferenceChanges } from './reference/reference-changes';
@@ -45,6 +46,7 @@ export class AppModule {
         SigningModule,
         AlertsModule,
         InboxModule,
+        RoomsModule,
         ErasureModule,
         DirectoryModule,
         ConsoleModule,

@@ -24,8 +24,11 @@ import { AGENCY_ID_PATTERN } from './reference';
 export const DELIVERY_KINDS = ['alert', 'update', 'cancel'] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 
-/** What an inbox item can be: an alert delivery, or a match notice (Topic.MatchNotices). Add, never rename. */
-export const INBOX_ITEM_KINDS = [...DELIVERY_KINDS, 'match'] as const;
+/**
+ * What an inbox item can be: an alert delivery, a match notice (Topic.MatchNotices), or a message posted in an
+ * operation room the recipient is a member of. Add, never rename.
+ */
+export const INBOX_ITEM_KINDS = [...DELIVERY_KINDS, 'match', 'room-message'] as const;
 export type InboxItemKind = (typeof INBOX_ITEM_KINDS)[number];
 
 /**

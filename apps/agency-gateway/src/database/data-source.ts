@@ -9,6 +9,7 @@ import { GatewaySigningKeys1764201600510 } from '../migrations/1764201600510-gat
 import { GatewayCommittedTexts1764201600520 } from '../migrations/1764201600520-gateway-committed-texts';
 import { GatewayInboxByReference1764201600600 } from '../migrations/1764201600600-gateway-inbox-by-reference';
 import { GatewayPartnerAgencies1764201600700 } from '../migrations/1764201600700-gateway-partner-agencies';
+import { GatewayRooms1764201600710 } from '../migrations/1764201600710-gateway-rooms';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 
 export const GATEWAY_SCHEMA = 'gateway';
@@ -30,6 +31,7 @@ export function gatewayDataSourceOptions(url: string): DataSourceOptions {
       GatewayCommittedTexts1764201600520,
       GatewayInboxByReference1764201600600,
       GatewayPartnerAgencies1764201600700,
+      GatewayRooms1764201600710,
     ],
     applicationName: 'agency-gateway',
     poolSize: 20,

@@ -10,5 +10,6 @@ import { InboxService } from './inbox.service';
   imports: [AlertsModule],
   controllers: [InboxController],
   providers: [InboxService, InboxNotifier, InboxStreams, DeliveriesConsumer],
+  exports: [InboxNotifier],
 })
 export class InboxModule {}

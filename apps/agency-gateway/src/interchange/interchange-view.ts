@@ -52,8 +52,9 @@ export function fromRecipientView(view: RecipientAlertView, received: VersionTim
 
 /** An inbox item of an alert (not a match notice). */
 export function fromInboxItem(item: InboxItem, received: VersionTimes): InterchangeView {
-  if (item.kind === 'match') throw new Error('a match notice has no interchange form');
-  return fromDelivered({ ...item, kind: item.kind }, received);
+  if (item.kind === 'match' || item.kind === 'room-message' || item.alertId === null || item.version === null)
+    throw new Error(`an inbox item of kind ${item.kind} has no interchange form`);
+  return fromDelivered({ ...item, alertId: item.alertId, version: item.version, kind: item.kind }, received);
 }
 
 /** A version as a recipient holds it: the recipient's view and an inbox item carry the same fields. */

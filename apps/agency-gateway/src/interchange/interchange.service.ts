@@ -38,9 +38,13 @@ export class InterchangeService {
 
   async renderInboxItem(item: InboxItem, representation: Representation, response: Response): Promise<unknown> {
     if (representation === 'json') return item;
-    if (item.kind === 'match') {
-      throw new HubError(ErrorCode.NotAcceptable, 'A match notice is not an alert: it has no CAP or STIX form', [
-        { path: 'Accept', message: 'use application/json for match notices' },
+    if (item.kind === 'match' || item.kind === 'room-message' || item.alertId === null || item.version === null) {
+      const what = item.kind === 'match' ? 'A match notice' : 'A room message';
+      throw new HubError(ErrorCode.NotAcceptable, `${what} is not an alert: it has no CAP or STIX form`, [
+        {
+          path: 'Accept',
+          message: `use application/json for ${item.kind === 'match' ? 'match notices' : 'room messages'}`,
+        },
       ]);
     }
     return this.render(
