@@ -2,6 +2,7 @@ import { COMMITMENT_DOMAINS, matchesSaltedCommitment } from '@hub/merkle';
 import {
   alertBody,
   api,
+  awaitDeliveries,
   ApiResponse,
   createAgency,
   expectEventually,
@@ -10,6 +11,7 @@ import {
   readServerSentEvents,
   routingDecisions,
   submitAccepted,
+  submitAlert,
   TestAgency,
   testEnvironment,
 } from '@hub/testing';
@@ -217,6 +219,44 @@ describe('operation rooms', () => {
     expect(details.recipients.map((r: { recipient: string }) => r.recipient).sort()).toEqual(
       [owner.id, member.id].sort(),
     );
+  });
+
+  it('an alert addressed to a room reaches its members and no one else; a closed or unknown room is a 400', async () => {
+    const roomId = await createRoom(owner, [member.id, partner.id]);
+    const toRoom = (rooms: string[], overrides: Record<string, unknown> = {}) =>
+      alertBody([], { distribution: { scope: 'restricted', recipients: [], sharingGroups: [], rooms }, ...overrides });
+    const { alertId } = await submitAccepted(owner.key, toRoom([roomId]));
+    for (const recipient of [member, partner]) {
+      const [delivered] = await awaitDeliveries(recipient.key, alertId, (entries) => entries.length === 1);
+      expect(delivered.alert?.distribution.rooms).toEqual([roomId]);
+    }
+    const decisions = await expectEventually(
+      async () => {
+        const decided = await routingDecisions(alertId);
+        return [owner, member, partner, outsider].every((a) => decided.has(a.id)) ? decided : false;
+      },
+      { description: `routing decisions for ${alertId}` },
+    );
+    expect(decisions.get(member.id)).toEqual({ decision: 'delivered', reason: 'ROOM_MEMBER' });
+    expect(decisions.get(partner.id)).toEqual({ decision: 'delivered', reason: 'ROOM_MEMBER' });
+    expect(decisions.get(outsider.id)).toEqual({ decision: 'withheld', reason: 'NOT_ADDRESSED' });
+    expect(decisions.get(owner.id)).toEqual({ decision: 'withheld', reason: 'SENDER' });
+    expect((await inbox(outsider.key)).some((item) => item.alertId === alertId)).toBe(false);
+
+    // A room the sender is not in does not exist for it; RED is not for rooms; a closed room takes no new alert.
+    const foreign = await submitAlert(outsider.key, toRoom([roomId]));
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.details).toContainEqual({ path: 'distribution.rooms[0]', message: 'is not a known room' });
+    const red = await submitAlert(owner.key, toRoom([roomId], { tlp: 'RED' }));
+    expect(red.status).toBe(400);
+    expect(red.body.details.map((d: { path: string }) => d.path)).toContain('distribution.rooms');
+    const unknown = await submitAlert(owner.key, toRoom([roomId, '00000000-0000-4000-8000-000000000000']));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details).toContainEqual({ path: 'distribution.rooms[1]', message: 'is not a known room' });
+    expect((await rooms(owner.key, 'POST', `/${roomId}/close`)).status).toBe(200);
+    const closed = await submitAlert(owner.key, toRoom([roomId]));
+    expect(closed.status).toBe(400);
+    expect(closed.body.details).toContainEqual({ path: 'distribution.rooms[0]', message: 'is closed' });
   });
 
   it('a regional alert does not reach a partner agency while a room message does', async () => {

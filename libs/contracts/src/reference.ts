@@ -5,6 +5,7 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   ArrayMaxSize,
@@ -51,6 +52,15 @@ export class SharingGroupRecord {
   @IsString() @Length(1, 200) name: string;
   @IsArray() @ArrayMaxSize(500) @Matches(AGENCY_ID_PATTERN, { each: true }) members: string[];
   @IsOptional() @IsISO8601({ strict: true }) expiresAt: string | null;
+  @IsISO8601({ strict: true }) updatedAt: string;
+}
+
+/** Value on Topic.Rooms (compacted, key = roomId): who is in an operation room and when it closes, nothing of its content. */
+export class RoomRecord {
+  @IsUUID('all') id: string;
+  @IsArray() @ArrayMaxSize(50) @Matches(AGENCY_ID_PATTERN, { each: true }) members: string[];
+  @IsISO8601({ strict: true }) closesAt: string;
+  @IsOptional() @IsISO8601({ strict: true }) closedAt: string | null;
   @IsISO8601({ strict: true }) updatedAt: string;
 }
 

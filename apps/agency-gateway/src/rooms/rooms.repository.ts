@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { RoomRecord as RoomReferenceRecord } from '@hub/contracts/reference';
+import { Topic } from '@hub/contracts/topics';
 import { SqlRunner } from '@hub/database/sql-runner';
+import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { INBOX_CHANNEL } from '../inbox/inbox.notifier';
 
 /** A room as stored; name and purpose are null once its content was erased. */
@@ -260,6 +263,48 @@ export class RoomsRepository {
       text: row.text,
       postedAt: row.posted_at.toISOString(),
       erased: row.text === null,
+    }));
+  }
+
+  /**
+   * The room's reference record for Topic.Rooms (members and closure, nothing of its content), as of this
+   * transaction: enqueued in the outbox with each change, so the node routes alerts addressed to it.
+   */
+  async referenceMessage(roomId: string): Promise<OutgoingMessage> {
+    const [row] = await this.db.query<{ closes_at: Date; closed_at: Date | null; members: string[] }>(
+      `SELECT r.closes_at, r.closed_at,
+              coalesce(array_agg(m.agency_id ORDER BY m.agency_id) FILTER (WHERE m.agency_id IS NOT NULL), '{}') AS members
+       FROM gateway.rooms r LEFT JOIN gateway.room_members m ON m.room_id = r.room_id AND m.removed_at IS NULL
+       WHERE r.room_id = $1 GROUP BY r.room_id`,
+      [roomId],
+    );
+    const value: RoomReferenceRecord = {
+      id: roomId,
+      members: row.members,
+      closesAt: row.closes_at.toISOString(),
+      closedAt: row.closed_at?.toISOString() ?? null,
+      updatedAt: new Date().toISOString(),
+    };
+    return { topic: Topic.Rooms, key: roomId, value };
+  }
+
+  /** The rooms among `roomIds`, with their current members, for checking an alert that names them. */
+  async views(
+    roomIds: readonly string[],
+  ): Promise<{ id: string; members: string[]; closesAt: string; closedAt: string | null }[]> {
+    if (roomIds.length === 0) return [];
+    const rows = await this.db.query<{ room_id: string; closes_at: Date; closed_at: Date | null; members: string[] }>(
+      `SELECT r.room_id, r.closes_at, r.closed_at,
+              coalesce(array_agg(m.agency_id) FILTER (WHERE m.agency_id IS NOT NULL), '{}') AS members
+       FROM gateway.rooms r LEFT JOIN gateway.room_members m ON m.room_id = r.room_id AND m.removed_at IS NULL
+       WHERE r.room_id = ANY($1::uuid[]) GROUP BY r.room_id`,
+      [roomIds.filter((id) => /^[0-9a-f-]{36}$/.test(id))],
+    );
+    return rows.map((row) => ({
+      id: row.room_id,
+      members: row.members,
+      closesAt: row.closes_at.toISOString(),
+      closedAt: row.closed_at?.toISOString() ?? null,
     }));
   }
 

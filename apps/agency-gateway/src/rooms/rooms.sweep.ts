@@ -62,7 +62,9 @@ export class RoomsSweep implements OnApplicationBootstrap, OnApplicationShutdown
       await rooms.erase(erasing, now);
       handled = Math.max(closing.length, erasing.length);
       const actor = { service: HubService.AgencyGateway };
+      const records = await Promise.all(closing.map((room) => rooms.referenceMessage(room.roomId)));
       return this.outbox.enqueue(manager, [
+        ...records,
         ...closing.map((room) =>
           auditMessage(HubService.AgencyGateway, {
             eventId: `room-closed:${room.roomId}`,

@@ -26,6 +26,7 @@ export class CloseRoom {
       this.access.assertOpen(room, now);
       await this.rooms.within(manager).close(roomId, principal.agencyId, now);
       return this.outbox.enqueue(manager, [
+        await this.rooms.within(manager).referenceMessage(roomId),
         auditMessage(HubService.AgencyGateway, {
           eventId: `room-closed:${roomId}`,
           type: AuditEventType.RoomClosed,

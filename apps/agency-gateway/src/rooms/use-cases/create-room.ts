@@ -61,6 +61,7 @@ export class CreateRoom {
         members,
       });
       return this.outbox.enqueue(manager, [
+        await this.rooms.within(manager).referenceMessage(roomId),
         auditMessage(HubService.AgencyGateway, {
           eventId: `room-created:${roomId}`,
           type: AuditEventType.RoomCreated,

@@ -38,6 +38,7 @@ export class RoomMembership {
           { path: 'agencyId', message: 'is a member already' },
         ]);
       return this.outbox.enqueue(manager, [
+        await this.rooms.within(manager).referenceMessage(roomId),
         auditMessage(HubService.AgencyGateway, {
           type: AuditEventType.RoomMemberAdded,
           actor: actorOf(principal),
@@ -58,6 +59,7 @@ export class RoomMembership {
         throw HubError.validation([{ path: 'agencyId', message: 'the owner cannot leave its own room' }]);
       if (!(await this.rooms.within(manager).removeMember(roomId, agencyId))) throw HubError.notFound('member');
       return this.outbox.enqueue(manager, [
+        await this.rooms.within(manager).referenceMessage(roomId),
         auditMessage(HubService.AgencyGateway, {
           type: AuditEventType.RoomMemberRemoved,
           actor: actorOf(principal),
