@@ -6,10 +6,11 @@ import type { SubjectType } from './text-en';
 import type { Alert, ErasedBody, Subject } from './types';
 
 /** The right-hand pane shows one of: the placeholder, an item's details, or the alert form. */
-export function showPane(name: 'placeholder' | 'detail' | 'form'): void {
+export function showPane(name: 'placeholder' | 'detail' | 'form' | 'room'): void {
   byId('placeholder').hidden = name !== 'placeholder';
   byId('detail').hidden = name !== 'detail';
   byId('alert-form').hidden = name !== 'form';
+  byId('room').hidden = name !== 'room';
   if (name !== 'detail') {
     clearInterval(state.senderTimer);
     state.selected = null;

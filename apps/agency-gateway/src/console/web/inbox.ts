@@ -1,5 +1,6 @@
 import { byId, displayName, el, LiveStream, setStatus, shortId, tlpBadge } from '@hub/web';
 import { openInboxItem, openReceived } from './received';
+import { addRoomMessage, openRoom } from './rooms';
 import { session, state, when } from './state';
 import { TEXT, VOCAB } from './text';
 import type { InboxItem } from './types';
@@ -24,6 +25,10 @@ function addInboxItem(item: InboxItem): void {
   state.inbox.unshift(item);
   if (state.inbox.length > MAX_INBOX) state.inbox.length = MAX_INBOX;
   renderInbox();
+  if (item.kind === 'room-message') {
+    addRoomMessage(item);
+    return;
+  }
   // An open alert that just changed (update, cancel) is shown again with its new version.
   const selected = state.selected;
   if (selected && selected.as === 'recipient' && selected.alertId === item.alertId && item.kind !== 'match')
@@ -31,6 +36,7 @@ function addInboxItem(item: InboxItem): void {
 }
 
 function itemTitle(item: InboxItem): string {
+  if (item.roomMessage) return TEXT.rooms.newMessage(shortId(item.roomMessage.roomId), item.roomMessage.author);
   if (item.kind === 'match') return TEXT.list.matchTitle(item.match ? item.match.text : '');
   if (item.erased) return TEXT.list.erasedTitle;
   if (item.kind === 'cancel') return TEXT.list.cancelledTitle(item.cancelReason);
@@ -71,13 +77,14 @@ function inboxButton(item: InboxItem): HTMLButtonElement {
   line2.appendChild(
     el('span', '', item.kind === 'match' ? TEXT.list.yourAlert(shortId(item.alertId)) : TEXT.list.from(item.sender)),
   );
-  line2.appendChild(el('span', '', TEXT.list.version(item.version)));
+  if (item.kind !== 'room-message') line2.appendChild(el('span', '', TEXT.list.version(item.version)));
   line2.appendChild(el('span', '', when(item.deliveredAt)));
   const acked = state.acked.get(item.alertId + '/' + item.version);
   if (acked) line2.appendChild(el('span', 'acked', TEXT.list.acked(displayName(VOCAB, 'ackStatus', acked))));
   button.appendChild(line1);
   button.appendChild(line2);
-  button.addEventListener('click', () => openInboxItem(item));
+  const roomId = item.roomMessage?.roomId;
+  button.addEventListener('click', () => (roomId ? void openRoom(roomId) : openInboxItem(item)));
   return button;
 }
 

@@ -10,6 +10,7 @@ import { fillChoices } from './choices';
 import { showPane } from './detail';
 import { inboxStream, wireInbox } from './inbox';
 import { wireRecipientActions } from './received';
+import { clearRooms, refreshRooms, wireRooms } from './rooms';
 import { wireSenderActions } from './sender-view';
 import { refreshSent, wireTabs } from './sent';
 import { api, session, state } from './state';
@@ -45,6 +46,7 @@ async function signIn(key: string): Promise<void> {
     fillChoices();
     inboxStream.start();
     void refreshSent();
+    void refreshRooms();
   } catch (error) {
     if (error instanceof SignedOut) return;
     state.key = null;
@@ -64,6 +66,7 @@ function signOut(message: string): void {
   state.selected = null;
   byId('inbox-list').textContent = '';
   byId('sent-list').textContent = '';
+  clearRooms();
   showPane('placeholder');
   showSignIn(message);
 }
@@ -86,6 +89,7 @@ wireInbox();
 wireRecipientActions();
 wireSenderActions();
 wireAlertForm();
+wireRooms();
 
 const saved = sessionStorage.getItem(KEY_STORAGE);
 if (saved) void signIn(saved);
