@@ -28,12 +28,15 @@ interface Posted {
   alertId: string;
 }
 
+let roomAlertId: string | undefined;
+
 async function runDemo(keyFile: string): Promise<Posted[]> {
   // Rejects, with the output, unless the command exits 0.
   const { stdout } = await run('npm', ['run', '-s', 'demo'], {
     cwd: ROOT,
     env: { ...process.env, GATEWAY_URL: env.gateway, HUB_DEMO_KEYS: keyFile },
   });
+  roomAlertId = /\[demo\] KZ-CND addressed alert (\S+) to the room/.exec(stdout)?.[1];
   return [...stdout.matchAll(/\[demo\] (\S+) posted .* → (\S+)$/gm)].map(([, from, alertId]) => ({ from, alertId }));
 }
 
@@ -86,6 +89,16 @@ describe('npm run demo', () => {
       },
       { description: 'a match notice in KZ-CND inbox' },
     );
+
+    // The operation room with the partner agency: its alert reaches the room's members (AF-CND included), no one else.
+    const roomAlert = { from: 'KZ-CND', alertId: roomAlertId! };
+    expect(roomAlert.alertId).toBeDefined();
+    await expectEventually(async () => (await recipientsOf(roomAlert)).get('AF-CND')?.deliveredVersion === 1, {
+      description: 'the room alert at the partner agency AF-CND',
+    });
+    expect((await recipientsOf(roomAlert)).has('KZ-BS')).toBe(false);
+    // ... while the region-wide truck alert never reached the partner agency.
+    expect((await recipientsOf(truck)).has('AF-CND')).toBe(false);
 
     const second = await runDemo(keyFile);
     expect(second).toHaveLength(6);

@@ -704,5 +704,58 @@ describe('retention and erasure: the content goes, the log still verifies', () =
       expect(verified.output).toContain('VERIFIED');
       expect(verified.exitCode).toBe(0);
     }, 180_000);
+
+    it('closes a room at closesAt (409), then erases its content at the end of retention; the log still verifies', async () => {
+      const [owner, member] = await Promise.all([createAgency('TJ'), createAgency('AF', 'partner-agency')]);
+      const marker = newMarker();
+      const before = await saveCheckpoint('before-room-retention');
+      const closesAt = new Date(Date.now() + 8_000).toISOString();
+      const room = (path: string, key: string, method = 'GET', body?: unknown) =>
+        api(env.gateway, method, `/v1/rooms${path}`, { key, ...(body === undefined ? {} : { body }) });
+      const created = await room('', owner.key, 'POST', {
+        name: `Operation ${marker}`,
+        purpose: `Controlled delivery ${marker}`,
+        members: [member.id],
+        closesAt,
+      });
+      expect(created.status).toBe(201);
+      const { roomId } = created.body;
+      const posted = await room(`/${roomId}/messages`, member.key, 'POST', { text: `Truck ${marker} crossed` });
+      expect(posted.status).toBe(201);
+      expect((await room(`/${roomId}/messages`, owner.key)).body.items[0].text).toContain(marker);
+
+      await expectEventually(async () => Date.now() > Date.parse(closesAt), { description: 'closesAt passing' });
+      expect((await room(`/${roomId}/messages`, member.key, 'POST', { text: 'too late' })).status).toBe(409);
+
+      const entries = await expectEventually(
+        async () => {
+          const response = await auditGet<{ items: AuditEntryView[] }>(auditor.key, `/v1/audit/rooms/${roomId}/trail`);
+          const types = response.body.items.map((entry) => entry.type);
+          return types.includes(AuditEventType.RoomErased) ? response.body.items : false;
+        },
+        { timeoutMs: CONSUMED_WITHIN_MS, description: `room ${roomId} erased at the end of its retention` },
+      );
+      expect(entries.filter((entry) => entry.type === AuditEventType.RoomClosed)).toEqual([
+        expect.objectContaining({ reason: 'closes-at', actor: { service: 'agency-gateway' } }),
+      ]);
+      expect(JSON.stringify(entries)).not.toContain(marker);
+
+      // Members still see who was there and when; the content is gone, here and in every inbox.
+      const after = await room(`/${roomId}`, member.key);
+      expect(after.status).toBe(200);
+      expect(after.body).toMatchObject({ state: 'erased', name: null, purpose: null });
+      expect((await room(`/${roomId}/messages`, owner.key)).body.items).toEqual([
+        expect.objectContaining({ messageId: posted.body.messageId, text: null, erased: true }),
+      ]);
+      const items = (await inbox(owner.key)).filter((item: any) => item.roomMessage?.roomId === roomId);
+      expect(items).toEqual([
+        expect.objectContaining({ roomMessage: expect.objectContaining({ text: null, erased: true }) }),
+      ]);
+      expect(dumpDatabase().includes(marker)).toBe(false);
+
+      const verified = verifyCommand(before);
+      expect(verified.output).toContain('VERIFIED');
+      expect(verified.exitCode).toBe(0);
+    }, 180_000);
   });
 });

@@ -226,5 +226,50 @@ export async function runDemo(gateway: string, keyFile: string): Promise<void> {
     }
     say(`${reader} read ${page.items.length} inbox items and acknowledged ${acked} deliveries`);
   }
+  await runRoom(gateway, key, say);
   say('done: open the dashboard (coordination-node, analyst key) or the inbox of any agency to see it.');
+}
+
+/**
+ * A controlled delivery's operation room with the partner agency (AF-CND, outside the membership): a few messages,
+ * and an alert addressed to the room, which reaches its members only.
+ */
+async function runRoom(gateway: string, key: (agency: string) => string, say: (line: string) => void): Promise<void> {
+  const { roomId } = await call<{ roomId: string }>(gateway, 'POST', '/v1/rooms', key('KZ-CND'), {
+    name: 'Operation Khorgos (controlled delivery)',
+    purpose: 'Let the flagged Khorgos container run under watch to its consignee; AF-CND follows the origin.',
+    members: ['TJ-DCA', 'KG-DCS', 'AF-CND', 'CARICC'],
+    closesAt: inDays(5),
+  });
+  say(`KZ-CND opened operation room ${roomId} with TJ-DCA, KG-DCS, AF-CND and CARICC`);
+  for (const [from, text] of [
+    ['AF-CND', 'Consignment left Mazar-i-Sharif this morning, two trucks.'],
+    ['TJ-DCA', 'Trucks crossed at Nizhny Pyanj at 14:05, under watch.'],
+    ['KG-DCS', 'Handover at the Osh post moved to 18:00.'],
+  ]) {
+    await call(gateway, 'POST', `/v1/rooms/${roomId}/messages`, key(from), { text });
+  }
+  const accepted = await call<{ alertId: string }>(
+    gateway,
+    'POST',
+    '/v1/alerts',
+    key('KZ-CND'),
+    {
+      status: 'actual',
+      category: 'controlled-delivery',
+      urgency: 'expected',
+      severity: 'severe',
+      certainty: 'likely',
+      evaluation: { source: 'B', information: 2 },
+      headline: 'Controlled delivery: two trucks heading for Osh',
+      tlp: 'AMBER',
+      handlingCode: 'H2',
+      distribution: { scope: 'restricted', recipients: [], sharingGroups: [], rooms: [roomId] },
+      location: { country: 'KG', place: 'Osh' },
+      subjects: [{ type: 'consignment', substance: 'heroin', quantityKg: 80 }],
+      references: [],
+    },
+    { 'idempotency-key': randomUUID() },
+  );
+  say(`KZ-CND addressed alert ${accepted.alertId} to the room (its members only)`);
 }

@@ -56,6 +56,12 @@ export const AGENCIES: readonly DemoAgency[] = [
     country: 'UZ',
     kind: 'national-agency',
   },
+  {
+    id: 'AF-CND',
+    name: 'Counter-Narcotics Directorate of Afghanistan (partner)',
+    country: 'AF',
+    kind: 'partner-agency',
+  },
 ];
 
 export const SHARING_GROUPS: readonly { id: string; name: string; members: string[] }[] = [

@@ -14,6 +14,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { InboxModule } from './inbox/inbox.module';
 import { HitsModule } from './hits/hits.module';
 import { SigningModule } from './signing/signing.module';
+import { RoomsModule } from './rooms/rooms.module';
 import { ErasureModule } from './erasure/erasure.module';
 import { GatewayCredentialStore } from './reference/gateway-credential.store';
 import { ReferenceChanges } from './reference/reference-changes';
@@ -47,6 +48,7 @@ export class AppModule {
         AlertsModule,
         InboxModule,
         HitsModule,
+        RoomsModule,
         ErasureModule,
         DirectoryModule,
         ConsoleModule,

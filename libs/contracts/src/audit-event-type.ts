@@ -31,6 +31,18 @@ export enum AuditEventType {
   AlertErased = 'alert.erased',
   /** One run of the retention job: the alerts whose retention had ended and whose content it removed. */
   RetentionSwept = 'retention.swept',
+  /** Operation rooms (docs/decisions/019): details.roomId names the room; its trail is GET /v1/audit/rooms/{roomId}/trail. */
+  RoomCreated = 'room.created',
+  RoomMemberAdded = 'room.member-added',
+  RoomMemberRemoved = 'room.member-removed',
+  /** A message, as a salted commitment, and the inbox rows it was delivered into (one fact per message). */
+  RoomMessagePosted = 'room.message-posted',
+  /** A member read a page of a room's messages (one fact per request). */
+  RoomRead = 'room.read',
+  /** Closed by its owner, or by the hub when closesAt was reached. */
+  RoomClosed = 'room.closed',
+  /** Its retention ended: name, purpose and message texts removed, the commitments stay in the log. */
+  RoomErased = 'room.erased',
 }
 
 export const AUDIT_EVENT_TYPES = Object.values(AuditEventType) as string[];

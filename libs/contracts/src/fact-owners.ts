@@ -41,6 +41,13 @@ export const FACT_OWNERS: Readonly<Record<AuditEventType, readonly HubService[]>
   [AuditEventType.IntegrityAlarm]: [HubService.AuditLog],
   [AuditEventType.AlertErased]: GATEWAY,
   [AuditEventType.RetentionSwept]: GATEWAY,
+  [AuditEventType.RoomCreated]: GATEWAY,
+  [AuditEventType.RoomMemberAdded]: GATEWAY,
+  [AuditEventType.RoomMemberRemoved]: GATEWAY,
+  [AuditEventType.RoomMessagePosted]: GATEWAY,
+  [AuditEventType.RoomRead]: GATEWAY,
+  [AuditEventType.RoomClosed]: GATEWAY,
+  [AuditEventType.RoomErased]: GATEWAY,
 };
 
 /** `${type} ${service}` for every allowed pair: one Set lookup per fact on the hot path. */

@@ -25,10 +25,11 @@ export const DELIVERY_KINDS = ['alert', 'update', 'cancel'] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 
 /**
- * What an inbox item can be: an alert delivery, a match notice (Topic.MatchNotices), or a hit notice (another agency's
- * POST /v1/hits named an identifier of the owner's alerts). Add, never rename.
+ * What an inbox item can be: an alert delivery, a match notice (Topic.MatchNotices), a hit notice (another agency's
+ * POST /v1/hits named an identifier of the owner's alerts), or a message posted in an operation room the recipient is
+ * a member of. Add, never rename.
  */
-export const INBOX_ITEM_KINDS = [...DELIVERY_KINDS, 'match', 'hit'] as const;
+export const INBOX_ITEM_KINDS = [...DELIVERY_KINDS, 'match', 'hit', 'room-message'] as const;
 export type InboxItemKind = (typeof INBOX_ITEM_KINDS)[number];
 
 /**

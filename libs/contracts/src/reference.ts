@@ -5,6 +5,7 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   ArrayMaxSize,
@@ -16,7 +17,11 @@ export const AGENCY_ID_PATTERN = /^(?:[A-Z]{2}-[A-Z0-9]{2,12}|[A-Z][A-Z0-9]{2,15
 export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
 /** hex SHA-256 */
 export const SECRET_HASH_PATTERN = /^[0-9a-f]{64}$/;
-export const AGENCY_KINDS = ['national-agency', 'regional-centre'] as const;
+/**
+ * A partner agency belongs to a state outside the membership (e.g. Afghanistan's counter-narcotics authority): it is
+ * never reached by `regional` scope, only by what names it (docs/decisions/019-rooms-and-partner-agencies.md).
+ */
+export const AGENCY_KINDS = ['national-agency', 'regional-centre', 'partner-agency'] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
 /** Value on Topic.Agencies (compacted, key = id). */
@@ -47,6 +52,15 @@ export class SharingGroupRecord {
   @IsString() @Length(1, 200) name: string;
   @IsArray() @ArrayMaxSize(500) @Matches(AGENCY_ID_PATTERN, { each: true }) members: string[];
   @IsOptional() @IsISO8601({ strict: true }) expiresAt: string | null;
+  @IsISO8601({ strict: true }) updatedAt: string;
+}
+
+/** Value on Topic.Rooms (compacted, key = roomId): who is in an operation room and when it closes, nothing of its content. */
+export class RoomRecord {
+  @IsUUID('all') id: string;
+  @IsArray() @ArrayMaxSize(50) @Matches(AGENCY_ID_PATTERN, { each: true }) members: string[];
+  @IsISO8601({ strict: true }) closesAt: string;
+  @IsOptional() @IsISO8601({ strict: true }) closedAt: string | null;
   @IsISO8601({ strict: true }) updatedAt: string;
 }
 

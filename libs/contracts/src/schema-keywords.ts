@@ -1,7 +1,7 @@
 import type Ajv from 'ajv';
 import type { DataValidateFunction, ErrorObject } from 'ajv/dist/types';
 import { isISO8601, isUUID, length, matches } from 'class-validator';
-import { AGENCY_ID_ITEM, ALERT_ID_ITEM, SHARING_GROUP_ID_ITEM } from './alert/alert-content';
+import { AGENCY_ID_ITEM, ALERT_ID_ITEM, ROOM_ID_ITEM, SHARING_GROUP_ID_ITEM } from './alert/alert-content';
 import { listProblems, ListRule, numberProblem, NumberRule, textProblem, TextRule } from './alert/field-decorators';
 import { IDENTIFIER_PATTERN, VIN_PATTERN } from './alert/subjects';
 import {
@@ -92,6 +92,7 @@ export const LIST_ITEMS = {
   agencyId: AGENCY_ID_ITEM,
   sharingGroupId: SHARING_GROUP_ID_ITEM,
   alertId: ALERT_ID_ITEM,
+  roomId: ROOM_ID_ITEM,
 } satisfies Record<string, NonNullable<ListRule['item']>>;
 export type ListItemName = keyof typeof LIST_ITEMS;
 

@@ -9,6 +9,11 @@ export enum Topic {
   Credentials = 'hub.reference.credentials.v1',
   /** Reference data, compacted, key = group id. Value: SharingGroupRecord. */
   SharingGroups = 'hub.reference.sharing-groups.v1',
+  /**
+   * Reference data, compacted, key = roomId. Value: RoomRecord (members and closure of an operation room, never its
+   * name, purpose or messages): what the node needs to route alerts addressed to rooms.
+   */
+  Rooms = 'hub.reference.rooms.v1',
   /** Alert submissions, updates and cancels from agency-gateway. Key = alertId (keeps versions in order). */
   AlertsSubmitted = 'alerts.submitted.v1',
   /**
@@ -85,6 +90,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { topic: Topic.Agencies, partitions: 1, compacted: true, carriesContent: false },
   { topic: Topic.Credentials, partitions: 1, compacted: true, carriesContent: false },
   { topic: Topic.SharingGroups, partitions: 1, compacted: true, carriesContent: false },
+  { topic: Topic.Rooms, partitions: 1, compacted: true, carriesContent: false },
   { topic: Topic.AlertsSubmitted, partitions: 6, compacted: false, carriesContent: true },
   { topic: Topic.AlertsDelivered, partitions: 6, compacted: false, carriesContent: true },
   { topic: Topic.AlertsRouted, partitions: 6, compacted: false, carriesContent: false },

@@ -37,6 +37,10 @@ export const COMMITMENT_DOMAINS = {
   idempotencyKey: 'hub.idempotency-key.v1',
   /** why an admin asked for an alert's erasure: alert.erased */
   erasureReason: 'hub.erasure-reason.v1',
+  /** an operation room's `{ name, purpose }`: room.created */
+  roomDescription: 'hub.room-description.v1',
+  /** a message posted in an operation room, `{ text }`: room.message-posted */
+  roomMessage: 'hub.room-message.v1',
 } as const;
 export type CommitmentDomain = (typeof COMMITMENT_DOMAINS)[keyof typeof COMMITMENT_DOMAINS];
 

@@ -27,7 +27,7 @@ export interface TestAgency {
 
 export async function createAgency(
   country = 'TJ',
-  kind: 'national-agency' | 'regional-centre' = 'national-agency',
+  kind: 'national-agency' | 'regional-centre' | 'partner-agency' = 'national-agency',
 ): Promise<TestAgency> {
   const id = uniqueAgencyId(country);
   const created = await api(env().gateway, 'POST', '/v1/admin/agencies', {

@@ -27,13 +27,16 @@ export interface Vocabulary {
   subjectType: Record<'person' | 'vehicle' | 'container' | 'consignment' | 'vessel' | 'phone', string>;
   ackStatus: Record<'received' | 'actioned' | 'rejected', string>;
   /** What a delivery carries (inbox items, feed deliveries). */
-  kind: Record<'alert' | 'update' | 'cancel' | 'match' | 'hit', string>;
+  kind: Record<'alert' | 'update' | 'cancel' | 'match' | 'hit' | 'room-message', string>;
   alertState: Record<'active' | 'cancelled', string>;
   decision: Record<'delivered' | 'withheld', string>;
   reason: Record<
     | 'ADDRESSED'
     | 'REGIONAL'
     | 'GROUP_MEMBER'
+    | 'ROOM_MEMBER'
+    | 'ROOM_CLOSED'
+    | 'PARTNER_NOT_REGIONAL'
     | 'PREVIOUS_RECIPIENT'
     | 'RECALLED_BY_UPDATE'
     | 'RECALLED_INACTIVE'

@@ -71,7 +71,11 @@ export interface BulkResult {
 }
 
 /** One NDJSON line per prepared body: a fresh idempotency key, the alert as the body of `POST /v1/alerts` would be. */
-export function ndjsonBatch(bodies: readonly { json: string }[], count: number, keyOf = () => randomUUID()): string {
+export function ndjsonBatch(
+  bodies: readonly { json: string }[],
+  count: number,
+  keyOf: () => string = () => randomUUID(),
+): string {
   const lines: string[] = [];
   for (let i = 0; i < count; i++)
     lines.push(`{"idempotencyKey":"${keyOf()}","alert":${bodies[i % bodies.length].json}}`);

@@ -449,7 +449,7 @@ export interface ExchangeOptions {
   brokers: string[];
 }
 
-const NOTICE_KINDS: ReadonlySet<string> = new Set(['match', 'hit']);
+const NOTICE_KINDS: ReadonlySet<string> = new Set(['match', 'hit', 'room-message']);
 
 /** One inbox stream per agency, feeding the tracker; resolves when all are open. */
 async function openStreams(
@@ -465,7 +465,7 @@ async function openStreams(
       '/v1/inbox/stream',
       agency.key,
       (event, data, arrived) => {
-        // Match and hit notices ride the same stream, about the reader's own alerts: they are not deliveries.
+        // Match and hit notices and room messages ride the same stream: they are not deliveries of an alert.
         if (event === 'delivery' && !NOTICE_KINDS.has((data as { kind?: string }).kind ?? ''))
           tracker.onDelivery(data as { alertId: string }, arrived, agency.id);
         else if (event === 'error') streamErrors.push(`${agency.id}: ${JSON.stringify(data)}`);

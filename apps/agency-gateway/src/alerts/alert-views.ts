@@ -91,9 +91,10 @@ export interface InboxItem {
   /** for a match notice: the notice id */
   deliveryId: string;
   cursor: string;
-  /** for a match notice: the recipient's own alert that matched */
-  alertId: string;
-  version: number;
+  /** for a match notice: the recipient's own alert that matched; null on a room message */
+  alertId: string | null;
+  /** null on a room message */
+  version: number | null;
   kind: InboxItemKind;
   sender: string;
   deliveredAt: string;
@@ -110,14 +111,28 @@ export interface InboxItem {
   match?: MatchNoticeView;
   /** only on items of kind `hit` */
   hit?: HitNoticeView;
+  /** only on items of kind `room-message`: the message (text null once the room's content was erased) */
+  roomMessage?: RoomMessageView;
+}
+
+/** A message posted in an operation room, as its members see it. */
+export interface RoomMessageView {
+  roomId: string;
+  messageId: string;
+  /** the message's position in its room (GET /v1/rooms/{roomId}/messages?after=) */
+  cursor: string;
+  author: string;
+  text: string | null;
+  postedAt: string;
+  erased: boolean;
 }
 
 export interface InboxRow {
   recipient: string;
   seq: string;
   delivery_id: string;
-  alert_id: string;
-  version: number;
+  alert_id: string | null;
+  version: number | null;
   kind: InboxItemKind;
   sender: string;
   alert: AlertContent | null;
@@ -127,6 +142,7 @@ export interface InboxRow {
   erased: boolean;
   match: MatchNoticeView | null;
   hit?: HitNoticeView | null;
+  room_message: RoomMessageView | null;
   delivered_at: Date;
 }
 
@@ -146,5 +162,6 @@ export function inboxItem(row: InboxRow): InboxItem {
     erased: row.erased,
     ...(row.match ? { match: row.match } : {}),
     ...(row.hit ? { hit: row.hit } : {}),
+    ...(row.room_message ? { roomMessage: row.room_message } : {}),
   };
 }

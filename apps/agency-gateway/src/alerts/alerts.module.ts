@@ -9,6 +9,7 @@ import { ReferenceCheck } from './admission/reference-check';
 import { Refusals } from './admission/refusals';
 import { SenderCheck } from './admission/sender-check';
 import { SignatureCheck } from './admission/signature-check';
+import { RoomsRepository } from '../rooms/rooms.repository';
 import { AcksRepository } from './persistence/acks.repository';
 import { AlertVersionsRepository } from './persistence/alert-versions.repository';
 import { AlertsRepository } from './persistence/alerts.repository';
@@ -29,6 +30,8 @@ const REPOSITORIES = [
   DeliveriesRepository,
   AcksRepository,
   RejectionsRepository,
+  // read by admission: alerts addressed to operation rooms
+  RoomsRepository,
 ];
 const ADMISSION = [ContentCheck, ReferenceCheck, SignatureCheck, SenderCheck, Refusals];
 const USE_CASES = [SubmitAlert, SubmitBatch, AppendVersion, ForwardAlert, AcknowledgeAlert, AlertReads];

@@ -9,6 +9,8 @@ import { GatewaySigningKeys1764201600510 } from '../migrations/1764201600510-gat
 import { GatewayCommittedTexts1764201600520 } from '../migrations/1764201600520-gateway-committed-texts';
 import { GatewayInboxByReference1764201600600 } from '../migrations/1764201600600-gateway-inbox-by-reference';
 import { GatewayHits1764201600730 } from '../migrations/1764201600730-gateway-hits';
+import { GatewayPartnerAgencies1764201600700 } from '../migrations/1764201600700-gateway-partner-agencies';
+import { GatewayRooms1764201600710 } from '../migrations/1764201600710-gateway-rooms';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 
 export const GATEWAY_SCHEMA = 'gateway';
@@ -30,6 +32,8 @@ export function gatewayDataSourceOptions(url: string): DataSourceOptions {
       GatewayCommittedTexts1764201600520,
       GatewayInboxByReference1764201600600,
       GatewayHits1764201600730,
+      GatewayPartnerAgencies1764201600700,
+      GatewayRooms1764201600710,
     ],
     applicationName: 'agency-gateway',
     poolSize: 20,

@@ -10,6 +10,6 @@ import { InboxService } from './inbox.service';
   imports: [AlertsModule],
   controllers: [InboxController],
   providers: [InboxService, InboxNotifier, InboxStreams, DeliveriesConsumer],
-  exports: [InboxService],
+  exports: [InboxService, InboxNotifier],
 })
 export class InboxModule {}

@@ -230,12 +230,16 @@ export class InboxService {
           count: items.length,
           fromCursor: items[0].cursor,
           toCursor: items[items.length - 1].cursor,
-          items: items.map((item) => ({
-            alertId: item.alertId,
-            version: item.version,
-            deliveryId: item.deliveryId,
-            kind: item.kind,
-          })),
+          items: items.map((item) =>
+            item.roomMessage
+              ? {
+                  roomId: item.roomMessage.roomId,
+                  messageId: item.roomMessage.messageId,
+                  deliveryId: item.deliveryId,
+                  kind: item.kind,
+                }
+              : { alertId: item.alertId, version: item.version, deliveryId: item.deliveryId, kind: item.kind },
+          ),
         },
       }));
     if (facts.length > 0) await this.audit.publish(facts);

@@ -52,8 +52,15 @@ export function fromRecipientView(view: RecipientAlertView, received: VersionTim
 
 /** An inbox item of an alert (not a match or hit notice). */
 export function fromInboxItem(item: InboxItem, received: VersionTimes): InterchangeView {
-  if (item.kind === 'match' || item.kind === 'hit') throw new Error(`a ${item.kind} notice has no interchange form`);
-  return fromDelivered({ ...item, kind: item.kind }, received);
+  if (
+    item.kind === 'match' ||
+    item.kind === 'hit' ||
+    item.kind === 'room-message' ||
+    item.alertId === null ||
+    item.version === null
+  )
+    throw new Error(`an inbox item of kind ${item.kind} has no interchange form`);
+  return fromDelivered({ ...item, alertId: item.alertId, version: item.version, kind: item.kind }, received);
 }
 
 /** A version as a recipient holds it: the recipient's view and an inbox item carry the same fields. */

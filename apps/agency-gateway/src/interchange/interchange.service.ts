@@ -17,6 +17,13 @@ import { toStixBundle } from './stix';
  * in the representation the client asked for, and turns a CAP submission into the contract's body, naming XML
  * elements in every error. The mappings themselves are pure (cap.ts, stix.ts) and take an InterchangeView.
  */
+/** Inbox items that are not alerts, as the 406 names them. */
+const NOT_ALERTS: Readonly<Record<string, { one: string; many: string }>> = {
+  match: { one: 'A match notice', many: 'match notices' },
+  hit: { one: 'A hit notice', many: 'hit notices' },
+  'room-message': { one: 'A room message', many: 'room messages' },
+};
+
 @Injectable()
 export class InterchangeService {
   constructor(
@@ -38,9 +45,16 @@ export class InterchangeService {
 
   async renderInboxItem(item: InboxItem, representation: Representation, response: Response): Promise<unknown> {
     if (representation === 'json') return item;
-    if (item.kind === 'match') {
-      throw new HubError(ErrorCode.NotAcceptable, 'A match notice is not an alert: it has no CAP or STIX form', [
-        { path: 'Accept', message: 'use application/json for match notices' },
+    if (
+      item.kind === 'match' ||
+      item.kind === 'hit' ||
+      item.kind === 'room-message' ||
+      item.alertId === null ||
+      item.version === null
+    ) {
+      const name = NOT_ALERTS[item.kind] ?? NOT_ALERTS['room-message'];
+      throw new HubError(ErrorCode.NotAcceptable, `${name.one} is not an alert: it has no CAP or STIX form`, [
+        { path: 'Accept', message: `use application/json for ${name.many}` },
       ]);
     }
     return this.render(

@@ -54,12 +54,20 @@ export class GatewayHits1764201600730 implements MigrationInterface {
   }
 }
 
-/** gateway.inbox_items as 1764201600600 made it, with the hit column when `withHit`. */
+/**
+ * gateway.inbox_items as 1764201600710 (operation rooms) made it — 1764201600600's view plus the room message an item
+ * of kind `room-message` shows — with the hit column when `withHit`.
+ */
 function inboxItemsView(withHit: boolean): string {
   return `CREATE VIEW gateway.inbox_items AS
   SELECT i.recipient, i.seq, i.delivery_id, i.alert_id, i.version, i.kind, i.sender, i.cancel_reason, i.match, i.withdrawn, i.erased,
          i.delivered_at, i.has_content,
          CASE WHEN i.has_content THEN v.content END AS alert,
-         CASE WHEN i.has_content AND v.content IS NOT NULL THEN v.signature END AS signature${withHit ? ', i.hit' : ''}
-  FROM gateway.inbox i LEFT JOIN gateway.alert_versions v ON v.alert_id = i.alert_id AND v.version = i.version`;
+         CASE WHEN i.has_content AND v.content IS NOT NULL THEN v.signature END AS signature,
+         CASE WHEN m.message_id IS NOT NULL THEN jsonb_build_object(
+           'roomId', m.room_id, 'messageId', m.message_id, 'cursor', m.seq::text, 'author', m.author, 'text', m.text,
+           'postedAt', to_char(m.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'erased', m.text IS NULL) END AS room_message${withHit ? ', i.hit' : ''}
+  FROM gateway.inbox i
+  LEFT JOIN gateway.alert_versions v ON v.alert_id = i.alert_id AND v.version = i.version
+  LEFT JOIN gateway.room_messages m ON m.message_id = i.room_message_id`;
 }

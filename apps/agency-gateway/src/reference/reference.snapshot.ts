@@ -14,8 +14,9 @@ export class GatewayReference {
   constructor(readonly view: ReferenceView) {}
 
   /** Domain rules (expiry, handling conditions, TLP/scope) and the distribution policy against our reference data. */
-  submissionErrors(content: AlertContent, sender: string, now: Date): FieldError[] {
-    return submissionErrors(content, sender, this.view, now);
+  /** `rooms`: the rooms the content names, read for this check (a room closes or changes members at any moment). */
+  submissionErrors(content: AlertContent, sender: string, now: Date, rooms: ReferenceView['rooms'] = []): FieldError[] {
+    return submissionErrors(content, sender, { ...this.view, rooms }, now);
   }
 }
 

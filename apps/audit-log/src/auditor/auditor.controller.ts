@@ -10,6 +10,7 @@ import { AuditExporter } from './audit-export';
 import { AuditorQueriesRecorder } from './auditor-queries.recorder';
 import {
   AlertTrailParams,
+  RoomTrailParams,
   ConsistencyProofQuery,
   EntriesQuery,
   ExportQuery,
@@ -47,6 +48,17 @@ export class AuditorController {
   ): Promise<{ alertId: string } & EntryPage> {
     await this.recorder.record(principal, 'GET /v1/audit/alerts/{alertId}/trail', { ...params, ...query });
     return { alertId: params.alertId, ...(await this.entries.trail(params.alertId, query)) };
+  }
+
+  /** Every fact about an operation room (created, members, messages as commitments, reads, closure, erasure), in log order. */
+  @Get('rooms/:roomId/trail')
+  async roomTrail(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: RoomTrailParams,
+    @Query() query: PageQuery,
+  ): Promise<{ roomId: string } & EntryPage> {
+    await this.recorder.record(principal, 'GET /v1/audit/rooms/{roomId}/trail', { ...params, ...query });
+    return { roomId: params.roomId, ...(await this.entries.trail(`room:${params.roomId.toLowerCase()}`, query)) };
   }
 
   @Get('checkpoint')

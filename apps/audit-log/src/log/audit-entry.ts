@@ -107,7 +107,7 @@ export function entrySubjects(entry: AuditEntry): EntrySubject[] {
   const int = (value: unknown) => (Number.isInteger(value) ? (value as number) : null);
   for (const item of records(details.items)) {
     subjects.push({
-      alertId: text(item.alertId),
+      alertId: text(item.alertId) ?? roomSubject(item.roomId),
       version: int(item.version),
       agency: entry.actor.agencyId ?? null,
       decision: null,
@@ -130,7 +130,23 @@ export function entrySubjects(entry: AuditEntry): EntrySubject[] {
     for (const agency of agencies)
       subjects.push({ alertId, version, agency: text(agency), decision: 'withheld', reason: text(group.reason) });
   }
+  // An operation room's facts: its trail is found under `room:<roomId>` (never a UUID alertId), with the members named.
+  const room = entry.type.startsWith('room.') ? roomSubject(details.roomId) : null;
+  if (room !== null) {
+    subjects.push({ alertId: room, version: null, agency: entry.actor.agencyId ?? null, decision: null, reason: null });
+    const named = [
+      ...records(details.recipients).map((r) => r.recipient),
+      ...(Array.isArray(details.members) ? details.members : []),
+    ];
+    for (const agency of named)
+      subjects.push({ alertId: room, version: null, agency: text(agency), decision: null, reason: null });
+  }
   return subjects.filter((s) => s.alertId !== null || s.agency !== null).slice(0, MAX_SUBJECTS_PER_ENTRY);
+}
+
+/** The key under which an operation room's facts are indexed (entry_subjects.alert_id): `room:<roomId>`. */
+export function roomSubject(roomId: unknown): string | null {
+  return typeof roomId === 'string' && /^[0-9a-f-]{36}$/i.test(roomId) ? `room:${roomId.toLowerCase()}` : null;
 }
 
 function records(value: unknown): Record<string, unknown>[] {

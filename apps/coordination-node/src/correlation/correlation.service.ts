@@ -28,7 +28,12 @@ import { Identifier, identifiersOf } from '@hub/contracts/domain/identifiers';
 export const MAX_MATCHES_PER_IDENTIFIER = 25;
 
 /** Routing reasons under which an agency holds an alert's content (a withdrawal or cancel does not count). */
-const CONTENT_REASONS = [RoutingReason.Addressed, RoutingReason.Regional, RoutingReason.GroupMember];
+const CONTENT_REASONS = [
+  RoutingReason.Addressed,
+  RoutingReason.Regional,
+  RoutingReason.GroupMember,
+  RoutingReason.RoomMember,
+];
 
 /**
  * The start of both indexing statements: claims ($1 alertId, $2 version) and yields one row in `live` only if this

@@ -6,6 +6,7 @@ import { CoordinationRouting1764201600101 } from '../migrations/1764201600101-co
 import { CoordinationMonitoring1764201600201 } from '../migrations/1764201600201-coordination-monitoring';
 import { CoordinationRetention1764201600501 } from '../migrations/1764201600501-coordination-retention';
 import { CoordinationRoutingDeliveries1764201600601 } from '../migrations/1764201600601-coordination-routing-deliveries';
+import { CoordinationRooms1764201600711 } from '../migrations/1764201600711-coordination-rooms';
 
 export const COORDINATION_SCHEMA = 'coordination';
 
@@ -21,6 +22,7 @@ export function coordinationDataSourceOptions(url: string): DataSourceOptions {
       CoordinationCredentialsUnapplied1764201600401,
       CoordinationRetention1764201600501,
       CoordinationRoutingDeliveries1764201600601,
+      CoordinationRooms1764201600711,
     ],
     applicationName: 'coordination-node',
     poolSize: 20,

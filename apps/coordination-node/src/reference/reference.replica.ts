@@ -2,7 +2,7 @@ import { Controller, Injectable } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AgencyRecord, futureDatedRecordError, SharingGroupRecord } from '@hub/contracts/reference';
+import { AgencyRecord, futureDatedRecordError, RoomRecord, SharingGroupRecord } from '@hub/contracts/reference';
 import { Topic } from '@hub/contracts/topics';
 import { KafkaMessageHandler, MessageRefusedError } from '@hub/kafka/message-handler';
 import { ReferenceView } from '@hub/contracts/policy';
@@ -23,17 +23,23 @@ export class ReferenceReplica {
     await this.upsert('sharing_groups', record.id, record, record.updatedAt);
   }
 
-  /** Both tables in one statement: routing reads them once per batch, and each statement is a round trip. */
+  async applyRoom(record: RoomRecord): Promise<void> {
+    await this.upsert('rooms', record.id.toLowerCase(), record, record.updatedAt);
+  }
+
+  /** The tables in one statement: routing reads them once per batch, and each statement is a round trip. */
   async load(): Promise<ReferenceView> {
-    const [row]: { agencies: AgencyRecord[]; groups: SharingGroupRecord[] }[] = await this.dataSource.query(
-      `SELECT (SELECT coalesce(jsonb_agg(record), '[]') FROM coordination.agencies) AS agencies,
-              (SELECT coalesce(jsonb_agg(record), '[]') FROM coordination.sharing_groups) AS groups`,
-    );
-    return { agencies: row.agencies, sharingGroups: row.groups };
+    const [row]: { agencies: AgencyRecord[]; groups: SharingGroupRecord[]; rooms: RoomRecord[] }[] =
+      await this.dataSource.query(
+        `SELECT (SELECT coalesce(jsonb_agg(record), '[]') FROM coordination.agencies) AS agencies,
+                (SELECT coalesce(jsonb_agg(record), '[]') FROM coordination.sharing_groups) AS groups,
+                (SELECT coalesce(jsonb_agg(record), '[]') FROM coordination.rooms) AS rooms`,
+      );
+    return { agencies: row.agencies, sharingGroups: row.groups, rooms: row.rooms };
   }
 
   private async upsert(
-    table: 'agencies' | 'sharing_groups',
+    table: 'agencies' | 'sharing_groups' | 'rooms',
     id: string,
     record: object,
     updatedAt: string,
@@ -65,6 +71,13 @@ export class ReferenceConsumer {
   async onGroup(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.messages.handle(context, SharingGroupRecord, payload, (record) =>
       this.replica.applyGroup(notFutureDated(record, `sharing group ${record.id}`)),
+    );
+  }
+
+  @EventPattern(Topic.Rooms)
+  async onRoom(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
+    await this.messages.handle(context, RoomRecord, payload, (record) =>
+      this.replica.applyRoom(notFutureDated(record, `room ${record.id}`)),
     );
   }
 }

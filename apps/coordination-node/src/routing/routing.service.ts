@@ -182,5 +182,5 @@ function withheldAsErased(decision: RoutingDecision): RoutingDecision {
 function unknownReferences(message: AlertSubmittedMessage, reference: ReferenceView): string[] {
   const missing = missingReferences(message.alert, reference);
   const senderKnown = reference.agencies.some((agency) => agency.id === message.sender);
-  return [...(senderKnown ? [] : [message.sender]), ...missing.agencies, ...missing.sharingGroups];
+  return [...(senderKnown ? [] : [message.sender]), ...missing.agencies, ...missing.sharingGroups, ...missing.rooms];
 }

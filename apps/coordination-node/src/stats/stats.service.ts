@@ -51,7 +51,12 @@ export interface StatsResponse {
 export const CHASE_LIST_LIMIT = 100;
 
 /** Deliveries that carry content and expect an acknowledgement (not cancels, not withdrawals). */
-export const ACKABLE_REASONS = [RoutingReason.Addressed, RoutingReason.Regional, RoutingReason.GroupMember];
+export const ACKABLE_REASONS = [
+  RoutingReason.Addressed,
+  RoutingReason.Regional,
+  RoutingReason.GroupMember,
+  RoutingReason.RoomMember,
+];
 
 const WINDOW_TYPES: Record<keyof WindowActivity, AuditEventType> = {
   alertsSubmitted: AuditEventType.AlertSubmitted,

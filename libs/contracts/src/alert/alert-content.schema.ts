@@ -138,6 +138,8 @@ export const ALERT_CONTENT_SCHEMA: SchemaObject = classObject(
       scope: { enum: [...DISTRIBUTION_SCOPES] },
       recipients: idList({ max: ALERT_LIMITS.recipients, unique: true, item: 'agencyId' }),
       sharingGroups: idList({ max: ALERT_LIMITS.sharingGroups, unique: true, item: 'sharingGroupId' }),
+      // no default: absent stays absent (see Distribution.rooms)
+      rooms: { type: 'array', list: { max: ALERT_LIMITS.rooms, unique: true, item: 'roomId' } },
     }),
     location: classObject(
       ['country'],

@@ -67,6 +67,7 @@ export const SHARING_GROUP_ID_ITEM = {
   message: `must be a sharing group id of 1 to ${ALERT_LIMITS.sharingGroupId} characters`,
 };
 export const ALERT_ID_ITEM = { isValid: isCanonicalUuid, message: 'must be an alertId (lower-case UUID)' };
+export const ROOM_ID_ITEM = { isValid: isCanonicalUuid, message: 'must be a roomId (lower-case UUID)' };
 
 export class Evaluation {
   @EnumField(SOURCE_RELIABILITIES, { description: 'Source reliability (4x4): A, B, C or X', example: 'B' })
@@ -109,6 +110,21 @@ export class Distribution {
     absentMeansEmpty: true,
   })
   sharingGroups: string[] = [];
+
+  // Absent stays absent (no default): the content as the hub stores it, which origin signatures cover, is unchanged
+  // for every alert that names no room.
+  @ListField({
+    max: ALERT_LIMITS.rooms,
+    unique: true,
+    item: ROOM_ID_ITEM,
+    itemFormat: 'uuid',
+    description:
+      'Operation rooms (roomIds) whose members receive the alert, like a sharing group: the sender must be a member, ' +
+      'the room open. Must be empty when scope is regional, and for TLP RED and AMBER+STRICT.',
+    example: [],
+    absentMeansAbsent: true,
+  })
+  rooms?: string[];
 }
 
 export class Location {

@@ -6,7 +6,7 @@ import { requiresExplicitRecipients } from './tlp';
 
 /** The parts of an alert the rules below read; a validated AlertContent (or a plain object of that shape). */
 export type DistributionRulesInput = Pick<AlertContent, 'tlp'> & {
-  distribution: Pick<Distribution, 'scope' | 'recipients' | 'sharingGroups'>;
+  distribution: Pick<Distribution, 'scope' | 'recipients' | 'sharingGroups' | 'rooms'>;
 };
 
 /**
@@ -37,6 +37,12 @@ export function distributionRuleErrors(content: DistributionRulesInput): FieldEr
         message: 'must be empty when scope is regional (regional reaches every active agency)',
       });
     }
+    if ((distribution.rooms ?? []).length > 0) {
+      errors.push({
+        path: 'distribution.rooms',
+        message: 'must be empty when scope is regional (a room restricts who receives the alert)',
+      });
+    }
     return errors;
   }
   if (requiresExplicitRecipients(tlp)) {
@@ -46,7 +52,15 @@ export function distributionRuleErrors(content: DistributionRulesInput): FieldEr
     if (distribution.sharingGroups.length > 0) {
       errors.push({ path: 'distribution.sharingGroups', message: sharingGroupsForbiddenMessage(tlp) });
     }
-  } else if (distribution.recipients.length === 0 && distribution.sharingGroups.length === 0) {
+    // A room is treated like a sharing group: not for RED, and AMBER+STRICT reaches explicit recipients only.
+    if ((distribution.rooms ?? []).length > 0) {
+      errors.push({ path: 'distribution.rooms', message: sharingGroupsForbiddenMessage(tlp) });
+    }
+  } else if (
+    distribution.recipients.length === 0 &&
+    distribution.sharingGroups.length === 0 &&
+    (distribution.rooms ?? []).length === 0
+  ) {
     errors.push({
       path: 'distribution.recipients',
       message: 'restricted scope needs at least one recipient or sharing group',

@@ -58,6 +58,7 @@ export const ALERT_LIMITS = {
   recipients: 100,
   sharingGroups: 20,
   sharingGroupId: 64,
+  rooms: 10,
   subjects: 50,
   references: 20,
   fullName: 200,

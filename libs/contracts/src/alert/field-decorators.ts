@@ -214,11 +214,19 @@ function ListConstraint(rule: ListRule): PropertyDecorator {
  */
 export function ListField(
   rule: ListRule &
-    FieldDocs & { itemPattern?: string; itemMaxLength?: number; itemFormat?: string; absentMeansEmpty?: boolean },
+    FieldDocs & {
+      itemPattern?: string;
+      itemMaxLength?: number;
+      itemFormat?: string;
+      absentMeansEmpty?: boolean;
+      /** may be left out, and then stays absent (not an empty list): for fields added later to a signed contract */
+      absentMeansAbsent?: boolean;
+    },
 ): PropertyDecorator {
   return compose(
+    ...(rule.absentMeansAbsent ? [OptionalField()] : []),
     ListConstraint(rule),
-    apiProperty(rule.absentMeansEmpty ?? false, {
+    apiProperty((rule.absentMeansEmpty ?? false) || (rule.absentMeansAbsent ?? false), {
       ...(rule.absentMeansEmpty ? { default: [] } : {}),
       type: 'array',
       maxItems: rule.max,

@@ -95,6 +95,7 @@ describe('missingReferences', () => {
     expect(missingReferences(distribution(['KG-BS', 'KZ-NEW', 'TM-BS'], ['ca-customs', 'later-group']), REF)).toEqual({
       agencies: ['KZ-NEW'],
       sharingGroups: ['later-group'],
+      rooms: [],
     });
   });
 });

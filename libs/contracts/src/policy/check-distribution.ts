@@ -1,7 +1,14 @@
 import { AlertContent } from '../alert/alert-content';
 import { contentRuleErrors, distributionRuleErrors } from '../alert/domain-errors';
 import { FieldError } from '../alert/field-error';
-import { indexAgencies, indexSharingGroups, isGroupExpired, ReferenceView } from './reference-view';
+import {
+  indexAgencies,
+  indexRooms,
+  indexSharingGroups,
+  isGroupExpired,
+  isRoomClosed,
+  ReferenceView,
+} from './reference-view';
 import { RoutingContent } from './routing-policy';
 
 /**
@@ -33,6 +40,15 @@ export function checkDistribution(
     else if (isGroupExpired(group, now)) errors.push({ path, message: `expired at ${group.expiresAt}` });
   });
 
+  // A room the sender is not in does not exist for it: the same answer as an unknown one.
+  const rooms = indexRooms(ref);
+  (content.distribution.rooms ?? []).forEach((roomId, index) => {
+    const path = `distribution.rooms[${index}]`;
+    const room = rooms.get(roomId);
+    if (room === undefined || !room.members.includes(sender)) errors.push({ path, message: 'is not a known room' });
+    else if (isRoomClosed(room, now)) errors.push({ path, message: 'is closed' });
+  });
+
   return errors;
 }
 
@@ -52,11 +68,13 @@ export function submissionErrors(content: AlertContent, sender: string, ref: Ref
 export function missingReferences(
   content: RoutingContent,
   ref: ReferenceView,
-): { agencies: string[]; sharingGroups: string[] } {
+): { agencies: string[]; sharingGroups: string[]; rooms: string[] } {
   const agencies = indexAgencies(ref);
   const groups = indexSharingGroups(ref);
+  const rooms = indexRooms(ref);
   return {
     agencies: content.distribution.recipients.filter((id) => !agencies.has(id)),
     sharingGroups: content.distribution.sharingGroups.filter((id) => !groups.has(id)),
+    rooms: (content.distribution.rooms ?? []).filter((id) => !rooms.has(id)),
   };
 }

@@ -3,13 +3,18 @@ import { DISTRIBUTION_SCOPES, TLP_LEVELS } from '../alert/enums';
 import { requiresExplicitRecipients } from '../alert/tlp';
 import { DELIVERY_KINDS } from '../messages';
 import { checkDistribution } from './check-distribution';
-import { isGroupExpired, ReferenceView } from './reference-view';
+import { isGroupExpired, isRoomClosed, ReferenceView } from './reference-view';
 import { decideRecipient, decideRecipients, RoutingDecision, RoutingInput } from './routing-policy';
 
 const NOW = new Date('2025-05-01T10:00:00Z');
 /** A small id space so that random sets overlap: senders, recipients, members and previous recipients collide often. */
 const AGENCY_IDS = ['TJ-DCA', 'KG-BS', 'UZ-NCDC', 'KZ-CUSTOMS', 'TM-BS', 'AF-CNPA', 'CARICC', 'XX-GHOST'];
 const GROUP_IDS = ['g1', 'g2', 'g3', 'g-missing'];
+const ROOM_IDS = [
+  '11111111-1111-4111-8111-111111111111',
+  '22222222-2222-4222-8222-222222222222',
+  '99999999-9999-4999-8999-999999999999',
+];
 const EXPIRIES = [
   null,
   '2024-01-01T00:00:00Z',
@@ -22,7 +27,7 @@ const referenceView: fc.Arbitrary<ReferenceView> = fc.record({
   agencies: fc.uniqueArray(
     fc.record({
       id: fc.constantFrom(...AGENCY_IDS),
-      kind: fc.constantFrom('national-agency' as const, 'regional-centre' as const),
+      kind: fc.constantFrom('national-agency' as const, 'regional-centre' as const, 'partner-agency' as const),
       active: fc.boolean(),
       country: fc.constantFrom('TJ', 'KG', 'UZ', 'KZ'),
     }),
@@ -36,6 +41,15 @@ const referenceView: fc.Arbitrary<ReferenceView> = fc.record({
     }),
     { selector: (group) => group.id, maxLength: 3 },
   ),
+  rooms: fc.uniqueArray(
+    fc.record({
+      id: fc.constantFrom(...ROOM_IDS.slice(0, 2)),
+      members: fc.subarray(AGENCY_IDS),
+      closesAt: fc.constantFrom(...EXPIRIES.filter((e): e is string => e !== null)),
+      closedAt: fc.constantFrom(null, '2025-04-01T00:00:00Z'),
+    }),
+    { selector: (room) => room.id, maxLength: 2 },
+  ),
 });
 
 const routingInput: fc.Arbitrary<RoutingInput> = fc.record({
@@ -47,6 +61,11 @@ const routingInput: fc.Arbitrary<RoutingInput> = fc.record({
       scope: fc.constantFrom(...DISTRIBUTION_SCOPES),
       recipients: fc.shuffledSubarray(AGENCY_IDS),
       sharingGroups: fc.shuffledSubarray(GROUP_IDS),
+      // Mostly none: a random room list rarely passes the gateway's checks (the sender must be in each, each open).
+      rooms: fc.oneof(
+        { weight: 3, arbitrary: fc.constant<string[]>([]) },
+        { weight: 1, arbitrary: fc.shuffledSubarray(ROOM_IDS) },
+      ),
     }),
   }),
   previousRecipients: fc.shuffledSubarray(AGENCY_IDS),
@@ -80,13 +99,18 @@ function entitledModel(input: RoutingInput): string[] {
   const active = activeIds(input.ref);
   let reach: Set<string>;
   if (distribution.scope === 'regional') {
-    reach = requiresExplicitRecipients(tlp) ? new Set() : active;
+    const partners = new Set(input.ref.agencies.filter((a) => a.kind === 'partner-agency').map((a) => a.id));
+    reach = requiresExplicitRecipients(tlp) ? new Set() : new Set([...active].filter((id) => !partners.has(id)));
   } else {
     reach = new Set(distribution.recipients);
     if (!requiresExplicitRecipients(tlp)) {
       for (const group of input.ref.sharingGroups) {
         if (distribution.sharingGroups.includes(group.id) && !isGroupExpired(group, input.now))
           group.members.forEach((id) => reach.add(id));
+      }
+      for (const room of input.ref.rooms ?? []) {
+        if ((distribution.rooms ?? []).includes(room.id) && !isRoomClosed(room, input.now))
+          room.members.forEach((id) => reach.add(id));
       }
     }
   }
@@ -137,13 +161,14 @@ describe('RoutingPolicy properties', () => {
     );
   });
 
-  it('regional non-strict content reaches exactly the active agencies other than the sender', () => {
+  it('regional non-strict content reaches exactly the active member agencies other than the sender', () => {
     const regional = routingInput.filter(
       (input) => input.content.distribution.scope === 'regional' && !requiresExplicitRecipients(input.content.tlp),
     );
     fc.assert(
       fc.property(regional, (input) => {
-        const expected = [...activeIds(input.ref)].filter((id) => id !== input.sender).sort();
+        const partners = new Set(input.ref.agencies.filter((a) => a.kind === 'partner-agency').map((a) => a.id));
+        const expected = [...activeIds(input.ref)].filter((id) => id !== input.sender && !partners.has(id)).sort();
         expect(deliveredIds(decideRecipients({ ...input, kind: 'alert', previousRecipients: [] }))).toEqual(expected);
       }),
     );
@@ -208,6 +233,26 @@ describe('RoutingPolicy properties', () => {
         return input.content.distribution.recipients.every((id) => delivered.includes(id));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('never sends new content to a partner agency that nothing names, and says so in the decision', () => {
+    fc.assert(
+      fc.property(inputOfKind('alert'), (input) => {
+        const { recipients, sharingGroups } = input.content.distribution;
+        const named = new Set(recipients);
+        for (const group of input.ref.sharingGroups)
+          if (sharingGroups.includes(group.id)) group.members.forEach((id) => named.add(id));
+        for (const room of input.ref.rooms ?? [])
+          if ((input.content.distribution.rooms ?? []).includes(room.id)) room.members.forEach((id) => named.add(id));
+        for (const decision of decideRecipients(input)) {
+          const agency = input.ref.agencies.find((a) => a.id === decision.recipient);
+          if (agency?.kind !== 'partner-agency' || named.has(agency.id)) continue;
+          expect(decision.decision).toBe('withheld');
+          if (input.content.distribution.scope === 'regional' && agency.id !== input.sender)
+            expect(['PARTNER_NOT_REGIONAL', 'TLP_REQUIRES_EXPLICIT_RECIPIENT']).toContain(decision.reason);
+        }
+      }),
     );
   });
 

@@ -9,6 +9,7 @@ import {
   RoutingPolicy,
 } from './routing-policy';
 import { RoutingReason } from './routing-reason';
+import { checkDistribution } from './check-distribution';
 
 function routingContent(
   tlp: TlpLevel,
@@ -267,5 +268,99 @@ describe('RoutingPolicy.decide', () => {
     for (const decision of RoutingPolicy.decideRecipients(routingInput)) {
       expect(RoutingPolicy.decide(routingInput, decision.recipient)).toEqual(decision);
     }
+  });
+});
+
+describe('RoutingPolicy: partner agencies', () => {
+  const withPartner = {
+    ...REF,
+    agencies: [...REF.agencies, { id: 'AF-CND', kind: 'partner-agency' as const, active: true, country: 'AF' }],
+    sharingGroups: [...REF.sharingGroups, { id: 'with-partner', members: ['AF-CND', 'KG-BS'], expiresAt: null }],
+  };
+
+  it('is never reached by regional scope, and the decision says why', () => {
+    const decisions = decideRecipients(input({ ref: withPartner, content: routingContent('GREEN', 'regional') }));
+    expect(summary(decisions)).toContain('- AF-CND: PARTNER_NOT_REGIONAL');
+    expect(summary(decisions)).toContain('+ KG-BS: REGIONAL');
+  });
+
+  it('receives what names it: as a recipient or as a member of a named group', () => {
+    const addressed = input({ ref: withPartner, content: routingContent('AMBER', 'restricted', ['AF-CND']) });
+    expect(decideRecipient(addressed, 'AF-CND')).toMatchObject({ decision: 'delivered', reason: 'ADDRESSED' });
+    const grouped = input({ ref: withPartner, content: routingContent('GREEN', 'restricted', [], ['with-partner']) });
+    expect(decideRecipient(grouped, 'AF-CND')).toMatchObject({ decision: 'delivered', reason: 'GROUP_MEMBER' });
+  });
+
+  it('gets the withdrawal when an update turns a restricted alert that named it regional', () => {
+    const update = input({
+      kind: 'update',
+      ref: withPartner,
+      content: routingContent('GREEN', 'regional'),
+      previousRecipients: ['AF-CND'],
+    });
+    expect(decideRecipient(update, 'AF-CND')).toMatchObject({
+      decision: 'delivered',
+      reason: 'RECALLED_BY_UPDATE',
+      asCancel: true,
+    });
+  });
+});
+
+describe('RoutingPolicy: operation rooms', () => {
+  const ROOM = '11111111-1111-4111-8111-111111111111';
+  const CLOSED = '22222222-2222-4222-8222-222222222222';
+  const withRooms = {
+    ...REF,
+    agencies: [...REF.agencies, { id: 'AF-CND', kind: 'partner-agency' as const, active: true, country: 'AF' }],
+    rooms: [
+      { id: ROOM, members: ['TJ-DCA', 'KG-BS', 'AF-CND', 'TM-BS'], closesAt: '2025-06-01T00:00:00Z', closedAt: null },
+      {
+        id: CLOSED,
+        members: ['TJ-DCA', 'UZ-NCDC'],
+        closesAt: '2025-06-01T00:00:00Z',
+        closedAt: '2025-04-30T00:00:00Z',
+      },
+    ],
+  };
+  const toRooms = (tlp: TlpLevel, rooms: string[], recipients: string[] = []): RoutingContent => ({
+    tlp,
+    distribution: { scope: 'restricted', recipients, sharingGroups: [], rooms },
+  });
+
+  it('reaches the members of an open room (a partner included), each decided with its own reason', () => {
+    expect(summary(decideRecipients(input({ ref: withRooms, content: toRooms('AMBER', [ROOM]) })))).toEqual([
+      '+ AF-CND: ROOM_MEMBER',
+      '- CARICC: NOT_ADDRESSED',
+      '+ KG-BS: ROOM_MEMBER',
+      '- KZ-CUSTOMS: NOT_ADDRESSED',
+      '- TJ-DCA: SENDER',
+      '- TM-BS: INACTIVE',
+      '- UZ-NCDC: NOT_ADDRESSED',
+    ]);
+  });
+
+  it('withholds the members of a closed room, RED and AMBER+STRICT content, and prefers ADDRESSED', () => {
+    const closed = input({ ref: withRooms, content: toRooms('GREEN', [CLOSED]) });
+    expect(decideRecipient(closed, 'UZ-NCDC')).toMatchObject({ decision: 'withheld', reason: 'ROOM_CLOSED' });
+    const red = input({ ref: withRooms, content: toRooms('RED', [ROOM], ['UZ-NCDC']) });
+    expect(decideRecipient(red, 'KG-BS')).toMatchObject({ decision: 'withheld', reason: 'RED_GROUP_NOT_ALLOWED' });
+    const strict = input({ ref: withRooms, content: toRooms('AMBER+STRICT', [ROOM], ['UZ-NCDC']) });
+    expect(decideRecipient(strict, 'KG-BS')).toMatchObject({
+      decision: 'withheld',
+      reason: 'TLP_REQUIRES_EXPLICIT_RECIPIENT',
+    });
+    const both = input({ ref: withRooms, content: toRooms('AMBER', [ROOM], ['KG-BS']) });
+    expect(decideRecipient(both, 'KG-BS')).toMatchObject({ decision: 'delivered', reason: 'ADDRESSED' });
+  });
+
+  it('the gateway refuses an unknown room, one the sender is not in, and a closed one, naming distribution.rooms[i]', () => {
+    const content = toRooms('GREEN', [ROOM, CLOSED, '33333333-3333-4333-8333-333333333333']);
+    expect(checkDistribution(content, 'TJ-DCA', withRooms, NOW)).toEqual([
+      { path: 'distribution.rooms[1]', message: 'is closed' },
+      { path: 'distribution.rooms[2]', message: 'is not a known room' },
+    ]);
+    expect(checkDistribution(toRooms('GREEN', [ROOM]), 'UZ-NCDC', withRooms, NOW)).toEqual([
+      { path: 'distribution.rooms[0]', message: 'is not a known room' },
+    ]);
   });
 });

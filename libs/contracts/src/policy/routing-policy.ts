@@ -4,9 +4,13 @@ import { DeliveryKind } from '../messages';
 import {
   AgencyView,
   indexAgencies,
+  indexRooms,
   indexSharingGroups,
   isGroupExpired,
+  isPartnerAgency,
+  isRoomClosed,
   ReferenceView,
+  RoomView,
   SharingGroupView,
 } from './reference-view';
 import { DeliveredReason, RoutingReason, WithheldReason } from './routing-reason';
@@ -46,12 +50,17 @@ export interface WithheldDecision {
 export type RoutingDecision = DeliveredDecision | WithheldDecision;
 
 type Entitlement =
-  | { entitled: true; reason: RoutingReason.Addressed | RoutingReason.Regional | RoutingReason.GroupMember }
+  | {
+      entitled: true;
+      reason: RoutingReason.Addressed | RoutingReason.Regional | RoutingReason.GroupMember | RoutingReason.RoomMember;
+    }
   | {
       entitled: false;
       reason:
         | RoutingReason.NotAddressed
+        | RoutingReason.PartnerNotRegional
         | RoutingReason.GroupExpired
+        | RoutingReason.RoomClosed
         | RoutingReason.TlpRequiresExplicitRecipient
         | RoutingReason.RedGroupNotAllowed;
     };
@@ -72,6 +81,7 @@ function withheld(recipient: string, reason: WithheldReason): WithheldDecision {
 class RoutingComputation {
   private readonly agencies: ReadonlyMap<string, AgencyView>;
   private readonly namedGroups: readonly SharingGroupView[];
+  private readonly namedRooms: readonly RoomView[];
   private readonly explicitRecipients: ReadonlySet<string>;
   private readonly previousRecipients: ReadonlySet<string>;
 
@@ -81,6 +91,10 @@ class RoutingComputation {
     this.namedGroups = input.content.distribution.sharingGroups
       .map((groupId) => groupsById.get(groupId))
       .filter((group): group is SharingGroupView => group !== undefined);
+    const roomsById = indexRooms(input.ref);
+    this.namedRooms = (input.content.distribution.rooms ?? [])
+      .map((roomId) => roomsById.get(roomId))
+      .filter((room): room is RoomView => room !== undefined);
     this.explicitRecipients = new Set(input.content.distribution.recipients);
     this.previousRecipients = new Set(input.previousRecipients);
   }
@@ -129,19 +143,26 @@ class RoutingComputation {
     const { tlp, distribution } = this.input.content;
     const explicitOnly = requiresExplicitRecipients(tlp);
     if (distribution.scope === 'regional') {
-      return explicitOnly
-        ? { entitled: false, reason: RoutingReason.TlpRequiresExplicitRecipient }
+      if (explicitOnly) return { entitled: false, reason: RoutingReason.TlpRequiresExplicitRecipient };
+      return isPartnerAgency(this.agencies.get(candidate))
+        ? { entitled: false, reason: RoutingReason.PartnerNotRegional }
         : { entitled: true, reason: RoutingReason.Regional };
     }
     if (this.explicitRecipients.has(candidate)) return { entitled: true, reason: RoutingReason.Addressed };
     const groupsWithCandidate = this.namedGroups.filter((group) => group.members.includes(candidate));
-    if (groupsWithCandidate.length === 0) return { entitled: false, reason: RoutingReason.NotAddressed };
+    // A room is treated like a sharing group (not for RED, not for AMBER+STRICT), each member decided on its own.
+    const roomsWithCandidate = this.namedRooms.filter((room) => room.members.includes(candidate));
+    if (groupsWithCandidate.length === 0 && roomsWithCandidate.length === 0)
+      return { entitled: false, reason: RoutingReason.NotAddressed };
     if (tlp === 'RED') return { entitled: false, reason: RoutingReason.RedGroupNotAllowed };
     if (explicitOnly) return { entitled: false, reason: RoutingReason.TlpRequiresExplicitRecipient };
-    const throughLiveGroup = groupsWithCandidate.some((group) => !isGroupExpired(group, this.input.now));
-    return throughLiveGroup
-      ? { entitled: true, reason: RoutingReason.GroupMember }
-      : { entitled: false, reason: RoutingReason.GroupExpired };
+    if (groupsWithCandidate.some((group) => !isGroupExpired(group, this.input.now)))
+      return { entitled: true, reason: RoutingReason.GroupMember };
+    if (roomsWithCandidate.some((room) => !isRoomClosed(room, this.input.now)))
+      return { entitled: true, reason: RoutingReason.RoomMember };
+    return groupsWithCandidate.length > 0
+      ? { entitled: false, reason: RoutingReason.GroupExpired }
+      : { entitled: false, reason: RoutingReason.RoomClosed };
   }
 }
 

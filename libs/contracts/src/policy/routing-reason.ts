@@ -34,12 +34,19 @@ export enum RoutingReason {
   UnknownAgency = 'UNKNOWN_AGENCY',
   /** withheld: entitled, but the alert was erased (on request or at the end of its retention) before it was routed */
   Erased = 'ERASED',
+  /** delivered: member of a named, open operation room (and not delivered as a recipient or group member) */
+  RoomMember = 'ROOM_MEMBER',
+  /** withheld: entitled only through operation rooms that have all closed */
+  RoomClosed = 'ROOM_CLOSED',
+  /** withheld: scope regional, but the agency is a partner agency (outside the membership): only what names it reaches it */
+  PartnerNotRegional = 'PARTNER_NOT_REGIONAL',
 }
 
 export type DeliveredReason =
   | RoutingReason.Addressed
   | RoutingReason.Regional
   | RoutingReason.GroupMember
+  | RoutingReason.RoomMember
   | RoutingReason.PreviousRecipient
   | RoutingReason.RecalledByUpdate
   | RoutingReason.RecalledInactive;
@@ -50,6 +57,7 @@ export const DELIVERED_REASONS: readonly DeliveredReason[] = [
   RoutingReason.Addressed,
   RoutingReason.Regional,
   RoutingReason.GroupMember,
+  RoutingReason.RoomMember,
   RoutingReason.PreviousRecipient,
   RoutingReason.RecalledByUpdate,
   RoutingReason.RecalledInactive,

@@ -5,6 +5,7 @@ import { hubStampedSubjectFieldErrors, stampCanonicalIdentifiers } from '@hub/co
 import { parseContent } from '@hub/contracts/alert/validate';
 import { FieldError } from '@hub/platform/errors';
 import { ReferenceSnapshot } from '../../reference/reference.snapshot';
+import { RoomsRepository } from '../../rooms/rooms.repository';
 import { ReferenceCheck } from './reference-check';
 import { Refusals } from './refusals';
 
@@ -15,6 +16,7 @@ export class ContentCheck {
     private readonly reference: ReferenceSnapshot,
     private readonly references: ReferenceCheck,
     private readonly refusals: Refusals,
+    private readonly rooms: RoomsRepository,
   ) {}
 
   async validContent<T extends AlertContent>(
@@ -37,7 +39,12 @@ export class ContentCheck {
     const now = new Date();
     const snapshot = await this.reference.load();
     const problems: FieldError[] = [
-      ...snapshot.submissionErrors(parsed.value, principal.agencyId, now),
+      ...snapshot.submissionErrors(
+        parsed.value,
+        principal.agencyId,
+        now,
+        await this.rooms.views(parsed.value.distribution.rooms ?? []),
+      ),
       ...(await this.references.referenceErrors(principal, parsed.value.references ?? [])),
     ];
     if (problems.length > 0) return this.refusals.refuse(principal, alertId, problems);

@@ -6,11 +6,12 @@ import type { SubjectType } from './text-en';
 import type { Alert, ErasedBody, Subject } from './types';
 
 /** The right-hand pane shows one of: the placeholder, an item's details, or the alert form. */
-export function showPane(name: 'placeholder' | 'detail' | 'form' | 'hits'): void {
+export function showPane(name: 'placeholder' | 'detail' | 'form' | 'hits' | 'room'): void {
   byId('placeholder').hidden = name !== 'placeholder';
   byId('detail').hidden = name !== 'detail';
   byId('alert-form').hidden = name !== 'form';
   byId('hits-form').hidden = name !== 'hits';
+  byId('room').hidden = name !== 'room';
   if (name !== 'detail') {
     clearInterval(state.senderTimer);
     state.selected = null;

@@ -2,6 +2,7 @@ import { byId, displayName, el, LiveStream, setStatus, shortId, tlpBadge } from 
 import { matchTitle } from './match';
 import { openInboxItem, openReceived } from './received';
 import { refreshSent } from './sent';
+import { addRoomMessage, openRoom } from './rooms';
 import { session, state, when } from './state';
 import { TEXT, VOCAB } from './text';
 import type { InboxItem } from './types';
@@ -29,6 +30,10 @@ function addInboxItem(item: InboxItem): void {
   state.inbox.unshift(item);
   if (state.inbox.length > MAX_INBOX) state.inbox.length = MAX_INBOX;
   renderInbox();
+  if (item.kind === 'room-message') {
+    addRoomMessage(item);
+    return;
+  }
   // A notice about one of the agency's alerts that the Sent list does not hold yet (posted meanwhile, maybe from
   // another system): the list is loaded again once, and the notice then shows that alert's headline.
   if (item.kind === 'match' && !state.sent.some((sent) => sent.alertId === item.alertId)) {
@@ -49,6 +54,7 @@ function isNotice(item: InboxItem): boolean {
 }
 
 function itemTitle(item: InboxItem): string {
+  if (item.roomMessage) return TEXT.rooms.newMessage(shortId(item.roomMessage.roomId), item.roomMessage.author);
   if (item.kind === 'match') return matchTitle(item);
   if (item.kind === 'hit') return TEXT.list.hitTitle(item.hit ? item.hit.text : '');
   if (item.erased) return TEXT.list.erasedTitle;
@@ -90,13 +96,14 @@ function inboxButton(item: InboxItem): HTMLButtonElement {
   line2.appendChild(
     el('span', '', isNotice(item) ? TEXT.list.yourAlert(shortId(item.alertId)) : TEXT.list.from(item.sender)),
   );
-  line2.appendChild(el('span', '', TEXT.list.version(item.version)));
+  if (item.kind !== 'room-message') line2.appendChild(el('span', '', TEXT.list.version(item.version)));
   line2.appendChild(el('span', '', when(item.deliveredAt)));
   const acked = state.acked.get(item.alertId + '/' + item.version);
   if (acked) line2.appendChild(el('span', 'acked', TEXT.list.acked(displayName(VOCAB, 'ackStatus', acked))));
   button.appendChild(line1);
   button.appendChild(line2);
-  button.addEventListener('click', () => openInboxItem(item));
+  const roomId = item.roomMessage?.roomId;
+  button.addEventListener('click', () => (roomId ? void openRoom(roomId) : openInboxItem(item)));
   return button;
 }
 

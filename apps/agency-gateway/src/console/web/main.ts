@@ -11,6 +11,7 @@ import { fillChoices } from './choices';
 import { showPane } from './detail';
 import { inboxStream, wireInbox } from './inbox';
 import { wireRecipientActions } from './received';
+import { clearRooms, refreshRooms, wireRooms } from './rooms';
 import { wireSenderActions } from './sender-view';
 import { refreshSent, wireTabs } from './sent';
 import { api, session, state } from './state';
@@ -46,6 +47,7 @@ async function signIn(key: string): Promise<void> {
     fillChoices();
     inboxStream.start();
     void refreshSent();
+    void refreshRooms();
   } catch (error) {
     if (error instanceof SignedOut) return;
     state.key = null;
@@ -65,6 +67,7 @@ function signOut(message: string): void {
   state.selected = null;
   byId('inbox-list').textContent = '';
   byId('sent-list').textContent = '';
+  clearRooms();
   showPane('placeholder');
   showSignIn(message);
 }
@@ -88,6 +91,7 @@ wireRecipientActions();
 wireSenderActions();
 wireAlertForm();
 wireHits();
+wireRooms();
 
 const saved = sessionStorage.getItem(KEY_STORAGE);
 if (saved) void signIn(saved);

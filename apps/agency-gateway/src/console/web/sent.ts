@@ -1,5 +1,6 @@
 import { byId, displayName, el, shortId, tlpBadge } from '@hub/web';
 import { renderInbox } from './inbox';
+import { refreshRooms } from './rooms';
 import { openSent } from './sender-view';
 import { api, state, when } from './state';
 import { TEXT, VOCAB } from './text';
@@ -52,25 +53,29 @@ function sentButton(alert: SentItem): HTMLButtonElement {
   return button;
 }
 
-export function selectTab(name: 'inbox' | 'sent'): void {
-  const inbox = name === 'inbox';
-  byId('tab-inbox').setAttribute('aria-selected', String(inbox));
-  byId('tab-sent').setAttribute('aria-selected', String(!inbox));
-  byId('tab-inbox').tabIndex = inbox ? 0 : -1;
-  byId('tab-sent').tabIndex = inbox ? -1 : 0;
-  byId('inbox-view').hidden = !inbox;
-  byId('sent-view').hidden = inbox;
-  if (!inbox) void refreshSent();
+const TABS = ['inbox', 'sent', 'rooms'] as const;
+type Tab = (typeof TABS)[number];
+
+export function selectTab(name: Tab): void {
+  for (const tab of TABS) {
+    byId('tab-' + tab).setAttribute('aria-selected', String(tab === name));
+    byId('tab-' + tab).tabIndex = tab === name ? 0 : -1;
+    byId(tab + '-view').hidden = tab !== name;
+  }
+  if (name === 'sent') void refreshSent();
+  if (name === 'rooms') void refreshRooms();
 }
 
 export function wireTabs(): void {
   byId('tab-inbox').addEventListener('click', () => selectTab('inbox'));
   byId('tab-sent').addEventListener('click', () => selectTab('sent'));
-  // Arrow keys move between the two tabs, as in any tab list.
+  byId('tab-rooms').addEventListener('click', () => selectTab('rooms'));
+  // Arrow keys move between the tabs, as in any tab list.
   byId('tab-inbox').parentElement?.addEventListener('keydown', (event) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
-    const toSent = byId('tab-inbox').getAttribute('aria-selected') === 'true';
-    selectTab(toSent ? 'sent' : 'inbox');
-    byId(toSent ? 'tab-sent' : 'tab-inbox').focus();
+    const current = TABS.findIndex((tab) => byId('tab-' + tab).getAttribute('aria-selected') === 'true');
+    const next = TABS[(current + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
+    selectTab(next);
+    byId('tab-' + next).focus();
   });
 }

@@ -60,6 +60,15 @@ export const TEXT_EN = {
     } as Record<IdentifierKind, string>,
     openTheirs: 'Open their alert',
   },
+  rooms: {
+    meta: (owner: string, members: string, closesAt: string) =>
+      `owner ${owner} · members ${members} · closes ${closesAt}`,
+    state: { open: 'open', closed: 'closed (read-only)', erased: 'erased' } as Record<string, string>,
+    erasedText: '(erased at the end of the room’s retention)',
+    posted: 'Posted.',
+    closed: 'This room is closed: it is read-only.',
+    newMessage: (room: string, author: string) => `Room ${room}: message from ${author}`,
+  },
   detail: {
     category: 'Category',
     status: 'Status',
@@ -214,6 +223,10 @@ export const TEXT_EN = {
     tabsLabel: 'Lists',
     tabInbox: 'Inbox',
     tabSent: 'Sent',
+    tabRooms: 'Rooms',
+    roomsEmpty: 'You are not in any operation room.',
+    roomMessage: 'Message to the room',
+    roomPost: 'Post',
     newAlert: 'New alert',
     filtersLabel: 'Show',
     showAlerts: 'alerts, updates, cancels',

@@ -52,6 +52,15 @@ export const TEXT_RU: Messages = {
     },
     openTheirs: 'Открыть их оповещение',
   },
+  rooms: {
+    meta: (owner: string, members: string, closesAt: string) =>
+      `владелец ${owner} · участники ${members} · закрывается ${closesAt}`,
+    state: { open: 'открыта', closed: 'закрыта (только чтение)', erased: 'удалена' } as Record<string, string>,
+    erasedText: '(удалено по истечении срока хранения комнаты)',
+    posted: 'Отправлено.',
+    closed: 'Комната закрыта: только чтение.',
+    newMessage: (room: string, author: string) => `Комната ${room}: сообщение от ${author}`,
+  },
   detail: {
     category: 'Категория',
     status: 'Статус',
@@ -202,6 +211,10 @@ export const TEXT_RU: Messages = {
     tabsLabel: 'Списки',
     tabInbox: 'Входящие',
     tabSent: 'Отправленные',
+    tabRooms: 'Комнаты',
+    roomsEmpty: 'Вы не участвуете ни в одной оперативной комнате.',
+    roomMessage: 'Сообщение в комнату',
+    roomPost: 'Отправить',
     newAlert: 'Новое оповещение',
     filtersLabel: 'Показывать',
     showAlerts: 'оповещения, обновления, отмены',

@@ -61,6 +61,29 @@ export interface InboxItem {
     restricted: boolean;
   };
   hit?: { text: string; askedBy: string; askedAt: string; alertIds: string[] };
+  /** only on items of kind room-message */
+  roomMessage?: RoomMessage & { roomId: string };
+}
+
+/** A message in an operation room (GET /v1/rooms/{id}/messages, or an inbox item of kind room-message). */
+export interface RoomMessage {
+  messageId: string;
+  cursor: string;
+  author: string;
+  text: string | null;
+  postedAt: string;
+  erased: boolean;
+}
+
+/** GET /v1/rooms/{id}: what a member sees of a room. */
+export interface Room {
+  roomId: string;
+  name: string | null;
+  purpose: string | null;
+  owner: string;
+  state: 'open' | 'closed' | 'erased';
+  closesAt: string;
+  members: { agencyId: string; joinedAt: string }[];
 }
 
 /** GET /v1/alerts/{id} as a recipient. */

@@ -1,6 +1,6 @@
 import { IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { AUDIT_EVENT_TYPES } from '@hub/contracts/audit-event';
 import { IsIsoInstant } from '@hub/contracts/domain/decorators';
 import { AGENCY_ID_PATTERN } from '@hub/contracts/reference';
@@ -57,6 +57,10 @@ export class ConsistencyProofQuery {
 
 export class AlertTrailParams {
   @IsString() @Length(1, 64) alertId: string;
+}
+
+export class RoomTrailParams {
+  @IsUUID('all', { message: 'must be a room id (a UUID)' }) roomId: string;
 }
 
 /** GET /v1/audit/visibility: what `agency` could see at `at`, one page of facts at a time. */

@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIsoInstant } from '@hub/contracts/domain/decorators';
+import { AGENCY_ID_PATTERN } from '@hub/contracts/reference';
+import { MAX_MESSAGE_CHARS, MAX_ROOM_MEMBERS } from '../room-rules';
+
+const AGENCY_ID_MESSAGE = 'must be an agency id such as TJ-DCA or CARICC';
+
+export class CreateRoomRequest {
+  @ApiProperty({ example: 'Operation Northern Lights' })
+  @IsString()
+  @Length(1, 160)
+  name: string;
+
+  @ApiProperty({ example: 'Controlled delivery of a heroin consignment via Osh to Almaty' })
+  @IsString()
+  @Length(1, 2000)
+  purpose: string;
+
+  @ApiProperty({ type: [String], description: 'the other member agencies; the creator owns the room and is a member' })
+  @IsArray()
+  @ArrayMaxSize(MAX_ROOM_MEMBERS - 1)
+  @Matches(AGENCY_ID_PATTERN, { each: true, message: AGENCY_ID_MESSAGE })
+  members: string[];
+
+  @ApiProperty({ example: '2026-12-31T00:00:00Z', description: 'the room closes (becomes read-only) then' })
+  @IsIsoInstant()
+  closesAt: string;
+}
+
+export class AddRoomMemberRequest {
+  @ApiProperty({ example: 'AF-CND' })
+  @Matches(AGENCY_ID_PATTERN, { message: AGENCY_ID_MESSAGE })
+  agencyId: string;
+}
+
+export class PostRoomMessageRequest {
+  @ApiProperty({ maxLength: MAX_MESSAGE_CHARS, example: 'Truck crossed at 14:05' })
+  @IsString()
+  @Length(1, MAX_MESSAGE_CHARS)
+  text: string;
+}
+
+export class RoomMessagesQuery {
+  @ApiPropertyOptional({
+    description: 'cursor of the last message seen (nextCursor), or omitted to start at the beginning',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'after must be a cursor returned by a previous page' })
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
