@@ -47,5 +47,8 @@ describe('match notices as the console shows them', () => {
     // Not in the inbox, or only as the subject of a match notice: nothing to show.
     expect(sharedHeadline('b1', [item({ alertId: 'c1', alert: alert('other') })])).toBeNull();
     expect(sharedHeadline('b1', [item({ kind: 'match' })])).toBeNull();
+    // Room messages (no alertId on the wire) and hit notices in the same inbox are passed over, not read.
+    const message = item({ kind: 'room-message', alertId: null as unknown as string });
+    expect(sharedHeadline('b1', [message, item({ kind: 'hit' }), item({ alert: alert('kept') })])).toBe('kept');
   });
 });

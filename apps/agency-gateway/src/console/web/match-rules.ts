@@ -25,12 +25,15 @@ export function identifierOf(text: string): { kind: IdentifierKind; key: string 
   return found ? { kind: HUB_LABELS[found[1]], key: found[2] } : null;
 }
 
+/** Inbox items that are not deliveries of an alert: a room message has no alertId at all. */
+export const NOT_ALERTS: ReadonlySet<string> = new Set(['match', 'hit', 'room-message']);
+
 /** The headline of an alert delivered to the reader, from the newest inbox item of it that decides. */
 export function sharedHeadline(alertId: string, inbox: readonly InboxItem[]): string | null {
   const id = alertId.toLowerCase();
   // Newest first: a withdrawal or an erasure after the last delivery with content means the reader no longer has it.
   for (const item of inbox) {
-    if (item.kind === 'match' || item.alertId.toLowerCase() !== id) continue;
+    if (NOT_ALERTS.has(item.kind) || !item.alertId || item.alertId.toLowerCase() !== id) continue;
     if (item.withdrawn || item.erased) return null;
     if (item.alert) return item.alert.headline;
     // A cancel carries no content: the version before it is still the reader's to read.

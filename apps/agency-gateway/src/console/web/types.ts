@@ -41,6 +41,10 @@ export interface Alert {
 /** One delivery in the inbox stream: an alert, an update, a cancel or a match notice. */
 export interface InboxItem {
   deliveryId: string;
+  /**
+   * null on the wire for items of kind room-message (a message is not about an alert): the code that handles those
+   * (rooms.ts) reads roomMessage instead, and everything that reads alertId skips them first (NOT_ALERTS).
+   */
   alertId: string;
   kind: string;
   version: number;
