@@ -340,6 +340,8 @@ describe('agency console (GET / on the gateway) in a real browser', () => {
     expect(await rows.nth(1).locator('td').allTextContents()).toEqual([unknown, 'no hit', '\u2014']);
     expect(await page.textContent('#hits-summary')).toBe('2 checked, 1 with a hit');
 
+    // The sender's page may still show another tab (the keyboard test left it on Sent): the notice is in the inbox.
+    await sender.page.click('#tab-inbox');
     const notice = inboxItem(sender.page, alertId, 'hit');
     await notice.waitFor();
     await notice.click();
