@@ -20,17 +20,22 @@ export class HitsRepository {
 
   /**
    * The alerts of agencies other than `asker` that name any of `keyHashes` in their current version and are active:
-   * not cancelled, not erased, not expired. One statement, by the primary key of the index.
+   * not cancelled, not erased, not expired. One statement, shaped so that no plan can scan alerts per identifier: the
+   * index rows are found first by their primary key (`= ANY`), materialised, and only they are checked against
+   * gateway.alerts. Joining the unnested list to both tables let the planner, on statistics that had not caught up
+   * with a bulk submission, loop over every active alert and sort the 10,000 identifiers again for each: 97 s on a
+   * bench database, against 42 ms in this form.
    */
   async activeAlertsNaming(keyHashes: readonly string[], asker: string): Promise<HitRow[]> {
     if (keyHashes.length === 0) return [];
     return this.db.query<HitRow>(
-      `SELECT i.key_hash::text AS key_hash, i.alert_id::text AS alert_id, i.version, i.sender
-       FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k) q
-       JOIN gateway.alert_identifiers i ON i.key_hash = q.k
-       JOIN gateway.alerts a ON a.alert_id = i.alert_id AND a.current_version = i.version
-       WHERE i.sender <> $2 AND a.state = 'active' AND a.erased_at IS NULL AND (i.expires_at IS NULL OR i.expires_at > now())`,
-      [keyHashes, asker],
+      `WITH named AS MATERIALIZED (
+         SELECT key_hash, alert_id, version, sender FROM gateway.alert_identifiers
+         WHERE key_hash = ANY($1::text[]) AND sender <> $2 AND (expires_at IS NULL OR expires_at > now()))
+       SELECT n.key_hash, n.alert_id::text AS alert_id, n.version, n.sender FROM named n
+       WHERE EXISTS (SELECT 1 FROM gateway.alerts a WHERE a.alert_id = n.alert_id AND a.current_version = n.version
+                       AND a.state = 'active' AND a.erased_at IS NULL)`,
+      [[...new Set(keyHashes)], asker],
     );
   }
 
