@@ -2,7 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
-export class InboxQuery {
+/** A page of a cursor-ordered list: the inbox, a room's messages. */
+export class CursorPageQuery {
   @ApiPropertyOptional({
     description: 'cursor from a previous page (nextCursor), or omitted to start at the beginning',
   })
@@ -18,6 +19,8 @@ export class InboxQuery {
   @Max(500)
   limit?: number;
 }
+
+export class InboxQuery extends CursorPageQuery {}
 
 export class InboxStreamQuery {
   @ApiPropertyOptional({ description: 'resume after this cursor (the Last-Event-ID header takes precedence)' })

@@ -1,8 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsString, Length, Matches } from 'class-validator';
 import { IsIsoInstant } from '@hub/contracts/domain/decorators';
 import { AGENCY_ID_PATTERN } from '@hub/contracts/reference';
+import { CursorPageQuery } from '../../inbox/inbox.query';
 import { MAX_MESSAGE_CHARS, MAX_ROOM_MEMBERS } from '../room-rules';
 
 const AGENCY_ID_MESSAGE = 'must be an agency id such as TJ-DCA or CARICC';
@@ -42,19 +42,4 @@ export class PostRoomMessageRequest {
   text: string;
 }
 
-export class RoomMessagesQuery {
-  @ApiPropertyOptional({
-    description: 'cursor of the last message seen (nextCursor), or omitted to start at the beginning',
-  })
-  @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'after must be a cursor returned by a previous page' })
-  after?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-}
+export class RoomMessagesQuery extends CursorPageQuery {}
