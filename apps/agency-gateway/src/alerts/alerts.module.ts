@@ -16,6 +16,7 @@ import { AlertsRepository } from './persistence/alerts.repository';
 import { DeliveriesRepository } from './persistence/deliveries.repository';
 import { IdempotencyKeysRepository } from './persistence/idempotency-keys.repository';
 import { RejectionsRepository } from './persistence/rejections.repository';
+import { SubmissionWriter } from './persistence/submission-writer';
 import { AcknowledgeAlert } from './use-cases/acknowledge-alert';
 import { AlertReads } from './use-cases/alert-reads';
 import { AppendVersion } from './use-cases/append-version';
@@ -27,6 +28,7 @@ const REPOSITORIES = [
   AlertsRepository,
   AlertVersionsRepository,
   IdempotencyKeysRepository,
+  SubmissionWriter,
   DeliveriesRepository,
   AcksRepository,
   RejectionsRepository,

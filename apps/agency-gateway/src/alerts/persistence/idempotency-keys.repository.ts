@@ -93,12 +93,13 @@ export class IdempotencyKeysRepository {
   }
 
   /**
-   * claimAndSubmit for many submissions of one sender in one statement (POST /v1/alerts/batch): each claims its own
-   * key, and only the claims made write their alert, first version and outbox rows. Returns, in the order given, each
-   * submission's outbox ids, or null where its key was claimed before — by an earlier request or by an earlier
-   * submission of the same list (ON CONFLICT DO NOTHING skips the second of two equal keys in one INSERT).
+   * claimAndSubmit for many submissions in one statement, of any senders (a bulk submission, or the submissions of
+   * concurrent requests: SubmissionWriter): each claims its own key, and only the claims made write their alert,
+   * first version and outbox rows. Returns, in the order given, each submission's outbox ids, or null where its key
+   * was claimed before — by an earlier request or by an earlier submission of the same list (ON CONFLICT DO NOTHING
+   * skips the second of two equal keys in one INSERT).
    */
-  async claimAndSubmitMany(sender: string, submissions: readonly Submission[]): Promise<(string[] | null)[]> {
+  async claimAndSubmitMany(submissions: readonly Submission[]): Promise<(string[] | null)[]> {
     if (submissions.length === 0) return [];
     const columns = submissions.map((s) => versionColumns(s.stored));
     const column = (i: number) => columns.map((c) => c[i]);
@@ -112,16 +113,16 @@ export class IdempotencyKeysRepository {
     );
     const claimed = await this.db.query<{ alert_id: string; outbox_ids: string[] }>(
       `WITH input AS (
-         SELECT * FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[])
-                    AS i(idempotency_key, request_hash, alert_id, response, message_count, retain_until)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[])
+                    AS i(sender, idempotency_key, request_hash, alert_id, response, message_count, retain_until)
        ), claim AS (
          INSERT INTO gateway.idempotency_keys (sender, idempotency_key, request_hash, alert_id, response, outbox_ids)
-         SELECT $1, i.idempotency_key, i.request_hash, i.alert_id, i.response::jsonb, ${this.outbox.idsPerRowSql('i.message_count')}
+         SELECT i.sender, i.idempotency_key, i.request_hash, i.alert_id, i.response::jsonb, ${this.outbox.idsPerRowSql('i.message_count')}
          FROM input i
          ON CONFLICT DO NOTHING RETURNING alert_id, outbox_ids
        ), alert AS (
          INSERT INTO gateway.alerts (alert_id, sender, current_version, state, retain_until)
-         SELECT c.alert_id, $1::text, 1, 'active', i.retain_until FROM claim c JOIN input i USING (alert_id)
+         SELECT c.alert_id, i.sender, 1, 'active', i.retain_until FROM claim c JOIN input i USING (alert_id)
        ), version AS (
          INSERT INTO gateway.alert_versions (${ALERT_VERSION_COLUMNS})
          SELECT v.* FROM unnest($8::uuid[], $9::int[], $10::uuid[], $11::text[], $12::jsonb[], $13::text[], $14::text[],
@@ -132,13 +133,14 @@ export class IdempotencyKeysRepository {
        ), outbox AS (${outbox.sql}
        ), indexed AS (
          INSERT INTO gateway.alert_identifiers (key_hash, alert_id, version, sender, expires_at)
-         SELECT k.key_hash, c.alert_id, 1, $1::text, k.expires_at
-         FROM unnest($25::uuid[], $26::text[], $27::timestamptz[]) AS k(alert_id, key_hash, expires_at) JOIN claim c USING (alert_id)
+         SELECT k.key_hash, c.alert_id, 1, i.sender, k.expires_at
+         FROM unnest($25::uuid[], $26::text[], $27::timestamptz[]) AS k(alert_id, key_hash, expires_at)
+         JOIN claim c USING (alert_id) JOIN input i USING (alert_id)
          ON CONFLICT DO NOTHING
        )
        SELECT alert_id::text AS alert_id, outbox_ids::text[] AS outbox_ids FROM claim`,
       [
-        sender,
+        submissions.map((s) => s.sender),
         submissions.map((s) => s.idempotencyKey),
         submissions.map((s) => s.requestHash),
         submissions.map((s) => s.stored.message.alertId),

@@ -14,6 +14,7 @@ import { ContentCheck } from '../admission/content-check';
 import { Refusals } from '../admission/refusals';
 import { SignatureCheck } from '../admission/signature-check';
 import { IdempotencyKeysRepository, Submission } from '../persistence/idempotency-keys.repository';
+import { SubmissionWriter } from '../persistence/submission-writer';
 import { idempotencyKeyDetails, retainUntil, storedVersion, versionMessages } from '../stored-version';
 
 /** Lines admitted at once: their reference reads and refusal writes overlap, bounded. */
@@ -37,12 +38,14 @@ function refusedOutcome(error: unknown): SubmissionOutcome {
 
 /**
  * POST /v1/alerts: a new alert, idempotent by its Idempotency-Key. Accepted alerts are stored with their Kafka
- * messages in one statement (docs/decisions/009-hot-path.md) and answered only once Kafka has them.
+ * messages in one statement, shared with the submissions of concurrent requests (SubmissionWriter,
+ * docs/decisions/009-hot-path.md), and answered only once Kafka has them.
  */
 @Injectable()
 export class SubmitAlert {
   constructor(
     private readonly idempotencyKeys: IdempotencyKeysRepository,
+    private readonly writer: SubmissionWriter,
     private readonly outbox: OutboxService,
     private readonly content: ContentCheck,
     private readonly signatures: SignatureCheck,
@@ -58,7 +61,7 @@ export class SubmitAlert {
     signature?: string,
   ): Promise<AcceptedResponse> {
     const submission = await this.admit(principal, idempotencyKey, body, signature);
-    const outboxIds = await this.idempotencyKeys.claimAndSubmit(submission);
+    const [outboxIds] = await this.writer.write([submission]);
     if (!outboxIds) return this.replay(principal, submission.idempotencyKey, submission.requestHash);
     await this.outbox.publish(outboxIds, submission.messages);
     return submission.response;
@@ -88,10 +91,7 @@ export class SubmitAlert {
       );
     }
     admitted.sort((a, b) => a.index - b.index);
-    const claims = await this.idempotencyKeys.claimAndSubmitMany(
-      principal.agencyId,
-      admitted.map((a) => a.submission),
-    );
+    const claims = await this.writer.write(admitted.map((a) => a.submission));
     const ids: string[] = [];
     const messages: OutgoingMessage[] = [];
     admitted.forEach(({ index, submission }, i) => {
