@@ -14,6 +14,28 @@ import {
 import { alertBody, analystKey, createAgency, env, submit, TestAgency, uniqueContainer } from './monitoring-fixtures';
 const UI_TIMEOUT_MS = 60000;
 
+/** A room `owner` opened with `member`, and one message in it (at the gateway). */
+async function createRoomWithMessage(owner: TestAgency, member: TestAgency) {
+  const room = {
+    name: `Operation ${randomUUID().slice(0, 8)}`,
+    purpose: `Controlled delivery ${randomUUID()}`,
+    text: `Courier seen ${randomUUID()}`,
+  };
+  const closesAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+  const created = await api(env.gateway, 'POST', '/v1/rooms', {
+    key: owner.key,
+    body: { name: room.name, purpose: room.purpose, members: [member.id], closesAt },
+  });
+  if (created.status !== 201) throw new Error(`room: ${created.status} ${JSON.stringify(created.body)}`);
+  const roomId: string = created.body.roomId;
+  const posted = await api(env.gateway, 'POST', `/v1/rooms/${roomId}/messages`, {
+    key: member.key,
+    body: { text: room.text },
+  });
+  if (posted.status !== 201) throw new Error(`room message: ${posted.status} ${JSON.stringify(posted.body)}`);
+  return { roomId, ...room };
+}
+
 // A browser, a service restart and several live round trips: more than the default per-test budget on a busy machine.
 jest.setTimeout(240000);
 
@@ -23,6 +45,7 @@ describe('analyst dashboard (GET /) in a real browser', () => {
   let kz: TestAgency;
   let tj: TestAgency;
   let analyst: string;
+  let room: { roomId: string; name: string; purpose: string; text: string };
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
   const streamRequests: { lastEventId: string | undefined; query: string }[] = [];
@@ -102,11 +125,13 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     expect(await page.inputValue('#language')).toBe('en');
   });
 
-  it('shows exchanges live, a correlation when two agencies report the same container, and a RED exchange without its content', async () => {
+  it('shows exchanges live, a correlation when two agencies report the same container, a RED exchange without its content, and rooms as metadata', async () => {
     consoleErrors.length = 0; // the refused sign-in above logged its 403
     // A reload would drop this marker: everything below must arrive live.
     await page.evaluate(`window.notReloaded = true`);
     const container = uniqueContainer();
+    // An operation room with one message: the Rooms panel shows it as metadata, never its purpose or text.
+    room = await createRoomWithMessage(kz, tj);
 
     const amber = alertBody([tj.id], { subjects: [{ type: 'container', number: container }] });
     const first = await submit(kz.key, amber);
@@ -196,6 +221,16 @@ describe('analyst dashboard (GET /) in a real browser', () => {
     expect(await overflowingEventLabels(page)).toEqual([]);
     await page.uncheck('#filters input[value="withheld"]');
 
+    const roomItem = page.locator(`#rooms li[data-room-id="${room.roomId}"]`);
+    await expectEventually(async () => ((await roomItem.textContent()) ?? '').includes('1 message'), {
+      timeoutMs: UI_TIMEOUT_MS,
+      description: 'the room and its message count in the Rooms panel',
+    });
+    expect(await roomItem.textContent()).toContain(room.name);
+    expect(await roomItem.textContent()).toContain('metadata only');
+    expect(await page.content()).not.toContain(room.purpose);
+    expect(await page.content()).not.toContain(room.text);
+
     // WCAG 2.2 AA as axe-core checks it: nothing serious or critical, signed in, with data.
     expect(await seriousAxeViolations(page)).toEqual([]);
 
@@ -283,6 +318,8 @@ describe('analyst dashboard (GET /) in a real browser', () => {
       async () => /^Оповещений за последние 7 дней/.test((await ru.textContent('#chart-alerts-summary')) ?? ''),
       { timeoutMs: UI_TIMEOUT_MS, description: 'the chart summary in Russian' },
     );
+    expect(await ru.textContent('#rooms-title')).toContain('Оперативные комнаты');
+    expect(await ru.textContent(`#rooms li[data-room-id="${room.roomId}"]`)).toContain('1 сообщение');
     expect(await overflowingEventLabels(ru)).toEqual([]);
     expect(await seriousAxeViolations(ru)).toEqual([]);
     fs.mkdirSync(ARTIFACTS, { recursive: true });

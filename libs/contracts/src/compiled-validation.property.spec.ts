@@ -42,7 +42,7 @@ import {
   MatchNoticeMessage,
 } from './messages';
 import { ALERT_SUBMITTED_SCHEMA } from './messages.schema';
-import { AGENCY_KINDS, AgencyRecord, CredentialRecord, SharingGroupRecord } from './reference';
+import { AGENCY_KINDS, AgencyRecord, CredentialRecord, RoomRecord, SharingGroupRecord } from './reference';
 
 /**
  * The compiled schemas are never looser than the contract classes, and in fact decide the same: for generated
@@ -371,6 +371,17 @@ const VALID: ReadonlyMap<MessageClass, fc.Arbitrary<Record<string, unknown>>> = 
       name: text(200),
       members: fc.shuffledSubarray(AGENCIES),
       expiresAt: orNull(instant),
+      updatedAt: instant,
+    }),
+  ],
+  [
+    RoomRecord,
+    record({
+      id: uuid,
+      name: orNull(text(200)),
+      members: fc.shuffledSubarray(AGENCIES),
+      closesAt: instant,
+      closedAt: orNull(instant),
       updatedAt: instant,
     }),
   ],

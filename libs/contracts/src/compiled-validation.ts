@@ -17,8 +17,13 @@ import {
   ALERT_SUBMITTED_SCHEMA,
   MATCH_NOTICE_SCHEMA,
 } from './messages.schema';
-import { AgencyRecord, CredentialRecord, SharingGroupRecord } from './reference';
-import { AGENCY_RECORD_SCHEMA, CREDENTIAL_RECORD_SCHEMA, SHARING_GROUP_RECORD_SCHEMA } from './reference.schema';
+import { AgencyRecord, CredentialRecord, RoomRecord, SharingGroupRecord } from './reference';
+import {
+  AGENCY_RECORD_SCHEMA,
+  CREDENTIAL_RECORD_SCHEMA,
+  ROOM_RECORD_SCHEMA,
+  SHARING_GROUP_RECORD_SCHEMA,
+} from './reference.schema';
 import { addContractKeywords, SubPathParams } from './schema-keywords';
 
 /**
@@ -86,6 +91,7 @@ const COMPILED: ReadonlyMap<MessageClass, CompiledValidator<object>> = new Map<M
     [AgencyRecord, compileContractSchema(AGENCY_RECORD_SCHEMA)],
     [CredentialRecord, compileContractSchema(CREDENTIAL_RECORD_SCHEMA)],
     [SharingGroupRecord, compileContractSchema(SHARING_GROUP_RECORD_SCHEMA)],
+    [RoomRecord, compileContractSchema(ROOM_RECORD_SCHEMA)],
   ],
 );
 

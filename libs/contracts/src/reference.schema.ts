@@ -40,3 +40,13 @@ export const SHARING_GROUP_RECORD_SCHEMA: SchemaObject = classObject(['id', 'nam
   expiresAt: optionalInstant,
   updatedAt: instant,
 });
+
+/** A room's name is optional: records written before rooms carried it still parse, and an erased room's is null. */
+export const ROOM_RECORD_SCHEMA: SchemaObject = classObject(['id', 'members', 'closesAt', 'updatedAt'], {
+  id: { type: 'string', check: 'uuid' },
+  name: { type: ['string', 'null'], cvLength: [1, 200] },
+  members: { type: 'array', maxItems: 50, items: { type: 'string', matches: 'agencyId' } },
+  closesAt: instant,
+  closedAt: optionalInstant,
+  updatedAt: instant,
+});

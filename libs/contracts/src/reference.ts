@@ -55,9 +55,14 @@ export class SharingGroupRecord {
   @IsISO8601({ strict: true }) updatedAt: string;
 }
 
-/** Value on Topic.Rooms (compacted, key = roomId): who is in an operation room and when it closes, nothing of its content. */
+/**
+ * Value on Topic.Rooms (compacted, key = roomId): who is in an operation room, when it closes, and its name until the
+ * room is erased (then null; absent in records written before the dashboard showed rooms). Never its purpose or
+ * messages (docs/decisions/019-rooms-and-partner-agencies.md, "Rooms on the analysts' dashboard").
+ */
 export class RoomRecord {
   @IsUUID('all') id: string;
+  @IsOptional() @IsString() @Length(1, 200) name?: string | null;
   @IsArray() @ArrayMaxSize(50) @Matches(AGENCY_ID_PATTERN, { each: true }) members: string[];
   @IsISO8601({ strict: true }) closesAt: string;
   @IsOptional() @IsISO8601({ strict: true }) closedAt: string | null;

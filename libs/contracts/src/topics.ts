@@ -10,8 +10,9 @@ export enum Topic {
   /** Reference data, compacted, key = group id. Value: SharingGroupRecord. */
   SharingGroups = 'hub.reference.sharing-groups.v1',
   /**
-   * Reference data, compacted, key = roomId. Value: RoomRecord (members and closure of an operation room, never its
-   * name, purpose or messages): what the node needs to route alerts addressed to rooms.
+   * Reference data, compacted, key = roomId. Value: RoomRecord (members, closure and the name until erased of an
+   * operation room, never its purpose or messages): what the node needs to route alerts addressed to rooms and to list
+   * them on the analysts' dashboard.
    */
   Rooms = 'hub.reference.rooms.v1',
   /** Alert submissions, updates and cancels from agency-gateway. Key = alertId (keeps versions in order). */
@@ -80,17 +81,33 @@ export interface TopicSpec {
   /** Topic-level max.message.bytes, where the broker's default (1 MiB) is too small. */
   maxMessageBytes?: number;
   /**
+   * Topic-level max.compaction.lag.ms of a compacted topic whose superseded values must not outlive a bound: the
+   * broker rolls the segment and compacts it within this time (plus the log cleaner's pass), not only when the
+   * dirty ratio is reached. Without it an old value may stay for as long as no compaction happens.
+   */
+  maxCompactionLagMs?: number;
+  /**
    * Carries alert content (or identifiers, or free text about an alert): kept only as long as the content policy
    * allows (KAFKA_CONTENT_RETENTION_MS), never compacted. See docs/decisions/008-retention-and-erasure.md.
    */
   carriesContent: boolean;
 }
 
+/** How long a superseded Topic.Rooms value (one that still names an erased room) may stay before compaction. */
+export const ROOM_NAME_COMPACTION_LAG_MS = 24 * 3600 * 1000;
+
 export const TOPIC_SPECS: readonly TopicSpec[] = [
   { topic: Topic.Agencies, partitions: 1, compacted: true, carriesContent: false },
   { topic: Topic.Credentials, partitions: 1, compacted: true, carriesContent: false },
   { topic: Topic.SharingGroups, partitions: 1, compacted: true, carriesContent: false },
-  { topic: Topic.Rooms, partitions: 1, compacted: true, carriesContent: false },
+  // A room's name until it is erased: the value that still names it is compacted away within a day (decision 019).
+  {
+    topic: Topic.Rooms,
+    partitions: 1,
+    compacted: true,
+    maxCompactionLagMs: ROOM_NAME_COMPACTION_LAG_MS,
+    carriesContent: false,
+  },
   { topic: Topic.AlertsSubmitted, partitions: 6, compacted: false, carriesContent: true },
   { topic: Topic.AlertsDelivered, partitions: 6, compacted: false, carriesContent: true },
   { topic: Topic.AlertsRouted, partitions: 6, compacted: false, carriesContent: false },

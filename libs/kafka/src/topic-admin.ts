@@ -28,6 +28,7 @@ export function declaredTopicConfig(
     'cleanup.policy': spec.compacted ? 'compact' : 'delete',
     ...(spec.compacted ? {} : { 'retention.ms': String(topicRetentionMs(spec, options.contentRetentionMs)) }),
     ...(spec.maxMessageBytes ? { 'max.message.bytes': String(spec.maxMessageBytes) } : {}),
+    ...(spec.maxCompactionLagMs ? { 'max.compaction.lag.ms': String(spec.maxCompactionLagMs) } : {}),
   };
 }
 

@@ -50,5 +50,16 @@ describe('declaredTopicConfig (what provisioning sets on new topics and restores
       'min.insync.replicas': '1',
       'cleanup.policy': 'compact',
     });
+    // The rooms topic names a room until it is erased: a superseded value is compacted away within a bound.
+    expect(
+      declaredTopicConfig(
+        TOPIC_SPECS.find((s) => s.topic === Topic.Rooms)!,
+        { minInsyncReplicas: 1 },
+      ),
+    ).toEqual({
+      'min.insync.replicas': '1',
+      'cleanup.policy': 'compact',
+      'max.compaction.lag.ms': String(24 * 3600 * 1000),
+    });
   });
 });

@@ -267,12 +267,18 @@ export class RoomsRepository {
   }
 
   /**
-   * The room's reference record for Topic.Rooms (members and closure, nothing of its content), as of this
-   * transaction: enqueued in the outbox with each change, so the node routes alerts addressed to it.
+   * The room's reference record for Topic.Rooms (members, closure and the name, null once erased; never the purpose
+   * or messages), as of this transaction: enqueued in the outbox with each change, so the node routes alerts
+   * addressed to it and its dashboard lists the room.
    */
   async referenceMessage(roomId: string): Promise<OutgoingMessage> {
-    const [row] = await this.db.query<{ closes_at: Date; closed_at: Date | null; members: string[] }>(
-      `SELECT r.closes_at, r.closed_at,
+    const [row] = await this.db.query<{
+      name: string | null;
+      closes_at: Date;
+      closed_at: Date | null;
+      members: string[];
+    }>(
+      `SELECT r.name, r.closes_at, r.closed_at,
               coalesce(array_agg(m.agency_id ORDER BY m.agency_id) FILTER (WHERE m.agency_id IS NOT NULL), '{}') AS members
        FROM gateway.rooms r LEFT JOIN gateway.room_members m ON m.room_id = r.room_id AND m.removed_at IS NULL
        WHERE r.room_id = $1 GROUP BY r.room_id`,
@@ -280,6 +286,7 @@ export class RoomsRepository {
     );
     const value: RoomReferenceRecord = {
       id: roomId,
+      name: row.name,
       members: row.members,
       closesAt: row.closes_at.toISOString(),
       closedAt: row.closed_at?.toISOString() ?? null,

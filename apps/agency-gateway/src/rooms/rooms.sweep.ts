@@ -13,7 +13,7 @@ const SWEEP_BATCH = 100;
 /**
  * Every RETENTION_SWEEP_SECONDS: records the closure of the rooms whose closesAt has passed (reads already treat them
  * as closed; this writes the room.closed fact), and erases the content of those whose retention has ended (one
- * room.erased fact each). Replicas may run it at once (SKIP LOCKED); a failure is retried at the next tick.
+ * room.erased fact and a Topic.Rooms record without the name each). Replicas may run it at once (SKIP LOCKED); a failure is retried at the next tick.
  */
 @Injectable()
 export class RoomsSweep implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -62,7 +62,10 @@ export class RoomsSweep implements OnApplicationBootstrap, OnApplicationShutdown
       await rooms.erase(erasing, now);
       handled = Math.max(closing.length, erasing.length);
       const actor = { service: HubService.AgencyGateway };
-      const records = await Promise.all(closing.map((room) => rooms.referenceMessage(room.roomId)));
+      // One record per room closed or erased, read after both: an erased room's says name null, so the node's
+      // replica drops the name in the same change (decision 019, "Rooms on the analysts' dashboard").
+      const changed = [...new Set([...closing.map((room) => room.roomId), ...erasing])];
+      const records = await Promise.all(changed.map((roomId) => rooms.referenceMessage(roomId)));
       return this.outbox.enqueue(manager, [
         ...records,
         ...closing.map((room) =>

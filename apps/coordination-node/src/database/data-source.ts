@@ -7,6 +7,7 @@ import { CoordinationMonitoring1764201600201 } from '../migrations/1764201600201
 import { CoordinationRetention1764201600501 } from '../migrations/1764201600501-coordination-retention';
 import { CoordinationRoutingDeliveries1764201600601 } from '../migrations/1764201600601-coordination-routing-deliveries';
 import { CoordinationRooms1764201600711 } from '../migrations/1764201600711-coordination-rooms';
+import { CoordinationRoomActivity1764201600712 } from '../migrations/1764201600712-coordination-room-activity';
 
 export const COORDINATION_SCHEMA = 'coordination';
 
@@ -23,6 +24,7 @@ export function coordinationDataSourceOptions(url: string): DataSourceOptions {
       CoordinationRetention1764201600501,
       CoordinationRoutingDeliveries1764201600601,
       CoordinationRooms1764201600711,
+      CoordinationRoomActivity1764201600712,
     ],
     applicationName: 'coordination-node',
     poolSize: 20,

@@ -3,6 +3,7 @@ import { AuditEvent } from '@hub/contracts/audit-event';
 import { isFactOwnedBy } from '@hub/contracts/fact-owners';
 import { AUDIT_TOPICS, producerOfAuditTopic } from '@hub/contracts/topics';
 import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
+import { RoomsOverview } from '../rooms/rooms-overview.service';
 import { FeedService } from './feed.service';
 
 /**
@@ -19,6 +20,7 @@ export class FeedConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumers: KafkaBatchConsumers,
     private readonly feed: FeedService,
+    private readonly rooms: RoomsOverview,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -28,7 +30,12 @@ export class FeedConsumer implements OnApplicationBootstrap {
       messageClass: AuditEvent,
       maxBatch: FEED_BATCH_MAX,
       partitionsConsumedConcurrently: 1,
-      handle: (events, { heartbeat, topic }) => this.feed.recordAll(this.ownedFacts(events, topic), heartbeat),
+      // Room activity first: both are idempotent by eventId, so a batch retried after either failed counts once.
+      handle: async (events, { heartbeat, topic }) => {
+        const owned = this.ownedFacts(events, topic);
+        await this.rooms.recordActivity(owned);
+        await this.feed.recordAll(owned, heartbeat);
+      },
     });
   }
 

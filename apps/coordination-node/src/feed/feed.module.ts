@@ -3,6 +3,7 @@ import { FeedConsumer } from './feed.consumer';
 import { FeedController } from './feed.controller';
 import { FeedNotifier } from './feed.notifier';
 import { FeedService } from './feed.service';
+import { RoomsModule } from '../rooms/rooms.module';
 
-@Module({ controllers: [FeedController], providers: [FeedService, FeedNotifier, FeedConsumer] })
+@Module({ imports: [RoomsModule], controllers: [FeedController], providers: [FeedService, FeedNotifier, FeedConsumer] })
 export class FeedModule {}

@@ -1,5 +1,6 @@
 /**
- * The analysts' dashboard: charts, the live exchange feed, counters, the chase list and cross-agency correlations. Data comes
+ * The analysts' dashboard: charts, the live exchange feed, counters, the chase list, cross-agency correlations and
+ * operation rooms (metadata only). Data comes
  * from the analyst API with the key the analyst signs in with; every value is written with textContent, never as
  * HTML. Bundled by esbuild into dashboard.js (tools/lib/web-pages.ts), which the node serves inline under a hashed
  * Content-Security-Policy (libs/platform/src/web-page.ts).
@@ -7,6 +8,7 @@
 import { all, byId, setStatus, translateStatic, wireLanguageSwitch, wireSignIn } from '@hub/web';
 import { refreshCharts, stopCharts, wireCharts } from './charts';
 import { refreshCorrelations } from './correlations';
+import { refreshRooms } from './rooms';
 import { scheduleRender, startFeed, stopFeed } from './feed';
 import { api, session } from './session';
 import { refreshStats, renderStats } from './stats';
@@ -42,7 +44,12 @@ async function signIn(key: string): Promise<void> {
     renderStats(stats);
     refreshCorrelations();
     refreshCharts();
-    statsInterval = setInterval(refreshStats, STATS_REFRESH_MS);
+    refreshRooms();
+    // Room activity is not a feed event: the rooms follow the counters' tick.
+    statsInterval = setInterval(() => {
+      refreshStats();
+      refreshRooms();
+    }, STATS_REFRESH_MS);
     startFeed();
   } catch (error) {
     session.key = null;

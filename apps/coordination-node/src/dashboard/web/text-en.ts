@@ -76,6 +76,16 @@ export const TEXT_EN = {
     open: 'Owners may see each other\u2019s alerts',
     notices: (count: number) => ` (${count} ${count === 1 ? 'notice' : 'notices'})`,
   },
+  rooms: {
+    erased: 'name erased',
+    open: 'open',
+    closed: 'closed',
+    centreMember: 'centre is a member: messages readable in the console',
+    metadataOnly: 'metadata only',
+    closes: (time: string) => 'closes ' + time,
+    messages: (count: number, last: string | null) =>
+      `${count} ${count === 1 ? 'message' : 'messages'}` + (last ? ', last ' + last : ''),
+  },
   /** The charts (charts.ts): axis titles, table headings, and the one-line summary each chart is named by. */
   charts: {
     axisAlerts: 'alerts',
@@ -169,6 +179,8 @@ export const TEXT_EN = {
     chartCorrelations: 'Correlations found',
     showTable: 'Table',
     correlationsEmpty: 'No matches across agencies yet.',
+    roomsTitle: 'Operation rooms',
+    roomsEmpty: 'No operation rooms yet.',
   },
 };
 

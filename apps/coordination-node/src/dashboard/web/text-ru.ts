@@ -66,6 +66,16 @@ export const TEXT_RU: Messages = {
     open: 'Владельцы могут видеть оповещения друг друга',
     notices: (count: number) => ` (${count} ${plural(count, 'уведомление', 'уведомления', 'уведомлений')})`,
   },
+  rooms: {
+    erased: 'название удалено',
+    open: 'открыта',
+    closed: 'закрыта',
+    centreMember: 'центр — участник: сообщения доступны в консоли',
+    metadataOnly: 'только метаданные',
+    closes: (time: string) => 'закрывается ' + time,
+    messages: (count: number, last: string | null) =>
+      `${count} ${plural(count, 'сообщение', 'сообщения', 'сообщений')}` + (last ? ', последнее ' + last : ''),
+  },
   charts: {
     axisAlerts: 'оповещения',
     axisDeliveries: 'доставки',
@@ -157,5 +167,7 @@ export const TEXT_RU: Messages = {
     chartCorrelations: 'Найденные совпадения',
     showTable: 'Таблица',
     correlationsEmpty: 'Совпадений между ведомствами пока нет.',
+    roomsTitle: 'Оперативные комнаты',
+    roomsEmpty: 'Оперативных комнат пока нет.',
   },
 };

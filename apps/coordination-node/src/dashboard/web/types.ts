@@ -95,3 +95,15 @@ export interface ChartsData {
   flows: { from: string; to: string; deliveries: number }[];
   unacknowledged: { ages: string[]; byRecipient: PartySeries[]; total: number };
 }
+
+/** GET /v1/rooms: an operation room as metadata (apps/coordination-node/src/rooms). */
+export interface RoomOverview {
+  roomId: string;
+  name: string | null;
+  members: string[];
+  state: 'open' | 'closed';
+  closesAt: string;
+  messageCount: number;
+  lastActivityAt: string | null;
+  centreIsMember: boolean;
+}
