@@ -76,7 +76,7 @@ export const TEXT_EN = {
     open: 'Owners may see each other\u2019s alerts',
     notices: (count: number) => ` (${count} ${count === 1 ? 'notice' : 'notices'})`,
   },
-  /** The charts (charts.ts): axis titles, table headings, and the one-line summary each chart is named by. */
+  /** The charts (charts.ts, chart-*.ts): axis titles, table headings, and the one-line summary each chart is named by. */
   charts: {
     axisAlerts: 'alerts',
     axisDeliveries: 'deliveries',
