@@ -1,18 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { KafkaCredentials } from '@hub/kafka/kafka-client';
-import { HubBaseConfig } from './base.config';
+import { configFiles, ExampleAppConfig } from '@hub/testing/config-fixture';
 import { isLoopback, loadConfig } from './config';
 
-class ExampleAppConfig extends HubBaseConfig {
-  get kafkaCredentials(): KafkaCredentials {
-    return { username: 'example', password: 'example-password' };
-  }
-}
-
-const KAFKA_SSL_CA = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'http-listen-')), 'ca.pem');
-fs.writeFileSync(KAFKA_SSL_CA, '-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n');
+const { KAFKA_SSL_CA } = configFiles('http-listen-');
 const production = { NODE_ENV: 'production', KAFKA_SSL_CA };
 
 describe('plain HTTP under NODE_ENV=production (HOST, HTTP_BEHIND_TLS_PROXY)', () => {

@@ -1,38 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { KafkaCredentials } from '@hub/kafka/kafka-client';
+import { configFiles, configRefusal as refusal, ExampleAppConfig } from '@hub/testing/config-fixture';
 import { makeHttpsCertificates } from '@hub/testing/local-hub/https-certificates';
-import { HubBaseConfig } from './base.config';
-import { ConfigError, loadConfig, readCertificateFile } from './config';
+import { loadConfig, readCertificateFile } from './config';
 
-class ExampleAppConfig extends HubBaseConfig {
-  get kafkaCredentials(): KafkaCredentials {
-    return { username: 'example', password: 'example-password' };
-  }
-}
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'https-config-'));
-const file = (name: string, text: string) => {
-  fs.writeFileSync(path.join(dir, name), text);
-  return path.join(dir, name);
-};
-const KAFKA_SSL_CA = file('kafka-ca.pem', '-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n');
+const { dir, file, KAFKA_SSL_CA } = configFiles('https-config-');
 // The script compose's certificates come from (docker/https/make-certs.sh): real certificates and keys.
 const certificates = makeHttpsCertificates(path.join(dir, 'certs'));
 const audit = certificates.service('audit-log');
 const gateway = certificates.service('agency-gateway');
 const base = { KAFKA_SSL_CA };
-
-function refusal(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(ExampleAppConfig, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('the configuration was accepted');
-}
 
 /** Lines of a PEM body: none of them may show up in an error message. */
 const keyMaterial = (pemFile: string) =>
@@ -80,7 +57,7 @@ describe('HTTPS settings (HTTPS_CERT_FILE, HTTPS_KEY_FILE)', () => {
     expect(refusal({ ...base, HTTPS_CERT_FILE: audit.HTTPS_CERT_FILE, HTTPS_KEY_FILE: audit.HTTPS_CERT_FILE })).toMatch(
       /HTTPS_KEY_FILE: .*the file holds no PEM "PRIVATE KEY"/,
     );
-    const brokenCert = file('broken.pem', '-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n');
+    const brokenCert = KAFKA_SSL_CA; // a CERTIFICATE block that is no X.509 certificate
     expect(refusal({ ...base, HTTPS_CERT_FILE: brokenCert, HTTPS_KEY_FILE: audit.HTTPS_KEY_FILE })).toMatch(
       /HTTPS_CERT_FILE: .*the file holds no valid X.509 certificate/,
     );

@@ -11,3 +11,4 @@ export * from './validation.pipe';
 export * from './public.decorator';
 export * from './cursor-stream';
 export * from './openapi';
+export * from './periodic-job';

@@ -1,34 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { KafkaCredentials } from '@hub/kafka/kafka-client';
-import { HubBaseConfig } from './base.config';
-import { ConfigError, loadConfig } from './config';
+import { configFiles, configRefusal as refusal, ExampleAppConfig } from '@hub/testing/config-fixture';
+import { loadConfig } from './config';
 
-class ExampleAppConfig extends HubBaseConfig {
-  get kafkaCredentials(): KafkaCredentials {
-    return { username: 'example', password: 'example-password' };
-  }
-}
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-tls-config-'));
-const file = (name: string, text: string) => {
-  fs.writeFileSync(path.join(dir, name), text);
-  return path.join(dir, name);
-};
-const CA = file('ca.pem', '-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n');
+const { dir, file, KAFKA_SSL_CA: CA } = configFiles('kafka-tls-config-');
 const CERT = file('client.pem', '-----BEGIN CERTIFICATE-----\nY2VydA==\n-----END CERTIFICATE-----\n');
 const KEY = file('client.key', '-----BEGIN PRIVATE KEY-----\na2V5\n-----END PRIVATE KEY-----\n');
-
-function refusal(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(ExampleAppConfig, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('the configuration was accepted');
-}
 
 describe('Kafka TLS settings (KAFKA_SSL_CA, KAFKA_SSL_CERT, KAFKA_SSL_KEY)', () => {
   it('refuses to boot without a CA: the brokers speak SASL_SSL and nothing else', () => {

@@ -10,3 +10,4 @@ export * from './browser';
 export * from './invariants';
 export * from './kafka';
 export * from './prometheus';
+export * from './config-fixture';

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicJob } from '@hub/platform/periodic-job';
 import { GatewayConfig } from '../gateway.config';
 import { ErasureService, RETENTION_BATCH_MAX } from './erasure.service';
 
@@ -9,9 +10,13 @@ import { ErasureService, RETENTION_BATCH_MAX } from './erasure.service';
  */
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(RetentionJob.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly job = new PeriodicJob(RetentionJob.name, 'retention run', async () => {
+    for (;;) {
+      const swept = await this.erasure.sweepExpired();
+      // a full batch: more may be due
+      if (swept.alertIds.length < RETENTION_BATCH_MAX && swept.rejections.length < RETENTION_BATCH_MAX) break;
+    }
+  });
 
   constructor(
     private readonly erasure: ErasureService,
@@ -19,29 +24,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.RETENTION_SWEEP_SECONDS * 1000);
-    this.timer.unref();
+    this.job.start(this.config.RETENTION_SWEEP_SECONDS * 1000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = (async () => {
-      try {
-        for (;;) {
-          const swept = await this.erasure.sweepExpired();
-          // a full batch: more may be due
-          if (swept.alertIds.length < RETENTION_BATCH_MAX && swept.rejections.length < RETENTION_BATCH_MAX) break;
-        }
-      } catch (error) {
-        this.logger.warn({ err: (error as Error).message }, 'retention run failed; retried at the next tick');
-      }
-    })();
-    await this.running;
-    this.running = null;
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 }

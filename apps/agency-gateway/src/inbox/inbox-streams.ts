@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ApiKeyAuthenticator } from '@hub/auth/api-key.authenticator';
 import { Principal } from '@hub/auth/principal';
+import { PeriodicJob } from '@hub/platform/periodic-job';
 import { InboxItem } from '../alerts/alert-views';
 import { InboxNotifier, InboxTail } from './inbox.notifier';
 import { InboxService, streamKey } from './inbox.service';
@@ -52,8 +53,8 @@ export class InboxStreams implements OnModuleInit, OnModuleDestroy {
   private readonly due = new Set<OpenStream>();
   private pumping = false;
   private unsubscribe: (() => void) | null = null;
-  private authTimer: NodeJS.Timeout | null = null;
-  private recheckRunning = false;
+  /** Every open stream's key checked again, one round at a time. */
+  private readonly keyCheck = new PeriodicJob(InboxStreams.name, 'key recheck', () => this.recheckAll());
 
   constructor(
     private readonly inbox: InboxService,
@@ -66,13 +67,12 @@ export class InboxStreams implements OnModuleInit, OnModuleDestroy {
       (tails) => this.wake(tails),
       () => this.endAll('shutdown'),
     );
-    this.authTimer = setInterval(() => void this.recheckKeys(), AUTH_RECHECK_MS);
-    this.authTimer.unref();
+    this.keyCheck.start(AUTH_RECHECK_MS);
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
-    if (this.authTimer) clearInterval(this.authTimer);
+    void this.keyCheck.stop();
     this.endAll('shutdown');
   }
 
@@ -188,16 +188,6 @@ export class InboxStreams implements OnModuleInit, OnModuleDestroy {
         stream.writing = false;
         if (this.due.has(stream)) this.pump();
       });
-  }
-
-  private async recheckKeys(): Promise<void> {
-    if (this.recheckRunning) return;
-    this.recheckRunning = true;
-    try {
-      await this.recheckAll();
-    } finally {
-      this.recheckRunning = false;
-    }
   }
 
   private async recheckAll(): Promise<void> {

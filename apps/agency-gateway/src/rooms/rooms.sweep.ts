@@ -1,10 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { HubService } from '@hub/contracts/topics';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
+import { PeriodicJob } from '@hub/platform/periodic-job';
 import { GatewayConfig } from '../gateway.config';
 import { RoomsRepository } from './rooms.repository';
 
@@ -17,9 +18,9 @@ const SWEEP_BATCH = 100;
  */
 @Injectable()
 export class RoomsSweep implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(RoomsSweep.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly job = new PeriodicJob(RoomsSweep.name, 'rooms sweep', async () => {
+    while ((await this.sweep(new Date())) === SWEEP_BATCH);
+  });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -29,26 +30,11 @@ export class RoomsSweep implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.RETENTION_SWEEP_SECONDS * 1000);
-    this.timer.unref();
+    this.job.start(this.config.RETENTION_SWEEP_SECONDS * 1000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = (async () => {
-      try {
-        while ((await this.sweep(new Date())) === SWEEP_BATCH);
-      } catch (error) {
-        this.logger.warn({ err: (error as Error).message }, 'rooms sweep failed; retried at the next tick');
-      }
-    })();
-    await this.running;
-    this.running = null;
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One batch of each; returns the larger count (a full batch means more may be due). */

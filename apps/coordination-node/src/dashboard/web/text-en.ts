@@ -86,7 +86,7 @@ export const TEXT_EN = {
     messages: (count: number, last: string | null) =>
       `${count} ${count === 1 ? 'message' : 'messages'}` + (last ? ', last ' + last : ''),
   },
-  /** The charts (charts.ts): axis titles, table headings, and the one-line summary each chart is named by. */
+  /** The charts (charts.ts, chart-*.ts): axis titles, table headings, and the one-line summary each chart is named by. */
   charts: {
     axisAlerts: 'alerts',
     axisDeliveries: 'deliveries',
