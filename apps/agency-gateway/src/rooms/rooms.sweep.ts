@@ -6,6 +6,7 @@ import { HubService } from '@hub/contracts/topics';
 import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { GatewayConfig } from '../gateway.config';
+import { eraseRooms } from './room-erasure';
 import { RoomsRepository } from './rooms.repository';
 
 const SWEEP_BATCH = 100;
@@ -59,9 +60,9 @@ export class RoomsSweep implements OnApplicationBootstrap, OnApplicationShutdown
       const closing = await rooms.closingDue(now, SWEEP_BATCH);
       for (const room of closing) await rooms.close(room.roomId, 'closes-at', room.closesAt);
       const erasing = await rooms.retentionDue(now, SWEEP_BATCH);
-      await rooms.erase(erasing, now);
-      handled = Math.max(closing.length, erasing.length);
       const actor = { service: HubService.AgencyGateway };
+      const erased = await eraseRooms(rooms, erasing, now, { cause: 'retention' }, actor);
+      handled = Math.max(closing.length, erasing.length);
       const records = await Promise.all(closing.map((room) => rooms.referenceMessage(room.roomId)));
       return this.outbox.enqueue(manager, [
         ...records,
@@ -74,15 +75,7 @@ export class RoomsSweep implements OnApplicationBootstrap, OnApplicationShutdown
             details: { roomId: room.roomId, closesAt: room.closesAt.toISOString() },
           }),
         ),
-        ...erasing.map((roomId) =>
-          auditMessage(HubService.AgencyGateway, {
-            eventId: `room-erased:${roomId}`,
-            type: AuditEventType.RoomErased,
-            actor,
-            reason: 'retention',
-            details: { roomId, cause: 'retention' },
-          }),
-        ),
+        ...erased.facts,
       ]);
     });
     if (ids.length > 0) await this.outbox.publish(ids);

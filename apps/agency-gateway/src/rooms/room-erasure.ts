@@ -1,0 +1,102 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { actorOf, Principal } from '@hub/auth/principal';
+import { AuditActor, AuditEventType } from '@hub/contracts/audit-event';
+import { HubService } from '@hub/contracts/topics';
+import { auditMessage } from '@hub/kafka/audit.publisher';
+import { OutgoingMessage } from '@hub/kafka/kafka.producer';
+import { OutboxService } from '@hub/kafka/outbox.service';
+import {
+  COMMITMENT_DOMAINS,
+  CONTENT_COMMITMENT_SCHEME,
+  newContentSalt,
+  saltedCommitment,
+} from '@hub/merkle/content-commitment';
+import { HubError } from '@hub/platform/errors';
+import { RoomsRepository } from './rooms.repository';
+
+/** Why a room's content went: its retention ended, or an admin's lawful request (who asked, why, the reason's salt). */
+export type RoomErasure =
+  | { cause: 'retention' }
+  | {
+      cause: 'request';
+      requestedBy: { agencyId: string; keyId: string };
+      reason: string;
+      /** hex salt of the commitment to `reason` that the room.erased fact holds instead of the reason */
+      reasonSalt: string;
+      reasonCommitment: string;
+    };
+
+/**
+ * Erases the content of the rooms (RoomsRepository.erase) and returns the room.erased fact of each room erased now,
+ * for the caller's outbox in the same transaction. The one place both the retention sweep and a request erase through.
+ */
+export async function eraseRooms(
+  rooms: RoomsRepository,
+  roomIds: readonly string[],
+  at: Date,
+  erasure: RoomErasure,
+  actor: AuditActor,
+): Promise<{ erased: string[]; facts: OutgoingMessage[] }> {
+  const { reasonCommitment, ...record } =
+    erasure.cause === 'request' ? erasure : { ...erasure, reasonCommitment: null };
+  const erased = await rooms.erase(roomIds, at, record);
+  const facts = erased.map((roomId) =>
+    auditMessage(HubService.AgencyGateway, {
+      eventId: `room-erased:${roomId}`,
+      type: AuditEventType.RoomErased,
+      actor,
+      reason: erasure.cause,
+      details: {
+        roomId,
+        cause: erasure.cause,
+        ...(reasonCommitment
+          ? { reasonCommitment: { scheme: CONTENT_COMMITMENT_SCHEME, hash: reasonCommitment } }
+          : {}),
+      },
+    }),
+  );
+  return { erased, facts };
+}
+
+/**
+ * Erasure of a room on a lawful request, before its retention ends (an admin, as for alerts): the same erasure as at
+ * the end of retention, with one room.erased fact that commits to the reason (domain hub.erasure-reason.v1, as an
+ * alert's); reason and salt stay in gateway.rooms.erasure. Erasing twice is one erasure (the first erasedAt again).
+ */
+@Injectable()
+export class EraseRoom {
+  private readonly logger = new Logger(EraseRoom.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rooms: RoomsRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async onRequest(principal: Principal, roomId: string, reason: string): Promise<{ roomId: string; erasedAt: string }> {
+    const now = new Date();
+    const reasonSalt = newContentSalt();
+    const erasure: RoomErasure = {
+      cause: 'request',
+      requestedBy: { agencyId: principal.agencyId, keyId: principal.keyId },
+      reason,
+      reasonSalt: reasonSalt.toString('hex'),
+      reasonCommitment: saltedCommitment(COMMITMENT_DOMAINS.erasureReason, reasonSalt, { reason }),
+    };
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const rooms = this.rooms.within(manager);
+      const room = await rooms.lock(roomId);
+      if (!room) throw HubError.notFound('room');
+      if (room.erasedAt) return { ids: [], erasedAt: room.erasedAt };
+      const { facts } = await eraseRooms(rooms, [roomId], now, erasure, actorOf(principal));
+      // An open room is closed by its erasure: the node must refuse it for new alerts (ROOM_CLOSED) from now on.
+      if (room.closedAt === null) facts.unshift(await rooms.referenceMessage(roomId));
+      return { ids: await this.outbox.enqueue(manager, facts), erasedAt: now };
+    });
+    await this.outbox.publish(outcome.ids);
+    if (outcome.ids.length > 0) this.logger.log({ roomId, by: principal.keyId }, 'room erased on request');
+    return { roomId, erasedAt: outcome.erasedAt.toISOString() };
+  }
+}
