@@ -189,14 +189,25 @@ describe('operation rooms: the alerts addressed to a room, and erasure on reques
     // The log commits to the reason; the gateway keeps reason and salt for an auditor.
     expect(JSON.stringify(trail)).not.toContain('informant must not');
     expect(JSON.stringify(trail)).not.toContain('Rustam');
+    const disclosurePath = `/v1/audit/rooms/${roomId}/erasure/commitment`;
+    expect((await call(owner.key, 'GET', disclosurePath)).status).toBe(403);
+    const disclosed = await call(auditor.key, 'GET', disclosurePath);
+    expect(disclosed.status).toBe(200);
+    expect(disclosed.body).toMatchObject({
+      roomId,
+      commitment: fact.details.reasonCommitment.hash,
+      disclosed: { reason },
+    });
     expect(
       matchesSaltedCommitment(
         COMMITMENT_DOMAINS.erasureReason,
         fact.details.reasonCommitment.hash,
-        room.erasure.reasonSalt,
+        disclosed.body.salt,
         { reason },
       ),
     ).toBe(true);
+    const notErased = await createRoom(owner, [member.id]);
+    expect((await call(auditor.key, 'GET', `/v1/audit/rooms/${notErased}/erasure/commitment`)).status).toBe(404);
 
     const verified = await verifyLogOverHttp({
       baseUrl: env.audit,

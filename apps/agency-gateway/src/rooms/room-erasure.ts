@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditActor, AuditEventType } from '@hub/contracts/audit-event';
 import { HubService } from '@hub/contracts/topics';
-import { auditMessage } from '@hub/kafka/audit.publisher';
+import { AuditPublisher, auditMessage } from '@hub/kafka/audit.publisher';
 import { OutgoingMessage } from '@hub/kafka/kafka.producer';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import {
@@ -73,6 +73,7 @@ export class EraseRoom {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rooms: RoomsRepository,
     private readonly outbox: OutboxService,
+    private readonly audit: AuditPublisher,
   ) {}
 
   async onRequest(principal: Principal, roomId: string, reason: string): Promise<{ roomId: string; erasedAt: string }> {
@@ -98,5 +99,33 @@ export class EraseRoom {
     await this.outbox.publish(outcome.ids);
     if (outcome.ids.length > 0) this.logger.log({ roomId, by: principal.keyId }, 'room erased on request');
     return { roomId, erasedAt: outcome.erasedAt.toISOString() };
+  }
+
+  /**
+   * For an auditor: why the room was erased on request, and the salt, to recompute `details.reasonCommitment` of its
+   * room.erased entry (audited as audit.queried, in the room's trail). 404 for a room not erased on request.
+   */
+  async disclose(principal: Principal, roomId: string) {
+    await this.audit.publish([
+      {
+        type: AuditEventType.AuditQueried,
+        actor: actorOf(principal),
+        details: { query: 'room-erasure-disclosure', roomId },
+      },
+    ]);
+    const found = await this.rooms.erasure(roomId);
+    const erasure = found?.erasure as Partial<Extract<RoomErasure, { cause: 'request' }>> | undefined;
+    if (!found || !erasure || typeof erasure.reason !== 'string' || typeof erasure.reasonSalt !== 'string')
+      throw HubError.notFound('erasure reason (the room was not erased on a request)');
+    const { reason, reasonSalt } = erasure;
+    return {
+      roomId,
+      erasedAt: found.erasedAt.toISOString(),
+      requestedBy: erasure.requestedBy ?? null,
+      scheme: CONTENT_COMMITMENT_SCHEME,
+      commitment: saltedCommitment(COMMITMENT_DOMAINS.erasureReason, Buffer.from(reasonSalt, 'hex'), { reason }),
+      salt: reasonSalt,
+      disclosed: { reason },
+    };
   }
 }

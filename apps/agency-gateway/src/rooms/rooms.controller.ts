@@ -43,6 +43,20 @@ export class RoomErasureController {
   }
 }
 
+/** For an auditor: the reason of a room's erasure on request and its salt, to open the room.erased commitment. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Roles(Role.Auditor)
+@Controller('v1/audit/rooms')
+export class RoomErasureDisclosureController {
+  constructor(private readonly erasure: EraseRoom) {}
+
+  @Get(':roomId/erasure/commitment')
+  commitment(@CurrentPrincipal() principal: Principal, @Param('roomId', RoomIdPipe) roomId: string) {
+    return this.erasure.disclose(principal, roomId);
+  }
+}
+
 /** Operation rooms (docs/decisions/019-rooms-and-partner-agencies.md). Anyone but a member gets 404. */
 @ApiTags('rooms')
 @ApiBearerAuth()

@@ -4,7 +4,7 @@ import { ReferenceSnapshot } from '../reference/reference.snapshot';
 import { RoomAccess } from './room-access';
 import { RoomAlertsRepository } from './room-alerts.repository';
 import { EraseRoom } from './room-erasure';
-import { RoomErasureController, RoomsController } from './rooms.controller';
+import { RoomErasureController, RoomErasureDisclosureController, RoomsController } from './rooms.controller';
 import { RoomsRepository } from './rooms.repository';
 import { RoomsSweep } from './rooms.sweep';
 import { CloseRoom } from './use-cases/close-room';
@@ -16,7 +16,7 @@ import { RoomReads } from './use-cases/room-reads';
 /** Operation rooms live in the gateway, beside the inboxes their messages are delivered into. */
 @Module({
   imports: [InboxModule],
-  controllers: [RoomsController, RoomErasureController],
+  controllers: [RoomsController, RoomErasureController, RoomErasureDisclosureController],
   providers: [
     RoomsRepository,
     RoomAccess,

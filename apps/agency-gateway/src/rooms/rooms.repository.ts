@@ -151,6 +151,15 @@ export class RoomsRepository {
     return row ? room(row) : null;
   }
 
+  /** How the room's content was erased (RoomErasure, as stored), and when; null while it is not. */
+  async erasure(roomId: string): Promise<{ erasure: Record<string, unknown>; erasedAt: Date } | null> {
+    const [row] = await this.db.query<{ erasure: Record<string, unknown> | null; erased_at: Date | null }>(
+      `SELECT erasure, erased_at FROM gateway.rooms WHERE room_id = $1`,
+      [roomId],
+    );
+    return row?.erased_at && row.erasure ? { erasure: row.erasure, erasedAt: row.erased_at } : null;
+  }
+
   /** The room, if `agencyId` is one of its current members (anyone else may not know it exists). */
   async findForMember(roomId: string, agencyId: string, lock = false): Promise<RoomRecord | null> {
     const [row] = await this.db.query<RoomRow>(
