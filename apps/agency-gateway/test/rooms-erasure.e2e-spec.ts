@@ -8,6 +8,7 @@ import {
   expectEventually,
   issueKey,
   queryDatabase,
+  restartService,
   routingDecisions,
   submitAccepted,
   TestAgency,
@@ -216,5 +217,54 @@ describe('operation rooms: the alerts addressed to a room, and erasure on reques
       savedCheckpoint: saved,
     });
     expect(verified.ok).toBe(true);
+  });
+
+  describe('at the end of retention', () => {
+    const SHORT = { RETENTION_SWEEP_SECONDS: '1' };
+
+    beforeAll(async () => {
+      Object.assign(process.env, SHORT);
+      await restartService('agency-gateway');
+    }, 120_000);
+
+    afterAll(async () => {
+      for (const name of Object.keys(SHORT)) delete process.env[name];
+      await restartService('agency-gateway');
+    }, 120_000);
+
+    it('the sweep erases through the same code: texts go, one room.erased fact with cause retention', async () => {
+      const auditor = await newAuditor();
+      const roomId = await createRoom(owner, [member.id]);
+      const posted = await call(member.key, 'POST', `/v1/rooms/${roomId}/messages`, { text: 'Seen at km 17' });
+      expect(posted.status).toBe(201);
+      await queryDatabase(
+        `UPDATE gateway.rooms SET closes_at = now() - interval '2 seconds', retain_until = now() - interval '1 second'
+         WHERE room_id = $1`,
+        [roomId],
+      );
+      const [room] = await expectEventually(
+        async () => {
+          const rows = await queryDatabase(`SELECT name, erasure FROM gateway.rooms WHERE room_id = $1`, [roomId]);
+          return rows[0].erasure ? rows : false;
+        },
+        { description: `room ${roomId} erased by the sweep` },
+      );
+      expect(room).toEqual({ name: null, erasure: { cause: 'retention' } });
+      const [message] = await queryDatabase(`SELECT text FROM gateway.room_messages WHERE message_id = $1`, [
+        posted.body.messageId,
+      ]);
+      expect(message.text).toBeNull();
+      expect((await call(member.key, 'GET', `/v1/rooms/${roomId}/messages`)).status).toBe(410);
+      const trail = await expectEventually(
+        async () => {
+          const response = await auditGet<{ items: AuditEntryView[] }>(auditor.key, `/v1/audit/rooms/${roomId}/trail`);
+          const erased = response.body.items.filter((entry) => entry.type === 'room.erased');
+          return erased.length > 0 ? erased : false;
+        },
+        { timeoutMs: CONSUMED_WITHIN_MS, description: `room.erased in the trail of room ${roomId}` },
+      );
+      expect(trail).toHaveLength(1);
+      expect(trail[0].details).toEqual({ roomId, cause: 'retention' });
+    });
   });
 });
