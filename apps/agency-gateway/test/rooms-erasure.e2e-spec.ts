@@ -8,7 +8,7 @@ import {
   expectEventually,
   issueKey,
   queryDatabase,
-  restartService,
+  restartedWith,
   routingDecisions,
   submitAccepted,
   TestAgency,
@@ -220,17 +220,9 @@ describe('operation rooms: the alerts addressed to a room, and erasure on reques
   });
 
   describe('at the end of retention', () => {
-    const SHORT = { RETENTION_SWEEP_SECONDS: '1' };
-
-    beforeAll(async () => {
-      Object.assign(process.env, SHORT);
-      await restartService('agency-gateway');
-    }, 120_000);
-
-    afterAll(async () => {
-      for (const name of Object.keys(SHORT)) delete process.env[name];
-      await restartService('agency-gateway');
-    }, 120_000);
+    const sweepingEverySecond = restartedWith('agency-gateway', { RETENTION_SWEEP_SECONDS: '1' });
+    beforeAll(sweepingEverySecond.apply, 120_000);
+    afterAll(sweepingEverySecond.restore, 120_000);
 
     it('the sweep erases through the same code: texts go, one room.erased fact with cause retention', async () => {
       const auditor = await newAuditor();
