@@ -1,5 +1,15 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { api, createAgency, launchChromium, TestAgency, testEnvironment } from '@hub/testing';
+import {
+  alertBody,
+  api,
+  awaitDeliveries,
+  createAgency,
+  launchChromium,
+  seriousAxeViolations,
+  submitAccepted,
+  TestAgency,
+  testEnvironment,
+} from '@hub/testing';
 
 const env = testEnvironment();
 const UI_TIMEOUT_MS = 60000;
@@ -34,6 +44,11 @@ describe('agency console: operation rooms in a real browser', () => {
     await who.page.goto(`${env.gateway}/`);
     await who.page.fill('#signin-key', who.agency.key);
     await who.page.click('#signin-submit');
+    await showRoom(who);
+  }
+
+  /** Signed in already: the Rooms tab, then the room. */
+  async function showRoom(who: Officer): Promise<void> {
     await who.page.locator('#status.live').waitFor();
     await who.page.click('#tab-rooms');
     await who.page.click(`#rooms-list button[data-room-id="${roomId}"]`);
@@ -77,6 +92,36 @@ describe('agency console: operation rooms in a real browser', () => {
     await member.page.click('#tab-inbox');
     await member.page.locator('#inbox-list button[data-kind="room-message"]').first().waitFor();
 
+    for (const who of [owner, member]) expect(who.pageErrors).toEqual([]);
+  });
+
+  it('lists the alerts addressed to the room under its messages, and opens one', async () => {
+    const headline = `Consignment at the Osh post ${Date.now()}`;
+    const { alertId } = await submitAccepted(
+      owner.agency.key,
+      alertBody([], {
+        headline,
+        distribution: { scope: 'restricted', recipients: [], sharingGroups: [], rooms: [roomId] },
+      }),
+    );
+    await awaitDeliveries(member.agency.key, alertId, (entries) => entries.length === 1);
+    for (const who of [member, owner]) {
+      await who.page.reload();
+      await showRoom(who);
+      const listed = who.page.locator(`#room-alerts button[data-alert-id="${alertId}"]`);
+      await listed.getByText(headline).waitFor();
+      expect(await who.page.locator('#room-alerts-empty').isHidden()).toBe(true);
+    }
+    await expect(
+      owner.page.locator(`#room-alerts button[data-alert-id="${alertId}"] .line2`).textContent(),
+    ).resolves.toContain('your alert');
+    await expect(
+      member.page.locator(`#room-alerts button[data-alert-id="${alertId}"] .line2`).textContent(),
+    ).resolves.toContain(`from ${owner.agency.id}`);
+    // WCAG 2.2 AA as axe-core checks it, with the room and its alerts shown.
+    expect(await seriousAxeViolations(member.page)).toEqual([]);
+    await member.page.click(`#room-alerts button[data-alert-id="${alertId}"]`);
+    await member.page.locator('#detail-title').getByText(headline).waitFor();
     for (const who of [owner, member]) expect(who.pageErrors).toEqual([]);
   });
 

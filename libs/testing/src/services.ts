@@ -19,6 +19,22 @@ export const superviseService = (app: AppName, report: (line: string) => void) =
 export const startService = (app: AppName) => startTestService(app);
 export const stopService = (app: AppName, signal?: NodeJS.Signals) => stopTestService(app, signal);
 export const restartService = (app: AppName, signal?: NodeJS.Signals) => restartTestService(app, signal);
+/**
+ * The app on other settings for a while: `apply` restarts it with them, `restore` with its own again (for beforeAll
+ * and afterAll; allow them two minutes each).
+ */
+export function restartedWith(app: AppName, settings: Record<string, string>) {
+  return {
+    apply: async () => {
+      Object.assign(process.env, settings);
+      await restartService(app);
+    },
+    restore: async () => {
+      for (const name of Object.keys(settings)) delete process.env[name];
+      await restartService(app);
+    },
+  };
+}
 /** Another process of the app on its own settings (e.g. HTTPS on another port), probed with `probe.ca`; stop it yourself. */
 export const startExtraService = (
   app: AppName,

@@ -11,6 +11,7 @@ import { GatewayInboxByReference1764201600600 } from '../migrations/176420160060
 import { GatewayHits1764201600730 } from '../migrations/1764201600730-gateway-hits';
 import { GatewayPartnerAgencies1764201600700 } from '../migrations/1764201600700-gateway-partner-agencies';
 import { GatewayRooms1764201600710 } from '../migrations/1764201600710-gateway-rooms';
+import { GatewayRoomAlerts1764201600740 } from '../migrations/1764201600740-gateway-room-alerts';
 import { AgencyEntity, ApiKeyEntity, SharingGroupEntity } from '../reference/reference.entities';
 
 export const GATEWAY_SCHEMA = 'gateway';
@@ -34,6 +35,7 @@ export function gatewayDataSourceOptions(url: string): DataSourceOptions {
       GatewayHits1764201600730,
       GatewayPartnerAgencies1764201600700,
       GatewayRooms1764201600710,
+      GatewayRoomAlerts1764201600740,
     ],
     applicationName: 'agency-gateway',
     poolSize: 20,

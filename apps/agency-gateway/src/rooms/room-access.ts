@@ -53,4 +53,14 @@ export class RoomAccess {
         { path: 'roomId', message: `room is ${state}` },
       ]);
   }
+
+  /** An erased room's content paths (messages, alerts) answer 410, as an erased alert's do; its metadata stays readable. */
+  assertNotErased(room: RoomRecord): void {
+    if (room.erasedAt !== null)
+      throw new HubError(
+        ErrorCode.Gone,
+        `The content of room ${room.roomId} was erased on ${room.erasedAt.toISOString()}`,
+        [{ path: 'roomId', message: 'content erased' }],
+      );
+  }
 }

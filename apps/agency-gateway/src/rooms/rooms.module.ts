@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { InboxModule } from '../inbox/inbox.module';
 import { ReferenceSnapshot } from '../reference/reference.snapshot';
 import { RoomAccess } from './room-access';
-import { RoomsController } from './rooms.controller';
+import { RoomAlertsRepository } from './room-alerts.repository';
+import { EraseRoom } from './room-erasure';
+import { RoomErasureController, RoomErasureDisclosureController, RoomsController } from './rooms.controller';
 import { RoomsRepository } from './rooms.repository';
 import { RoomsSweep } from './rooms.sweep';
 import { CloseRoom } from './use-cases/close-room';
@@ -14,7 +16,7 @@ import { RoomReads } from './use-cases/room-reads';
 /** Operation rooms live in the gateway, beside the inboxes their messages are delivered into. */
 @Module({
   imports: [InboxModule],
-  controllers: [RoomsController],
+  controllers: [RoomsController, RoomErasureController, RoomErasureDisclosureController],
   providers: [
     RoomsRepository,
     RoomAccess,
@@ -24,6 +26,8 @@ import { RoomReads } from './use-cases/room-reads';
     CloseRoom,
     RoomReads,
     RoomsSweep,
+    RoomAlertsRepository,
+    EraseRoom,
     ReferenceSnapshot,
   ],
   exports: [RoomsRepository],

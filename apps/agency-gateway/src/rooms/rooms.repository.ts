@@ -142,6 +142,24 @@ export class RoomsRepository {
     );
   }
 
+  /** Any room, locked until the end of the transaction: for an admin's erasure, which knows no membership. */
+  async lock(roomId: string): Promise<RoomRecord | null> {
+    const [row] = await this.db.query<RoomRow>(
+      `SELECT ${ROOM_COLUMNS} FROM gateway.rooms r WHERE r.room_id = $1 FOR UPDATE`,
+      [roomId],
+    );
+    return row ? room(row) : null;
+  }
+
+  /** How the room's content was erased (RoomErasure, as stored), and when; null while it is not. */
+  async erasure(roomId: string): Promise<{ erasure: Record<string, unknown>; erasedAt: Date } | null> {
+    const [row] = await this.db.query<{ erasure: Record<string, unknown> | null; erased_at: Date | null }>(
+      `SELECT erasure, erased_at FROM gateway.rooms WHERE room_id = $1`,
+      [roomId],
+    );
+    return row?.erased_at && row.erasure ? { erasure: row.erasure, erasedAt: row.erased_at } : null;
+  }
+
   /** The room, if `agencyId` is one of its current members (anyone else may not know it exists). */
   async findForMember(roomId: string, agencyId: string, lock = false): Promise<RoomRecord | null> {
     const [row] = await this.db.query<RoomRow>(
@@ -346,20 +364,25 @@ export class RoomsRepository {
 
   /**
    * Removes a room's content: name, purpose, every message text and the salts of their commitments. Who was in it,
-   * who posted when, and the commitments stay (so the log still verifies, and nothing can be opened again).
+   * who posted when, and the commitments stay (so the log still verifies, and nothing can be opened again). Returns
+   * the rooms erased now (one erased before is left as it was). `erasure`: why (retention, or who asked and why).
    */
-  async erase(roomIds: readonly string[], at: Date): Promise<number> {
-    if (roomIds.length === 0) return 0;
-    await this.db.query(
-      `UPDATE gateway.room_messages SET text = NULL, salt = NULL WHERE room_id = ANY($1::uuid[]) AND text IS NOT NULL`,
-      [roomIds],
-    );
+  async erase(roomIds: readonly string[], at: Date, erasure: Record<string, unknown>): Promise<string[]> {
+    if (roomIds.length === 0) return [];
     const rows = await this.db.query<{ room_id: string }>(
-      `UPDATE gateway.rooms SET name = NULL, purpose = NULL, description_salt = NULL, erased_at = $2,
-         closed_at = COALESCE(closed_at, $2), closed_by = COALESCE(closed_by, 'retention')
-       WHERE room_id = ANY($1::uuid[]) AND erased_at IS NULL RETURNING room_id`,
-      [roomIds, at],
+      `WITH erased AS (
+         UPDATE gateway.rooms SET name = NULL, purpose = NULL, description_salt = NULL, erased_at = $2, erasure = $3,
+           closed_at = COALESCE(closed_at, $2), closed_by = COALESCE(closed_by, $4)
+         WHERE room_id = ANY($1::uuid[]) AND erased_at IS NULL RETURNING room_id::text)
+       SELECT room_id FROM erased`,
+      [roomIds, at, JSON.stringify(erasure), erasure.cause],
     );
-    return rows.length;
+    const erased = rows.map((row) => row.room_id);
+    if (erased.length > 0)
+      await this.db.query(
+        `UPDATE gateway.room_messages SET text = NULL, salt = NULL WHERE room_id = ANY($1::uuid[]) AND text IS NOT NULL`,
+        [erased],
+      );
+    return erased;
   }
 }

@@ -7,6 +7,7 @@ import { auditMessage } from '@hub/kafka/audit.publisher';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { PeriodicJob } from '@hub/platform/periodic-job';
 import { GatewayConfig } from '../gateway.config';
+import { eraseRooms } from './room-erasure';
 import { RoomsRepository } from './rooms.repository';
 
 const SWEEP_BATCH = 100;
@@ -45,12 +46,12 @@ export class RoomsSweep implements OnApplicationBootstrap, OnApplicationShutdown
       const closing = await rooms.closingDue(now, SWEEP_BATCH);
       for (const room of closing) await rooms.close(room.roomId, 'closes-at', room.closesAt);
       const erasing = await rooms.retentionDue(now, SWEEP_BATCH);
-      await rooms.erase(erasing, now);
-      handled = Math.max(closing.length, erasing.length);
       const actor = { service: HubService.AgencyGateway };
+      const erased = await eraseRooms(rooms, erasing, now, { cause: 'retention' }, actor);
+      handled = Math.max(closing.length, erasing.length);
       // One record per room closed or erased, read after both: an erased room's says name null, so the node's
       // replica drops the name in the same change (decision 019, "Rooms on the analysts' dashboard").
-      const changed = [...new Set([...closing.map((room) => room.roomId), ...erasing])];
+      const changed = [...new Set([...closing.map((room) => room.roomId), ...erased.erased])];
       const records = await Promise.all(changed.map((roomId) => rooms.referenceMessage(roomId)));
       return this.outbox.enqueue(manager, [
         ...records,
@@ -63,15 +64,7 @@ export class RoomsSweep implements OnApplicationBootstrap, OnApplicationShutdown
             details: { roomId: room.roomId, closesAt: room.closesAt.toISOString() },
           }),
         ),
-        ...erasing.map((roomId) =>
-          auditMessage(HubService.AgencyGateway, {
-            eventId: `room-erased:${roomId}`,
-            type: AuditEventType.RoomErased,
-            actor,
-            reason: 'retention',
-            details: { roomId, cause: 'retention' },
-          }),
-        ),
+        ...erased.facts,
       ]);
     });
     if (ids.length > 0) await this.outbox.publish(ids);

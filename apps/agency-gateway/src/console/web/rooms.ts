@@ -1,6 +1,7 @@
 import { byId, el } from '@hub/web';
 import { showPane } from './detail';
 import { clearErrors, showErrors } from './field-errors';
+import { clearRoomAlerts, showRoomAlerts } from './room-alerts';
 import { api, when } from './state';
 import { TEXT } from './text';
 import type { InboxItem, Room, RoomMessage } from './types';
@@ -63,6 +64,7 @@ export async function openRoom(roomId: string): Promise<void> {
     TEXT.rooms.meta(room.owner, room.members.map((m) => m.agencyId).join(', '), when(room.closesAt));
   byId('room-purpose').textContent = room.purpose ?? '';
   byId('room-messages').textContent = '';
+  clearRoomAlerts();
   byId('room-form').hidden = room.state !== 'open';
   byId('room-result').textContent = '';
   byId('room-closed').hidden = room.state === 'open';
@@ -79,6 +81,7 @@ export async function openRoom(roomId: string): Promise<void> {
     after = page.body.nextCursor;
   }
   renderRooms();
+  await showRoomAlerts(roomId, () => rooms.openRoomId === roomId);
 }
 
 function showMessage(message: RoomMessage): void {

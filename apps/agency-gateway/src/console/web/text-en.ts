@@ -64,7 +64,7 @@ export const TEXT_EN = {
     meta: (owner: string, members: string, closesAt: string) =>
       `owner ${owner} · members ${members} · closes ${closesAt}`,
     state: { open: 'open', closed: 'closed (read-only)', erased: 'erased' } as Record<string, string>,
-    erasedText: '(erased at the end of the room’s retention)',
+    erasedText: '(content erased)',
     posted: 'Posted.',
     closed: 'This room is closed: it is read-only.',
     newMessage: (room: string, author: string) => `Room ${room}: message from ${author}`,
@@ -227,6 +227,8 @@ export const TEXT_EN = {
     roomsEmpty: 'You are not in any operation room.',
     roomMessage: 'Message to the room',
     roomPost: 'Post',
+    roomAlerts: 'Alerts addressed to this room',
+    roomAlertsEmpty: 'No alert addressed to this room that you sent or received.',
     newAlert: 'New alert',
     filtersLabel: 'Show',
     showAlerts: 'alerts, updates, cancels',

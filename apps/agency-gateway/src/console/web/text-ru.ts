@@ -56,7 +56,7 @@ export const TEXT_RU: Messages = {
     meta: (owner: string, members: string, closesAt: string) =>
       `владелец ${owner} · участники ${members} · закрывается ${closesAt}`,
     state: { open: 'открыта', closed: 'закрыта (только чтение)', erased: 'удалена' } as Record<string, string>,
-    erasedText: '(удалено по истечении срока хранения комнаты)',
+    erasedText: '(содержимое удалено)',
     posted: 'Отправлено.',
     closed: 'Комната закрыта: только чтение.',
     newMessage: (room: string, author: string) => `Комната ${room}: сообщение от ${author}`,
@@ -215,6 +215,8 @@ export const TEXT_RU: Messages = {
     roomsEmpty: 'Вы не участвуете ни в одной оперативной комнате.',
     roomMessage: 'Сообщение в комнату',
     roomPost: 'Отправить',
+    roomAlerts: 'Оповещения, адресованные этой комнате',
+    roomAlertsEmpty: 'Нет оповещений этой комнате, которые вы отправили или получили.',
     newAlert: 'Новое оповещение',
     filtersLabel: 'Показывать',
     showAlerts: 'оповещения, обновления, отмены',

@@ -79,6 +79,20 @@ export interface RoomMessage {
   erased: boolean;
 }
 
+/** GET /v1/rooms/{id}/alerts: an alert addressed to the room that this agency sent or received. */
+export interface RoomAlert {
+  cursor: string;
+  alertId: string;
+  version: number;
+  sender: string;
+  state: 'active' | 'cancelled';
+  sentAt: string;
+  headline: string | null;
+  category: string | null;
+  tlp: string | null;
+  erased: boolean;
+}
+
 /** GET /v1/rooms/{id}: what a member sees of a room. */
 export interface Room {
   roomId: string;

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsString, Length, Matches } from 'class-validator';
 import { IsIsoInstant } from '@hub/contracts/domain/decorators';
 import { AGENCY_ID_PATTERN } from '@hub/contracts/reference';
+import { EraseAlertRequest } from '../../erasure/dto/erase-alert.request';
 import { CursorPageQuery } from '../../inbox/inbox.query';
 import { MAX_MESSAGE_CHARS, MAX_ROOM_MEMBERS } from '../room-rules';
 
@@ -43,3 +44,6 @@ export class PostRoomMessageRequest {
 }
 
 export class RoomMessagesQuery extends CursorPageQuery {}
+
+/** The lawful ground for erasing a room before its retention ends (1 to 2000 characters, as for an alert). */
+export class EraseRoomRequest extends EraseAlertRequest {}

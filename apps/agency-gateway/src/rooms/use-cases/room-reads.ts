@@ -3,6 +3,7 @@ import { actorOf, Principal } from '@hub/auth/principal';
 import { AuditEventType } from '@hub/contracts/audit-event';
 import { AuditPublisher } from '@hub/kafka/audit.publisher';
 import { RoomAccess } from '../room-access';
+import { RoomAlert, RoomAlertsRepository } from '../room-alerts.repository';
 import { RoomState, roomState } from '../room-rules';
 import { RoomMember, RoomMessage, RoomRecord, RoomsRepository } from '../rooms.repository';
 
@@ -42,6 +43,7 @@ export class RoomReads {
     private readonly rooms: RoomsRepository,
     private readonly access: RoomAccess,
     private readonly audit: AuditPublisher,
+    private readonly roomAlerts: RoomAlertsRepository,
   ) {}
 
   async list(principal: Principal): Promise<{ items: RoomView[] }> {
@@ -62,7 +64,7 @@ export class RoomReads {
     after: number,
     limit: number,
   ): Promise<{ items: RoomMessage[]; nextCursor: string }> {
-    await this.access.asMember(principal, roomId, 'room-messages');
+    this.access.assertNotErased(await this.access.asMember(principal, roomId, 'room-messages'));
     const items = await this.rooms.messages(roomId, principal.agencyId, after, limit);
     if (items.length > 0) {
       await this.audit.publish([
@@ -76,6 +78,30 @@ export class RoomReads {
             toCursor: items[items.length - 1].cursor,
             messageIds: items.map((item) => item.messageId),
           },
+        },
+      ]);
+    }
+    return { items, nextCursor: items.length > 0 ? items[items.length - 1].cursor : String(after) };
+  }
+
+  /**
+   * The alerts addressed to the room that the member sent or received (RoomAlertsRepository). Headlines are content:
+   * like a page of messages, a page of alerts is one room.read fact, naming the alert versions shown.
+   */
+  async alerts(
+    principal: Principal,
+    roomId: string,
+    after: number,
+    limit: number,
+  ): Promise<{ items: RoomAlert[]; nextCursor: string }> {
+    this.access.assertNotErased(await this.access.asMember(principal, roomId, 'room-alerts'));
+    const items = await this.roomAlerts.page(roomId, principal.agencyId, after, limit);
+    if (items.length > 0) {
+      await this.audit.publish([
+        {
+          type: AuditEventType.RoomRead,
+          actor: actorOf(principal),
+          details: { roomId, list: 'alerts', alerts: items.map(({ alertId, version }) => ({ alertId, version })) },
         },
       ]);
     }
