@@ -33,8 +33,11 @@ export class GatewayRoomAlerts1764201600740 implements MigrationInterface {
         ON CONFLICT DO NOTHING;
         RETURN NULL;
       END $$`);
+    // The condition keeps the function off the hot path: most alerts name no room (an erased version, content NULL,
+    // fails it too).
     await q.query(`CREATE TRIGGER alert_versions_room_alerts AFTER INSERT ON gateway.alert_versions
-      FOR EACH ROW WHEN (NEW.content IS NOT NULL) EXECUTE FUNCTION gateway.index_room_alerts()`);
+      FOR EACH ROW WHEN (jsonb_typeof(NEW.content->'distribution'->'rooms') = 'array')
+      EXECUTE FUNCTION gateway.index_room_alerts()`);
     // Versions stored before (not erased yet: an erased one has no content left to say which room it named).
     await q.query(`INSERT INTO gateway.room_alerts (room_id, alert_id, version)
       SELECT DISTINCT r::uuid, v.alert_id, v.version
