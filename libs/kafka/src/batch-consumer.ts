@@ -36,7 +36,19 @@ export interface BatchConsumerOptions<T extends object> {
    * messages come from several partitions of its topic, each partition's in order.
    */
   combinePartitions?: boolean;
+  /**
+   * For consumers off the send → inbox path (the audit facts): after a fetch that brought fewer than
+   * GATHER_BELOW messages, wait this long before the next fetch, so that what arrives meanwhile comes in one batch
+   * instead of one fetch, one transaction and one offset commit each (docs/decisions/009-hot-path.md, "Audit
+   * consumers gather"). Never at rest (no fetch brings anything) and never under load (fetches are large).
+   */
+  gatherMs?: number;
 }
+
+/** A fetch smaller than this is followed by the consumer's gatherMs pause. */
+export const GATHER_BELOW = 32;
+/** The gatherMs of the consumers of audit facts (the audit log, the live feed): what they add to an audit fact's way. */
+export const AUDIT_GATHER_MS = 100;
 
 /**
  * Consumers for high-volume topics whose handlers write many messages in one transaction (kafkajs eachBatch),
@@ -134,6 +146,8 @@ export class KafkaBatchConsumers implements OnModuleDestroy {
           await commitOffsetsIfNecessary();
           await heartbeat();
         }
+        if (options.gatherMs && batch.messages.length < GATHER_BELOW && isRunning() && !isStale())
+          await new Promise((resolve) => setTimeout(resolve, options.gatherMs));
       },
     });
     await joined;

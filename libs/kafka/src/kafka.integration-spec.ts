@@ -348,6 +348,37 @@ describe('libs/kafka against the real broker and database', () => {
     expect(glitched).toBe(true);
   });
 
+  it('a consumer with gatherMs takes what trickled in during its pause in one call, in order', async () => {
+    const groupId = `gather-it-${run}`;
+    const key = `it-${run}-gather`;
+    const ids = Array.from({ length: 6 }, (_, i) => `it-${run}-gather-${i}`);
+    const producer = moduleRef.get(KafkaProducer);
+    const calls: string[][] = [];
+    await moduleRef.get(KafkaBatchConsumers).start({
+      groupId,
+      topics: [TOPIC],
+      messageClass: AuditEvent,
+      maxBatch: 100,
+      // Long enough that the five later messages, sent one by one 50 ms apart, all arrive inside it.
+      gatherMs: 4000,
+      handle: async (events) => {
+        const ours = events.map((e) => e.eventId).filter((id) => id.startsWith(`it-${run}-gather`));
+        if (ours.length > 0) calls.push(ours);
+      },
+    });
+    await producer.send([{ topic: TOPIC, key, value: auditEvent(ids[0]) }]);
+    await expectEventually(() => calls.length > 0, { description: 'first message handled' });
+    for (const id of ids.slice(1)) {
+      await producer.send([{ topic: TOPIC, key, value: auditEvent(id) }]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    await expectEventually(() => calls.flat().includes(ids[5]), { description: 'last message handled' });
+    // One call for the first message, one for the five that trickled in during its pause (without gatherMs: one
+    // fetch, one call, one transaction and one offset commit each).
+    expect(calls).toEqual([[ids[0]], ids.slice(1)]);
+  });
+
   it('batches of several partitions share one call, and a partition that keeps failing holds back only itself', async () => {
     const groupId = `combine-it-${run}`;
     const prefix = `it-${run}-combine`;

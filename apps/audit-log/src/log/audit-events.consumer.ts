@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditEvent } from '@hub/contracts/audit-event';
 import { AUDIT_TOPICS, producerOfAuditTopic } from '@hub/contracts/topics';
-import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
+import { AUDIT_GATHER_MS, KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { AuditConfig } from '../audit.config';
 import { AuditLogAppender } from './audit-log.appender';
 import { traced } from '@hub/observability/tracing';
@@ -29,6 +29,7 @@ export class AuditEventsConsumer implements OnApplicationBootstrap {
       messageClass: AuditEvent,
       maxBatch: this.config.AUDIT_APPEND_BATCH_MAX,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+      gatherMs: AUDIT_GATHER_MS,
       handle: async (events, { heartbeat, topic }) => {
         // Who wrote the events is the topic's owner: only that service's principal may write it (KAFKA_ACCESS).
         const producer = producerOfAuditTopic(topic);

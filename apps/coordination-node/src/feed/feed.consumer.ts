@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditEvent } from '@hub/contracts/audit-event';
 import { isFactOwnedBy } from '@hub/contracts/fact-owners';
 import { AUDIT_TOPICS, producerOfAuditTopic } from '@hub/contracts/topics';
-import { KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
+import { AUDIT_GATHER_MS, KafkaBatchConsumers } from '@hub/kafka/batch-consumer';
 import { RoomsOverview } from '../rooms/rooms-overview.service';
 import { FeedService } from './feed.service';
 
@@ -30,6 +30,7 @@ export class FeedConsumer implements OnApplicationBootstrap {
       messageClass: AuditEvent,
       maxBatch: FEED_BATCH_MAX,
       partitionsConsumedConcurrently: 1,
+      gatherMs: AUDIT_GATHER_MS,
       // Room activity first: both are idempotent by eventId, so a batch retried after either failed counts once.
       handle: async (events, { heartbeat, topic }) => {
         const owned = this.ownedFacts(events, topic);
