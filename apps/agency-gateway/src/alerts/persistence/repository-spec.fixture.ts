@@ -12,7 +12,7 @@ import { OutboxRowSender } from '@hub/kafka/outbox-row-sender';
 import { OutboxService } from '@hub/kafka/outbox.service';
 import { alertBody, testEnvironment, uniqueAgencyId } from '@hub/testing';
 import { StoredVersion, storedVersion, versionMessages } from '../stored-version';
-import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import { IdempotencyKeysRepository, Submission } from './idempotency-keys.repository';
 
 /**
  * For the repositories' specs: one connection to the real (migrated) test database, every test inside a transaction
@@ -70,16 +70,16 @@ export function alertContent(overrides: Record<string, unknown> = {}): AlertCont
   return alertBody(['KG-TEST'], overrides) as AlertContent;
 }
 
-/** A submitted alert (version 1) as the submission writes it, with its retention ending on `retainUntil`. */
-export async function submitted(
-  db: SqlRunner,
+/** A new alert's submission (version 1) as SubmitAlert builds it, not written yet; `overrides` replace its fields. */
+export function newSubmission(
   sender: Principal,
-  options: { content?: AlertContent; retainUntil?: string; idempotencyKey?: string } = {},
-): Promise<StoredVersion & { outboxIds: string[] }> {
-  const stored = storedVersion(sender, 'alert', randomUUID(), 1, options.content ?? alertContent());
-  const outboxIds = await new IdempotencyKeysRepository(db, gatewayOutbox()).claimAndSubmit({
+  content: AlertContent = alertContent(),
+  overrides: Partial<Submission> = {},
+): Submission {
+  const stored = storedVersion(sender, 'alert', randomUUID(), 1, content);
+  return {
     sender: sender.agencyId,
-    idempotencyKey: options.idempotencyKey ?? randomUUID(),
+    idempotencyKey: randomUUID(),
     requestHash: 'a'.repeat(64),
     response: {
       alertId: stored.message.alertId,
@@ -88,11 +88,25 @@ export async function submitted(
       acceptedAt: stored.message.receivedAt,
     },
     stored,
-    retainUntil: options.retainUntil ?? '2999-01-01T00:00:00.000Z',
+    retainUntil: '2999-01-01T00:00:00.000Z',
     messages: versionMessages(sender, stored, {}),
+    ...overrides,
+  };
+}
+
+/** A submitted alert (version 1) as the submission writes it, with its retention ending on `retainUntil`. */
+export async function submitted(
+  db: SqlRunner,
+  sender: Principal,
+  options: { content?: AlertContent; retainUntil?: string; idempotencyKey?: string } = {},
+): Promise<StoredVersion & { outboxIds: string[] }> {
+  const submission = newSubmission(sender, options.content, {
+    ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+    ...(options.retainUntil ? { retainUntil: options.retainUntil } : {}),
   });
+  const outboxIds = await new IdempotencyKeysRepository(db, gatewayOutbox()).claimAndSubmit(submission);
   if (!outboxIds) throw new Error('the fixture submission was not claimed');
-  return { ...stored, outboxIds };
+  return { ...submission.stored, outboxIds };
 }
 
 export interface Delivery {

@@ -1,29 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Principal } from '@hub/auth/principal';
 import { SqlRunner } from '@hub/database/sql-runner';
-import { storedVersion, versionMessages } from '../stored-version';
 import { IdempotencyKeysRepository, Submission } from './idempotency-keys.repository';
-import { agency, alertContent, gatewayOutbox, RolledBackDatabase } from './repository-spec.fixture';
+import { agency, gatewayOutbox, newSubmission, RolledBackDatabase } from './repository-spec.fixture';
 import { SubmissionWriter } from './submission-writer';
 
+/** A submission with one identifier in the hit index, so that its rows there can be checked per sender. */
 function submission(sender: Principal, overrides: Partial<Submission> = {}): Submission {
-  const stored = storedVersion(sender, 'alert', randomUUID(), 1, alertContent());
-  return {
-    sender: sender.agencyId,
-    idempotencyKey: randomUUID(),
-    requestHash: 'b'.repeat(64),
-    response: {
-      alertId: stored.message.alertId,
-      version: 1,
-      messageId: stored.message.messageId,
-      acceptedAt: stored.message.receivedAt,
-    },
-    stored,
-    retainUntil: '2999-01-01T00:00:00.000Z',
-    messages: versionMessages(sender, stored, {}),
+  return newSubmission(sender, undefined, {
     index: { keyHashes: [randomUUID()], expiresAt: '2999-01-01T00:00:00.000Z' },
     ...overrides,
-  };
+  });
 }
 
 /** Each statement in a savepoint, so that a failed one leaves the spec's transaction usable, as autocommit would. */
